@@ -1,0 +1,30 @@
+/*
+ * cli.h -- the verbs of the `sitewatch` staff tool.
+ *
+ * Each verb lives in its own cli_<verb>.c and gets argv starting at the
+ * verb itself.  Options may stand anywhere after the verb (getopt_long
+ * permutes).  A verb returns the process exit status.
+ */
+#ifndef CLI_H
+#define CLI_H
+
+struct config;
+
+struct cli {
+	const char	*config_path;
+	/* Loaded on first use; verbs that need no config never load it. */
+	struct config	*config;
+};
+
+/* Load the config or print its errors and return NULL. */
+struct config	*cli_config(struct cli *);
+
+int	cli_check(struct cli *, int argc, char **argv);
+int	cli_status(struct cli *, int argc, char **argv);
+int	cli_tickets(struct cli *, int argc, char **argv);
+int	cli_ticket(struct cli *, int argc, char **argv);
+int	cli_graph(struct cli *, int argc, char **argv);
+int	cli_report(struct cli *, int argc, char **argv);
+int	cli_mail_test(struct cli *, int argc, char **argv);
+
+#endif

@@ -1,0 +1,151 @@
+/*
+ * config.h -- the loaded configuration: sitewatch.conf plus every
+ * checks.d/NAME.conf, validated and immutable once loaded.
+ *
+ * A reload builds a fresh struct config and swaps it in only when it
+ * loaded without error; nothing ever edits one in place.  All strings are
+ * owned by the config and freed by config_free().
+ */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "util.h"
+
+/* One entry of expect_status: lo..hi inclusive (lo == hi for one code). */
+struct status_range {
+	int	lo;
+	int	hi;
+};
+
+/*
+ * One maintenance window.  Weekly windows are minutes since Monday 00:00
+ * local time (end may be smaller than start: the window crosses the end
+ * of the week); one-off windows are absolute epoch seconds.
+ */
+struct maint_window {
+	int	weekly;
+	int	week_start_min;
+	int	week_end_min;
+	time_t	from;
+	time_t	to;
+};
+
+enum ip_version { IP_ANY = 0, IP_V4 = 4, IP_V6 = 6 };
+enum starttls_mode { STARTTLS_NO = 0, STARTTLS_YES, STARTTLS_REQUIRED };
+
+/* One [site] of a checks.d file. */
+struct site_conf {
+	char	 *name;			/* "Shop Ltd" */
+	char	 *file;			/* the checks.d file it came from */
+	char	**client_emails;
+	size_t	  nclient_emails;
+	char	 *language;		/* "en" or "tr" */
+};
+
+/* One [check NAME]: plain data, every [defaults] value already applied. */
+struct check_conf {
+	char			 *name;
+	const struct site_conf	 *site;
+	char			 *file;		/* where it was defined */
+	int			  line;
+	char			 *url;
+	int			  interval;	/* seconds */
+	int			  timeout;	/* seconds, whole check */
+	char			 *method;
+	char			**headers;	/* "Name: value" */
+	size_t			  nheaders;
+	char			 *body;		/* NULL = no request body */
+	struct status_range	 *expect_status;
+	size_t			  nexpect_status;
+	char			 *expect_text;	/* NULL = none */
+	size_t			  max_body;
+	int			  slow_ms;
+	int			  down_ms;
+	int			  cert_warn_days;
+	int			  retries;
+	int			  recover;
+	int			  renotify;	/* minutes, 0 = never */
+	struct maint_window	 *maintenance;
+	size_t			  nmaintenance;
+	int			  follow_redirects;
+	enum ip_version		  ip;
+	char			 *ca_file;	/* NULL = system store */
+	char			 *depends;	/* NULL = none */
+};
+
+/* One archive resolution: a row every step_s seconds kept for span_s. */
+struct rrd_rra {
+	unsigned	step_s;		/* 0 means "one step of the check" */
+	unsigned	span_s;
+};
+#define RRD_RRA_MAX	8
+
+struct smtp_conf {
+	char			 *host;		/* NULL = write to outbox/ */
+	int			  port;
+	enum starttls_mode	  starttls;
+	char			 *user;
+	char			 *password;
+	char			 *from;
+	char			**staff;
+	size_t			  nstaff;
+	int			  group_window;	/* seconds */
+};
+
+struct config {
+	char			 *path;		/* sitewatch.conf as given */
+	char			 *dir;		/* its folder: base of relative paths */
+
+	/* [daemon]; paths are already made absolute against dir. */
+	char			 *state_dir;
+	char			 *checks_dir;
+	char			 *templates_dir;
+	char			 *listen;	/* "127.0.0.1:8080" */
+	int			  max_parallel;
+	char			 *rrdcached;	/* NULL = write files directly */
+	struct rrd_rra		  rrd_rra[RRD_RRA_MAX];
+	size_t			  nrrd_rra;
+	char			 *api_token;	/* NULL = API read-only */
+	char			 *public_url;
+	char			**canary;
+	size_t			  ncanary;
+	char			 *user;		/* drop privileges to; NULL = stay */
+	char			 *pid_file;
+
+	struct smtp_conf	  smtp;
+
+	struct site_conf	**sites;
+	size_t			  nsites;
+	struct check_conf	**checks;	/* sorted by file, then order */
+	size_t			  nchecks;
+};
+
+/*
+ * Load path and every checks_dir/NAME.conf in sorted order.  Every problem
+ * found is added to errs as "FILE:LINE: message"; loading goes on past
+ * errors so that one run reports them all.  Returns the config, or NULL
+ * when errs is not empty afterwards.
+ */
+struct config		*config_load(const char *path, struct errlist *errs);
+void			 config_free(struct config *);
+const struct check_conf	*config_find_check(const struct config *,
+			    const char *name);
+
+/*
+ * Parse an expect_status value ("200-399", "200,301,400-404").  Returns 0,
+ * or -1 with a message in err.  *out is allocated.
+ */
+int	status_ranges_parse(const char *, struct status_range **out,
+	    size_t *nout, char *err, size_t errlen);
+int	status_ranges_match(const struct status_range *, size_t, int status);
+
+/* Nonzero when t lies inside one of the check's maintenance windows. */
+int	maint_active(const struct check_conf *, time_t t);
+
+/* Print every key with its default and help text (sitewatchd --dump-config). */
+void	config_dump_keys(void);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * evcurl.h -- libcurl's multi socket API driven by a libevent event_base.
+ *
+ * The only module that knows both libraries.  It runs easy handles and
+ * calls back once per handle when the transfer has ended; it knows
+ * nothing about HTTP semantics.
+ */
+#ifndef EVCURL_H
+#define EVCURL_H
+
+#include <curl/curl.h>
+#include <event2/event.h>
+
+struct evcurl;
+
+/*
+ * Called exactly once per added handle, after it has left the multi
+ * handle.  The callee owns easy from then on (it must clean it up).
+ */
+typedef void (*evcurl_done_cb)(CURL *easy, CURLcode code, void *arg);
+
+struct evcurl	*evcurl_new(struct event_base *);
+/* Abort every running transfer (each gets its callback) and free. */
+void		 evcurl_free(struct evcurl *);
+int		 evcurl_add(struct evcurl *, CURL *easy, evcurl_done_cb,
+		    void *arg);
+/* Take a running handle out without calling its callback. */
+void		 evcurl_remove(struct evcurl *, CURL *easy);
+/* A share handle for DNS and the CA cache, for easy handles to use. */
+CURLSH		*evcurl_share(struct evcurl *);
+unsigned	 evcurl_running(const struct evcurl *);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * notify.h -- turn incident events into mails in the persistent outbox.
+ *
+ * The daemon-facing half.  notify_event() only queues; delivery happens on
+ * the mailer thread and is never lost: a mail leaves the outbox only once
+ * the SMTP server has taken it.
+ */
+#ifndef NOTIFY_H
+#define NOTIFY_H
+
+struct config;
+struct event_base;
+struct incident_event;
+struct notifier;
+struct errlist;
+
+struct notifier	*notify_open(const struct config *, struct event_base *);
+void		 notify_event(struct notifier *, const struct incident_event *);
+void		 notify_reload(struct notifier *, const struct config *);
+/* Stop the mailer after its current message; the queue stays on disk. */
+void		 notify_close(struct notifier *);
+
+/* Validate every template under templates_dir (sitewatchd -t). */
+int		 notify_check_templates(const struct config *,
+		    struct errlist *);
+
+#endif

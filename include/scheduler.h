@@ -1,0 +1,53 @@
+/*
+ * scheduler.h -- run every check on its interval, on one event_base.
+ *
+ * First runs are spread evenly over each interval; at most one run per
+ * check is in flight; at most max_parallel runs are in flight overall and
+ * the rest wait in order.  A reload keeps the phase and state of checks
+ * that stay.
+ */
+#ifndef SCHEDULER_H
+#define SCHEDULER_H
+
+#include <event2/event.h>
+
+#include "result.h"
+
+struct config;
+struct check_conf;
+struct evcurl;
+struct scheduler;
+
+/* Called on the loop for every finished run, with the check it ran. */
+typedef void (*scheduler_result_cb)(const struct check_conf *,
+		    const struct result *, void *arg);
+
+struct scheduler	*scheduler_new(struct event_base *, struct evcurl *,
+			    const struct config *, scheduler_result_cb,
+			    void *arg);
+/*
+ * Swap in a new config.  The old one is not freed here: the caller frees
+ * it once scheduler_config_unused() says no probe still points into it.
+ */
+void			 scheduler_reload(struct scheduler *,
+			    const struct config *);
+int			 scheduler_config_unused(struct scheduler *,
+			    const struct config *);
+/* Stop starting runs and cancel those in flight (results: unknown). */
+void			 scheduler_stop(struct scheduler *);
+void			 scheduler_free(struct scheduler *);
+
+/* The last result of a check, or NULL before its first run. */
+const struct result	*scheduler_last(struct scheduler *, const char *name);
+
+struct scheduler_stats {
+	unsigned long long	started;
+	unsigned long long	finished;
+	unsigned		in_flight;
+	unsigned		queued;
+	double			lateness_max_ms;
+};
+void			 scheduler_get_stats(struct scheduler *,
+			    struct scheduler_stats *);
+
+#endif

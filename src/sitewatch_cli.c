@@ -1,0 +1,110 @@
+/*
+ * sitewatch_cli.c -- `sitewatch [-c FILE] VERB ...`, the staff tool.
+ *
+ * It reads the same config, database and RRD files as the daemon and
+ * works whether or not the daemon runs.  This file only finds the verb;
+ * each verb lives in its own cli_<verb>.c.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config.h"
+#include "log.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+
+static const struct verb {
+	const char	*name;
+	int		(*fn)(struct cli *, int, char **);
+	const char	*usage;
+} verbs[] = {
+	{ "check", cli_check, "check NAME|URL [--json]" },
+	{ "status", cli_status, "status [--json]" },
+	{ "tickets", cli_tickets, "tickets [--open|--all] [--json]" },
+	{ "ticket", cli_ticket,
+	    "ticket show|ack|note|resolve ID [--by NAME] [--note TEXT] [--json]" },
+	{ "graph", cli_graph,
+	    "graph CHECK [--period P|--start T --end T] [--metric M] "
+	    "[--format png|svg] -o FILE" },
+	{ "report", cli_report,
+	    "report [CHECK...] [--period P|--start T --end T] [--csv|--json]" },
+	{ "mail-test", cli_mail_test, "mail-test ADDRESS" },
+};
+
+static void
+usage(FILE *f)
+{
+	size_t	i;
+
+	fprintf(f, "usage: sitewatch [-c FILE] VERB ...\n");
+	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+		fprintf(f, "       sitewatch %s\n", verbs[i].usage);
+}
+
+/* The default config: $SITEWATCH_CONF, ./sitewatch.conf, then sysconfdir. */
+static const char *
+default_config(void)
+{
+	const char	*env;
+	FILE		*f;
+
+	if ((env = getenv("SITEWATCH_CONF")) != NULL && *env != '\0')
+		return env;
+	if ((f = fopen("sitewatch.conf", "r")) != NULL) {
+		fclose(f);
+		return "sitewatch.conf";
+	}
+	return SYSCONFDIR "/sitewatch.conf";
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli	 cli = { NULL, NULL };
+	size_t		 i;
+	int		 ch, rc;
+
+	log_init("sitewatch", 1, 0);
+	/* '+' stops at the verb: the verb parses its own options. */
+	while ((ch = getopt(argc, argv, "+c:hv")) != -1) {
+		switch (ch) {
+		case 'c':
+			cli.config_path = optarg;
+			break;
+		case 'v':
+			log_set_verbose(1);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 3;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1) {
+		usage(stderr);
+		return 3;
+	}
+	if (cli.config_path == NULL)
+		cli.config_path = default_config();
+	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+		if (strcmp(argv[0], verbs[i].name) != 0)
+			continue;
+		optind = 1;
+		rc = verbs[i].fn(&cli, argc, argv);
+		if (cli.config != NULL)
+			config_free(cli.config);
+		return rc;
+	}
+	fprintf(stderr, "sitewatch: unknown verb: %s\n", argv[0]);
+	usage(stderr);
+	return 3;
+}

@@ -1,0 +1,368 @@
+/*
+ * sitewatchd.c -- the daemon: parse argv, load the configuration, wire the
+ * modules in data-flow order on one event_base, run, and shut down in
+ * reverse order.
+ *
+ *   config -> scheduler -> probe (evcurl) -> on_result -> rrd_store
+ *                                                       -> incidents -> notify
+ *
+ * Signals are libevent events, so reload and shutdown run in loop
+ * context, never inside a signal handler.
+ */
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+#include <event2/thread.h>
+
+#include "config.h"
+#include "evcurl.h"
+#include "incident.h"
+#include "log.h"
+#include "notify.h"
+#include "rrd_store.h"
+#include "scheduler.h"
+#include "util.h"
+#include "xmalloc.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+
+/* How long shutdown may wait for in-flight work before giving up. */
+#define SHUTDOWN_GRACE_MS	8000
+
+struct daemon {
+	struct event_base	*base;
+	struct config		*cfg;
+	struct config		**retired;	/* old configs probes still use */
+	size_t			 nretired;
+	struct evcurl		*curl;
+	struct scheduler	*sched;
+	struct rrd_store	*rrd;
+	struct incidents	*incidents;
+	struct notifier		*notifier;
+	struct event		*ev_hup, *ev_term, *ev_int, *ev_gc;
+	const char		*config_path;
+	char			*pid_file;
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: sitewatchd [-c FILE] [-f] [-t] [-v]\n"
+	    "       sitewatchd --dump-config\n");
+	exit(1);
+}
+
+/* Print every config and template error; returns the number found. */
+static struct config *
+load_config(const char *path, int with_templates)
+{
+	struct errlist	 errs;
+	struct config	*cfg;
+	size_t		 i;
+
+	errlist_init(&errs);
+	cfg = config_load(path, &errs);
+	if (cfg != NULL && with_templates)
+		notify_check_templates(cfg, &errs);
+	for (i = 0; i < errs.n; i++)
+		log_error("%s", errs.lines[i]);
+	if (errs.n > 0 && cfg != NULL) {
+		config_free(cfg);
+		cfg = NULL;
+	}
+	errlist_free(&errs);
+	return cfg;
+}
+
+static int
+mkdir_p(const char *path, mode_t mode)
+{
+	char	*p, *s;
+	int	 rc = 0;
+
+	p = xstrdup(path);
+	for (s = p + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, mode) == -1 && errno != EEXIST) {
+			rc = -1;
+			break;
+		}
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	free(p);
+	return rc;
+}
+
+static int
+prepare_state_dir(const struct config *cfg)
+{
+	const char	*sub[] = { "", "/rrd", "/outbox" };
+	char		*path;
+	size_t		 i;
+
+	for (i = 0; i < sizeof sub / sizeof sub[0]; i++) {
+		xasprintf(&path, "%s%s", cfg->state_dir, sub[i]);
+		if (mkdir_p(path, 0750) == -1) {
+			log_error("cannot create %s: %s", path, strerror(errno));
+			free(path);
+			return -1;
+		}
+		free(path);
+	}
+	return 0;
+}
+
+static void
+write_pid_file(struct daemon *d)
+{
+	FILE	*f;
+
+	if (d->cfg->pid_file != NULL)
+		d->pid_file = xstrdup(d->cfg->pid_file);
+	else
+		xasprintf(&d->pid_file, "%s/sitewatchd.pid", d->cfg->state_dir);
+	if ((f = fopen(d->pid_file, "w")) == NULL) {
+		log_warn("cannot write pid file %s: %s", d->pid_file,
+		    strerror(errno));
+		return;
+	}
+	fprintf(f, "%ld\n", (long)getpid());
+	fclose(f);
+}
+
+/* Many checks mean many sockets: take every descriptor we may. */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		log_warn("cannot raise the descriptor limit: %s",
+		    strerror(errno));
+}
+
+/* The one place a result fans out to the stores, in data-flow order. */
+static void
+on_result(const struct check_conf *c, const struct result *r, void *arg)
+{
+	struct daemon	*d = arg;
+
+	rrd_store_record(d->rrd, c, r);
+	incidents_feed(d->incidents, c, r);
+}
+
+static void
+on_incident(const struct incident_event *ev, void *arg)
+{
+	struct daemon	*d = arg;
+
+	notify_event(d->notifier, ev);
+}
+
+/* Free the retired configs that no probe points into any more. */
+static void
+gc_configs(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon	*d = arg;
+	size_t		 i = 0;
+
+	while (i < d->nretired) {
+		if (scheduler_config_unused(d->sched, d->retired[i])) {
+			config_free(d->retired[i]);
+			d->retired[i] = d->retired[--d->nretired];
+		} else
+			i++;
+	}
+}
+
+static void
+on_sighup(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon	*d = arg;
+	struct config	*cfg;
+
+	log_info("reloading configuration from %s", d->config_path);
+	if ((cfg = load_config(d->config_path, 1)) == NULL) {
+		log_error("configuration not reloaded: the old one keeps "
+		    "running");
+		return;
+	}
+	if (prepare_state_dir(cfg) == -1) {
+		config_free(cfg);
+		return;
+	}
+	d->retired = xreallocarray(d->retired, d->nretired + 1,
+	    sizeof *d->retired);
+	d->retired[d->nretired++] = d->cfg;
+	d->cfg = cfg;
+	rrd_store_reload(d->rrd, cfg);
+	incidents_reload(d->incidents, cfg);
+	notify_reload(d->notifier, cfg);
+	scheduler_reload(d->sched, cfg);
+	log_info("configuration reloaded: %zu checks", cfg->nchecks);
+}
+
+static void
+on_sigterm(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon	*d = arg;
+	struct timeval	 grace = { SHUTDOWN_GRACE_MS / 1000, 0 };
+
+	log_info("signal %d: stopping", (int)sig);
+	scheduler_stop(d->sched);
+	/* Let the cancelled probes' results drain, then leave the loop. */
+	event_base_loopexit(d->base, &grace);
+	event_del(d->ev_hup);
+	event_del(d->ev_gc);
+	event_del(d->ev_term);
+	event_del(d->ev_int);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dump-config", no_argument, NULL, 'D' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct daemon	 d;
+	struct timeval	 gc_every = { 5, 0 };
+	int		 ch, foreground = 0, test_only = 0, verbose = 0;
+	size_t		 i;
+
+	memset(&d, 0, sizeof d);
+	d.config_path = SYSCONFDIR "/sitewatch.conf";
+	while ((ch = getopt_long(argc, argv, "c:ftvD", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			d.config_path = optarg;
+			break;
+		case 'f':
+			foreground = 1;
+			break;
+		case 't':
+			test_only = 1;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'D':
+			config_dump_keys();
+			return 0;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+
+	/* -t prints plain FILE:LINE lines on stderr, without log stamps. */
+	if (test_only) {
+		struct errlist	 errs;
+		struct config	*cfg;
+
+		errlist_init(&errs);
+		cfg = config_load(d.config_path, &errs);
+		if (cfg != NULL)
+			notify_check_templates(cfg, &errs);
+		for (i = 0; i < errs.n; i++)
+			fprintf(stderr, "%s\n", errs.lines[i]);
+		if (errs.n == 0)
+			fprintf(stderr, "%s: configuration OK (%zu checks)\n",
+			    d.config_path, cfg->nchecks);
+		ch = errs.n == 0 ? 0 : 1;
+		errlist_free(&errs);
+		if (cfg != NULL)
+			config_free(cfg);
+		return ch;
+	}
+
+	log_init("sitewatchd", 1, verbose);
+	if ((d.cfg = load_config(d.config_path, 1)) == NULL)
+		return 1;
+	if (prepare_state_dir(d.cfg) == -1)
+		return 1;
+	if (!foreground) {
+		if (daemon(1, 0) == -1)
+			fatal("daemon: %s", strerror(errno));
+		log_init("sitewatchd", 0, verbose);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit();
+	write_pid_file(&d);
+
+	if (curl_global_init(CURL_GLOBAL_ALL) != CURLE_OK)
+		fatal("curl_global_init failed");
+	if (evthread_use_pthreads() == -1)
+		fatal("libevent has no pthread support");
+	if ((d.base = event_base_new()) == NULL)
+		fatal("event_base_new failed");
+	if ((d.curl = evcurl_new(d.base)) == NULL)
+		fatal("cannot set up libcurl on the event loop");
+
+	/* Downstream first, so the first result has somewhere to go. */
+	d.notifier = notify_open(d.cfg, d.base);
+	d.incidents = incidents_open(d.cfg, d.base, on_incident, &d);
+	d.rrd = rrd_store_open(d.cfg);
+	if (d.notifier == NULL || d.incidents == NULL || d.rrd == NULL)
+		fatal("cannot open the state in %s", d.cfg->state_dir);
+	d.sched = scheduler_new(d.base, d.curl, d.cfg, on_result, &d);
+
+	d.ev_hup = evsignal_new(d.base, SIGHUP, on_sighup, &d);
+	d.ev_term = evsignal_new(d.base, SIGTERM, on_sigterm, &d);
+	d.ev_int = evsignal_new(d.base, SIGINT, on_sigterm, &d);
+	d.ev_gc = event_new(d.base, -1, EV_PERSIST, gc_configs, &d);
+	event_add(d.ev_hup, NULL);
+	event_add(d.ev_term, NULL);
+	event_add(d.ev_int, NULL);
+	event_add(d.ev_gc, &gc_every);
+
+	log_info("started: %zu checks, state in %s", d.cfg->nchecks,
+	    d.cfg->state_dir);
+	event_base_dispatch(d.base);
+
+	/* Reverse order: stop producing, then drain each store. */
+	scheduler_free(d.sched);
+	incidents_close(d.incidents);
+	rrd_store_close(d.rrd);
+	notify_close(d.notifier);
+	evcurl_free(d.curl);
+	event_free(d.ev_hup);
+	event_free(d.ev_term);
+	event_free(d.ev_int);
+	event_free(d.ev_gc);
+	event_base_free(d.base);
+	for (i = 0; i < d.nretired; i++)
+		config_free(d.retired[i]);
+	free(d.retired);
+	if (d.pid_file != NULL) {
+		unlink(d.pid_file);
+		free(d.pid_file);
+	}
+	config_free(d.cfg);
+	curl_global_cleanup();
+	libevent_global_shutdown();
+	log_info("stopped");
+	return 0;
+}
