@@ -39,9 +39,6 @@
 #define SYSCONFDIR "/etc"
 #endif
 
-/* How long shutdown may wait for in-flight work before giving up. */
-#define SHUTDOWN_GRACE_MS	8000
-
 struct daemon {
 	struct event_base	*base;
 	struct config		*cfg;
@@ -227,12 +224,15 @@ static void
 on_sigterm(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon	*d = arg;
-	struct timeval	 grace = { SHUTDOWN_GRACE_MS / 1000, 0 };
 
 	log_info("signal %d: stopping", (int)sig);
+	/*
+	 * Cancelled probes report "unknown" at once, so every result is
+	 * handed downstream before the loop ends; the stores then drain
+	 * their queues in their close functions.
+	 */
 	scheduler_stop(d->sched);
-	/* Let the cancelled probes' results drain, then leave the loop. */
-	event_base_loopexit(d->base, &grace);
+	event_base_loopexit(d->base, NULL);
 	event_del(d->ev_hup);
 	event_del(d->ev_gc);
 	event_del(d->ev_term);
