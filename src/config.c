@@ -368,16 +368,16 @@ maint_parse(const char *v, struct maint_window *w, char *err, size_t errlen)
 	if ((slash = strchr(v, '/')) != NULL) {
 		a = xstrndup(v, (size_t)(slash - v));
 		if (parse_local(rstrip(lskip(a)), &w->from) == -1) {
-			snprintf(err, errlen, "bad start \"%s\" (expected "
-			    "YYYY-MM-DDTHH:MM)", show(a, b, sizeof b));
+			snprintf(err, errlen, "bad start \"%s\" (expected a "
+			    "valid YYYY-MM-DDTHH:MM)", show(a, b, sizeof b));
 			free(a);
 			return -1;
 		}
 		free(a);
 		a = xstrdup(slash + 1);
 		if (parse_local(rstrip(lskip(a)), &w->to) == -1) {
-			snprintf(err, errlen, "bad end \"%s\" (expected "
-			    "YYYY-MM-DDTHH:MM)", show(a, b, sizeof b));
+			snprintf(err, errlen, "bad end \"%s\" (expected a "
+			    "valid YYYY-MM-DDTHH:MM)", show(a, b, sizeof b));
 			free(a);
 			return -1;
 		}
@@ -406,14 +406,16 @@ maint_parse(const char *v, struct maint_window *w, char *err, size_t errlen)
 	for (p = v + n; *p == ' ' || *p == '\t'; p++)
 		;
 	if (parse_hhmm(&p, 0, &start) == -1)
-		goto shape;
+		goto badtime;
 	while (*p == ' ' || *p == '\t')
 		p++;
 	if (*p++ != '-')
 		goto shape;
 	while (*p == ' ' || *p == '\t')
 		p++;
-	if (parse_hhmm(&p, 1, &end) == -1 || *p != '\0')
+	if (parse_hhmm(&p, 1, &end) == -1)
+		goto badtime;
+	if (*p != '\0')
 		goto shape;
 	if ((dur = end - start) == 0) {
 		snprintf(err, errlen, "window is empty (start and end are "
@@ -425,6 +427,16 @@ maint_parse(const char *v, struct maint_window *w, char *err, size_t errlen)
 	w->week_start_min = d * 24 * 60 + start;
 	w->week_end_min = (w->week_start_min + dur) % WEEK_MIN;
 	return 0;
+badtime:
+	/* Name the time that failed: the run of digits and colons. */
+	n = strspn(p, "0123456789:");
+	if (n > 0 && n < sizeof day) {
+		memcpy(day, p, n);
+		day[n] = '\0';
+		snprintf(err, errlen, "bad time \"%s\" (expected HH:MM from "
+		    "00:00 to 24:00)", day);
+		return -1;
+	}
 shape:
 	snprintf(err, errlen, "expected a weekly window like \"Sun "
 	    "02:00-04:00\" or a one-off window like "
@@ -789,7 +801,7 @@ value_parse(struct loader *ld, const struct conf_key *k, void *base,
 		value_free(k, base);
 		*FIELD(k, base, char *) = s;
 		if (strcmp(k->name, "ca_file") == 0 && access(s, R_OK) == -1) {
-			snprintf(err, errlen, "%s %s: cannot read: %s",
+			snprintf(err, errlen, "%s \"%s\": cannot read: %s",
 			    k->name, show(v, b, sizeof b), strerror(errno));
 			return -1;
 		}
@@ -1459,7 +1471,7 @@ load_checks_dir(struct loader *ld)
 		ks = &ld->main_src[conf_key_index(conf_key_find(
 		    CONF_SEC_DAEMON, "checks_dir"))];
 		errlist_add(ld->errs, ks->line ? ks->file : cfg->path,
-		    ks->line, "checks_dir %s: cannot open: %s", shown,
+		    ks->line, "checks_dir \"%s\": cannot open: %s", shown,
 		    strerror(errno));
 		free(shown);
 		return;
@@ -1679,7 +1691,6 @@ config_load(const char *path, struct errlist *errs)
 	struct config	*cfg;
 	FILE		*f;
 	char		*dir, *slash;
-	size_t		 nerr = errs->n;
 
 	memset(&ld, 0, sizeof ld);
 	cfg = xcalloc(1, sizeof *cfg);
@@ -1717,7 +1728,7 @@ config_load(const char *path, struct errlist *errs)
 	finish_checks(&ld);
 	loader_free(&ld);
 
-	if (errs->n > nerr) {
+	if (errs->n > 0) {
 		config_free(cfg);
 		return NULL;
 	}
