@@ -556,6 +556,57 @@ test_bad_fixture(void **state)
 	errlist_free(&errs);
 }
 
+/* The shipped example loads and writes out every key of the table. */
+static void
+test_shipped_example(void **state)
+{
+	struct errlist	 errs;
+	struct config	*cfg;
+	char		*main_text, *site_text, *line, *p;
+	const char	*text;
+	size_t		 i, len;
+	int		 found;
+
+	(void)state;
+	errlist_init(&errs);
+	cfg = config_load(CONF_TOP_SRCDIR "/sitewatch.conf", &errs);
+	for (i = 0; i < errs.n; i++)
+		print_error("%s\n", errs.lines[i]);
+	assert_int_equal(errs.n, 0);
+	assert_non_null(cfg);
+	assert_int_equal(cfg->nchecks, 1);
+	assert_string_equal(cfg->checks[0]->url,
+	    "http://127.0.0.1:8080/status");
+	config_free(cfg);
+	errlist_free(&errs);
+
+	assert_non_null(main_text = slurp(CONF_TOP_SRCDIR "/sitewatch.conf"));
+	assert_non_null(site_text = slurp(CONF_TOP_SRCDIR
+	    "/checks.d/example.conf"));
+	for (i = 0; i < conf_nkeys; i++) {
+		text = conf_keys[i].section == CONF_SEC_DAEMON ||
+		    conf_keys[i].section == CONF_SEC_SMTP ? main_text :
+		    site_text;
+		/* A line starting with the key, then spaces and "=". */
+		found = 0;
+		len = strlen(conf_keys[i].name);
+		for (p = strstr(text, conf_keys[i].name); p != NULL && !found;
+		    p = strstr(p + 1, conf_keys[i].name)) {
+			if (p != text && p[-1] != '\n')
+				continue;
+			for (line = p + len; *line == ' '; line++)
+				;
+			found = *line == '=';
+		}
+		if (!found)
+			print_error("key %s missing from the example\n",
+			    conf_keys[i].name);
+		assert_true(found);
+	}
+	free(main_text);
+	free(site_text);
+}
+
 /* Weekly windows, crossing midnight and the end of the week; UTC. */
 static void
 test_maint_weekly(void **state)
@@ -778,6 +829,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_name_limits,
 		    tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_spec_keys),
+		cmocka_unit_test(test_shipped_example),
 		cmocka_unit_test_setup_teardown(test_dump_keys,
 		    tmp_setup, tmp_teardown),
 	};
