@@ -82,13 +82,13 @@ enum sec_kind {
 struct loader {
 	struct config		 *cfg;
 	struct errlist		 *errs;
-	char			 *show_dir;	/* "" or "dir/" of the path */
-	struct keysrc		 *main_src;	/* [daemon] and [smtp] */
+	char			 *show_dir;	/* "" or "dir/" */
+	struct keysrc		 *main_src;	/* daemon, smtp */
 	struct check_conf	  defs;		/* [defaults] */
 	struct keysrc		 *defs_src;
 	struct check_state	**cs;
 	size_t			  ncs;
-	char			**names;	/* file names keysrc points to */
+	char			**names;	/* for keysrc */
 	size_t			  nnames;
 };
 
@@ -96,13 +96,13 @@ struct loader {
 struct file_ctx {
 	struct loader		*ld;
 	FILE			*f;
-	const char		*file;		/* as shown in messages */
+	const char		*file;		/* as shown */
 	int			 main;
 	int			 line;
 	char			*raw;
 	size_t			 rawcap;
 	enum sec_kind		 sec;
-	char			*secname;	/* "[check x]" for messages */
+	char			*secname;	/* "[check x]" */
 	struct site_conf	*site;
 	struct keysrc		*site_src;
 	struct check_state	*check;
@@ -623,10 +623,11 @@ maint_active(const struct check_conf *c, time_t t)
 }
 
 /* Pointer to the field of k inside base. */
-#define FIELD(k, base, type)	((type *)(void *)((char *)(base) + (k)->off))
-#define COUNT(k, base)		FIELD2(k, base)
-#define FIELD2(k, base)		((size_t *)(void *)((char *)(base) + \
-				    (k)->count_off))
+#define FIELD(k, base, type)	\
+	((type *)(void *)((char *)(base) + (k)->off))
+/* Pointer to the count of a list key inside base. */
+#define COUNT(k, base)		\
+	((size_t *)(void *)((char *)(base) + (k)->count_off))
 
 /* Release whatever k holds in base and reset it. */
 static void
@@ -1705,7 +1706,8 @@ config_load(const char *path, struct errlist *errs)
 		dir = xstrdup(".");
 		ld.show_dir = xstrdup("");
 	} else {
-		dir = xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+		dir = xstrndup(path, slash == path ? 1 :
+		    (size_t)(slash - path));
 		ld.show_dir = xstrndup(path, (size_t)(slash - path) + 1);
 	}
 	if ((cfg->dir = realpath(dir, NULL)) == NULL) {
