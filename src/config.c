@@ -111,6 +111,10 @@ struct file_ctx {
 static const char *day_names[7] = {
 	"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"
 };
+static const char *day_full_names[7] = {
+	"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+	"Sunday"
+};
 
 /* Quote a value for a message: escaped, and cut when long. */
 static const char *
@@ -396,7 +400,8 @@ maint_parse(const char *v, struct maint_window *w, char *err, size_t errlen)
 	if (n == 0 || !isspace((unsigned char)v[n]))
 		goto shape;
 	for (d = 0; d < 7; d++)
-		if (strcasecmp(day, day_names[d]) == 0)
+		if (strcasecmp(day, day_names[d]) == 0 ||
+		    strcasecmp(day, day_full_names[d]) == 0)
 			break;
 	if (d == 7) {
 		snprintf(err, errlen, "unknown day \"%s\" (use Mon, Tue, Wed, "
@@ -1383,31 +1388,47 @@ open_conf(struct loader *ld, const char *path, const char *shown)
 	return f;
 }
 
-/* Make the timeout/interval and slow_ms/down_ms pairs agree. */
+/*
+ * Make the timeout/interval and slow_ms/down_ms pairs agree.  When both
+ * values of a pair were written somewhere, a conflict is an error, named
+ * where the section itself wrote one (so it is reported once).  When one
+ * is only the built-in default it gives way instead, so that "interval = 1"
+ * alone means a 1 s timeout rather than an error; adjust is 0 for
+ * [defaults], whose values are adjusted per check.
+ */
 static void
-cross_checks(struct loader *ld, const struct check_conf *c,
-    const struct keysrc *src)
+cross_checks(struct loader *ld, struct check_conf *c,
+    const struct keysrc *src, int adjust)
 {
 	const struct keysrc	*a, *b, *at;
 
 	a = &src[conf_key_index(conf_key_find(CONF_SEC_CHECK, "timeout"))];
 	b = &src[conf_key_index(conf_key_find(CONF_SEC_CHECK, "interval"))];
-	/* Only report where one of the two was written, so once. */
-	if (!a->bad && !b->bad && (a->own || b->own) &&
-	    c->timeout > c->interval) {
-		at = a->own ? a : b;
-		errlist_add(ld->errs, at->file, at->line,
-		    "timeout (%d) must not exceed interval (%d)", c->timeout,
-		    c->interval);
+	if (c->timeout > c->interval && !a->bad && !b->bad) {
+		if (a->line == 0) {
+			if (adjust)
+				c->timeout = c->interval;
+		} else if (a->own || b->own) {
+			at = a->own ? a : b;
+			errlist_add(ld->errs, at->file, at->line,
+			    "timeout (%d) must not exceed interval (%d)",
+			    c->timeout, c->interval);
+		}
 	}
 	a = &src[conf_key_index(conf_key_find(CONF_SEC_CHECK, "slow_ms"))];
 	b = &src[conf_key_index(conf_key_find(CONF_SEC_CHECK, "down_ms"))];
-	if (!a->bad && !b->bad && (a->own || b->own) &&
-	    c->slow_ms > c->down_ms) {
-		at = a->own ? a : b;
-		errlist_add(ld->errs, at->file, at->line,
-		    "slow_ms (%d) must not exceed down_ms (%d)", c->slow_ms,
-		    c->down_ms);
+	if (c->slow_ms > c->down_ms && !a->bad && !b->bad) {
+		if (a->line == 0 || b->line == 0) {
+			if (adjust && a->line == 0)
+				c->slow_ms = c->down_ms;
+			else if (adjust)
+				c->down_ms = c->slow_ms;
+		} else if (a->own || b->own) {
+			at = a->own ? a : b;
+			errlist_add(ld->errs, at->file, at->line,
+			    "slow_ms (%d) must not exceed down_ms (%d)",
+			    c->slow_ms, c->down_ms);
+		}
 	}
 }
 
@@ -1422,7 +1443,7 @@ finish_main(struct loader *ld)
 	apply_defaults(ld, CONF_SEC_DAEMON, cfg, ld->main_src);
 	apply_defaults(ld, CONF_SEC_SMTP, &cfg->smtp, ld->main_src);
 	apply_defaults(ld, CONF_SEC_CHECK, &ld->defs, ld->defs_src);
-	cross_checks(ld, &ld->defs, ld->defs_src);
+	cross_checks(ld, &ld->defs, ld->defs_src, 0);
 
 	/* A relative unix socket is relative to the conf folder too. */
 	if (cfg->rrdcached != NULL && strncmp(cfg->rrdcached, "unix:", 5) ==
@@ -1622,7 +1643,7 @@ finish_checks(struct loader *ld)
 		    "url"))].bad)
 			errlist_add(ld->errs, st->c->file, st->c->line,
 			    "check \"%s\" has no url", st->c->name);
-		cross_checks(ld, st->c, st->src);
+		cross_checks(ld, st->c, st->src, 1);
 	}
 
 	for (i = 0; i < n; i++) {
