@@ -54,18 +54,17 @@ struct probe {
 	struct curl_slist	*headers;
 	probe_done_cb		 cb;
 	void			*arg;
-	double			 at;		/* wall clock at start */
-	int			 is_tls;	/* last connection was TLS */
+	double			 at;	/* wall clock at start */
+	int			 is_tls; /* last connection was TLS */
 	int			 cert_days_left;
-	long			 verify_result;	/* X509_V_* of last handshake */
 
 	/* Body scanning. */
 	size_t			 max_body;
-	size_t			 seen;		/* body bytes looked at */
-	int			 limit_hit;	/* we stopped at max_body */
-	struct bodyscan		 scan;		/* expect_text */
+	size_t			 seen;	/* body bytes looked at */
+	int			 limit_hit; /* stopped at max_body */
+	struct bodyscan		 scan;	/* for expect_text */
 
-	char			 reason[128];	/* of the last status line */
+	char			 reason[128]; /* of the last status line */
 	char			 errbuf[CURL_ERROR_SIZE];
 };
 
@@ -400,8 +399,8 @@ probe_finish(struct probe *p, CURLcode code)
 	memset(&raw, 0, sizeof raw);
 	raw.outcome = probe_outcome(p, code);
 	if (code != CURLE_OK && raw.outcome != TRANSPORT_BODY_LIMIT)
-		snprintf(raw.detail, sizeof raw.detail, "%s",
-		    p->errbuf[0] != '\0' ? p->errbuf : curl_easy_strerror(code));
+		snprintf(raw.detail, sizeof raw.detail, "%s", p->errbuf[0] !=
+		    '\0' ? p->errbuf : curl_easy_strerror(code));
 	curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &status);
 	raw.http_status = status;
 	snprintf(raw.reason, sizeof raw.reason, "%s", p->reason);
@@ -412,7 +411,8 @@ probe_finish(struct probe *p, CURLcode code)
 
 	memset(&r, 0, sizeof r);
 	if (raw.outcome == TRANSPORT_ABORTED) {
-		result_unknown(&r, p->conf->name, "check aborted: shutting down");
+		result_unknown(&r, p->conf->name,
+		    "check aborted: shutting down");
 		r.http_status = raw.http_status;
 		r.dns_ms = raw.dns_ms;
 		r.connect_ms = raw.connect_ms;
