@@ -49,7 +49,7 @@ static pthread_t		 srv_thread;
 static int			 srv_port;
 static int			 closed_port;
 static char			*big_body;
-static unsigned			 many;	/* probes at once: fd limit */
+static unsigned			 many;	/* probes at once */
 
 static struct status_range	default_status[] = { { 200, 399 } };
 
