@@ -1749,6 +1749,10 @@ config_load(const char *path, struct errlist *errs)
 	finish_main(&ld);
 	load_checks_dir(&ld);
 	finish_checks(&ld);
+	/* Ad-hoc URL checks (sitewatch check URL) start from [defaults]. */
+	cfg->defaults = xmalloc(sizeof *cfg->defaults);
+	*cfg->defaults = ld.defs;
+	memset(&ld.defs, 0, sizeof ld.defs);
 	loader_free(&ld);
 
 	if (errs->n > 0) {
@@ -1784,6 +1788,7 @@ config_free(struct config *cfg)
 	for (i = 0; i < cfg->nchecks; i++)
 		check_free(cfg->checks[i]);
 	free(cfg->checks);
+	check_free(cfg->defaults);
 	free(cfg->path);
 	free(cfg->dir);
 	free(cfg);
