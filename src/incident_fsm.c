@@ -123,7 +123,8 @@ fsm_fail(const struct fsm_params *p, struct fsm_state *st,
 		return;
 	}
 
-	if (st->fail_streak == 0)
+	/* After a hand resolve the streak goes on but the incident is new. */
+	if (st->fail_streak == 0 || st->first_failure_at == 0)
 		st->first_failure_at = in->at;
 	st->fail_streak++;
 	if (in->state == SW_STATE_DOWN)
