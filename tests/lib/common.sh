@@ -297,11 +297,20 @@ wait_until() {
 
 # sw_run CMD ARGS...: run CMD without tripping `set -e`; leaves its exit
 # status in RUN_RC, stdout in RUN_OUT, stderr in RUN_ERR.
+# Each run is also appended to $SW_TMP/commands.log, shown on failure.
 sw_run() {
 	RUN_RC=0
-	"$@" >"$SW_TMP/.run.out" 2>"$SW_TMP/.run.err" || RUN_RC=$?
+	"$@" >"$SW_TMP/.run.out" 2>"$SW_TMP/.run.err" </dev/null || RUN_RC=$?
 	RUN_OUT=$(cat "$SW_TMP/.run.out")
 	RUN_ERR=$(cat "$SW_TMP/.run.err")
+	{
+		printf '$'
+		printf ' %q' "$@"
+		printf '\n[exit %s]\n' "$RUN_RC"
+		[ -z "$RUN_OUT" ] || printf '%s\n' "$RUN_OUT" | head -c 2000
+		[ -z "$RUN_ERR" ] || printf 'stderr: %s\n' "$RUN_ERR" |
+		    head -c 2000
+	} >> "$SW_TMP/commands.log"
 	return 0
 }
 
@@ -681,8 +690,7 @@ start_daemon() {
 			local rc=0
 			wait "$SWD_PID" || rc=$?
 			_sw_untrack "$SWD_PID"
-			echo "----- $SW_LOG -----" >&2
-			cat "$SW_LOG" >&2
+			# The exit trap prints the tail of $SW_LOG.
 			fail "sitewatchd exited early (status $rc)"
 		fi
 		if [ -s "$SW_PIDFILE" ] &&
@@ -693,8 +701,6 @@ start_daemon() {
 		sleep 0.1
 		n=$((n - 1))
 	done
-	echo "----- $SW_LOG -----" >&2
-	cat "$SW_LOG" >&2
 	fail "sitewatchd wrote no pid file $SW_PIDFILE within" \
 	    "${SW_START_TIMEOUT:-20} s"
 }
