@@ -169,7 +169,8 @@ parse_opts(int argc, char **argv, struct topts *o, const char *usage)
 	int	ch;
 
 	memset(o, 0, sizeof *o);
-	optind = 1;
+	/* 0, not 1: glibc then forgets main's "+" (stop at the verb). */
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, "jaob:n:h", longopts, NULL))
 	    != -1) {
 		switch (ch) {
