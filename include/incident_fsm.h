@@ -69,6 +69,7 @@ struct fsm_input {
 	time_t		at;
 	int		maint;		/* inside a maintenance window */
 	int		parent_down;	/* the depends check is failing */
+	int		parent_ticket;	/* ... and has an open ticket */
 };
 
 /* What the caller must do; several may be set at once. */
@@ -77,7 +78,8 @@ struct fsm_input {
 #define FSM_RESOLVE		0x04	/* resolve, with out.downtime_s */
 #define FSM_FLAP_START		0x08
 #define FSM_FLAP_STOP		0x10
-#define FSM_DEPENDENT		0x20	/* note this failure on the parent */
+#define FSM_DEPENDENT		0x20	/* note this failure on the parent's
+					   ticket (once per failure streak) */
 #define FSM_HELD		0x40	/* would have opened: maint/depends */
 
 struct fsm_output {

@@ -569,8 +569,10 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 	fi.at = at;
 	fi.maint = c->nmaintenance > 0 && maint_active(c, at);
 	if (c->depends != NULL && strcmp(c->depends, c->name) != 0 &&
-	    (parent = chk_find(in, c->depends)) != NULL)
+	    (parent = chk_find(in, c->depends)) != NULL) {
 		fi.parent_down = fsm_failing(&parent->fsm);
+		fi.parent_ticket = parent->ticket != 0;
+	}
 	fsm_step(&p, &k->fsm, &fi, &o);
 	tid = k->ticket;
 	apply(in, c, k, parent, &o, at);

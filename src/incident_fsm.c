@@ -116,7 +116,7 @@ fsm_fail(const struct fsm_params *p, struct fsm_state *st,
 		st->streak_down = 0;
 		st->first_failure_at = 0;
 		out->actions |= FSM_HELD;
-		if (in->parent_down && !st->dep_noted) {
+		if (in->parent_down && in->parent_ticket && !st->dep_noted) {
 			st->dep_noted = 1;
 			out->actions |= FSM_DEPENDENT;
 		}
