@@ -7,7 +7,7 @@ set -eu
 . "$top_srcdir/tests/lib/common.sh"
 
 start_nginx
-write_config defaults.interval=1 defaults.timeout=2
+write_config defaults.interval=1 defaults.timeout=1
 add_check one first "$NGINX_URL/ok" interval=1
 
 access=$SW_TMP/nginx/logs/access.log

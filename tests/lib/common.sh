@@ -373,7 +373,7 @@ try:
 except ValueError as e:
     print("not JSON (%s)" % e); sys.exit(1)
 try:
-    ok = eval(sys.argv[2], {"j": j})
+    ok = eval("(" + sys.argv[2] + "\n)", {"j": j})
 except Exception as e:
     print("%s: %s" % (type(e).__name__, e)); sys.exit(1)
 sys.exit(0 if ok else 1)
