@@ -347,6 +347,23 @@ check_json() {
 	return 0
 }
 
+# http_req METHOD URL [curl options]: one HTTP request with curl (30 s at
+# most).  Sets HTTP_STATUS (000 when no answer), HTTP_BODY, HTTP_HEADERS.
+http_req() {
+	local m=$1 u=$2
+	shift 2
+	HTTP_STATUS=$(curl -s -X "$m" --max-time 30 -o "$SW_TMP/.http.body" \
+	    -D "$SW_TMP/.http.head" -w '%{http_code}' "$@" "$u" 2>/dev/null) ||
+	    true
+	HTTP_STATUS=${HTTP_STATUS:-000}
+	HTTP_BODY=$(cat "$SW_TMP/.http.body" 2>/dev/null || true)
+	HTTP_HEADERS=$(tr -d '\r' < "$SW_TMP/.http.head" 2>/dev/null || true)
+	rm -f "$SW_TMP/.http.body" "$SW_TMP/.http.head"
+	printf '$ curl -X %s %s\n[HTTP %s]\n' "$m" "$u" "$HTTP_STATUS" \
+	    >> "$SW_TMP/commands.log"
+	return 0
+}
+
 # ----------------------------------------------------------------- JSON
 # jq is not guaranteed: JSON is read with Debian's python.
 
