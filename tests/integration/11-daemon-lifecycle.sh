@@ -11,9 +11,9 @@ set -eu
 . "$top_srcdir/tests/lib/common.sh"
 
 start_nginx
-write_config defaults.interval=1 defaults.timeout=2
+write_config defaults.interval=2 defaults.timeout=2
 add_site life "Life Ltd"
-add_check life ok1 "$NGINX_URL/ok" interval=1
+add_check life ok1 "$NGINX_URL/ok" interval=1 timeout=1
 add_check life ok2 "$NGINX_URL/status/200" interval=2
 add_check life kw "$NGINX_URL/keyword" interval=2 "expect_text=Add to cart"
 add_check life hang "http://127.0.0.1:$HANG_PORT/" interval=2 timeout=2
