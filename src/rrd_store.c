@@ -600,6 +600,31 @@ rrd_store_ensure(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
 	return 0;
 }
 
+/*
+ * rrdc_update in pieces: the client builds one command line in a fixed
+ * 4 KB buffer and fails (without a message) beyond it.
+ */
+static int
+rrd_store_rrdc_update(const char *path, size_t nv, const char **argv)
+{
+	size_t	i, n, len;
+
+	for (i = 0; i < nv; i += n) {
+		len = strlen(path) + 16;
+		for (n = 0; i + n < nv; n++) {
+			if (n > 0 && len + strlen(argv[i + n]) + 1 > 3500)
+				break;
+			len += strlen(argv[i + n]) + 1;
+		}
+		if (rrdc_update(path, (int)n, argv + i) != 0) {
+			if (*rrd_get_error() == '\0')
+				rrd_set_error("rrdcached refused the update");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Write one check's updates (jobs[0..n), same name, time order). */
 static void
 rrd_store_write_file(struct rrd_store *rs, const struct rrd_batch_conf *bc,
@@ -647,10 +672,30 @@ rrd_store_write_file(struct rrd_store *rs, const struct rrd_batch_conf *bc,
 		rrd_clear_error();
 		if (bc->rrdcached != NULL) {
 			pthread_mutex_lock(&rrd_store_rrdc_lock);
-			rc = rrdc_connect(bc->rrdcached);
-			if (rc == 0)
-				rc = rrdc_update(s->path, (int)nv, argv);
-			pthread_mutex_unlock(&rrd_store_rrdc_lock);
+			if (rrdc_connect(bc->rrdcached) == 0) {
+				if (rs->rrdc_failing)
+					log_info("rrd: rrdcached %s is back",
+					    bc->rrdcached);
+				rs->rrdc_failing = 0;
+				rc = rrd_store_rrdc_update(s->path, nv, argv);
+				pthread_mutex_unlock(&rrd_store_rrdc_lock);
+			} else {
+				/*
+				 * No daemon: write the file ourselves rather
+				 * than lose the data; it has nothing queued
+				 * for a file while it is down.
+				 */
+				if (!rs->rrdc_failing)
+					log_error("rrd: cannot reach rrdcached "
+					    "%s (%s): writing files directly "
+					    "until it is back", bc->rrdcached,
+					    rrd_get_error());
+				rs->rrdc_failing = 1;
+				pthread_mutex_unlock(&rrd_store_rrdc_lock);
+				rrd_clear_error();
+				rc = rrd_update_r(s->path, NULL, (int)nv,
+				    argv);
+			}
 		} else
 			rc = rrd_update_r(s->path, NULL, (int)nv, argv);
 		if (rc == 0)
