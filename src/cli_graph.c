@@ -63,6 +63,8 @@ cli_graph(struct cli *cli, int argc, char **argv)
 	memset(&g, 0, sizeof g);
 	g.width = 800;
 	g.height = 300;
+	/* 0, not 1: glibc then forgets main's "+" and permutes again. */
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, "p:s:e:m:f:W:H:o:h", opts,
 	    NULL)) != -1) {
 		switch (ch) {

@@ -151,6 +151,8 @@ cli_report(struct cli *cli, int argc, char **argv)
 	char			  err[1024], s1[32], s2[32];
 	int			  ch, rc = 0;
 
+	/* 0, not 1: glibc then forgets main's "+" and permutes again. */
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, "p:s:e:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'p':
