@@ -24,8 +24,12 @@
  *    moved to <check>.rrd.<epoch>.corrupt and created again;
  *  - other write errors (full disk) are logged once per check until a
  *    write works again; monitoring goes on.
+ * A new rrd_retention on reload applies to files created from then on;
+ * existing files keep their archives (librrd cannot reshape them).
  * rrdc_* keeps one global connection per process, so every rrdc_* call
- * in the program goes through rrd_store_rrdc_lock.
+ * in the program goes through rrd_store_rrdc_lock.  When rrdcached
+ * cannot be reached the writer writes the files itself (logged once)
+ * rather than lose results; rrdcached has nothing queued for them then.
  */
 #include <errno.h>
 #include <math.h>
@@ -582,6 +586,14 @@ rrd_store_ensure(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
 			rrd_info_free(info);
 		}
 		rrd_clear_error();
+		if (step == 0 && access(s->path, R_OK) == -1) {
+			/* Unreadable is not corrupt: leave it be. */
+			if (!s->failing)
+				log_error("rrd: %s: %s", s->path,
+				    strerror(errno));
+			s->failing = 1;
+			return -1;
+		}
 		if (step == 0) {
 			snprintf(suffix, sizeof suffix, ".%lld.corrupt",
 			    (long long)time(NULL));
