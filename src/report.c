@@ -93,7 +93,8 @@ report_check_file(const char *rrd_path, const char *db_path,
 	rrd_value_t	*data = NULL, *row;
 	int		 ix_up, ix_total, ix_le[RRD_NBUCKETS], b, rc = -1;
 	int		 prev_down = 0;
-	double		 dur, up, sum_up = 0, sum_total = 0, accounted = 0;
+	double		 dur, up, sum_up = 0, sum_total = 0;
+	double		 accounted = 0;
 	double		 sum_le[RRD_NBUCKETS] = { 0 };
 	long		 rrd_incidents = 0, dbn;
 
@@ -139,7 +140,8 @@ report_check_file(const char *rrd_path, const char *db_path,
 	nrows = step > 0 ? (unsigned long)(fe - fs) / step : 0;
 	for (i = 0; i < nrows; i++) {
 		row = data + i * nds;
-		t = fs + (time_t)((i + 1) * step);	/* row covers (t-step, t] */
+		/* This row covers (t - step, t]. */
+		t = fs + (time_t)((i + 1) * step);
 		lo = t - (time_t)step > start ? t - (time_t)step : start;
 		hi = t < eff_end ? t : eff_end;
 		if (hi <= lo)

@@ -74,29 +74,29 @@ struct rrd_job {
 	int		interval;
 	time_t		t;
 	double		v[RRD_DS_COUNT];
-	size_t		seq;		/* arrival order, for a stable sort */
+	size_t		seq;		/* arrival order */
 };
 
 /* What the writer knows of one check's file. */
 struct rrd_file_state {
 	char			*name;
 	char			*path;
-	unsigned long		 step;		/* 0 = not looked at yet */
+	unsigned long		 step;		/* 0 = not read yet */
 	time_t			 last_t;
-	int			 failing;	/* an error episode is logged */
+	int			 failing;	/* error logged */
 	int			 same_sec_logged;
 	struct rrd_file_state	*next;
 };
 
 struct rrd_store {
 	pthread_mutex_t		 mtx;
-	pthread_cond_t		 cond;		/* work for the writer */
-	pthread_cond_t		 idle;		/* writer went idle */
+	pthread_cond_t		 cond;		/* work to do */
+	pthread_cond_t		 idle;		/* writer idle */
 	pthread_t		 thread;
 	int			 started;
 	int			 stopping;
-	int			 busy;		/* writer holds a batch */
-	int			 hold;		/* tests: writer waits */
+	int			 busy;		/* has a batch */
+	int			 hold;		/* tests: wait */
 
 	/* Ring of pending updates, guarded by mtx. */
 	struct rrd_job		*ring;
@@ -109,7 +109,7 @@ struct rrd_store {
 	char			*rrdcached;
 	struct rrd_rra		 rra[RRD_RRA_MAX];
 	size_t			 nrra;
-	unsigned		 generation;	/* bumped when rrd_dir moves */
+	unsigned		 generation;	/* rrd_dir moved */
 
 	struct rrd_store_stats	 stats;
 
