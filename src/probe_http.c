@@ -24,6 +24,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
+#include "bodyscan.h"
 #include "config.h"
 #include "evcurl.h"
 #include "log.h"
@@ -53,66 +54,19 @@ struct probe {
 	struct curl_slist	*headers;
 	probe_done_cb		 cb;
 	void			*arg;
-	double			 at;		/* wall clock at start */
-	int			 is_tls;	/* last connection was TLS */
+	double			 at;	/* wall clock at start */
+	int			 is_tls; /* last connection was TLS */
 	int			 cert_days_left;
-	long			 verify_result;	/* X509_V_* of last handshake */
 
 	/* Body scanning. */
 	size_t			 max_body;
-	size_t			 seen;		/* body bytes looked at */
-	int			 limit_hit;	/* we stopped at max_body */
-	int			 text_found;
-	size_t			 needle_len;
-	char			*tail;		/* last needle_len-1 bytes */
-	size_t			 tail_len;
+	size_t			 seen;	/* body bytes looked at */
+	int			 limit_hit; /* stopped at max_body */
+	struct bodyscan		 scan;	/* for expect_text */
 
-	char			 reason[128];	/* of the last status line */
+	char			 reason[128]; /* of the last status line */
 	char			 errbuf[CURL_ERROR_SIZE];
 };
-
-/* Search the expect_text in a chunk, across the boundary with the last. */
-static void
-probe_scan(struct probe *p, const char *data, size_t n)
-{
-	const char	*needle = p->conf->expect_text;
-	size_t		 k = p->needle_len, head, keep;
-	char		 win[2 * 256];
-	char		*w = win;
-
-	if (p->text_found || k == 0 || n == 0)
-		return;
-	/* A match that starts in the tail and ends in this chunk. */
-	if (p->tail_len > 0) {
-		head = n < k - 1 ? n : k - 1;
-		if (p->tail_len + head > sizeof win)
-			w = xmalloc(p->tail_len + head);
-		memcpy(w, p->tail, p->tail_len);
-		memcpy(w + p->tail_len, data, head);
-		if (memmem(w, p->tail_len + head, needle, k) != NULL)
-			p->text_found = 1;
-		if (w != win)
-			free(w);
-		if (p->text_found)
-			return;
-	}
-	if (memmem(data, n, needle, k) != NULL) {
-		p->text_found = 1;
-		return;
-	}
-	/* Keep the last k-1 bytes of tail+chunk for the next boundary. */
-	if (k == 1)
-		return;
-	if (n >= k - 1) {
-		memcpy(p->tail, data + n - (k - 1), k - 1);
-		p->tail_len = k - 1;
-	} else {
-		keep = p->tail_len + n > k - 1 ? k - 1 - n : p->tail_len;
-		memmove(p->tail, p->tail + p->tail_len - keep, keep);
-		memcpy(p->tail + keep, data, n);
-		p->tail_len = keep + n;
-	}
-}
 
 /* libcurl write callback: scan up to max_body bytes, then stop reading. */
 static size_t
@@ -123,12 +77,12 @@ probe_on_body(char *data, size_t size, size_t nmemb, void *arg)
 
 	room = p->max_body - p->seen;
 	if (n > room) {
-		probe_scan(p, data, room);
+		bodyscan_feed(&p->scan, data, room);
 		p->seen += room;
 		p->limit_hit = 1;
 		return 0;	/* CURLE_WRITE_ERROR: mapped to BODY_LIMIT */
 	}
-	probe_scan(p, data, n);
+	bodyscan_feed(&p->scan, data, n);
 	p->seen += n;
 	return n;
 }
@@ -214,7 +168,7 @@ probe_set_method(CURL *easy, const struct check_conf *c)
 	const char	*m = c->method != NULL && *c->method != '\0' ?
 			    c->method : "GET";
 
-	if (c->body != NULL) {
+	if (c->body != NULL && *c->body != '\0') {
 		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)strlen(c->body));
 		curl_easy_setopt(easy, CURLOPT_POSTFIELDS, c->body);
@@ -252,6 +206,8 @@ probe_setup(struct probe *p)
 	curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(easy, CURLOPT_USERAGENT, PROBE_USER_AGENT);
+	/* Never through a proxy from the environment: we time the site. */
+	curl_easy_setopt(easy, CURLOPT_PROXY, "");
 	/* One fresh connection per check, closed after it. */
 	curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
 	curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
@@ -381,7 +337,7 @@ probe_timings(struct probe *p, enum transport_outcome out,
 	CURL		*e = p->easy;
 	curl_off_t	 dns, con, app, pre, start, total, left;
 	curl_off_t	 d, c, t, w;
-	int		 failed;
+	int		 failed, https;
 
 	dns = probe_us(e, CURLINFO_NAMELOOKUP_TIME_T);
 	con = probe_us(e, CURLINFO_CONNECT_TIME_T);
@@ -391,21 +347,32 @@ probe_timings(struct probe *p, enum transport_outcome out,
 	total = probe_us(e, CURLINFO_TOTAL_TIME_T);
 	failed = out != TRANSPORT_OK && out != TRANSPORT_BODY_LIMIT;
 
+	https = strncasecmp(p->conf->url, "https:", 6) == 0;
+
 	if (dns == 0 && failed && out == TRANSPORT_DNS)
 		d = total;
 	else
 		d = dns;
-	if (con == 0 && failed && dns > 0 && (out == TRANSPORT_CONNECT ||
+	/*
+	 * libcurl records the connect time only once TLS is up too, so on a
+	 * failed https check the TCP/TLS split is unknown.  A timeout there
+	 * is counted as connecting (as a browser's "initial connection",
+	 * which includes TLS); a TLS error means TCP did connect, so the time
+	 * after the lookup is the handshake's.
+	 */
+	if (con > 0)
+		c = con - dns;
+	else if (failed && (out == TRANSPORT_CONNECT ||
 	    out == TRANSPORT_TIMEOUT))
 		c = total - dns;
 	else
-		c = con > 0 ? con - dns : 0;
+		c = 0;
 	if (app > 0)
 		t = app - con;
-	else if (con > 0 && pre == 0 && failed && (out == TRANSPORT_TLS ||
-	    out == TRANSPORT_CERT_EXPIRED || out == TRANSPORT_TIMEOUT) &&
-	    strncasecmp(p->conf->url, "https:", 6) == 0)
-		t = total - con;
+	else if (failed && https && (out == TRANSPORT_TLS ||
+	    out == TRANSPORT_CERT_EXPIRED || (out == TRANSPORT_TIMEOUT &&
+	    con > 0)))
+		t = total - (con > 0 ? con : dns);
 	else
 		t = 0;
 	if (start > 0)
@@ -434,19 +401,20 @@ probe_finish(struct probe *p, CURLcode code)
 	memset(&raw, 0, sizeof raw);
 	raw.outcome = probe_outcome(p, code);
 	if (code != CURLE_OK && raw.outcome != TRANSPORT_BODY_LIMIT)
-		snprintf(raw.detail, sizeof raw.detail, "%s",
-		    p->errbuf[0] != '\0' ? p->errbuf : curl_easy_strerror(code));
+		snprintf(raw.detail, sizeof raw.detail, "%s", p->errbuf[0] !=
+		    '\0' ? p->errbuf : curl_easy_strerror(code));
 	curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &status);
 	raw.http_status = status;
 	snprintf(raw.reason, sizeof raw.reason, "%s", p->reason);
-	raw.text_found = p->text_found;
+	raw.text_found = p->scan.found;
 	raw.bytes = (long long)p->seen;
 	raw.cert_days_left = p->is_tls ? p->cert_days_left : -1;
 	probe_timings(p, raw.outcome, &raw);
 
 	memset(&r, 0, sizeof r);
 	if (raw.outcome == TRANSPORT_ABORTED) {
-		result_unknown(&r, p->conf->name, "check aborted: shutting down");
+		result_unknown(&r, p->conf->name,
+		    "check aborted: shutting down");
 		r.http_status = raw.http_status;
 		r.dns_ms = raw.dns_ms;
 		r.connect_ms = raw.connect_ms;
@@ -467,7 +435,7 @@ probe_finish(struct probe *p, CURLcode code)
 	p->cb(&r, p->arg);
 	curl_easy_cleanup(p->easy);
 	curl_slist_free_all(p->headers);
-	free(p->tail);
+	bodyscan_free(&p->scan);
 	free(p);
 }
 
@@ -495,11 +463,7 @@ probe_start(struct evcurl *ec, const struct check_conf *c, probe_done_cb cb,
 	p->at = util_wall_time();
 	p->cert_days_left = -1;
 	p->max_body = c->max_body > 0 ? c->max_body : 1048576;
-	if (c->expect_text != NULL && *c->expect_text != '\0') {
-		p->needle_len = strlen(c->expect_text);
-		if (p->needle_len > 1)
-			p->tail = xmalloc(p->needle_len - 1);
-	}
+	bodyscan_init(&p->scan, c->expect_text);
 	if ((p->easy = curl_easy_init()) == NULL || probe_setup(p) == -1 ||
 	    evcurl_add(ec, p->easy, probe_on_done, p) == -1) {
 		result_unknown(&r, c->name, "cannot set up the check");
@@ -507,7 +471,7 @@ probe_start(struct evcurl *ec, const struct check_conf *c, probe_done_cb cb,
 		if (p->easy != NULL)
 			curl_easy_cleanup(p->easy);
 		curl_slist_free_all(p->headers);
-		free(p->tail);
+		bodyscan_free(&p->scan);
 		free(p);
 		cb(&r, arg);
 		return NULL;
@@ -530,7 +494,7 @@ probe_cancel(struct probe *p, const char *why)
 	p->cb(&r, p->arg);
 	curl_easy_cleanup(p->easy);
 	curl_slist_free_all(p->headers);
-	free(p->tail);
+	bodyscan_free(&p->scan);
 	free(p);
 }
 

@@ -25,6 +25,9 @@
 #include "log.h"
 #include "result.h"
 
+/* Decimals for a duration in a message: "0.4 ms" but "123 ms". */
+#define MS_PREC(ms)	((ms) < 10 ? 1 : 0)
+
 /* Standard reason phrases, for HTTP/2 and servers that send none. */
 static const struct {
 	int		 code;
@@ -62,7 +65,7 @@ result_status_ok(const struct check_conf *c, long status)
 static void
 result_status_text(const struct probe_raw *raw, char *buf, size_t len)
 {
-	char	reason[160];	/* escaped, bounded: the message is short */
+	char	reason[160];	/* escaped, bounded */
 	size_t	i;
 
 	log_escape(reason, sizeof reason, raw->reason);
@@ -190,7 +193,7 @@ result_classify(const struct check_conf *c, const struct probe_raw *raw,
 	/* A limit of 0 or less switches that test off. */
 	if (c->down_ms > 0 && ms > c->down_ms) {
 		result_set(r, SW_STATE_DOWN, SW_CAUSE_SLOW,
-		    "%s in %.0f ms (down above %d ms)", status, ms,
+		    "%s in %.*f ms (down above %d ms)", status, MS_PREC(ms), ms,
 		    c->down_ms);
 		return;
 	}
@@ -206,11 +209,12 @@ result_classify(const struct check_conf *c, const struct probe_raw *raw,
 	}
 	if (c->slow_ms > 0 && ms > c->slow_ms) {
 		result_set(r, SW_STATE_DEGRADED, SW_CAUSE_SLOW,
-		    "%s in %.0f ms (slow above %d ms)", status, ms,
+		    "%s in %.*f ms (slow above %d ms)", status, MS_PREC(ms), ms,
 		    c->slow_ms);
 		return;
 	}
-	result_set(r, SW_STATE_UP, SW_CAUSE_OK, "%s in %.0f ms", status, ms);
+	result_set(r, SW_STATE_UP, SW_CAUSE_OK, "%s in %.*f ms", status,
+	    MS_PREC(ms), ms);
 }
 
 /* An "unknown" result: the checker could not measure (reason in why). */

@@ -86,6 +86,11 @@ test_up_ok(void **state)
 	assert_int_equal(r.cert_days_left, 300);
 	assert_string_equal(sw_state_name(r.state), "up");
 	assert_string_equal(sw_cause_name(r.cause), "ok");
+
+	/* Short durations keep one decimal. */
+	raw.total_ms = 0.42;
+	classify(&c, &raw, &r);
+	assert_string_equal(r.message, "HTTP 200 OK in 0.4 ms");
 }
 
 static void
