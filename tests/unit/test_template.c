@@ -147,13 +147,13 @@ test_errors(void **state)
 	    "t.txt:3: {{/staff}} closes no section");
 	expect_error("Subject: x\n{{#staff}}\n{{/checks}}\n{{/staff}}\n",
 	    "t.txt:3: {{/checks}} does not match {{#staff}} of line 2");
-	expect_error("Subject: x\n{{#checks}}{{#checks}}{{/checks}}"
-	    "{{/checks}}\n", "t.txt:2: {{#checks}} cannot stand here");
-	expect_error("Subject: x\n\n{{#loop}}{{/loop}}\n",
+	expect_error("Subject: x\n{{#checks}}{{#checks}}{{/checks}}\n",
+	    "t.txt:2: {{#checks}} cannot stand here");
+	expect_error("Subject: x\n\n{{#loop}}\n",
 	    "t.txt:3: unknown section {{#loop}}");
 	expect_error("Subject: x\n\nbroken {{site\n",
 	    "t.txt:3: unclosed {{");
-	expect_error("Subject: {{#checks}}{{check}}{{/checks}}\n",
+	expect_error("Subject: {{#checks}}{{check}}\n",
 	    "t.txt:1: {{#checks}} cannot stand in the Subject line");
 }
 
