@@ -41,11 +41,16 @@ void			 scheduler_free(struct scheduler *);
 const struct result	*scheduler_last(struct scheduler *, const char *name);
 
 struct scheduler_stats {
+	unsigned long long	checks;		/* configured */
 	unsigned long long	started;
 	unsigned long long	finished;
+	unsigned long long	skipped;	/* turns skipped: still running */
 	unsigned		in_flight;
 	unsigned		queued;
+	double			lateness_p50_ms;	/* start - planned start */
+	double			lateness_p99_ms;
 	double			lateness_max_ms;
+	int			cut_off;	/* every canary failing */
 };
 void			 scheduler_get_stats(struct scheduler *,
 			    struct scheduler_stats *);

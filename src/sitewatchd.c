@@ -14,7 +14,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,9 +41,6 @@
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
 #endif
-
-/* How long shutdown may wait for in-flight work before giving up. */
-#define SHUTDOWN_GRACE_MS	8000
 
 struct daemon {
 	struct event_base	*base;
@@ -162,6 +162,42 @@ raise_fd_limit(void)
 		    strerror(errno));
 }
 
+static uid_t	chown_uid;
+static gid_t	chown_gid;
+
+static int
+chown_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	if (lchown(path, chown_uid, chown_gid) == -1)
+		log_warn("cannot hand %s to the daemon user: %s", path,
+		    strerror(errno));
+	return 0;
+}
+
+/*
+ * Started as root with [daemon] user set: hand the state folder to that
+ * user and become it, once everything that needs root is open.
+ */
+static void
+drop_privileges(const struct config *cfg)
+{
+	struct passwd	*pw;
+
+	if (geteuid() != 0 || cfg->user == NULL)
+		return;
+	if ((pw = getpwnam(cfg->user)) == NULL)
+		fatal("user %s: no such user", cfg->user);
+	chown_uid = pw->pw_uid;
+	chown_gid = pw->pw_gid;
+	nftw(cfg->state_dir, chown_one, 16, FTW_PHYS);
+	if (setgroups(1, &pw->pw_gid) == -1 ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
+		fatal("cannot drop privileges to %s: %s", cfg->user,
+		    strerror(errno));
+	log_info("running as user %s", cfg->user);
+}
+
 /* The one place a result fans out to the stores, in data-flow order. */
 static void
 on_result(const struct check_conf *c, const struct result *r, void *arg)
@@ -227,12 +263,15 @@ static void
 on_sigterm(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon	*d = arg;
-	struct timeval	 grace = { SHUTDOWN_GRACE_MS / 1000, 0 };
 
 	log_info("signal %d: stopping", (int)sig);
+	/*
+	 * Cancelled probes report "unknown" at once, so every result is
+	 * handed downstream before the loop ends; the stores then drain
+	 * their queues in their close functions.
+	 */
 	scheduler_stop(d->sched);
-	/* Let the cancelled probes' results drain, then leave the loop. */
-	event_base_loopexit(d->base, &grace);
+	event_base_loopexit(d->base, NULL);
 	event_del(d->ev_hup);
 	event_del(d->ev_gc);
 	event_del(d->ev_term);
@@ -298,6 +337,8 @@ main(int argc, char **argv)
 		return ch;
 	}
 
+	/* State files (db, RRD, mails) are nobody else's business. */
+	umask(027);
 	log_init("sitewatchd", 1, verbose);
 	if ((d.cfg = load_config(d.config_path, 1)) == NULL)
 		return 1;
@@ -327,6 +368,7 @@ main(int argc, char **argv)
 	d.rrd = rrd_store_open(d.cfg);
 	if (d.notifier == NULL || d.incidents == NULL || d.rrd == NULL)
 		fatal("cannot open the state in %s", d.cfg->state_dir);
+	drop_privileges(d.cfg);
 	d.sched = scheduler_new(d.base, d.curl, d.cfg, on_result, &d);
 
 	d.ev_hup = evsignal_new(d.base, SIGHUP, on_sighup, &d);
