@@ -194,7 +194,7 @@ static void
 mailer_judge(struct mail_job *job, smtp_message_t m, smtp_recipient_t r,
     const char *session_error)
 {
-	const smtp_status_t	*ts, *ps, *rs;
+	const smtp_status_t	*ts, *ps, *rs, *st;
 
 	ts = smtp_message_transfer_status(m);
 	ps = smtp_reverse_path_status(m);
@@ -204,25 +204,27 @@ mailer_judge(struct mail_job *job, smtp_message_t m, smtp_recipient_t r,
 		mailer_status_text(job->answer, sizeof job->answer, ts);
 		return;
 	}
-	job->result = MAIL_TEMPFAIL;
-	if (ps != NULL && ps->code / 100 == 5) {
-		job->result = MAIL_PERMFAIL;
-		mailer_status_text(job->answer, sizeof job->answer, ps);
-	} else if (rs != NULL && rs->code / 100 == 5) {
-		job->result = MAIL_PERMFAIL;
-		mailer_status_text(job->answer, sizeof job->answer, rs);
-	} else if (ts != NULL && ts->code / 100 == 5) {
-		job->result = MAIL_PERMFAIL;
-		mailer_status_text(job->answer, sizeof job->answer, ts);
-	} else if (rs != NULL && rs->code != 0)
-		mailer_status_text(job->answer, sizeof job->answer, rs);
-	else if (ps != NULL && ps->code != 0)
-		mailer_status_text(job->answer, sizeof job->answer, ps);
+	/*
+	 * The first step that did not say 2xx decides: a refused sender or
+	 * recipient makes whatever DATA answered afterwards meaningless.
+	 */
+	if (ps != NULL && ps->code != 0 && ps->code / 100 != 2)
+		st = ps;
+	else if (rs != NULL && rs->code != 0 && rs->code / 100 != 2)
+		st = rs;
 	else if (ts != NULL && ts->code != 0)
-		mailer_status_text(job->answer, sizeof job->answer, ts);
+		st = ts;
 	else
+		st = NULL;
+	if (st != NULL) {
+		job->result = st->code / 100 == 5 ? MAIL_PERMFAIL :
+		    MAIL_TEMPFAIL;
+		mailer_status_text(job->answer, sizeof job->answer, st);
+	} else {
+		job->result = MAIL_TEMPFAIL;
 		snprintf(job->answer, sizeof job->answer, "%s",
 		    session_error != NULL ? session_error : "not sent");
+	}
 }
 
 /* One SMTP session for every job. */
