@@ -6,6 +6,8 @@
  *   {{#checks}} ... {{/checks}}	repeated once per check of the mail
  *   {{#staff}} ... {{/staff}}		kept only in the mail to staff
  *   {{^staff}} ... {{/staff}}		kept only in client mails
+ *   {{#downtime}} ... {{/downtime}}	kept when the variable is not empty
+ *					(any variable; {{^x}} when it is)
  * Outside {{#checks}} a variable has the mail-wide value (for a grouped
  * mail: the first check's, with "(+N)" after the check and site names).
  * Everything is checked when the template is loaded, so a broken one is

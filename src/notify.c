@@ -67,6 +67,7 @@ struct alert {
 	time_t		 at;
 	long long	 downtime_s;
 	int		 resolved;
+	int		 cause_known;	/* 0: a recovery of unknown cause */
 };
 
 struct group {
@@ -80,7 +81,15 @@ struct group {
 	struct group	 *next;
 };
 
+/* The cause an open ticket was opened for: a recovery reports "ok". */
+struct ticket_cause {
+	long long	ticket;
+	enum sw_cause	cause;
+};
+
 struct notifier {
+	struct ticket_cause	*causes;
+	size_t			 ncauses;
 	const struct config	*cfg;
 	struct event_base	*base;
 	struct langs		 langs;
@@ -273,6 +282,7 @@ alert_new(const struct incident_event *ev, const struct check_conf *c)
 	a->at = ev->at;
 	a->downtime_s = ev->downtime_s;
 	a->resolved = ev->kind == INCIDENT_RESOLVED;
+	a->cause_known = 1;
 	return a;
 }
 
@@ -353,8 +363,10 @@ alert_item(const struct alert *a, const struct lang *l, int staff,
 	it->v[TV_CHECK] = a->check;
 	it->v[TV_URL] = staff ? a->url_staff : a->url_client;
 	it->v[TV_STATE] = words_state(l->w, a->state);
-	it->v[TV_CAUSE] = sw_cause_name(a->cause);
-	it->v[TV_CAUSE_TEXT] = words_cause(l->w, a->cause);
+	if (a->cause_known) {
+		it->v[TV_CAUSE] = sw_cause_name(a->cause);
+		it->v[TV_CAUSE_TEXT] = words_cause(l->w, a->cause);
+	}
 	it->v[TV_SINCE] = pool_add(p, fmt_time(a->opened_at));
 	if (a->resolved)
 		it->v[TV_DOWNTIME] = pool_add(p,
@@ -375,8 +387,13 @@ alert_item(const struct alert *a, const struct lang *l, int staff,
 		buf_init(&b);
 		buf_printf(&b, "  Check:   %s (%s)\n", a->check, a->site);
 		buf_printf(&b, "  URL:     %s\n", a->url_staff);
-		buf_printf(&b, "  State:   %s, cause %s\n",
-		    sw_state_name(a->state), sw_cause_name(a->cause));
+		if (a->resolved)
+			buf_printf(&b, "  State:   %s again, the cause was %s\n",
+			    sw_state_name(a->state), a->cause_known ?
+			    sw_cause_name(a->cause) : "not recorded");
+		else
+			buf_printf(&b, "  State:   %s, cause %s\n",
+			    sw_state_name(a->state), sw_cause_name(a->cause));
 		if (*a->message != '\0')
 			buf_printf(&b, "  Message: %s\n", a->message);
 		buf_printf(&b, "  Opened:  %s\n", it->v[TV_SINCE]);
@@ -571,6 +588,37 @@ group_add(struct notifier *nt, enum mail_kind kind, const char *rcpt,
 		group_flush(g);
 }
 
+/*
+ * Remember why ticket id opened (or escalated), so that its recovery,
+ * which reports the cause "ok", can say what the problem was.  Returns
+ * the remembered cause or -1; forget drops the entry.
+ */
+static int
+cause_note(struct notifier *nt, long long ticket, int cause, int forget)
+{
+	size_t	i;
+	int	old;
+
+	for (i = 0; i < nt->ncauses; i++)
+		if (nt->causes[i].ticket == ticket)
+			break;
+	if (i == nt->ncauses) {
+		if (forget || cause < 0)
+			return -1;
+		nt->causes = xreallocarray(nt->causes, nt->ncauses + 1,
+		    sizeof *nt->causes);
+		nt->causes[nt->ncauses].ticket = ticket;
+		nt->causes[nt->ncauses++].cause = cause;
+		return cause;
+	}
+	old = nt->causes[i].cause;
+	if (forget)
+		nt->causes[i] = nt->causes[--nt->ncauses];
+	else if (cause >= 0)
+		nt->causes[i].cause = cause;
+	return old;
+}
+
 /* --- the daemon-facing API ------------------------------------------- */
 
 struct notifier *
@@ -611,8 +659,18 @@ notify_event(struct notifier *nt, const struct incident_event *ev)
 	enum mail_kind		 kind;
 	struct alert		*a;
 	size_t			 i;
+	int			 known;
 
-	if (nt == NULL || ev->suppress_mail)
+	if (nt == NULL)
+		return;
+	/* Causes are remembered even for mails that are not sent. */
+	known = -1;
+	if (ev->kind == INCIDENT_RESOLVED)
+		known = cause_note(nt, ev->ticket_id, -1, 1);
+	else if (ev->cause != SW_CAUSE_OK && (ev->kind != INCIDENT_REMINDER ||
+	    cause_note(nt, ev->ticket_id, -1, 0) < 0))
+		cause_note(nt, ev->ticket_id, ev->cause, 0);
+	if (ev->suppress_mail)
 		return;
 	switch (ev->kind) {
 	case INCIDENT_OPENED:
@@ -634,6 +692,13 @@ notify_event(struct notifier *nt, const struct incident_event *ev)
 	c = ev->check != NULL ? config_find_check(nt->cfg, ev->check) : NULL;
 	site = c != NULL ? c->site : NULL;
 	a = alert_new(ev, c);
+	if (kind == MK_UP) {
+		/* After a restart we may not know: then we do not say. */
+		if (known >= 0)
+			a->cause = known;
+		else if (a->cause == SW_CAUSE_OK)
+			a->cause_known = 0;
+	}
 	if (kind != MK_REMINDER && site != NULL) {
 		for (i = 0; i < site->nclient_emails; i++)
 			group_add(nt, kind, site->client_emails[i],
@@ -680,5 +745,6 @@ notify_close(struct notifier *nt)
 		group_flush(nt->groups);
 	mailer_stop(nt->mailer);
 	langs_free(&nt->langs);
+	free(nt->causes);
 	free(nt);
 }

@@ -18,7 +18,8 @@
 #include "xmalloc.h"
 
 enum node_kind { N_TEXT, N_VAR, N_OPEN, N_CLOSE };
-enum section { SEC_CHECKS, SEC_STAFF };
+/* Sections past SEC_VAR are conditionals on variable (sec - SEC_VAR). */
+enum section { SEC_CHECKS, SEC_STAFF, SEC_VAR };
 
 struct node {
 	enum node_kind	 kind;
@@ -71,6 +72,13 @@ tmpl_var_name(enum tmpl_var v)
 	if ((unsigned)v >= TV_NVARS)
 		return "invalid";
 	return var_names[v];
+}
+
+/* The name of a section: checks, staff, or the variable it tests. */
+static const char *
+sec_name(int sec)
+{
+	return sec >= SEC_VAR ? var_names[sec - SEC_VAR] : section_names[sec];
 }
 
 /* Append a node and return it. */
@@ -164,6 +172,9 @@ tmpl_compile(struct nodes *ns, const char *file, int line, const char *p,
 		if (len > 0 && (*name == '#' || *name == '^' ||
 		    *name == '/')) {
 			v = lookup(section_names, NSECTIONS, name + 1, len - 1);
+			if (v == -1 && (v = lookup(var_names, TV_NVARS,
+			    name + 1, len - 1)) != -1)
+				v += SEC_VAR;
 			if (in_subject && v == SEC_CHECKS) {
 				errlist_add(errs, file, line, "{{%.*s}} cannot "
 				    "stand in the Subject line", (int)len,
@@ -226,14 +237,14 @@ tmpl_compile(struct nodes *ns, const char *file, int line, const char *p,
 						errlist_add(errs, file,
 						    tagline, "{{/%s}} closes "
 						    "no section",
-						    section_names[v]);
+						    sec_name(v));
 					else
 						errlist_add(errs, file,
 						    tagline, "{{/%s}} does "
 						    "not match {{#%s}} of line"
-						    " %d", section_names[v],
-						    section_names[stack[depth -
-						    1].sec], stack[depth -
+						    " %d", sec_name(v),
+						    sec_name(stack[depth -
+						    1].sec), stack[depth -
 						    1].line);
 					nerr++;
 					continue;
@@ -262,7 +273,7 @@ tmpl_compile(struct nodes *ns, const char *file, int line, const char *p,
 	nodes_text(ns, pos, (size_t)(end - pos));
 	for (i = depth; i > 0; i--) {
 		errlist_add(errs, file, stack[i - 1].line,
-		    "{{#%s}} is never closed", section_names[stack[i - 1].sec]);
+		    "{{#%s}} is never closed", sec_name(stack[i - 1].sec));
 		nerr++;
 	}
 	return nerr;
@@ -389,8 +400,19 @@ tmpl_range(const struct nodes *ns, size_t from, size_t to,
 				for (k = 0; k < d->nitems; k++)
 					tmpl_range(ns, i + 1, nd->close, d,
 					    &d->items[k], out);
-			} else if ((d->staff != 0) != nd->inverted)
-				tmpl_range(ns, i + 1, nd->close, d, item, out);
+			} else if (nd->sec == SEC_STAFF) {
+				if ((d->staff != 0) != nd->inverted)
+					tmpl_range(ns, i + 1, nd->close, d,
+					    item, out);
+			} else {
+				v = item != NULL ?
+				    item->v[nd->sec - SEC_VAR] : NULL;
+				if (v == NULL)
+					v = d->top.v[nd->sec - SEC_VAR];
+				if ((v != NULL && *v != '\0') != nd->inverted)
+					tmpl_range(ns, i + 1, nd->close, d,
+					    item, out);
+			}
 			i = nd->close;
 			break;
 		case N_CLOSE:

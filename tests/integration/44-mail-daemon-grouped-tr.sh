@@ -86,8 +86,11 @@ assert_json "$J" 'len(j) == 2 and
 assert_json "$J" '"dukkan-ok" not in j[1]["body"] and
     "Süre: " in j[1]["body"] and (" sn" in j[1]["body"] or
     " dk" in j[1]["body"])' "downtime in Turkish words"
+assert_json "$J" '"Sorun şuydu: web sunucusu, siteniz yerine bir hata sayfası"
+    in j[1]["body"]' "the up mail names the cause of the outage, not ok"
 J=$("$SW_PY" "$INSPECT" $(mails_to ops@example.com))
 assert_json "$J" 'len(j) == 2 and j[1]["subject"].startswith("UP: dukkan-ok")
-    and "back up after" in j[1]["body"]' "staff up mail"
+    and "back up after" in j[1]["body"] and
+    "(cause was http)" in j[1]["body"]' "staff up mail"
 stop_daemon
 exit 0

@@ -131,6 +131,31 @@ test_sections(void **state)
 	buf_free(&body);
 }
 
+/* A variable as a section: kept only when it has a value. */
+static void
+test_conditionals(void **state)
+{
+	struct tmpl_item	 items[2];
+	struct tmpl_data	 d;
+	struct buf		 body;
+	char			*subject;
+
+	memset(&d, 0, sizeof d);
+	memset(items, 0, sizeof items);
+	items[0].v[TV_CHECK] = "a";
+	items[0].v[TV_CAUSE_TEXT] = "slow";
+	items[1].v[TV_CHECK] = "b";
+	d.items = items;
+	d.nitems = 2;
+	render("Subject: s\n{{#checks}}\n{{check}}\n{{#cause_text}}\n"
+	    "  was {{cause_text}}\n{{/cause_text}}\n{{^cause_text}}\n"
+	    "  cause unknown\n{{/cause_text}}\n{{/checks}}\n", &d, &subject,
+	    &body);
+	assert_string_equal(body.data, "a\n  was slow\nb\n  cause unknown\n");
+	free(subject);
+	buf_free(&body);
+}
+
 static void
 test_errors(void **state)
 {
@@ -354,6 +379,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_variables),
 		cmocka_unit_test(test_sections),
+		cmocka_unit_test(test_conditionals),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_words_every_cause),
 		cmocka_unit_test(test_words_errors),
