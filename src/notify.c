@@ -157,6 +157,31 @@ lang_load(struct langs *ls, const char *dir, const char *name,
 	free(path);
 }
 
+/* The line of a checks.d file where key is set, or 0 when not found. */
+static int
+key_line(const char *file, const char *key)
+{
+	FILE	*f;
+	char	 line[1024], *p;
+	size_t	 len = strlen(key);
+	int	 n = 0, found = 0;
+
+	if (file == NULL || (f = fopen(file, "r")) == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		n++;
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		if (strncmp(p, key, len) == 0 && (p[len] == ' ' ||
+		    p[len] == '\t' || p[len] == '=')) {
+			found = n;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
 /*
  * Load every language under templates_dir/mail.  English must be there
  * (staff mails) and so must every language a site asks for.  Returns the
@@ -202,9 +227,10 @@ langs_load(struct langs *ls, const struct config *cfg, struct errlist *errs)
 		const struct site_conf *s = cfg->sites[i];
 
 		if (s->language != NULL && langs_find(ls, s->language) == NULL)
-			errlist_add(errs, s->file != NULL ? s->file : dir, 0,
-			    "site %s: no mail templates for language %s in "
-			    "%s", s->name, s->language, dir);
+			errlist_add(errs, s->file != NULL ? s->file : dir,
+			    key_line(s->file, "language"), "site %s: no mail "
+			    "templates for language %s in %s", s->name,
+			    s->language, dir);
 	}
 	free(dir);
 	return errs->n - before;
@@ -474,6 +500,8 @@ group_send(struct group *g)
 	    TV_SITE));
 	d.top.v[TV_CHECK] = pool_add(&p, join_distinct(items, g->nalerts,
 	    TV_CHECK));
+	d.top.v[TV_TICKET] = pool_add(&p, join_distinct(items, g->nalerts,
+	    TV_TICKET));
 	xasprintf(&count, "%zu", g->nalerts);
 	d.top.v[TV_COUNT] = pool_add(&p, count);
 	for (i = 0; i < g->nalerts; i++)

@@ -323,7 +323,7 @@ test_shipped_templates(void **state)
 	assert_int_equal(notify_check_templates(&cfg, &errs), -1);
 	assert_int_equal(errs.n, 1);
 	assert_non_null(strstr(errs.lines[0], "checks.d/shop.conf: site "
-	    "Dükkan: no mail templates for language de"));
+	    "Dükkan: no mail templates for language de"));	/* no file */
 	errlist_free(&errs);
 	free(dir);
 }
