@@ -20,7 +20,7 @@ enum mail_result { MAIL_SENT, MAIL_TEMPFAIL, MAIL_PERMFAIL };
 struct mail_job {
 	const struct outbox_mail	*mail;
 	enum mail_result		 result;
-	char				 answer[256];	/* server's words */
+	char				 answer[256]; /* its words */
 };
 
 /* The settings a delivery needs, copied so that no config is shared. */

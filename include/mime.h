@@ -40,7 +40,8 @@ char	*mime_addr_spec(const char *);
  * Append "Name: value" for an unstructured header, RFC 2047 encoding the
  * value when it is not plain ASCII and folding to 78 columns.
  */
-void	 mime_header_text(struct buf *, const char *name, const char *value);
+void	 mime_header_text(struct buf *, const char *name,
+	    const char *value);
 
 /* Append the body as quoted-printable with CRLF line ends. */
 void	 mime_qp_encode(struct buf *, const char *text);

@@ -46,7 +46,8 @@ struct outbox_row {
 #define OUTBOX_GIVE_UP_S	(3 * 86400)
 
 /* Open (creating the tables) db_path; NULL and a message in err. */
-struct outbox	*outbox_open(const char *db_path, char *err, size_t errlen);
+struct outbox	*outbox_open(const char *db_path, char *err,
+		    size_t errlen);
 void		 outbox_close(struct outbox *);
 
 /* Queue one message for one recipient; returns its id or -1. */

@@ -43,7 +43,8 @@ mail_queue(struct outbox *ob, int json)
 	if (json) {
 		arr = json_array();
 		for (i = 0; i < n; i++) {
-			o = json_pack("{s:I, s:s, s:s, s:s, s:i, s:s, s:s, s:s}",
+			o = json_pack("{s:I, s:s, s:s, s:s, s:i, s:s, s:s,"
+			    " s:s}",
 			    "id", (json_int_t)rows[i].id,
 			    "to", rows[i].rcpt,
 			    "subject", rows[i].subject,

@@ -38,7 +38,7 @@
 
 #define MAILER_TIMEOUT_S	6	/* per SMTP step */
 #define MAILER_BATCH		16	/* messages per SMTP session */
-#define MAILER_IDLE_S		600	/* longest sleep with nothing due */
+#define MAILER_IDLE_S		600	/* longest sleep, nothing due */
 
 struct pending {
 	char		*sender;
@@ -238,7 +238,8 @@ mailer_smtp(const struct mailer_conf *mc, struct mail_job *jobs, size_t n)
 	smtp_recipient_t	*rcpts;
 	auth_context_t		 auth = NULL;
 	SSL_CTX			*ctx = NULL;
-	char			*hostport, errbuf[160], *session_error = NULL;
+	char			*hostport, errbuf[160];
+	char			*session_error = NULL;
 	size_t			 i;
 
 	msgs = xcalloc(n, sizeof *msgs);

@@ -220,7 +220,8 @@ mime_split_addr(const char *in, char **name, char **addr)
 	free(clean);
 	/* The address keeps printable ASCII that cannot end or split it. */
 	for (p = q = *addr; *p != '\0'; p++)
-		if (*p > ' ' && *p < 0x7f && strchr("<>,;:\"()\\[]", *p) == NULL)
+		if (*p > ' ' && *p < 0x7f &&
+		    strchr("<>,;:\"()\\[]", *p) == NULL)
 			*q++ = *p;
 	*q = '\0';
 	/* The name loses its outer blanks and quotes. */
@@ -371,7 +372,7 @@ mime_build(const struct mime_msg *m, struct buf *out)
 	for (i = 0; i < m->nto; i++) {
 		if (i > 0) {
 			buf_add(out, ",", 1);
-			/* One address a line past the first keeps lines short. */
+			/* One address a line keeps lines short. */
 			buf_addstr(out, "\r\n ");
 		}
 		mime_mailbox(out, m->to[i]);

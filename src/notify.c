@@ -58,7 +58,7 @@ struct alert {
 	char		*check;
 	char		*site;
 	char		*url_staff;	/* password masked */
-	char		*url_client;	/* no credentials, query or fragment */
+	char		*url_client;	/* no credentials, query, fragment */
 	char		*message;
 	enum sw_state	 state;
 	enum sw_cause	 cause;
@@ -67,7 +67,7 @@ struct alert {
 	time_t		 at;
 	long long	 downtime_s;
 	int		 resolved;
-	int		 cause_known;	/* 0: a recovery of unknown cause */
+	int		 cause_known;	/* 0: recovery, cause unknown */
 };
 
 struct group {
@@ -414,7 +414,8 @@ alert_item(const struct alert *a, const struct lang *l, int staff,
 		buf_printf(&b, "  Check:   %s (%s)\n", a->check, a->site);
 		buf_printf(&b, "  URL:     %s\n", a->url_staff);
 		if (a->resolved)
-			buf_printf(&b, "  State:   %s again, the cause was %s\n",
+			buf_printf(&b,
+			    "  State:   %s again, the cause was %s\n",
 			    sw_state_name(a->state), a->cause_known ?
 			    sw_cause_name(a->cause) : "not recorded");
 		else

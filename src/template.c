@@ -23,12 +23,12 @@ enum section { SEC_CHECKS, SEC_STAFF, SEC_VAR };
 
 struct node {
 	enum node_kind	 kind;
-	const char	*text;		/* N_TEXT: points into tmpl->src */
+	const char	*text;		/* N_TEXT: inside tmpl->src */
 	size_t		 len;
 	int		 var;		/* N_VAR */
 	enum section	 sec;		/* N_OPEN, N_CLOSE */
-	int		 inverted;	/* N_OPEN: {{^x}}, kept when x is not */
-	size_t		 close;		/* N_OPEN: index of its N_CLOSE */
+	int		 inverted;	/* N_OPEN: {{^x}} */
+	size_t		 close;		/* N_OPEN: its N_CLOSE */
 };
 
 struct nodes {
@@ -262,8 +262,8 @@ tmpl_compile(struct nodes *ns, const char *file, int line, const char *p,
 		nodes_text(ns, pos, (size_t)(open - pos));
 		p = pos = close + 2;
 		if ((v = lookup(var_names, TV_NVARS, name, len)) == -1) {
-			errlist_add(errs, file, line, "unknown variable {{%.*s}}",
-			    (int)len, name);
+			errlist_add(errs, file, line,
+			    "unknown variable {{%.*s}}", (int)len, name);
 			nerr++;
 			continue;
 		}
