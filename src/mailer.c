@@ -274,7 +274,8 @@ mailer_smtp(const struct mailer_conf *mc, struct mail_job *jobs, size_t n)
 		rcpts[i] = smtp_add_recipient(msgs[i], jobs[i].mail->rcpt);
 		smtp_set_message_str(msgs[i], jobs[i].mail->message);
 	}
-	if (!smtp_start_session(s)) {
+	/* A timeout may end the session "successfully": ask errno too. */
+	if (!smtp_start_session(s) || smtp_errno() != 0) {
 		smtp_strerror(smtp_errno(), errbuf, sizeof errbuf);
 		xasprintf(&session_error, "%s: %s", hostport, errbuf);
 	}

@@ -7,6 +7,7 @@
 #   STARTTLS required  -> the session is encrypted (TLS 1.2 cap) and AUTH
 #   + AUTH                 gives the configured user
 #   wrong password     -> non-zero exit, nothing delivered
+#   silent server      -> gives up after the short timeouts, exit 1
 set -eu
 . "$top_srcdir/tests/lib/common.sh"
 # libesmtp over-reads its own header names (see the file): not ours.
@@ -72,4 +73,16 @@ write_config smtp.host=localhost "smtp.port=$SMTP_PORT" \
 sw_run timeout 30 "$SWC" -c "$SW_CONF" mail-test ops@example.com
 [ "$RUN_RC" -ne 0 ] || fail "mail-test with a wrong password exited 0"
 assert_eq 1 "$(smtp_count)" "nothing more delivered"
+
+# A server that accepts and never speaks: short libesmtp timeouts (6 s a
+# step) end the attempt; it is a temporary failure, exit 1.
+start_nginx
+write_config smtp.host=127.0.0.1 "smtp.port=$HANG_PORT" smtp.starttls=no
+T0=$(date +%s)
+sw_run timeout 60 "$SWC" -c "$SW_CONF" mail-test ops@example.com
+T1=$(date +%s)
+assert_eq 1 "$RUN_RC" "a silent server is a temporary failure"
+assert_le "$((T1 - T0))" 15 "mail-test gave up on a silent server in time"
+assert_contains "$RUN_ERR" "temporary failure: 127.0.0.1:$HANG_PORT" \
+    "the failure names the server"
 exit 0
