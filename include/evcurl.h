@@ -31,7 +31,11 @@ int		 evcurl_add(struct evcurl *, CURL *easy, evcurl_done_cb,
 		    void *arg);
 /* Take a running handle out without calling its callback. */
 void		 evcurl_remove(struct evcurl *, CURL *easy);
-/* A share handle for DNS and the CA cache, for easy handles to use. */
+/*
+ * The share handle every added transfer uses: the DNS cache only (TLS
+ * sessions are not shared: every check makes a full handshake).  The
+ * parsed CA store is cached by the multi handle (CURLOPT_CA_CACHE_TIMEOUT).
+ */
 CURLSH		*evcurl_share(struct evcurl *);
 unsigned	 evcurl_running(const struct evcurl *);
 

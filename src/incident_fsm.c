@@ -40,7 +40,8 @@ fsm_flap_percent(const struct fsm_state *st)
 	for (i = 0; i < pairs; i++) {
 		w = 1.2 - 0.4 * i / (pairs - 1);
 		full += w;
-		if (i + 1 < st->nhistory && hist_at(st, i) != hist_at(st, i + 1))
+		if (i + 1 < st->nhistory &&
+		    hist_at(st, i) != hist_at(st, i + 1))
 			sum += w;
 	}
 	return 100.0 * sum / full;
@@ -116,7 +117,7 @@ fsm_fail(const struct fsm_params *p, struct fsm_state *st,
 		st->streak_down = 0;
 		st->first_failure_at = 0;
 		out->actions |= FSM_HELD;
-		if (in->parent_down && !st->dep_noted) {
+		if (in->parent_down && in->parent_ticket && !st->dep_noted) {
 			st->dep_noted = 1;
 			out->actions |= FSM_DEPENDENT;
 		}

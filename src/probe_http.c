@@ -54,18 +54,17 @@ struct probe {
 	struct curl_slist	*headers;
 	probe_done_cb		 cb;
 	void			*arg;
-	double			 at;		/* wall clock at start */
-	int			 is_tls;	/* last connection was TLS */
+	double			 at;	/* wall clock at start */
+	int			 is_tls; /* last connection was TLS */
 	int			 cert_days_left;
-	long			 verify_result;	/* X509_V_* of last handshake */
 
 	/* Body scanning. */
 	size_t			 max_body;
-	size_t			 seen;		/* body bytes looked at */
-	int			 limit_hit;	/* we stopped at max_body */
-	struct bodyscan		 scan;		/* expect_text */
+	size_t			 seen;	/* body bytes looked at */
+	int			 limit_hit; /* stopped at max_body */
+	struct bodyscan		 scan;	/* for expect_text */
 
-	char			 reason[128];	/* of the last status line */
+	char			 reason[128]; /* of the last status line */
 	char			 errbuf[CURL_ERROR_SIZE];
 };
 
@@ -169,7 +168,7 @@ probe_set_method(CURL *easy, const struct check_conf *c)
 	const char	*m = c->method != NULL && *c->method != '\0' ?
 			    c->method : "GET";
 
-	if (c->body != NULL) {
+	if (c->body != NULL && *c->body != '\0') {
 		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)strlen(c->body));
 		curl_easy_setopt(easy, CURLOPT_POSTFIELDS, c->body);
@@ -207,6 +206,8 @@ probe_setup(struct probe *p)
 	curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(easy, CURLOPT_USERAGENT, PROBE_USER_AGENT);
+	/* Never through a proxy from the environment: we time the site. */
+	curl_easy_setopt(easy, CURLOPT_PROXY, "");
 	/* One fresh connection per check, closed after it. */
 	curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
 	curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
@@ -400,8 +401,8 @@ probe_finish(struct probe *p, CURLcode code)
 	memset(&raw, 0, sizeof raw);
 	raw.outcome = probe_outcome(p, code);
 	if (code != CURLE_OK && raw.outcome != TRANSPORT_BODY_LIMIT)
-		snprintf(raw.detail, sizeof raw.detail, "%s",
-		    p->errbuf[0] != '\0' ? p->errbuf : curl_easy_strerror(code));
+		snprintf(raw.detail, sizeof raw.detail, "%s", p->errbuf[0] !=
+		    '\0' ? p->errbuf : curl_easy_strerror(code));
 	curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &status);
 	raw.http_status = status;
 	snprintf(raw.reason, sizeof raw.reason, "%s", p->reason);
@@ -412,7 +413,8 @@ probe_finish(struct probe *p, CURLcode code)
 
 	memset(&r, 0, sizeof r);
 	if (raw.outcome == TRANSPORT_ABORTED) {
-		result_unknown(&r, p->conf->name, "check aborted: shutting down");
+		result_unknown(&r, p->conf->name,
+		    "check aborted: shutting down");
 		r.http_status = raw.http_status;
 		r.dns_ms = raw.dns_ms;
 		r.connect_ms = raw.connect_ms;

@@ -65,7 +65,7 @@ result_status_ok(const struct check_conf *c, long status)
 static void
 result_status_text(const struct probe_raw *raw, char *buf, size_t len)
 {
-	char	reason[160];	/* escaped, bounded: the message is short */
+	char	reason[160];	/* escaped, bounded */
 	size_t	i;
 
 	log_escape(reason, sizeof reason, raw->reason);

@@ -60,7 +60,8 @@ check_all_cuts(const char *needle, const char *body)
 		assert_int_equal(scan_steps(needle, body, n, step), want);
 	for (a = 0; a <= n; a++)
 		for (b = a; b <= n; b++)
-			assert_int_equal(scan_cuts(needle, body, n, a, b), want);
+			assert_int_equal(scan_cuts(needle, body, n, a, b),
+			    want);
 }
 
 static void

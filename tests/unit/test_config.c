@@ -399,6 +399,33 @@ test_empty_values(void **state)
 	config_free(cfg);
 }
 
+/* A built-in default gives way to a written value of its pair. */
+static void
+test_pairs_adjust(void **state)
+{
+	struct config	*cfg;
+
+	(void)state;
+	put("sitewatch.conf", "[defaults]\ninterval = 1\n");
+	put("checks.d/p.conf",
+	    "[check a]\nurl = http://127.0.0.1/\n"
+	    "[check b]\nurl = http://127.0.0.1/\ninterval = 30\n"
+	    "[check c]\nurl = http://127.0.0.1/\ndown_ms = 1000\n"
+	    "[check d]\nurl = http://127.0.0.1/\nslow_ms = 9000\n"
+	    "[check e]\nurl = http://127.0.0.1/\ninterval = 20\n"
+	    "timeout = 20\nslow_ms = 500\ndown_ms = 500\n");
+	cfg = load_tmp();
+	assert_int_equal(config_find_check(cfg, "a")->timeout, 1);
+	assert_int_equal(config_find_check(cfg, "b")->timeout, 10);
+	assert_int_equal(config_find_check(cfg, "c")->slow_ms, 1000);
+	assert_int_equal(config_find_check(cfg, "c")->down_ms, 1000);
+	assert_int_equal(config_find_check(cfg, "d")->slow_ms, 9000);
+	assert_int_equal(config_find_check(cfg, "d")->down_ms, 9000);
+	assert_int_equal(config_find_check(cfg, "e")->timeout, 20);
+	assert_int_equal(config_find_check(cfg, "e")->slow_ms, 500);
+	config_free(cfg);
+}
+
 /* Units of durations and sizes; method case; spaces in lists. */
 static void
 test_units(void **state)
@@ -556,6 +583,57 @@ test_bad_fixture(void **state)
 	errlist_free(&errs);
 }
 
+/* The shipped example loads and writes out every key of the table. */
+static void
+test_shipped_example(void **state)
+{
+	struct errlist	 errs;
+	struct config	*cfg;
+	char		*main_text, *site_text, *line, *p;
+	const char	*text;
+	size_t		 i, len;
+	int		 found;
+
+	(void)state;
+	errlist_init(&errs);
+	cfg = config_load(CONF_TOP_SRCDIR "/sitewatch.conf", &errs);
+	for (i = 0; i < errs.n; i++)
+		print_error("%s\n", errs.lines[i]);
+	assert_int_equal(errs.n, 0);
+	assert_non_null(cfg);
+	assert_int_equal(cfg->nchecks, 1);
+	assert_string_equal(cfg->checks[0]->url,
+	    "http://127.0.0.1:8080/status");
+	config_free(cfg);
+	errlist_free(&errs);
+
+	assert_non_null(main_text = slurp(CONF_TOP_SRCDIR "/sitewatch.conf"));
+	assert_non_null(site_text = slurp(CONF_TOP_SRCDIR
+	    "/checks.d/example.conf"));
+	for (i = 0; i < conf_nkeys; i++) {
+		text = conf_keys[i].section == CONF_SEC_DAEMON ||
+		    conf_keys[i].section == CONF_SEC_SMTP ? main_text :
+		    site_text;
+		/* A line starting with the key, then spaces and "=". */
+		found = 0;
+		len = strlen(conf_keys[i].name);
+		for (p = strstr(text, conf_keys[i].name); p != NULL && !found;
+		    p = strstr(p + 1, conf_keys[i].name)) {
+			if (p != text && p[-1] != '\n')
+				continue;
+			for (line = p + len; *line == ' '; line++)
+				;
+			found = *line == '=';
+		}
+		if (!found)
+			print_error("key %s missing from the example\n",
+			    conf_keys[i].name);
+		assert_true(found);
+	}
+	free(main_text);
+	free(site_text);
+}
+
 /* Weekly windows, crossing midnight and the end of the week; UTC. */
 static void
 test_maint_weekly(void **state)
@@ -575,7 +653,7 @@ test_maint_weekly(void **state)
 	    "maintenance = Sun 23:00-01:00\n"
 	    "[check mon]\nurl = http://127.0.0.1/\n"
 	    "maintenance = Mon 00:00-24:00\n"
-	    "maintenance = Wed 12:00-12:30\n"
+	    "maintenance = wednesday 12:00-12:30\n"
 	    "[check none]\nurl = http://127.0.0.1/\n");
 	cfg = load_tmp();
 
@@ -765,6 +843,8 @@ main(void)
 		    tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_empty_values,
 		    tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_pairs_adjust,
+		    tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_units,
 		    tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_missing_main),
@@ -778,6 +858,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_name_limits,
 		    tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_spec_keys),
+		cmocka_unit_test(test_shipped_example),
 		cmocka_unit_test_setup_teardown(test_dump_keys,
 		    tmp_setup, tmp_teardown),
 	};

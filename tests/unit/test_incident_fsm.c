@@ -4,7 +4,8 @@
  * Each row feeds a string of results, one letter each, 10 s apart:
  *   U up   D down   G degraded   ? unknown
  *   M down inside maintenance    m up inside maintenance
- *   P down while the parent (depends) is failing
+ *   P down while the parent (depends) is failing with a ticket open
+ *   p down while the parent is failing, its ticket not open yet
  * and expects one token of actions per result:
  *   .  nothing   O open critical   W open warning   E escalate
  *   R resolve    d dependent failure noted   F flap start   f flap stop
@@ -65,6 +66,8 @@ static const struct row rows[] = {
 	{ "child fails on its own after the parent", 2, 2, "PPDD",
 	    "d . . O", -1 },
 	{ "note again after a good result", 2, 2, "PUP", "d . d", -1 },
+	{ "note once the parent's ticket exists", 2, 2, "ppPPp",
+	    ". . d . .", -1 },
 	{ "resolved ticket reopens as a new one", 2, 1, "DDUDD",
 	    ". O R . O", 20 },
 	{ "flapping holds the ticket open", 1, 1, "DUDUDUDUDUDUDU",
@@ -133,6 +136,11 @@ letter_input(char c, time_t at, struct fsm_input *in)
 		in->maint = 1;
 		break;
 	case 'P':
+		in->state = SW_STATE_DOWN;
+		in->parent_down = 1;
+		in->parent_ticket = 1;
+		break;
+	case 'p':
 		in->state = SW_STATE_DOWN;
 		in->parent_down = 1;
 		break;
