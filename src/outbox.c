@@ -213,7 +213,7 @@ outbox_next_due(struct outbox *ob, time_t *when)
 	return rc;
 }
 
-/* Run one UPDATE with (a, b, c, id) bound as given. */
+/* Run one UPDATE with ?1 = a, ?2 = b, ?3 = text, ?4 = id (some unused). */
 static int
 outbox_update(struct outbox *ob, const char *sql, long long id,
     long long a, long long b, const char *text)
@@ -247,7 +247,7 @@ int
 outbox_failed(struct outbox *ob, long long id, time_t now, const char *error)
 {
 	return outbox_update(ob, "UPDATE outbox SET status = 'failed', "
-	    "attempts = attempts + 1, next_attempt_at = ?1 + 0 * ?2, "
+	    "attempts = attempts + 1, next_attempt_at = ?2, "
 	    "last_error = ?3 WHERE id = ?4", id, now, now, error);
 }
 
