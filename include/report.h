@@ -37,7 +37,7 @@ struct report_row {
 	 * check succeeded, INFINITY when it is above 5000 ms.
 	 */
 	double		p95_ms;
-	unsigned long	resolution;	/* seconds per row used */
+	unsigned long	resolution;	/* finest seconds per row used */
 };
 
 /* Decides whether a check is in maintenance at t (maint_active). */
