@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "mime.h"
+#include "util.h"
 #include "xmalloc.h"
 
 /* Encoded-words carry at most this many bytes of UTF-8 each, so that a
@@ -31,23 +32,6 @@
 static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/* Length of the valid UTF-8 sequence at s, or 0 when it is not one. */
-static size_t
-mime_utf8_len(const unsigned char *s)
-{
-	size_t	n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] < 0xc2 || s[0] > 0xf4)
-		return 0;
-	n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
 char *
 mime_clean(const char *in)
 {
@@ -58,7 +42,7 @@ mime_clean(const char *in)
 	buf_init(&b);
 	buf_addstr(&b, "");
 	while (*s != '\0') {
-		n = mime_utf8_len(s);
+		n = util_utf8_len(s);
 		if (n == 0) {
 			/* Not UTF-8: a replacement mark, never a raw byte. */
 			buf_add(&b, "?", 1);
@@ -141,7 +125,7 @@ mime_encoded_words(struct buf *b, const char *s)
 	while (off < len) {
 		n = 0;
 		while (off + n < len) {
-			k = mime_utf8_len(p + off + n);
+			k = util_utf8_len(p + off + n);
 			if (k == 0)
 				k = 1;
 			if (n + k > EW_CHUNK)
