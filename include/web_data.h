@@ -14,8 +14,7 @@
 
 #include <jansson.h>
 
-struct config;
-struct check_conf;
+#include "config.h"
 
 enum web_data_rc {
 	WEB_DATA_OK = 0,
@@ -27,13 +26,19 @@ enum web_data_rc {
 };
 
 /*
- * What a worker needs to find the files, copied off the config when the
- * job is made (a reload may free the config while the job runs).
+ * What a worker needs, copied off the config when the job is made (a
+ * reload may free the config while the job runs).  The stores take a
+ * struct config and a struct check_conf; cfg and check here are private
+ * copies holding only what they read: state_dir and rrdcached; the
+ * check's name, site name, interval and maintenance windows.
  */
 struct web_src {
-	char	*state_dir;
-	char	*rrdcached;	/* NULL = files are written directly */
-	int	 interval;	/* of the check, for graphs; 0 if none */
+	char			*state_dir;
+	char			*rrdcached;	/* NULL = direct file writes */
+	struct config		 cfg;
+	struct site_conf	 site;
+	struct check_conf	 check;
+	int			 has_check;
 };
 void	web_src_init(struct web_src *, const struct config *,
 	    const struct check_conf *);
@@ -76,6 +81,10 @@ int	web_data_check_states(struct web_data *, const struct web_src *,
 int	web_data_graph(const struct web_src *, const char *check,
 	    const char *period, const char *metric, int width, int height,
 	    unsigned char **png, size_t *len, char *err, size_t errlen);
+/* The graph area alone (no frame or legend), width x height pixels. */
+int	web_data_spark(const struct web_src *, const char *period,
+	    const char *metric, int width, int height, unsigned char **png,
+	    size_t *len, char *err, size_t errlen);
 /* Uptime in percent over [start, end), NAN when nothing is known. */
 int	web_data_uptime(const struct web_src *, const char *check,
 	    time_t start, time_t end, double *pct);

@@ -437,8 +437,7 @@ out:
 
 struct web_stats_refresh {
 	struct web		*w;
-	struct web_src		 src;
-	char			(*names)[SW_NAME_MAX];
+	struct web_src		*srcs;		/* one per check */
 	size_t			 n;
 	int			 daily;
 	time_t			 now;
@@ -449,17 +448,33 @@ static void
 web_stats_work(struct web_job *job)
 {
 	struct web_stats_refresh	*r = job->arg;
+	struct web_src			*src;
 	size_t				 i;
 
 	for (i = 0; i < r->n; i++) {
-		web_data_uptime(&r->src, r->names[i], r->now - 86400, r->now,
+		src = &r->srcs[i];
+		web_data_uptime(src, src->check.name, r->now - 86400, r->now,
 		    &r->up24[i]);
-		web_data_uptime(&r->src, r->names[i], r->now - 30 * 86400,
+		web_data_uptime(src, src->check.name, r->now - 30 * 86400,
 		    r->now, &r->up30[i]);
 		if (r->daily)
-			web_data_daily(&r->src, r->names[i], r->now, WEB_DAYS,
+			web_data_daily(src, src->check.name, r->now, WEB_DAYS,
 			    &r->days[i * WEB_DAYS]);
 	}
+}
+
+static void
+web_stats_free(struct web_stats_refresh *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->n; i++)
+		web_src_free(&r->srcs[i]);
+	free(r->srcs);
+	free(r->up24);
+	free(r->up30);
+	free(r->days);
+	free(r);
 }
 
 static void
@@ -473,7 +488,8 @@ web_stats_done(struct web_job *job)
 		goto out;
 	r->w->stats_busy = 0;
 	for (i = 0; i < r->n; i++) {
-		if ((wc = web_check_find(r->w, r->names[i], &pos)) == NULL)
+		wc = web_check_find(r->w, r->srcs[i].check.name, &pos);
+		if (wc == NULL)
 			continue;
 		wc->up24 = r->up24[i];
 		wc->up30 = r->up30[i];
@@ -484,12 +500,7 @@ web_stats_done(struct web_job *job)
 		}
 	}
 out:
-	web_src_free(&r->src);
-	free(r->names);
-	free(r->up24);
-	free(r->up30);
-	free(r->days);
-	free(r);
+	web_stats_free(r);
 }
 
 /* Timer: start the refresh jobs that are due and not already running. */
@@ -526,31 +537,23 @@ web_refresh(evutil_socket_t fd, short what, void *arg)
 	if (!w->stats_busy && now >= w->stats_due_ms) {
 		sr = xcalloc(1, sizeof *sr);
 		sr->w = w;
-		web_src_init(&sr->src, cfg, NULL);
 		sr->n = cfg->nchecks;
 		sr->now = time(NULL);
 		sr->daily = now >= w->daily_due_ms;
-		sr->names = xcalloc(sr->n + 1, sizeof *sr->names);
+		sr->srcs = xcalloc(sr->n + 1, sizeof *sr->srcs);
 		sr->up24 = xcalloc(sr->n + 1, sizeof *sr->up24);
 		sr->up30 = xcalloc(sr->n + 1, sizeof *sr->up30);
 		sr->days = xcalloc((sr->n + 1) * WEB_DAYS, sizeof *sr->days);
 		for (i = 0; i < sr->n; i++)
-			snprintf(sr->names[i], SW_NAME_MAX, "%s",
-			    cfg->checks[i]->name);
+			web_src_init(&sr->srcs[i], cfg, cfg->checks[i]);
 		if (web_queue_push(w->q_stats, web_stats_work, web_stats_done,
 		    sr) == 0) {
 			w->stats_busy = 1;
 			w->stats_due_ms = now + WEB_STATS_MS;
 			if (sr->daily)
 				w->daily_due_ms = now + WEB_DAILY_MS;
-		} else {
-			web_src_free(&sr->src);
-			free(sr->names);
-			free(sr->up24);
-			free(sr->up30);
-			free(sr->days);
-			free(sr);
-		}
+		} else
+			web_stats_free(sr);
 	}
 }
 
@@ -670,6 +673,8 @@ web_start(struct event_base *base, struct config *const *cfgp,
 	    w)) == NULL)
 		fatal("web: event_new failed");
 	event_add(w->ev_refresh, &every);
+	/* The first figures a few seconds in, once checks have run. */
+	w->stats_due_ms = w->daily_due_ms = util_mono_ms() + 4000;
 	event_active(w->ev_refresh, EV_TIMEOUT, 1);	/* first one now */
 	log_info("web: listening on http://%s/", cfg->listen);
 	return w;

@@ -1,15 +1,13 @@
 /*
  * web_data.c -- the web module's adapter to ticket_db, the RRD graphs
- * and the uptime report.  Runs on web worker threads only.
- *
- * The stores are built by other modules; while one of them is not in the
- * tree (__has_include finds no header), its functions here answer
- * WEB_DATA_UNAVAILABLE and the pages say so.  Nothing is ever made up.
+ * and the uptime report.  Runs on web worker threads only, each with its
+ * own SQLite connection (struct web_data).
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rrd.h>
 
@@ -19,20 +17,13 @@
 #include "web_data.h"
 #include "xmalloc.h"
 
-#if __has_include("ticket_db.h")
-#include "ticket_db.h"
-#define HAVE_TICKET_DB 1
-#endif
-#if __has_include("rrd_graph.h") && __has_include("report.h")
-#include "rrd_graph.h"
 #include "report.h"
-#define HAVE_RRD_GRAPH 1
-#endif
+#include "rrd_graph.h"
+#include "rrd_store.h"
+#include "ticket_db.h"
 
 struct web_data {
-#ifdef HAVE_TICKET_DB
 	struct ticket_db	*tdb;
-#endif
 	char			*tdb_dir;	/* state_dir tdb was opened in */
 };
 
@@ -41,10 +32,30 @@ void
 web_src_init(struct web_src *src, const struct config *cfg,
     const struct check_conf *c)
 {
+	memset(src, 0, sizeof *src);
 	src->state_dir = xstrdup(cfg->state_dir);
 	src->rrdcached = cfg->rrdcached != NULL ? xstrdup(cfg->rrdcached) :
 	    NULL;
-	src->interval = c != NULL ? c->interval : 0;
+	src->cfg.state_dir = src->state_dir;
+	src->cfg.rrdcached = src->rrdcached;
+	if (c == NULL)
+		return;
+	src->has_check = 1;
+	src->check.name = xstrdup(c->name);
+	src->check.interval = c->interval;
+	src->check.timeout = c->timeout;
+	if (c->site != NULL) {
+		src->site.name = xstrdup(c->site->name);
+		src->site.language = xstrdup(c->site->language);
+		src->check.site = &src->site;
+	}
+	if (c->nmaintenance > 0) {
+		src->check.maintenance = xreallocarray(NULL, c->nmaintenance,
+		    sizeof *c->maintenance);
+		memcpy(src->check.maintenance, c->maintenance,
+		    c->nmaintenance * sizeof *c->maintenance);
+		src->check.nmaintenance = c->nmaintenance;
+	}
 }
 
 void
@@ -52,7 +63,11 @@ web_src_free(struct web_src *src)
 {
 	free(src->state_dir);
 	free(src->rrdcached);
-	src->state_dir = src->rrdcached = NULL;
+	free(src->check.name);
+	free(src->check.maintenance);
+	free(src->site.name);
+	free(src->site.language);
+	memset(src, 0, sizeof *src);
 }
 
 struct web_data *
@@ -66,10 +81,8 @@ web_data_free(struct web_data *wd)
 {
 	if (wd == NULL)
 		return;
-#ifdef HAVE_TICKET_DB
 	if (wd->tdb != NULL)
 		ticket_db_close(wd->tdb);
-#endif
 	free(wd->tdb_dir);
 	free(wd);
 }
@@ -77,14 +90,9 @@ web_data_free(struct web_data *wd)
 int
 web_data_rrd_available(void)
 {
-#ifdef HAVE_RRD_GRAPH
 	return 1;
-#else
-	return 0;
-#endif
 }
 
-#ifdef HAVE_TICKET_DB
 /* This thread's connection, (re)opened when state_dir changed. */
 static struct ticket_db *
 web_data_tdb(struct web_data *wd, const struct web_src *src, char *err,
@@ -119,14 +127,12 @@ web_data_rc(int rc)
 		return WEB_DATA_ERROR;
 	}
 }
-#endif
 
 int
 web_data_tickets(struct web_data *wd, const struct web_src *src, int all,
     json_t **out, char *err, size_t errlen)
 {
 	*out = NULL;
-#ifdef HAVE_TICKET_DB
 	struct ticket_db	*tdb;
 	int			 rc;
 
@@ -135,10 +141,6 @@ web_data_tickets(struct web_data *wd, const struct web_src *src, int all,
 	if ((rc = ticket_db_list_json(tdb, all, out)) != TDB_OK)
 		snprintf(err, errlen, "%s", ticket_db_errmsg(tdb));
 	return web_data_rc(rc);
-#else
-	snprintf(err, errlen, "tickets are not available in this build");
-	return WEB_DATA_UNAVAILABLE;
-#endif
 }
 
 int
@@ -146,7 +148,6 @@ web_data_ticket(struct web_data *wd, const struct web_src *src,
     long long id, json_t **out, char *err, size_t errlen)
 {
 	*out = NULL;
-#ifdef HAVE_TICKET_DB
 	struct ticket_db	*tdb;
 	int			 rc;
 
@@ -158,10 +159,6 @@ web_data_ticket(struct web_data *wd, const struct web_src *src,
 	else if (rc != TDB_OK)
 		snprintf(err, errlen, "%s", ticket_db_errmsg(tdb));
 	return web_data_rc(rc);
-#else
-	snprintf(err, errlen, "tickets are not available in this build");
-	return WEB_DATA_UNAVAILABLE;
-#endif
 }
 
 int
@@ -169,7 +166,6 @@ web_data_ticket_action(struct web_data *wd, const struct web_src *src,
     long long id, const char *action, const char *by, const char *text,
     time_t at, char *err, size_t errlen)
 {
-#ifdef HAVE_TICKET_DB
 	struct ticket_db	*tdb;
 	int			 rc;
 
@@ -190,13 +186,8 @@ web_data_ticket_action(struct web_data *wd, const struct web_src *src,
 		snprintf(err, errlen, "%s", rc == TDB_NOTFOUND ?
 		    "no such ticket" : ticket_db_errmsg(tdb));
 	return web_data_rc(rc);
-#else
-	snprintf(err, errlen, "tickets are not available in this build");
-	return WEB_DATA_UNAVAILABLE;
-#endif
 }
 
-#ifdef HAVE_TICKET_DB
 struct web_data_states {
 	struct web_data_state	*v;
 	size_t			 n;
@@ -218,7 +209,6 @@ web_data_state_cb(const struct tdb_check_state *st, void *arg)
 	o->ticket = st->ticket;
 	return 0;
 }
-#endif
 
 int
 web_data_check_states(struct web_data *wd, const struct web_src *src,
@@ -226,7 +216,6 @@ web_data_check_states(struct web_data *wd, const struct web_src *src,
 {
 	*out = NULL;
 	*n = 0;
-#ifdef HAVE_TICKET_DB
 	struct ticket_db	*tdb;
 	struct web_data_states	 s = { NULL, 0 };
 	int			 rc;
@@ -242,10 +231,6 @@ web_data_check_states(struct web_data *wd, const struct web_src *src,
 	*out = s.v;
 	*n = s.n;
 	return WEB_DATA_OK;
-#else
-	snprintf(err, errlen, "tickets are not available in this build");
-	return WEB_DATA_UNAVAILABLE;
-#endif
 }
 
 int
@@ -253,14 +238,37 @@ web_data_graph(const struct web_src *src, const char *check,
     const char *period, const char *metric, int width, int height,
     unsigned char **png, size_t *len, char *err, size_t errlen)
 {
+	struct graph_req	g;
+	struct buf		b;
+	int			m;
+
 	*png = NULL;
 	*len = 0;
-#ifdef HAVE_RRD_GRAPH
-#error "wire rrd_graph here"
-#else
-	snprintf(err, errlen, "graphs are not available in this build");
-	return WEB_DATA_UNAVAILABLE;
-#endif
+	if (!src->has_check || strcmp(src->check.name, check) != 0 ||
+	    (m = rrd_graph_metric_parse(metric)) == -1) {
+		snprintf(err, errlen, "no such graph");
+		return WEB_DATA_NOTFOUND;
+	}
+	memset(&g, 0, sizeof g);
+	g.check = &src->check;
+	g.end = time(NULL);
+	if (report_period(period, g.end, &g.start, &g.end) == -1) {
+		snprintf(err, errlen, "no such period");
+		return WEB_DATA_INVALID;
+	}
+	g.period = period;
+	g.metric = (enum graph_metric)m;
+	g.format = GRAPH_PNG;
+	g.width = width;
+	g.height = height;
+	buf_init(&b);
+	if (rrd_graph_render(&src->cfg, &g, &b, err, errlen) == -1) {
+		buf_free(&b);
+		return WEB_DATA_ERROR;
+	}
+	*png = (unsigned char *)b.data;	/* handed over, freed by free() */
+	*len = b.len;
+	return WEB_DATA_OK;
 }
 
 int
@@ -268,11 +276,11 @@ web_data_uptime(const struct web_src *src, const char *check, time_t start,
     time_t end, double *pct)
 {
 	*pct = NAN;
-#ifdef HAVE_RRD_GRAPH
-#error "wire report here"
-#else
-	return WEB_DATA_UNAVAILABLE;
-#endif
+	if (!src->has_check || strcmp(src->check.name, check) != 0)
+		return WEB_DATA_INVALID;
+	*pct = report_uptime(&src->cfg, &src->check, end,
+	    (long)(end - start));
+	return WEB_DATA_OK;
 }
 
 /* Mean of the finite values in v[0..n). */
@@ -309,6 +317,7 @@ web_data_daily(const struct web_src *src, const char *check, time_t now,
 	for (d = 0; d < ndays; d++)
 		pct[d] = NAN;
 	xasprintf(&path, "%s/rrd/%s.rrd", src->state_dir, check);
+	rrd_store_flush_file(&src->cfg, path);
 	today = now - now % 86400;
 
 	/* Past days: rows of the 1-day archive, each ending at midnight. */
@@ -362,6 +371,91 @@ web_data_daily(const struct web_src *src, const char *check, time_t now,
 	rrd_freemem(data);
 	rc = WEB_DATA_OK;
 done:
+	free(path);
+	return rc;
+}
+
+/*
+ * A sparkline: the graph area alone, no title, axes or legend, for the
+ * dashboard rows (rrd_graph_render always draws the full frame).  The
+ * daemon draws graphs on one web thread only, so librrd's graph code
+ * never runs twice at once here.
+ */
+int
+web_data_spark(const struct web_src *src, const char *period,
+    const char *metric, int width, int height, unsigned char **png,
+    size_t *len, char *err, size_t errlen)
+{
+	char		*argv[16], *path = NULL, *esc = NULL, *e;
+	rrd_info_t	*info, *i;
+	time_t		 start, end = time(NULL);
+	struct buf	 b;
+	size_t		 k;
+	int		 argc = 0, rc = WEB_DATA_ERROR;
+
+	*png = NULL;
+	*len = 0;
+	if (!src->has_check || report_period(period, end, &start, &end) == -1) {
+		snprintf(err, errlen, "no such graph");
+		return WEB_DATA_NOTFOUND;
+	}
+	xasprintf(&path, "%s/rrd/%s.rrd", src->state_dir, src->check.name);
+	if (access(path, R_OK) == -1) {
+		snprintf(err, errlen, "no data yet");
+		free(path);
+		return WEB_DATA_NOTFOUND;
+	}
+	rrd_store_flush_file(&src->cfg, path);
+	buf_init(&b);
+	for (e = path; *e != '\0'; e++) {	/* ':' separates DEF fields */
+		if (*e == ':' || *e == '\\')
+			buf_add(&b, "\\", 1);
+		buf_add(&b, e, 1);
+	}
+	esc = b.data;
+	argv[argc++] = xstrdup("graph");
+	argv[argc++] = xstrdup("-");
+	argv[argc++] = xstrdup("--imgformat=PNG");
+	xasprintf(&argv[argc++], "--start=%lld", (long long)start);
+	xasprintf(&argv[argc++], "--end=%lld", (long long)end);
+	xasprintf(&argv[argc++], "--width=%d", width);
+	xasprintf(&argv[argc++], "--height=%d", height);
+	argv[argc++] = xstrdup("--only-graph");
+	argv[argc++] = xstrdup("--lower-limit=0");
+	argv[argc++] = xstrdup("--color=BACK#f1f5f8");
+	argv[argc++] = xstrdup("--color=CANVAS#f1f5f8");
+	xasprintf(&argv[argc++], "DEF:up=%s:up:AVERAGE", esc);
+	argv[argc++] = xstrdup("CDEF:down=up,UN,UNKN,up,1,LT,INF,UNKN,IF,IF");
+	if (strcmp(metric, "availability") == 0) {
+		argv[argc++] = xstrdup("CDEF:pct=up,100,*");
+		argv[argc++] = xstrdup("AREA:pct#59a14f");
+	} else {
+		xasprintf(&argv[argc++], "DEF:t=%s:total_ms:AVERAGE", esc);
+		argv[argc++] = xstrdup("AREA:t#4e79a7");
+	}
+	argv[argc++] = xstrdup("AREA:down#e15759aa");
+
+	rrd_clear_error();
+	if ((info = rrd_graph_v(argc, argv)) == NULL) {
+		snprintf(err, errlen, "rrdgraph: %s", rrd_get_error());
+		goto out;
+	}
+	for (i = info; i != NULL; i = i->next)
+		if (i->type == RD_I_BLO && strcmp(i->key, "image") == 0 &&
+		    *png == NULL) {
+			*png = xmalloc(i->value.u_blo.size);
+			memcpy(*png, i->value.u_blo.ptr, i->value.u_blo.size);
+			*len = i->value.u_blo.size;
+			rc = WEB_DATA_OK;
+		}
+	rrd_info_free(info);
+	if (rc != WEB_DATA_OK)
+		snprintf(err, errlen, "rrdgraph returned no image");
+out:
+	rrd_clear_error();
+	for (k = 0; k < (size_t)argc; k++)
+		free(argv[k]);
+	free(esc);
 	free(path);
 	return rc;
 }

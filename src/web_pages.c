@@ -106,7 +106,8 @@ page_graph_img(struct buf *b, const char *name, const char *period,
 	buf_addstr(b, "\" src=\"/graph/");
 	html_urlencode(b, name);
 	buf_printf(b, ".png?period=%s&amp;metric=%s&amp;width=%d&amp;"
-	    "height=%d\" alt=\"", period, metric, width, height);
+	    "height=%d%s\" alt=\"", period, metric, width, height,
+	    strcmp(cls, "spark") == 0 ? "&amp;style=spark" : "");
 	html_printf(b, "%s %s %s", name, metric, period);
 	buf_printf(b, "\" width=\"%d\" height=\"%d\" loading=\"lazy\">",
 	    width, height);
@@ -287,7 +288,8 @@ web_page_dashboard(struct web *w, struct evhttp_request *req,
 		}
 		buf_addstr(&b, "</td><td>");
 		if (wc->have)
-			buf_printf(&b, "%.0f ms", wc->last.total_ms);
+			buf_printf(&b, "%.*f ms", wc->last.total_ms < 10 ? 1 : 0,
+			    wc->last.total_ms);
 		buf_addstr(&b, "</td><td>");
 		page_uptime(&b, wc->up24);
 		buf_addstr(&b, "</td><td>");
@@ -455,10 +457,10 @@ page_check_done(struct web_job *job)
 	for (i = 0; i < 4; i++) {
 		buf_printf(&b, "<figure><figcaption>%s</figcaption>",
 		    periods[i]);
-		page_graph_img(&b, c->name, periods[i], "time", 480, 140,
+		page_graph_img(&b, c->name, periods[i], "time", 640, 240,
 		    "graph");
-		page_graph_img(&b, c->name, periods[i], "availability", 480,
-		    80, "graph");
+		page_graph_img(&b, c->name, periods[i], "availability", 640,
+		    170, "graph");
 		buf_addstr(&b, "</figure>\n");
 	}
 	buf_addstr(&b, "</div></section>\n");
@@ -697,7 +699,7 @@ page_status_site(struct web *w, struct buf *b, const struct site_conf *site)
 	buf_printf(b, "<h3>%s</h3>\n", page_word(lang, S_INCIDENTS));
 	json_array_foreach(w->tickets, i, t) {
 		const struct check_conf	*c;
-		const char		*status, *opened;
+		const char		*status, *opened, *sev;
 		time_t			 when;
 		struct tm		 tm;
 		char			 ts[64];
@@ -714,7 +716,10 @@ page_status_site(struct web *w, struct buf *b, const struct site_conf *site)
 			gmtime_r(&when, &tm);
 			strftime(ts, sizeof ts, "%Y-%m-%d %H:%M UTC", &tm);
 		}
-		buf_addstr(b, "<div class=\"incident\"><p><b>");
+		sev = json_string_value(json_object_get(t, "severity"));
+		buf_printf(b, "<div class=\"incident sev-%s\"><p><b>",
+		    sev != NULL && strcmp(sev, "warning") == 0 ? "warning" :
+		    "critical");
 		html_escape(b, c->name);
 		buf_addstr(b, "</b>: ");
 		html_escape(b, page_word(lang, page_cause_word(
@@ -786,6 +791,7 @@ struct page_graph_job {
 	char			 period[8];
 	char			 metric[16];
 	int			 width, height;
+	int			 spark;
 	unsigned char		*png;
 	size_t			 len;
 	int			 rc;
@@ -835,8 +841,14 @@ page_graph_work(struct web_job *job)
 {
 	struct page_graph_job	*j = job->arg;
 
-	j->rc = web_data_graph(&j->src, j->name, j->period, j->metric,
-	    j->width, j->height, &j->png, &j->len, j->err, sizeof j->err);
+	if (j->spark)
+		j->rc = web_data_spark(&j->src, j->period, j->metric,
+		    j->width, j->height, &j->png, &j->len, j->err,
+		    sizeof j->err);
+	else
+		j->rc = web_data_graph(&j->src, j->name, j->period, j->metric,
+		    j->width, j->height, &j->png, &j->len, j->err,
+		    sizeof j->err);
 }
 
 static void
@@ -898,9 +910,9 @@ web_page_graph(struct web *w, struct evhttp_request *req, const char *rest)
 	struct page_graph_job	*j;
 	struct web_graph	*g;
 	char			 name[SW_NAME_MAX], key[SW_NAME_MAX + 64];
-	char			*period = NULL, *metric = NULL;
+	char			*period = NULL, *metric = NULL, *style = NULL;
 	size_t			 len = strlen(rest);
-	int			 width, height;
+	int			 width, height, spark;
 
 	/* NAME.png, NAME an existing check: nothing else names a file. */
 	if (len < 5 || strcmp(rest + len - 4, ".png") != 0 ||
@@ -916,21 +928,26 @@ web_page_graph(struct web *w, struct evhttp_request *req, const char *rest)
 	}
 	period = web_query(req, "period");
 	metric = web_query(req, "metric");
-	if ((period != NULL && strcmp(period, "day") != 0 &&
+	style = web_query(req, "style");
+	spark = style != NULL && strcmp(style, "spark") == 0;
+	if ((style != NULL && !spark) || (period != NULL && strcmp(period, "day") != 0 &&
 	    strcmp(period, "week") != 0 && strcmp(period, "month") != 0 &&
 	    strcmp(period, "year") != 0) ||
 	    (metric != NULL && strcmp(metric, "time") != 0 &&
-	    strcmp(metric, "availability") != 0) ||
-	    page_int_param(req, "width", 600, 100, 1600, &width) == -1 ||
-	    page_int_param(req, "height", 200, 24, 800, &height) == -1) {
+	    strcmp(metric, "availability") != 0 &&
+	    strcmp(metric, "phases") != 0) ||
+	    page_int_param(req, "width", 600, spark ? 16 : 100, 1600,
+	    &width) == -1 ||
+	    page_int_param(req, "height", 200, spark ? 8 : 24, 800,
+	    &height) == -1) {
 		web_reply_error(w, req, 400, "period is day, week, month or "
-		    "year; metric is time or availability; width and height "
-		    "are numbers.");
+		    "year; metric is time, availability or phases; style is "
+		    "spark or absent; width and height are numbers.");
 		goto out;
 	}
-	snprintf(key, sizeof key, "%s|%s|%s|%d|%d", name,
+	snprintf(key, sizeof key, "%s|%s|%s|%d|%d|%d", name,
 	    period != NULL ? period : "day", metric != NULL ? metric : "time",
-	    width, height);
+	    width, height, spark);
 	TAILQ_FOREACH(g, &w->graphs, entry)
 		if (strcmp(g->key, key) == 0)
 			break;
@@ -967,6 +984,7 @@ web_page_graph(struct web *w, struct evhttp_request *req, const char *rest)
 	    metric != NULL ? metric : "time");
 	j->width = width;
 	j->height = height;
+	j->spark = spark;
 	if (web_queue_push(w->q_graph, page_graph_work, page_graph_done,
 	    j) == -1) {
 		web_src_free(&j->src);
@@ -977,4 +995,5 @@ web_page_graph(struct web *w, struct evhttp_request *req, const char *rest)
 out:
 	free(period);
 	free(metric);
+	free(style);
 }

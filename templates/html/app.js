@@ -92,7 +92,8 @@
 			}
 			tr.appendChild(td);
 			tr.appendChild(el("td", null, c.last_total_ms === null ? "" :
-			    Math.round(c.last_total_ms) + " ms"));
+			    (c.last_total_ms < 10 ? c.last_total_ms.toFixed(1) :
+			    Math.round(c.last_total_ms)) + " ms"));
 			td = el("td");
 			td.appendChild(pct(c.uptime_24h));
 			tr.appendChild(td);
@@ -106,7 +107,7 @@
 			img.height = 32;
 			img.alt = c.name + " time day";
 			img.src = "/graph/" + encodeURIComponent(c.name) +
-			    ".png?period=day&metric=time&width=160&height=32&r=" +
+			    ".png?period=day&metric=time&width=160&height=32&style=spark&r=" +
 			    Math.floor(Date.now() / 60000);
 			td.appendChild(img);
 			tr.appendChild(td);

@@ -43,7 +43,7 @@ req() {
 	shift 2
 	CODE=$(curl -sS --path-as-is -m 10 -o "$SW_TMP/body" -D "$SW_TMP/hdr" \
 	    -w '%{http_code}' -X "$m" "$@" "$B$p") || CODE=000
-	BODY=$(cat "$SW_TMP/body")
+	BODY=$(tr -d '\0' < "$SW_TMP/body")
 	HDR=$(tr -d '\r' < "$SW_TMP/hdr")
 }
 # expect CODE METHOD PATH [curl args]
@@ -79,13 +79,13 @@ assert_eq 1 "$(grep -o '<script' "$SW_TMP/body" | wc -l)" "only the app.js scrip
 assert_contains "$BODY" '<script src="/static/app.js" defer></script>' "app.js linked"
 assert_not_contains "$BODY" ' onload=' "no inline handlers"
 assert_not_contains "$BODY" ' onclick=' "no inline handlers"
-assert_not_contains "$BODY" 'style=' "no inline style"
+assert_not_contains "$BODY" ' style="' "no inline style"
 # Down first: shop-err/shop-evil/shop-text come before shop-ok.
 pos() { grep -bo "data-check=\"$1\"" "$SW_TMP/body" | head -1 | cut -d: -f1; }
 for c in shop-err shop-evil shop-text; do
 	[ "$(pos $c)" -lt "$(pos shop-ok)" ] || fail "$c (down) is not listed before shop-ok (up)"
 done
-assert_contains "$BODY" '/graph/shop-ok.png?period=day&amp;metric=time' "sparkline img"
+assert_contains "$BODY" '/graph/shop-ok.png?period=day&amp;metric=time&amp;width=160&amp;height=32&amp;style=spark' "sparkline img"
 assert_contains "$BODY" 'class="badge st-down">down<' "down badge"
 
 # HEAD: headers, no body.
@@ -130,6 +130,12 @@ expect 200 GET '/graph/shop-ok.png?period=day&metric=time'
 assert_contains "$HDR" "Content-Type: image/png" "graph type"
 assert_eq "89504e47" "$(head -c 4 "$SW_TMP/body" | od -An -tx1 | tr -d ' \n')" "graph is a PNG"
 expect 200 GET '/graph/shop-ok.png?period=year&metric=availability&width=300&height=100'
+assert_eq "89504e47" "$(head -c 4 "$SW_TMP/body" | od -An -tx1 | tr -d ' \n')" "availability graph is a PNG"
+expect 200 GET '/graph/shop-err.png?period=day&metric=time&width=160&height=32&style=spark'
+assert_eq "89504e47" "$(head -c 4 "$SW_TMP/body" | od -An -tx1 | tr -d ' \n')" "sparkline is a PNG"
+# The sparkline is the graph area alone: exactly the size asked for.
+assert_eq "160x32" "$("$SW_PY" -c 'import struct,sys; d=open(sys.argv[1],"rb").read(24); print("%dx%d" % struct.unpack(">II", d[16:24]))' "$SW_TMP/body")" "sparkline size"
+expect 400 GET '/graph/shop-ok.png?style=fancy'
 expect 404 GET '/graph/nope.png'
 expect 404 GET '/graph/..%2F..%2Fetc%2Fpasswd.png'
 expect 404 GET '/graph/../../etc/passwd.png'
