@@ -167,10 +167,16 @@ web_record(struct web *w, const struct result *r)
 {
 	struct web_check	*wc;
 	struct web_sample	*s;
+	size_t			 pos;
 
-	if (w == NULL || config_find_check(web_cfg(w), r->name) == NULL)
+	if (w == NULL)
 		return;
-	wc = web_check_get(w, r->name);
+	/* Every configured check has its record after the first refresh. */
+	if ((wc = web_check_find(w, r->name, &pos)) == NULL) {
+		if (config_find_check(web_cfg(w), r->name) == NULL)
+			return;		/* left the config meanwhile */
+		wc = web_check_get(w, r->name);
+	}
 	if (!wc->have || wc->last.state != r->state) {
 		wc->since = r->at;
 		/* The first result after a start only says "at least". */

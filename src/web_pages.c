@@ -9,6 +9,7 @@
  */
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,29 +141,45 @@ page_row_cmp(const void *a, const void *b)
 	return c != 0 ? c : strcmp(x->c->name, y->c->name);
 }
 
-/* The rows of the checks table, in display order; *n set. */
+/* Group rows by site (any order of sites) for the rank pass. */
+static int
+page_row_site_cmp(const void *a, const void *b)
+{
+	const struct page_row	*x = a, *y = b;
+	uintptr_t		 sx = (uintptr_t)x->c->site;
+	uintptr_t		 sy = (uintptr_t)y->c->site;
+
+	return sx < sy ? -1 : sx > sy;
+}
+
+/*
+ * The rows of the checks table, in display order; *n set.  Two sorts
+ * keep it O(n log n) for large configs: one groups each site to find its
+ * worst state, the second puts them in display order.
+ */
 static struct page_row *
 page_rows(struct web *w, size_t *n)
 {
 	const struct config	*cfg = web_cfg(w);
 	struct page_row		*rows;
-	size_t			 i, j;
-	int			 r;
+	size_t			 i, j, k;
+	int			 worst, r;
 
 	rows = xcalloc(cfg->nchecks + 1, sizeof *rows);
 	for (i = 0; i < cfg->nchecks; i++) {
 		rows[i].c = cfg->checks[i];
 		rows[i].wc = web_check_get(w, cfg->checks[i]->name);
 	}
-	for (i = 0; i < cfg->nchecks; i++) {
-		rows[i].site_rank = 3;
-		for (j = 0; j < cfg->nchecks; j++) {
-			if (rows[j].c->site != rows[i].c->site)
-				continue;
-			r = web_state_rank(web_check_state(rows[j].wc));
-			if (r < rows[i].site_rank)
-				rows[i].site_rank = r;
-		}
+	qsort(rows, cfg->nchecks, sizeof *rows, page_row_site_cmp);
+	for (i = 0; i < cfg->nchecks; i = j) {
+		worst = 3;
+		for (j = i; j < cfg->nchecks && rows[j].c->site ==
+		    rows[i].c->site; j++)
+			if ((r = web_state_rank(web_check_state(rows[j].wc))) <
+			    worst)
+				worst = r;
+		for (k = i; k < j; k++)
+			rows[k].site_rank = worst;
 	}
 	qsort(rows, cfg->nchecks, sizeof *rows, page_row_cmp);
 	*n = cfg->nchecks;

@@ -103,6 +103,7 @@
 			tr.appendChild(el("td", null, c.ticket ? "#" + c.ticket : ""));
 			td = el("td");
 			var img = el("img", "spark");
+			img.loading = "lazy";
 			img.width = 160;
 			img.height = 32;
 			img.alt = c.name + " time day";
