@@ -93,6 +93,20 @@ struct web_check {
 
 struct web_graph;
 
+/*
+ * A rendered answer kept for WEB_RESP_TTL_MS: a hundred clients polling
+ * the dashboard, or a flood, cost one rendering a second, not one each.
+ */
+#define WEB_RESP_CACHE	8
+#define WEB_RESP_TTL_MS	1000
+struct web_resp {
+	char		*key;		/* path?query */
+	char		*ctype;
+	char		*body;
+	size_t		 len;
+	uint64_t	 at_ms;
+};
+
 struct web {
 	struct event_base	*base;
 	struct config *const	*cfgp;
@@ -125,6 +139,9 @@ struct web {
 	char			*static_css;
 	size_t			 static_css_len;
 	char			*layout;
+
+	struct web_resp		 resp[WEB_RESP_CACHE];
+	const char		*capture;	/* key web_reply() saves under */
 
 	unsigned long long	 nrequests;
 	unsigned long long	 nreplies[6];	/* by first digit: 1xx..5xx */

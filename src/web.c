@@ -13,7 +13,9 @@
  * done function.  A slow or hostile client costs a connection, never
  * the loop: evhttp is non-blocking, each connection has a read/write
  * timeout, headers and bodies are capped, and the worker queues are
- * bounded (full = 503).
+ * bounded (full = 503).  The pages and documents rendered on the loop
+ * (/, /status, /api/v1/checks, /metrics) are reused for a second, so a
+ * flood of requests costs one rendering a second, not one each.
  */
 #include <sys/stat.h>
 
@@ -54,23 +56,25 @@ static void	web_static(struct web *, struct evhttp_request *, const char *);
 static const struct web_route {
 	const char	*path;
 	int		 prefix;	/* rest of the path goes to fn */
+	int		 cache;		/* answer may be reused for a second */
 	unsigned	 methods;
 	const char	*allow;		/* for the 405 answer */
 	void		(*fn)(struct web *, struct evhttp_request *,
 			    const char *rest);
 } web_routes[] = {
-	{ "/", 0, M_GET | M_HEAD, "GET, HEAD", web_page_dashboard },
-	{ "/status", 0, M_GET | M_HEAD, "GET, HEAD", web_page_status },
-	{ "/check/", 1, M_GET | M_HEAD, "GET, HEAD", web_page_check },
-	{ "/graph/", 1, M_GET | M_HEAD, "GET, HEAD", web_page_graph },
-	{ "/static/", 1, M_GET | M_HEAD, "GET, HEAD", web_static },
-	{ "/api/v1/checks", 0, M_GET | M_HEAD, "GET, HEAD", web_api_checks },
-	{ "/api/v1/tickets", 0, M_GET | M_HEAD, "GET, HEAD",
+	{ "/", 0, 1, M_GET | M_HEAD, "GET, HEAD", web_page_dashboard },
+	{ "/status", 0, 1, M_GET | M_HEAD, "GET, HEAD", web_page_status },
+	{ "/check/", 1, 0, M_GET | M_HEAD, "GET, HEAD", web_page_check },
+	{ "/graph/", 1, 0, M_GET | M_HEAD, "GET, HEAD", web_page_graph },
+	{ "/static/", 1, 0, M_GET | M_HEAD, "GET, HEAD", web_static },
+	{ "/api/v1/checks", 0, 1, M_GET | M_HEAD, "GET, HEAD",
+	    web_api_checks },
+	{ "/api/v1/tickets", 0, 0, M_GET | M_HEAD, "GET, HEAD",
 	    web_api_tickets },
 	/* GET .../ID and POST .../ID/ACTION: the handler sorts them out. */
-	{ "/api/v1/tickets/", 1, M_GET | M_HEAD | M_POST, "GET, HEAD, POST",
-	    web_api_ticket },
-	{ "/metrics", 0, M_GET | M_HEAD, "GET, HEAD", web_metrics },
+	{ "/api/v1/tickets/", 1, 0, M_GET | M_HEAD | M_POST,
+	    "GET, HEAD, POST", web_api_ticket },
+	{ "/metrics", 0, 1, M_GET | M_HEAD, "GET, HEAD", web_metrics },
 };
 
 const struct config *
@@ -216,6 +220,43 @@ web_reason(int code)
 	}
 }
 
+/* Keep one rendered answer, in place of the oldest. */
+static void
+web_resp_save(struct web *w, const char *key, const char *ctype,
+    const void *body, size_t len)
+{
+	struct web_resp	*r = &w->resp[0];
+	size_t		 i;
+
+	for (i = 1; i < WEB_RESP_CACHE; i++)
+		if (w->resp[i].at_ms < r->at_ms)
+			r = &w->resp[i];
+	free(r->key);
+	free(r->ctype);
+	free(r->body);
+	r->key = xstrdup(key);
+	r->ctype = xstrdup(ctype);
+	r->body = xmalloc(len + 1);
+	memcpy(r->body, body, len);
+	r->len = len;
+	r->at_ms = util_mono_ms();
+}
+
+/* A fresh saved answer for key, or NULL. */
+static struct web_resp *
+web_resp_find(struct web *w, const char *key)
+{
+	uint64_t	now = util_mono_ms();
+	size_t		i;
+
+	for (i = 0; i < WEB_RESP_CACHE; i++)
+		if (w->resp[i].key != NULL &&
+		    strcmp(w->resp[i].key, key) == 0 &&
+		    now - w->resp[i].at_ms < WEB_RESP_TTL_MS)
+			return &w->resp[i];
+	return NULL;
+}
+
 void
 web_reply(struct web *w, struct evhttp_request *req, int code,
     const char *ctype, const void *body, size_t len)
@@ -239,6 +280,8 @@ web_reply(struct web *w, struct evhttp_request *req, int code,
 		evhttp_add_header(h, "Cache-Control", "no-store");
 	if (code / 100 >= 1 && code / 100 <= 5)
 		w->nreplies[code / 100]++;
+	if (w->capture != NULL && code == 200)
+		web_resp_save(w, w->capture, ctype, body, len);
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_HEAD && len > 0) {
 		if ((eb = evbuffer_new()) == NULL)
 			fatal("web: evbuffer_new failed");
@@ -333,6 +376,26 @@ web_static(struct web *w, struct evhttp_request *req, const char *rest)
 		web_reply_error(w, req, 404, "No such file.");
 }
 
+/*
+ * Serve a GET of a cacheable route: from the saved answer when it is
+ * fresh, else render it and save it on the way out (the handler replies
+ * before it returns, so web_reply() sees w->capture).
+ */
+static void
+web_dispatch_cached(struct web *w, struct evhttp_request *req,
+    const struct web_route *r)
+{
+	struct web_resp	*c;
+
+	if ((c = web_resp_find(w, evhttp_request_get_uri(req))) != NULL) {
+		web_reply(w, req, 200, c->ctype, c->body, c->len);
+		return;
+	}
+	w->capture = evhttp_request_get_uri(req);
+	r->fn(w, req, "");
+	w->capture = NULL;
+}
+
 /* The one evhttp callback: find the route, check the method, call it. */
 static void
 web_dispatch(struct evhttp_request *req, void *arg)
@@ -357,6 +420,11 @@ web_dispatch(struct evhttp_request *req, void *arg)
 			    "Allow", r->allow);
 			web_reply_error(w, req, 405,
 			    "This method is not allowed here.");
+			return;
+		}
+		if (r->cache && evhttp_request_get_command(req) ==
+		    EVHTTP_REQ_GET) {
+			web_dispatch_cached(w, req, r);
 			return;
 		}
 		r->fn(w, req, r->prefix ? path + n : "");
@@ -705,6 +773,11 @@ web_stop(struct web *w)
 	free(w->checks);
 	json_decref(w->tickets);
 	free(w->tickets_err);
+	for (i = 0; i < WEB_RESP_CACHE; i++) {
+		free(w->resp[i].key);
+		free(w->resp[i].ctype);
+		free(w->resp[i].body);
+	}
 	free(w->layout);
 	free(w->static_js);
 	free(w->static_css);
