@@ -474,10 +474,10 @@ page_check_done(struct web_job *job)
 	for (i = 0; i < 4; i++) {
 		buf_printf(&b, "<figure><figcaption>%s</figcaption>",
 		    periods[i]);
-		page_graph_img(&b, c->name, periods[i], "time", 640, 240,
+		page_graph_img(&b, c->name, periods[i], "time", 580, 240,
 		    "graph");
-		page_graph_img(&b, c->name, periods[i], "availability", 640,
-		    170, "graph");
+		page_graph_img(&b, c->name, periods[i], "availability", 580,
+		    240, "graph");
 		buf_addstr(&b, "</figure>\n");
 	}
 	buf_addstr(&b, "</div></section>\n");
