@@ -34,7 +34,7 @@ enum web_data_rc {
  */
 struct web_src {
 	char			*state_dir;
-	char			*rrdcached;	/* NULL = direct file writes */
+	char			*rrdcached;	/* NULL: direct */
 	struct config		 cfg;
 	struct site_conf	 site;
 	struct check_conf	 check;
@@ -48,9 +48,6 @@ void	web_src_free(struct web_src *);
 struct web_data;
 struct web_data	*web_data_new(void);
 void		 web_data_free(struct web_data *);
-
-/* 1 when graphs and uptime figures are built in. */
-int	web_data_rrd_available(void);
 
 /* ---- tickets ---- */
 int	web_data_tickets(struct web_data *, const struct web_src *, int all,

@@ -30,9 +30,9 @@ struct scheduler;
 #define WEB_RING	20	/* recent results kept per check */
 #define WEB_DAYS	90	/* days on the public status bar */
 #define WEB_API_BODY_MAX	8192	/* bytes of a POST body we accept */
-#define WEB_HTTP_BODY_MAX	65536	/* evhttp's own cap (it answers 413) */
+#define WEB_HTTP_BODY_MAX	65536	/* evhttp's own cap: 413 */
 #define WEB_HEADERS_MAX		16384
-#define WEB_TIMEOUT_S		10	/* per connection, read and write */
+#define WEB_TIMEOUT_S		10	/* per connection, idle */
 
 /* ---- worker queues ---- */
 
@@ -40,14 +40,14 @@ struct web_job;
 typedef void (*web_job_fn)(struct web_job *);
 
 struct web_job {
-	web_job_fn		 work;		/* on the queue's thread */
-	web_job_fn		 done;		/* on the loop; frees arg */
+	web_job_fn		 work;		/* on the thread */
+	web_job_fn		 done;		/* on the loop */
 	void			*arg;
-	int			 cancelled;	/* shutdown: work never ran */
+	int			 cancelled;	/* work never ran */
 	struct web_queue	*q;
 	struct event		*ev;
 	int			 worked;
-	TAILQ_ENTRY(web_job)	 entry;		/* waiting for the thread */
+	TAILQ_ENTRY(web_job)	 entry;		/* waiting to run */
 	TAILQ_ENTRY(web_job)	 all;		/* not yet done */
 };
 
@@ -77,8 +77,8 @@ struct web_check {
 	char			name[SW_NAME_MAX];
 	int			have;		/* a result was seen */
 	struct result		last;
-	double			since;		/* state since; 0 = not known */
-	int			since_exact;	/* saw the change ourselves */
+	double			since;		/* 0 = not known */
+	int			since_exact;	/* saw it change */
 	struct web_sample	ring[WEB_RING];	/* newest at head - 1 */
 	unsigned		head;
 	unsigned		nring;
@@ -88,7 +88,7 @@ struct web_check {
 	double			up30;
 	double			daily[WEB_DAYS];	/* oldest first */
 	int			have_daily;
-	long long		ticket;		/* open ticket, 0 = none */
+	long long		ticket;		/* open one, 0 = none */
 };
 
 struct web_graph;
@@ -122,29 +122,29 @@ struct web {
 	size_t			 nchecks;
 	size_t			 capchecks;
 
-	json_t			*tickets;	/* open tickets; NULL = unknown */
-	char			*tickets_err;	/* why not, when NULL */
-	int			 db_busy;	/* a refresh job is queued */
+	json_t			*tickets;	/* open; NULL: unknown */
+	char			*tickets_err;	/* why it is NULL */
+	int			 db_busy;	/* refresh job queued */
 	int			 stats_busy;
 	uint64_t		 stats_due_ms;	/* next uptime refresh */
 	uint64_t		 daily_due_ms;
-	int			 rrd_available;	/* graphs/uptime compiled in */
 	struct event		*ev_refresh;
 
-	TAILQ_HEAD(web_graphs, web_graph) graphs;	/* cache, newest first */
+	/* The graph cache, newest first. */
+	TAILQ_HEAD(web_graphs, web_graph) graphs;
 	size_t			 ngraphs;
 
-	char			*static_js;	/* templates/html files */
+	char			*static_js;	/* from templates/html */
 	size_t			 static_js_len;
 	char			*static_css;
 	size_t			 static_css_len;
 	char			*layout;
 
 	struct web_resp		 resp[WEB_RESP_CACHE];
-	const char		*capture;	/* key web_reply() saves under */
+	const char		*capture;	/* web_reply() saves */
 
 	unsigned long long	 nrequests;
-	unsigned long long	 nreplies[6];	/* by first digit: 1xx..5xx */
+	unsigned long long	 nreplies[6];	/* by status class */
 };
 
 /* ---- web.c: lookups and reply helpers ---- */
@@ -213,6 +213,7 @@ void	web_api_ticket(struct web *, struct evhttp_request *,
 	    const char *rest);
 
 /* ---- web_metrics.c ---- */
-void	web_metrics(struct web *, struct evhttp_request *, const char *rest);
+void	web_metrics(struct web *, struct evhttp_request *,
+	    const char *rest);
 
 #endif

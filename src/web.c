@@ -41,7 +41,7 @@
 
 #define WEB_REFRESH_S		5	/* tickets and states */
 #define WEB_STATS_MS		60000	/* uptime 24 h / 30 d */
-#define WEB_DAILY_MS		600000	/* the status page's daily bars */
+#define WEB_DAILY_MS		600000	/* daily bars of /status */
 #define WEB_QUEUE_MAX		256	/* jobs waiting per worker */
 #define WEB_STATIC_MAX		(256 * 1024)
 
@@ -50,13 +50,14 @@
 #define M_POST	EVHTTP_REQ_POST
 
 /* Serve a file of templates/html kept in memory. */
-static void	web_static(struct web *, struct evhttp_request *, const char *);
+static void	web_static(struct web *, struct evhttp_request *,
+		    const char *);
 
 /* Every route: exact path or prefix, methods allowed, handler. */
 static const struct web_route {
 	const char	*path;
 	int		 prefix;	/* rest of the path goes to fn */
-	int		 cache;		/* answer may be reused for a second */
+	int		 cache;		/* reuse answers for 1 s */
 	unsigned	 methods;
 	const char	*allow;		/* for the 405 answer */
 	void		(*fn)(struct web *, struct evhttp_request *,
@@ -416,8 +417,9 @@ web_dispatch(struct evhttp_request *req, void *arg)
 		    strcmp(path, r->path) != 0)
 			continue;
 		if ((evhttp_request_get_command(req) & r->methods) == 0) {
-			evhttp_add_header(evhttp_request_get_output_headers(req),
-			    "Allow", r->allow);
+			evhttp_add_header(
+			    evhttp_request_get_output_headers(req), "Allow",
+			    r->allow);
 			web_reply_error(w, req, 405,
 			    "This method is not allowed here.");
 			return;
@@ -738,7 +740,6 @@ web_start(struct event_base *base, struct config *const *cfgp,
 	w->layout = web_load(cfg, "layout.html", &len);
 	w->static_js = web_load(cfg, "app.js", &w->static_js_len);
 	w->static_css = web_load(cfg, "style.css", &w->static_css_len);
-	w->rrd_available = web_data_rrd_available();
 
 	w->q_db = web_queue_new(base, "db", WEB_QUEUE_MAX);
 	w->q_stats = web_queue_new(base, "stats", 4);

@@ -266,7 +266,7 @@ api_ticket_action(struct web *w, struct evhttp_request *req, long long id,
     const char *action)
 {
 	const struct config	*cfg = web_cfg(w);
-	struct evbuffer		*in = evhttp_request_get_input_buffer(req);
+	struct evbuffer		*in;
 	struct api_job		*j;
 	json_t			*body = NULL;
 	json_error_t		 jerr;
@@ -287,6 +287,7 @@ api_ticket_action(struct web *w, struct evhttp_request *req, long long id,
 		web_reply_error(w, req, 401, "a valid bearer token is needed");
 		return;
 	}
+	in = evhttp_request_get_input_buffer(req);
 	if ((len = evbuffer_get_length(in)) > WEB_API_BODY_MAX) {
 		web_reply_error(w, req, 413, "the body is too large");
 		return;
@@ -338,8 +339,9 @@ web_api_ticket(struct web *w, struct evhttp_request *req, const char *rest)
 	}
 	if (*p == '\0') {
 		if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD) {
-			evhttp_add_header(evhttp_request_get_output_headers(req),
-			    "Allow", "GET, HEAD");
+			evhttp_add_header(
+			    evhttp_request_get_output_headers(req), "Allow",
+			    "GET, HEAD");
 			web_reply_error(w, req, 405, "use GET");
 			return;
 		}

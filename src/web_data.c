@@ -24,7 +24,7 @@
 
 struct web_data {
 	struct ticket_db	*tdb;
-	char			*tdb_dir;	/* state_dir tdb was opened in */
+	char			*tdb_dir;	/* where tdb was opened */
 };
 
 /* Copy what a worker needs off the config (c may be NULL). */
@@ -85,12 +85,6 @@ web_data_free(struct web_data *wd)
 		ticket_db_close(wd->tdb);
 	free(wd->tdb_dir);
 	free(wd);
-}
-
-int
-web_data_rrd_available(void)
-{
-	return 1;
 }
 
 /* This thread's connection, (re)opened when state_dir changed. */
@@ -266,7 +260,7 @@ web_data_graph(const struct web_src *src, const char *check,
 		buf_free(&b);
 		return WEB_DATA_ERROR;
 	}
-	*png = (unsigned char *)b.data;	/* handed over, freed by free() */
+	*png = (unsigned char *)b.data;	/* handed over to the caller */
 	*len = b.len;
 	return WEB_DATA_OK;
 }
@@ -311,7 +305,7 @@ web_data_daily(const struct web_src *src, const char *check, time_t now,
 	char		*path = NULL, **names = NULL;
 	rrd_value_t	*data = NULL;
 	unsigned long	 step, nds = 0, i, nrows, up = 0;
-	time_t		 today, start, end;
+	time_t		 today, first, start, end;
 	int		 d, rc = WEB_DATA_ERROR;
 
 	for (d = 0; d < ndays; d++)
@@ -321,7 +315,8 @@ web_data_daily(const struct web_src *src, const char *check, time_t now,
 	today = now - now % 86400;
 
 	/* Past days: rows of the 1-day archive, each ending at midnight. */
-	start = today - (time_t)(ndays - 1) * 86400;
+	first = today - (time_t)(ndays - 1) * 86400;
+	start = first;
 	end = today;
 	step = 86400;
 	rrd_clear_error();
@@ -334,8 +329,9 @@ web_data_daily(const struct web_src *src, const char *check, time_t now,
 		/* Row i covers (start + i*step, start + (i+1)*step]. */
 		for (i = 0; up < nds && i < nrows; i++) {
 			time_t	t = start + (time_t)i * (time_t)step;
-			long	day = (long)((t - (today - (time_t)(ndays - 1) *
-			    86400)) / 86400);
+			long	day;
+
+			day = (long)((t - first) / 86400);
 
 			if (step != 86400 || day < 0 || day >= ndays - 1)
 				continue;

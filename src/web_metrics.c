@@ -90,7 +90,8 @@ web_metrics(struct web *w, struct evhttp_request *req, const char *rest)
 	struct scheduler_stats	 st;
 	struct web_check	*wc;
 	struct buf		 b;
-	const char		*phases[] = { "dns", "connect", "tls", "ttfb" };
+	const char		*phases[] = { "dns", "connect", "tls",
+				    "ttfb" };
 	const enum sw_state	 states[] = { SW_STATE_UP, SW_STATE_DEGRADED,
 				    SW_STATE_DOWN, SW_STATE_UNKNOWN };
 	double			 v;
@@ -137,7 +138,8 @@ web_metrics(struct web *w, struct evhttp_request *req, const char *rest)
 	    "Days until the TLS certificate expires.", "", m_cert);
 	metrics_per_check(w, &b, "sitewatch_check_last_run_timestamp_seconds",
 	    "When the last run ended.", "", m_at);
-	metrics_per_check(w, &b, "sitewatch_check_state_since_timestamp_seconds",
+	metrics_per_check(w, &b,
+	    "sitewatch_check_state_since_timestamp_seconds",
 	    "Since when the check is in its current state.", "", m_since);
 	metrics_per_check(w, &b, "sitewatch_check_uptime_ratio",
 	    "Share of the last 24 hours the check was up.", ",window=\"24h\"",

@@ -119,7 +119,7 @@ page_graph_img(struct buf *b, const char *name, const char *period,
 struct page_row {
 	const struct check_conf	*c;
 	struct web_check	*wc;
-	int			 site_rank;	/* worst state of its site */
+	int			 site_rank;	/* worst of its site */
 };
 
 /* Sites with a failing check first, then by site, state, name. */
@@ -277,7 +277,8 @@ web_page_dashboard(struct web *w, struct evhttp_request *req,
 		if (i == 0 || rows[i].c->site != site) {
 			site = rows[i].c->site;
 			buf_addstr(&b, "<tr class=\"site\"><th colspan=\"8\">");
-			html_escape(&b, site != NULL ? site->name : "(no site)");
+			html_escape(&b, site != NULL ? site->name :
+			    "(no site)");
 			buf_addstr(&b, "</th></tr>\n");
 		}
 		buf_printf(&b, "<tr class=\"check %s\" data-check=\"",
@@ -287,8 +288,8 @@ web_page_dashboard(struct web *w, struct evhttp_request *req,
 		html_urlencode(&b, wc->name);
 		buf_addstr(&b, "\">");
 		html_escape(&b, wc->name);
-		buf_printf(&b, "</a></td><td><span class=\"badge %s\">%s</span>",
-		    html_state_class(st), sw_state_name(st));
+		buf_printf(&b, "</a></td><td><span class=\"badge %s\">%s"
+		    "</span>", html_state_class(st), sw_state_name(st));
 		if (wc->have && st != SW_STATE_UP) {
 			buf_addstr(&b, " <span class=\"msg\">");
 			html_printf(&b, "%s: %s", sw_cause_name(wc->last.cause),
@@ -305,8 +306,8 @@ web_page_dashboard(struct web *w, struct evhttp_request *req,
 		}
 		buf_addstr(&b, "</td><td>");
 		if (wc->have)
-			buf_printf(&b, "%.*f ms", wc->last.total_ms < 10 ? 1 : 0,
-			    wc->last.total_ms);
+			buf_printf(&b, "%.*f ms",
+			    wc->last.total_ms < 10 ? 1 : 0, wc->last.total_ms);
 		buf_addstr(&b, "</td><td>");
 		page_uptime(&b, wc->up24);
 		buf_addstr(&b, "</td><td>");
@@ -319,9 +320,6 @@ web_page_dashboard(struct web *w, struct evhttp_request *req,
 		buf_addstr(&b, "</td></tr>\n");
 	}
 	buf_addstr(&b, "</tbody></table></section>\n");
-	if (!w->rrd_available)
-		buf_addstr(&b, "<p class=\"note\">Graphs and uptime figures "
-		    "are not available in this build.</p>\n");
 	buf_addstr(&b, "</main>\n");
 	free(rows);
 	page_send(w, req, "en", "sitewatch dashboard", "dashboard", &b);
@@ -411,7 +409,8 @@ page_check_done(struct web_job *job)
 	struct web_check	*wc;
 	struct web_sample	*s;
 	struct buf		 b;
-	const char		*periods[] = { "day", "week", "month", "year" };
+	const char		*periods[] = { "day", "week", "month",
+				    "year" };
 	json_t			*t;
 	size_t			 i, shown = 0;
 	enum sw_state		 st;
@@ -450,8 +449,9 @@ page_check_done(struct web_job *job)
 		page_time(&b, wc->since);
 		buf_addstr(&b, "</dd><dt>Last run</dt><dd>");
 		page_time(&b, wc->last.at);
-		buf_printf(&b, "</dd><dt>Timings</dt><dd>dns %.1f ms · connect "
-		    "%.1f ms · tls %.1f ms · ttfb %.1f ms · total %.1f ms"
+		buf_printf(&b, "</dd><dt>Timings</dt><dd>dns %.1f ms · "
+		    "connect %.1f ms · tls %.1f ms · ttfb %.1f ms · total "
+		    "%.1f ms"
 		    "</dd><dt>HTTP</dt><dd>%ld, %lld bytes</dd>",
 		    wc->last.dns_ms, wc->last.connect_ms, wc->last.tls_ms,
 		    wc->last.ttfb_ms, wc->last.total_ms, wc->last.http_status,
@@ -467,9 +467,6 @@ page_check_done(struct web_job *job)
 	buf_addstr(&b, "</dd></dl>\n");
 
 	buf_addstr(&b, "<section><h3>Graphs</h3>\n");
-	if (!w->rrd_available)
-		buf_addstr(&b, "<p class=\"note\">Graphs are not available "
-		    "in this build.</p>\n");
 	buf_addstr(&b, "<div class=\"graphs\">\n");
 	for (i = 0; i < 4; i++) {
 		buf_printf(&b, "<figure><figcaption>%s</figcaption>",
@@ -791,7 +788,7 @@ struct web_graph {
 	char			 key[SW_NAME_MAX + 64];
 	unsigned char		*png;
 	size_t			 len;
-	int			 code;		/* 200 or the error's */
+	int			 code;		/* 200, or an error */
 	char			 err[176];
 	uint64_t		 made_ms;
 	int			 pending;
@@ -833,7 +830,8 @@ web_graph_expire(struct web *w, int all)
 	/* Oldest first, so a full cache loses its oldest drawings. */
 	for (g = TAILQ_LAST(&w->graphs, web_graphs); g != NULL; g = next) {
 		next = TAILQ_PREV(g, web_graphs, entry);
-		if (all || (!g->pending && (now - g->made_ms > WEB_GRAPH_TTL_MS ||
+		if (all || (!g->pending &&
+		    (now - g->made_ms > WEB_GRAPH_TTL_MS ||
 		    w->ngraphs > WEB_GRAPH_CACHE_MAX)))
 			web_graph_free(w, g);
 	}
@@ -927,7 +925,8 @@ web_page_graph(struct web *w, struct evhttp_request *req, const char *rest)
 	struct page_graph_job	*j;
 	struct web_graph	*g;
 	char			 name[SW_NAME_MAX], key[SW_NAME_MAX + 64];
-	char			*period = NULL, *metric = NULL, *style = NULL;
+	char			*period = NULL, *metric = NULL;
+	char			*style = NULL;
 	size_t			 len = strlen(rest);
 	int			 width, height, spark;
 
@@ -947,7 +946,8 @@ web_page_graph(struct web *w, struct evhttp_request *req, const char *rest)
 	metric = web_query(req, "metric");
 	style = web_query(req, "style");
 	spark = style != NULL && strcmp(style, "spark") == 0;
-	if ((style != NULL && !spark) || (period != NULL && strcmp(period, "day") != 0 &&
+	if ((style != NULL && !spark) ||
+	    (period != NULL && strcmp(period, "day") != 0 &&
 	    strcmp(period, "week") != 0 && strcmp(period, "month") != 0 &&
 	    strcmp(period, "year") != 0) ||
 	    (metric != NULL && strcmp(metric, "time") != 0 &&

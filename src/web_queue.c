@@ -28,7 +28,7 @@ struct web_queue {
 	size_t			 n;		/* not yet done */
 	TAILQ_HEAD(, web_job)	 todo;
 	TAILQ_HEAD(, web_job)	 all;
-	struct web_data		*data;		/* the thread's handles */
+	struct web_data		*data;		/* the thread's */
 };
 
 /* Run on the loop once a job's work is over: hand it to its owner. */
