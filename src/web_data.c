@@ -227,6 +227,21 @@ web_data_check_states(struct web_data *wd, const struct web_src *src,
 	return WEB_DATA_OK;
 }
 
+/* A check that has not run yet has no file: say so, without its path. */
+static int
+web_data_no_file(const struct web_src *src, char *err, size_t errlen)
+{
+	char	*path;
+	int	 missing;
+
+	xasprintf(&path, "%s/rrd/%s.rrd", src->state_dir, src->check.name);
+	missing = access(path, R_OK) == -1;
+	free(path);
+	if (missing)
+		snprintf(err, errlen, "no data yet");
+	return missing;
+}
+
 int
 web_data_graph(const struct web_src *src, const char *check,
     const char *period, const char *metric, int width, int height,
@@ -255,6 +270,8 @@ web_data_graph(const struct web_src *src, const char *check,
 	g.format = GRAPH_PNG;
 	g.width = width;
 	g.height = height;
+	if (web_data_no_file(src, err, errlen))
+		return WEB_DATA_NOTFOUND;
 	buf_init(&b);
 	if (rrd_graph_render(&src->cfg, &g, &b, err, errlen) == -1) {
 		buf_free(&b);
@@ -395,12 +412,9 @@ web_data_spark(const struct web_src *src, const char *period,
 		snprintf(err, errlen, "no such graph");
 		return WEB_DATA_NOTFOUND;
 	}
-	xasprintf(&path, "%s/rrd/%s.rrd", src->state_dir, src->check.name);
-	if (access(path, R_OK) == -1) {
-		snprintf(err, errlen, "no data yet");
-		free(path);
+	if (web_data_no_file(src, err, errlen))
 		return WEB_DATA_NOTFOUND;
-	}
+	xasprintf(&path, "%s/rrd/%s.rrd", src->state_dir, src->check.name);
 	rrd_store_flush_file(&src->cfg, path);
 	buf_init(&b);
 	for (e = path; *e != '\0'; e++) {	/* ':' separates DEF fields */
