@@ -49,19 +49,19 @@ struct fsm_params {
 
 /* Everything the machine remembers about one check (persisted as is). */
 struct fsm_state {
-	enum sw_state		last;		/* last measured (non-unknown) */
-	int			fail_streak;	/* consecutive counted failures */
+	enum sw_state		last;		/* last measured state */
+	int			fail_streak;	/* counted failures in a row */
 	int			down_streak;	/* consecutive down results */
 	int			ok_streak;	/* consecutive up results */
 	int			streak_down;	/* a down was in fail_streak */
-	time_t			first_failure_at; /* of the open/pending incident */
+	time_t			first_failure_at; /* of this incident */
 	time_t			recovery_at;	/* first up of the ok streak */
 	int			open;		/* a ticket is open */
 	enum incident_severity	severity;	/* of the open ticket */
 	int			flapping;
-	uint64_t		history;	/* 2 bits per result, newest low */
+	uint64_t		history;	/* states, 2 bits, newest low */
 	int			nhistory;	/* results in history */
-	int			dep_noted;	/* failure noted on the parent */
+	int			dep_noted;	/* noted on parent's ticket */
 };
 
 struct fsm_input {

@@ -16,28 +16,28 @@ struct check_conf;
 
 /* Where "incidents" came from. */
 enum report_incident_src {
-	REPORT_INC_TICKETS = 0,		/* tickets table of sitewatch.db */
-	REPORT_INC_RRD,			/* transitions to down in the RRD */
+	REPORT_INC_TICKETS = 0,	/* tickets table of sitewatch.db */
+	REPORT_INC_RRD,		/* transitions to down in the RRD */
 };
 
 struct report_row {
-	time_t		start;		/* the period asked for, [start, end) */
+	time_t		start;		/* the period: [start, end) */
 	time_t		end;
 	double		up_s;		/* known, outside maintenance */
 	double		downtime_s;
-	double		unknown_s;	/* no data or `unknown` results */
+	double		unknown_s;	/* no data, `unknown` */
 	double		maintenance_s;
-	double		uptime_pct;	/* NaN when there was no known time */
+	double		uptime_pct;	/* NaN: no known time */
 	long		incidents;
 	enum report_incident_src incidents_from;
-	double		mean_ms;	/* of successful checks; NaN = none */
+	double		mean_ms;	/* of good checks; NaN */
 	/*
 	 * p95 estimated from the le_* buckets: the smallest bound under
 	 * which at least 95 % of successful checks answered.  NaN when no
 	 * check succeeded, INFINITY when it is above 5000 ms.
 	 */
 	double		p95_ms;
-	unsigned long	resolution;	/* seconds per row of the data used */
+	unsigned long	resolution;	/* finest seconds per row used */
 };
 
 /* Decides whether a check is in maintenance at t (maint_active). */

@@ -25,13 +25,14 @@ enum graph_metric { GRAPH_TIME = 0, GRAPH_AVAILABILITY, GRAPH_PHASES };
 enum graph_format { GRAPH_PNG = 0, GRAPH_SVG };
 
 struct graph_req {
-	const struct check_conf	*check;	/* name, site, maintenance */
+	/* Its name, site and maintenance windows are used. */
+	const struct check_conf	*check;
 	time_t			 start;
 	time_t			 end;
-	const char		*period;	/* "day"...; NULL = start/end */
+	const char		*period;	/* title; or NULL */
 	enum graph_metric	 metric;
 	enum graph_format	 format;
-	int			 width;		/* whole image, pixels */
+	int			 width;		/* whole image, px */
 	int			 height;
 };
 

@@ -45,11 +45,11 @@ extern const int	 rrd_bucket_ms[RRD_NBUCKETS];
 
 /* Queue counters, for tests and the bench. */
 struct rrd_store_stats {
-	unsigned long long	queued;		/* accepted by record() */
-	unsigned long long	written;	/* values handed to librrd */
-	unsigned long long	dropped;	/* oldest dropped on overflow */
-	unsigned long long	skipped;	/* same second as the last one */
-	unsigned long long	errors;		/* failed update calls */
+	unsigned long long	queued;		/* taken by record() */
+	unsigned long long	written;	/* given to librrd */
+	unsigned long long	dropped;	/* queue overflow */
+	unsigned long long	skipped;	/* same second */
+	unsigned long long	errors;		/* failed writes */
 };
 
 /* state_dir/rrd/<check>.rrd, allocated. */

@@ -55,7 +55,7 @@ const char		*ticket_db_errmsg(struct ticket_db *);
 /* The schema version found in the file (PRAGMA user_version). */
 int			 ticket_db_version(struct ticket_db *);
 
-/* Run fn inside one transaction (BEGIN IMMEDIATE ... COMMIT). */
+/* Group writes in one transaction (BEGIN IMMEDIATE ... COMMIT). */
 int	ticket_db_begin(struct ticket_db *);
 int	ticket_db_commit(struct ticket_db *);
 int	ticket_db_rollback(struct ticket_db *);

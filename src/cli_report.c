@@ -17,8 +17,8 @@
 #include "util.h"
 #include "xmalloc.h"
 
-#define REPORT_USAGE	"usage: sitewatch report [CHECK...] [--period day|" \
-	"week|month|year | --start T --end T] [--csv|--json]\n"
+#define REPORT_USAGE	"usage: sitewatch report [CHECK...] " \
+	"[--period day|week|month|year | --start T --end T] [--csv|--json]\n"
 
 enum report_fmt { FMT_TEXT, FMT_CSV, FMT_JSON };
 

@@ -122,7 +122,8 @@ const struct conf_key conf_keys[] = {
 	  "seconds between checks (s, m, h suffixes allowed)" },
 	{ C(timeout), CONF_DURATION, 0, 1, 3600, 1, NULL, "10",
 	  COFF(timeout), 0,
-	  "seconds for the whole check; at most interval" },
+	  "seconds for the whole check; at most interval (when left to "
+	  "its default it shrinks to the interval)" },
 	{ C(method), CONF_METHOD, 0, 0, 0, 0, NULL, "GET",
 	  COFF(method), 0,
 	  "HTTP method" },
@@ -144,7 +145,8 @@ const struct conf_key conf_keys[] = {
 	  "bytes of body read at most (k, M, G suffixes allowed)" },
 	{ C(slow_ms), CONF_INT, 0, 1, 3600000, 0, NULL, "2000",
 	  COFF(slow_ms), 0,
-	  "response time in ms above which the check is degraded" },
+	  "response time in ms above which the check is degraded; at most "
+	  "down_ms (a default gives way to the other of the pair)" },
 	{ C(down_ms), CONF_INT, 0, 1, 3600000, 0, NULL, "8000",
 	  COFF(down_ms), 0,
 	  "response time in ms above which the check is down; at least "

@@ -82,13 +82,13 @@ enum sec_kind {
 struct loader {
 	struct config		 *cfg;
 	struct errlist		 *errs;
-	char			 *show_dir;	/* "" or "dir/" of the path */
-	struct keysrc		 *main_src;	/* [daemon] and [smtp] */
+	char			 *show_dir;	/* "" or "dir/" */
+	struct keysrc		 *main_src;	/* daemon, smtp */
 	struct check_conf	  defs;		/* [defaults] */
 	struct keysrc		 *defs_src;
 	struct check_state	**cs;
 	size_t			  ncs;
-	char			**names;	/* file names keysrc points to */
+	char			**names;	/* for keysrc */
 	size_t			  nnames;
 };
 
@@ -96,13 +96,13 @@ struct loader {
 struct file_ctx {
 	struct loader		*ld;
 	FILE			*f;
-	const char		*file;		/* as shown in messages */
+	const char		*file;		/* as shown */
 	int			 main;
 	int			 line;
 	char			*raw;
 	size_t			 rawcap;
 	enum sec_kind		 sec;
-	char			*secname;	/* "[check x]" for messages */
+	char			*secname;	/* "[check x]" */
 	struct site_conf	*site;
 	struct keysrc		*site_src;
 	struct check_state	*check;
@@ -110,6 +110,10 @@ struct file_ctx {
 
 static const char *day_names[7] = {
 	"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"
+};
+static const char *day_full_names[7] = {
+	"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+	"Sunday"
 };
 
 /* Quote a value for a message: escaped, and cut when long. */
@@ -396,7 +400,8 @@ maint_parse(const char *v, struct maint_window *w, char *err, size_t errlen)
 	if (n == 0 || !isspace((unsigned char)v[n]))
 		goto shape;
 	for (d = 0; d < 7; d++)
-		if (strcasecmp(day, day_names[d]) == 0)
+		if (strcasecmp(day, day_names[d]) == 0 ||
+		    strcasecmp(day, day_full_names[d]) == 0)
 			break;
 	if (d == 7) {
 		snprintf(err, errlen, "unknown day \"%s\" (use Mon, Tue, Wed, "
@@ -623,10 +628,11 @@ maint_active(const struct check_conf *c, time_t t)
 }
 
 /* Pointer to the field of k inside base. */
-#define FIELD(k, base, type)	((type *)(void *)((char *)(base) + (k)->off))
-#define COUNT(k, base)		FIELD2(k, base)
-#define FIELD2(k, base)		((size_t *)(void *)((char *)(base) + \
-				    (k)->count_off))
+#define FIELD(k, base, type)	\
+	((type *)(void *)((char *)(base) + (k)->off))
+/* Pointer to the count of a list key inside base. */
+#define COUNT(k, base)		\
+	((size_t *)(void *)((char *)(base) + (k)->count_off))
 
 /* Release whatever k holds in base and reset it. */
 static void
@@ -1382,31 +1388,47 @@ open_conf(struct loader *ld, const char *path, const char *shown)
 	return f;
 }
 
-/* Make the timeout/interval and slow_ms/down_ms pairs agree. */
+/*
+ * Make the timeout/interval and slow_ms/down_ms pairs agree.  When both
+ * values of a pair were written somewhere, a conflict is an error, named
+ * where the section itself wrote one (so it is reported once).  When one
+ * is only the built-in default it gives way instead, so that "interval = 1"
+ * alone means a 1 s timeout rather than an error; adjust is 0 for
+ * [defaults], whose values are adjusted per check.
+ */
 static void
-cross_checks(struct loader *ld, const struct check_conf *c,
-    const struct keysrc *src)
+cross_checks(struct loader *ld, struct check_conf *c,
+    const struct keysrc *src, int adjust)
 {
 	const struct keysrc	*a, *b, *at;
 
 	a = &src[conf_key_index(conf_key_find(CONF_SEC_CHECK, "timeout"))];
 	b = &src[conf_key_index(conf_key_find(CONF_SEC_CHECK, "interval"))];
-	/* Only report where one of the two was written, so once. */
-	if (!a->bad && !b->bad && (a->own || b->own) &&
-	    c->timeout > c->interval) {
-		at = a->own ? a : b;
-		errlist_add(ld->errs, at->file, at->line,
-		    "timeout (%d) must not exceed interval (%d)", c->timeout,
-		    c->interval);
+	if (c->timeout > c->interval && !a->bad && !b->bad) {
+		if (a->line == 0) {
+			if (adjust)
+				c->timeout = c->interval;
+		} else if (a->own || b->own) {
+			at = a->own ? a : b;
+			errlist_add(ld->errs, at->file, at->line,
+			    "timeout (%d) must not exceed interval (%d)",
+			    c->timeout, c->interval);
+		}
 	}
 	a = &src[conf_key_index(conf_key_find(CONF_SEC_CHECK, "slow_ms"))];
 	b = &src[conf_key_index(conf_key_find(CONF_SEC_CHECK, "down_ms"))];
-	if (!a->bad && !b->bad && (a->own || b->own) &&
-	    c->slow_ms > c->down_ms) {
-		at = a->own ? a : b;
-		errlist_add(ld->errs, at->file, at->line,
-		    "slow_ms (%d) must not exceed down_ms (%d)", c->slow_ms,
-		    c->down_ms);
+	if (c->slow_ms > c->down_ms && !a->bad && !b->bad) {
+		if (a->line == 0 || b->line == 0) {
+			if (adjust && a->line == 0)
+				c->slow_ms = c->down_ms;
+			else if (adjust)
+				c->down_ms = c->slow_ms;
+		} else if (a->own || b->own) {
+			at = a->own ? a : b;
+			errlist_add(ld->errs, at->file, at->line,
+			    "slow_ms (%d) must not exceed down_ms (%d)",
+			    c->slow_ms, c->down_ms);
+		}
 	}
 }
 
@@ -1421,7 +1443,7 @@ finish_main(struct loader *ld)
 	apply_defaults(ld, CONF_SEC_DAEMON, cfg, ld->main_src);
 	apply_defaults(ld, CONF_SEC_SMTP, &cfg->smtp, ld->main_src);
 	apply_defaults(ld, CONF_SEC_CHECK, &ld->defs, ld->defs_src);
-	cross_checks(ld, &ld->defs, ld->defs_src);
+	cross_checks(ld, &ld->defs, ld->defs_src, 0);
 
 	/* A relative unix socket is relative to the conf folder too. */
 	if (cfg->rrdcached != NULL && strncmp(cfg->rrdcached, "unix:", 5) ==
@@ -1621,7 +1643,7 @@ finish_checks(struct loader *ld)
 		    "url"))].bad)
 			errlist_add(ld->errs, st->c->file, st->c->line,
 			    "check \"%s\" has no url", st->c->name);
-		cross_checks(ld, st->c, st->src);
+		cross_checks(ld, st->c, st->src, 1);
 	}
 
 	for (i = 0; i < n; i++) {
@@ -1705,7 +1727,8 @@ config_load(const char *path, struct errlist *errs)
 		dir = xstrdup(".");
 		ld.show_dir = xstrdup("");
 	} else {
-		dir = xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+		dir = xstrndup(path, slash == path ? 1 :
+		    (size_t)(slash - path));
 		ld.show_dir = xstrndup(path, (size_t)(slash - path) + 1);
 	}
 	if ((cfg->dir = realpath(dir, NULL)) == NULL) {
@@ -1726,6 +1749,10 @@ config_load(const char *path, struct errlist *errs)
 	finish_main(&ld);
 	load_checks_dir(&ld);
 	finish_checks(&ld);
+	/* Ad-hoc URL checks (sitewatch check URL) start from [defaults]. */
+	cfg->defaults = xmalloc(sizeof *cfg->defaults);
+	*cfg->defaults = ld.defs;
+	memset(&ld.defs, 0, sizeof ld.defs);
 	loader_free(&ld);
 
 	if (errs->n > 0) {
@@ -1761,6 +1788,7 @@ config_free(struct config *cfg)
 	for (i = 0; i < cfg->nchecks; i++)
 		check_free(cfg->checks[i]);
 	free(cfg->checks);
+	check_free(cfg->defaults);
 	free(cfg->path);
 	free(cfg->dir);
 	free(cfg);

@@ -22,6 +22,10 @@
  *
  * Ordering: ops run in the order queued, so a ticket's insert always
  * precedes its escalation, reminders and resolution.
+ *
+ * Testing knob: SITEWATCHD_RENOTIFY_UNIT_S (1..60, default 60) is the
+ * length of one renotify "minute" in seconds, so that a scenario can see
+ * reminders come and stop within seconds.  Nothing else reads it.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -597,7 +601,7 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 
 /* ---- sync with staff actions, reminders ---- */
 
-/* Seconds per renotify unit: 60; tests shorten it (see header). */
+/* Seconds per renotify unit: 60; tests shorten it (see DESIGN). */
 static int
 renotify_unit(void)
 {
@@ -766,11 +770,18 @@ incidents_open(const struct config *cfg, struct event_base *base,
 void
 incidents_reload(struct incidents *in, const struct config *cfg)
 {
-	size_t	i;
-	struct chk *k;
+	struct chk	*k;
+	size_t		 b, i;
 
 	in->cfg = cfg;
-	/* Reminders follow the new renotify at once, not at the next result. */
+	/*
+	 * Reminders follow the new renotify at once, not at the next result;
+	 * a check that left the config keeps its ticket (staff close it) but
+	 * sends no more reminders.
+	 */
+	for (b = 0; b < CHK_BUCKETS; b++)
+		for (k = in->buckets[b]; k != NULL; k = k->next)
+			k->renotify = 0;
 	for (i = 0; i < cfg->nchecks; i++)
 		if ((k = chk_find(in, cfg->checks[i]->name)) != NULL)
 			k->renotify = cfg->checks[i]->renotify;

@@ -40,7 +40,8 @@ fsm_flap_percent(const struct fsm_state *st)
 	for (i = 0; i < pairs; i++) {
 		w = 1.2 - 0.4 * i / (pairs - 1);
 		full += w;
-		if (i + 1 < st->nhistory && hist_at(st, i) != hist_at(st, i + 1))
+		if (i + 1 < st->nhistory &&
+		    hist_at(st, i) != hist_at(st, i + 1))
 			sum += w;
 	}
 	return 100.0 * sum / full;

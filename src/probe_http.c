@@ -168,7 +168,7 @@ probe_set_method(CURL *easy, const struct check_conf *c)
 	const char	*m = c->method != NULL && *c->method != '\0' ?
 			    c->method : "GET";
 
-	if (c->body != NULL) {
+	if (c->body != NULL && *c->body != '\0') {
 		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)strlen(c->body));
 		curl_easy_setopt(easy, CURLOPT_POSTFIELDS, c->body);
@@ -206,6 +206,8 @@ probe_setup(struct probe *p)
 	curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(easy, CURLOPT_USERAGENT, PROBE_USER_AGENT);
+	/* Never through a proxy from the environment: we time the site. */
+	curl_easy_setopt(easy, CURLOPT_PROXY, "");
 	/* One fresh connection per check, closed after it. */
 	curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
 	curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);

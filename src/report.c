@@ -1,10 +1,11 @@
 /*
  * report.c -- SLA figures of a check over a period, from its RRD file.
  *
- * The data come from rrd_fetch_r asked for a one-second resolution: it
- * then picks the finest AVERAGE archive that covers the whole period, so
- * a report over last year still works after the one-step archive rolled
- * off.  Each row covers (t - step, t]; the part of it inside the period
+ * The data come from rrd_fetch_r: the part of the period the one-step
+ * archive still holds is read from it, the older part from the finest
+ * AVERAGE archive that covers it, so a report over last year still works
+ * after the one-step archive rolled off, and a fresh check has figures
+ * over 30 days.  Each row covers (t - step, t]; the part of it inside the period
  * counts as
  *  - maintenance when the middle of that part is in a maintenance window
  *    (whatever was measured: SLA time excludes it),
@@ -82,22 +83,110 @@ report_ds(char **names, unsigned long n, const char *name)
 	return -1;
 }
 
+/* What the rows of one or more fetches add up to. */
+struct report_acc {
+	double	accounted;
+	double	sum_up;
+	double	sum_total;
+	double	sum_le[RRD_NBUCKETS];
+	long	rrd_incidents;
+	int	prev_down;
+};
+
+/*
+ * Fetch [a, b) from the finest AVERAGE archive that covers it and add its
+ * rows to out and acc.  Returns 0, or -1 with a message in err.
+ */
+static int
+report_fetch_range(const char *rrd_path, const struct check_conf *c,
+    report_maint_fn maint, time_t a, time_t b, struct report_row *out,
+    struct report_acc *acc, char *err, size_t errlen)
+{
+	time_t		 fs = a, fe = b, t, lo, hi;
+	unsigned long	 step = 1, nds = 0, i, nrows;
+	char		**names = NULL;
+	rrd_value_t	*data = NULL, *row;
+	int		 ix_up, ix_total, ix_le[RRD_NBUCKETS], k, rc = -1;
+	double		 dur, up;
+
+	rrd_clear_error();
+	if (rrd_fetch_r(rrd_path, "AVERAGE", &fs, &fe, &step, &nds, &names,
+	    &data) != 0) {
+		snprintf(err, errlen, "%s", rrd_get_error());
+		rrd_clear_error();
+		return -1;
+	}
+	ix_up = report_ds(names, nds, "up");
+	ix_total = report_ds(names, nds, "total_ms");
+	for (k = 0; k < RRD_NBUCKETS; k++)
+		ix_le[k] = report_ds(names, nds, rrd_ds_names[RRD_DS_LE_100 +
+		    k]);
+	if (ix_up < 0 || ix_total < 0) {
+		snprintf(err, errlen, "%s has no up/total_ms data sources",
+		    rrd_path);
+		goto out;
+	}
+	if (out->resolution == 0 || step < out->resolution)
+		out->resolution = step;
+	nrows = step > 0 ? (unsigned long)(fe - fs) / step : 0;
+	for (i = 0; i < nrows; i++) {
+		row = data + i * nds;
+		/* This row covers (t - step, t]. */
+		t = fs + (time_t)((i + 1) * step);
+		lo = t - (time_t)step > a ? t - (time_t)step : a;
+		hi = t < b ? t : b;
+		if (hi <= lo)
+			continue;
+		dur = (double)(hi - lo);
+		acc->accounted += dur;
+		if (maint != NULL && maint(c, lo + (hi - lo) / 2)) {
+			out->maintenance_s += dur;
+			continue;
+		}
+		up = row[ix_up];
+		if (isnan(up)) {
+			out->unknown_s += dur;
+			continue;
+		}
+		out->up_s += up * dur;
+		out->downtime_s += (1 - up) * dur;
+		/* A row holding any downtime after one without: an incident. */
+		if (up < 1 - 1e-9) {
+			if (!acc->prev_down)
+				acc->rrd_incidents++;
+			acc->prev_down = 1;
+		} else
+			acc->prev_down = 0;
+		if (up <= 0)
+			continue;
+		acc->sum_up += up * dur;
+		if (!isnan(row[ix_total]))
+			acc->sum_total += row[ix_total] * up * dur;
+		for (k = 0; k < RRD_NBUCKETS; k++)
+			if (ix_le[k] >= 0 && !isnan(row[ix_le[k]]))
+				acc->sum_le[k] += row[ix_le[k]] * dur;
+	}
+	rc = 0;
+out:
+	for (i = 0; i < nds; i++)
+		rrd_freemem(names[i]);
+	rrd_freemem(names);
+	rrd_freemem(data);
+	return rc;
+}
+
 int
 report_check_file(const char *rrd_path, const char *db_path,
     const struct check_conf *c, report_maint_fn maint, time_t start,
     time_t end, time_t now, struct report_row *out, char *err, size_t errlen)
 {
-	time_t		 fs, fe, t, lo, hi, eff_end;
-	unsigned long	 step = 1, nds = 0, i, nrows;
-	char		**names = NULL;
-	rrd_value_t	*data = NULL, *row;
-	int		 ix_up, ix_total, ix_le[RRD_NBUCKETS], b, rc = -1;
-	int		 prev_down = 0;
-	double		 dur, up, sum_up = 0, sum_total = 0, accounted = 0;
-	double		 sum_le[RRD_NBUCKETS] = { 0 };
-	long		 rrd_incidents = 0, dbn;
+	struct report_acc	acc;
+	time_t			eff_end, split, first;
+	long			dbn;
+	int			b;
 
 	memset(out, 0, sizeof *out);
+	memset(&acc, 0, sizeof acc);
 	out->start = start;
 	out->end = end;
 	out->uptime_pct = out->mean_ms = out->p95_ms = NAN;
@@ -116,74 +205,38 @@ report_check_file(const char *rrd_path, const char *db_path,
 		    REPORT_INC_RRD;
 		return 0;
 	}
-	fs = start;
-	fe = eff_end > start ? eff_end : start + 1;
+	if (eff_end <= start)
+		eff_end = start + 1;
+	/*
+	 * The recent part comes from the one-step archive (RRA 0, exact and
+	 * complete up to the last update), the older part from the finest
+	 * archive covering it.  A period reaching back past the one-step
+	 * archive would otherwise be read from a coarse archive whose newest
+	 * rows are not consolidated yet, and a fresh check would show no
+	 * uptime over 30 days.
+	 */
+	split = start;
 	rrd_clear_error();
-	if (rrd_fetch_r(rrd_path, "AVERAGE", &fs, &fe, &step, &nds, &names,
-	    &data) != 0) {
-		snprintf(err, errlen, "%s", rrd_get_error());
-		rrd_clear_error();
+	if ((first = rrd_first_r(rrd_path, 0)) > start && first < eff_end)
+		split = first;
+	rrd_clear_error();
+	if (split > start && report_fetch_range(rrd_path, c, maint, start,
+	    split, out, &acc, err, errlen) == -1)
 		return -1;
-	}
-	ix_up = report_ds(names, nds, "up");
-	ix_total = report_ds(names, nds, "total_ms");
-	for (b = 0; b < RRD_NBUCKETS; b++)
-		ix_le[b] = report_ds(names, nds, rrd_ds_names[RRD_DS_LE_100 +
-		    b]);
-	if (ix_up < 0 || ix_total < 0) {
-		snprintf(err, errlen, "%s has no up/total_ms data sources",
-		    rrd_path);
-		goto out;
-	}
-	out->resolution = step;
-	nrows = step > 0 ? (unsigned long)(fe - fs) / step : 0;
-	for (i = 0; i < nrows; i++) {
-		row = data + i * nds;
-		t = fs + (time_t)((i + 1) * step);	/* row covers (t-step, t] */
-		lo = t - (time_t)step > start ? t - (time_t)step : start;
-		hi = t < eff_end ? t : eff_end;
-		if (hi <= lo)
-			continue;
-		dur = (double)(hi - lo);
-		accounted += dur;
-		if (maint != NULL && maint(c, lo + (hi - lo) / 2)) {
-			out->maintenance_s += dur;
-			continue;
-		}
-		up = row[ix_up];
-		if (isnan(up)) {
-			out->unknown_s += dur;
-			continue;
-		}
-		out->up_s += up * dur;
-		out->downtime_s += (1 - up) * dur;
-		/* A row holding any downtime after one without: an incident. */
-		if (up < 1 - 1e-9) {
-			if (!prev_down)
-				rrd_incidents++;
-			prev_down = 1;
-		} else
-			prev_down = 0;
-		if (up <= 0)
-			continue;
-		sum_up += up * dur;
-		if (!isnan(row[ix_total]))
-			sum_total += row[ix_total] * up * dur;
-		for (b = 0; b < RRD_NBUCKETS; b++)
-			if (ix_le[b] >= 0 && !isnan(row[ix_le[b]]))
-				sum_le[b] += row[ix_le[b]] * dur;
-	}
-	/* Time the fetched archive did not reach is unknown as well. */
-	if (eff_end > start && (double)(eff_end - start) > accounted)
-		out->unknown_s += (double)(eff_end - start) - accounted;
+	if (report_fetch_range(rrd_path, c, maint, split, eff_end, out, &acc,
+	    err, errlen) == -1)
+		return -1;
+	/* Time the fetched archives did not reach is unknown as well. */
+	if ((double)(eff_end - start) > acc.accounted)
+		out->unknown_s += (double)(eff_end - start) - acc.accounted;
 	if (out->up_s + out->downtime_s > 0)
 		out->uptime_pct = 100 * out->up_s /
 		    (out->up_s + out->downtime_s);
-	if (sum_up > 0) {
-		out->mean_ms = sum_total / sum_up;
+	if (acc.sum_up > 0) {
+		out->mean_ms = acc.sum_total / acc.sum_up;
 		out->p95_ms = INFINITY;
 		for (b = 0; b < RRD_NBUCKETS; b++) {
-			if (sum_le[b] / sum_up >= 0.95 - 1e-9) {
+			if (acc.sum_le[b] / acc.sum_up >= 0.95 - 1e-9) {
 				out->p95_ms = rrd_bucket_ms[b];
 				break;
 			}
@@ -193,16 +246,10 @@ report_check_file(const char *rrd_path, const char *db_path,
 		out->incidents = dbn;
 		out->incidents_from = REPORT_INC_TICKETS;
 	} else {
-		out->incidents = rrd_incidents;
+		out->incidents = acc.rrd_incidents;
 		out->incidents_from = REPORT_INC_RRD;
 	}
-	rc = 0;
-out:
-	for (i = 0; i < nds; i++)
-		rrd_freemem(names[i]);
-	rrd_freemem(names);
-	rrd_freemem(data);
-	return rc;
+	return 0;
 }
 
 int

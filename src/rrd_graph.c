@@ -288,11 +288,12 @@ rrd_graph_render_file(const char *path, const struct graph_req *g,
 	info = rrd_graph_v((int)a.n, a.v);
 	if (info == NULL) {
 		e1 = rrd_get_error();
-		snprintf(err, errlen, "rrdgraph: %s", e1 != NULL && *e1 != '\0' ?
-		    e1 : "failed");
+		snprintf(err, errlen, "rrdgraph: %s",
+		    e1 != NULL && *e1 != '\0' ? e1 : "failed");
 	} else {
 		for (i = info; i != NULL; i = i->next) {
-			if (i->type == RD_I_BLO && strcmp(i->key, "image") == 0) {
+			if (i->type == RD_I_BLO &&
+			    strcmp(i->key, "image") == 0) {
 				buf_add(out, i->value.u_blo.ptr,
 				    i->value.u_blo.size);
 				found = 1;

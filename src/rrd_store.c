@@ -24,8 +24,12 @@
  *    moved to <check>.rrd.<epoch>.corrupt and created again;
  *  - other write errors (full disk) are logged once per check until a
  *    write works again; monitoring goes on.
+ * A new rrd_retention on reload applies to files created from then on;
+ * existing files keep their archives (librrd cannot reshape them).
  * rrdc_* keeps one global connection per process, so every rrdc_* call
- * in the program goes through rrd_store_rrdc_lock.
+ * in the program goes through rrd_store_rrdc_lock.  When rrdcached
+ * cannot be reached the writer writes the files itself (logged once)
+ * rather than lose results; rrdcached has nothing queued for them then.
  */
 #include <errno.h>
 #include <math.h>
@@ -70,29 +74,29 @@ struct rrd_job {
 	int		interval;
 	time_t		t;
 	double		v[RRD_DS_COUNT];
-	size_t		seq;		/* arrival order, for a stable sort */
+	size_t		seq;		/* arrival order */
 };
 
 /* What the writer knows of one check's file. */
 struct rrd_file_state {
 	char			*name;
 	char			*path;
-	unsigned long		 step;		/* 0 = not looked at yet */
+	unsigned long		 step;		/* 0 = not read yet */
 	time_t			 last_t;
-	int			 failing;	/* an error episode is logged */
+	int			 failing;	/* error logged */
 	int			 same_sec_logged;
 	struct rrd_file_state	*next;
 };
 
 struct rrd_store {
 	pthread_mutex_t		 mtx;
-	pthread_cond_t		 cond;		/* work for the writer */
-	pthread_cond_t		 idle;		/* writer went idle */
+	pthread_cond_t		 cond;		/* work to do */
+	pthread_cond_t		 idle;		/* writer idle */
 	pthread_t		 thread;
 	int			 started;
 	int			 stopping;
-	int			 busy;		/* writer holds a batch */
-	int			 hold;		/* tests: writer waits */
+	int			 busy;		/* has a batch */
+	int			 hold;		/* tests: wait */
 
 	/* Ring of pending updates, guarded by mtx. */
 	struct rrd_job		*ring;
@@ -105,7 +109,7 @@ struct rrd_store {
 	char			*rrdcached;
 	struct rrd_rra		 rra[RRD_RRA_MAX];
 	size_t			 nrra;
-	unsigned		 generation;	/* bumped when rrd_dir moves */
+	unsigned		 generation;	/* rrd_dir moved */
 
 	struct rrd_store_stats	 stats;
 
@@ -582,6 +586,14 @@ rrd_store_ensure(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
 			rrd_info_free(info);
 		}
 		rrd_clear_error();
+		if (step == 0 && access(s->path, R_OK) == -1) {
+			/* Unreadable is not corrupt: leave it be. */
+			if (!s->failing)
+				log_error("rrd: %s: %s", s->path,
+				    strerror(errno));
+			s->failing = 1;
+			return -1;
+		}
 		if (step == 0) {
 			snprintf(suffix, sizeof suffix, ".%lld.corrupt",
 			    (long long)time(NULL));

@@ -830,7 +830,8 @@ ticket_db_escalate(struct ticket_db *t, long long id, const char *cause,
 	sqlite3_stmt	*st;
 
 	st = tdb_prepare(t, "UPDATE tickets SET severity = 'critical',"
-	    " cause = coalesce(?, cause) WHERE id = ? AND status <> 'resolved'");
+	    " cause = coalesce(?, cause)"
+	    " WHERE id = ? AND status <> 'resolved'");
 	if (st == NULL)
 		return -1;
 	bind_text(st, 1, cause);
@@ -922,7 +923,8 @@ ticket_db_open_tickets(struct ticket_db *t, struct tdb_ticket_brief **out,
 	*out = NULL;
 	*n = 0;
 	st = tdb_prepare(t, "SELECT id, check_name, status, opened_at,"
-	    " last_reminder_at, severity FROM tickets WHERE status <> 'resolved'"
+	    " last_reminder_at, severity FROM tickets"
+	    " WHERE status <> 'resolved'"
 	    " ORDER BY id");
 	if (st == NULL)
 		return TDB_ERROR;

@@ -21,6 +21,16 @@
 #include "util.h"
 #include "xmalloc.h"
 
+/* Monotonic microseconds (util_mono_ms is too coarse for record()). */
+static uint64_t
+bench_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -85,7 +95,7 @@ main(int argc, char **argv)
 		if (j == 1) {
 			rrd_store_sync(rs);
 			rrd_store_get_stats(rs, &st0);
-			t_start = util_mono_ms();
+			t_start = bench_us();
 		}
 		for (i = 0; i < nchecks; i++) {
 			memset(&r, 0, sizeof r);
@@ -100,9 +110,9 @@ main(int argc, char **argv)
 			rrd_store_record(rs, &checks[i], &r);
 		}
 	}
-	t_rec = util_mono_ms();
+	t_rec = bench_us();
 	rrd_store_sync(rs);
-	t_done = util_mono_ms();
+	t_done = bench_us();
 	rrd_store_get_stats(rs, &st);
 	rrd_store_close(rs);
 	printf("%s: %llu results, %lld checks: record() %.2f us each on the "
@@ -110,10 +120,9 @@ main(int argc, char **argv)
 	    "dropped %llu skipped %llu errors %llu\n",
 	    cfg.rrdcached != NULL ? "rrdcached" : "writer thread",
 	    st.queued, nchecks,
-	    1000.0 * (double)(t_rec - t_start) /
-	    (double)(st.queued - st0.queued),
-	    (double)(t_done - t_start) / 1000,
-	    (double)(st.written - st0.written) * 1000 /
+	    (double)(t_rec - t_start) / (double)(st.queued - st0.queued),
+	    (double)(t_done - t_start) / 1e6,
+	    (double)(st.written - st0.written) * 1e6 /
 	    (double)(t_done - t_start + 1),
 	    st.written, st.dropped, st.skipped, st.errors);
 	for (i = 0; i < nchecks; i++)

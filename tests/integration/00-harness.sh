@@ -19,6 +19,12 @@ get() {
 assert_eq "200 16" "$(get "$NGINX_URL/ok" '%{http_code} %{size_download}')" \
     "/ok"
 assert_eq "hello sitewatch" "$(curl -s "$NGINX_URL/ok")" "/ok body"
+http_req GET "$NGINX_URL/status/503"
+assert_eq 503 "$HTTP_STATUS" "http_req: status"
+assert_contains "$HTTP_BODY" "status 503" "http_req: body"
+assert_contains "$HTTP_HEADERS" "Content-Type: text/plain" "http_req: headers"
+http_req GET "http://127.0.0.1:$CLOSED_PORT/"
+assert_eq 000 "$HTTP_STATUS" "http_req: no answer"
 for code in 200 204 404 500 503; do
 	assert_eq "$code" "$(get "$NGINX_URL/status/$code" '%{http_code}')" \
 	    "/status/$code"

@@ -2,7 +2,8 @@
 # 04-check-network: failures below HTTP.  A server that accepts and never
 # answers -> down/timeout within the check's timeout (2 s); a closed port
 # -> down/connect; a name that cannot resolve -> down/dns.  None of them
-# has an HTTP status.
+# has an HTTP status.  ip = 4 | 6 picks the address family: nginx
+# listens on 127.0.0.1 only, so "localhost" works over 4 and not over 6.
 set -eu
 . "$top_srcdir/tests/lib/common.sh"
 
@@ -13,6 +14,8 @@ add_check net hang "http://127.0.0.1:$HANG_PORT/" timeout=2
 add_check net hang-tls "https://127.0.0.1:$HANG_PORT/" timeout=2
 add_check net closed "http://127.0.0.1:$CLOSED_PORT/" timeout=5
 add_check net nxdomain "http://nonexistent.invalid/" timeout=5
+add_check net v4 "http://localhost:$NGINX_PORT/ok" ip=4 timeout=5
+add_check net v6 "http://localhost:$NGINX_PORT/ok" ip=6 timeout=5
 
 check_json hang
 assert_eq 2 "$CHECK_RC" "hang: exit status"
@@ -45,3 +48,11 @@ assert_json "$CHECK_JSON" 'j["state"] == "down" and j["cause"] == "dns"' \
 check_json "http://127.0.0.1:$CLOSED_PORT/x"
 assert_eq 2 "$CHECK_RC" "closed, ad hoc: exit status"
 assert_json "$CHECK_JSON" 'j["cause"] == "connect"' "closed, ad hoc: connect"
+
+check_json v4
+assert_eq 0 "$CHECK_RC" "ip=4 to an IPv4-only server: exit status"
+assert_json "$CHECK_JSON" 'j["state"] == "up"' "ip=4: up"
+check_json v6
+assert_eq 2 "$CHECK_RC" "ip=6 to an IPv4-only server: exit status"
+assert_json "$CHECK_JSON" 'j["state"] == "down" and
+    j["cause"] in ("connect", "dns")' "ip=6: down, cannot connect"

@@ -70,13 +70,28 @@ sw_on_exit() {
 	_sw_exit_hooks+=("$*")
 }
 
+# _sw_stat PID: "STATE PPID" of PID (fields after the command name,
+# which may hold spaces and parentheses).
+_sw_stat() {
+	local line
+	line=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	line=${line##*) }
+	echo "${line%% "${line#* * }"}"
+}
+
 # True while PID runs (a zombie counts as gone).
 _sw_alive() {
 	local st
 	[ -n "${1:-}" ] || return 1
-	[ -r "/proc/$1/stat" ] || return 1
-	st=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) || return 1
-	[ "$st" != Z ] && [ -n "$st" ]
+	st=$(_sw_stat "$1") || return 1
+	[ -n "$st" ] && [ "${st%% *}" != Z ]
+}
+
+# True when PID is a child of this scenario's shell (not a reused PID).
+_sw_ours() {
+	local st
+	st=$(_sw_stat "$1") || return 1
+	[ "${st#* }" = "$$" ]
 }
 
 # Wait up to $2 seconds for PID $1 to end; 0 if it did.
@@ -115,7 +130,7 @@ _sw_untrack() {
 # SIGTERM PID, SIGKILL it after $2 seconds; reap it when it is our child.
 _sw_stop_pid() {
 	local pid=$1 grace=${2:-5}
-	if _sw_alive "$pid"; then
+	if _sw_alive "$pid" && _sw_ours "$pid"; then
 		kill -TERM "$pid" 2>/dev/null || true
 		if ! _sw_wait_gone "$pid" "$grace"; then
 			echo "harness: pid $pid did not stop on SIGTERM;" \
@@ -329,6 +344,23 @@ check_json() {
 	CHECK_WALL_MS=$(( (t1 - t0) / 1000000 ))
 	sw_log "check $*: rc $CHECK_RC: $CHECK_JSON"
 	[ "$CHECK_RC" -ne 124 ] || fail "sitewatch check $* ran over 60 s"
+	return 0
+}
+
+# http_req METHOD URL [curl options]: one HTTP request with curl (30 s at
+# most).  Sets HTTP_STATUS (000 when no answer), HTTP_BODY, HTTP_HEADERS.
+http_req() {
+	local m=$1 u=$2
+	shift 2
+	HTTP_STATUS=$(curl -s -X "$m" --max-time 30 -o "$SW_TMP/.http.body" \
+	    -D "$SW_TMP/.http.head" -w '%{http_code}' "$@" "$u" 2>/dev/null) ||
+	    true
+	HTTP_STATUS=${HTTP_STATUS:-000}
+	HTTP_BODY=$(cat "$SW_TMP/.http.body" 2>/dev/null || true)
+	HTTP_HEADERS=$(tr -d '\r' < "$SW_TMP/.http.head" 2>/dev/null || true)
+	rm -f "$SW_TMP/.http.body" "$SW_TMP/.http.head"
+	printf '$ curl -X %s %s\n[HTTP %s]\n' "$m" "$u" "$HTTP_STATUS" \
+	    >> "$SW_TMP/commands.log"
 	return 0
 }
 
@@ -708,6 +740,21 @@ start_daemon() {
 # daemon_alive: true while the daemon started by start_daemon runs.
 daemon_alive() {
 	_sw_alive "${SWD_PID:-}"
+}
+
+# daemon_wait_exit SECS: wait for the daemon to end by itself (after a
+# signal the scenario sent); fail if it runs on.  Sets SWD_EXIT.
+daemon_wait_exit() {
+	local pid=$SWD_PID
+	[ -n "$pid" ] || fail "daemon_wait_exit: no daemon was started"
+	_sw_wait_gone "$pid" "${1:-12}" ||
+	    fail "sitewatchd still runs after ${1:-12} s"
+	SWD_EXIT=0
+	wait "$pid" || SWD_EXIT=$?
+	_sw_untrack "$pid"
+	SWD_PID=
+	echo "=== $(date -u +%FT%TZ) exited: status $SWD_EXIT" >> "$SW_LOG"
+	return 0
 }
 
 # reload_daemon: SIGHUP.

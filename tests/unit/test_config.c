@@ -399,6 +399,33 @@ test_empty_values(void **state)
 	config_free(cfg);
 }
 
+/* A built-in default gives way to a written value of its pair. */
+static void
+test_pairs_adjust(void **state)
+{
+	struct config	*cfg;
+
+	(void)state;
+	put("sitewatch.conf", "[defaults]\ninterval = 1\n");
+	put("checks.d/p.conf",
+	    "[check a]\nurl = http://127.0.0.1/\n"
+	    "[check b]\nurl = http://127.0.0.1/\ninterval = 30\n"
+	    "[check c]\nurl = http://127.0.0.1/\ndown_ms = 1000\n"
+	    "[check d]\nurl = http://127.0.0.1/\nslow_ms = 9000\n"
+	    "[check e]\nurl = http://127.0.0.1/\ninterval = 20\n"
+	    "timeout = 20\nslow_ms = 500\ndown_ms = 500\n");
+	cfg = load_tmp();
+	assert_int_equal(config_find_check(cfg, "a")->timeout, 1);
+	assert_int_equal(config_find_check(cfg, "b")->timeout, 10);
+	assert_int_equal(config_find_check(cfg, "c")->slow_ms, 1000);
+	assert_int_equal(config_find_check(cfg, "c")->down_ms, 1000);
+	assert_int_equal(config_find_check(cfg, "d")->slow_ms, 9000);
+	assert_int_equal(config_find_check(cfg, "d")->down_ms, 9000);
+	assert_int_equal(config_find_check(cfg, "e")->timeout, 20);
+	assert_int_equal(config_find_check(cfg, "e")->slow_ms, 500);
+	config_free(cfg);
+}
+
 /* Units of durations and sizes; method case; spaces in lists. */
 static void
 test_units(void **state)
@@ -626,7 +653,7 @@ test_maint_weekly(void **state)
 	    "maintenance = Sun 23:00-01:00\n"
 	    "[check mon]\nurl = http://127.0.0.1/\n"
 	    "maintenance = Mon 00:00-24:00\n"
-	    "maintenance = Wed 12:00-12:30\n"
+	    "maintenance = wednesday 12:00-12:30\n"
 	    "[check none]\nurl = http://127.0.0.1/\n");
 	cfg = load_tmp();
 
@@ -815,6 +842,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_table_defaults,
 		    tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_empty_values,
+		    tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_pairs_adjust,
 		    tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_units,
 		    tmp_setup, tmp_teardown),

@@ -391,6 +391,80 @@ test_overflow_and_close(void **state)
 	assert_info(f->path, "last_update", last);
 }
 
+/* Count lines of file that contain needle. */
+static int
+count_lines(const char *file, const char *needle)
+{
+	FILE	*fp;
+	char	 line[2048];
+	int	 n = 0;
+
+	if ((fp = fopen(file, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, fp) != NULL)
+		if (strstr(line, needle) != NULL)
+			n++;
+	fclose(fp);
+	return n;
+}
+
+/*
+ * Write errors (here: rrd/ is a plain file, so nothing can be created)
+ * are logged once per check per episode, counted, and monitoring goes
+ * on; once writing works again that is logged and data flows.
+ */
+static void
+test_write_errors(void **state)
+{
+	struct fixture		*f = *state;
+	struct rrd_store	*rs;
+	struct result		 r;
+	struct rrd_store_stats	 st;
+	char			*dir, *logf;
+	FILE			*fp;
+	int			 saved, i;
+
+	xasprintf(&dir, "%s/rrd", f->dir);
+	xasprintf(&logf, "%s/log", f->dir);
+	assert_non_null(rs = rrd_store_open(&f->cfg));
+	assert_int_equal(rmdir(dir), 0);
+	assert_non_null(fp = fopen(dir, "w"));
+	fclose(fp);
+
+	fflush(stderr);
+	saved = dup(2);
+	assert_non_null(freopen(logf, "w", stderr));
+	for (i = 0; i < 3; i++) {
+		mkresult(&r, f->t0 + i * 60, SW_STATE_UP, 80);
+		rrd_store_record(rs, &f->check, &r);
+		rrd_store_sync(rs);
+	}
+	rrd_store_get_stats(rs, &st);
+	assert_int_equal(st.errors, 3);
+	assert_int_equal(st.written, 0);
+	assert_int_equal(unlink(dir), 0);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	mkresult(&r, f->t0 + 180, SW_STATE_UP, 80);
+	rrd_store_record(rs, &f->check, &r);
+	rrd_store_close(rs);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+
+	if (count_lines(logf, "[error]") != 1 ||
+	    count_lines(logf, "work again") != 1) {
+		char *cmd;
+
+		xasprintf(&cmd, "cat %s", logf);
+		(void)system(cmd);
+		free(cmd);
+		fail_msg("want one error and one recovery line");
+	}
+	assert_true(fetch_at(f->path, "up", f->t0 + 180) == 1);
+	free(dir);
+	free(logf);
+}
+
 /* A state_dir that cannot be made: open fails cleanly. */
 static void
 test_open_fails(void **state)
@@ -415,6 +489,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_deleted_and_corrupt, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_overflow_and_close, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_write_errors, setup,
 		    teardown),
 		cmocka_unit_test(test_open_fails),
 	};
