@@ -299,7 +299,8 @@ web_reply_json(struct web *w, struct evhttp_request *req, int code,
 {
 	char	*s;
 
-	s = json_dumps(steal, JSON_COMPACT | JSON_ENSURE_ASCII);
+	s = json_dumps(steal, JSON_COMPACT | JSON_ENSURE_ASCII |
+	    JSON_REAL_PRECISION(12));
 	json_decref(steal);
 	if (s == NULL)
 		fatal("web: json_dumps failed");

@@ -112,5 +112,13 @@ assert_eq 200 "$CODE" "reads still work without a token"
 show "$ID"
 assert_json "$TICKET" 'not any(e["by"] == "x" for e in j["events"])' "the refused note was not written"
 
+# ---- a restart keeps "since" (the daemon persisted it)
+since=$(curl -s $B/api/v1/checks | "$SW_PY" -c 'import json,sys; print([c["since"] for c in json.load(sys.stdin) if c["name"] == "shop-cart"][0])')
+[ "$since" != None ] || fail "no since for shop-cart"
 daemon_alive || fail "sitewatchd died"
+stop_daemon
+sleep 1.2	# "since" has whole seconds: a restart must not look the same
+start_daemon
+wait_until 15 '[ "$(curl -s $B/api/v1/checks | "$SW_PY" -c "import json,sys; print([c[\"since\"] for c in json.load(sys.stdin) if c[\"name\"] == \"shop-cart\"][0])")" = "$since" ]' ||
+    fail "since of shop-cart was $since, after a restart: $(curl -s $B/api/v1/checks)"
 stop_daemon
