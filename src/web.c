@@ -763,11 +763,14 @@ web_stop(struct web *w)
 
 	if (w == NULL)
 		return;
-	event_free(w->ev_refresh);
-	/* Jobs still queued reply 503 to requests evhttp_free then drops. */
+	/*
+	 * Jobs still queued reply 503 to requests evhttp_free then drops;
+	 * finished ones may still poke ev_refresh, so it goes after them.
+	 */
 	web_queue_free(w->q_graph);
 	web_queue_free(w->q_stats);
 	web_queue_free(w->q_db);
+	event_free(w->ev_refresh);
 	web_graph_expire(w, 1);
 	evhttp_free(w->http);
 	for (i = 0; i < w->nchecks; i++)
