@@ -17,7 +17,11 @@
  * (/, /status, /api/v1/checks, /metrics) are reused for a second, so a
  * flood of requests costs one rendering a second, not one each.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +32,7 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -398,6 +403,24 @@ web_dispatch_cached(struct web *w, struct evhttp_request *req,
 	w->capture = NULL;
 }
 
+/*
+ * Answers go out in one piece: without TCP_NODELAY, the tail of a reply
+ * on a kept-alive connection waits for the client's delayed ACK (40 ms).
+ */
+static void
+web_nodelay(struct evhttp_request *req)
+{
+	struct evhttp_connection	*evcon;
+	evutil_socket_t			 fd;
+	int				 one = 1;
+
+	if ((evcon = evhttp_request_get_connection(req)) == NULL ||
+	    (fd = bufferevent_getfd(evhttp_connection_get_bufferevent(
+	    evcon))) == -1)
+		return;
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
 /* The one evhttp callback: find the route, check the method, call it. */
 static void
 web_dispatch(struct evhttp_request *req, void *arg)
@@ -408,6 +431,7 @@ web_dispatch(struct evhttp_request *req, void *arg)
 	size_t			 i, n;
 
 	w->nrequests++;
+	web_nodelay(req);
 	path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
 	if (path == NULL || *path == '\0')
 		path = "/";
