@@ -43,9 +43,9 @@ assert_contains "$err" " 500" "/html-error status"
 read -r code ttfb total size <<<"$(get "$NGINX_URL/slow" \
     '%{http_code} %{time_starttransfer} %{time_total} %{size_download}')"
 assert_eq 200 "$code" "/slow status"
-assert_json "[$ttfb, $total]" 'j[0] < 0.5 and 1.5 <= j[1] <= 3.5' \
+assert_json "[$ttfb, $total]" 'j[0] < 0.5 and 1.8 <= j[1] <= 3.5' \
     "/slow: first byte at once, ~2 s in all"
-assert_ge "$size" 100000 "/slow size"
+assert_ge "$size" 10000 "/slow size"
 
 # /huge: 100 MB (the file is sparse: it takes no real disk).
 assert_eq "200 104857600" "$(get "$NGINX_URL/huge" \
