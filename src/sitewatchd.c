@@ -36,6 +36,7 @@
 #include "rrd_store.h"
 #include "scheduler.h"
 #include "util.h"
+#include "web.h"
 #include "xmalloc.h"
 
 #ifndef SYSCONFDIR
@@ -52,6 +53,7 @@ struct daemon {
 	struct rrd_store	*rrd;
 	struct incidents	*incidents;
 	struct notifier		*notifier;
+	struct web		*web;
 	struct event		*ev_hup, *ev_term, *ev_int, *ev_gc;
 	const char		*config_path;
 	char			*pid_file;
@@ -206,6 +208,7 @@ on_result(const struct check_conf *c, const struct result *r, void *arg)
 
 	rrd_store_record(d->rrd, c, r);
 	incidents_feed(d->incidents, c, r);
+	web_record(d->web, r);
 }
 
 static void
@@ -370,6 +373,8 @@ main(int argc, char **argv)
 		fatal("cannot open the state in %s", d.cfg->state_dir);
 	drop_privileges(d.cfg);
 	d.sched = scheduler_new(d.base, d.curl, d.cfg, on_result, &d);
+	if ((d.web = web_start(d.base, &d.cfg, d.sched)) == NULL)
+		fatal("cannot start the web server on %s", d.cfg->listen);
 
 	d.ev_hup = evsignal_new(d.base, SIGHUP, on_sighup, &d);
 	d.ev_term = evsignal_new(d.base, SIGTERM, on_sigterm, &d);
@@ -385,6 +390,8 @@ main(int argc, char **argv)
 	event_base_dispatch(d.base);
 
 	/* Reverse order: stop producing, then drain each store. */
+	web_stop(d.web);
+	d.web = NULL;
 	scheduler_free(d.sched);
 	incidents_close(d.incidents);
 	rrd_store_close(d.rrd);

@@ -1,0 +1,31 @@
+/*
+ * web.h -- the staff dashboard, the public status page, the JSON API and
+ * the Prometheus metrics, served by evhttp on the daemon's event_base.
+ *
+ * Everything runs on the loop except what may block: ticket reads and
+ * writes (SQLite), uptime figures and graphs (librrd) go to worker
+ * threads and come back to the loop to be answered.
+ */
+#ifndef WEB_H
+#define WEB_H
+
+struct event_base;
+struct config;
+struct result;
+struct scheduler;
+struct web;
+
+/*
+ * Listen on (*cfgp)->listen and serve.  cfgp points at the daemon's
+ * current config, so a reload is seen at the next request without a
+ * call here.  Returns NULL (and logs why) when the address cannot be
+ * bound.
+ */
+struct web	*web_start(struct event_base *, struct config *const *cfgp,
+		    struct scheduler *);
+/* Remember one result for the pages (state, since, recent results). */
+void		 web_record(struct web *, const struct result *);
+/* Stop listening, finish the worker threads, free everything. */
+void		 web_stop(struct web *);
+
+#endif

@@ -1,0 +1,92 @@
+/*
+ * web_data.h -- the web module's one door to the other stores: ticket_db
+ * (SQLite), the RRD graphs and the uptime report.  Every function here
+ * may block and runs on a web worker thread, never on the loop.
+ *
+ * A store that is not built in answers WEB_DATA_UNAVAILABLE; the pages
+ * then say "not available" rather than show made-up figures.
+ */
+#ifndef WEB_DATA_H
+#define WEB_DATA_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "config.h"
+
+enum web_data_rc {
+	WEB_DATA_OK = 0,
+	WEB_DATA_NOTFOUND,	/* no such ticket */
+	WEB_DATA_CONFLICT,	/* not allowed in the ticket's status */
+	WEB_DATA_INVALID,	/* bad argument */
+	WEB_DATA_ERROR,		/* the store failed; err says why */
+	WEB_DATA_UNAVAILABLE,	/* that store is not built in */
+};
+
+/*
+ * What a worker needs, copied off the config when the job is made (a
+ * reload may free the config while the job runs).  The stores take a
+ * struct config and a struct check_conf; cfg and check here are private
+ * copies holding only what they read: state_dir and rrdcached; the
+ * check's name, site name, interval and maintenance windows.
+ */
+struct web_src {
+	char			*state_dir;
+	char			*rrdcached;	/* NULL: direct */
+	struct config		 cfg;
+	struct site_conf	 site;
+	struct check_conf	 check;
+	int			 has_check;
+};
+void	web_src_init(struct web_src *, const struct config *,
+	    const struct check_conf *);
+void	web_src_free(struct web_src *);
+
+/* One worker thread's handles (the SQLite connection is per thread). */
+struct web_data;
+struct web_data	*web_data_new(void);
+void		 web_data_free(struct web_data *);
+
+/* ---- tickets ---- */
+int	web_data_tickets(struct web_data *, const struct web_src *, int all,
+	    json_t **out, char *err, size_t errlen);
+int	web_data_ticket(struct web_data *, const struct web_src *,
+	    long long id, json_t **out, char *err, size_t errlen);
+/* action: "ack", "note" or "resolve"; text may be NULL (not for note). */
+int	web_data_ticket_action(struct web_data *, const struct web_src *,
+	    long long id, const char *action, const char *by,
+	    const char *text, time_t at, char *err, size_t errlen);
+
+/* "since" as the daemon persisted it, for states seen before a restart. */
+struct web_data_state {
+	char	name[64];
+	int	state;		/* enum sw_state */
+	time_t	since;
+	long long ticket;
+};
+int	web_data_check_states(struct web_data *, const struct web_src *,
+	    struct web_data_state **out, size_t *n, char *err, size_t errlen);
+
+/* ---- RRD ---- */
+
+/*
+ * Draw a PNG of check over period (day|week|month|year) showing metric
+ * (time|availability), width x height pixels of canvas.
+ */
+int	web_data_graph(const struct web_src *, const char *check,
+	    const char *period, const char *metric, int width, int height,
+	    unsigned char **png, size_t *len, char *err, size_t errlen);
+/* The graph area alone (no frame or legend), width x height pixels. */
+int	web_data_spark(const struct web_src *, const char *period,
+	    const char *metric, int width, int height, unsigned char **png,
+	    size_t *len, char *err, size_t errlen);
+/* Uptime in percent over [start, end), NAN when nothing is known. */
+int	web_data_uptime(const struct web_src *, const char *check,
+	    time_t start, time_t end, double *pct);
+/* Uptime in percent of each of the last ndays UTC days, oldest first. */
+int	web_data_daily(const struct web_src *, const char *check,
+	    time_t now, int ndays, double *pct);
+
+#endif

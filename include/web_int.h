@@ -1,0 +1,219 @@
+/*
+ * web_int.h -- what the web_*.c files share; nothing outside src/web*.c
+ * includes it.
+ *
+ * Threads: struct web and everything it points to belong to the loop.
+ * Work that may block is a web_job on a web_queue: its work function runs
+ * on the queue's thread and sees only the job's own copies (never the
+ * config, which a reload may free); its done function runs back on the
+ * loop and is the one that replies.
+ */
+#ifndef WEB_INT_H
+#define WEB_INT_H
+
+#include <sys/queue.h>
+
+#include <stdint.h>
+#include <time.h>
+
+#include <event2/http.h>
+#include <jansson.h>
+
+#include "result.h"
+#include "sitewatch.h"
+#include "util.h"
+
+struct config;
+struct check_conf;
+struct scheduler;
+
+#define WEB_RING	20	/* recent results kept per check */
+#define WEB_DAYS	90	/* days on the public status bar */
+#define WEB_API_BODY_MAX	8192	/* bytes of a POST body we accept */
+#define WEB_HTTP_BODY_MAX	65536	/* evhttp's own cap: 413 */
+#define WEB_HEADERS_MAX		16384
+#define WEB_TIMEOUT_S		10	/* per connection, idle */
+
+/* ---- worker queues ---- */
+
+struct web_job;
+typedef void (*web_job_fn)(struct web_job *);
+
+struct web_job {
+	web_job_fn		 work;		/* on the thread */
+	web_job_fn		 done;		/* on the loop */
+	void			*arg;
+	int			 cancelled;	/* work never ran */
+	struct web_queue	*q;
+	struct event		*ev;
+	int			 worked;
+	TAILQ_ENTRY(web_job)	 entry;		/* waiting to run */
+	TAILQ_ENTRY(web_job)	 all;		/* not yet done */
+};
+
+struct web_queue	*web_queue_new(struct event_base *, const char *name,
+			    size_t max);
+/* Queue a job; -1 when the queue is full (the caller answers 503). */
+int			 web_queue_push(struct web_queue *, web_job_fn work,
+			    web_job_fn done, void *arg);
+size_t			 web_queue_len(struct web_queue *);
+/* The thread's own store handles, for work functions. */
+struct web_data		*web_queue_data(struct web_job *);
+/* Finish the running job, cancel the rest (done runs with cancelled). */
+void			 web_queue_free(struct web_queue *);
+
+/* ---- what the web module remembers per check ---- */
+
+struct web_sample {
+	double		at;
+	enum sw_state	state;
+	enum sw_cause	cause;
+	long		http_status;
+	double		total_ms;
+	char		message[SW_MESSAGE_MAX];
+};
+
+struct web_check {
+	char			name[SW_NAME_MAX];
+	int			have;		/* a result was seen */
+	struct result		last;
+	double			since;		/* 0 = not known */
+	int			since_exact;	/* saw it change */
+	struct web_sample	ring[WEB_RING];	/* newest at head - 1 */
+	unsigned		head;
+	unsigned		nring;
+
+	/* Filled by the refresh jobs; NAN = not available. */
+	double			up24;
+	double			up30;
+	double			daily[WEB_DAYS];	/* oldest first */
+	int			have_daily;
+	long long		ticket;		/* open one, 0 = none */
+};
+
+struct web_graph;
+
+/*
+ * A rendered answer kept for WEB_RESP_TTL_MS: a hundred clients polling
+ * the dashboard, or a flood, cost one rendering a second, not one each.
+ */
+#define WEB_RESP_CACHE	8
+#define WEB_RESP_TTL_MS	1000
+struct web_resp {
+	char		*key;		/* path?query */
+	char		*ctype;
+	char		*body;
+	size_t		 len;
+	uint64_t	 at_ms;
+};
+
+struct web {
+	struct event_base	*base;
+	struct config *const	*cfgp;
+	struct scheduler	*sched;
+	struct evhttp		*http;
+	char			*listen;	/* as bound at start */
+
+	struct web_queue	*q_db;		/* tickets (SQLite) */
+	struct web_queue	*q_stats;	/* uptime figures (librrd) */
+	struct web_queue	*q_graph;	/* graphs (librrd, slow) */
+
+	struct web_check	**checks;	/* sorted by name */
+	size_t			 nchecks;
+	size_t			 capchecks;
+
+	json_t			*tickets;	/* open; NULL: unknown */
+	char			*tickets_err;	/* why it is NULL */
+	int			 db_busy;	/* refresh job queued */
+	int			 stats_busy;
+	uint64_t		 stats_due_ms;	/* next uptime refresh */
+	uint64_t		 daily_due_ms;
+	struct event		*ev_refresh;
+
+	/* The graph cache, newest first. */
+	TAILQ_HEAD(web_graphs, web_graph) graphs;
+	size_t			 ngraphs;
+
+	char			*static_js;	/* from templates/html */
+	size_t			 static_js_len;
+	char			*static_css;
+	size_t			 static_css_len;
+	char			*layout;
+
+	struct web_resp		 resp[WEB_RESP_CACHE];
+	const char		*capture;	/* web_reply() saves */
+
+	unsigned long long	 nrequests;
+	unsigned long long	 nreplies[6];	/* by status class */
+};
+
+/* ---- web.c: lookups and reply helpers ---- */
+
+const struct config	*web_cfg(struct web *);
+/* The runtime record of a configured check (created on first use). */
+struct web_check	*web_check_get(struct web *, const char *name);
+/* The check's state as shown: unknown before its first result. */
+enum sw_state		 web_check_state(const struct web_check *);
+/* Order of badness for sorting: down, degraded, unknown, up. */
+int			 web_state_rank(enum sw_state);
+
+/*
+ * Reply helpers.  Contract: every request handler ends in exactly one
+ * call of one of these, now or later from a job's done function; they
+ * add the security headers and count the reply.
+ */
+void	web_reply(struct web *, struct evhttp_request *, int code,
+	    const char *ctype, const void *body, size_t len);
+void	web_reply_json(struct web *, struct evhttp_request *, int code,
+	    json_t *steal);
+void	web_reply_error(struct web *, struct evhttp_request *, int code,
+	    const char *msg);	/* JSON under /api/, else an HTML page */
+const char	*web_reason(int code);
+/* Value of one query parameter, allocated; NULL when absent. */
+char	*web_query(struct evhttp_request *, const char *key);
+
+/* ---- web_html.c ---- */
+
+/* Append s to b with & < > " ' escaped; control bytes become U+FFFD. */
+void	 html_escape(struct buf *, const char *s);
+/* The same for a whole formatted string. */
+void	 html_printf(struct buf *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Percent-encode s for a URL path segment or query value. */
+void	 html_urlencode(struct buf *, const char *s);
+/* "3 min", "2 h 5 min", "4 d"; for ages and durations. */
+void	 html_duration(struct buf *, double seconds);
+/* Wrap body in the page layout (templates/html/layout.html). */
+void	 html_page(struct web *, struct buf *out, const char *lang,
+	    const char *title, const char *page_class, const char *body);
+/* CSS class of a state and of a daily uptime figure. */
+const char	*html_state_class(enum sw_state);
+const char	*html_uptime_class(double pct);
+
+/* ---- web_pages.c ---- */
+void	web_page_dashboard(struct web *, struct evhttp_request *,
+	    const char *rest);
+void	web_page_check(struct web *, struct evhttp_request *,
+	    const char *rest);
+void	web_page_status(struct web *, struct evhttp_request *,
+	    const char *rest);
+void	web_page_graph(struct web *, struct evhttp_request *,
+	    const char *rest);
+/* Drop cached graphs of checks that are gone (refresh timer). */
+void	web_graph_expire(struct web *, int all);
+
+/* ---- web_api.c ---- */
+/* One /api/v1/checks object for a configured check. */
+json_t	*web_api_check_json(struct web *, const struct check_conf *);
+void	web_api_checks(struct web *, struct evhttp_request *,
+	    const char *rest);
+void	web_api_tickets(struct web *, struct evhttp_request *,
+	    const char *rest);
+void	web_api_ticket(struct web *, struct evhttp_request *,
+	    const char *rest);
+
+/* ---- web_metrics.c ---- */
+void	web_metrics(struct web *, struct evhttp_request *,
+	    const char *rest);
+
+#endif

@@ -1,0 +1,367 @@
+/*
+ * web_api.c -- the JSON API under /api/v1.
+ *
+ * Reads are open (the listener is meant for the staff network); ticket
+ * changes need "Authorization: Bearer <api_token>".  Errors are
+ * {"error": "..."} with the matching status: 400 bad body, 401 no or
+ * wrong token, 403 no token configured (read-only), 404 no such ticket,
+ * 409 not allowed in the ticket's status, 413 body too large.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
+#include "config.h"
+#include "log.h"
+#include "web_data.h"
+#include "web_int.h"
+#include "xmalloc.h"
+
+#define WEB_BY_MAX	64	/* bytes of a staff name */
+
+/* A number, or null when not known (NAN). */
+static json_t *
+api_number(double v, double scale)
+{
+	return isfinite(v) ? json_real(round(v * scale) / scale) : json_null();
+}
+
+json_t *
+web_api_check_json(struct web *w, const struct check_conf *c)
+{
+	struct web_check	*wc = web_check_get(w, c->name);
+	json_t			*o;
+	char			 iso[32];
+
+	o = json_object();
+	json_object_set_new(o, "name", json_string(c->name));
+	json_object_set_new(o, "site", c->site != NULL ?
+	    json_string(c->site->name) : json_null());
+	json_object_set_new(o, "url", json_string(c->url));
+	json_object_set_new(o, "state",
+	    json_string(sw_state_name(web_check_state(wc))));
+	json_object_set_new(o, "cause", wc->have ?
+	    json_string(sw_cause_name(wc->last.cause)) : json_null());
+	json_object_set_new(o, "since", wc->have && wc->since > 0 ?
+	    json_string(util_iso8601((time_t)wc->since, iso, sizeof iso)) :
+	    json_null());
+	json_object_set_new(o, "last_total_ms", wc->have ?
+	    api_number(wc->last.total_ms, 10) : json_null());
+	json_object_set_new(o, "uptime_24h", api_number(wc->up24, 1000));
+	json_object_set_new(o, "uptime_30d", api_number(wc->up30, 1000));
+	json_object_set_new(o, "ticket", wc->ticket > 0 ?
+	    json_integer(wc->ticket) : json_null());
+	/* Beyond `status --json`: what the dashboard shows besides. */
+	json_object_set_new(o, "message", wc->have ?
+	    json_string(wc->last.message) : json_null());
+	json_object_set_new(o, "http_status", wc->have ?
+	    json_integer(wc->last.http_status) : json_null());
+	json_object_set_new(o, "last_at", wc->have ?
+	    json_string(util_iso8601((time_t)wc->last.at, iso, sizeof iso)) :
+	    json_null());
+	return o;
+}
+
+void
+web_api_checks(struct web *w, struct evhttp_request *req, const char *rest)
+{
+	const struct config	*cfg = web_cfg(w);
+	json_t			*a;
+	size_t			 i;
+
+	a = json_array();
+	for (i = 0; i < cfg->nchecks; i++)
+		json_array_append_new(a, web_api_check_json(w,
+		    cfg->checks[i]));
+	web_reply_json(w, req, 200, a);
+}
+
+/* ---- reads that need the db: done on the db worker ---- */
+
+struct api_job {
+	struct web		*w;
+	struct evhttp_request	*req;
+	struct web_src		 src;
+	int			 all;
+	long long		 id;
+	char			 action[16];	/* "" for reads */
+	char			*by;
+	char			*text;
+	time_t			 at;
+	json_t			*out;
+	int			 rc;
+	char			 err[256];
+};
+
+static int
+api_code(int rc)
+{
+	switch (rc) {
+	case WEB_DATA_OK:
+		return 200;
+	case WEB_DATA_NOTFOUND:
+		return 404;
+	case WEB_DATA_CONFLICT:
+		return 409;
+	case WEB_DATA_INVALID:
+		return 400;
+	case WEB_DATA_UNAVAILABLE:
+		return 503;
+	default:
+		return 500;
+	}
+}
+
+static void
+api_job_work(struct web_job *job)
+{
+	struct api_job	*j = job->arg;
+	struct web_data	*wd = web_queue_data(job);
+
+	if (j->action[0] == '\0' && j->id == 0)
+		j->rc = web_data_tickets(wd, &j->src, j->all, &j->out, j->err,
+		    sizeof j->err);
+	else if (j->action[0] == '\0')
+		j->rc = web_data_ticket(wd, &j->src, j->id, &j->out, j->err,
+		    sizeof j->err);
+	else {
+		j->rc = web_data_ticket_action(wd, &j->src, j->id, j->action,
+		    j->by, j->text, j->at, j->err, sizeof j->err);
+		/* Answer with the ticket as it is now. */
+		if (j->rc == WEB_DATA_OK)
+			j->rc = web_data_ticket(wd, &j->src, j->id, &j->out,
+			    j->err, sizeof j->err);
+	}
+}
+
+static void
+api_job_done(struct web_job *job)
+{
+	struct api_job	*j = job->arg;
+
+	if (job->cancelled)
+		web_reply_error(j->w, j->req, 503, "the server is stopping");
+	else if (j->rc == WEB_DATA_OK) {
+		web_reply_json(j->w, j->req, 200, j->out);
+		j->out = NULL;
+		if (j->action[0] != '\0') {
+			log_info("web: ticket %lld: %s by %s", j->id,
+			    j->action, j->by);
+			/* Let the pages see the change now. */
+			event_active(j->w->ev_refresh, EV_TIMEOUT, 1);
+		}
+	} else
+		web_reply_error(j->w, j->req, api_code(j->rc), j->err);
+	json_decref(j->out);
+	web_src_free(&j->src);
+	free(j->by);
+	free(j->text);
+	free(j);
+}
+
+/* Queue j, or answer 503 when the worker is swamped. */
+static void
+api_job_push(struct web *w, struct api_job *j)
+{
+	if (web_queue_push(w->q_db, api_job_work, api_job_done, j) == 0)
+		return;
+	web_reply_error(w, j->req, 503, "too busy, try again");
+	web_src_free(&j->src);
+	free(j->by);
+	free(j->text);
+	free(j);
+}
+
+static struct api_job *
+api_job_new(struct web *w, struct evhttp_request *req)
+{
+	struct api_job	*j;
+
+	j = xcalloc(1, sizeof *j);
+	j->w = w;
+	j->req = req;
+	web_src_init(&j->src, web_cfg(w), NULL);
+	return j;
+}
+
+void
+web_api_tickets(struct web *w, struct evhttp_request *req, const char *rest)
+{
+	struct api_job	*j;
+	char		*status;
+	int		 all = 0;
+
+	if ((status = web_query(req, "status")) != NULL) {
+		if (strcmp(status, "all") == 0)
+			all = 1;
+		else if (strcmp(status, "open") != 0) {
+			free(status);
+			web_reply_error(w, req, 400,
+			    "status must be open or all");
+			return;
+		}
+		free(status);
+	}
+	j = api_job_new(w, req);
+	j->all = all;
+	api_job_push(w, j);
+}
+
+/*
+ * Is the request carrying the configured token?  Both sides are hashed
+ * first, so the comparison takes the same time whatever the length or
+ * content of the guess.
+ */
+static int
+api_token_ok(const char *token, const char *header)
+{
+	unsigned char	a[SHA256_DIGEST_LENGTH], b[SHA256_DIGEST_LENGTH];
+	const char	*given;
+
+	if (header == NULL || strncasecmp(header, "Bearer ", 7) != 0)
+		return 0;
+	for (given = header + 7; *given == ' '; given++)
+		;
+	SHA256((const unsigned char *)token, strlen(token), a);
+	SHA256((const unsigned char *)given, strlen(given), b);
+	return CRYPTO_memcmp(a, b, sizeof a) == 0;
+}
+
+/* A name or note from the body: a string without control bytes. */
+static const char *
+api_string(json_t *body, const char *key, size_t max, int *bad)
+{
+	json_t		*v = json_object_get(body, key);
+	const char	*s;
+	size_t		 i, len;
+
+	if (v == NULL || json_is_null(v))
+		return NULL;
+	if (!json_is_string(v)) {
+		*bad = 1;
+		return NULL;
+	}
+	s = json_string_value(v);
+	len = json_string_length(v);
+	if (len > max || strlen(s) != len)
+		*bad = 1;
+	for (i = 0; i < len && !*bad; i++)
+		if ((unsigned char)s[i] < 0x20 && s[i] != '\n' && s[i] != '\t')
+			*bad = 1;
+	return s;
+}
+
+/* POST /api/v1/tickets/ID/ACTION: checks in the order the SPEC lists. */
+static void
+api_ticket_action(struct web *w, struct evhttp_request *req, long long id,
+    const char *action)
+{
+	const struct config	*cfg = web_cfg(w);
+	struct evbuffer		*in;
+	struct api_job		*j;
+	json_t			*body = NULL;
+	json_error_t		 jerr;
+	const char		*by, *text;
+	size_t			 len;
+	int			 bad = 0;
+	char			 msg[256];
+
+	if (cfg->api_token == NULL || cfg->api_token[0] == '\0') {
+		web_reply_error(w, req, 403, "the API is read-only: no "
+		    "api_token is configured");
+		return;
+	}
+	if (!api_token_ok(cfg->api_token, evhttp_find_header(
+	    evhttp_request_get_input_headers(req), "Authorization"))) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "WWW-Authenticate", "Bearer realm=\"sitewatch\"");
+		web_reply_error(w, req, 401, "a valid bearer token is needed");
+		return;
+	}
+	in = evhttp_request_get_input_buffer(req);
+	if ((len = evbuffer_get_length(in)) > WEB_API_BODY_MAX) {
+		web_reply_error(w, req, 413, "the body is too large");
+		return;
+	}
+	body = json_loadb((const char *)evbuffer_pullup(in, -1), len,
+	    JSON_REJECT_DUPLICATES, &jerr);
+	if (body == NULL || !json_is_object(body)) {
+		snprintf(msg, sizeof msg, "the body must be a JSON object%s%s",
+		    body == NULL ? ": " : "", body == NULL ? jerr.text : "");
+		web_reply_error(w, req, 400, msg);
+		goto out;
+	}
+	by = api_string(body, "by", WEB_BY_MAX, &bad);
+	text = api_string(body, "text", WEB_API_BODY_MAX, &bad);
+	if (bad || by == NULL || by[0] == '\0') {
+		web_reply_error(w, req, 400, "\"by\" must be a non-empty name "
+		    "of at most 64 bytes, \"text\" a string");
+		goto out;
+	}
+	if (strcmp(action, "note") == 0 && (text == NULL || text[0] == '\0')) {
+		web_reply_error(w, req, 400, "a note needs \"text\"");
+		goto out;
+	}
+	j = api_job_new(w, req);
+	j->id = id;
+	snprintf(j->action, sizeof j->action, "%s", action);
+	j->by = xstrdup(by);
+	j->text = text != NULL && text[0] != '\0' ? xstrdup(text) : NULL;
+	j->at = time(NULL);
+	api_job_push(w, j);
+out:
+	json_decref(body);
+}
+
+void
+web_api_ticket(struct web *w, struct evhttp_request *req, const char *rest)
+{
+	enum evhttp_cmd_type	 m = evhttp_request_get_command(req);
+	struct api_job		*j;
+	const char		*p, *action;
+	long long		 id = 0;
+
+	/* ID: digits only, no sign, no leading zero, fits. */
+	for (p = rest; *p >= '0' && *p <= '9' && p - rest < 15; p++)
+		id = id * 10 + (*p - '0');
+	if (p == rest || rest[0] == '0' || (*p != '\0' && *p != '/')) {
+		web_reply_error(w, req, 404, "no such ticket");
+		return;
+	}
+	if (*p == '\0') {
+		if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD) {
+			evhttp_add_header(
+			    evhttp_request_get_output_headers(req), "Allow",
+			    "GET, HEAD");
+			web_reply_error(w, req, 405, "use GET");
+			return;
+		}
+		j = api_job_new(w, req);
+		j->id = id;
+		api_job_push(w, j);
+		return;
+	}
+	action = p + 1;
+	if (strcmp(action, "ack") != 0 && strcmp(action, "note") != 0 &&
+	    strcmp(action, "resolve") != 0) {
+		web_reply_error(w, req, 404, "no such action (ack, note, "
+		    "resolve)");
+		return;
+	}
+	if (m != EVHTTP_REQ_POST) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Allow", "POST");
+		web_reply_error(w, req, 405, "use POST");
+		return;
+	}
+	api_ticket_action(w, req, id, action);
+}

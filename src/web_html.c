@@ -1,0 +1,200 @@
+/*
+ * web_html.c -- HTML escaping and the page frame.
+ *
+ * Every byte that comes from the config or from a checked site passes
+ * through html_escape() before it reaches a page: a check named
+ * "<b>x</b>" or a site answering "<script>" shows up as text.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "web_int.h"
+#include "xmalloc.h"
+
+/* Length of a valid UTF-8 sequence at s, 0 when it is not one. */
+static size_t
+html_utf8_len(const unsigned char *s)
+{
+	size_t	n, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	/* Overlong 3- and 4-byte forms, surrogates, past U+10FFFF. */
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return n;
+}
+
+void
+html_escape(struct buf *b, const char *str)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+	const unsigned char	*run;
+	size_t			 n;
+
+	if (s == NULL)
+		return;
+	while (*s != '\0') {
+		/* Copy the longest run of bytes that need nothing. */
+		for (run = s; *s >= 0x20 && *s < 0x7f && *s != '&' &&
+		    *s != '<' && *s != '>' && *s != '"' && *s != '\''; s++)
+			;
+		if (s > run)
+			buf_add(b, run, (size_t)(s - run));
+		if (*s == '\0')
+			break;
+		switch (*s) {
+		case '&':
+			buf_addstr(b, "&amp;");
+			break;
+		case '<':
+			buf_addstr(b, "&lt;");
+			break;
+		case '>':
+			buf_addstr(b, "&gt;");
+			break;
+		case '"':
+			buf_addstr(b, "&quot;");
+			break;
+		case '\'':
+			buf_addstr(b, "&#39;");
+			break;
+		case '\t':
+		case '\n':
+			buf_add(b, s, 1);
+			break;
+		default:
+			if (*s >= 0x80 && (n = html_utf8_len(s)) > 0) {
+				buf_add(b, s, n);
+				s += n;
+				continue;
+			}
+			/* Control bytes and broken UTF-8: the replacement. */
+			buf_addstr(b, "\xef\xbf\xbd");
+		}
+		s++;
+	}
+}
+
+void
+html_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) == -1)
+		abort();
+	va_end(ap);
+	html_escape(b, s);
+	free(s);
+}
+
+void
+html_urlencode(struct buf *b, const char *str)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+
+	for (; s != NULL && *s != '\0'; s++) {
+		if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		    (*s >= '0' && *s <= '9') || *s == '-' || *s == '.' ||
+		    *s == '_' || *s == '~')
+			buf_add(b, s, 1);
+		else
+			buf_printf(b, "%%%02X", *s);
+	}
+}
+
+void
+html_duration(struct buf *b, double seconds)
+{
+	long long	s = seconds < 0 ? 0 : (long long)seconds;
+
+	if (s < 60)
+		buf_printf(b, "%lld s", s);
+	else if (s < 3600)
+		buf_printf(b, "%lld min", s / 60);
+	else if (s < 86400)
+		buf_printf(b, "%lld h %lld min", s / 3600, s % 3600 / 60);
+	else
+		buf_printf(b, "%lld d %lld h", s / 86400, s % 86400 / 3600);
+}
+
+const char *
+html_state_class(enum sw_state st)
+{
+	switch (st) {
+	case SW_STATE_UP:
+		return "st-up";
+	case SW_STATE_DEGRADED:
+		return "st-degraded";
+	case SW_STATE_DOWN:
+		return "st-down";
+	default:
+		return "st-unknown";
+	}
+}
+
+const char *
+html_uptime_class(double pct)
+{
+	if (!(pct >= 0))
+		return "u-none";
+	if (pct >= 99.95)
+		return "u-full";
+	if (pct >= 99)
+		return "u-high";
+	if (pct >= 95)
+		return "u-mid";
+	return "u-low";
+}
+
+/* The frame used when templates/html/layout.html cannot be read. */
+static const char html_default_layout[] =
+    "<!DOCTYPE html>\n<html lang=\"{{lang}}\">\n<head>\n"
+    "<meta charset=\"utf-8\">\n<title>{{title}}</title>\n"
+    "<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
+    "<script src=\"/static/app.js\" defer></script>\n</head>\n"
+    "<body class=\"{{class}}\">\n{{body}}\n</body>\n</html>\n";
+
+void
+html_page(struct web *w, struct buf *out, const char *lang,
+    const char *title, const char *page_class, const char *body)
+{
+	const char	*p, *q;
+
+	p = w->layout != NULL ? w->layout : html_default_layout;
+	/* Fill the four slots; anything else in braces is copied as is. */
+	while ((q = strstr(p, "{{")) != NULL) {
+		buf_add(out, p, (size_t)(q - p));
+		if (strncmp(q, "{{title}}", 9) == 0) {
+			html_escape(out, title);
+			p = q + 9;
+		} else if (strncmp(q, "{{lang}}", 8) == 0) {
+			html_escape(out, lang);
+			p = q + 8;
+		} else if (strncmp(q, "{{class}}", 9) == 0) {
+			html_escape(out, page_class);
+			p = q + 9;
+		} else if (strncmp(q, "{{body}}", 8) == 0) {
+			buf_addstr(out, body);	/* already escaped HTML */
+			p = q + 8;
+		} else {
+			buf_add(out, q, 2);
+			p = q + 2;
+		}
+	}
+	buf_addstr(out, p);
+}
