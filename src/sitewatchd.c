@@ -371,10 +371,15 @@ main(int argc, char **argv)
 	d.rrd = rrd_store_open(d.cfg);
 	if (d.notifier == NULL || d.incidents == NULL || d.rrd == NULL)
 		fatal("cannot open the state in %s", d.cfg->state_dir);
-	drop_privileges(d.cfg);
 	d.sched = scheduler_new(d.base, d.curl, d.cfg, on_result, &d);
 	if ((d.web = web_start(d.base, &d.cfg, d.sched)) == NULL)
 		fatal("cannot start the web server on %s", d.cfg->listen);
+	/*
+	 * After the listener is bound (a port below 1024 needs root) and
+	 * before the loop runs any check.  glibc applies the change to the
+	 * store threads already started too.
+	 */
+	drop_privileges(d.cfg);
 
 	d.ev_hup = evsignal_new(d.base, SIGHUP, on_sighup, &d);
 	d.ev_term = evsignal_new(d.base, SIGTERM, on_sigterm, &d);
