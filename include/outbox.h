@@ -72,6 +72,9 @@ int		 outbox_failed(struct outbox *, long long id, time_t now,
 /* Seconds to wait after the given number of failed attempts. */
 long		 outbox_backoff(const struct outbox *, int attempts);
 
+/* How many rows have the status ("queued", "sent", "failed"); -1 on error. */
+long long	 outbox_count(struct outbox *, const char *status);
+
 /* Rows for listing: status NULL = every row; newest first, at most max. */
 size_t		 outbox_list(struct outbox *, const char *status,
 		    struct outbox_row *out, size_t max);

@@ -125,6 +125,8 @@ struct web {
 	json_t			*tickets;	/* open; NULL: unknown */
 	char			*tickets_err;	/* why it is NULL */
 	int			 db_busy;	/* refresh job queued */
+	long long		 mail_queued;	/* outbox rows; -1: unknown */
+	long long		 mail_failed;
 	int			 stats_busy;
 	uint64_t		 stats_due_ms;	/* next uptime refresh */
 	uint64_t		 daily_due_ms;

@@ -213,6 +213,22 @@ outbox_next_due(struct outbox *ob, time_t *when)
 	return rc;
 }
 
+long long
+outbox_count(struct outbox *ob, const char *status)
+{
+	sqlite3_stmt	*st;
+	long long	 n = -1;
+
+	if ((st = outbox_prepare(ob, "SELECT COUNT(*) FROM outbox WHERE "
+	    "status = ?1")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 /* Run one UPDATE with ?1 = a, ?2 = b, ?3 = text, ?4 = id (some unused). */
 static int
 outbox_update(struct outbox *ob, const char *sql, long long id,

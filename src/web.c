@@ -468,6 +468,8 @@ struct web_db_refresh {
 	json_t			*tickets;
 	struct web_data_state	*states;
 	size_t			 nstates;
+	long long		 mail_queued;
+	long long		 mail_failed;
 	int			 rc;
 	char			 err[256];
 };
@@ -483,6 +485,8 @@ web_db_refresh_work(struct web_job *job)
 	if (web_data_check_states(web_queue_data(job), &r->src, &r->states,
 	    &r->nstates, err, sizeof err) != WEB_DATA_OK)
 		r->nstates = 0;
+	web_data_mail_queue(web_queue_data(job), &r->src, &r->mail_queued,
+	    &r->mail_failed, err, sizeof err);
 }
 
 static void
@@ -498,6 +502,8 @@ web_db_refresh_done(struct web_job *job)
 	if (job->cancelled)
 		goto out;
 	w->db_busy = 0;
+	w->mail_queued = r->mail_queued;
+	w->mail_failed = r->mail_failed;
 	json_decref(w->tickets);
 	free(w->tickets_err);
 	w->tickets = NULL;
@@ -737,6 +743,7 @@ web_start(struct event_base *base, struct config *const *cfgp,
 		return NULL;
 	}
 	w = xcalloc(1, sizeof *w);
+	w->mail_queued = w->mail_failed = -1;
 	w->base = base;
 	w->cfgp = cfgp;
 	w->sched = sched;

@@ -17,6 +17,7 @@
 #include "web_data.h"
 #include "xmalloc.h"
 
+#include "outbox.h"
 #include "report.h"
 #include "rrd_graph.h"
 #include "rrd_store.h"
@@ -25,6 +26,7 @@
 struct web_data {
 	struct ticket_db	*tdb;
 	char			*tdb_dir;	/* where tdb was opened */
+	struct outbox		*outbox;	/* same file, for queue counts */
 };
 
 /* Copy what a worker needs off the config (c may be NULL). */
@@ -83,6 +85,8 @@ web_data_free(struct web_data *wd)
 		return;
 	if (wd->tdb != NULL)
 		ticket_db_close(wd->tdb);
+	if (wd->outbox != NULL)
+		outbox_close(wd->outbox);
 	free(wd->tdb_dir);
 	free(wd);
 }
@@ -95,6 +99,9 @@ web_data_tdb(struct web_data *wd, const struct web_src *src, char *err,
 	if (wd->tdb != NULL && strcmp(wd->tdb_dir, src->state_dir) != 0) {
 		ticket_db_close(wd->tdb);
 		wd->tdb = NULL;
+		if (wd->outbox != NULL)
+			outbox_close(wd->outbox);
+		wd->outbox = NULL;
 	}
 	if (wd->tdb == NULL) {
 		free(wd->tdb_dir);
@@ -135,6 +142,27 @@ web_data_tickets(struct web_data *wd, const struct web_src *src, int all,
 	if ((rc = ticket_db_list_json(tdb, all, out)) != TDB_OK)
 		snprintf(err, errlen, "%s", ticket_db_errmsg(tdb));
 	return web_data_rc(rc);
+}
+
+int
+web_data_mail_queue(struct web_data *wd, const struct web_src *src,
+    long long *queued, long long *failed, char *err, size_t errlen)
+{
+	char	*path;
+
+	*queued = *failed = -1;
+	if (web_data_tdb(wd, src, err, errlen) == NULL)
+		return WEB_DATA_ERROR;
+	if (wd->outbox == NULL) {
+		xasprintf(&path, "%s/%s", src->state_dir, TICKET_DB_FILE);
+		wd->outbox = outbox_open(path, err, errlen);
+		free(path);
+		if (wd->outbox == NULL)
+			return WEB_DATA_ERROR;
+	}
+	*queued = outbox_count(wd->outbox, "queued");
+	*failed = outbox_count(wd->outbox, "failed");
+	return *queued >= 0 && *failed >= 0 ? WEB_DATA_OK : WEB_DATA_ERROR;
 }
 
 int

@@ -161,6 +161,15 @@ web_metrics(struct web *w, struct evhttp_request *req, const char *rest)
 		buf_printf(&b, "sitewatch_open_tickets %zu\n", open);
 	}
 
+	if (w->mail_queued >= 0 && w->mail_failed >= 0) {
+		metrics_head(&b, "sitewatch_mail_queue", "gauge",
+		    "Mails in the persistent outbox: waiting to be delivered, "
+		    "and given up on (permanent SMTP failure).");
+		buf_printf(&b, "sitewatch_mail_queue{status=\"queued\"} %lld\n"
+		    "sitewatch_mail_queue{status=\"failed\"} %lld\n",
+		    w->mail_queued, w->mail_failed);
+	}
+
 	scheduler_get_stats(w->sched, &st);
 	metrics_head(&b, "sitewatch_checks_total", "counter",
 	    "Check runs started, finished, and turns skipped because the "

@@ -42,6 +42,13 @@ TRIES=$(q "SELECT attempts FROM outbox")
 [ "$TRIES" -ge 2 ] || fail "attempts not counted ($TRIES)"
 assert_contains "$(q "SELECT last_error FROM outbox")" "451" \
     "the server's answer is kept"
+# Staff see the waiting mail in the metrics (refreshed every few seconds).
+queued_metric() {
+	curl -s "http://127.0.0.1:$SW_HTTP_PORT/metrics" |
+	    sed -n 's/^sitewatch_mail_queue{status="queued"} //p'
+}
+wait_until 15 '[ "$(queued_metric)" = 1 ]' ||
+    fail "/metrics does not show the queued mail (got '$(queued_metric)')"
 stop_daemon
 assert_eq "1|queued" "$(q "SELECT count(*), status FROM outbox")" \
     "still queued after the stop"
