@@ -234,6 +234,12 @@ rrd_store_create(const char *path, int interval, time_t last_up,
 	    argv);
 	if (rc != 0)
 		snprintf(err, errlen, "%s", rrd_get_error());
+	/*
+	 * librrd makes the file 0644 whatever the umask: state files are not
+	 * for other users (the daemon's umask is 027).
+	 */
+	else if (chmod(path, 0640) == -1)
+		log_warn("rrd: cannot chmod %s: %s", path, strerror(errno));
 	rrd_clear_error();
 	for (i = 0; i < nowned; i++)
 		free(owned[i]);
