@@ -23,6 +23,11 @@ add_site hostile "Hostile Ltd" en owner@hostile.example
 add_check hostile forever "$HOSTILE_URL/forever" interval=2 timeout=2
 add_check hostile drip "$HOSTILE_URL/drip" interval=2 timeout=2
 add_check hostile huge "$NGINX_URL/huge" interval=2 timeout=2
+# Allowed to read (scan) up to 200 MB: nothing of it may be kept.
+add_check hostile forever-big "$HOSTILE_URL/forever" interval=2 timeout=2 \
+    max_body=200000000
+add_check hostile huge-big "$NGINX_URL/huge" interval=2 timeout=2 \
+    max_body=200000000
 add_check hostile trickle "$HOSTILE_URL/trickle" interval=2 timeout=2
 add_check hostile bigheader "$HOSTILE_URL/bigheader" interval=2 timeout=2
 add_check hostile tlshang "https://127.0.0.1:$HANG_PORT/" interval=2 \
@@ -72,7 +77,7 @@ assert_ge "$(grep -c '^/forever$' "$HOSTILE_REQS")" 6 \
 if [ -n "$SAN" ]; then
 	bound=400000
 else
-	bound=60000
+	bound=100000
 fi
 assert_le "$hwm_late" "$bound" "VmHWM (kB) bounded"
 assert_le "$((hwm_late - hwm_early))" 20000 "VmHWM (kB) hardly grew"
