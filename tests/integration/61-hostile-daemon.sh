@@ -32,6 +32,7 @@ add_check hostile trickle "$HOSTILE_URL/trickle" interval=2 timeout=2
 add_check hostile bigheader "$HOSTILE_URL/bigheader" interval=2 timeout=2
 add_check hostile tlshang "https://127.0.0.1:$HANG_PORT/" interval=2 \
     timeout=2
+add_check hostile loop "$NGINX_URL/redirect-loop" interval=2 timeout=2
 add_check hostile badstatus "$HOSTILE_URL/badstatus" interval=1 timeout=1 \
     retries=1
 add_site good "Good Ltd"
@@ -94,6 +95,17 @@ for n in drip trickle bigheader tlshang badstatus; do
 	    END { print n + 0 }')
 	assert_ge "$down" 1 "$n: recorded down in the RRD"
 done
+
+# Through the daemon, the same causes as with `sitewatch check` (60).
+# (forever-big and huge-big scan their 200 MB in well under a second.)
+for nc in forever:up/ok forever-big:up/ok huge-big:up/ok drip:down/timeout \
+    trickle:down/timeout bigheader:down/http tlshang:down/timeout \
+    loop:down/http badstatus:down/http healthy:up/ok; do
+	grep -a -q "probe ${nc%%:*}: ${nc#*:} " "$SW_LOG" ||
+	    fail "${nc%%:*}: no ${nc#*:} result in the log"
+done
+assert_eq 0 "$(grep -a -c 'probe healthy: \(down\|degraded\)/' "$SW_LOG" || true)" \
+    "the healthy check never suffered from its neighbours"
 
 # The log: the hostile status line was logged, escaped.
 # (The message is escaped once in the result and its backslashes once
