@@ -32,13 +32,16 @@ add_check hostile badstatus "$HOSTILE_URL/badstatus"
 add_check hostile badbody "$HOSTILE_URL/badbody" "expect_text=Add to cart"
 add_check hostile tlshang "https://127.0.0.1:$HANG_PORT/"
 
-# expect NAME RC STATE CAUSE: run the check, within timeout + 2 s.
+# expect NAME RC STATE CAUSE: run the check; the check itself ends within
+# its 2 s timeout, the whole command (start-up included: slow under
+# sanitizers and a busy machine) well within timeout + 6 s.
 expect() {
 	check_json "$1"
 	assert_eq "$2" "$CHECK_RC" "$1: exit status ($CHECK_ERR)"
 	assert_json "$CHECK_JSON" "j['state'] == '$3' and j['cause'] == '$4'" \
 	    "$1: $3/$4"
-	assert_le "$CHECK_WALL_MS" 4500 "$1: wall time (ms)"
+	assert_json "$CHECK_JSON" 'j["total_ms"] <= 2500' "$1: ended in time"
+	assert_le "$CHECK_WALL_MS" 8000 "$1: wall time (ms)"
 }
 
 expect forever 0 up ok
