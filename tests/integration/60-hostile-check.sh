@@ -35,12 +35,19 @@ add_check hostile tlshang "https://127.0.0.1:$HANG_PORT/"
 # expect NAME RC STATE CAUSE: run the check; the check itself ends within
 # its 2 s timeout, the whole command (start-up included: slow under
 # sanitizers and a busy machine) well within timeout + 6 s.
+# Under ASan, OpenSSL's parsing of the system CA store (synchronous, inside
+# libcurl, before the handshake) alone takes most of a second.
+if ldd "$SWC" 2>/dev/null | grep -q libasan; then
+	LIMIT_MS=3500
+else
+	LIMIT_MS=2500
+fi
 expect() {
 	check_json "$1"
 	assert_eq "$2" "$CHECK_RC" "$1: exit status ($CHECK_ERR)"
 	assert_json "$CHECK_JSON" "j['state'] == '$3' and j['cause'] == '$4'" \
 	    "$1: $3/$4"
-	assert_json "$CHECK_JSON" 'j["total_ms"] <= 2500' "$1: ended in time"
+	assert_json "$CHECK_JSON" "j['total_ms'] <= $LIMIT_MS" "$1: ended in time"
 	assert_le "$CHECK_WALL_MS" 8000 "$1: wall time (ms)"
 }
 
