@@ -273,6 +273,7 @@ writer_batch(struct incidents *in, struct wop *batch, int last_try,
     char *why, size_t whylen)
 {
 	struct wop	*w;
+	size_t		 n = 0;
 	int		 failed = 0, transient;
 
 	if (ticket_db_begin(in->db) == -1)
@@ -292,6 +293,17 @@ writer_batch(struct incidents *in, struct wop *batch, int last_try,
 	ticket_db_rollback(in->db);
 	if (transient && !last_try)
 		return -1;
+	if (transient) {
+		/*
+		 * Stopping: one by one, each op would wait out the busy
+		 * timeout again, and the stop must end within 10 s.
+		 */
+		for (w = batch; w != NULL; w = w->next)
+			n++;
+		log_error("ticket db: %zu writes lost at shutdown: %s", n,
+		    why);
+		return 0;
+	}
 	for (w = batch; w != NULL; w = w->next) {
 		if (wop_run(in->db, w) == -1)
 			log_warn("ticket db: write of ticket %lld lost: %s",
@@ -369,9 +381,10 @@ writer_main(void *arg)
 			rc = writer_batch(in, pending, stop, why, sizeof why);
 			if (rc == -1) {
 				if (!failing)
-					log_error("ticket db: cannot write (%s): "
-					    "keeping %zu writes, trying again "
-					    "every second", why, npending);
+					log_error("ticket db: cannot write "
+					    "(%s): keeping %zu writes, trying "
+					    "again every second", why,
+					    npending);
 				failing = 1;
 				if (npending > WRITER_MAX_PENDING)
 					ptail = writer_shed(&pending,

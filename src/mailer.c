@@ -60,7 +60,7 @@ struct mailer {
 	/* The thread's own: */
 	struct mailer_conf	*conf;
 	struct outbox		*ob;
-	struct pending		*unstored;	/* outbox write failed */
+	struct pending		*unstored;	/* not written yet */
 	int			 store_failing;
 };
 

@@ -23,7 +23,7 @@ struct outbox {
 	sqlite3	*db;
 	long	 backoff_min;
 	long	 backoff_max;
-	int	 quiet;		/* the caller reports failures itself */
+	int	 quiet;		/* the caller reports failures */
 };
 
 static const char schema[] =
