@@ -5,7 +5,9 @@
 #   - the daemon keeps running and checking;
 #   - once the lock is gone the ticket is written -- not lost -- exactly
 #     once, with its alert mail in the outbox;
-#   - after a restart there is still exactly one ticket for the incident.
+#   - after a restart there is still exactly one ticket for the incident;
+#   - SIGTERM while the db is locked (writes kept, waiting): the daemon
+#     still stops with 0 within 10 s.
 set -eu
 . "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/lib/faults.bash"
@@ -75,8 +77,26 @@ assert_le "$(grep -c 'cannot write' "$SW_LOG" || true)" 1 \
 stop_daemon
 start_daemon
 sleep 3
-stop_daemon
 assert_eq 1 "$(tickets)" "still one ticket after a restart"
 assert_eq "$nmail" "$(ls "$SW_STATE_DIR/outbox" | grep -c '\.eml$')" \
     "no mail sent twice after a restart"
+
+# Locked again, with state saves waiting: SIGTERM.
+{
+	echo 'BEGIN IMMEDIATE;'
+	echo "UPDATE check_state SET name = name WHERE 0;"
+	echo ".print locked"
+	sleep 14
+	echo 'COMMIT;'
+} | sqlite3 "$DB" > "$SW_TMP/lock2.out" 2>&1 &
+LOCK2=$!
+sw_on_exit "kill $LOCK2 2>/dev/null || true"
+wait_until 5 'grep -q locked "$SW_TMP/lock2.out"' || fail "could not lock the db"
+wait_until 10 '[ "$(grep -c "ticket db: cannot write" "$SW_LOG")" -ge 2 ]' ||
+    fail "the second lock was not noticed"
+stop_daemon
+assert_le "$SWD_STOP_MS" 10000 "stop time (ms) with the db locked"
+kill "$LOCK2" 2>/dev/null || true
+wait "$LOCK2" 2>/dev/null || true
+assert_eq 1 "$(tickets)" "one ticket after all that"
 exit 0
