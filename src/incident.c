@@ -265,8 +265,8 @@ wop_run(struct ticket_db *db, struct wop *w)
  * Run a batch as one transaction.  A failure that may pass by itself (the
  * db locked by another program past the busy timeout, a full disk) keeps
  * the batch for another try: returns -1 with the reason in why, unless
- * this is the last try.  Any other failure retries the ops one by one, so
- * that one bad op loses only itself.
+ * this is the last try (then 1: lost).  Any other failure retries the ops
+ * one by one, so that one bad op loses only itself.
  */
 static int
 writer_batch(struct incidents *in, struct wop *batch, int last_try,
@@ -302,7 +302,7 @@ writer_batch(struct incidents *in, struct wop *batch, int last_try,
 			n++;
 		log_error("ticket db: %zu writes lost at shutdown: %s", n,
 		    why);
-		return 0;
+		return 1;
 	}
 	for (w = batch; w != NULL; w = w->next) {
 		if (wop_run(in->db, w) == -1)
@@ -391,7 +391,7 @@ writer_main(void *arg)
 					    &npending);
 				continue;
 			}
-			if (failing)
+			if (failing && rc == 0)
 				log_info("ticket db: writes work again "
 				    "(%zu kept writes done)", npending);
 			failing = 0;
