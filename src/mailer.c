@@ -366,6 +366,7 @@ mailer_store(struct mailer *ml, struct pending *p, int last_try)
 {
 	struct pending	**pp;
 	time_t		 now = time(NULL);
+	int		 lost = 0;
 
 	for (pp = &ml->unstored; *pp != NULL; pp = &(*pp)->next)
 		;
@@ -373,8 +374,12 @@ mailer_store(struct mailer *ml, struct pending *p, int last_try)
 	/* Failures are reported here, once, not per try. */
 	outbox_set_quiet(ml->ob, 1);
 	while ((p = ml->unstored) != NULL) {
-		if (outbox_push(ml->ob, p->sender, p->rcpt, p->subject,
-		    p->message, now) == -1) {
+		/*
+		 * Stopping: after one failure the others would each wait
+		 * out the busy timeout too; the stop must end in time.
+		 */
+		if (lost || outbox_push(ml->ob, p->sender, p->rcpt,
+		    p->subject, p->message, now) == -1) {
 			if (!last_try) {
 				if (!ml->store_failing)
 					log_error("mail queue: cannot store "
@@ -385,8 +390,10 @@ mailer_store(struct mailer *ml, struct pending *p, int last_try)
 				outbox_set_quiet(ml->ob, 0);
 				return -1;
 			}
-			log_error("mail to %s could not be queued: %s",
-			    p->rcpt, outbox_errmsg(ml->ob));
+			log_error("mail to %s could not be queued%s%s",
+			    p->rcpt, lost ? "" : ": ",
+			    lost ? "" : outbox_errmsg(ml->ob));
+			lost = 1;
 		} else if (ml->store_failing) {
 			log_info("mail queue: storing mail works again");
 			ml->store_failing = 0;
