@@ -35,10 +35,11 @@ add_check hostile tlshang "https://127.0.0.1:$HANG_PORT/"
 # expect NAME RC STATE CAUSE: run the check; the check itself ends within
 # its 2 s timeout, the whole command (start-up included: slow under
 # sanitizers and a busy machine) well within timeout + 6 s.
-# Under ASan, OpenSSL's parsing of the system CA store (synchronous, inside
-# libcurl, before the handshake) alone takes most of a second.
+# Under ASan on a busy machine, OpenSSL's parsing of the system CA store
+# (synchronous, inside libcurl, before the handshake, not counted by its
+# timeout) took up to 3.3 s: the bound there only proves "no hang".
 if ldd "$SWC" 2>/dev/null | grep -q libasan; then
-	LIMIT_MS=3500
+	LIMIT_MS=8000
 else
 	LIMIT_MS=2500
 fi
