@@ -49,6 +49,8 @@ struct outbox_row {
 struct outbox	*outbox_open(const char *db_path, char *err,
 		    size_t errlen);
 void		 outbox_close(struct outbox *);
+void		 outbox_set_quiet(struct outbox *, int);
+const char	*outbox_errmsg(struct outbox *);
 
 /* Queue one message for one recipient; returns its id or -1. */
 long long	 outbox_push(struct outbox *, const char *sender,

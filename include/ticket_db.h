@@ -52,6 +52,8 @@ struct ticket_db	*ticket_db_open_dir(const char *state_dir, char *err,
 void			 ticket_db_close(struct ticket_db *);
 /* The last SQLite error message of this handle. */
 const char		*ticket_db_errmsg(struct ticket_db *);
+int			 ticket_db_transient(struct ticket_db *);
+void			 ticket_db_set_quiet(struct ticket_db *, int);
 /* The schema version found in the file (PRAGMA user_version). */
 int			 ticket_db_version(struct ticket_db *);
 

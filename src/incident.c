@@ -262,56 +262,144 @@ wop_run(struct ticket_db *db, struct wop *w)
 }
 
 /*
- * Run a batch as one transaction.  When the transaction fails as a whole
- * (disk full, a constraint), retry the ops one by one so that one bad op
- * loses only itself.
+ * Run a batch as one transaction.  A failure that may pass by itself (the
+ * db locked by another program past the busy timeout, a full disk) keeps
+ * the batch for another try: returns -1 with the reason in why, unless
+ * this is the last try (then 1: lost).  Any other failure retries the ops
+ * one by one, so that one bad op loses only itself.
  */
-static void
-writer_batch(struct incidents *in, struct wop *batch)
+static int
+writer_batch(struct incidents *in, struct wop *batch, int last_try,
+    char *why, size_t whylen)
 {
 	struct wop	*w;
-	int		 failed = 0;
+	size_t		 n = 0;
+	int		 failed = 0, transient;
 
-	if (ticket_db_begin(in->db) == -1) {
+	if (ticket_db_begin(in->db) == -1)
 		failed = 1;
-	} else {
-		for (w = batch; w != NULL; w = w->next)
+	else {
+		for (w = batch; w != NULL && !failed; w = w->next)
 			if (wop_run(in->db, w) == -1)
 				failed = 1;
-		if (failed || ticket_db_commit(in->db) == -1) {
-			ticket_db_rollback(in->db);
+		if (!failed && ticket_db_commit(in->db) == -1)
 			failed = 1;
-		}
 	}
 	if (!failed)
-		return;
+		return 0;
+	transient = ticket_db_transient(in->db);
+	snprintf(why, whylen, "%s", ticket_db_errmsg(in->db));
+	/* SQLite may have rolled back already (disk full): no matter. */
+	ticket_db_rollback(in->db);
+	if (transient && !last_try)
+		return -1;
+	if (transient) {
+		/*
+		 * Stopping: one by one, each op would wait out the busy
+		 * timeout again, and the stop must end within 10 s.
+		 */
+		for (w = batch; w != NULL; w = w->next)
+			n++;
+		log_error("ticket db: %zu writes lost at shutdown: %s", n,
+		    why);
+		return 1;
+	}
 	for (w = batch; w != NULL; w = w->next) {
 		if (wop_run(in->db, w) == -1)
 			log_warn("ticket db: write of ticket %lld lost: %s",
 			    w->id, ticket_db_errmsg(in->db));
 	}
+	return 0;
 }
 
-/* The writer thread: take everything queued, commit it, repeat. */
+/*
+ * While writes fail, state saves pile up (one per result); past this many
+ * kept ops they are dropped -- each result saves the whole state again --
+ * so that a long outage cannot eat the memory.  Ticket ops are kept.
+ */
+#define WRITER_MAX_PENDING	20000
+
+/* Drop the kept state saves; returns the new tail pointer. */
+static struct wop **
+writer_shed(struct wop **pending, size_t *n)
+{
+	struct wop	**pp = pending, *w;
+
+	while ((w = *pp) != NULL) {
+		if (w->kind == W_STATE) {
+			*pp = w->next;
+			wop_free(w);
+			(*n)--;
+		} else
+			pp = &w->next;
+	}
+	return pp;
+}
+
+/*
+ * The writer thread: take everything queued, commit it, repeat.  When the
+ * db cannot be written for a while, keep everything (in order) and try
+ * again every second; say so once, and once more when it works again.
+ */
 static void *
 writer_main(void *arg)
 {
 	struct incidents	*in = arg;
-	struct wop		*batch, *w, *next;
-	int			 stop;
+	struct wop		*batch, *w, *next, *pending = NULL;
+	struct wop		**ptail = &pending;
+	struct timespec		 until;
+	size_t			 npending = 0;
+	int			 stop, failing = 0, rc;
+	char			 why[256];
 
+	/* Failures are reported here, once, not per statement. */
+	ticket_db_set_quiet(in->db, 1);
 	for (;;) {
 		pthread_mutex_lock(&in->mu);
-		while (in->head == NULL && !in->stopping)
-			pthread_cond_wait(&in->cv, &in->mu);
-		batch = in->head;
+		if (failing) {
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec++;
+			while (!in->stopping && pthread_cond_timedwait(&in->cv,
+			    &in->mu, &until) == 0)
+				;
+		} else
+			while (in->head == NULL && !in->stopping)
+				pthread_cond_wait(&in->cv, &in->mu);
+		if (in->head != NULL) {
+			*ptail = in->head;
+			ptail = in->tail;
+			for (w = in->head; w != NULL; w = w->next)
+				npending++;
+		}
 		in->head = NULL;
 		in->tail = &in->head;
 		stop = in->stopping;
 		pthread_mutex_unlock(&in->mu);
 
-		if (batch != NULL)
-			writer_batch(in, batch);
+		batch = NULL;
+		if (pending != NULL) {
+			rc = writer_batch(in, pending, stop, why, sizeof why);
+			if (rc == -1) {
+				if (!failing)
+					log_error("ticket db: cannot write "
+					    "(%s): keeping %zu writes, trying "
+					    "again every second", why,
+					    npending);
+				failing = 1;
+				if (npending > WRITER_MAX_PENDING)
+					ptail = writer_shed(&pending,
+					    &npending);
+				continue;
+			}
+			if (failing && rc == 0)
+				log_info("ticket db: writes work again "
+				    "(%zu kept writes done)", npending);
+			failing = 0;
+			batch = pending;
+			pending = NULL;
+			ptail = &pending;
+			npending = 0;
+		}
 		for (w = batch; w != NULL; w = next) {
 			next = w->next;
 			if (w->kind != W_SYNC) {

@@ -60,6 +60,8 @@ struct mailer {
 	/* The thread's own: */
 	struct mailer_conf	*conf;
 	struct outbox		*ob;
+	struct pending		*unstored;	/* not written yet */
+	int			 store_failing;
 };
 
 static pthread_once_t	auth_once = PTHREAD_ONCE_INIT;
@@ -341,24 +343,66 @@ mailer_record(struct outbox *ob, struct mail_job *jobs, size_t n)
 	}
 }
 
-/* Write the submitted mails to the outbox; frees the list. */
+/* Free one submitted mail. */
 static void
-mailer_store(struct mailer *ml, struct pending *p)
+pending_free(struct pending *p)
 {
-	struct pending	*next;
-	time_t		 now = time(NULL);
+	free(p->sender);
+	free(p->rcpt);
+	free(p->subject);
+	free(p->message);
+	free(p);
+}
 
-	for (; p != NULL; p = next) {
-		next = p->next;
-		if (outbox_push(ml->ob, p->sender, p->rcpt, p->subject,
-		    p->message, now) == -1)
-			log_error("mail to %s could not be queued", p->rcpt);
-		free(p->sender);
-		free(p->rcpt);
-		free(p->subject);
-		free(p->message);
-		free(p);
+/*
+ * Write the submitted mails to the outbox, after those kept from before.
+ * What cannot be written now (a locked db, a full disk) stays in
+ * ml->unstored, in order, for the next round -- an alert must not be lost
+ * to a passing fault -- unless this is the last try.  Returns -1 when
+ * mails are kept.
+ */
+static int
+mailer_store(struct mailer *ml, struct pending *p, int last_try)
+{
+	struct pending	**pp;
+	time_t		 now = time(NULL);
+	int		 lost = 0;
+
+	for (pp = &ml->unstored; *pp != NULL; pp = &(*pp)->next)
+		;
+	*pp = p;
+	/* Failures are reported here, once, not per try. */
+	outbox_set_quiet(ml->ob, 1);
+	while ((p = ml->unstored) != NULL) {
+		/*
+		 * Stopping: after one failure the others would each wait
+		 * out the busy timeout too; the stop must end in time.
+		 */
+		if (lost || outbox_push(ml->ob, p->sender, p->rcpt,
+		    p->subject, p->message, now) == -1) {
+			if (!last_try) {
+				if (!ml->store_failing)
+					log_error("mail queue: cannot store "
+					    "the mail to %s (%s): keeping it "
+					    "and trying again", p->rcpt,
+					    outbox_errmsg(ml->ob));
+				ml->store_failing = 1;
+				outbox_set_quiet(ml->ob, 0);
+				return -1;
+			}
+			log_error("mail to %s could not be queued%s%s",
+			    p->rcpt, lost ? "" : ": ",
+			    lost ? "" : outbox_errmsg(ml->ob));
+			lost = 1;
+		} else if (ml->store_failing) {
+			log_info("mail queue: storing mail works again");
+			ml->store_failing = 0;
+		}
+		ml->unstored = p->next;
+		pending_free(p);
 	}
+	outbox_set_quiet(ml->ob, 0);
+	return 0;
 }
 
 /* Send everything due now, a batch a session; returns when none is. */
@@ -397,7 +441,7 @@ mailer_main(void *arg)
 	struct mailer_conf	*nc;
 	struct timespec		 until;
 	time_t			 when;
-	int			 stop, rc;
+	int			 stop, rc, kept;
 
 	for (;;) {
 		pthread_mutex_lock(&ml->mu);
@@ -413,7 +457,7 @@ mailer_main(void *arg)
 			mailer_conf_free(ml->conf);
 			ml->conf = nc;
 		}
-		mailer_store(ml, p);
+		kept = mailer_store(ml, p, stop) == -1;
 		if (stop)
 			break;
 		mailer_send_due(ml);
@@ -427,6 +471,9 @@ mailer_main(void *arg)
 			until.tv_sec = when;
 		else
 			until.tv_sec += rc == -1 ? 5 : MAILER_IDLE_S;
+		/* Mails kept from a failed store: try again soon. */
+		if (kept && until.tv_sec > time(NULL) + 2)
+			until.tv_sec = time(NULL) + 2;
 		until.tv_nsec = 0;
 		pthread_mutex_lock(&ml->mu);
 		while (ml->head == NULL && !ml->stop && ml->next_conf == NULL)

@@ -23,6 +23,7 @@ struct outbox {
 	sqlite3	*db;
 	long	 backoff_min;
 	long	 backoff_max;
+	int	 quiet;		/* the caller reports failures */
 };
 
 static const char schema[] =
@@ -117,10 +118,25 @@ outbox_prepare(struct outbox *ob, const char *sql)
 	sqlite3_stmt	*st;
 
 	if (sqlite3_prepare_v2(ob->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		log_error("outbox: %s", sqlite3_errmsg(ob->db));
+		if (!ob->quiet)
+			log_error("outbox: %s", sqlite3_errmsg(ob->db));
 		return NULL;
 	}
 	return st;
+}
+
+/* Stop (on) or resume (0) logging each failed push. */
+void
+outbox_set_quiet(struct outbox *ob, int on)
+{
+	ob->quiet = on;
+}
+
+/* Why the last call failed (SQLite's words). */
+const char *
+outbox_errmsg(struct outbox *ob)
+{
+	return sqlite3_errmsg(ob->db);
 }
 
 long long
@@ -142,7 +158,7 @@ outbox_push(struct outbox *ob, const char *sender, const char *rcpt,
 	sqlite3_bind_int64(st, 6, now);
 	if (sqlite3_step(st) == SQLITE_DONE)
 		id = sqlite3_last_insert_rowid(ob->db);
-	else
+	else if (!ob->quiet)
 		log_error("outbox: %s", sqlite3_errmsg(ob->db));
 	sqlite3_finalize(st);
 	return id;

@@ -73,6 +73,7 @@ struct rrd_job {
 	char		name[SW_NAME_MAX];
 	int		interval;
 	time_t		t;
+	double		at;		/* exact result time */
 	double		v[RRD_DS_COUNT];
 	size_t		seq;		/* arrival order */
 };
@@ -83,6 +84,7 @@ struct rrd_file_state {
 	char			*path;
 	unsigned long		 step;		/* 0 = not read yet */
 	time_t			 last_t;
+	double			 last_at;	/* exact time of last_t's */
 	int			 failing;	/* error logged */
 	int			 same_sec_logged;
 	struct rrd_file_state	*next;
@@ -234,6 +236,12 @@ rrd_store_create(const char *path, int interval, time_t last_up,
 	    argv);
 	if (rc != 0)
 		snprintf(err, errlen, "%s", rrd_get_error());
+	/*
+	 * librrd makes the file 0644 whatever the umask: state files are not
+	 * for other users (the daemon's umask is 027).
+	 */
+	else if (chmod(path, 0640) == -1)
+		log_warn("rrd: cannot chmod %s: %s", path, strerror(errno));
 	rrd_clear_error();
 	for (i = 0; i < nowned; i++)
 		free(owned[i]);
@@ -343,6 +351,7 @@ rrd_store_record(struct rrd_store *rs, const struct check_conf *c,
 	snprintf(j->name, sizeof j->name, "%s", c->name);
 	j->interval = c->interval;
 	j->t = (time_t)floor(r->at);
+	j->at = r->at;
 	j->seq = rs->seq++;
 	rrd_store_values(r, j->v);
 	rs->count++;
@@ -519,6 +528,7 @@ rrd_store_make(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
 	log_debug("rrd: created %s (step %d s)", s->path, interval);
 	s->step = (unsigned long)interval;
 	s->last_t = first_t - interval;
+	s->last_at = 0;
 	return 0;
 }
 
@@ -602,6 +612,7 @@ rrd_store_ensure(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
 		}
 		s->step = step;
 		s->last_t = last;
+		s->last_at = 0;
 	}
 	if (s->step != (unsigned long)interval) {
 		snprintf(suffix, sizeof suffix, ".step%lu.%lld", s->step,
@@ -654,6 +665,14 @@ rrd_store_write_file(struct rrd_store *rs, const struct rrd_batch_conf *bc,
 		goto count;
 	vals = xreallocarray(NULL, n, sizeof *vals);
 	for (i = 0; i < n; i++) {
+		/*
+		 * Scheduler jitter may put two runs of a 1 s check in one
+		 * wall-clock second (x.001 and x.999): the later one is the
+		 * next step's result, not a repeat, so it goes there.
+		 */
+		if (jobs[i].t == s->last_t && s->last_at > 0 &&
+		    jobs[i].at - s->last_at >= jobs[i].interval / 2.0)
+			jobs[i].t = s->last_t + 1;
 		/* A job of an older interval belongs to the old file. */
 		if (jobs[i].interval != jobs[n - 1].interval ||
 		    jobs[i].t <= s->last_t) {
@@ -678,6 +697,7 @@ rrd_store_write_file(struct rrd_store *rs, const struct rrd_batch_conf *bc,
 		    num[3], num[4], num[5], num[6], num[7], num[8], num[9],
 		    num[10], num[11]);
 		s->last_t = jobs[i].t;
+		s->last_at = jobs[i].at;
 	}
 	argv = (const char **)vals;
 	for (attempt = 0, rc = 0; nv > 0 && attempt < 2; attempt++) {

@@ -35,6 +35,7 @@
 struct ticket_db {
 	sqlite3	*db;
 	char	*path;
+	int	 quiet;	/* the caller reports failures itself */
 };
 
 static const char *migrations[] = {
@@ -111,6 +112,33 @@ ticket_db_errmsg(struct ticket_db *t)
 	return sqlite3_errmsg(t->db);
 }
 
+/*
+ * True when the last failure may pass by itself (locked, disk full, I/O):
+ * the caller should keep its writes and try again later.
+ */
+int
+ticket_db_transient(struct ticket_db *t)
+{
+	switch (sqlite3_errcode(t->db) & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PROTOCOL:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Stop (on) or resume (0) logging each failed statement. */
+void
+ticket_db_set_quiet(struct ticket_db *t, int on)
+{
+	t->quiet = on;
+}
+
 /* Run SQL without results; logs and returns -1 on failure. */
 static int
 tdb_exec(struct ticket_db *t, const char *sql)
@@ -118,7 +146,8 @@ tdb_exec(struct ticket_db *t, const char *sql)
 	char	*msg = NULL;
 
 	if (sqlite3_exec(t->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		log_warn("%s: %s", t->path, msg != NULL ? msg : "?");
+		if (!t->quiet)
+			log_warn("%s: %s", t->path, msg != NULL ? msg : "?");
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -132,7 +161,8 @@ tdb_prepare(struct ticket_db *t, const char *sql)
 	sqlite3_stmt	*st;
 
 	if (sqlite3_prepare_v2(t->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		log_warn("%s: %s", t->path, sqlite3_errmsg(t->db));
+		if (!t->quiet)
+			log_warn("%s: %s", t->path, sqlite3_errmsg(t->db));
 		return NULL;
 	}
 	return st;
@@ -169,7 +199,8 @@ tdb_done(struct ticket_db *t, sqlite3_stmt *st)
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		log_warn("%s: %s", t->path, sqlite3_errmsg(t->db));
+		if (!t->quiet)
+			log_warn("%s: %s", t->path, sqlite3_errmsg(t->db));
 		return -1;
 	}
 	return 0;
