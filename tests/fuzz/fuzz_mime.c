@@ -3,7 +3,8 @@
  *
  * The input is up to three NUL-separated parts: a header value (Subject
  * and display name), a From/To mailbox and a body.  Invariants:
- *  - mime_clean() leaves valid UTF-8 without C0, DEL or C1 controls;
+ *  - mime_clean() leaves valid (strict) UTF-8 without C0, DEL or C1
+ *    controls;
  *  - mime_header_text() writes only printable ASCII, CRLF only to fold
  *    (every line after the first starts with a space) and at the end,
  *    lines of at most 78 columns, and its encoded-words decode to exactly
@@ -53,6 +54,10 @@ fz_utf8(const unsigned char *s, size_t left)
 		if (cp < 0xa0)
 			return 0;
 	}
+	/* Strict: no overlong form, surrogate or code point past U+10FFFF. */
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+		return 0;
 	return n;
 }
 

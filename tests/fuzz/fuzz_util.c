@@ -5,10 +5,11 @@
  * The first input byte picks log_escape()'s buffer size; bytes 1..16
  * give util_parse_ll() its bounds; the rest is the string.
  * Invariants: log_escape() writes one NUL-terminated line inside the
- * buffer with no C0, DEL or C1 control and no lone backslash, and
- * undoing its escapes gives back a prefix of the input; util_parse_ll()
- * agrees with strtoll() and honours the bounds; a parsed time inside years
- * 0..9999 formats back with util_iso8601() to the same time.
+ * buffer, strict UTF-8 with no C0, DEL or C1 control and no lone
+ * backslash, and undoing its escapes gives back a prefix of the input;
+ * util_parse_ll() agrees with strtoll() and honours the bounds; a parsed
+ * time inside years 0..9999 formats back with util_iso8601() to the same
+ * time.
  */
 #include <errno.h>
 #include <limits.h>
@@ -33,6 +34,33 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* Nonzero when s is strict UTF-8 (what jansson accepts). */
+static int
+fz_strict_utf8(const unsigned char *s)
+{
+	size_t	n, i;
+
+	while (*s != '\0') {
+		if (*s < 0x80) {
+			s++;
+			continue;
+		}
+		if (s[0] < 0xc2 || s[0] > 0xf4)
+			return 0;
+		n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
+		for (i = 1; i < n; i++)
+			if ((s[i] & 0xc0) != 0x80)
+				return 0;
+		if ((s[0] == 0xe0 && s[1] < 0xa0) ||
+		    (s[0] == 0xed && s[1] >= 0xa0) ||
+		    (s[0] == 0xf0 && s[1] < 0x90) ||
+		    (s[0] == 0xf4 && s[1] >= 0x90))
+			return 0;
+		s += n;
+	}
+	return 1;
+}
+
 /* Check log_escape(s) into a buffer of len bytes. */
 static void
 fz_escape(const char *s, size_t len)
@@ -54,6 +82,8 @@ fz_escape(const char *s, size_t len)
 	}
 	out = strlen(dst);
 	FUZZ_ASSERT(out < len);
+	/* What is not escaped is text any JSON or UTF-8 reader accepts. */
+	FUZZ_ASSERT(fz_strict_utf8((const unsigned char *)dst));
 	p = (const unsigned char *)dst;
 	for (i = 0; i < out; i++) {
 		FUZZ_ASSERT(p[i] >= 0x20 && p[i] != 0x7f);
