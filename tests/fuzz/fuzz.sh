@@ -15,14 +15,14 @@ set -eu
 
 : "${FUZZ_CC:=clang}"
 : "${FUZZ_SECONDS:=30}"
-: "${FUZZ_TARGETS:=config template status mime util api}"
+: "${FUZZ_TARGETS:=config template status mime util api probe}"
 : "${FUZZ_CPPFLAGS:=}"
 : "${FUZZ_LIBS:=}"
 : "${srcdir:=.}"
 
 # The project's sources the harnesses exercise, and what they call.
 lib_srcs="src/log.c src/xmalloc.c src/util.c src/conf_keys.c src/config.c
-	src/template.c src/mime.c src/ticket_db.c"
+	src/template.c src/mime.c src/ticket_db.c src/bodyscan.c src/result.c"
 flags="-g -O1 -fno-omit-frame-pointer -std=gnu11 -D_GNU_SOURCE
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 
