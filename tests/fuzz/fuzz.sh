@@ -27,6 +27,16 @@ flags="-g -O1 -fno-omit-frame-pointer -std=gnu11 -D_GNU_SOURCE
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 
 mkdir -p tests/fuzz/bin/obj tests/fuzz/artifacts
+# Say plainly when the compiler cannot build a fuzzer at all.
+probe=tests/fuzz/bin/obj/probe
+printf 'int LLVMFuzzerTestOneInput(const char *d, long n)\n%s\n' \
+    '{ (void)d; (void)n; return 0; }' >"$probe.c"
+if ! $FUZZ_CC -fsanitize=fuzzer "$probe.c" -o "$probe" 2>/dev/null; then
+	echo "make fuzz: '$FUZZ_CC -fsanitize=fuzzer' does not link;" \
+	    "it needs clang with libFuzzer (Debian: libclang-rt-14-dev)" >&2
+	exit 1
+fi
+rm -f "$probe" "$probe.c"
 objs=
 for s in $lib_srcs; do
 	o=tests/fuzz/bin/obj/$(basename "$s" .c).o
