@@ -76,6 +76,7 @@ fz_valid_utf8(const char *s, size_t len)
 	return 1;
 }
 
+/* The value of one base64 digit, or -1. */
 static int
 fz_b64val(int c)
 {

@@ -23,6 +23,7 @@
 
 static char	fz_words[64];
 
+/* Remove the words file when the fuzzer or the replay ends. */
 static void
 fz_cleanup(void)
 {

@@ -43,6 +43,7 @@ replay_file(const char *path)
 	return 0;
 }
 
+/* qsort order of file names: replays run the same way every time. */
 static int
 replay_cmp(const void *a, const void *b)
 {
