@@ -526,7 +526,7 @@ status_ranges_parse(const char *s, struct status_range **out, size_t *nout,
 	char			*copy, *item, *save = NULL, *dash, *lo, *hi;
 	long long		 l, h;
 	const char		*errstr;
-	char			 b[SHOW_BUF];
+	char			 b[SHOW_BUF], b2[SHOW_BUF];
 
 	*out = NULL;
 	*nout = 0;
@@ -548,7 +548,9 @@ status_ranges_parse(const char *s, struct status_range **out, size_t *nout,
 		    util_parse_ll(hi, 0, 100000, &h, &errstr) == -1)) {
 			if (hi != NULL)
 				snprintf(err, errlen, "\"%s-%s\" is not a "
-				    "status code or range", lo, hi);
+				    "status code or range",
+				    show(lo, b, sizeof b),
+				    show(hi, b2, sizeof b2));
 			else
 				snprintf(err, errlen, "\"%s\" is not a status "
 				    "code", show(lo, b, sizeof b));
@@ -1438,7 +1440,7 @@ finish_main(struct loader *ld)
 {
 	struct config		*cfg = ld->cfg;
 	const struct keysrc	*ks;
-	char			*s;
+	char			*s, b[SHOW_BUF];
 
 	apply_defaults(ld, CONF_SEC_DAEMON, cfg, ld->main_src);
 	apply_defaults(ld, CONF_SEC_SMTP, &cfg->smtp, ld->main_src);
@@ -1456,7 +1458,7 @@ finish_main(struct loader *ld)
 		ks = &ld->main_src[conf_key_index(conf_key_find(
 		    CONF_SEC_DAEMON, "user"))];
 		errlist_add(ld->errs, ks->file, ks->line,
-		    "user \"%s\": no such user", cfg->user);
+		    "user \"%s\": no such user", show(cfg->user, b, sizeof b));
 	}
 }
 

@@ -40,7 +40,9 @@ log_escape(char *dst, size_t dstlen, const char *src)
 	if (dstlen == 0)
 		return dst;
 	while (*s != '\0') {
-		if (*s >= 0x80 && (n = util_utf8_len(s)) > 0) {
+		/* C1 controls (U+0080..U+009F, NEL among them) are escaped. */
+		if (*s >= 0x80 && (n = util_utf8_len(s)) > 0 &&
+		    !(s[0] == 0xc2 && s[1] < 0xa0)) {
 			if (o + n >= dstlen)
 				break;
 			memcpy(dst + o, s, n);

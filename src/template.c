@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "sitewatch.h"
 #include "template.h"
 #include "xmalloc.h"
@@ -109,6 +110,22 @@ nodes_text(struct nodes *ns, const char *p, size_t len)
 	nd->len = len;
 }
 
+/*
+ * A tag as it may appear in a message: escaped, so that a control byte
+ * in a template cannot break the "FILE:LINE: message" line.
+ */
+static const char *
+tag_show(const char *p, size_t len, char *buf, size_t buflen)
+{
+	char	tmp[64];
+
+	if (len >= sizeof tmp)
+		len = sizeof tmp - 1;
+	memcpy(tmp, p, len);
+	tmp[len] = '\0';
+	return log_escape(buf, buflen, tmp);
+}
+
 static int
 lookup(const char *const *names, size_t n, const char *p, size_t len)
 {
@@ -137,6 +154,7 @@ tmpl_compile(struct nodes *ns, const char *file, int line, const char *p,
 	size_t		 depth = 0, nerr = 0, len, i;
 	struct node	*nd;
 	int		 v, standalone, nchecks = 0, tagline;
+	char		 shown[64 * 4];
 
 	while (p < end) {
 		if (*p == '\n') {
@@ -176,16 +194,17 @@ tmpl_compile(struct nodes *ns, const char *file, int line, const char *p,
 			    name + 1, len - 1)) != -1)
 				v += SEC_VAR;
 			if (in_subject && v == SEC_CHECKS) {
-				errlist_add(errs, file, line, "{{%.*s}} cannot "
-				    "stand in the Subject line", (int)len,
-				    name);
+				errlist_add(errs, file, line, "{{%s}} cannot "
+				    "stand in the Subject line",
+				    tag_show(name, len, shown, sizeof shown));
 				nerr++;
 				p = close + 2;
 				continue;
 			}
 			if (v == -1) {
 				errlist_add(errs, file, line,
-				    "unknown section {{%.*s}}", (int)len, name);
+				    "unknown section {{%s}}",
+				    tag_show(name, len, shown, sizeof shown));
 				nerr++;
 				p = close + 2;
 				continue;
@@ -216,8 +235,9 @@ tmpl_compile(struct nodes *ns, const char *file, int line, const char *p,
 				if (depth == MAX_DEPTH || (v == SEC_CHECKS &&
 				    (nchecks > 0 || *name == '^'))) {
 					errlist_add(errs, file, tagline,
-					    "{{%.*s}} cannot stand here",
-					    (int)len, name);
+					    "{{%s}} cannot stand here",
+					    tag_show(name, len, shown,
+					    sizeof shown));
 					nerr++;
 					continue;
 				}
@@ -263,7 +283,8 @@ tmpl_compile(struct nodes *ns, const char *file, int line, const char *p,
 		p = pos = close + 2;
 		if ((v = lookup(var_names, TV_NVARS, name, len)) == -1) {
 			errlist_add(errs, file, line,
-			    "unknown variable {{%.*s}}", (int)len, name);
+			    "unknown variable {{%s}}",
+			    tag_show(name, len, shown, sizeof shown));
 			nerr++;
 			continue;
 		}
@@ -489,6 +510,7 @@ words_load(const char *path, struct errlist *errs)
 	char		 *text, *line, *next, *eq, *key, *val, **slot;
 	size_t		  i, nerr = 0;
 	int		  lineno = 0, k;
+	char		  shown[64 * 4];
 
 	if ((text = read_file(path)) == NULL) {
 		errlist_add(errs, path, 0, "cannot read words: %s",
@@ -523,7 +545,8 @@ words_load(const char *path, struct errlist *errs)
 		    strlen(key + 5))) >= 0)
 			slot = &w->unit[k];
 		if (slot == NULL) {
-			errlist_add(errs, path, lineno, "unknown key %s", key);
+			errlist_add(errs, path, lineno, "unknown key %s",
+			    tag_show(key, strlen(key), shown, sizeof shown));
 			nerr++;
 		} else if (*val == '\0') {
 			errlist_add(errs, path, lineno, "%s has no text", key);
