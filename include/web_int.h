@@ -22,6 +22,7 @@
 #include "result.h"
 #include "sitewatch.h"
 #include "util.h"
+#include "web_body.h"
 
 struct config;
 struct check_conf;
@@ -29,7 +30,7 @@ struct scheduler;
 
 #define WEB_RING	20	/* recent results kept per check */
 #define WEB_DAYS	90	/* days on the public status bar */
-#define WEB_API_BODY_MAX	8192	/* bytes of a POST body we accept */
+#define WEB_API_BODY_MAX	WEB_BODY_MAX	/* see web_body.h */
 #define WEB_HTTP_BODY_MAX	65536	/* evhttp's own cap: 413 */
 #define WEB_HEADERS_MAX		16384
 #define WEB_TIMEOUT_S		10	/* per connection, idle */

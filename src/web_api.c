@@ -23,10 +23,10 @@
 #include "config.h"
 #include "log.h"
 #include "web_data.h"
+#include "web_body.h"
 #include "web_int.h"
 #include "xmalloc.h"
 
-#define WEB_BY_MAX	64	/* bytes of a staff name */
 
 /* A number, or null when not known (NAN). */
 static json_t *
@@ -236,30 +236,6 @@ api_token_ok(const char *token, const char *header)
 	return CRYPTO_memcmp(a, b, sizeof a) == 0;
 }
 
-/* A name or note from the body: a string without control bytes. */
-static const char *
-api_string(json_t *body, const char *key, size_t max, int *bad)
-{
-	json_t		*v = json_object_get(body, key);
-	const char	*s;
-	size_t		 i, len;
-
-	if (v == NULL || json_is_null(v))
-		return NULL;
-	if (!json_is_string(v)) {
-		*bad = 1;
-		return NULL;
-	}
-	s = json_string_value(v);
-	len = json_string_length(v);
-	if (len > max || strlen(s) != len)
-		*bad = 1;
-	for (i = 0; i < len && !*bad; i++)
-		if ((unsigned char)s[i] < 0x20 && s[i] != '\n' && s[i] != '\t')
-			*bad = 1;
-	return s;
-}
-
 /* POST /api/v1/tickets/ID/ACTION: checks in the order the SPEC lists. */
 static void
 api_ticket_action(struct web *w, struct evhttp_request *req, long long id,
@@ -268,11 +244,9 @@ api_ticket_action(struct web *w, struct evhttp_request *req, long long id,
 	const struct config	*cfg = web_cfg(w);
 	struct evbuffer		*in;
 	struct api_job		*j;
-	json_t			*body = NULL;
-	json_error_t		 jerr;
-	const char		*by, *text;
+	char			*by, *text;
 	size_t			 len;
-	int			 bad = 0;
+	int			 status;
 	char			 msg[256];
 
 	if (cfg->api_token == NULL || cfg->api_token[0] == '\0') {
@@ -288,38 +262,20 @@ api_ticket_action(struct web *w, struct evhttp_request *req, long long id,
 		return;
 	}
 	in = evhttp_request_get_input_buffer(req);
-	if ((len = evbuffer_get_length(in)) > WEB_API_BODY_MAX) {
-		web_reply_error(w, req, 413, "the body is too large");
+	len = evbuffer_get_length(in);
+	status = web_body_parse(action, (const char *)evbuffer_pullup(in, -1),
+	    len, &by, &text, msg, sizeof msg);
+	if (status != 0) {
+		web_reply_error(w, req, status, msg);
 		return;
-	}
-	body = json_loadb((const char *)evbuffer_pullup(in, -1), len,
-	    JSON_REJECT_DUPLICATES, &jerr);
-	if (body == NULL || !json_is_object(body)) {
-		snprintf(msg, sizeof msg, "the body must be a JSON object%s%s",
-		    body == NULL ? ": " : "", body == NULL ? jerr.text : "");
-		web_reply_error(w, req, 400, msg);
-		goto out;
-	}
-	by = api_string(body, "by", WEB_BY_MAX, &bad);
-	text = api_string(body, "text", WEB_API_BODY_MAX, &bad);
-	if (bad || by == NULL || by[0] == '\0') {
-		web_reply_error(w, req, 400, "\"by\" must be a non-empty name "
-		    "of at most 64 bytes, \"text\" a string");
-		goto out;
-	}
-	if (strcmp(action, "note") == 0 && (text == NULL || text[0] == '\0')) {
-		web_reply_error(w, req, 400, "a note needs \"text\"");
-		goto out;
 	}
 	j = api_job_new(w, req);
 	j->id = id;
 	snprintf(j->action, sizeof j->action, "%s", action);
-	j->by = xstrdup(by);
-	j->text = text != NULL && text[0] != '\0' ? xstrdup(text) : NULL;
+	j->by = by;
+	j->text = text;
 	j->at = time(NULL);
 	api_job_push(w, j);
-out:
-	json_decref(body);
 }
 
 void

@@ -24,6 +24,7 @@
 #include "fuzz.h"
 #include "log.h"
 #include "ticket_db.h"
+#include "web_body.h"
 
 #define FZ_AT	1796000000
 
@@ -148,28 +149,38 @@ fz_action(int act, const char *by, const char *text)
 	ticket_db_close(db);
 }
 
-/* The web's way in: a JSON body. */
+/*
+ * The web's way in: a JSON body, through the API's own parser
+ * (web_body_parse); the action rides in the body for the fuzzer only.
+ */
 static void
 fz_json(const uint8_t *data, size_t size)
 {
-	json_t		*root;
-	json_error_t	 jerr;
-	const char	*action;
-	int		 act;
+	static const char	*actions[] = { "ack", "note", "resolve" };
+	json_t			*root;
+	const char		*action;
+	char			*by, *text, msg[256];
+	int			 act = 1, status;
 
-	root = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES,
-	    &jerr);
-	if (root == NULL)
-		return;
-	if (json_is_object(root)) {
-		action = json_string_value(json_object_get(root, "action"));
-		act = action == NULL ? 1 : strcmp(action, "ack") == 0 ? 0 :
+	root = json_loadb((const char *)data, size, 0, NULL);
+	if (root != NULL && json_is_object(root) && (action =
+	    json_string_value(json_object_get(root, "action"))) != NULL)
+		act = strcmp(action, "ack") == 0 ? 0 :
 		    strcmp(action, "resolve") == 0 ? 2 : 1;
-		fz_action(act,
-		    json_string_value(json_object_get(root, "by")),
-		    json_string_value(json_object_get(root, "text")));
-	}
 	json_decref(root);
+	status = web_body_parse(actions[act], (const char *)data, size, &by,
+	    &text, msg, sizeof msg);
+	if (status != 0) {
+		/* A refusal is a client error with a printable reason. */
+		FUZZ_ASSERT(status == 400 || status == 413);
+		FUZZ_ASSERT(msg[0] != '\0');
+		return;
+	}
+	FUZZ_ASSERT(by != NULL && by[0] != '\0' &&
+	    strlen(by) <= WEB_BY_MAX && !fuzz_has_ctl(by));
+	fz_action(act, by, text);
+	free(by);
+	free(text);
 }
 
 int
