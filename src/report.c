@@ -1,11 +1,11 @@
 /*
  * report.c -- SLA figures of a check over a period, from its RRD file.
  *
- * The data come from rrd_fetch_r: the part of the period the one-step
- * archive still holds is read from it, the older part from the finest
- * AVERAGE archive that covers it, so a report over last year still works
- * after the one-step archive rolled off, and a fresh check has figures
- * over 30 days.  Each row covers (t - step, t]; the part of it inside the period
+ * The data come from rrd_fetch_r: the finest AVERAGE archive that covers
+ * the whole period gives its consolidated rows, and the newest part not
+ * consolidated yet comes from a finer archive, so a report over last year
+ * still works after the one-step archive rolled off, and a fresh check
+ * has figures over 30 days.  Each row covers (t - step, t]; the part of it inside the period
  * counts as
  *  - maintenance when the middle of that part is in a maintenance window
  *    (whatever was measured: SLA time excludes it),
@@ -95,14 +95,17 @@ struct report_acc {
 
 /*
  * Fetch [a, b) from the finest AVERAGE archive that covers it and add its
- * rows to out and acc.  Returns 0, or -1 with a message in err.
+ * rows to out and acc.  With covered set, stop at the archive's last
+ * consolidated row instead, and say in *covered where that was: the rest
+ * is for a finer archive.  Returns 0, or -1 with a message in err.
  */
 static int
 report_fetch_range(const char *rrd_path, const struct check_conf *c,
-    report_maint_fn maint, time_t a, time_t b, struct report_row *out,
-    struct report_acc *acc, char *err, size_t errlen)
+    report_maint_fn maint, time_t a, time_t b, time_t *covered,
+    struct report_row *out, struct report_acc *acc, char *err,
+    size_t errlen)
 {
-	time_t		 fs = a, fe = b, t, lo, hi;
+	time_t		 fs = a, fe = b, t, lo, hi, last;
 	unsigned long	 step = 1, nds = 0, i, nrows;
 	char		**names = NULL;
 	rrd_value_t	*data = NULL, *row;
@@ -125,6 +128,18 @@ report_fetch_range(const char *rrd_path, const struct check_conf *c,
 		snprintf(err, errlen, "%s has no up/total_ms data sources",
 		    rrd_path);
 		goto out;
+	}
+	if (covered != NULL) {
+		/* Rows after the last whole step of this archive are not
+		 * consolidated yet: they would read as unknown. */
+		rrd_clear_error();
+		if ((last = rrd_last_r(rrd_path)) > 0 && step > 0) {
+			last -= last % (time_t)step;
+			if (last < b)
+				b = last > a ? last : a;
+		}
+		rrd_clear_error();
+		*covered = b;
 	}
 	if (out->resolution == 0 || step < out->resolution)
 		out->resolution = step;
@@ -181,7 +196,7 @@ report_check_file(const char *rrd_path, const char *db_path,
     time_t end, time_t now, struct report_row *out, char *err, size_t errlen)
 {
 	struct report_acc	acc;
-	time_t			eff_end, split, first;
+	time_t			eff_end, covered;
 	long			dbn;
 	int			b;
 
@@ -208,23 +223,17 @@ report_check_file(const char *rrd_path, const char *db_path,
 	if (eff_end <= start)
 		eff_end = start + 1;
 	/*
-	 * The recent part comes from the one-step archive (RRA 0, exact and
-	 * complete up to the last update), the older part from the finest
-	 * archive covering it.  A period reaching back past the one-step
-	 * archive would otherwise be read from a coarse archive whose newest
-	 * rows are not consolidated yet, and a fresh check would show no
-	 * uptime over 30 days.
+	 * The finest archive covering the whole period gives its rows up to
+	 * its last consolidated one; the newer rest (at most one of its rows)
+	 * comes from the finest archive covering that.  A fresh check then
+	 * has an uptime over 30 days, and no fetch reads more rows than the
+	 * coarse archive has plus one of its steps at the fine resolution.
 	 */
-	split = start;
-	rrd_clear_error();
-	if ((first = rrd_first_r(rrd_path, 0)) > start && first < eff_end)
-		split = first;
-	rrd_clear_error();
-	if (split > start && report_fetch_range(rrd_path, c, maint, start,
-	    split, out, &acc, err, errlen) == -1)
+	if (report_fetch_range(rrd_path, c, maint, start, eff_end, &covered,
+	    out, &acc, err, errlen) == -1)
 		return -1;
-	if (report_fetch_range(rrd_path, c, maint, split, eff_end, out, &acc,
-	    err, errlen) == -1)
+	if (covered < eff_end && report_fetch_range(rrd_path, c, maint,
+	    covered, eff_end, NULL, out, &acc, err, errlen) == -1)
 		return -1;
 	/* Time the fetched archives did not reach is unknown as well. */
 	if ((double)(eff_end - start) > acc.accounted)

@@ -19,19 +19,6 @@ errf=$SW_STATE_DIR/rrd/web-500.rrd
 
 # rows FILE COND: how many one-step rows of the last 2 minutes hold
 # known values meeting COND (awk, $2 = up, $3 = total_ms, $8 = le_100).
-# rrdtool refuses a file the daemon's writer holds locked at that moment
-# ("could not lock RRD"): read it again, a bounded number of times.
-rrd_read() {
-	local i out
-	for i in 1 2 3 4 5 6 7 8 9 10; do
-		if out=$(rrdtool "$@" 2>/dev/null); then
-			printf '%s\n' "$out"
-			return 0
-		fi
-		sleep 0.1
-	done
-	return 1
-}
 rows() {
 	rrd_read fetch "$1" AVERAGE -r 1 -s -120 -e now |
 	    awk -F'[: ]+' "/^[0-9]+:/ && \$2 !~ /nan/ && ($2) { n++ } END { print n + 0 }"

@@ -51,16 +51,16 @@ done
 f=$SW_STATE_DIR/rrd/bench-1.rrd
 rrdtool flushcached --daemon "unix:$RRDCACHED_SOCK" "$f" || fail "flushcached"
 # Update j is at t0 + 60 j: up unless j % 10 == 9, total_ms 100 + j.
-t0=$(( $(rrdtool last "$f") - 50 * 60 ))
+t0=$(( $(rrd_read last "$f") - 50 * 60 ))
 assert_eq "1 150" "$(rrdtool lastupdate "$f" | awk -F'[: ]+' '/^[0-9]+:/ { printf "%g %g\n", $2, $3 }')" \
     "last update (j = 50) read back"
 row() {
-	rrdtool fetch "$f" AVERAGE -r 60 -s $(( $1 - 120 )) -e "$1" |
+	rrd_read fetch "$f" AVERAGE -r 60 -s $(( $1 - 120 )) -e "$1" |
 	    awk -F'[: ]+' -v t="$1" '$1 == t { printf "%g %g\n", $2, $3 }'
 }
 assert_eq "0 149" "$(row $(( t0 + 49 * 60 )))" "j = 49: down, 149 ms"
 assert_eq "1 120" "$(row $(( t0 + 20 * 60 )))" "j = 20: up, 120 ms"
-n=$(rrdtool fetch "$f" AVERAGE -r 60 -s "$t0" -e $(( t0 + 50 * 60 )) |
+n=$(rrd_read fetch "$f" AVERAGE -r 60 -s "$t0" -e $(( t0 + 50 * 60 )) |
     grep -c '^[0-9]*: [0-9]')
 assert_eq 50 "$n" "all 50 timed updates present"
 
@@ -82,7 +82,7 @@ assert_json "$RUN_OUT" 'j[0]["unknown_s"] < 86400 - 2' "some known time"
 stop_daemon
 assert_not_contains "$(cat "$SW_LOG")" "writing files directly" "the daemon used rrdcached"
 rrdtool flushcached --daemon "unix:$RRDCACHED_SOCK" "$okf" || fail "flushcached"
-n=$(rrdtool fetch "$okf" AVERAGE -r 1 -s -60 -e now |
+n=$(rrd_read fetch "$okf" AVERAGE -r 1 -s -60 -e now |
     awk -F'[: ]+' '/^[0-9]+:/ && $2 !~ /nan/ && $2 == 1 && $3 > 0 { n++ } END { print n + 0 }')
 [ "$n" -ge 3 ] || fail "only $n rows with up=1 and total_ms > 0 in $okf"
 exit 0

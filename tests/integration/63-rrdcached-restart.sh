@@ -3,7 +3,7 @@
 # records two checks at interval 1, stays away for a while, and comes
 # back on the same socket:
 #   - the daemon stays up, logs the outage ONCE, writes the files directly
-#     meanwhile (rows keep coming during the outage: rrdtool fetch) and
+#     meanwhile (rows keep coming during the outage: rrd_read fetch) and
 #     says when rrdcached is back; updates then go through it again
 #     (its UpdatesReceived counter grows);
 #   - the RRD has a row for nearly every second of the whole run: a gap
@@ -29,7 +29,7 @@ PY
 }
 # ups FILE FROM TO: rows with up == 1 in [FROM, TO].
 ups() {
-	rrdtool fetch "$1" AVERAGE -s "$(( $2 - 1 ))" -e "$3" |
+	rrd_read fetch "$1" AVERAGE -s "$(( $2 - 1 ))" -e "$3" |
 	    awk -F'[: ]+' -v a="$2" -v b="$3" \
 	    '$1 >= a && $1 <= b && $2 + 0 == 1 { n++ } END { print n + 0 }'
 }
@@ -79,7 +79,7 @@ stop_daemon
 _sw_stop_pid "$RRDCACHED_PID" 10
 
 for f in a-ok b-ok; do
-	rrdtool info "$SW_STATE_DIR/rrd/$f.rrd" >/dev/null ||
+	rrd_read info "$SW_STATE_DIR/rrd/$f.rrd" >/dev/null ||
 	    fail "$f.rrd is torn"
 	span=$((t_end - 1 - t_start + 1))
 	n=$(ups "$SW_STATE_DIR/rrd/$f.rrd" "$t_start" "$((t_end - 1))")

@@ -8,7 +8,7 @@
 #     space is freed its ticket is in the db (exactly one), and its mail
 #     in the outbox;
 #   - recording resumes: the healthy RRD gets rows again after the space
-#     is freed, and rrdtool info still reads every file.
+#     is freed, and rrd_read info still reads every file.
 set -eu
 . "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/lib/faults.bash"
@@ -80,9 +80,9 @@ wait_until 10 '[ -n "$(ls "$SW_STATE_DIR/outbox/" 2>/dev/null | grep "\.eml$")" 
 stop_daemon
 t_end=$(date +%s)
 for f in healthy flip; do
-	rrdtool info "$SW_STATE_DIR/rrd/$f.rrd" >/dev/null || fail "$f.rrd torn"
+	rrd_read info "$SW_STATE_DIR/rrd/$f.rrd" >/dev/null || fail "$f.rrd torn"
 done
-n=$(rrdtool fetch "$SW_STATE_DIR/rrd/healthy.rrd" AVERAGE -s "$t_free" \
+n=$(rrd_read fetch "$SW_STATE_DIR/rrd/healthy.rrd" AVERAGE -s "$t_free" \
     -e "$((t_end - 1))" | awk 'NR > 2 && $2 + 0 == 1 { n++ } END { print n + 0 }')
 assert_ge "$n" "$((t_end - t_free - 3))" "recording resumed after space was freed"
 exit 0

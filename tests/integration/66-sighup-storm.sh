@@ -57,7 +57,7 @@ assert_le "$fd1" "$((fd0 + 2))" "no descriptor leak (before $fd0, after $fd1)"
 sw_run "$SWD" -t -c "$SW_CONF"
 assert_eq 0 "$RUN_RC" "configuration still valid ($RUN_OUT $RUN_ERR)"
 stop_daemon
-n=$(rrdtool fetch "$SW_STATE_DIR/rrd/healthy.rrd" AVERAGE -s "$ta" \
+n=$(rrd_read fetch "$SW_STATE_DIR/rrd/healthy.rrd" AVERAGE -s "$ta" \
     -e "$((tb - 1))" | awk 'NR > 2 && $2 + 0 == 1 { n++ } END { print n + 0 }')
 assert_ge "$n" "$((tb - ta - 2))" "RRD rows after the storm"
 exit 0

@@ -3,8 +3,8 @@
 # at interval 1, direct RRD writes, a ticket opening):
 #   - exit 0 within 10 s;
 #   - every result the daemon handled (its debug log line per result) is
-#     in the RRD: rrdtool fetch has a row for each, no torn file
-#     (rrdtool info works on every file);
+#     in the RRD: rrd_read fetch has a row for each, no torn file
+#     (rrd_read info works on every file);
 #   - after a restart the open incident keeps its one ticket (no
 #     duplicate) and the daemon goes on recording.
 set -eu
@@ -39,9 +39,9 @@ handled=0 stored=0 short=
 for i in $(seq -w 1 "$N") broken; do
 	case $i in broken) n=broken ;; *) n=c$i ;; esac
 	f=$SW_STATE_DIR/rrd/$n.rrd
-	rrdtool info "$f" >/dev/null 2>&1 || fail "$n.rrd is torn or missing"
+	rrd_read info "$f" >/dev/null 2>&1 || fail "$n.rrd is torn or missing"
 	h=$(grep -a -c "probe $n: \(up\|down\|degraded\)/" "$SW_LOG" || true)
-	s=$(rrdtool fetch "$f" AVERAGE -s "$((t_start - 1))" -e "$t_end" |
+	s=$(rrd_read fetch "$f" AVERAGE -s "$((t_start - 1))" -e "$t_end" |
 	    awk 'NR > 2 && $2 !~ /nan/ { n++ } END { print n + 0 }')
 	handled=$((handled + h))
 	stored=$((stored + s))
@@ -57,7 +57,7 @@ assert_eq 1 "$(q "SELECT count(*) FROM tickets WHERE check_name = 'broken'")" \
     "no duplicate ticket after the restart"
 stop_daemon
 t_end2=$(date +%s)
-s=$(rrdtool fetch "$SW_STATE_DIR/rrd/c01.rrd" AVERAGE -s "$t_end" \
+s=$(rrd_read fetch "$SW_STATE_DIR/rrd/c01.rrd" AVERAGE -s "$t_end" \
     -e "$t_end2" | awk 'NR > 2 && $2 + 0 == 1 { n++ } END { print n + 0 }')
 assert_ge "$s" 1 "recording goes on after the restart"
 exit 0

@@ -804,3 +804,17 @@ if [ -z "${LSAN_OPTIONS:-}" ] && [ -r "$top_srcdir/tests/lsan.supp" ]; then
 	LSAN_OPTIONS=suppressions=$top_srcdir/tests/lsan.supp
 	export LSAN_OPTIONS
 fi
+
+# rrd_read ARGS: `rrdtool ARGS`, read again (bounded) when the daemon's
+# writer holds the file's lock at that moment ("could not lock RRD").
+rrd_read() {
+	local i out
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		if out=$(rrdtool "$@" 2>/dev/null); then
+			printf '%s\n' "$out"
+			return 0
+		fi
+		sleep 0.1
+	done
+	rrdtool "$@"
+}
