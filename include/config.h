@@ -121,6 +121,7 @@ struct config {
 	size_t			  nsites;
 	struct check_conf	**checks;	/* sorted by file, then order */
 	size_t			  nchecks;
+	struct check_conf	**by_name;	/* the same, sorted by name */
 
 	/*
 	 * The [defaults] section as a check (name and url NULL), for ad-hoc

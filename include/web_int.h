@@ -131,6 +131,9 @@ struct web {
 	int			 stats_busy;
 	uint64_t		 stats_due_ms;	/* next uptime refresh */
 	uint64_t		 daily_due_ms;
+	size_t			 stats_next;	/* next check of the rotation */
+	int			 stats_daily;	/* this round also draws bars */
+	const struct config	*seen_cfg;	/* checks list built for it */
 	struct event		*ev_refresh;
 
 	/* The graph cache, newest first. */

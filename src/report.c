@@ -284,12 +284,16 @@ report_uptime(const struct config *cfg, const struct check_conf *c,
     time_t now, long seconds)
 {
 	struct report_row	r;
-	char			err[256];
+	char			err[256], *path;
+	int			rc;
 
-	if (report_check(cfg, c, now - seconds, now, &r, err,
-	    sizeof err) == -1)
-		return NAN;
-	return r.uptime_pct;
+	/* No incident count: uptime needs no ticket store. */
+	path = rrd_store_path(cfg, c->name);
+	rrd_store_flush_file(cfg, path);
+	rc = report_check_file(path, NULL, c, maint_active, now - seconds, now,
+	    time(NULL), &r, err, sizeof err);
+	free(path);
+	return rc == -1 ? NAN : r.uptime_pct;
 }
 
 int

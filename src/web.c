@@ -46,6 +46,7 @@
 
 #define WEB_REFRESH_S		5	/* tickets and states */
 #define WEB_STATS_MS		60000	/* uptime 24 h / 30 d */
+#define WEB_STATS_BATCH		128	/* checks per uptime job */
 #define WEB_DAILY_MS		600000	/* daily bars of /status */
 #define WEB_QUEUE_MAX		256	/* jobs waiting per worker */
 #define WEB_STATIC_MAX		(256 * 1024)
@@ -624,10 +625,15 @@ web_refresh(evutil_socket_t fd, short what, void *arg)
 	if (strcmp(cfg->listen, w->listen) != 0)
 		log_warn("web: listen changed to %s: takes effect at the "
 		    "next restart (still on %s)", cfg->listen, w->listen);
-	web_check_prune(w);
 	web_graph_expire(w, 0);
-	for (i = 0; i < cfg->nchecks; i++)
-		(void)web_check_get(w, cfg->checks[i]->name);
+	if (w->seen_cfg != cfg) {
+		/* Only after a reload: at 100,000 checks this is not free. */
+		web_check_prune(w);
+		for (i = 0; i < cfg->nchecks; i++)
+			(void)web_check_get(w, cfg->checks[i]->name);
+		w->seen_cfg = cfg;
+		w->stats_next = 0;
+	}
 
 	if (!w->db_busy) {
 		dr = xcalloc(1, sizeof *dr);
@@ -641,24 +647,42 @@ web_refresh(evutil_socket_t fd, short what, void *arg)
 			free(dr);
 		}
 	}
+	/*
+	 * Uptime figures come from the RRD files, a few fetches per check:
+	 * one job takes a batch of checks and the next tick the next batch,
+	 * so the cost per tick stays the same whatever the number of checks
+	 * (a round over 100,000 checks then takes about an hour).
+	 */
 	if (!w->stats_busy && now >= w->stats_due_ms) {
+		if (w->stats_next == 0)
+			w->stats_daily = now >= w->daily_due_ms;
+		if (w->stats_next >= cfg->nchecks)
+			w->stats_next = 0;
 		sr = xcalloc(1, sizeof *sr);
 		sr->w = w;
-		sr->n = cfg->nchecks;
+		sr->n = cfg->nchecks - w->stats_next;
+		if (sr->n > WEB_STATS_BATCH)
+			sr->n = WEB_STATS_BATCH;
 		sr->now = time(NULL);
-		sr->daily = now >= w->daily_due_ms;
+		sr->daily = w->stats_daily;
 		sr->srcs = xcalloc(sr->n + 1, sizeof *sr->srcs);
 		sr->up24 = xcalloc(sr->n + 1, sizeof *sr->up24);
 		sr->up30 = xcalloc(sr->n + 1, sizeof *sr->up30);
 		sr->days = xcalloc((sr->n + 1) * WEB_DAYS, sizeof *sr->days);
 		for (i = 0; i < sr->n; i++)
-			web_src_init(&sr->srcs[i], cfg, cfg->checks[i]);
+			web_src_init(&sr->srcs[i], cfg,
+			    cfg->checks[w->stats_next + i]);
 		if (web_queue_push(w->q_stats, web_stats_work, web_stats_done,
 		    sr) == 0) {
 			w->stats_busy = 1;
-			w->stats_due_ms = now + WEB_STATS_MS;
-			if (sr->daily)
-				w->daily_due_ms = now + WEB_DAILY_MS;
+			w->stats_next += sr->n;
+			if (w->stats_next >= cfg->nchecks) {
+				/* The round is complete. */
+				w->stats_next = 0;
+				w->stats_due_ms = now + WEB_STATS_MS;
+				if (sr->daily)
+					w->daily_due_ms = now + WEB_DAILY_MS;
+			}
 		} else
 			web_stats_free(sr);
 	}
