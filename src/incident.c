@@ -65,6 +65,9 @@ struct chk {
 	time_t			 opened_at;
 	time_t			 last_reminder_at;
 	int			 renotify;	/* minutes, from the config */
+	/* Changed since its last save; saved at the next tick. */
+	int			 dirty;
+	struct chk		*dnext;
 };
 
 enum wop_kind {
@@ -105,6 +108,7 @@ struct incidents {
 	incident_event_cb	 cb;
 	void			*cb_arg;
 	struct chk		*buckets[CHK_BUCKETS];
+	struct chk		*dirty;		/* list through dnext */
 	long long		 next_id;
 	int			 renotify_unit;	/* seconds per renotify unit */
 
@@ -684,7 +688,37 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 		log_debug("check %s: %s (%s) %.0f ms", k->name,
 		    sw_state_name(k->state), sw_cause_name(k->cause),
 		    r->total_ms);
-	chk_save(in, k);
+	/*
+	 * A change of state or a ticket action is saved at once; a result
+	 * that only moves the counters (most of them) is saved with the
+	 * next tick, one write per check however many results came.
+	 */
+	if (old != k->state || o.actions != 0) {
+		chk_save(in, k);
+		if (k->dirty)
+			k->dirty = 2;	/* saved: skip it in the list */
+	} else if (!k->dirty) {
+		k->dirty = 1;
+		k->dnext = in->dirty;
+		in->dirty = k;
+	} else
+		k->dirty = 1;
+}
+
+/* Save every check whose counters moved since its last save. */
+static void
+chk_flush_dirty(struct incidents *in)
+{
+	struct chk	*k, *next;
+
+	for (k = in->dirty; k != NULL; k = next) {
+		next = k->dnext;
+		if (k->dirty == 1)
+			chk_save(in, k);
+		k->dirty = 0;
+		k->dnext = NULL;
+	}
+	in->dirty = NULL;
 }
 
 /* ---- sync with staff actions, reminders ---- */
@@ -782,6 +816,7 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 	struct chk		*k;
 	size_t			 b, cap = 0;
 
+	chk_flush_dirty(in);
 	if (in->sync_busy)
 		return;
 	w = wop_new(W_SYNC, 0, time(NULL));
@@ -884,6 +919,7 @@ incidents_close(struct incidents *in)
 
 	if (in == NULL)
 		return;
+	chk_flush_dirty(in);
 	if (in->ev_tick != NULL) {
 		/* Stop the writer only after it has committed everything. */
 		pthread_mutex_lock(&in->mu);

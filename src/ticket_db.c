@@ -33,9 +33,11 @@
 #define TDB_TEXT_MAX	4096	/* bytes of a note */
 
 struct ticket_db {
-	sqlite3	*db;
-	char	*path;
-	int	 quiet;	/* the caller reports failures itself */
+	sqlite3		*db;
+	char		*path;
+	int		 quiet;	/* the caller reports failures itself */
+	/* Kept prepared: the daemon saves check states all day long. */
+	sqlite3_stmt	*st_save_state;
 };
 
 static const char *migrations[] = {
@@ -321,6 +323,7 @@ ticket_db_close(struct ticket_db *t)
 {
 	if (t == NULL)
 		return;
+	sqlite3_finalize(t->st_save_state);
 	if (t->db != NULL)
 		sqlite3_close(t->db);
 	free(t->path);
@@ -761,11 +764,20 @@ ticket_db_save_check_state(struct ticket_db *t,
     const struct tdb_check_state *cs)
 {
 	sqlite3_stmt	*st;
+	int		 rc;
 
-	st = tdb_prepare(t, "INSERT OR REPLACE INTO check_state (" CS_COLS
-	    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-	if (st == NULL)
+	if (t->st_save_state == NULL && sqlite3_prepare_v3(t->db,
+	    "INSERT OR REPLACE INTO check_state (" CS_COLS
+	    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
+	    SQLITE_PREPARE_PERSISTENT, &t->st_save_state, NULL) != SQLITE_OK) {
+		if (!t->quiet)
+			log_warn("%s: %s", t->path, sqlite3_errmsg(t->db));
+		t->st_save_state = NULL;
 		return -1;
+	}
+	st = t->st_save_state;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	bind_text(st, 1, cs->name);
 	bind_text(st, 2, sw_state_name(cs->state));
 	bind_text(st, 3, sw_cause_name(cs->cause));
@@ -789,7 +801,14 @@ ticket_db_save_check_state(struct ticket_db *t,
 	sqlite3_bind_int64(st, 18, cs->history);
 	sqlite3_bind_int(st, 19, cs->nhistory);
 	sqlite3_bind_int(st, 20, cs->dep_noted);
-	return tdb_done(t, st);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		if (!t->quiet)
+			log_warn("%s: %s", t->path, sqlite3_errmsg(t->db));
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- the daemon's writes ---- */
