@@ -235,9 +235,19 @@ probe_setup(struct probe *p)
 	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(easy, CURLOPT_SSL_SESSIONID_CACHE, 0L);
 	curl_easy_setopt(easy, CURLOPT_CA_CACHE_TIMEOUT, PROBE_CA_CACHE_S);
-	/* CAINFO replaces the bundle; the system CA path stays in use. */
+	/*
+	 * libcurl keeps the parsed CA store between handshakes only when no
+	 * CA folder is set, and Debian's libcurl sets /etc/ssl/certs by
+	 * default: without clearing it the whole system bundle (~140 certs)
+	 * is parsed again for every check.  The bundle itself holds the same
+	 * certificates.  A check with its own ca_file keeps the folder, so
+	 * the system's CAs are still trusted beside it (looked up by hash,
+	 * cheap, not cached).
+	 */
 	if (c->ca_file != NULL && *c->ca_file != '\0')
 		curl_easy_setopt(easy, CURLOPT_CAINFO, c->ca_file);
+	else
+		curl_easy_setopt(easy, CURLOPT_CAPATH, NULL);
 
 	probe_set_method(easy, c);
 	for (i = 0; i < c->nheaders; i++) {
