@@ -71,7 +71,7 @@ fmt() { awk -v v="$2" "BEGIN { printf \"$1\", v }"; }
 make_certs() {
 	local d=$1
 	mkdir -p "$d"
-	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=bench CA' \
+	openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj '/CN=bench CA' \
 	    -keyout "$d/ca.key" -out "$d/ca.pem" \
 	    -addext basicConstraints=critical,CA:TRUE \
 	    -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
@@ -80,14 +80,14 @@ make_certs() {
 	printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
 	    >"$d/ext.cnf"
 	openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" \
-	    -CAkey "$d/ca.key" -CAcreateserial -days 2 \
+	    -CAkey "$d/ca.key" -CAcreateserial -days 365 \
 	    -extfile "$d/ext.cnf" -out "$d/server.pem" 2>/dev/null
 }
 
 # nginx tuned as a load target.  Sets NGX_HTTP (plain, no log),
-# NGX_HTTP_LOG (plain, access log "$msec $args" for counting what
+# NGX_HTTP_LOG (plain, access log "$msec $arg_c" for counting what
 # sitewatchd really sent), NGX_HTTPS (full handshake every time: no
-# session cache, no tickets), NGX_PID, NGX_LOG.
+# session cache, no tickets; logged the same way), NGX_PID, NGX_LOG.
 start_nginx() {
 	local d=$1 certs=$2 workers=${3:-1}
 	mkdir -p "$d/tmp"
@@ -126,6 +126,7 @@ http {
 		ssl_protocols TLSv1.2 TLSv1.3;
 		ssl_session_cache off;
 		ssl_session_tickets off;
+		access_log $NGX_LOG bench buffer=256k flush=1s;
 		location / { return 200 "hello sitewatch\n"; }
 	}
 }
