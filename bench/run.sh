@@ -329,16 +329,24 @@ swd_start() {
 # swd_snap PREFIX begin|end: CPU, clock and scheduler counters.  At the
 # beginning /metrics is read before the CPU and at the end after it, so
 # rendering /metrics (it walks every check) is never inside the window.
+# The counters are stamped with the time the GET returned: sitewatchd
+# reads them at the end of rendering, after the per-check lines.
 swd_snap() {
 	local p=$1 m=
-	[ "$2" = begin ] && m=$(http_get "http://127.0.0.1:$SPORT/metrics")
+	if [ "$2" = begin ]; then
+		m=$(curl -s --max-time 10 "http://127.0.0.1:$SPORT/metrics" 2>/dev/null)
+		R[$p.mt]=$(now_ms)
+	fi
 	R[$p.t]=$(now_ms)
 	R[$p.cpu]=$(cpu_us "$SPID")
 	if [ -n "${RRDC_SOCK:-}" ]; then
 		R[$p.rrdc]=$(rrdc_stat UpdatesReceived)
 		R[$p.rrdc_cpu]=$(cpu_us "$RRDC_PID")
 	fi
-	[ "$2" = end ] && m=$(http_get "http://127.0.0.1:$SPORT/metrics")
+	if [ "$2" = end ]; then
+		m=$(curl -s --max-time 10 "http://127.0.0.1:$SPORT/metrics" 2>/dev/null)
+		R[$p.mt]=$(now_ms)
+	fi
 	R[$p.started]=$(prom_value "$m" '^sitewatch_checks_total$' 'event="started"')
 	R[$p.finished]=$(prom_value "$m" '^sitewatch_checks_total$' 'event="finished"')
 	R[$p.skipped]=$(prom_value "$m" '^sitewatch_checks_total$' 'event="skipped"')
@@ -435,14 +443,14 @@ swd_ready() {
 # rate, hwm_kb, startup_ms, stop_ms, stop_rc, jitter (nginx log).
 swd_window() {
 	local name=$1 n=$2 iv=$3 url=$4 warm=$5 win=$6 cx=${7:-} dx=${8:-}
-	local done sched cpu j t0 t1
+	local done sched cpu j t0 t1 logn
 	swd_setup "$name" "$n" "$iv" "$url" "$cx" "$dx"
 	swd_start || { R[$name.error]="did not start"; return 1; }
 	R[$name.startup_ms]=$SSTART_MS
 	sleep "$warm"
 	swd_snap "$name.s0" begin
-	if [ $PROFILE = 1 ] && { [ $name = a ] || [ $name = a2 ] || [ $name = c ]; }; then
-		perf record -q -e cpu-clock -F 499 -g -p "$SPID" \
+	if [ $PROFILE = 1 ] && { [ $name = a ] || [ $name = a2 ] || [ $name = c ] || [ $name = d ]; }; then
+		perf record -q -e cpu-clock -F 499 ${BENCH_PERF_OPTS:--g} -p "$SPID" \
 		    -o "$TMP/perf-$name.data" -- sleep "$win" >/dev/null 2>&1
 	else
 		sleep "$win"
@@ -455,27 +463,33 @@ swd_window() {
 	R[$name.stop_ms]=$SSTOP_MS
 	R[$name.stop_rc]=$SSTOP_RC
 	t0=${R[$name.s0.t]}; t1=${R[$name.s1.t]}
-	sched=$(calc "$n * ($t1 - $t0) / 1000 / $iv")
+	sleep 1.5	# nginx flushes its log every second
+	logn=$(log_count "$NGX_LOG" "$t0" "$t1")
+	R[$name.logdone]=$logn
 	if [ -n "${R[$name.s1.finished]}" ] && [ -n "${R[$name.s0.finished]}" ]; then
+		# Counter window: from one /metrics answer to the other.
 		done=$(calc "${R[$name.s1.finished]} - ${R[$name.s0.finished]}")
-		R[$name.done_src]=metrics
+		sched=$(calc "$n * (${R[$name.s1.mt]} - ${R[$name.s0.mt]}) / 1000 / $iv")
+		R[$name.rate]=$(calc "$done * 1000 / (${R[$name.s1.mt]} - ${R[$name.s0.mt]})")
+		R[$name.done_src]="metrics, $(calc "${R[$name.s1.skipped]:-0} - ${R[$name.s0.skipped]:-0}") turns skipped"
 	else
-		sleep 1.5	# nginx flushes its log every second
-		done=$(log_count "$NGX_LOG" "${R[$name.s0.t]}" "${R[$name.s1.t]}")
+		done=$logn
+		sched=$(calc "$n * ($t1 - $t0) / 1000 / $iv")
+		R[$name.rate]=$(calc "$done * 1000 / ($t1 - $t0)")
 		R[$name.done_src]="nginx log"
 	fi
 	cpu=$(( ${R[$name.s1.cpu]} - ${R[$name.s0.cpu]} ))
 	R[$name.done]=$done
 	R[$name.sched]=$sched
-	R[$name.ratio]=$(calc "$done / $sched")
-	R[$name.rate]=$(calc "$done * 1000 / (${R[$name.s1.t]} - ${R[$name.s0.t]})")
-	R[$name.cpu]=$( [ "${done%.*}" -gt 0 ] 2>/dev/null && calc "$cpu / $done" || echo)
+	R[$name.ratio]=$(calc "$done / ($sched + 1e-9)")
+	# CPU window [t0, t1] times the rate the counters saw.
+	R[$name.cpu]=$(awk -v c="$cpu" -v r="${R[$name.rate]}" -v a="$t0" -v b="$t1" \
+	    'BEGIN { n = r * (b - a) / 1000; if (n > 0) printf "%.6g\n", c / n }')
 	R[$name.cpu_share]=$(calc "$cpu / 1000 / (${R[$name.s1.t]} - ${R[$name.s0.t]})")
 	R[$name.late50]=${R[$name.s1.late50]}
 	R[$name.late99]=${R[$name.s1.late99]}
 	R[$name.latemax]=${R[$name.s1.latemax]}
 	if [ "$url" != "${url#"$URL_LOG"}" ] || [ "$url" != "${url#"$URL_TLS"}" ]; then
-		sleep 1.5
 		j=$(log_jitter "$NGX_LOG" "${R[$name.s0.t]}" "${R[$name.s1.t]}" "$iv")
 		R[$name.jitter]=$j
 	fi
@@ -589,11 +603,11 @@ if [ -n "${R[raw_sat.cpu]:-}" ]; then
 		rawrow raw_tls_pace "raw loop, https full handshake, paced ${C_RATE}/s"
 	fi
 fi
-for k in a a2 c; do
+for k in a a2 c d; do
 	[ -n "${R[$k.done]:-}" ] || continue
 	row "($k) sitewatchd $( [ $k = c ] && echo "https $C_N checks/${C_IV}s" || echo "plain $A_N checks/${A_IV}s" )$( [ $k = a2 ] && echo ", rrdcached" )" \
 	    "$(fmt '%.1f' "${R[$k.cpu]:-0}") µs/check" \
-	    "$(fmt '%.0f' "${R[$k.rate]}")/s, done ${R[$k.done]}/$(fmt '%.0f' "${R[$k.sched]}") ($(fmt '%.3f' "$(calc "${R[$k.ratio]} * 100")")% via ${R[$k.done_src]}), late $(late_cell $k), peak RSS ${R[$k.hwm_kb]:-?} kB, start ${R[$k.startup_ms]:-?} ms, stop ${R[$k.stop_ms]:-?} ms rc ${R[$k.stop_rc]:-?}"
+	    "$(fmt '%.0f' "${R[$k.rate]}")/s, done ${R[$k.done]}/$(fmt '%.0f' "${R[$k.sched]}") ($(fmt '%.3f' "$(calc "${R[$k.ratio]} * 100")")% via ${R[$k.done_src]}; nginx saw ${R[$k.logdone]} in the CPU window), late $(late_cell $k), peak RSS ${R[$k.hwm_kb]:-?} kB, start ${R[$k.startup_ms]:-?} ms, stop ${R[$k.stop_ms]:-?} ms rc ${R[$k.stop_rc]:-?}"
 done
 [ -n "${R[a.rrd_expected]:-}" ] && row "(a) RRD rows landed (direct, sample)" \
     "${R[a.rrd_landed]}/${R[a.rrd_expected]}" \
@@ -642,7 +656,7 @@ r=$(ratio "${R[bb.cpu]:-}" "${R[raw_pace.cpu]:-}")
 r=$(ratio "${R[check_curl.cpu]:-}" "${R[raw_pace.cpu]:-}")
 [ -n "$r" ] && row "context: check_curl / raw loop (CPU per check)" "$(x "$r")" ""
 
-for k in a a2 c; do
+for k in a a2 c d; do
 	[ -s "$TMP/perf-$k.data" ] || continue
 	{
 		echo
