@@ -57,6 +57,7 @@ struct loop {
 	unsigned		 conc;
 	unsigned		 in_flight;
 	int			 reuse_easy;
+	int			 keepalive;	/* -K: a client, not a checker */
 	int			 verbose;
 	long			 timeout_ms;
 
@@ -127,8 +128,8 @@ easy_setup(void)
 	curl_easy_setopt(e, CURLOPT_URL, L.url);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard_body);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
-	curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+	curl_easy_setopt(e, CURLOPT_FORBID_REUSE, L.keepalive ? 0L : 1L);
+	curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, L.keepalive ? 0L : 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_SESSIONID_CACHE, 0L);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, L.timeout_ms);
 	curl_easy_setopt(e, CURLOPT_SHARE, L.share);
@@ -377,7 +378,9 @@ usage(void)
 	    "  -d  measured seconds (default 10); -w warm-up seconds (1)\n"
 	    "  -r  paced: starts per second (default 0 = saturated)\n"
 	    "  -k  CA bundle for https; -C send Connection: close\n"
-	    "  -R  recycle easy handles instead of one per check\n");
+	    "  -R  recycle easy handles instead of one per check\n"
+	    "  -K  keep connections alive (to drive a peer such as\n"
+	    "      blackbox_exporter at a paced rate; not a checker mode)\n");
 	exit(1);
 }
 
@@ -394,7 +397,7 @@ main(int argc, char **argv)
 	memset(&L, 0, sizeof L);
 	L.conc = 64;
 	L.timeout_ms = 10000;
-	while ((ch = getopt(argc, argv, "u:c:d:w:r:k:CRt:v")) != -1) {
+	while ((ch = getopt(argc, argv, "u:c:d:w:r:k:CKRt:v")) != -1) {
 		switch (ch) {
 		case 'u': L.url = optarg; break;
 		case 'c': L.conc = (unsigned)strtoul(optarg, NULL, 10); break;
@@ -404,6 +407,7 @@ main(int argc, char **argv)
 		case 'k': L.cafile = optarg; break;
 		case 'C': close_hdr = 1; break;
 		case 'R': L.reuse_easy = 1; break;
+		case 'K': L.keepalive = 1; break;
 		case 't': L.timeout_ms = strtol(optarg, NULL, 10); break;
 		case 'v': L.verbose = 1; break;
 		default: usage();
@@ -427,7 +431,8 @@ main(int argc, char **argv)
 	curl_multi_setopt(L.multi, CURLMOPT_SOCKETFUNCTION, sock_cb);
 	curl_multi_setopt(L.multi, CURLMOPT_TIMERFUNCTION, timer_cb);
 	/* Fresh connections only: the connection cache would hold nothing. */
-	curl_multi_setopt(L.multi, CURLMOPT_MAXCONNECTS, 1L);
+	curl_multi_setopt(L.multi, CURLMOPT_MAXCONNECTS,
+	    L.keepalive ? (long)L.conc : 1L);
 	L.curl_timer = evtimer_new(L.base, on_curl_timeout, NULL);
 	L.pace_timer = evtimer_new(L.base, on_pace, NULL);
 	L.end_timer = evtimer_new(L.base, on_end, NULL);
