@@ -121,6 +121,12 @@ struct config {
 	size_t			  nsites;
 	struct check_conf	**checks;	/* sorted by file, then order */
 	size_t			  nchecks;
+
+	/*
+	 * The [defaults] section as a check (name and url NULL), for ad-hoc
+	 * `sitewatch check URL` runs; NULL when the loader does not keep it.
+	 */
+	struct check_conf	 *defaults;
 };
 
 /*

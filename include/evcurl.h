@@ -16,6 +16,11 @@ struct evcurl;
 /*
  * Called exactly once per added handle, after it has left the multi
  * handle.  The callee owns easy from then on (it must clean it up).
+ * evcurl_free() calls it with CURLE_ABORTED_BY_CALLBACK for transfers
+ * still running.  evcurl uses CURLOPT_PRIVATE and CURLOPT_SHARE of the
+ * handles it runs; callers must not set them.  evcurl_add and
+ * evcurl_remove must not be called from inside a libcurl callback
+ * (write, header, ...); from an evcurl_done_cb they are fine.
  */
 typedef void (*evcurl_done_cb)(CURL *easy, CURLcode code, void *arg);
 
@@ -26,7 +31,11 @@ int		 evcurl_add(struct evcurl *, CURL *easy, evcurl_done_cb,
 		    void *arg);
 /* Take a running handle out without calling its callback. */
 void		 evcurl_remove(struct evcurl *, CURL *easy);
-/* A share handle for DNS and the CA cache, for easy handles to use. */
+/*
+ * The share handle every added transfer uses: the DNS cache only (TLS
+ * sessions are not shared: every check makes a full handshake).  The
+ * parsed CA store is cached by the multi handle (CURLOPT_CA_CACHE_TIMEOUT).
+ */
 CURLSH		*evcurl_share(struct evcurl *);
 unsigned	 evcurl_running(const struct evcurl *);
 

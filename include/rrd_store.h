@@ -8,9 +8,13 @@
 #ifndef RRD_STORE_H
 #define RRD_STORE_H
 
+#include <stddef.h>
+#include <time.h>
+
 struct config;
 struct check_conf;
 struct result;
+struct rrd_rra;
 struct rrd_store;
 
 /* Returns NULL and logs when the store cannot be opened at all. */
@@ -22,5 +26,57 @@ void			 rrd_store_reload(struct rrd_store *,
 			    const struct config *);
 /* Write every queued update, then free. */
 void			 rrd_store_close(struct rrd_store *);
+
+/*
+ * Everything below was added by the rrd module for graphs, reports,
+ * tests and the bench; none of it is needed by the daemon's loop.
+ */
+
+/* Data sources in file order (SPEC "RRD layout"). */
+enum rrd_ds {
+	RRD_DS_UP = 0, RRD_DS_TOTAL, RRD_DS_DNS, RRD_DS_CONNECT, RRD_DS_TLS,
+	RRD_DS_TTFB, RRD_DS_LE_100, RRD_DS_LE_250, RRD_DS_LE_500,
+	RRD_DS_LE_1000, RRD_DS_LE_2000, RRD_DS_LE_5000, RRD_DS_COUNT
+};
+extern const char	*const rrd_ds_names[RRD_DS_COUNT];
+/* The bound of each le_* data source, from RRD_DS_LE_100 on. */
+#define RRD_NBUCKETS	6
+extern const int	 rrd_bucket_ms[RRD_NBUCKETS];
+
+/* Queue counters, for tests and the bench. */
+struct rrd_store_stats {
+	unsigned long long	queued;		/* taken by record() */
+	unsigned long long	written;	/* given to librrd */
+	unsigned long long	dropped;	/* queue overflow */
+	unsigned long long	skipped;	/* same second */
+	unsigned long long	errors;		/* failed writes */
+};
+
+/* state_dir/rrd/<check>.rrd, allocated. */
+char	*rrd_store_path(const struct config *, const char *check);
+/*
+ * The values one result stores, in rrd_ds order (NaN = UNKNOWN); the
+ * rule for failed checks is written next to the function.
+ */
+void	 rrd_store_values(const struct result *, double v[RRD_DS_COUNT]);
+/*
+ * Create path with the SPEC layout for a check of the given interval and
+ * retention (n == 0: the default 1s:2d,5m:14d,1h:90d,1d:5y).  Never
+ * overwrites.  Returns 0, or -1 with librrd's message in err.
+ */
+int	 rrd_store_create(const char *path, int interval, time_t last_up,
+	    const struct rrd_rra *, size_t n, char *err, size_t errlen);
+/*
+ * Make rrdcached (when the config names one) write path to disk, so a
+ * reader sees every update.  Safe from any thread.
+ */
+void	 rrd_store_flush_file(const struct config *, const char *path);
+/* Largest number of queued updates before the oldest is dropped. */
+void	 rrd_store_set_queue_max(struct rrd_store *, size_t);
+/* Tests: nonzero keeps the writer from taking work (close still drains). */
+void	 rrd_store_hold(struct rrd_store *, int);
+/* Wait until the queue is empty and written (for tests). */
+void	 rrd_store_sync(struct rrd_store *);
+void	 rrd_store_get_stats(struct rrd_store *, struct rrd_store_stats *);
 
 #endif

@@ -1,11 +1,269 @@
-/* cli_report.c -- STUB: `sitewatch report`. */
+/*
+ * cli_report.c -- `sitewatch report [CHECK...] [--period P|--start T
+ * --end T] [--csv|--json]`: SLA figures per check (report.c).
+ */
+#include <getopt.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
 
 #include "cli.h"
+#include "config.h"
+#include "report.h"
+#include "util.h"
+#include "xmalloc.h"
+
+#define REPORT_USAGE	"usage: sitewatch report [CHECK...] " \
+	"[--period day|week|month|year | --start T --end T] [--csv|--json]\n"
+
+enum report_fmt { FMT_TEXT, FMT_CSV, FMT_JSON };
+
+/* Print s as one CSV field (quoted when it needs to be). */
+static void
+cli_report_csv_field(const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, stdout);
+		return;
+	}
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	putchar('"');
+}
+
+/* A number or null for JSON. */
+static json_t *
+cli_report_num(double v, int decimals)
+{
+	double	m = decimals == 3 ? 1000 : decimals == 1 ? 10 : 1;
+
+	if (isnan(v) || isinf(v))
+		return json_null();
+	return json_real(round(v * m) / m);
+}
+
+/* The JSON object of one row (SPEC field names, exactly these). */
+static json_t *
+cli_report_json(const struct check_conf *c, const struct report_row *r)
+{
+	char	s1[32], s2[32], p95[32];
+	json_t	*o, *jp;
+
+	if (isnan(r->p95_ms))
+		jp = json_null();
+	else if (isinf(r->p95_ms))
+		jp = json_string(report_p95_str(r->p95_ms, p95, sizeof p95));
+	else
+		jp = json_integer((json_int_t)r->p95_ms);
+	o = json_object();
+	json_object_set_new(o, "name", json_string(c->name));
+	json_object_set_new(o, "site", c->site != NULL && c->site->name !=
+	    NULL ? json_string(c->site->name) : json_null());
+	json_object_set_new(o, "start", json_string(util_iso8601(r->start,
+	    s1, sizeof s1)));
+	json_object_set_new(o, "end", json_string(util_iso8601(r->end, s2,
+	    sizeof s2)));
+	json_object_set_new(o, "uptime_pct", cli_report_num(r->uptime_pct,
+	    3));
+	json_object_set_new(o, "downtime_s",
+	    json_integer((json_int_t)llround(r->downtime_s)));
+	json_object_set_new(o, "unknown_s",
+	    json_integer((json_int_t)llround(r->unknown_s)));
+	json_object_set_new(o, "maintenance_s",
+	    json_integer((json_int_t)llround(r->maintenance_s)));
+	json_object_set_new(o, "incidents", json_integer(r->incidents));
+	json_object_set_new(o, "mean_ms", cli_report_num(r->mean_ms, 1));
+	json_object_set_new(o, "p95_ms", jp);
+	return o;
+}
+
+/* One line of CSV. */
+static void
+cli_report_csv(const struct check_conf *c, const struct report_row *r)
+{
+	char	s1[32], s2[32], p95[32];
+
+	cli_report_csv_field(c->name);
+	putchar(',');
+	cli_report_csv_field(c->site != NULL && c->site->name != NULL ?
+	    c->site->name : "");
+	printf(",%s,%s,", util_iso8601(r->start, s1, sizeof s1),
+	    util_iso8601(r->end, s2, sizeof s2));
+	if (!isnan(r->uptime_pct))
+		printf("%.3f", r->uptime_pct);
+	printf(",%lld,%lld,%lld,%ld,", llround(r->downtime_s),
+	    llround(r->unknown_s), llround(r->maintenance_s), r->incidents);
+	if (!isnan(r->mean_ms))
+		printf("%.1f", r->mean_ms);
+	printf(",%s\n", isnan(r->p95_ms) ? "" :
+	    report_p95_str(r->p95_ms, p95, sizeof p95));
+}
+
+/* One line of the text table. */
+static void
+cli_report_text(const struct check_conf *c, const struct report_row *r)
+{
+	char	up[32], mean[32], p95[32];
+
+	if (isnan(r->uptime_pct))
+		snprintf(up, sizeof up, "-");
+	else
+		snprintf(up, sizeof up, "%.3f%%", r->uptime_pct);
+	if (isnan(r->mean_ms))
+		snprintf(mean, sizeof mean, "-");
+	else
+		snprintf(mean, sizeof mean, "%.0f", r->mean_ms);
+	printf("%-24s %-20.20s %9s %9lld %9lld %9lld %5ld %7s %7s\n",
+	    c->name, c->site != NULL && c->site->name != NULL ?
+	    c->site->name : "", up, llround(r->downtime_s),
+	    llround(r->unknown_s), llround(r->maintenance_s), r->incidents,
+	    mean, report_p95_str(r->p95_ms, p95, sizeof p95));
+}
 
 int
 cli_report(struct cli *cli, int argc, char **argv)
 {
-	fprintf(stderr, "sitewatch: report: not built yet\n");
-	return 3;
+	static const struct option opts[] = {
+		{ "period", required_argument, NULL, 'p' },
+		{ "start", required_argument, NULL, 's' },
+		{ "end", required_argument, NULL, 'e' },
+		{ "csv", no_argument, NULL, 'C' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct check_conf	**checks = NULL;
+	struct report_row	  r;
+	struct config		 *cfg;
+	const char		 *period = NULL, *sstart = NULL, *send = NULL;
+	enum report_fmt		  fmt = FMT_TEXT;
+	time_t			  now = time(NULL), start, end;
+	size_t			  n = 0, i;
+	json_t			 *arr = NULL;
+	char			  err[1024], s1[32], s2[32];
+	int			  ch, rc = 0;
+
+	/* 0, not 1: glibc then forgets main's "+" and permutes again. */
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "p:s:e:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			period = optarg;
+			break;
+		case 's':
+			sstart = optarg;
+			break;
+		case 'e':
+			send = optarg;
+			break;
+		case 'C':
+			fmt = FMT_CSV;
+			break;
+		case 'J':
+			fmt = FMT_JSON;
+			break;
+		case 'h':
+			fputs(REPORT_USAGE, stdout);
+			return 0;
+		default:
+			fputs(REPORT_USAGE, stderr);
+			return 3;
+		}
+	}
+	if (period != NULL && (sstart != NULL || send != NULL)) {
+		fprintf(stderr, "sitewatch: report: --period or --start/--end, "
+		    "not both\n");
+		return 3;
+	}
+	if (sstart != NULL || send != NULL) {
+		end = now;
+		if (send != NULL && util_parse_time(send, &end) == -1) {
+			fprintf(stderr, "sitewatch: report: bad time: %s\n",
+			    send);
+			return 3;
+		}
+		start = end - 86400;
+		if (sstart != NULL && util_parse_time(sstart, &start) == -1) {
+			fprintf(stderr, "sitewatch: report: bad time: %s\n",
+			    sstart);
+			return 3;
+		}
+		if (end <= start) {
+			fprintf(stderr, "sitewatch: report: --end must come "
+			    "after --start\n");
+			return 3;
+		}
+	} else if (report_period(period != NULL ? period : "day", now,
+	    &start, &end) == -1) {
+		fprintf(stderr, "sitewatch: report: unknown period: %s "
+		    "(day, week, month, year)\n", period);
+		return 3;
+	}
+	if ((cfg = cli_config(cli)) == NULL)
+		return 3;
+	if (optind < argc) {
+		checks = xcalloc((size_t)(argc - optind), sizeof *checks);
+		for (; optind < argc; optind++) {
+			if ((checks[n] = config_find_check(cfg,
+			    argv[optind])) == NULL) {
+				fprintf(stderr, "sitewatch: report: unknown "
+				    "check: %s\n", argv[optind]);
+				free(checks);
+				return 3;
+			}
+			n++;
+		}
+	} else {
+		checks = xcalloc(cfg->nchecks + 1, sizeof *checks);
+		for (n = 0; n < cfg->nchecks; n++)
+			checks[n] = cfg->checks[n];
+	}
+
+	if (fmt == FMT_JSON)
+		arr = json_array();
+	else if (fmt == FMT_CSV)
+		printf("name,site,start,end,uptime_pct,downtime_s,unknown_s,"
+		    "maintenance_s,incidents,mean_ms,p95_ms\n");
+	else {
+		printf("Report %s to %s (maintenance excluded)\n",
+		    util_iso8601(start, s1, sizeof s1),
+		    util_iso8601(end, s2, sizeof s2));
+		printf("%-24s %-20s %9s %9s %9s %9s %5s %7s %7s\n", "CHECK",
+		    "SITE", "UPTIME", "DOWN_S", "UNKNOWN_S", "MAINT_S",
+		    "INCID", "MEAN_MS", "P95_MS");
+	}
+	for (i = 0; i < n; i++) {
+		if (report_check(cfg, checks[i], start, end, &r, err,
+		    sizeof err) == -1) {
+			fprintf(stderr, "sitewatch: report: %s: %s\n",
+			    checks[i]->name, err);
+			rc = 1;
+			continue;
+		}
+		if (fmt == FMT_JSON)
+			json_array_append_new(arr, cli_report_json(checks[i],
+			    &r));
+		else if (fmt == FMT_CSV)
+			cli_report_csv(checks[i], &r);
+		else
+			cli_report_text(checks[i], &r);
+	}
+	if (arr != NULL) {
+		char *s = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+		if (s != NULL)
+			printf("%s\n", s);
+		free(s);
+		json_decref(arr);
+	}
+	free(checks);
+	return rc;
 }

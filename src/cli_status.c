@@ -1,11 +1,197 @@
-/* cli_status.c -- STUB: `sitewatch status`. */
+/*
+ * cli_status.c -- `sitewatch status [--json]`: every configured check with
+ * its state, since when, last response time, uptime over 24 h and 30 d
+ * and its open ticket.
+ *
+ * It reads what the daemon persisted (check_state and tickets in
+ * sitewatch.db, the RRD files), so it works whether or not the daemon
+ * runs.  A check the daemon has not run yet shows as unknown.
+ */
+#include <sys/stat.h>
+
+#include <getopt.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
 
 #include "cli.h"
+#include "config.h"
+#include "log.h"
+#include "report.h"
+#include "ticket_db.h"
+#include "util.h"
+#include "xmalloc.h"
+
+#define STATUS_USAGE	"usage: sitewatch status [--json]\n"
+
+struct status_row {
+	const struct check_conf	*c;
+	int			 known;	/* the daemon has recorded a result */
+	struct tdb_check_state	 st;
+	double			 up24;
+	double			 up30;
+	long long		 ticket;
+};
+
+/* Open the db only if it exists: reading status must not create it. */
+static struct ticket_db *
+cli_status_db(const struct config *cfg)
+{
+	struct stat	 sb;
+	char		*path, err[256];
+	struct ticket_db *db;
+
+	xasprintf(&path, "%s/%s", cfg->state_dir, TICKET_DB_FILE);
+	if (stat(path, &sb) == -1) {
+		free(path);
+		return NULL;
+	}
+	if ((db = ticket_db_open(path, err, sizeof err)) == NULL)
+		fprintf(stderr, "sitewatch: status: %s: %s\n", path, err);
+	free(path);
+	return db;
+}
+
+static void
+cli_status_collect(const struct config *cfg, struct ticket_db *db,
+    struct status_row *row, const struct check_conf *c, time_t now)
+{
+	memset(row, 0, sizeof *row);
+	row->c = c;
+	if (db != NULL) {
+		row->known = ticket_db_check_state(db, c->name, &row->st) ==
+		    TDB_OK;
+		row->ticket = ticket_db_open_ticket_for(db, c->name);
+	}
+	row->up24 = report_uptime(cfg, c, now, 24L * 3600);
+	row->up30 = report_uptime(cfg, c, now, 30L * 24 * 3600);
+}
+
+static json_t *
+cli_status_num(double v)
+{
+	if (isnan(v) || isinf(v))
+		return json_null();
+	return json_real(round(v * 1000) / 1000);
+}
+
+static json_t *
+cli_status_json(const struct status_row *r)
+{
+	char	since[32];
+	json_t	*o;
+
+	o = json_object();
+	json_object_set_new(o, "name", json_string(r->c->name));
+	json_object_set_new(o, "site", r->c->site != NULL ?
+	    json_string(r->c->site->name) : json_null());
+	json_object_set_new(o, "url", json_string(r->c->url));
+	json_object_set_new(o, "state", json_string(r->known ?
+	    sw_state_name(r->st.state) : "unknown"));
+	json_object_set_new(o, "cause", r->known ?
+	    json_string(sw_cause_name(r->st.cause)) : json_null());
+	json_object_set_new(o, "since", r->known && r->st.since > 0 ?
+	    json_string(util_iso8601(r->st.since, since, sizeof since)) :
+	    json_null());
+	json_object_set_new(o, "last_total_ms", r->known ?
+	    cli_status_num(r->st.last_total_ms) : json_null());
+	json_object_set_new(o, "uptime_24h", cli_status_num(r->up24));
+	json_object_set_new(o, "uptime_30d", cli_status_num(r->up30));
+	json_object_set_new(o, "ticket", r->ticket > 0 ?
+	    json_integer(r->ticket) : json_null());
+	return o;
+}
+
+static const char *
+cli_status_pct(double v, char *buf, size_t len)
+{
+	if (isnan(v) || isinf(v))
+		return "-";
+	snprintf(buf, len, "%.2f%%", v);
+	return buf;
+}
+
+static void
+cli_status_text(const struct status_row *r)
+{
+	char	since[32], ms[32], u24[16], u30[16], tk[24], name[80];
+
+	snprintf(since, sizeof since, "-");
+	if (r->known && r->st.since > 0)
+		util_iso8601(r->st.since, since, sizeof since);
+	snprintf(ms, sizeof ms, "-");
+	if (r->known && r->st.state != SW_STATE_UNKNOWN)
+		snprintf(ms, sizeof ms, "%.0f", r->st.last_total_ms);
+	snprintf(tk, sizeof tk, "-");
+	if (r->ticket > 0)
+		snprintf(tk, sizeof tk, "#%lld", r->ticket);
+	log_escape(name, sizeof name, r->c->name);
+	printf("%-24s %-9s %-8s %-20s %8s %8s %8s %s\n", name,
+	    r->known ? sw_state_name(r->st.state) : "unknown",
+	    r->known ? sw_cause_name(r->st.cause) : "-", since, ms,
+	    cli_status_pct(r->up24, u24, sizeof u24),
+	    cli_status_pct(r->up30, u30, sizeof u30), tk);
+}
 
 int
 cli_status(struct cli *cli, int argc, char **argv)
 {
-	fprintf(stderr, "sitewatch: status: not built yet\n");
-	return 3;
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct config		*cfg;
+	struct ticket_db	*db;
+	struct status_row	 row;
+	json_t			*arr = NULL;
+	time_t			 now = time(NULL);
+	size_t			 i;
+	int			 ch, json = 0;
+
+	while ((ch = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			fputs(STATUS_USAGE, stdout);
+			return 0;
+		default:
+			fputs(STATUS_USAGE, stderr);
+			return 3;
+		}
+	}
+	if (optind != argc) {
+		fputs(STATUS_USAGE, stderr);
+		return 3;
+	}
+	if ((cfg = cli_config(cli)) == NULL)
+		return 3;
+	db = cli_status_db(cfg);
+	if (json)
+		arr = json_array();
+	else
+		printf("%-24s %-9s %-8s %-20s %8s %8s %8s %s\n", "CHECK",
+		    "STATE", "CAUSE", "SINCE", "LAST_MS", "UP_24H", "UP_30D",
+		    "TICKET");
+	for (i = 0; i < cfg->nchecks; i++) {
+		cli_status_collect(cfg, db, &row, cfg->checks[i], now);
+		if (json)
+			json_array_append_new(arr, cli_status_json(&row));
+		else
+			cli_status_text(&row);
+	}
+	if (json) {
+		json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+		json_decref(arr);
+	}
+	if (db != NULL)
+		ticket_db_close(db);
+	return 0;
 }

@@ -1,30 +1,827 @@
-/* incident.c -- STUB: replaced by the incident engine and ticket store. */
+/*
+ * incident.c -- the daemon's incident engine: results in, tickets and
+ * incident events out.
+ *
+ * DESIGN
+ * Everything decided here is decided on the event loop, in memory: each
+ * check has a struct chk holding its incident state machine
+ * (incident_fsm.c), its displayed state and its open ticket.  The SQLite
+ * work goes to one writer thread through a FIFO queue of small ops; the
+ * thread takes everything queued and commits it as one transaction, so a
+ * burst of results costs one fsync, and a slow disk delays the db, never
+ * the next probe.  Because only the daemon creates tickets, it hands out
+ * ticket ids itself (MAX(id) + 1 at start): an OPENED event carries its
+ * ticket number at once, before the row is written.
+ *
+ * Staff act on tickets from other processes (CLI, web API) straight in
+ * the db.  A periodic sync op reads back the status of the tickets the
+ * loop believes open; the writer posts the answer to the loop
+ * (event_active is thread-safe with evthread_use_pthreads), which then
+ * notices acks (reminders stop) and hand resolves (the check's next
+ * confirmed failure opens a new ticket), and only then sends reminders.
+ *
+ * Ordering: ops run in the order queued, so a ticket's insert always
+ * precedes its escalation, reminders and resolution.
+ *
+ * Testing knob: SITEWATCHD_RENOTIFY_UNIT_S (1..60, default 60) is the
+ * length of one renotify "minute" in seconds, so that a scenario can see
+ * reminders come and stop within seconds.  Nothing else reads it.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include <event2/event.h>
+
+#include "config.h"
 #include "incident.h"
+#include "incident_fsm.h"
+#include "log.h"
+#include "result.h"
+#include "ticket_db.h"
+#include "util.h"
+#include "xmalloc.h"
 
-struct incidents { int unused; };
+#define CHK_BUCKETS	1024
+#define SYNC_MAX_MS	5000	/* ack/resolve by staff noticed within */
 
-struct incidents *
-incidents_open(const struct config *cfg, struct event_base *base,
-    incident_event_cb cb, void *arg)
+/* One check as the incident engine knows it. */
+struct chk {
+	struct chk		*next;		/* hash chain */
+	char			 name[SW_NAME_MAX];
+	struct fsm_state	 fsm;
+	/* Displayed state (the `status` verb reads it from the db). */
+	enum sw_state		 state;
+	enum sw_cause		 cause;
+	char			 message[SW_MESSAGE_MAX];
+	time_t			 since;
+	time_t			 last_at;
+	double			 last_total_ms;
+	/* The open ticket, 0 when none. */
+	long long		 ticket;
+	int			 acked;
+	time_t			 opened_at;
+	time_t			 last_reminder_at;
+	int			 renotify;	/* minutes, from the config */
+};
+
+enum wop_kind {
+	W_STATE,	/* save a check's state */
+	W_INSERT,	/* new ticket */
+	W_ESCALATE,
+	W_RESOLVE,
+	W_REMINDED,
+	W_FLAP,
+	W_EVENT,	/* timeline event only */
+	W_SYNC,		/* read back ticket statuses for the loop */
+};
+
+/* One ticket the loop asked about, and what the db said. */
+struct sync_item {
+	long long	id;
+	char		check[SW_NAME_MAX];
+	int		found;
+	char		status[16];
+};
+
+/* One job for the writer thread; strings are owned. */
+struct wop {
+	struct wop		*next;
+	enum wop_kind		 kind;
+	long long		 id;
+	time_t			 at;
+	long long		 n;		/* downtime, flag */
+	char			*s1, *s2, *s3, *s4, *s5;
+	struct tdb_check_state	 cs;
+	struct sync_item	*items;
+	size_t			 nitems;
+};
+
+struct incidents {
+	const struct config	*cfg;
+	struct event_base	*base;
+	incident_event_cb	 cb;
+	void			*cb_arg;
+	struct chk		*buckets[CHK_BUCKETS];
+	long long		 next_id;
+	int			 renotify_unit;	/* seconds per renotify unit */
+
+	/* Writer thread and its queue (mu guards all of these). */
+	struct ticket_db	*db;		/* the writer's only */
+	pthread_t		 thread;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	struct wop		*head, **tail;
+	int			 stopping;
+	struct wop		*synced;	/* answered sync ops */
+
+	struct event		*ev_tick;	/* periodic sync + reminders */
+	struct event		*ev_synced;	/* writer -> loop */
+	int			 sync_busy;
+};
+
+static unsigned
+chk_hash(const char *s)
 {
-	return calloc(1, sizeof(struct incidents));
+	unsigned	h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h % CHK_BUCKETS;
+}
+
+static struct chk *
+chk_find(struct incidents *in, const char *name)
+{
+	struct chk	*k;
+
+	for (k = in->buckets[chk_hash(name)]; k != NULL; k = k->next)
+		if (strcmp(k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+/* Find or create the record of a check. */
+static struct chk *
+chk_get(struct incidents *in, const char *name)
+{
+	struct chk	*k;
+	unsigned	 h;
+
+	if ((k = chk_find(in, name)) != NULL)
+		return k;
+	k = xcalloc(1, sizeof *k);
+	snprintf(k->name, sizeof k->name, "%s", name);
+	fsm_init(&k->fsm);
+	k->state = SW_STATE_UNKNOWN;
+	k->cause = SW_CAUSE_UNKNOWN;
+	h = chk_hash(name);
+	k->next = in->buckets[h];
+	in->buckets[h] = k;
+	return k;
+}
+
+static const char *
+severity_name(enum incident_severity s)
+{
+	return s == SEVERITY_CRITICAL ? "critical" : "warning";
+}
+
+/* ---- writer thread ---- */
+
+static void
+wop_free(struct wop *w)
+{
+	free(w->s1);
+	free(w->s2);
+	free(w->s3);
+	free(w->s4);
+	free(w->s5);
+	free(w->items);
+	free(w);
+}
+
+static struct wop *
+wop_new(enum wop_kind kind, long long id, time_t at)
+{
+	struct wop	*w;
+
+	w = xcalloc(1, sizeof *w);
+	w->kind = kind;
+	w->id = id;
+	w->at = at;
+	return w;
+}
+
+/* Hand one op to the writer (FIFO). */
+static void
+wop_push(struct incidents *in, struct wop *w)
+{
+	pthread_mutex_lock(&in->mu);
+	*in->tail = w;
+	in->tail = &w->next;
+	pthread_cond_signal(&in->cv);
+	pthread_mutex_unlock(&in->mu);
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* Run one op on the writer's connection (inside its transaction). */
+static int
+wop_run(struct ticket_db *db, struct wop *w)
+{
+	struct tdb_new_ticket		 nt;
+	struct tdb_ticket_brief		 b;
+	size_t				 i;
+
+	switch (w->kind) {
+	case W_STATE:
+		return ticket_db_save_check_state(db, &w->cs);
+	case W_INSERT:
+		memset(&nt, 0, sizeof nt);
+		nt.id = w->id;
+		nt.check = w->s1;
+		nt.site = w->s2;
+		nt.severity = w->s3;
+		nt.cause = w->s4;
+		nt.summary = w->s5;
+		nt.opened_at = w->at;
+		nt.first_failure_at = (time_t)w->n;
+		nt.flapping = 0;
+		return ticket_db_insert(db, &nt);
+	case W_ESCALATE:
+		return ticket_db_escalate(db, w->id, w->s1, w->s2, w->at);
+	case W_RESOLVE:
+		return ticket_db_auto_resolve(db, w->id, w->n, w->s1, w->at);
+	case W_REMINDED:
+		return ticket_db_reminded(db, w->id, w->at);
+	case W_FLAP:
+		return ticket_db_set_flapping(db, w->id, (int)w->n, w->s1,
+		    w->at);
+	case W_EVENT:
+		return ticket_db_add_event(db, w->id, w->at, w->s1, NULL,
+		    w->s2);
+	case W_SYNC:
+		for (i = 0; i < w->nitems; i++) {
+			if (ticket_db_ticket_brief(db, w->items[i].id, &b) ==
+			    TDB_OK) {
+				w->items[i].found = 1;
+				snprintf(w->items[i].status,
+				    sizeof w->items[i].status, "%s", b.status);
+			}
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/*
+ * Run a batch as one transaction.  When the transaction fails as a whole
+ * (disk full, a constraint), retry the ops one by one so that one bad op
+ * loses only itself.
+ */
+static void
+writer_batch(struct incidents *in, struct wop *batch)
+{
+	struct wop	*w;
+	int		 failed = 0;
+
+	if (ticket_db_begin(in->db) == -1) {
+		failed = 1;
+	} else {
+		for (w = batch; w != NULL; w = w->next)
+			if (wop_run(in->db, w) == -1)
+				failed = 1;
+		if (failed || ticket_db_commit(in->db) == -1) {
+			ticket_db_rollback(in->db);
+			failed = 1;
+		}
+	}
+	if (!failed)
+		return;
+	for (w = batch; w != NULL; w = w->next) {
+		if (wop_run(in->db, w) == -1)
+			log_warn("ticket db: write of ticket %lld lost: %s",
+			    w->id, ticket_db_errmsg(in->db));
+	}
+}
+
+/* The writer thread: take everything queued, commit it, repeat. */
+static void *
+writer_main(void *arg)
+{
+	struct incidents	*in = arg;
+	struct wop		*batch, *w, *next;
+	int			 stop;
+
+	for (;;) {
+		pthread_mutex_lock(&in->mu);
+		while (in->head == NULL && !in->stopping)
+			pthread_cond_wait(&in->cv, &in->mu);
+		batch = in->head;
+		in->head = NULL;
+		in->tail = &in->head;
+		stop = in->stopping;
+		pthread_mutex_unlock(&in->mu);
+
+		if (batch != NULL)
+			writer_batch(in, batch);
+		for (w = batch; w != NULL; w = next) {
+			next = w->next;
+			if (w->kind != W_SYNC) {
+				wop_free(w);
+				continue;
+			}
+			pthread_mutex_lock(&in->mu);
+			w->next = in->synced;
+			in->synced = w;
+			pthread_mutex_unlock(&in->mu);
+			if (!stop)
+				event_active(in->ev_synced, EV_READ, 0);
+		}
+		if (stop && batch == NULL)
+			break;
+	}
+	return NULL;
+}
+
+/* ---- state persistence ---- */
+
+/* Queue a save of a check's whole state. */
+static void
+chk_save(struct incidents *in, const struct chk *k)
+{
+	struct wop		*w;
+	struct tdb_check_state	*cs;
+
+	w = wop_new(W_STATE, 0, k->last_at);
+	cs = &w->cs;
+	snprintf(cs->name, sizeof cs->name, "%s", k->name);
+	cs->state = k->state;
+	cs->cause = k->cause;
+	snprintf(cs->message, sizeof cs->message, "%s", k->message);
+	cs->since = k->since;
+	cs->last_at = k->last_at;
+	cs->last_total_ms = k->last_total_ms;
+	cs->ticket = k->ticket;
+	cs->fsm_last = k->fsm.last;
+	cs->fail_streak = k->fsm.fail_streak;
+	cs->down_streak = k->fsm.down_streak;
+	cs->ok_streak = k->fsm.ok_streak;
+	cs->streak_down = k->fsm.streak_down;
+	cs->first_failure_at = k->fsm.first_failure_at;
+	cs->recovery_at = k->fsm.recovery_at;
+	cs->severity = k->fsm.severity == SEVERITY_CRITICAL;
+	cs->flapping = k->fsm.flapping;
+	cs->history = (long long)k->fsm.history;
+	cs->nhistory = k->fsm.nhistory;
+	cs->dep_noted = k->fsm.dep_noted;
+	wop_push(in, w);
+}
+
+/* Restore one persisted check (startup). */
+static int
+load_state(const struct tdb_check_state *cs, void *arg)
+{
+	struct incidents	*in = arg;
+	struct chk		*k;
+
+	k = chk_get(in, cs->name);
+	k->state = cs->state;
+	k->cause = cs->cause;
+	snprintf(k->message, sizeof k->message, "%s", cs->message);
+	k->since = cs->since;
+	k->last_at = cs->last_at;
+	k->last_total_ms = cs->last_total_ms;
+	k->fsm.last = cs->fsm_last;
+	k->fsm.fail_streak = cs->fail_streak;
+	k->fsm.down_streak = cs->down_streak;
+	k->fsm.ok_streak = cs->ok_streak;
+	k->fsm.streak_down = cs->streak_down;
+	k->fsm.first_failure_at = cs->first_failure_at;
+	k->fsm.recovery_at = cs->recovery_at;
+	k->fsm.severity = cs->severity ? SEVERITY_CRITICAL : SEVERITY_WARNING;
+	k->fsm.flapping = cs->flapping;
+	k->fsm.history = (uint64_t)cs->history;
+	k->fsm.nhistory = cs->nhistory;
+	k->fsm.dep_noted = cs->dep_noted;
+	/* Whether a ticket is open is the tickets table's word (below). */
+	k->fsm.open = 0;
+	k->ticket = 0;
+	return 0;
+}
+
+/*
+ * Load every check's state and every open ticket.  The tickets table
+ * wins over check_state: a ticket resolved by hand while the daemon was
+ * down is simply not open any more.
+ */
+static int
+incidents_load(struct incidents *in)
+{
+	struct tdb_ticket_brief	*t = NULL;
+	struct chk		*k;
+	size_t			 n, i;
+
+	if (ticket_db_check_states(in->db, load_state, in) != TDB_OK)
+		return -1;
+	if (ticket_db_open_tickets(in->db, &t, &n) != TDB_OK)
+		return -1;
+	for (i = 0; i < n; i++) {
+		k = chk_get(in, t[i].check);
+		k->ticket = t[i].id;
+		k->acked = strcmp(t[i].status, "acknowledged") == 0;
+		k->opened_at = t[i].opened_at;
+		k->last_reminder_at = t[i].last_reminder_at;
+		k->fsm.open = 1;
+		k->fsm.severity = strcmp(t[i].severity, "critical") == 0 ?
+		    SEVERITY_CRITICAL : SEVERITY_WARNING;
+	}
+	free(t);
+	if ((in->next_id = ticket_db_max_id(in->db)) < 0)
+		return -1;
+	in->next_id++;
+	log_info("tickets: %zu open, next ticket id %lld", n, in->next_id);
+	return 0;
+}
+
+/* ---- events ---- */
+
+/* Pass one event up to the notifier. */
+static void
+emit(struct incidents *in, enum incident_kind kind, const struct chk *k,
+    time_t at, long long downtime, int suppress)
+{
+	struct incident_event	ev;
+
+	if (in->cb == NULL)
+		return;
+	memset(&ev, 0, sizeof ev);
+	ev.kind = kind;
+	ev.ticket_id = k->ticket;
+	ev.check = k->name;
+	ev.severity = k->fsm.severity;
+	ev.state = k->state;
+	ev.cause = k->cause;
+	ev.message = k->message;
+	ev.opened_at = k->opened_at;
+	ev.at = at;
+	ev.downtime_s = downtime;
+	ev.suppress_mail = suppress;
+	in->cb(&ev, in->cb_arg);
+}
+
+/* Open a ticket for k now (the FSM said so). */
+static void
+ticket_open(struct incidents *in, const struct check_conf *c, struct chk *k,
+    const struct fsm_output *o, time_t at)
+{
+	struct wop	*w;
+
+	k->ticket = in->next_id++;
+	k->acked = 0;
+	k->opened_at = at;
+	k->last_reminder_at = 0;
+	w = wop_new(W_INSERT, k->ticket, at);
+	w->s1 = xstrdup(k->name);
+	w->s2 = dup_or_null(c->site != NULL ? c->site->name : NULL);
+	w->s3 = xstrdup(severity_name(o->severity));
+	w->s4 = xstrdup(sw_cause_name(k->cause));
+	xasprintf(&w->s5, "%s is %s: %s", k->name, sw_state_name(k->state),
+	    k->message);
+	w->n = (long long)(o->first_failure_at != 0 ? o->first_failure_at :
+	    at);
+	wop_push(in, w);
+	if (k->fsm.flapping) {
+		w = wop_new(W_FLAP, k->ticket, at);
+		w->n = 1;
+		xasprintf(&w->s1, "opened while flapping (%.0f%% state "
+		    "changes)", o->flap_pct);
+		wop_push(in, w);
+	}
+	emit(in, INCIDENT_OPENED, k, at, 0, o->suppress_mail);
+}
+
+/* Apply what the FSM decided about k's ticket. */
+static void
+apply(struct incidents *in, const struct check_conf *c, struct chk *k,
+    struct chk *parent, const struct fsm_output *o, time_t at)
+{
+	struct wop	*w;
+	long long	 id;
+
+	if (o->actions & FSM_OPEN)
+		ticket_open(in, c, k, o, at);
+	if ((o->actions & FSM_ESCALATE) && k->ticket != 0) {
+		w = wop_new(W_ESCALATE, k->ticket, at);
+		w->s1 = xstrdup(sw_cause_name(k->cause));
+		xasprintf(&w->s2, "escalated to critical: %s", k->message);
+		wop_push(in, w);
+		log_info("check %s: ticket %lld escalated to critical",
+		    k->name, k->ticket);
+		emit(in, INCIDENT_ESCALATED, k, at, 0, o->suppress_mail);
+	}
+	if ((o->actions & (FSM_FLAP_START | FSM_FLAP_STOP)) &&
+	    k->ticket != 0 && !(o->actions & FSM_OPEN)) {
+		w = wop_new(W_FLAP, k->ticket, at);
+		w->n = (o->actions & FSM_FLAP_START) != 0;
+		xasprintf(&w->s1, "%s flapping (%.0f%% state changes in the "
+		    "last %d results)", w->n ? "started" : "stopped",
+		    o->flap_pct, FSM_FLAP_WINDOW);
+		wop_push(in, w);
+	}
+	if (o->actions & (FSM_FLAP_START | FSM_FLAP_STOP))
+		log_info("check %s: %s flapping (%.0f%%)", k->name,
+		    (o->actions & FSM_FLAP_START) ? "started" : "stopped",
+		    o->flap_pct);
+	if ((o->actions & FSM_DEPENDENT) && parent != NULL &&
+	    parent->ticket != 0) {
+		w = wop_new(W_EVENT, parent->ticket, at);
+		w->s1 = xstrdup("dependent-failure");
+		xasprintf(&w->s2, "dependent check %s is %s: %s", k->name,
+		    sw_state_name(k->state), k->message);
+		wop_push(in, w);
+	}
+	if ((o->actions & FSM_RESOLVE) && k->ticket != 0) {
+		id = k->ticket;
+		w = wop_new(W_RESOLVE, id, at);
+		w->n = o->downtime_s;
+		xasprintf(&w->s1, "recovered after %lld s of downtime",
+		    o->downtime_s);
+		wop_push(in, w);
+		emit(in, INCIDENT_RESOLVED, k, at, o->downtime_s,
+		    o->suppress_mail);
+		k->ticket = 0;
+		k->acked = 0;
+	}
 }
 
 void
 incidents_feed(struct incidents *in, const struct check_conf *c,
     const struct result *r)
 {
+	struct fsm_params	 p;
+	struct fsm_input	 fi;
+	struct fsm_output	 o;
+	struct chk		*k, *parent = NULL;
+	enum sw_state		 old;
+	time_t			 at = (time_t)r->at;
+	long long		 tid;
+
+	k = chk_get(in, c->name);
+	k->renotify = c->renotify;
+	old = k->state;
+	if (r->state != k->state || k->since == 0)
+		k->since = at;
+	k->state = r->state;
+	k->cause = r->cause;
+	snprintf(k->message, sizeof k->message, "%s", r->message);
+	k->last_at = at;
+	k->last_total_ms = r->total_ms;
+
+	memset(&p, 0, sizeof p);
+	p.retries = c->retries;
+	p.recover = c->recover;
+	memset(&fi, 0, sizeof fi);
+	fi.state = r->state;
+	fi.at = at;
+	fi.maint = c->nmaintenance > 0 && maint_active(c, at);
+	if (c->depends != NULL && strcmp(c->depends, c->name) != 0 &&
+	    (parent = chk_find(in, c->depends)) != NULL) {
+		fi.parent_down = fsm_failing(&parent->fsm);
+		fi.parent_ticket = parent->ticket != 0;
+	}
+	fsm_step(&p, &k->fsm, &fi, &o);
+	tid = k->ticket;
+	apply(in, c, k, parent, &o, at);
+	if (k->ticket != 0)
+		tid = k->ticket;
+
+	if (old != k->state || o.actions & (FSM_OPEN | FSM_RESOLVE))
+		log_info("check %s: %s -> %s (%s)%s%s, ticket %lld", k->name,
+		    sw_state_name(old), sw_state_name(k->state),
+		    sw_cause_name(k->cause),
+		    (o.actions & FSM_OPEN) ? ", opened" :
+		    (o.actions & FSM_RESOLVE) ? ", resolved" : "",
+		    (o.actions & FSM_HELD) ? (fi.maint ? ", held: maintenance"
+		    : ", held: depends") : "",
+		    tid);
+	else
+		log_debug("check %s: %s (%s) %.0f ms", k->name,
+		    sw_state_name(k->state), sw_cause_name(k->cause),
+		    r->total_ms);
+	chk_save(in, k);
+}
+
+/* ---- sync with staff actions, reminders ---- */
+
+/* Seconds per renotify unit: 60; tests shorten it (see DESIGN). */
+static int
+renotify_unit(void)
+{
+	const char	*s = getenv("SITEWATCHD_RENOTIFY_UNIT_S");
+	long long	 v;
+	const char	*errstr;
+
+	if (s == NULL || util_parse_ll(s, 1, 60, &v, &errstr) == -1)
+		return 60;
+	return (int)v;
+}
+
+/* Send due reminders for open, unacknowledged tickets. */
+static void
+remind(struct incidents *in, time_t now)
+{
+	struct chk	*k;
+	time_t		 base;
+	size_t		 b;
+	int		 every;
+
+	for (b = 0; b < CHK_BUCKETS; b++) {
+		for (k = in->buckets[b]; k != NULL; k = k->next) {
+			if (k->ticket == 0 || k->acked || k->renotify <= 0)
+				continue;
+			every = k->renotify * in->renotify_unit;
+			base = k->last_reminder_at != 0 ? k->last_reminder_at :
+			    k->opened_at;
+			if (now - base < every)
+				continue;
+			k->last_reminder_at = now;
+			wop_push(in, wop_new(W_REMINDED, k->ticket, now));
+			log_info("check %s: reminder for ticket %lld",
+			    k->name, k->ticket);
+			/* Staff only; still due while flapping. */
+			emit(in, INCIDENT_REMINDER, k, now, 0, 0);
+		}
+	}
+}
+
+/* The writer answered: apply staff changes, then remind (loop context). */
+static void
+on_synced(evutil_socket_t fd, short what, void *arg)
+{
+	struct incidents	*in = arg;
+	struct wop		*list, *w, *next;
+	struct sync_item	*it;
+	struct chk		*k;
+	size_t			 i;
+
+	pthread_mutex_lock(&in->mu);
+	list = in->synced;
+	in->synced = NULL;
+	pthread_mutex_unlock(&in->mu);
+
+	for (w = list; w != NULL; w = next) {
+		next = w->next;
+		for (i = 0; i < w->nitems; i++) {
+			it = &w->items[i];
+			k = chk_find(in, it->check);
+			/* Resolved and maybe reopened meanwhile: stale. */
+			if (k == NULL || k->ticket != it->id || !it->found)
+				continue;
+			if (strcmp(it->status, "resolved") == 0) {
+				log_info("check %s: ticket %lld resolved by "
+				    "staff", k->name, k->ticket);
+				k->ticket = 0;
+				k->acked = 0;
+				fsm_ticket_gone(&k->fsm);
+				chk_save(in, k);
+			} else if (strcmp(it->status, "acknowledged") == 0 &&
+			    !k->acked) {
+				log_info("check %s: ticket %lld acknowledged",
+				    k->name, k->ticket);
+				k->acked = 1;
+			}
+		}
+		wop_free(w);
+		in->sync_busy = 0;
+	}
+	remind(in, time(NULL));
+}
+
+/* Timer: ask the writer for the status of every ticket we hold open. */
+static void
+on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct incidents	*in = arg;
+	struct wop		*w;
+	struct chk		*k;
+	size_t			 b, cap = 0;
+
+	if (in->sync_busy)
+		return;
+	w = wop_new(W_SYNC, 0, time(NULL));
+	for (b = 0; b < CHK_BUCKETS; b++) {
+		for (k = in->buckets[b]; k != NULL; k = k->next) {
+			if (k->ticket == 0)
+				continue;
+			if (w->nitems == cap) {
+				cap = cap == 0 ? 16 : cap * 2;
+				w->items = xreallocarray(w->items, cap,
+				    sizeof *w->items);
+			}
+			memset(&w->items[w->nitems], 0, sizeof *w->items);
+			w->items[w->nitems].id = k->ticket;
+			snprintf(w->items[w->nitems].check,
+			    sizeof w->items[w->nitems].check, "%s", k->name);
+			w->nitems++;
+		}
+	}
+	if (w->nitems == 0) {
+		wop_free(w);
+		return;
+	}
+	in->sync_busy = 1;
+	wop_push(in, w);
+}
+
+/* ---- lifecycle ---- */
+
+struct incidents *
+incidents_open(const struct config *cfg, struct event_base *base,
+    incident_event_cb cb, void *arg)
+{
+	struct incidents	*in;
+	struct timeval		 tv;
+	char			 err[512];
+	int			 ms;
+
+	in = xcalloc(1, sizeof *in);
+	in->cfg = cfg;
+	in->base = base;
+	in->cb = cb;
+	in->cb_arg = arg;
+	in->tail = &in->head;
+	in->renotify_unit = renotify_unit();
+	if ((in->db = ticket_db_open_dir(cfg->state_dir, err, sizeof err))
+	    == NULL) {
+		log_error("ticket db: %s", err);
+		free(in);
+		return NULL;
+	}
+	if (incidents_load(in) == -1) {
+		log_error("ticket db: cannot load state: %s",
+		    ticket_db_errmsg(in->db));
+		incidents_close(in);
+		return NULL;
+	}
+	pthread_mutex_init(&in->mu, NULL);
+	pthread_cond_init(&in->cv, NULL);
+	in->ev_synced = event_new(base, -1, 0, on_synced, in);
+	in->ev_tick = event_new(base, -1, EV_PERSIST, on_tick, in);
+	ms = in->renotify_unit * 1000 < SYNC_MAX_MS ?
+	    in->renotify_unit * 1000 : SYNC_MAX_MS;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	event_add(in->ev_tick, &tv);
+	if ((errno = pthread_create(&in->thread, NULL, writer_main, in))
+	    != 0)
+		fatal("ticket db: cannot start the writer: %s",
+		    strerror(errno));
+	return in;
 }
 
 void
 incidents_reload(struct incidents *in, const struct config *cfg)
 {
+	struct chk	*k;
+	size_t		 b, i;
+
+	in->cfg = cfg;
+	/*
+	 * Reminders follow the new renotify at once, not at the next result;
+	 * a check that left the config keeps its ticket (staff close it) but
+	 * sends no more reminders.
+	 */
+	for (b = 0; b < CHK_BUCKETS; b++)
+		for (k = in->buckets[b]; k != NULL; k = k->next)
+			k->renotify = 0;
+	for (i = 0; i < cfg->nchecks; i++)
+		if ((k = chk_find(in, cfg->checks[i]->name)) != NULL)
+			k->renotify = cfg->checks[i]->renotify;
 }
 
 void
 incidents_close(struct incidents *in)
 {
+	struct wop	*w, *next;
+	struct chk	*k, *kn;
+	size_t		 b;
+
+	if (in == NULL)
+		return;
+	if (in->ev_tick != NULL) {
+		/* Stop the writer only after it has committed everything. */
+		pthread_mutex_lock(&in->mu);
+		in->stopping = 1;
+		pthread_cond_signal(&in->cv);
+		pthread_mutex_unlock(&in->mu);
+		pthread_join(in->thread, NULL);
+		for (w = in->synced; w != NULL; w = next) {
+			next = w->next;
+			wop_free(w);
+		}
+		event_free(in->ev_tick);
+		event_free(in->ev_synced);
+		pthread_mutex_destroy(&in->mu);
+		pthread_cond_destroy(&in->cv);
+	}
+	for (w = in->head; w != NULL; w = next) {
+		next = w->next;
+		wop_free(w);
+	}
+	for (b = 0; b < CHK_BUCKETS; b++) {
+		for (k = in->buckets[b]; k != NULL; k = kn) {
+			kn = k->next;
+			free(k);
+		}
+	}
+	ticket_db_close(in->db);
 	free(in);
 }

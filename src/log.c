@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "util.h"
 
 static const char	*log_prog = "sitewatch";
 static int		 log_foreground = 1;
@@ -30,21 +31,6 @@ log_set_verbose(int verbose)
 	log_verbose = verbose;
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0 if it is not one. */
-static size_t
-utf8_seq_len(const unsigned char *s)
-{
-	size_t	n, i;
-
-	if (s[0] < 0xc2 || s[0] > 0xf4)
-		return 0;
-	n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
 char *
 log_escape(char *dst, size_t dstlen, const char *src)
 {
@@ -54,7 +40,7 @@ log_escape(char *dst, size_t dstlen, const char *src)
 	if (dstlen == 0)
 		return dst;
 	while (*s != '\0') {
-		if (*s >= 0x80 && (n = utf8_seq_len(s)) > 0) {
+		if (*s >= 0x80 && (n = util_utf8_len(s)) > 0) {
 			if (o + n >= dstlen)
 				break;
 			memcpy(dst + o, s, n);

@@ -98,7 +98,11 @@ main(int argc, char **argv)
 	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
 		if (strcmp(argv[0], verbs[i].name) != 0)
 			continue;
-		optind = 1;
+		/*
+		 * 0, not 1: glibc then forgets the "+" (stop at the verb) of
+		 * the parse above, so each verb's options may stand anywhere.
+		 */
+		optind = 0;
 		rc = verbs[i].fn(&cli, argc, argv);
 		if (cli.config != NULL)
 			config_free(cli.config);

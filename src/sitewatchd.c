@@ -14,7 +14,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,6 +162,42 @@ raise_fd_limit(void)
 		    strerror(errno));
 }
 
+static uid_t	chown_uid;
+static gid_t	chown_gid;
+
+static int
+chown_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	if (lchown(path, chown_uid, chown_gid) == -1)
+		log_warn("cannot hand %s to the daemon user: %s", path,
+		    strerror(errno));
+	return 0;
+}
+
+/*
+ * Started as root with [daemon] user set: hand the state folder to that
+ * user and become it, once everything that needs root is open.
+ */
+static void
+drop_privileges(const struct config *cfg)
+{
+	struct passwd	*pw;
+
+	if (geteuid() != 0 || cfg->user == NULL)
+		return;
+	if ((pw = getpwnam(cfg->user)) == NULL)
+		fatal("user %s: no such user", cfg->user);
+	chown_uid = pw->pw_uid;
+	chown_gid = pw->pw_gid;
+	nftw(cfg->state_dir, chown_one, 16, FTW_PHYS);
+	if (setgroups(1, &pw->pw_gid) == -1 ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
+		fatal("cannot drop privileges to %s: %s", cfg->user,
+		    strerror(errno));
+	log_info("running as user %s", cfg->user);
+}
+
 /* The one place a result fans out to the stores, in data-flow order. */
 static void
 on_result(const struct check_conf *c, const struct result *r, void *arg)
@@ -298,6 +337,8 @@ main(int argc, char **argv)
 		return ch;
 	}
 
+	/* State files (db, RRD, mails) are nobody else's business. */
+	umask(027);
 	log_init("sitewatchd", 1, verbose);
 	if ((d.cfg = load_config(d.config_path, 1)) == NULL)
 		return 1;
@@ -327,6 +368,7 @@ main(int argc, char **argv)
 	d.rrd = rrd_store_open(d.cfg);
 	if (d.notifier == NULL || d.incidents == NULL || d.rrd == NULL)
 		fatal("cannot open the state in %s", d.cfg->state_dir);
+	drop_privileges(d.cfg);
 	d.sched = scheduler_new(d.base, d.curl, d.cfg, on_result, &d);
 
 	d.ev_hup = evsignal_new(d.base, SIGHUP, on_sighup, &d);

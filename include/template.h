@@ -1,0 +1,88 @@
+/*
+ * template.h -- the mail templates: templates/mail/<lang>/<event>.txt.
+ *
+ * A template is plain text whose first line is "Subject: ...".  It may
+ * name variables, {{site}}, and two sections:
+ *   {{#checks}} ... {{/checks}}	repeated once per check of the mail
+ *   {{#staff}} ... {{/staff}}		kept only in the mail to staff
+ *   {{^staff}} ... {{/staff}}		kept only in client mails
+ *   {{#downtime}} ... {{/downtime}}	kept when the variable is not empty
+ *					(any variable; {{^x}} when it is)
+ * Outside {{#checks}} a variable has the mail-wide value (for a grouped
+ * mail: the first check's, with "(+N)" after the check and site names).
+ * Everything is checked when the template is loaded, so a broken one is
+ * reported at start-up ("FILE:LINE: unknown variable {{foo}}"), never
+ * while an alert is going out.
+ */
+#ifndef TEMPLATE_H
+#define TEMPLATE_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+enum tmpl_var {
+	TV_SITE,
+	TV_CHECK,
+	TV_URL,
+	TV_STATE,
+	TV_CAUSE,
+	TV_CAUSE_TEXT,
+	TV_SINCE,
+	TV_DOWNTIME,
+	TV_TICKET,
+	TV_LINK,
+	TV_DETAIL,
+	TV_COUNT,
+	TV_NVARS
+};
+
+/* The values of one check (or of the whole mail); NULL renders empty. */
+struct tmpl_item {
+	const char	*v[TV_NVARS];
+};
+
+struct tmpl_data {
+	struct tmpl_item	 top;
+	const struct tmpl_item	*items;
+	size_t			 nitems;
+	int			 staff;	/* keep {{#staff}} sections */
+};
+
+struct tmpl;
+
+/*
+ * Parse text (the contents of file) into a template.  Errors go to errs
+ * as "FILE:LINE: message"; returns NULL when there was one.
+ */
+struct tmpl	*tmpl_parse(const char *file, const char *text,
+		    struct errlist *errs);
+/* Read and parse a file; a missing file is an error too. */
+struct tmpl	*tmpl_load(const char *path, struct errlist *errs);
+void		 tmpl_free(struct tmpl *);
+
+/*
+ * Render into an allocated subject and a body (LF line ends).  Values
+ * are used as given: the caller cleans what came from outside.
+ */
+void		 tmpl_render(const struct tmpl *, const struct tmpl_data *,
+		    char **subject, struct buf *body);
+
+/* The name of a variable ("cause_text"). */
+const char	*tmpl_var_name(enum tmpl_var);
+
+/*
+ * A language's words: templates/mail/<lang>/words.txt holds "key = text"
+ * lines for every cause (cause.dns ...), state (state.down ...) and
+ * duration unit (unit.day, unit.hour, unit.min, unit.sec).  Missing and
+ * unknown keys are errors.
+ */
+struct words;
+struct words	*words_load(const char *path, struct errlist *errs);
+void		 words_free(struct words *);
+const char	*words_cause(const struct words *, int cause);
+const char	*words_state(const struct words *, int state);
+/* "1 h 5 min" / "1 sa 5 dk": the two largest non-zero units. */
+char		*words_duration(const struct words *, long long seconds);
+
+#endif

@@ -1,0 +1,319 @@
+/*
+ * conf_keys.c -- the master table of configuration keys (see conf_keys.h).
+ *
+ * Defaults are written as they would be in a file and go through the same
+ * parser as user values, so a default can never be something a user could
+ * not write (a unit test loads an empty configuration to prove it).
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "conf_keys.h"
+#include "config.h"
+
+static const struct conf_choice starttls_choices[] = {
+	{ "yes", STARTTLS_YES },
+	{ "no", STARTTLS_NO },
+	{ "required", STARTTLS_REQUIRED },
+	{ NULL, 0 }
+};
+
+static const struct conf_choice ip_choices[] = {
+	{ "any", IP_ANY },
+	{ "4", IP_V4 },
+	{ "6", IP_V6 },
+	{ NULL, 0 }
+};
+
+static const struct conf_choice language_choices[] = {
+	{ "en", 0 },
+	{ "tr", 1 },
+	{ NULL, 0 }
+};
+
+#define D(f)		CONF_SEC_DAEMON, #f
+#define DOFF(f)		offsetof(struct config, f)
+#define S(f)		CONF_SEC_SMTP, #f
+#define SOFF(f)		offsetof(struct smtp_conf, f)
+#define C(f)		CONF_SEC_CHECK, #f
+#define COFF(f)		offsetof(struct check_conf, f)
+#define SITE(f)		CONF_SEC_SITE, #f
+#define SITEOFF(f)	offsetof(struct site_conf, f)
+#define OPT		CONF_F_OPTIONAL
+#define REP		CONF_F_REPEAT
+
+const struct conf_key conf_keys[] = {
+	/* [daemon] */
+	{ D(state_dir), CONF_PATH, 0, 0, 0, 0, NULL, "var",
+	  DOFF(state_dir), 0,
+	  "folder for rrd/, sitewatch.db and outbox/; created when missing" },
+	{ D(checks_dir), CONF_PATH, 0, 0, 0, 0, NULL, "checks.d",
+	  DOFF(checks_dir), 0,
+	  "folder of the per-site files; every *.conf in it is loaded, in "
+	  "sorted order" },
+	{ D(templates_dir), CONF_PATH, 0, 0, 0, 0, NULL, "templates",
+	  DOFF(templates_dir), 0,
+	  "folder of the mail and web templates" },
+	{ D(listen), CONF_LISTEN, 0, 0, 0, 0, NULL, "127.0.0.1:8080",
+	  DOFF(listen), 0,
+	  "address and port of the web UI and API (IPv6 as [::1]:8080)" },
+	{ D(max_parallel), CONF_INT, 0, 1, 100000, 0, NULL, "500",
+	  DOFF(max_parallel), 0,
+	  "checks in flight at once" },
+	{ D(rrdcached), CONF_STRING, OPT, 0, 0, 0, NULL, "",
+	  DOFF(rrdcached), 0,
+	  "rrdcached address, e.g. unix:/run/rrdcached.sock; empty = write "
+	  "RRD files directly" },
+	{ D(rrd_retention), CONF_RETENTION, 0, 0, 0, 0, NULL,
+	  "1s:2d,5m:14d,1h:90d,1d:5y", DOFF(rrd_rra), DOFF(nrrd_rra),
+	  "STEP:SPAN,... archive resolutions (units s m h d w y; 1s = one "
+	  "check interval)" },
+	{ D(api_token), CONF_STRING, OPT, 0, 0, 0, NULL, "",
+	  DOFF(api_token), 0,
+	  "bearer token for write calls of the API; empty = API read-only" },
+	{ D(public_url), CONF_URL, 0, 0, 0, 0, NULL, "http://127.0.0.1:8080",
+	  DOFF(public_url), 0,
+	  "address of the web UI as users reach it (used in mails)" },
+	{ D(canary), CONF_URLS, OPT, 0, 0, 0, NULL, "",
+	  DOFF(canary), DOFF(ncanary),
+	  "comma-separated URLs that are always up; when every canary fails "
+	  "results are unknown, no tickets, no mail" },
+	{ D(user), CONF_STRING, OPT, 0, 0, 0, NULL, "",
+	  DOFF(user), 0,
+	  "user to drop privileges to after start; empty = stay" },
+	{ D(pid_file), CONF_PATH, OPT, 0, 0, 0, NULL, "",
+	  DOFF(pid_file), 0,
+	  "pid file; empty = state_dir/sitewatchd.pid" },
+
+	/* [smtp] */
+	{ S(host), CONF_STRING, OPT, 0, 0, 0, NULL, "",
+	  SOFF(host), 0,
+	  "SMTP relay; empty = mails are written to state_dir/outbox/*.eml" },
+	{ S(port), CONF_INT, 0, 1, 65535, 0, NULL, "587",
+	  SOFF(port), 0,
+	  "SMTP port" },
+	{ S(starttls), CONF_ENUM, 0, 0, 0, 0, starttls_choices, "yes",
+	  SOFF(starttls), 0,
+	  "yes = when offered, required = refuse to send without, no = never" },
+	{ S(user), CONF_STRING, OPT, 0, 0, 0, NULL, "",
+	  SOFF(user), 0,
+	  "SMTP AUTH user; empty = no authentication" },
+	{ S(password), CONF_STRING, OPT, 0, 0, 0, NULL, "",
+	  SOFF(password), 0,
+	  "SMTP AUTH password" },
+	{ S(from), CONF_MAILBOX, 0, 0, 0, 0, NULL,
+	  "Site Support <support@example.com>", SOFF(from), 0,
+	  "sender of every mail" },
+	{ S(staff), CONF_EMAILS, OPT, 0, 0, 0, NULL, "",
+	  SOFF(staff), SOFF(nstaff),
+	  "comma-separated staff addresses; they get every alert with detail" },
+	{ S(group_window), CONF_DURATION, 0, 0, 3600, 1, NULL, "30",
+	  SOFF(group_window), 0,
+	  "seconds an alert waits to be joined by others for the same "
+	  "recipient; then one mail lists them all" },
+
+	/* [defaults] and [check NAME] */
+	{ C(url), CONF_URL, 0, 0, 0, 0, NULL, NULL,
+	  COFF(url), 0,
+	  "the address to check, http:// or https:// (required)" },
+	{ C(interval), CONF_DURATION, 0, 1, 86400, 1, NULL, "60",
+	  COFF(interval), 0,
+	  "seconds between checks (s, m, h suffixes allowed)" },
+	{ C(timeout), CONF_DURATION, 0, 1, 3600, 1, NULL, "10",
+	  COFF(timeout), 0,
+	  "seconds for the whole check; at most interval (when left to "
+	  "its default it shrinks to the interval)" },
+	{ C(method), CONF_METHOD, 0, 0, 0, 0, NULL, "GET",
+	  COFF(method), 0,
+	  "HTTP method" },
+	{ C(header), CONF_HEADER, OPT | REP, 0, 0, 0, NULL, "",
+	  COFF(headers), COFF(nheaders),
+	  "extra request header \"Name: value\"; may repeat; a check's own "
+	  "headers replace those of [defaults]" },
+	{ C(body), CONF_STRING, OPT, 0, 0, 0, NULL, "",
+	  COFF(body), 0,
+	  "request body; empty = none" },
+	{ C(expect_status), CONF_STATUS, 0, 0, 0, 0, NULL, "200-399",
+	  COFF(expect_status), COFF(nexpect_status),
+	  "accepted HTTP status codes: list or ranges, e.g. 200,301,400-404" },
+	{ C(expect_text), CONF_STRING, OPT, 0, 0, 0, NULL, "",
+	  COFF(expect_text), 0,
+	  "text the body must contain (within max_body); empty = none" },
+	{ C(max_body), CONF_SIZE, 0, 0, 1073741824LL, 0, NULL, "1048576",
+	  COFF(max_body), 0,
+	  "bytes of body read at most (k, M, G suffixes allowed)" },
+	{ C(slow_ms), CONF_INT, 0, 1, 3600000, 0, NULL, "2000",
+	  COFF(slow_ms), 0,
+	  "response time in ms above which the check is degraded; at most "
+	  "down_ms (a default gives way to the other of the pair)" },
+	{ C(down_ms), CONF_INT, 0, 1, 3600000, 0, NULL, "8000",
+	  COFF(down_ms), 0,
+	  "response time in ms above which the check is down; at least "
+	  "slow_ms" },
+	{ C(cert_warn_days), CONF_INT, 0, 0, 3650, 0, NULL, "14",
+	  COFF(cert_warn_days), 0,
+	  "TLS certificate expiring within this many days: degraded" },
+	{ C(retries), CONF_INT, 0, 1, 1000, 0, NULL, "2",
+	  COFF(retries), 0,
+	  "consecutive failed results before an incident opens" },
+	{ C(recover), CONF_INT, 0, 1, 1000, 0, NULL, "2",
+	  COFF(recover), 0,
+	  "consecutive good results before it resolves" },
+	{ C(renotify), CONF_DURATION, 0, 0, 525600, 60, NULL, "60",
+	  COFF(renotify), 0,
+	  "minutes between reminder mails while down and unacknowledged "
+	  "(h, d suffixes allowed); 0 = never" },
+	{ C(maintenance), CONF_MAINT, OPT | REP, 0, 0, 0, NULL, "",
+	  COFF(maintenance), COFF(nmaintenance),
+	  "window without tickets or mail; may repeat; weekly "
+	  "\"Sun 02:00-04:00\" (may cross midnight) or one-off "
+	  "\"2026-12-01T02:00/2026-12-01T04:00\", local time" },
+	{ C(follow_redirects), CONF_BOOL, 0, 0, 0, 0, NULL, "yes",
+	  COFF(follow_redirects), 0,
+	  "follow HTTP redirects" },
+	{ C(ip), CONF_ENUM, 0, 0, 0, 0, ip_choices, "any",
+	  COFF(ip), 0,
+	  "IP version to connect with" },
+	{ C(ca_file), CONF_PATH, OPT, 0, 0, 0, NULL, "",
+	  COFF(ca_file), 0,
+	  "extra CA bundle to trust (PEM); empty = the system's" },
+	{ C(depends), CONF_CHECKREF, OPT, 0, 0, 0, NULL, "",
+	  COFF(depends), 0,
+	  "another check; while it is down this one opens no ticket and "
+	  "sends no mail" },
+
+	/* [site] */
+	{ SITE(name), CONF_STRING, OPT, 0, 0, 0, NULL, "",
+	  SITEOFF(name), 0,
+	  "the client's name; empty = the file name without .conf" },
+	{ SITE(client_email), CONF_EMAILS, OPT, 0, 0, 0, NULL, "",
+	  SITEOFF(client_emails), SITEOFF(nclient_emails),
+	  "comma-separated client addresses; empty = staff only" },
+	{ SITE(language), CONF_WORD, 0, 0, 0, 0, language_choices, "en",
+	  SITEOFF(language), 0,
+	  "language of client mails and of the status page" },
+};
+
+const size_t conf_nkeys = sizeof conf_keys / sizeof conf_keys[0];
+
+static const char *section_names[CONF_SEC_COUNT] = {
+	[CONF_SEC_DAEMON] = "daemon",
+	[CONF_SEC_SMTP] = "smtp",
+	[CONF_SEC_CHECK] = "check",
+	[CONF_SEC_SITE] = "site",
+};
+
+const struct conf_key *
+conf_key_find(enum conf_section sec, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < conf_nkeys; i++)
+		if (conf_keys[i].section == sec &&
+		    strcmp(conf_keys[i].name, name) == 0)
+			return &conf_keys[i];
+	return NULL;
+}
+
+size_t
+conf_key_index(const struct conf_key *k)
+{
+	return (size_t)(k - conf_keys);
+}
+
+const char *
+conf_section_name(enum conf_section sec)
+{
+	if ((unsigned)sec >= CONF_SEC_COUNT)
+		return "invalid";
+	return section_names[sec];
+}
+
+/* Join the choices of k as "a | b | c". */
+static void
+conf_choices_text(const struct conf_key *k, char *buf, size_t len)
+{
+	const struct conf_choice	*c;
+	size_t				 used = 0;
+	int				 n;
+
+	buf[0] = '\0';
+	for (c = k->choices; c->name != NULL; c++) {
+		n = snprintf(buf + used, len - used, "%s%s",
+		    c == k->choices ? "" : " | ", c->name);
+		if (n < 0 || (size_t)n >= len - used)
+			return;
+		used += (size_t)n;
+	}
+}
+
+void
+conf_key_describe(const struct conf_key *k, char *buf, size_t len)
+{
+	const char	*unit;
+
+	switch (k->type) {
+	case CONF_STRING:
+		snprintf(buf, len, "text");
+		break;
+	case CONF_PATH:
+		snprintf(buf, len, "path");
+		break;
+	case CONF_URL:
+		snprintf(buf, len, "URL");
+		break;
+	case CONF_INT:
+		snprintf(buf, len, "integer %lld..%lld", k->min, k->max);
+		break;
+	case CONF_DURATION:
+		unit = k->unit == 60 ? "minutes" : "seconds";
+		snprintf(buf, len, "%s %lld..%lld", unit, k->min, k->max);
+		break;
+	case CONF_SIZE:
+		snprintf(buf, len, "bytes %lld..%lld", k->min, k->max);
+		break;
+	case CONF_BOOL:
+		snprintf(buf, len, "yes | no");
+		break;
+	case CONF_ENUM:
+	case CONF_WORD:
+		conf_choices_text(k, buf, len);
+		break;
+	case CONF_EMAILS:
+		snprintf(buf, len, "mail addresses, comma-separated");
+		break;
+	case CONF_URLS:
+		snprintf(buf, len, "URLs, comma-separated");
+		break;
+	case CONF_HEADER:
+		snprintf(buf, len, "\"Name: value\"");
+		break;
+	case CONF_STATUS:
+		snprintf(buf, len, "status codes 100..599, lists and ranges");
+		break;
+	case CONF_MAINT:
+		snprintf(buf, len, "weekly or one-off window");
+		break;
+	case CONF_RETENTION:
+		snprintf(buf, len, "STEP:SPAN list, at most %d", RRD_RRA_MAX);
+		break;
+	case CONF_METHOD:
+		snprintf(buf, len, "HTTP method");
+		break;
+	case CONF_LISTEN:
+		snprintf(buf, len, "ADDRESS:PORT");
+		break;
+	case CONF_CHECKREF:
+		snprintf(buf, len, "check name");
+		break;
+	case CONF_MAILBOX:
+		snprintf(buf, len, "mail address, \"Name <a@b>\" allowed");
+		break;
+	}
+	if (k->flags & CONF_F_REPEAT) {
+		size_t	l = strlen(buf);
+
+		snprintf(buf + l, len - l, "; may repeat");
+	}
+}

@@ -1,0 +1,513 @@
+/*
+ * mailer.c -- deliver queued mail, off the event loop.
+ *
+ * DESIGN: libesmtp runs a whole SMTP dialogue inside smtp_start_session()
+ * and may wait on the network for as long as its timeouts allow, so the
+ * daemon gives it a thread of its own.  The event loop only appends to an
+ * in-memory list under a mutex (mailer_submit); the thread writes those
+ * mails to the outbox first, then sends what is due, and marks each one
+ * sent right after the server accepted it.  The thread owns its SQLite
+ * connection, so SQLite commits never run on the loop either.
+ *
+ * Traps (PLATFORM.md): smtp_start_session() may succeed although a
+ * message was refused, so every message and recipient status is read;
+ * STARTTLS over TLS 1.3 stalled here, so the client is capped at TLS 1.2;
+ * libesmtp's timeouts are in milliseconds and default to minutes.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/ssl.h>
+#include <auth-client.h>
+#include <libesmtp.h>
+
+#include "config.h"
+#include "log.h"
+#include "mailer.h"
+#include "mime.h"
+#include "outbox.h"
+#include "xmalloc.h"
+
+#define MAILER_TIMEOUT_S	6	/* per SMTP step */
+#define MAILER_BATCH		16	/* messages per SMTP session */
+#define MAILER_IDLE_S		600	/* longest sleep, nothing due */
+
+struct pending {
+	char		*sender;
+	char		*rcpt;
+	char		*subject;
+	char		*message;
+	struct pending	*next;
+};
+
+struct mailer {
+	pthread_t		 thread;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	/* Under mu: */
+	struct pending		*head;
+	struct pending		**tail;
+	struct mailer_conf	*next_conf;
+	int			 stop;
+	/* The thread's own: */
+	struct mailer_conf	*conf;
+	struct outbox		*ob;
+};
+
+static pthread_once_t	auth_once = PTHREAD_ONCE_INIT;
+
+static void
+mailer_auth_init(void)
+{
+	auth_client_init();
+}
+
+struct mailer_conf *
+mailer_conf_new(const struct config *cfg)
+{
+	struct mailer_conf	*mc;
+
+	mc = xcalloc(1, sizeof *mc);
+	if (cfg->smtp.host != NULL && *cfg->smtp.host != '\0')
+		mc->host = xstrdup(cfg->smtp.host);
+	mc->port = cfg->smtp.port > 0 ? cfg->smtp.port : 587;
+	mc->starttls = cfg->smtp.starttls;
+	if (cfg->smtp.user != NULL && *cfg->smtp.user != '\0') {
+		mc->user = xstrdup(cfg->smtp.user);
+		mc->password = xstrdup(cfg->smtp.password != NULL ?
+		    cfg->smtp.password : "");
+	}
+	xasprintf(&mc->outbox_dir, "%s/outbox", cfg->state_dir);
+	mc->timeout_s = MAILER_TIMEOUT_S;
+	return mc;
+}
+
+void
+mailer_conf_free(struct mailer_conf *mc)
+{
+	if (mc == NULL)
+		return;
+	free(mc->host);
+	free(mc->user);
+	if (mc->password != NULL) {
+		explicit_bzero(mc->password, strlen(mc->password));
+		free(mc->password);
+	}
+	free(mc->outbox_dir);
+	free(mc);
+}
+
+/* Write one job to outbox_dir/<id>.eml: tmp file, fsync, rename. */
+static void
+mailer_write_eml(const struct mailer_conf *mc, struct mail_job *job)
+{
+	char	*path, *tmp;
+	size_t	 len, off = 0;
+	ssize_t	 w;
+	int	 fd;
+
+	/* The CLI may run before the daemon ever made the folders. */
+	(void)mkdir(mc->outbox_dir, 0750);
+	xasprintf(&path, "%s/%lld.eml", mc->outbox_dir, job->mail->id);
+	xasprintf(&tmp, "%s/.%lld.eml.tmp", mc->outbox_dir, job->mail->id);
+	job->result = MAIL_TEMPFAIL;
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0640)) == -1) {
+		snprintf(job->answer, sizeof job->answer, "%s: %s", tmp,
+		    strerror(errno));
+		goto out;
+	}
+	len = strlen(job->mail->message);
+	while (off < len) {
+		if ((w = write(fd, job->mail->message + off, len - off)) ==
+		    -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		off += (size_t)w;
+	}
+	if (off < len || fsync(fd) == -1 || close(fd) == -1) {
+		snprintf(job->answer, sizeof job->answer, "%s: %s", tmp,
+		    strerror(errno));
+		if (off < len)
+			close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	if (rename(tmp, path) == -1) {
+		snprintf(job->answer, sizeof job->answer, "%s: %s", path,
+		    strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	job->result = MAIL_SENT;
+	snprintf(job->answer, sizeof job->answer, "%s", path);
+out:
+	free(path);
+	free(tmp);
+}
+
+/* Give libesmtp's SASL plugins the user and the password. */
+static int
+mailer_interact(auth_client_request_t req, char **result, int fields,
+    void *arg)
+{
+	const struct mailer_conf	*mc = arg;
+	int				 i;
+
+	for (i = 0; i < fields; i++) {
+		if (req[i].flags & AUTH_PASS)
+			result[i] = mc->password;
+		else if (req[i].flags & AUTH_USER)
+			result[i] = mc->user;
+		else
+			result[i] = (char *)"";
+	}
+	return 1;
+}
+
+/* "250 2.0.0 Ok" from a status, cleaned to one line. */
+static void
+mailer_status_text(char *dst, size_t len, const smtp_status_t *st)
+{
+	char	*clean;
+
+	clean = mime_clean(st->text != NULL ? st->text : "");
+	snprintf(dst, len, "%d %s", st->code, clean);
+	free(clean);
+	len = strlen(dst);
+	while (len > 0 && dst[len - 1] == ' ')
+		dst[--len] = '\0';
+}
+
+/* Decide one message's fate from what each SMTP step answered. */
+static void
+mailer_judge(struct mail_job *job, smtp_message_t m, smtp_recipient_t r,
+    const char *session_error)
+{
+	const smtp_status_t	*ts, *ps, *rs, *st;
+
+	ts = smtp_message_transfer_status(m);
+	ps = smtp_reverse_path_status(m);
+	rs = smtp_recipient_status(r);
+	if (ts != NULL && ts->code / 100 == 2) {
+		job->result = MAIL_SENT;
+		mailer_status_text(job->answer, sizeof job->answer, ts);
+		return;
+	}
+	/*
+	 * The first step that did not say 2xx decides: a refused sender or
+	 * recipient makes whatever DATA answered afterwards meaningless.
+	 */
+	if (ps != NULL && ps->code != 0 && ps->code / 100 != 2)
+		st = ps;
+	else if (rs != NULL && rs->code != 0 && rs->code / 100 != 2)
+		st = rs;
+	else if (ts != NULL && ts->code != 0)
+		st = ts;
+	else
+		st = NULL;
+	if (st != NULL) {
+		job->result = st->code / 100 == 5 ? MAIL_PERMFAIL :
+		    MAIL_TEMPFAIL;
+		mailer_status_text(job->answer, sizeof job->answer, st);
+	} else {
+		job->result = MAIL_TEMPFAIL;
+		snprintf(job->answer, sizeof job->answer, "%s",
+		    session_error != NULL ? session_error : "not sent");
+	}
+}
+
+/* One SMTP session for every job. */
+static void
+mailer_smtp(const struct mailer_conf *mc, struct mail_job *jobs, size_t n)
+{
+	static const int	 which[] = { Timeout_GREETING,
+	    Timeout_ENVELOPE, Timeout_DATA, Timeout_TRANSFER, Timeout_DATA2 };
+	smtp_session_t		 s;
+	smtp_message_t		*msgs;
+	smtp_recipient_t	*rcpts;
+	auth_context_t		 auth = NULL;
+	SSL_CTX			*ctx = NULL;
+	char			*hostport, errbuf[160];
+	char			*session_error = NULL;
+	size_t			 i;
+
+	msgs = xcalloc(n, sizeof *msgs);
+	rcpts = xcalloc(n, sizeof *rcpts);
+	xasprintf(&hostport, "%s:%d", mc->host, mc->port);
+	if ((s = smtp_create_session()) == NULL)
+		fatal("smtp_create_session: out of memory");
+	smtp_set_server(s, hostport);
+	for (i = 0; i < sizeof which / sizeof which[0]; i++)
+		smtp_set_timeout(s, which[i] | Timeout_OVERRIDE_RFC2822_MINIMUM,
+		    mc->timeout_s * 1000L);
+	if (mc->starttls != STARTTLS_NO) {
+		if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+			fatal("SSL_CTX_new failed");
+		/* TLS 1.3 after STARTTLS stalled here: see PLATFORM.md. */
+		SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
+		SSL_CTX_set_default_verify_paths(ctx);
+		smtp_starttls_set_ctx(s, ctx);
+		smtp_starttls_enable(s, mc->starttls == STARTTLS_REQUIRED ?
+		    Starttls_REQUIRED : Starttls_ENABLED);
+	}
+	if (mc->user != NULL) {
+		pthread_once(&auth_once, mailer_auth_init);
+		auth = auth_create_context();
+		auth_set_mechanism_flags(auth, AUTH_PLUGIN_PLAIN, 0);
+		auth_set_interact_cb(auth, mailer_interact, (void *)mc);
+		smtp_auth_set_context(s, auth);
+	}
+	for (i = 0; i < n; i++) {
+		msgs[i] = smtp_add_message(s);
+		smtp_set_reverse_path(msgs[i], jobs[i].mail->sender);
+		rcpts[i] = smtp_add_recipient(msgs[i], jobs[i].mail->rcpt);
+		smtp_set_message_str(msgs[i], jobs[i].mail->message);
+	}
+	/* A timeout may end the session "successfully": ask errno too. */
+	if (!smtp_start_session(s) || smtp_errno() != 0) {
+		smtp_strerror(smtp_errno(), errbuf, sizeof errbuf);
+		xasprintf(&session_error, "%s: %s", hostport, errbuf);
+	}
+	for (i = 0; i < n; i++)
+		mailer_judge(&jobs[i], msgs[i], rcpts[i], session_error);
+	smtp_destroy_session(s);
+	if (auth != NULL)
+		auth_destroy_context(auth);
+	SSL_CTX_free(ctx);
+	free(session_error);
+	free(hostport);
+	free(msgs);
+	free(rcpts);
+}
+
+void
+mailer_deliver(const struct mailer_conf *mc, struct mail_job *jobs, size_t n)
+{
+	size_t	i;
+
+	if (n == 0)
+		return;
+	if (mc->host == NULL) {
+		for (i = 0; i < n; i++)
+			mailer_write_eml(mc, &jobs[i]);
+		return;
+	}
+	mailer_smtp(mc, jobs, n);
+}
+
+/* Record the fate of each job in the outbox; log what staff must see. */
+static void
+mailer_record(struct outbox *ob, struct mail_job *jobs, size_t n)
+{
+	time_t	now = time(NULL);
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		switch (jobs[i].result) {
+		case MAIL_SENT:
+			log_debug("mail %lld to %s: %s", jobs[i].mail->id,
+			    jobs[i].mail->rcpt, jobs[i].answer);
+			if (outbox_sent(ob, jobs[i].mail->id, now,
+			    jobs[i].answer) == -1)
+				log_error("mail %lld was sent but could not "
+				    "be marked so", jobs[i].mail->id);
+			break;
+		case MAIL_TEMPFAIL:
+			log_warn("mail %lld to %s delayed: %s",
+			    jobs[i].mail->id, jobs[i].mail->rcpt,
+			    jobs[i].answer);
+			outbox_retry(ob, jobs[i].mail->id, now,
+			    jobs[i].answer);
+			break;
+		case MAIL_PERMFAIL:
+			log_error("mail %lld to %s failed for good: %s",
+			    jobs[i].mail->id, jobs[i].mail->rcpt,
+			    jobs[i].answer);
+			outbox_failed(ob, jobs[i].mail->id, now,
+			    jobs[i].answer);
+			break;
+		}
+	}
+}
+
+/* Write the submitted mails to the outbox; frees the list. */
+static void
+mailer_store(struct mailer *ml, struct pending *p)
+{
+	struct pending	*next;
+	time_t		 now = time(NULL);
+
+	for (; p != NULL; p = next) {
+		next = p->next;
+		if (outbox_push(ml->ob, p->sender, p->rcpt, p->subject,
+		    p->message, now) == -1)
+			log_error("mail to %s could not be queued", p->rcpt);
+		free(p->sender);
+		free(p->rcpt);
+		free(p->subject);
+		free(p->message);
+		free(p);
+	}
+}
+
+/* Send everything due now, a batch a session; returns when none is. */
+static void
+mailer_send_due(struct mailer *ml)
+{
+	struct outbox_mail	mails[MAILER_BATCH];
+	struct mail_job		jobs[MAILER_BATCH];
+	size_t			n, i;
+
+	for (;;) {
+		pthread_mutex_lock(&ml->mu);
+		if (ml->stop) {
+			pthread_mutex_unlock(&ml->mu);
+			return;
+		}
+		pthread_mutex_unlock(&ml->mu);
+		if ((n = outbox_due(ml->ob, time(NULL), mails,
+		    MAILER_BATCH)) == 0)
+			return;
+		memset(jobs, 0, sizeof jobs);
+		for (i = 0; i < n; i++)
+			jobs[i].mail = &mails[i];
+		mailer_deliver(ml->conf, jobs, n);
+		mailer_record(ml->ob, jobs, n);
+		for (i = 0; i < n; i++)
+			outbox_mail_free(&mails[i]);
+	}
+}
+
+static void *
+mailer_main(void *arg)
+{
+	struct mailer		*ml = arg;
+	struct pending		*p;
+	struct mailer_conf	*nc;
+	struct timespec		 until;
+	time_t			 when;
+	int			 stop, rc;
+
+	for (;;) {
+		pthread_mutex_lock(&ml->mu);
+		p = ml->head;
+		ml->head = NULL;
+		ml->tail = &ml->head;
+		nc = ml->next_conf;
+		ml->next_conf = NULL;
+		stop = ml->stop;
+		pthread_mutex_unlock(&ml->mu);
+
+		if (nc != NULL) {
+			mailer_conf_free(ml->conf);
+			ml->conf = nc;
+		}
+		mailer_store(ml, p);
+		if (stop)
+			break;
+		mailer_send_due(ml);
+
+		/* Sleep until the next retry is due or new mail comes. */
+		rc = outbox_next_due(ml->ob, &when);
+		clock_gettime(CLOCK_REALTIME, &until);
+		if (rc == 1 && when <= until.tv_sec)
+			continue;
+		if (rc == 1 && when - until.tv_sec < MAILER_IDLE_S)
+			until.tv_sec = when;
+		else
+			until.tv_sec += rc == -1 ? 5 : MAILER_IDLE_S;
+		until.tv_nsec = 0;
+		pthread_mutex_lock(&ml->mu);
+		while (ml->head == NULL && !ml->stop && ml->next_conf == NULL)
+			if (pthread_cond_timedwait(&ml->cv, &ml->mu, &until) ==
+			    ETIMEDOUT)
+				break;
+		pthread_mutex_unlock(&ml->mu);
+	}
+	return NULL;
+}
+
+struct mailer *
+mailer_start(const struct config *cfg, char *err, size_t errlen)
+{
+	struct mailer	*ml;
+	char		*db;
+
+	ml = xcalloc(1, sizeof *ml);
+	xasprintf(&db, "%s/sitewatch.db", cfg->state_dir);
+	ml->ob = outbox_open(db, err, errlen);
+	free(db);
+	if (ml->ob == NULL) {
+		free(ml);
+		return NULL;
+	}
+	ml->conf = mailer_conf_new(cfg);
+	ml->tail = &ml->head;
+	pthread_mutex_init(&ml->mu, NULL);
+	pthread_cond_init(&ml->cv, NULL);
+	if ((errno = pthread_create(&ml->thread, NULL, mailer_main, ml)) != 0)
+		fatal("pthread_create: %s", strerror(errno));
+	return ml;
+}
+
+void
+mailer_submit(struct mailer *ml, const char *sender, const char *rcpt,
+    const char *subject, const char *message)
+{
+	struct pending	*p;
+
+	p = xcalloc(1, sizeof *p);
+	p->sender = xstrdup(sender);
+	p->rcpt = xstrdup(rcpt);
+	p->subject = xstrdup(subject);
+	p->message = xstrdup(message);
+	pthread_mutex_lock(&ml->mu);
+	*ml->tail = p;
+	ml->tail = &p->next;
+	pthread_cond_signal(&ml->cv);
+	pthread_mutex_unlock(&ml->mu);
+}
+
+void
+mailer_reconfigure(struct mailer *ml, const struct config *cfg)
+{
+	struct mailer_conf	*nc, *old;
+
+	nc = mailer_conf_new(cfg);
+	pthread_mutex_lock(&ml->mu);
+	old = ml->next_conf;
+	ml->next_conf = nc;
+	pthread_cond_signal(&ml->cv);
+	pthread_mutex_unlock(&ml->mu);
+	mailer_conf_free(old);
+}
+
+void
+mailer_stop(struct mailer *ml)
+{
+	if (ml == NULL)
+		return;
+	pthread_mutex_lock(&ml->mu);
+	ml->stop = 1;
+	pthread_cond_signal(&ml->cv);
+	pthread_mutex_unlock(&ml->mu);
+	pthread_join(ml->thread, NULL);
+	/* The thread stored everything it was given before it left. */
+	mailer_conf_free(ml->next_conf);
+	mailer_conf_free(ml->conf);
+	outbox_close(ml->ob);
+	pthread_mutex_destroy(&ml->mu);
+	pthread_cond_destroy(&ml->cv);
+	free(ml);
+}

@@ -1,0 +1,318 @@
+/*
+ * report.c -- SLA figures of a check over a period, from its RRD file.
+ *
+ * The data come from rrd_fetch_r: the part of the period the one-step
+ * archive still holds is read from it, the older part from the finest
+ * AVERAGE archive that covers it, so a report over last year still works
+ * after the one-step archive rolled off, and a fresh check has figures
+ * over 30 days.  Each row covers (t - step, t]; the part of it inside the period
+ * counts as
+ *  - maintenance when the middle of that part is in a maintenance window
+ *    (whatever was measured: SLA time excludes it),
+ *  - unknown when `up` is UNKNOWN (no data, `unknown` results),
+ *  - else up for up * seconds and down for (1 - up) * seconds (at a
+ *    consolidated resolution `up` is the share of good checks).
+ * uptime_pct = up / (up + down).  Time after now is not counted at all.
+ *
+ * Response time is taken from successful checks only: the mean weights
+ * total_ms by `up` (exact at one step, an estimate once consolidated),
+ * and p95 comes from the latency buckets: share(le_X) = sum(le_X) /
+ * sum(up) is the share of successful checks answered within X ms (a
+ * failed check stores 0 in every bucket).  p95 is the smallest bound
+ * whose share reaches 95 %: an upper bound, not interpolated.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rrd.h>
+#include <sqlite3.h>
+
+#include "config.h"
+#include "report.h"
+#include "rrd_store.h"
+#include "xmalloc.h"
+
+/* Count tickets opened for c in [start, end); -1 when there is no store. */
+static long
+report_db_incidents(const char *db_path, const char *check, time_t start,
+    time_t end)
+{
+	sqlite3		*db = NULL;
+	sqlite3_stmt	*st = NULL;
+	long		 n = -1;
+
+	if (db_path == NULL)
+		return -1;
+	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK)
+		goto out;
+	sqlite3_busy_timeout(db, 2000);
+	/* opened_at is epoch seconds; accept ISO text too, to be safe. */
+	if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM tickets "
+	    "WHERE check_name = ?1 AND (CASE typeof(opened_at) "
+	    "WHEN 'text' THEN CAST(strftime('%s', opened_at) AS INTEGER) "
+	    "ELSE opened_at END) >= ?2 AND (CASE typeof(opened_at) "
+	    "WHEN 'text' THEN CAST(strftime('%s', opened_at) AS INTEGER) "
+	    "ELSE opened_at END) < ?3", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_text(st, 1, check, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)start);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)end);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(st, 0);
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* Index of DS name in the fetched names, or -1. */
+static int
+report_ds(char **names, unsigned long n, const char *name)
+{
+	unsigned long	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* What the rows of one or more fetches add up to. */
+struct report_acc {
+	double	accounted;
+	double	sum_up;
+	double	sum_total;
+	double	sum_le[RRD_NBUCKETS];
+	long	rrd_incidents;
+	int	prev_down;
+};
+
+/*
+ * Fetch [a, b) from the finest AVERAGE archive that covers it and add its
+ * rows to out and acc.  Returns 0, or -1 with a message in err.
+ */
+static int
+report_fetch_range(const char *rrd_path, const struct check_conf *c,
+    report_maint_fn maint, time_t a, time_t b, struct report_row *out,
+    struct report_acc *acc, char *err, size_t errlen)
+{
+	time_t		 fs = a, fe = b, t, lo, hi;
+	unsigned long	 step = 1, nds = 0, i, nrows;
+	char		**names = NULL;
+	rrd_value_t	*data = NULL, *row;
+	int		 ix_up, ix_total, ix_le[RRD_NBUCKETS], k, rc = -1;
+	double		 dur, up;
+
+	rrd_clear_error();
+	if (rrd_fetch_r(rrd_path, "AVERAGE", &fs, &fe, &step, &nds, &names,
+	    &data) != 0) {
+		snprintf(err, errlen, "%s", rrd_get_error());
+		rrd_clear_error();
+		return -1;
+	}
+	ix_up = report_ds(names, nds, "up");
+	ix_total = report_ds(names, nds, "total_ms");
+	for (k = 0; k < RRD_NBUCKETS; k++)
+		ix_le[k] = report_ds(names, nds, rrd_ds_names[RRD_DS_LE_100 +
+		    k]);
+	if (ix_up < 0 || ix_total < 0) {
+		snprintf(err, errlen, "%s has no up/total_ms data sources",
+		    rrd_path);
+		goto out;
+	}
+	if (out->resolution == 0 || step < out->resolution)
+		out->resolution = step;
+	nrows = step > 0 ? (unsigned long)(fe - fs) / step : 0;
+	for (i = 0; i < nrows; i++) {
+		row = data + i * nds;
+		/* This row covers (t - step, t]. */
+		t = fs + (time_t)((i + 1) * step);
+		lo = t - (time_t)step > a ? t - (time_t)step : a;
+		hi = t < b ? t : b;
+		if (hi <= lo)
+			continue;
+		dur = (double)(hi - lo);
+		acc->accounted += dur;
+		if (maint != NULL && maint(c, lo + (hi - lo) / 2)) {
+			out->maintenance_s += dur;
+			continue;
+		}
+		up = row[ix_up];
+		if (isnan(up)) {
+			out->unknown_s += dur;
+			continue;
+		}
+		out->up_s += up * dur;
+		out->downtime_s += (1 - up) * dur;
+		/* A row holding any downtime after one without: an incident. */
+		if (up < 1 - 1e-9) {
+			if (!acc->prev_down)
+				acc->rrd_incidents++;
+			acc->prev_down = 1;
+		} else
+			acc->prev_down = 0;
+		if (up <= 0)
+			continue;
+		acc->sum_up += up * dur;
+		if (!isnan(row[ix_total]))
+			acc->sum_total += row[ix_total] * up * dur;
+		for (k = 0; k < RRD_NBUCKETS; k++)
+			if (ix_le[k] >= 0 && !isnan(row[ix_le[k]]))
+				acc->sum_le[k] += row[ix_le[k]] * dur;
+	}
+	rc = 0;
+out:
+	for (i = 0; i < nds; i++)
+		rrd_freemem(names[i]);
+	rrd_freemem(names);
+	rrd_freemem(data);
+	return rc;
+}
+
+int
+report_check_file(const char *rrd_path, const char *db_path,
+    const struct check_conf *c, report_maint_fn maint, time_t start,
+    time_t end, time_t now, struct report_row *out, char *err, size_t errlen)
+{
+	struct report_acc	acc;
+	time_t			eff_end, split, first;
+	long			dbn;
+	int			b;
+
+	memset(out, 0, sizeof *out);
+	memset(&acc, 0, sizeof acc);
+	out->start = start;
+	out->end = end;
+	out->uptime_pct = out->mean_ms = out->p95_ms = NAN;
+	eff_end = end < now ? end : now;
+	if (end <= start) {
+		snprintf(err, errlen, "the period ends before it starts");
+		return -1;
+	}
+	if (access(rrd_path, F_OK) == -1 && errno == ENOENT) {
+		/* Nothing recorded yet: the whole period is unknown. */
+		if (eff_end > start)
+			out->unknown_s = (double)(eff_end - start);
+		dbn = report_db_incidents(db_path, c->name, start, end);
+		out->incidents = dbn > 0 ? dbn : 0;
+		out->incidents_from = dbn >= 0 ? REPORT_INC_TICKETS :
+		    REPORT_INC_RRD;
+		return 0;
+	}
+	if (eff_end <= start)
+		eff_end = start + 1;
+	/*
+	 * The recent part comes from the one-step archive (RRA 0, exact and
+	 * complete up to the last update), the older part from the finest
+	 * archive covering it.  A period reaching back past the one-step
+	 * archive would otherwise be read from a coarse archive whose newest
+	 * rows are not consolidated yet, and a fresh check would show no
+	 * uptime over 30 days.
+	 */
+	split = start;
+	rrd_clear_error();
+	if ((first = rrd_first_r(rrd_path, 0)) > start && first < eff_end)
+		split = first;
+	rrd_clear_error();
+	if (split > start && report_fetch_range(rrd_path, c, maint, start,
+	    split, out, &acc, err, errlen) == -1)
+		return -1;
+	if (report_fetch_range(rrd_path, c, maint, split, eff_end, out, &acc,
+	    err, errlen) == -1)
+		return -1;
+	/* Time the fetched archives did not reach is unknown as well. */
+	if ((double)(eff_end - start) > acc.accounted)
+		out->unknown_s += (double)(eff_end - start) - acc.accounted;
+	if (out->up_s + out->downtime_s > 0)
+		out->uptime_pct = 100 * out->up_s /
+		    (out->up_s + out->downtime_s);
+	if (acc.sum_up > 0) {
+		out->mean_ms = acc.sum_total / acc.sum_up;
+		out->p95_ms = INFINITY;
+		for (b = 0; b < RRD_NBUCKETS; b++) {
+			if (acc.sum_le[b] / acc.sum_up >= 0.95 - 1e-9) {
+				out->p95_ms = rrd_bucket_ms[b];
+				break;
+			}
+		}
+	}
+	if ((dbn = report_db_incidents(db_path, c->name, start, end)) >= 0) {
+		out->incidents = dbn;
+		out->incidents_from = REPORT_INC_TICKETS;
+	} else {
+		out->incidents = acc.rrd_incidents;
+		out->incidents_from = REPORT_INC_RRD;
+	}
+	return 0;
+}
+
+int
+report_check(const struct config *cfg, const struct check_conf *c,
+    time_t start, time_t end, struct report_row *out, char *err,
+    size_t errlen)
+{
+	char	*path, *db;
+	int	 rc;
+
+	path = rrd_store_path(cfg, c->name);
+	xasprintf(&db, "%s/sitewatch.db", cfg->state_dir);
+	rrd_store_flush_file(cfg, path);
+	rc = report_check_file(path, db, c, maint_active, start, end,
+	    time(NULL), out, err, errlen);
+	free(db);
+	free(path);
+	return rc;
+}
+
+double
+report_uptime(const struct config *cfg, const struct check_conf *c,
+    time_t now, long seconds)
+{
+	struct report_row	r;
+	char			err[256];
+
+	if (report_check(cfg, c, now - seconds, now, &r, err,
+	    sizeof err) == -1)
+		return NAN;
+	return r.uptime_pct;
+}
+
+int
+report_period(const char *name, time_t now, time_t *start, time_t *end)
+{
+	static const struct {
+		const char	*name;
+		long		 len;
+	} periods[] = {
+		{ "day", 86400 }, { "week", 7 * 86400 },
+		{ "month", 30 * 86400 }, { "year", 365 * 86400 },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof periods / sizeof periods[0]; i++) {
+		if (strcmp(name, periods[i].name) == 0) {
+			*end = now;
+			*start = now - periods[i].len;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *
+report_p95_str(double p95, char *buf, size_t len)
+{
+	if (isnan(p95))
+		snprintf(buf, len, "-");
+	else if (isinf(p95))
+		snprintf(buf, len, "> %d", rrd_bucket_ms[RRD_NBUCKETS - 1]);
+	else
+		snprintf(buf, len, "%.0f", p95);
+	return buf;
+}

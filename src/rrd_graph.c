@@ -1,0 +1,374 @@
+/*
+ * rrd_graph.c -- graphs of one check through librrd's rrd_graph_v.
+ *
+ * We always ask librrd for the image name "-", which makes it return the
+ * image as the "image" blob of its info list; writing a file is then our
+ * own atomic write, and the web UI gets the same bytes in memory.  The
+ * argument vector is rebuilt for every call because rrd_graph_v reorders
+ * it (getopt), and calls hold one mutex: librrd's graph code keeps global
+ * state (getopt, fonts).
+ *
+ * The legend's uptime, mean and p95 come from report.c over the same
+ * period, so a graph and a report never disagree (maintenance excluded,
+ * p95 from the latency buckets).
+ */
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <rrd.h>
+
+#include "config.h"
+#include "report.h"
+#include "rrd_graph.h"
+#include "rrd_store.h"
+#include "xmalloc.h"
+
+static pthread_mutex_t	rrd_graph_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A growing argv whose strings we own. */
+struct rrd_argv {
+	char	**v;
+	size_t	  n, cap;
+};
+
+/* Append one formatted argument. */
+static void __attribute__((format(printf, 2, 3)))
+rrd_argv_add(struct rrd_argv *a, const char *fmt, ...)
+{
+	va_list	ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) == -1)
+		s = NULL;
+	va_end(ap);
+	if (s == NULL)
+		s = xstrdup("");
+	if (a->n + 1 >= a->cap) {
+		a->cap = a->cap == 0 ? 64 : a->cap * 2;
+		a->v = xreallocarray(a->v, a->cap, sizeof *a->v);
+	}
+	a->v[a->n++] = s;
+	a->v[a->n] = NULL;
+}
+
+/* Free every argument. */
+static void
+rrd_argv_free(struct rrd_argv *a)
+{
+	size_t	i;
+
+	for (i = 0; i < a->n; i++)
+		free(a->v[i]);
+	free(a->v);
+}
+
+/* Copy s with ':' and '\' escaped for a DEF or COMMENT (allocated). */
+static char *
+rrd_graph_esc(const char *s)
+{
+	struct buf	b;
+
+	buf_init(&b);
+	buf_addstr(&b, "");
+	for (; *s != '\0'; s++) {
+		if (*s == ':' || *s == '\\')
+			buf_add(&b, "\\", 1);
+		buf_add(&b, s, 1);
+	}
+	return b.data;
+}
+
+int
+rrd_graph_metric_parse(const char *s)
+{
+	if (strcmp(s, "time") == 0)
+		return GRAPH_TIME;
+	if (strcmp(s, "availability") == 0)
+		return GRAPH_AVAILABILITY;
+	if (strcmp(s, "phases") == 0)
+		return GRAPH_PHASES;
+	return -1;
+}
+
+int
+rrd_graph_format_parse(const char *s)
+{
+	if (strcasecmp(s, "png") == 0)
+		return GRAPH_PNG;
+	if (strcasecmp(s, "svg") == 0)
+		return GRAPH_SVG;
+	return -1;
+}
+
+const char *
+rrd_graph_metric_name(enum graph_metric m)
+{
+	switch (m) {
+	case GRAPH_TIME:
+		return "response time";
+	case GRAPH_AVAILABILITY:
+		return "availability";
+	case GRAPH_PHASES:
+		return "phases";
+	}
+	return "?";
+}
+
+/* Nonzero when the file holds a MIN and a MAX archive (for the band). */
+static int
+rrd_graph_has_minmax(const char *path)
+{
+	rrd_info_t	*info, *i;
+	int		 min = 0, max = 0;
+
+	if ((info = rrd_info_r(path)) == NULL) {
+		rrd_clear_error();
+		return 0;
+	}
+	for (i = info; i != NULL; i = i->next) {
+		if (i->type != RD_I_STR || strncmp(i->key, "rra[", 4) != 0 ||
+		    strstr(i->key, "].cf") == NULL)
+			continue;
+		if (strcmp(i->value.u_str, "MIN") == 0)
+			min = 1;
+		else if (strcmp(i->value.u_str, "MAX") == 0)
+			max = 1;
+	}
+	rrd_info_free(info);
+	return min && max;
+}
+
+/* The legend line: uptime, mean and p95 of the period (from report.c). */
+static void
+rrd_graph_legend(struct rrd_argv *a, const char *path,
+    const struct graph_req *g)
+{
+	struct report_row	 r;
+	char			 err[256], p95[32], line[256], *esc;
+
+	if (report_check_file(path, NULL, g->check, maint_active, g->start,
+	    g->end, time(NULL), &r, err, sizeof err) == -1)
+		return;
+	if (isnan(r.uptime_pct))
+		snprintf(line, sizeof line, "uptime -");
+	else
+		snprintf(line, sizeof line, "uptime %.3f %%", r.uptime_pct);
+	if (!isnan(r.mean_ms))
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    "   mean %.0f ms   p95 %s ms", r.mean_ms,
+		    report_p95_str(r.p95_ms, p95, sizeof p95));
+	if (r.maintenance_s > 0)
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    "   (maintenance excluded)");
+	esc = rrd_graph_esc(line);
+	rrd_argv_add(a, "COMMENT:%s\\l", esc);
+	free(esc);
+}
+
+/* The DEF/CDEF/AREA/LINE part of the response-time graphs. */
+static void
+rrd_graph_time_defs(struct rrd_argv *a, const char *p, int stacked,
+    int band)
+{
+	static const struct {
+		const char	*v, *ds, *label, *color;
+	} ph[] = {
+		{ "dns", "dns_ms", "DNS", "4e79a7" },
+		{ "con", "connect_ms", "connect", "f28e2b" },
+		{ "tls", "tls_ms", "TLS", "e15759" },
+		{ "ttfb", "ttfb_ms", "first byte", "76b7b2" },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof ph / sizeof ph[0]; i++)
+		rrd_argv_add(a, "DEF:%s=%s:%s:AVERAGE", ph[i].v, p, ph[i].ds);
+	rrd_argv_add(a, "DEF:total=%s:total_ms:AVERAGE", p);
+	/* Transfer is what the phases leave of total; never below 0. */
+	rrd_argv_add(a, "CDEF:xfer=total,dns,-,con,-,tls,-,ttfb,-,0,MAX");
+	if (band) {
+		rrd_argv_add(a, "DEF:tmin=%s:total_ms:MIN", p);
+		rrd_argv_add(a, "DEF:tmax=%s:total_ms:MAX", p);
+		rrd_argv_add(a, "CDEF:band=tmax,tmin,-");
+		rrd_argv_add(a, "AREA:tmin");
+		rrd_argv_add(a, "AREA:band#bab0ac66:total min-max:STACK");
+	}
+	for (i = 0; i < sizeof ph / sizeof ph[0]; i++) {
+		if (stacked)
+			rrd_argv_add(a, "AREA:%s#%s:%s%s", ph[i].v,
+			    ph[i].color, ph[i].label, i > 0 ? ":STACK" : "");
+		else
+			rrd_argv_add(a, "LINE1:%s#%s:%s", ph[i].v,
+			    ph[i].color, ph[i].label);
+	}
+	if (stacked)
+		rrd_argv_add(a, "AREA:xfer#59a14f:transfer:STACK");
+	else
+		rrd_argv_add(a, "LINE1:xfer#59a14f:transfer");
+	rrd_argv_add(a, "LINE1:total#000000:total\\l");
+}
+
+int
+rrd_graph_render_file(const char *path, const struct graph_req *g,
+    struct buf *out, char *err, size_t errlen)
+{
+	struct rrd_argv	 a = { NULL, 0, 0 };
+	rrd_info_t	*info, *i;
+	char		*p, *site, title[512], *e1;
+	int		 rc = -1, found = 0;
+
+	if (g->end <= g->start) {
+		snprintf(err, errlen, "the period ends before it starts");
+		return -1;
+	}
+	if (access(path, R_OK) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	p = rrd_graph_esc(path);
+	site = g->check->site != NULL && g->check->site->name != NULL ?
+	    g->check->site->name : "";
+	if (g->period != NULL)
+		snprintf(title, sizeof title, "%s%s%s - %s (%s)", site,
+		    *site != '\0' ? " / " : "", g->check->name,
+		    rrd_graph_metric_name(g->metric), g->period);
+	else {
+		char	s1[32], s2[32];
+
+		snprintf(title, sizeof title, "%s%s%s - %s (%s to %s)", site,
+		    *site != '\0' ? " / " : "", g->check->name,
+		    rrd_graph_metric_name(g->metric),
+		    util_iso8601(g->start, s1, sizeof s1),
+		    util_iso8601(g->end, s2, sizeof s2));
+	}
+	rrd_argv_add(&a, "graph");
+	rrd_argv_add(&a, "-");
+	rrd_argv_add(&a, "--imgformat=%s", g->format == GRAPH_SVG ?
+	    "SVG" : "PNG");
+	rrd_argv_add(&a, "--start=%lld", (long long)g->start);
+	rrd_argv_add(&a, "--end=%lld", (long long)g->end);
+	rrd_argv_add(&a, "--width=%d", g->width > 0 ? g->width : 800);
+	rrd_argv_add(&a, "--height=%d", g->height > 0 ? g->height : 300);
+	/* Width and height are the whole image, as users expect. */
+	rrd_argv_add(&a, "--full-size-mode");
+	rrd_argv_add(&a, "--title=%s", title);
+	rrd_argv_add(&a, "--lower-limit=0");
+	switch (g->metric) {
+	case GRAPH_AVAILABILITY:
+		rrd_argv_add(&a, "--upper-limit=100");
+		rrd_argv_add(&a, "--rigid");
+		rrd_argv_add(&a, "--vertical-label=%% good checks");
+		rrd_argv_add(&a, "DEF:up=%s:up:AVERAGE", p);
+		rrd_argv_add(&a, "CDEF:pct=up,100,*");
+		/* INF fills a column to the top: shading, not a value. */
+		rrd_argv_add(&a, "CDEF:down=up,UN,UNKN,up,1,LT,INF,UNKN,IF,IF");
+		rrd_argv_add(&a, "CDEF:unk=up,UN,INF,UNKN,IF");
+		rrd_argv_add(&a, "AREA:pct#59a14f:good checks");
+		rrd_argv_add(&a, "AREA:down#e1575766:downtime");
+		rrd_argv_add(&a, "AREA:unk#bab0ac66:no data\\l");
+		break;
+	case GRAPH_TIME:
+	case GRAPH_PHASES:
+		rrd_argv_add(&a, "--vertical-label=ms");
+		rrd_graph_time_defs(&a, p, g->metric == GRAPH_TIME,
+		    g->metric == GRAPH_TIME && rrd_graph_has_minmax(path));
+		break;
+	}
+	rrd_graph_legend(&a, path, g);
+
+	pthread_mutex_lock(&rrd_graph_lock);
+	rrd_clear_error();
+	info = rrd_graph_v((int)a.n, a.v);
+	if (info == NULL) {
+		e1 = rrd_get_error();
+		snprintf(err, errlen, "rrdgraph: %s",
+		    e1 != NULL && *e1 != '\0' ? e1 : "failed");
+	} else {
+		for (i = info; i != NULL; i = i->next) {
+			if (i->type == RD_I_BLO &&
+			    strcmp(i->key, "image") == 0) {
+				buf_add(out, i->value.u_blo.ptr,
+				    i->value.u_blo.size);
+				found = 1;
+			}
+		}
+		rrd_info_free(info);
+		if (found)
+			rc = 0;
+		else
+			snprintf(err, errlen, "rrdgraph returned no image");
+	}
+	rrd_clear_error();
+	pthread_mutex_unlock(&rrd_graph_lock);
+	rrd_argv_free(&a);
+	free(p);
+	return rc;
+}
+
+int
+rrd_graph_render(const struct config *cfg, const struct graph_req *g,
+    struct buf *out, char *err, size_t errlen)
+{
+	char	*path;
+	int	 rc;
+
+	path = rrd_store_path(cfg, g->check->name);
+	rrd_store_flush_file(cfg, path);
+	rc = rrd_graph_render_file(path, g, out, err, errlen);
+	free(path);
+	return rc;
+}
+
+int
+rrd_graph_write(const struct config *cfg, const struct graph_req *g,
+    const char *path, char *err, size_t errlen)
+{
+	struct buf	 b;
+	char		*tmp = NULL;
+	FILE		*f = NULL;
+	int		 rc = -1;
+
+	buf_init(&b);
+	if (rrd_graph_render(cfg, g, &b, err, errlen) == -1)
+		goto out;
+	if (strcmp(path, "-") == 0) {
+		if (fwrite(b.data, 1, b.len, stdout) != b.len ||
+		    fflush(stdout) != 0) {
+			snprintf(err, errlen, "stdout: %s", strerror(errno));
+			goto out;
+		}
+		rc = 0;
+		goto out;
+	}
+	xasprintf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	if ((f = fopen(tmp, "wb")) == NULL) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (fwrite(b.data, 1, b.len, f) != b.len || fclose(f) != 0) {
+		f = NULL;
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	f = NULL;
+	if (rename(tmp, path) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (f != NULL)
+		fclose(f);
+	free(tmp);
+	buf_free(&b);
+	return rc;
+}

@@ -1,0 +1,605 @@
+/*
+ * template.c -- a small renderer for the mail templates, and the words
+ * (causes, states, units) of each language.
+ *
+ * A template is compiled once into a flat list of nodes: text, variable,
+ * section open and section close (the open knows where its close is, so
+ * rendering skips or repeats a range without searching).  A section tag
+ * alone on its line takes the line with it, so templates can put
+ * {{#checks}} on a line of its own without leaving blank lines behind.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sitewatch.h"
+#include "template.h"
+#include "xmalloc.h"
+
+enum node_kind { N_TEXT, N_VAR, N_OPEN, N_CLOSE };
+/* Sections past SEC_VAR are conditionals on variable (sec - SEC_VAR). */
+enum section { SEC_CHECKS, SEC_STAFF, SEC_VAR };
+
+struct node {
+	enum node_kind	 kind;
+	const char	*text;		/* N_TEXT: inside tmpl->src */
+	size_t		 len;
+	int		 var;		/* N_VAR */
+	enum section	 sec;		/* N_OPEN, N_CLOSE */
+	int		 inverted;	/* N_OPEN: {{^x}} */
+	size_t		 close;		/* N_OPEN: its N_CLOSE */
+};
+
+struct nodes {
+	struct node	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+struct tmpl {
+	char		*src;
+	struct nodes	 subject;
+	struct nodes	 body;
+};
+
+static const char *var_names[TV_NVARS] = {
+	[TV_SITE] = "site",
+	[TV_CHECK] = "check",
+	[TV_URL] = "url",
+	[TV_STATE] = "state",
+	[TV_CAUSE] = "cause",
+	[TV_CAUSE_TEXT] = "cause_text",
+	[TV_SINCE] = "since",
+	[TV_DOWNTIME] = "downtime",
+	[TV_TICKET] = "ticket",
+	[TV_LINK] = "link",
+	[TV_DETAIL] = "detail",
+	[TV_COUNT] = "count",
+};
+
+static const char *section_names[] = {
+	[SEC_CHECKS] = "checks",
+	[SEC_STAFF] = "staff",
+};
+
+#define NSECTIONS	(sizeof section_names / sizeof section_names[0])
+#define MAX_DEPTH	8
+
+const char *
+tmpl_var_name(enum tmpl_var v)
+{
+	if ((unsigned)v >= TV_NVARS)
+		return "invalid";
+	return var_names[v];
+}
+
+/* The name of a section: checks, staff, or the variable it tests. */
+static const char *
+sec_name(int sec)
+{
+	return sec >= SEC_VAR ? var_names[sec - SEC_VAR] : section_names[sec];
+}
+
+/* Append a node and return it. */
+static struct node *
+nodes_add(struct nodes *ns, enum node_kind kind)
+{
+	struct node	*nd;
+
+	if (ns->n == ns->cap) {
+		ns->cap = ns->cap ? ns->cap * 2 : 16;
+		ns->v = xreallocarray(ns->v, ns->cap, sizeof *ns->v);
+	}
+	nd = &ns->v[ns->n++];
+	memset(nd, 0, sizeof *nd);
+	nd->kind = kind;
+	return nd;
+}
+
+static void
+nodes_text(struct nodes *ns, const char *p, size_t len)
+{
+	struct node	*nd;
+
+	if (len == 0)
+		return;
+	nd = nodes_add(ns, N_TEXT);
+	nd->text = p;
+	nd->len = len;
+}
+
+static int
+lookup(const char *const *names, size_t n, const char *p, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(names[i]) == len && strncmp(names[i], p, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * Compile [p, end) into ns.  line is the line number of p; in_subject
+ * forbids {{#checks}}.  Returns the number of errors added.
+ */
+static size_t
+tmpl_compile(struct nodes *ns, const char *file, int line, const char *p,
+    const char *end, int in_subject, struct errlist *errs)
+{
+	struct {
+		enum section	sec;
+		size_t		node;
+		int		line;
+	} stack[MAX_DEPTH];
+	const char	*pos = p, *line_start = p, *open, *close, *name, *q;
+	size_t		 depth = 0, nerr = 0, len, i;
+	struct node	*nd;
+	int		 v, standalone, nchecks = 0, tagline;
+
+	while (p < end) {
+		if (*p == '\n') {
+			line++;
+			line_start = ++p;
+			continue;
+		}
+		if (p + 1 >= end || p[0] != '{' || p[1] != '{') {
+			p++;
+			continue;
+		}
+		open = p;
+		close = NULL;
+		for (q = p + 2; q + 1 < end && *q != '\n'; q++)
+			if (q[0] == '}' && q[1] == '}') {
+				close = q;
+				break;
+			}
+		if (close == NULL) {
+			errlist_add(errs, file, line, "unclosed {{");
+			nerr++;
+			p += 2;
+			continue;
+		}
+		tagline = line;
+		name = open + 2;
+		while (name < close && *name == ' ')
+			name++;
+		len = (size_t)(close - name);
+		while (len > 0 && name[len - 1] == ' ')
+			len--;
+
+		if (len > 0 && (*name == '#' || *name == '^' ||
+		    *name == '/')) {
+			v = lookup(section_names, NSECTIONS, name + 1, len - 1);
+			if (v == -1 && (v = lookup(var_names, TV_NVARS,
+			    name + 1, len - 1)) != -1)
+				v += SEC_VAR;
+			if (in_subject && v == SEC_CHECKS) {
+				errlist_add(errs, file, line, "{{%.*s}} cannot "
+				    "stand in the Subject line", (int)len,
+				    name);
+				nerr++;
+				p = close + 2;
+				continue;
+			}
+			if (v == -1) {
+				errlist_add(errs, file, line,
+				    "unknown section {{%.*s}}", (int)len, name);
+				nerr++;
+				p = close + 2;
+				continue;
+			}
+			/* Alone on its line: the line goes with the tag. */
+			standalone = line_start >= pos;
+			for (q = line_start; standalone && q < open; q++)
+				if (*q != ' ' && *q != '\t')
+					standalone = 0;
+			for (q = close + 2; standalone && q < end && *q != '\n';
+			    q++)
+				if (*q != ' ' && *q != '\t')
+					standalone = 0;
+			nodes_text(ns, pos, (size_t)((standalone ? line_start :
+			    open) - pos));
+			p = close + 2;
+			if (standalone) {
+				while (p < end && *p != '\n')
+					p++;
+				if (p < end) {
+					p++;
+					line++;
+				}
+				line_start = p;
+			}
+			pos = p;
+			if (*name != '/') {
+				if (depth == MAX_DEPTH || (v == SEC_CHECKS &&
+				    (nchecks > 0 || *name == '^'))) {
+					errlist_add(errs, file, tagline,
+					    "{{%.*s}} cannot stand here",
+					    (int)len, name);
+					nerr++;
+					continue;
+				}
+				if (v == SEC_CHECKS)
+					nchecks++;
+				stack[depth].sec = v;
+				stack[depth].line = tagline;
+				stack[depth].node = ns->n;
+				depth++;
+				nd = nodes_add(ns, N_OPEN);
+				nd->sec = v;
+				nd->inverted = *name == '^';
+			} else {
+				if (depth == 0 || stack[depth - 1].sec !=
+				    (enum section)v) {
+					if (depth == 0)
+						errlist_add(errs, file,
+						    tagline, "{{/%s}} closes "
+						    "no section",
+						    sec_name(v));
+					else
+						errlist_add(errs, file,
+						    tagline, "{{/%s}} does "
+						    "not match {{#%s}} of line"
+						    " %d", sec_name(v),
+						    sec_name(stack[depth -
+						    1].sec), stack[depth -
+						    1].line);
+					nerr++;
+					continue;
+				}
+				depth--;
+				if (v == SEC_CHECKS)
+					nchecks--;
+				nd = nodes_add(ns, N_CLOSE);
+				nd->sec = v;
+				ns->v[stack[depth].node].close = ns->n - 1;
+			}
+			continue;
+		}
+
+		nodes_text(ns, pos, (size_t)(open - pos));
+		p = pos = close + 2;
+		if ((v = lookup(var_names, TV_NVARS, name, len)) == -1) {
+			errlist_add(errs, file, line,
+			    "unknown variable {{%.*s}}", (int)len, name);
+			nerr++;
+			continue;
+		}
+		nd = nodes_add(ns, N_VAR);
+		nd->var = v;
+	}
+	nodes_text(ns, pos, (size_t)(end - pos));
+	for (i = depth; i > 0; i--) {
+		errlist_add(errs, file, stack[i - 1].line,
+		    "{{#%s}} is never closed", sec_name(stack[i - 1].sec));
+		nerr++;
+	}
+	return nerr;
+}
+
+void
+tmpl_free(struct tmpl *t)
+{
+	if (t == NULL)
+		return;
+	free(t->subject.v);
+	free(t->body.v);
+	free(t->src);
+	free(t);
+}
+
+struct tmpl *
+tmpl_parse(const char *file, const char *text, struct errlist *errs)
+{
+	struct tmpl	*t;
+	const char	*nl, *subj, *body, *end;
+	size_t		 nerr = 0;
+	int		 body_line = 2;
+
+	t = xcalloc(1, sizeof *t);
+	t->src = xstrdup(text);
+	end = t->src + strlen(t->src);
+	if (strncmp(t->src, "Subject:", 8) != 0) {
+		errlist_add(errs, file, 1, "the first line must be "
+		    "\"Subject: ...\"");
+		tmpl_free(t);
+		return NULL;
+	}
+	subj = t->src + 8;
+	while (*subj == ' ' || *subj == '\t')
+		subj++;
+	if ((nl = strchr(subj, '\n')) == NULL)
+		nl = end;
+	body = nl < end ? nl + 1 : end;
+	/* One blank line may part the Subject from the body, as in a mail. */
+	if (*body == '\n') {
+		body++;
+		body_line++;
+	}
+	if (nl == subj || (nl == subj + 1 && *subj == '\r')) {
+		errlist_add(errs, file, 1, "the Subject line is empty");
+		nerr++;
+	}
+	nerr += tmpl_compile(&t->subject, file, 1, subj,
+	    nl > subj && nl[-1] == '\r' ? nl - 1 : nl, 1, errs);
+	nerr += tmpl_compile(&t->body, file, body_line, body, end, 0, errs);
+	if (nerr > 0) {
+		tmpl_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* Read a whole file into an allocated string; NULL with errno set. */
+static char *
+read_file(const char *path)
+{
+	FILE	*f;
+	char	 chunk[4096];
+	size_t	 n;
+	struct buf b;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	buf_init(&b);
+	buf_addstr(&b, "");
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&b, chunk, n);
+	if (ferror(f)) {
+		fclose(f);
+		buf_free(&b);
+		errno = EIO;
+		return NULL;
+	}
+	fclose(f);
+	return b.data;
+}
+
+struct tmpl *
+tmpl_load(const char *path, struct errlist *errs)
+{
+	struct tmpl	*t;
+	char		*text;
+
+	if ((text = read_file(path)) == NULL) {
+		errlist_add(errs, path, 0, "cannot read template: %s",
+		    strerror(errno));
+		return NULL;
+	}
+	t = tmpl_parse(path, text, errs);
+	free(text);
+	return t;
+}
+
+/* Render nodes [from, to) with item as the innermost values. */
+static void
+tmpl_range(const struct nodes *ns, size_t from, size_t to,
+    const struct tmpl_data *d, const struct tmpl_item *item, struct buf *out)
+{
+	const struct node	*nd;
+	const char		*v;
+	size_t			 i, k;
+
+	for (i = from; i < to; i++) {
+		nd = &ns->v[i];
+		switch (nd->kind) {
+		case N_TEXT:
+			buf_add(out, nd->text, nd->len);
+			break;
+		case N_VAR:
+			v = item != NULL ? item->v[nd->var] : NULL;
+			if (v == NULL)
+				v = d->top.v[nd->var];
+			if (v != NULL)
+				buf_addstr(out, v);
+			break;
+		case N_OPEN:
+			if (nd->sec == SEC_CHECKS) {
+				for (k = 0; k < d->nitems; k++)
+					tmpl_range(ns, i + 1, nd->close, d,
+					    &d->items[k], out);
+			} else if (nd->sec == SEC_STAFF) {
+				if ((d->staff != 0) != nd->inverted)
+					tmpl_range(ns, i + 1, nd->close, d,
+					    item, out);
+			} else {
+				v = item != NULL ?
+				    item->v[nd->sec - SEC_VAR] : NULL;
+				if (v == NULL)
+					v = d->top.v[nd->sec - SEC_VAR];
+				if ((v != NULL && *v != '\0') != nd->inverted)
+					tmpl_range(ns, i + 1, nd->close, d,
+					    item, out);
+			}
+			i = nd->close;
+			break;
+		case N_CLOSE:
+			break;
+		}
+	}
+}
+
+void
+tmpl_render(const struct tmpl *t, const struct tmpl_data *d, char **subject,
+    struct buf *body)
+{
+	struct buf	s;
+	char		*p;
+
+	buf_init(&s);
+	buf_addstr(&s, "");
+	tmpl_range(&t->subject, 0, t->subject.n, d, NULL, &s);
+	/* A value cannot break the Subject into two lines. */
+	for (p = s.data; *p != '\0'; p++)
+		if (*p == '\r' || *p == '\n')
+			*p = ' ';
+	*subject = s.data;
+	tmpl_range(&t->body, 0, t->body.n, d, NULL, body);
+}
+
+/* --- words ------------------------------------------------------------ */
+
+enum { UNIT_DAY, UNIT_HOUR, UNIT_MIN, UNIT_SEC, NUNITS };
+
+struct words {
+	char	*cause[SW_CAUSE_COUNT];
+	char	*state[SW_STATE_DOWN + 1];
+	char	*unit[NUNITS];
+};
+
+static const char *unit_names[NUNITS] = { "day", "hour", "min", "sec" };
+
+void
+words_free(struct words *w)
+{
+	size_t	i;
+
+	if (w == NULL)
+		return;
+	for (i = 0; i < SW_CAUSE_COUNT; i++)
+		free(w->cause[i]);
+	for (i = 0; i <= SW_STATE_DOWN; i++)
+		free(w->state[i]);
+	for (i = 0; i < NUNITS; i++)
+		free(w->unit[i]);
+	free(w);
+}
+
+/* Trim blanks (and a CR) at both ends, in place. */
+static char *
+trim(char *s)
+{
+	char	*e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		e--;
+	*e = '\0';
+	return s;
+}
+
+struct words *
+words_load(const char *path, struct errlist *errs)
+{
+	struct words	 *w;
+	char		 *text, *line, *next, *eq, *key, *val, **slot;
+	size_t		  i, nerr = 0;
+	int		  lineno = 0, k;
+
+	if ((text = read_file(path)) == NULL) {
+		errlist_add(errs, path, 0, "cannot read words: %s",
+		    strerror(errno));
+		return NULL;
+	}
+	w = xcalloc(1, sizeof *w);
+	for (line = text; line != NULL; line = next) {
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		key = trim(line);
+		if (*key == '\0' || *key == '#')
+			continue;
+		if ((eq = strchr(key, '=')) == NULL) {
+			errlist_add(errs, path, lineno, "expected key = text");
+			nerr++;
+			continue;
+		}
+		*eq = '\0';
+		key = trim(key);
+		val = trim(eq + 1);
+		slot = NULL;
+		if (strncmp(key, "cause.", 6) == 0 &&
+		    (k = sw_cause_parse(key + 6)) >= 0)
+			slot = &w->cause[k];
+		else if (strncmp(key, "state.", 6) == 0 &&
+		    (k = sw_state_parse(key + 6)) >= 0)
+			slot = &w->state[k];
+		else if (strncmp(key, "unit.", 5) == 0 &&
+		    (k = lookup(unit_names, NUNITS, key + 5,
+		    strlen(key + 5))) >= 0)
+			slot = &w->unit[k];
+		if (slot == NULL) {
+			errlist_add(errs, path, lineno, "unknown key %s", key);
+			nerr++;
+		} else if (*val == '\0') {
+			errlist_add(errs, path, lineno, "%s has no text", key);
+			nerr++;
+		} else if (*slot != NULL) {
+			errlist_add(errs, path, lineno, "%s given twice", key);
+			nerr++;
+		} else
+			*slot = xstrdup(val);
+	}
+	free(text);
+	for (i = 0; i < SW_CAUSE_COUNT; i++)
+		if (w->cause[i] == NULL) {
+			errlist_add(errs, path, 0, "missing cause.%s",
+			    sw_cause_name(i));
+			nerr++;
+		}
+	for (i = 0; i <= SW_STATE_DOWN; i++)
+		if (w->state[i] == NULL) {
+			errlist_add(errs, path, 0, "missing state.%s",
+			    sw_state_name(i));
+			nerr++;
+		}
+	for (i = 0; i < NUNITS; i++)
+		if (w->unit[i] == NULL) {
+			errlist_add(errs, path, 0, "missing unit.%s",
+			    unit_names[i]);
+			nerr++;
+		}
+	if (nerr > 0) {
+		words_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+const char *
+words_cause(const struct words *w, int cause)
+{
+	if (cause < 0 || cause >= SW_CAUSE_COUNT)
+		cause = SW_CAUSE_UNKNOWN;
+	return w->cause[cause];
+}
+
+const char *
+words_state(const struct words *w, int state)
+{
+	if (state < 0 || state > SW_STATE_DOWN)
+		state = SW_STATE_UNKNOWN;
+	return w->state[state];
+}
+
+char *
+words_duration(const struct words *w, long long s)
+{
+	long long	 v[NUNITS];
+	char		*out;
+	int		 i;
+
+	if (s < 0)
+		s = 0;
+	if (s < 60) {
+		xasprintf(&out, "%lld %s", s, w->unit[UNIT_SEC]);
+		return out;
+	}
+	v[UNIT_DAY] = s / 86400;
+	v[UNIT_HOUR] = s % 86400 / 3600;
+	v[UNIT_MIN] = s % 3600 / 60;
+	v[UNIT_SEC] = s % 60;
+	for (i = 0; v[i] == 0; i++)
+		;
+	/* The largest unit and the next one, when it is not zero. */
+	if (i + 1 < NUNITS && v[i + 1] != 0)
+		xasprintf(&out, "%lld %s %lld %s", v[i], w->unit[i], v[i + 1],
+		    w->unit[i + 1]);
+	else
+		xasprintf(&out, "%lld %s", v[i], w->unit[i]);
+	return out;
+}

@@ -1,0 +1,392 @@
+/*
+ * test_template.c -- the mail template renderer, its error messages, the
+ * words of each language and the shipped templates.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "notify.h"
+#include "sitewatch.h"
+#include "template.h"
+#include "util.h"
+#include "xmalloc.h"
+
+static const char *
+srcdir(void)
+{
+	const char	*s = getenv("top_srcdir");
+
+	return s != NULL ? s : ".";
+}
+
+/* Parse text; expect exactly one error line, equal to want. */
+static void
+expect_error(const char *text, const char *want)
+{
+	struct errlist	 errs;
+	struct tmpl	*t;
+
+	errlist_init(&errs);
+	t = tmpl_parse("t.txt", text, &errs);
+	assert_null(t);
+	if (errs.n != 1)
+		fail_msg("%zu errors for %s, first: %s", errs.n, want,
+		    errs.n > 0 ? errs.lines[0] : "none");
+	assert_string_equal(errs.lines[0], want);
+	errlist_free(&errs);
+}
+
+static void
+render(const char *text, const struct tmpl_data *d, char **subject,
+    struct buf *body)
+{
+	struct errlist	 errs;
+	struct tmpl	*t;
+
+	errlist_init(&errs);
+	t = tmpl_parse("t.txt", text, &errs);
+	if (errs.n > 0)
+		fail_msg("%s", errs.lines[0]);
+	assert_non_null(t);
+	buf_init(body);
+	buf_addstr(body, "");
+	tmpl_render(t, d, subject, body);
+	tmpl_free(t);
+	errlist_free(&errs);
+}
+
+static void
+test_variables(void **state)
+{
+	struct tmpl_data	 d;
+	struct buf		 body;
+	char			*subject;
+
+	memset(&d, 0, sizeof d);
+	d.top.v[TV_SITE] = "Shop Ltd";
+	d.top.v[TV_CHECK] = "shop-home";
+	d.top.v[TV_TICKET] = "#7";
+	render("Subject: {{site}} down {{ticket}}\n\nHello {{ check }}, "
+	    "{{url}}.\n", &d, &subject, &body);
+	assert_string_equal(subject, "Shop Ltd down #7");
+	/* A variable without a value renders empty. */
+	assert_string_equal(body.data, "Hello shop-home, .\n");
+	free(subject);
+	buf_free(&body);
+}
+
+static void
+test_sections(void **state)
+{
+	struct tmpl_item	 items[2];
+	struct tmpl_data	 d;
+	struct buf		 body;
+	char			*subject;
+	const char		*text = "Subject: {{#staff}}S:{{/staff}}"
+	    "{{^staff}}C:{{/staff}}{{check}}\n"
+	    "\n"
+	    "Top {{check}}\n"
+	    "{{#checks}}\n"
+	    "- {{check}} at {{site}}\n"
+	    "{{/checks}}\n"
+	    "{{#staff}}\n"
+	    "secret {{detail}}\n"
+	    "{{/staff}}\n"
+	    "{{^staff}}\n"
+	    "for clients\n"
+	    "{{/staff}}\n"
+	    "end\n";
+
+	memset(&d, 0, sizeof d);
+	memset(items, 0, sizeof items);
+	items[0].v[TV_CHECK] = "a";
+	items[1].v[TV_CHECK] = "b";
+	d.top.v[TV_CHECK] = "a (+1)";
+	d.top.v[TV_SITE] = "Shop";
+	d.top.v[TV_DETAIL] = "HTTP 503";
+	d.items = items;
+	d.nitems = 2;
+	render(text, &d, &subject, &body);
+	assert_string_equal(subject, "C:a (+1)");
+	/* Items fall back to the mail-wide value; tag lines vanish. */
+	assert_string_equal(body.data, "Top a (+1)\n- a at Shop\n- b at Shop\n"
+	    "for clients\nend\n");
+	free(subject);
+	buf_free(&body);
+
+	d.staff = 1;
+	render(text, &d, &subject, &body);
+	assert_string_equal(subject, "S:a (+1)");
+	assert_string_equal(body.data, "Top a (+1)\n- a at Shop\n- b at Shop\n"
+	    "secret HTTP 503\nend\n");
+	free(subject);
+	buf_free(&body);
+}
+
+/* A variable as a section: kept only when it has a value. */
+static void
+test_conditionals(void **state)
+{
+	struct tmpl_item	 items[2];
+	struct tmpl_data	 d;
+	struct buf		 body;
+	char			*subject;
+
+	memset(&d, 0, sizeof d);
+	memset(items, 0, sizeof items);
+	items[0].v[TV_CHECK] = "a";
+	items[0].v[TV_CAUSE_TEXT] = "slow";
+	items[1].v[TV_CHECK] = "b";
+	d.items = items;
+	d.nitems = 2;
+	render("Subject: s\n{{#checks}}\n{{check}}\n{{#cause_text}}\n"
+	    "  was {{cause_text}}\n{{/cause_text}}\n{{^cause_text}}\n"
+	    "  cause unknown\n{{/cause_text}}\n{{/checks}}\n", &d, &subject,
+	    &body);
+	assert_string_equal(body.data, "a\n  was slow\nb\n  cause unknown\n");
+	free(subject);
+	buf_free(&body);
+}
+
+static void
+test_errors(void **state)
+{
+	expect_error("Subject: x\n\nline two {{site}}\n{{foo}}\n",
+	    "t.txt:4: unknown variable {{foo}}");
+	expect_error("Subject: x {{sitee}}\n",
+	    "t.txt:1: unknown variable {{sitee}}");
+	expect_error("Hello {{site}}\n",
+	    "t.txt:1: the first line must be \"Subject: ...\"");
+	expect_error("", "t.txt:1: the first line must be \"Subject: ...\"");
+	expect_error("Subject: x\n\n{{#checks}}\n{{check}}\n",
+	    "t.txt:3: {{#checks}} is never closed");
+	expect_error("Subject: x\nbody\n{{/staff}}\n",
+	    "t.txt:3: {{/staff}} closes no section");
+	expect_error("Subject: x\n{{#staff}}\n{{/checks}}\n{{/staff}}\n",
+	    "t.txt:3: {{/checks}} does not match {{#staff}} of line 2");
+	expect_error("Subject: x\n{{#checks}}{{#checks}}{{/checks}}\n",
+	    "t.txt:2: {{#checks}} cannot stand here");
+	expect_error("Subject: x\n\n{{#loop}}\n",
+	    "t.txt:3: unknown section {{#loop}}");
+	expect_error("Subject: x\n\nbroken {{site\n",
+	    "t.txt:3: unclosed {{");
+	expect_error("Subject: {{#checks}}{{check}}\n",
+	    "t.txt:1: {{#checks}} cannot stand in the Subject line");
+}
+
+/* Every cause and state has words in both languages, and they differ. */
+static void
+test_words_every_cause(void **state)
+{
+	struct words	*en, *tr;
+	struct errlist	 errs;
+	char		*path;
+	int		 i;
+
+	errlist_init(&errs);
+	xasprintf(&path, "%s/templates/mail/en/words.txt", srcdir());
+	en = words_load(path, &errs);
+	free(path);
+	xasprintf(&path, "%s/templates/mail/tr/words.txt", srcdir());
+	tr = words_load(path, &errs);
+	free(path);
+	if (errs.n > 0)
+		fail_msg("%s", errs.lines[0]);
+	assert_non_null(en);
+	assert_non_null(tr);
+	for (i = 0; i < SW_CAUSE_COUNT; i++) {
+		assert_true(strlen(words_cause(en, i)) > 10);
+		assert_true(strlen(words_cause(tr, i)) > 10);
+		assert_string_not_equal(words_cause(en, i),
+		    words_cause(tr, i));
+	}
+	for (i = SW_STATE_UNKNOWN; i <= SW_STATE_DOWN; i++)
+		assert_string_not_equal(words_state(en, i), words_state(tr, i));
+	/* Real Turkish letters, not ASCII stand-ins. */
+	assert_non_null(strstr(words_cause(tr, SW_CAUSE_CONNECT), "ı"));
+	assert_non_null(strstr(words_cause(tr, SW_CAUSE_CONNECT), "ğ"));
+	assert_non_null(strstr(words_cause(tr, SW_CAUSE_CERT), "ü"));
+	assert_non_null(strstr(words_state(tr, SW_STATE_DOWN), "ş"));
+	words_free(en);
+	words_free(tr);
+	errlist_free(&errs);
+}
+
+static void
+test_words_errors(void **state)
+{
+	struct errlist	 errs;
+	char		 path[] = "/tmp/sw-words-XXXXXX";
+	FILE		*f;
+	int		 fd, i;
+	char		*want;
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fprintf(f, "# only a few\ncause.ok = fine\ncause.bogus = x\n"
+	    "no equals sign\n");
+	fclose(f);
+	errlist_init(&errs);
+	assert_null(words_load(path, &errs));
+	xasprintf(&want, "%s:3: unknown key cause.bogus", path);
+	assert_string_equal(errs.lines[0], want);
+	free(want);
+	xasprintf(&want, "%s:4: expected key = text", path);
+	assert_string_equal(errs.lines[1], want);
+	free(want);
+	xasprintf(&want, "%s: missing cause.dns", path);
+	assert_string_equal(errs.lines[2], want);
+	free(want);
+	/* Every other cause is named as missing too. */
+	for (i = 0; i < (int)errs.n; i++)
+		if (strstr(errs.lines[i], "missing cause.unknown") != NULL)
+			break;
+	assert_true(i < (int)errs.n);
+	unlink(path);
+	errlist_free(&errs);
+}
+
+static void
+test_duration(void **state)
+{
+	struct words	*en, *tr;
+	struct errlist	 errs;
+	char		*path, *s;
+
+	errlist_init(&errs);
+	xasprintf(&path, "%s/templates/mail/en/words.txt", srcdir());
+	en = words_load(path, &errs);
+	free(path);
+	xasprintf(&path, "%s/templates/mail/tr/words.txt", srcdir());
+	tr = words_load(path, &errs);
+	free(path);
+	assert_non_null(en);
+	assert_non_null(tr);
+	s = words_duration(en, 3900);
+	assert_string_equal(s, "1 h 5 min");
+	free(s);
+	s = words_duration(tr, 3900);
+	assert_string_equal(s, "1 sa 5 dk");
+	free(s);
+	s = words_duration(en, 45);
+	assert_string_equal(s, "45 s");
+	free(s);
+	s = words_duration(tr, 90061);
+	assert_string_equal(s, "1 g 1 sa");
+	free(s);
+	s = words_duration(en, 7200);
+	assert_string_equal(s, "2 h");
+	free(s);
+	s = words_duration(en, 125);
+	assert_string_equal(s, "2 min 5 s");
+	free(s);
+	words_free(en);
+	words_free(tr);
+	errlist_free(&errs);
+}
+
+/* The shipped templates pass the same check as sitewatchd -t. */
+static void
+test_shipped_templates(void **state)
+{
+	struct config	 cfg;
+	struct site_conf site, *sites[1];
+	struct errlist	 errs;
+	char		*dir;
+
+	memset(&cfg, 0, sizeof cfg);
+	memset(&site, 0, sizeof site);
+	xasprintf(&dir, "%s/templates", srcdir());
+	cfg.templates_dir = dir;
+	site.name = (char *)"Dükkan";
+	site.file = (char *)"checks.d/shop.conf";
+	site.language = (char *)"tr";
+	sites[0] = &site;
+	cfg.sites = sites;
+	cfg.nsites = 1;
+	errlist_init(&errs);
+	if (notify_check_templates(&cfg, &errs) != 0)
+		fail_msg("%s", errs.lines[0]);
+	assert_int_equal(errs.n, 0);
+
+	/* A site asking for a language we have no templates for. */
+	site.language = (char *)"de";
+	assert_int_equal(notify_check_templates(&cfg, &errs), -1);
+	assert_int_equal(errs.n, 1);
+	assert_non_null(strstr(errs.lines[0], "checks.d/shop.conf: site "
+	    "Dükkan: no mail templates for language de"));	/* no file */
+	errlist_free(&errs);
+	free(dir);
+}
+
+/* The Turkish client mail reads as Turkish and keeps staff detail out. */
+static void
+test_render_turkish(void **state)
+{
+	struct tmpl_item	 items[2];
+	struct tmpl_data	 d;
+	struct errlist		 errs;
+	struct tmpl		*t;
+	struct buf		 body;
+	char			*path, *subject;
+
+	errlist_init(&errs);
+	xasprintf(&path, "%s/templates/mail/tr/down.txt", srcdir());
+	t = tmpl_load(path, &errs);
+	free(path);
+	assert_non_null(t);
+	memset(&d, 0, sizeof d);
+	memset(items, 0, sizeof items);
+	items[0].v[TV_SITE] = "Dükkan";
+	items[0].v[TV_URL] = "https://shop.example/";
+	items[0].v[TV_CAUSE_TEXT] = "web sunucusu çok geç yanıt verdi";
+	items[0].v[TV_TICKET] = "#12";
+	items[0].v[TV_DETAIL] = "SECRET-DETAIL";
+	items[1] = items[0];
+	items[1].v[TV_URL] = "https://shop.example/cart";
+	items[1].v[TV_TICKET] = "#13";
+	d.top = items[0];
+	d.items = items;
+	d.nitems = 2;
+	buf_init(&body);
+	buf_addstr(&body, "");
+	tmpl_render(t, &d, &subject, &body);
+	assert_string_equal(subject, "Dükkan siteniz şu anda erişilemiyor "
+	    "[destek kaydı #12]");
+	assert_non_null(strstr(body.data, "https://shop.example/cart"));
+	assert_non_null(strstr(body.data, "#13"));
+	assert_non_null(strstr(body.data, "Destek ekibimiz"));
+	assert_null(strstr(body.data, "SECRET-DETAIL"));
+	assert_null(strstr(body.data, "{{"));
+	free(subject);
+	buf_free(&body);
+	tmpl_free(t);
+	errlist_free(&errs);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_variables),
+		cmocka_unit_test(test_sections),
+		cmocka_unit_test(test_conditionals),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_words_every_cause),
+		cmocka_unit_test(test_words_errors),
+		cmocka_unit_test(test_duration),
+		cmocka_unit_test(test_shipped_templates),
+		cmocka_unit_test(test_render_turkish),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

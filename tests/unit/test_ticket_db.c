@@ -1,0 +1,479 @@
+/*
+ * test_ticket_db.c -- the ticket store on a temporary SQLite file.
+ */
+#include <sys/time.h>
+
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "ticket_db.h"
+
+struct fx {
+	char			 dir[64];
+	char			 path[128];
+	struct ticket_db	*db;
+};
+
+static int
+setup(void **state)
+{
+	struct fx	*fx = calloc(1, sizeof *fx);
+	char		 err[256];
+
+	snprintf(fx->dir, sizeof fx->dir, "/tmp/test_ticket_db.XXXXXX");
+	if (mkdtemp(fx->dir) == NULL)
+		return -1;
+	snprintf(fx->path, sizeof fx->path, "%s/%s", fx->dir, TICKET_DB_FILE);
+	if ((fx->db = ticket_db_open(fx->path, err, sizeof err)) == NULL) {
+		print_error("%s\n", err);
+		return -1;
+	}
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx	*fx = *state;
+	char		 p[200];
+
+	ticket_db_close(fx->db);
+	snprintf(p, sizeof p, "%s-wal", fx->path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", fx->path);
+	unlink(p);
+	unlink(fx->path);
+	rmdir(fx->dir);
+	free(fx);
+	return 0;
+}
+
+/* Insert a ticket the way the daemon does. */
+static int
+insert(struct ticket_db *db, long long id, const char *check, time_t at)
+{
+	struct tdb_new_ticket	nt;
+	int			rc;
+
+	memset(&nt, 0, sizeof nt);
+	nt.id = id;
+	nt.check = check;
+	nt.site = "Shop Ltd";
+	nt.severity = "critical";
+	nt.cause = "http";
+	nt.summary = "shop is down: HTTP 500";
+	nt.opened_at = at;
+	nt.first_failure_at = at - 30;
+	if (ticket_db_begin(db) == -1)
+		return -1;
+	rc = ticket_db_insert(db, &nt);
+	if (rc == 0)
+		ticket_db_commit(db);
+	else
+		ticket_db_rollback(db);
+	return rc;
+}
+
+/* One scalar answer from a raw query (tests may peek at the schema). */
+static long long
+query_ll(const char *path, const char *sql)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	long long	 v = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static const char *
+jstr(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static void
+test_schema_and_migrations(void **state)
+{
+	struct fx		*fx = *state;
+	struct ticket_db	*again;
+	char			 err[256];
+
+	assert_int_equal(ticket_db_version(fx->db), TICKET_DB_VERSION);
+	assert_int_equal(insert(fx->db, 1, "shop", 1000), 0);
+	/* Re-opening (a second process, a restart) migrates nothing more. */
+	again = ticket_db_open(fx->path, err, sizeof err);
+	assert_non_null(again);
+	assert_int_equal(ticket_db_version(again), TICKET_DB_VERSION);
+	assert_int_equal(ticket_db_open_ticket_for(again, "shop"), 1);
+	ticket_db_close(again);
+	assert_int_equal(query_ll(fx->path, "SELECT count(*) FROM tickets"),
+	    1);
+	/* WAL, so the CLI can read while the daemon writes. */
+	assert_int_equal(query_ll(fx->path, "SELECT journal_mode = 'wal'"
+	    " FROM pragma_journal_mode"), 1);
+	/* Another module's table in the same file does not disturb us. */
+	assert_int_equal(query_ll(fx->path, "CREATE TABLE IF NOT EXISTS "
+	    "outbox_test(x); SELECT 1"), -1);
+	again = ticket_db_open(fx->path, err, sizeof err);
+	assert_non_null(again);
+	ticket_db_close(again);
+}
+
+static void
+test_newer_schema_refused(void **state)
+{
+	struct fx		*fx = *state;
+	struct ticket_db	*again;
+	sqlite3			*db;
+	char			 err[256] = "";
+
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	again = ticket_db_open(fx->path, err, sizeof err);
+	assert_null(again);
+	assert_non_null(strstr(err, "99"));
+}
+
+static void
+test_one_open_ticket_per_check(void **state)
+{
+	struct fx	*fx = *state;
+	char		 err[256];
+
+	assert_int_equal(insert(fx->db, 1, "shop", 1000), 0);
+	/* The schema itself refuses a second open ticket. */
+	assert_int_equal(insert(fx->db, 2, "shop", 1010), -1);
+	assert_int_equal(insert(fx->db, 3, "blog", 1010), 0);
+	assert_int_equal(ticket_db_open_ticket_for(fx->db, "shop"), 1);
+	assert_int_equal(ticket_db_ack(fx->db, 1, "ayse", NULL, 1020, err,
+	    sizeof err), TDB_OK);
+	/* Acknowledged is still open. */
+	assert_int_equal(insert(fx->db, 2, "shop", 1030), -1);
+	assert_int_equal(ticket_db_resolve(fx->db, 1, "ayse", NULL, 1040, err,
+	    sizeof err), TDB_OK);
+	assert_int_equal(ticket_db_open_ticket_for(fx->db, "shop"), 0);
+	assert_int_equal(insert(fx->db, 2, "shop", 1050), 0);
+	assert_int_equal(ticket_db_open_ticket_for(fx->db, "shop"), 2);
+	assert_int_equal(ticket_db_max_id(fx->db), 3);
+}
+
+static void
+test_timeline_and_actions(void **state)
+{
+	struct fx	*fx = *state;
+	json_t		*t, *ev;
+	char		 err[256];
+	static const char *kinds[] = { "opened", "acknowledged", "note",
+	    "reminded", "resolved" };
+	size_t		 i;
+
+	assert_int_equal(insert(fx->db, 7, "shop", 1000), 0);
+	assert_int_equal(ticket_db_ack(fx->db, 7, "ayse", "looking", 1100,
+	    err, sizeof err), TDB_OK);
+	assert_int_equal(ticket_db_ack(fx->db, 7, "mehmet", NULL, 1110,
+	    err, sizeof err), TDB_CONFLICT);
+	assert_int_equal(ticket_db_note(fx->db, 7, "ayse", "host restarted",
+	    1200, err, sizeof err), TDB_OK);
+	assert_int_equal(ticket_db_begin(fx->db), 0);
+	assert_int_equal(ticket_db_reminded(fx->db, 7, 1250), 0);
+	assert_int_equal(ticket_db_commit(fx->db), 0);
+	assert_int_equal(ticket_db_resolve(fx->db, 7, "ayse", NULL, 1300,
+	    err, sizeof err), TDB_OK);
+	assert_int_equal(ticket_db_resolve(fx->db, 7, "ayse", NULL, 1310,
+	    err, sizeof err), TDB_CONFLICT);
+	assert_int_equal(ticket_db_ack(fx->db, 7, "ayse", NULL, 1320,
+	    err, sizeof err), TDB_CONFLICT);
+	assert_non_null(strstr(err, "resolved"));
+	/* A note after the fact is fine (post-mortem). */
+	assert_int_equal(ticket_db_note(fx->db, 7, "ayse", "root cause: disk",
+	    1400, err, sizeof err), TDB_OK);
+	/* The daemon's own resolve after a hand resolve changes nothing. */
+	assert_int_equal(ticket_db_begin(fx->db), 0);
+	assert_int_equal(ticket_db_auto_resolve(fx->db, 7, 5, "recovered",
+	    1500), 0);
+	assert_int_equal(ticket_db_escalate(fx->db, 7, "http", "worse",
+	    1500), 0);
+	assert_int_equal(ticket_db_commit(fx->db), 0);
+
+	assert_int_equal(ticket_db_get_json(fx->db, 7, &t), TDB_OK);
+	assert_int_equal(json_integer_value(json_object_get(t, "id")), 7);
+	assert_string_equal(jstr(t, "check"), "shop");
+	assert_string_equal(jstr(t, "site"), "Shop Ltd");
+	assert_string_equal(jstr(t, "status"), "resolved");
+	assert_string_equal(jstr(t, "severity"), "critical");
+	assert_string_equal(jstr(t, "cause"), "http");
+	assert_string_equal(jstr(t, "acknowledged_by"), "ayse");
+	assert_string_equal(jstr(t, "opened_at"), "1970-01-01T00:16:40Z");
+	assert_string_equal(jstr(t, "acknowledged_at"),
+	    "1970-01-01T00:18:20Z");
+	assert_string_equal(jstr(t, "resolved_at"), "1970-01-01T00:21:40Z");
+	/* From the first failure (opened - 30) to the hand resolve. */
+	assert_int_equal(json_integer_value(json_object_get(t, "downtime_s")),
+	    330);
+	assert_int_equal(json_array_size(json_object_get(t, "events")), 6);
+	for (i = 0; i < 5; i++) {
+		ev = json_array_get(json_object_get(t, "events"), i);
+		assert_string_equal(jstr(ev, "kind"), kinds[i]);
+	}
+	ev = json_array_get(json_object_get(t, "events"), 0);
+	assert_true(json_is_null(json_object_get(ev, "by")));
+	ev = json_array_get(json_object_get(t, "events"), 1);
+	assert_string_equal(jstr(ev, "by"), "ayse");
+	assert_string_equal(jstr(ev, "text"), "looking");
+	assert_int_equal(json_object_size(t), 13);
+	json_decref(t);
+}
+
+static void
+test_bad_arguments(void **state)
+{
+	struct fx	*fx = *state;
+	json_t		*t = NULL;
+	char		 err[256];
+
+	assert_int_equal(insert(fx->db, 1, "shop", 1000), 0);
+	assert_int_equal(ticket_db_ack(fx->db, 42, "ayse", NULL, 1, err,
+	    sizeof err), TDB_NOTFOUND);
+	assert_int_equal(ticket_db_get_json(fx->db, 42, &t), TDB_NOTFOUND);
+	assert_null(t);
+	assert_int_equal(ticket_db_ack(fx->db, 1, "", NULL, 1, err,
+	    sizeof err), TDB_INVALID);
+	assert_int_equal(ticket_db_note(fx->db, 1, "ayse", "", 1, err,
+	    sizeof err), TDB_INVALID);
+	assert_int_equal(ticket_db_resolve(fx->db, 1, NULL, NULL, 1, err,
+	    sizeof err), TDB_INVALID);
+	/* Nothing of the refused actions reached the timeline. */
+	assert_int_equal(ticket_db_get_json(fx->db, 1, &t), TDB_OK);
+	assert_string_equal(jstr(t, "status"), "open");
+	assert_int_equal(json_array_size(json_object_get(t, "events")), 1);
+	assert_true(json_is_null(json_object_get(t, "resolved_at")));
+	assert_true(json_is_null(json_object_get(t, "downtime_s")));
+	json_decref(t);
+}
+
+static void
+test_list(void **state)
+{
+	struct fx	*fx = *state;
+	json_t		*arr;
+	char		 err[256];
+
+	assert_int_equal(insert(fx->db, 1, "a", 1000), 0);
+	assert_int_equal(insert(fx->db, 2, "b", 1000), 0);
+	assert_int_equal(insert(fx->db, 3, "c", 1000), 0);
+	assert_int_equal(ticket_db_ack(fx->db, 2, "x", NULL, 1001, err,
+	    sizeof err), TDB_OK);
+	assert_int_equal(ticket_db_resolve(fx->db, 3, "x", NULL, 1001, err,
+	    sizeof err), TDB_OK);
+	assert_int_equal(ticket_db_list_json(fx->db, 0, &arr), TDB_OK);
+	/* --open: not resolved, acknowledged included, newest first. */
+	assert_int_equal(json_array_size(arr), 2);
+	assert_int_equal(json_integer_value(json_object_get(
+	    json_array_get(arr, 0), "id")), 2);
+	json_decref(arr);
+	assert_int_equal(ticket_db_list_json(fx->db, 1, &arr), TDB_OK);
+	assert_int_equal(json_array_size(arr), 3);
+	json_decref(arr);
+}
+
+static void
+test_check_state_roundtrip(void **state)
+{
+	struct fx		*fx = *state;
+	struct tdb_check_state	 cs, got;
+
+	memset(&cs, 0, sizeof cs);
+	snprintf(cs.name, sizeof cs.name, "shop");
+	cs.state = SW_STATE_DOWN;
+	cs.cause = SW_CAUSE_HTTP;
+	snprintf(cs.message, sizeof cs.message, "HTTP 500");
+	cs.since = 900;
+	cs.last_at = 1000;
+	cs.last_total_ms = 12.5;
+	cs.ticket = 4;
+	cs.fsm_last = SW_STATE_DOWN;
+	cs.fail_streak = 3;
+	cs.down_streak = 3;
+	cs.streak_down = 1;
+	cs.first_failure_at = 880;
+	cs.severity = 1;
+	cs.history = 0x3ffffffffffLL;
+	cs.nhistory = 21;
+	assert_int_equal(ticket_db_save_check_state(fx->db, &cs), 0);
+	cs.fail_streak = 4;
+	assert_int_equal(ticket_db_save_check_state(fx->db, &cs), 0);
+	assert_int_equal(ticket_db_check_state(fx->db, "shop", &got), TDB_OK);
+	assert_string_equal(got.name, "shop");
+	assert_int_equal(got.state, SW_STATE_DOWN);
+	assert_int_equal(got.cause, SW_CAUSE_HTTP);
+	assert_string_equal(got.message, "HTTP 500");
+	assert_int_equal(got.since, 900);
+	assert_true(got.last_total_ms == 12.5);
+	assert_int_equal(got.ticket, 4);
+	assert_int_equal(got.fail_streak, 4);
+	assert_int_equal(got.first_failure_at, 880);
+	assert_int_equal(got.severity, 1);
+	assert_int_equal(got.history, 0x3ffffffffffLL);
+	assert_int_equal(got.nhistory, 21);
+	assert_int_equal(ticket_db_check_state(fx->db, "nope", &got),
+	    TDB_NOTFOUND);
+	assert_int_equal(query_ll(fx->path, "SELECT count(*) FROM check_state"),
+	    1);
+}
+
+/* Holds the write lock for a while, like the daemon's writer batch. */
+struct holder {
+	const char	*path;
+	int		 ready;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+};
+
+static void *
+hold_lock(void *arg)
+{
+	struct holder		*h = arg;
+	struct ticket_db	*db;
+	char			 err[256];
+
+	db = ticket_db_open(h->path, err, sizeof err);
+	assert_non_null(db);
+	assert_int_equal(ticket_db_begin(db), 0);
+	assert_int_equal(ticket_db_add_event(db, 1, 1001, "note", NULL,
+	    "from the daemon"), 0);
+	pthread_mutex_lock(&h->mu);
+	h->ready = 1;
+	pthread_cond_signal(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	usleep(300 * 1000);
+	assert_int_equal(ticket_db_commit(db), 0);
+	ticket_db_close(db);
+	return NULL;
+}
+
+static double
+now_s(void)
+{
+	struct timeval	tv;
+
+	gettimeofday(&tv, NULL);
+	return tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+/* A CLI write while another connection holds the write lock. */
+static void
+test_concurrent_write(void **state)
+{
+	struct fx	*fx = *state;
+	struct holder	 h;
+	pthread_t	 th;
+	json_t		*t;
+	char		 err[256];
+	double		 t0, read_s, write_s;
+
+	assert_int_equal(insert(fx->db, 1, "shop", 1000), 0);
+	memset(&h, 0, sizeof h);
+	h.path = fx->path;
+	pthread_mutex_init(&h.mu, NULL);
+	pthread_cond_init(&h.cv, NULL);
+	assert_int_equal(pthread_create(&th, NULL, hold_lock, &h), 0);
+	pthread_mutex_lock(&h.mu);
+	while (!h.ready)
+		pthread_cond_wait(&h.cv, &h.mu);
+	pthread_mutex_unlock(&h.mu);
+
+	/* Reading does not wait for the writer (WAL). */
+	t0 = now_s();
+	assert_int_equal(ticket_db_get_json(fx->db, 1, &t), TDB_OK);
+	read_s = now_s() - t0;
+	json_decref(t);
+	/* Writing waits for it (busy timeout) and then succeeds. */
+	t0 = now_s();
+	assert_int_equal(ticket_db_ack(fx->db, 1, "ayse", NULL, 1002, err,
+	    sizeof err), TDB_OK);
+	write_s = now_s() - t0;
+	pthread_join(th, NULL);
+	assert_true(read_s < 0.2);
+	assert_true(write_s > 0.1);
+
+	assert_int_equal(ticket_db_get_json(fx->db, 1, &t), TDB_OK);
+	assert_string_equal(jstr(t, "status"), "acknowledged");
+	/* opened, the daemon's note, then the ack: commit order. */
+	assert_int_equal(json_array_size(json_object_get(t, "events")), 3);
+	assert_string_equal(jstr(json_array_get(json_object_get(t, "events"),
+	    2), "kind"), "acknowledged");
+	json_decref(t);
+	pthread_mutex_destroy(&h.mu);
+	pthread_cond_destroy(&h.cv);
+}
+
+/* The daemon's view: open tickets and one ticket's status. */
+static void
+test_briefs(void **state)
+{
+	struct fx		*fx = *state;
+	struct tdb_ticket_brief	*b, one;
+	size_t			 n;
+	char			 err[256];
+
+	assert_int_equal(insert(fx->db, 5, "shop", 1000), 0);
+	assert_int_equal(insert(fx->db, 6, "blog", 1000), 0);
+	assert_int_equal(ticket_db_ack(fx->db, 6, "x", NULL, 1001, err,
+	    sizeof err), TDB_OK);
+	assert_int_equal(ticket_db_open_tickets(fx->db, &b, &n), TDB_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(b[0].id, 5);
+	assert_string_equal(b[0].status, "open");
+	assert_string_equal(b[0].severity, "critical");
+	assert_string_equal(b[1].status, "acknowledged");
+	free(b);
+	assert_int_equal(ticket_db_ticket_brief(fx->db, 6, &one), TDB_OK);
+	assert_string_equal(one.check, "blog");
+	assert_int_equal(ticket_db_ticket_brief(fx->db, 9, &one),
+	    TDB_NOTFOUND);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_schema_and_migrations,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newer_schema_refused,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_open_ticket_per_check,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timeline_and_actions,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_arguments,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_state_roundtrip,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_write,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_briefs, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
