@@ -80,14 +80,16 @@ struct web_check {
 	struct result		last;
 	double			since;		/* 0 = not known */
 	int			since_exact;	/* saw it change */
-	struct web_sample	ring[WEB_RING];	/* newest at head - 1 */
+	/* Allocated at the first result: 100,000 checks at a long
+	 * interval would otherwise cost ~6 KB each before they ran. */
+	struct web_sample	*ring;		/* WEB_RING; newest at head - 1 */
 	unsigned		head;
 	unsigned		nring;
 
 	/* Filled by the refresh jobs; NAN = not available. */
 	double			up24;
 	double			up30;
-	double			daily[WEB_DAYS];	/* oldest first */
+	double			*daily;		/* WEB_DAYS, oldest first */
 	int			have_daily;
 	long long		ticket;		/* open one, 0 = none */
 };

@@ -137,7 +137,7 @@ struct web_check *
 web_check_get(struct web *w, const char *name)
 {
 	struct web_check	*wc;
-	size_t			 pos, i;
+	size_t			 pos;
 
 	if ((wc = web_check_find(w, name, &pos)) != NULL)
 		return wc;
@@ -152,9 +152,16 @@ web_check_get(struct web *w, const char *name)
 	wc = w->checks[pos] = xcalloc(1, sizeof *wc);
 	snprintf(wc->name, sizeof wc->name, "%s", name);
 	wc->up24 = wc->up30 = NAN;
-	for (i = 0; i < WEB_DAYS; i++)
-		wc->daily[i] = NAN;
 	return wc;
+}
+
+/* Free one check's record and what it grew. */
+static void
+web_check_free(struct web_check *wc)
+{
+	free(wc->ring);
+	free(wc->daily);
+	free(wc);
 }
 
 /* Forget checks that left the config (after a reload). */
@@ -168,7 +175,7 @@ web_check_prune(struct web *w)
 		if (config_find_check(cfg, w->checks[i]->name) != NULL)
 			w->checks[o++] = w->checks[i];
 		else
-			free(w->checks[i]);
+			web_check_free(w->checks[i]);
 	}
 	w->nchecks = o;
 }
@@ -195,6 +202,8 @@ web_record(struct web *w, const struct result *r)
 	}
 	wc->have = 1;
 	wc->last = *r;
+	if (wc->ring == NULL)
+		wc->ring = xcalloc(WEB_RING, sizeof *wc->ring);
 	s = &wc->ring[wc->head];
 	s->at = r->at;
 	s->state = r->state;
@@ -602,8 +611,11 @@ web_stats_done(struct web_job *job)
 		wc->up24 = r->up24[i];
 		wc->up30 = r->up30[i];
 		if (r->daily) {
+			if (wc->daily == NULL)
+				wc->daily = xcalloc(WEB_DAYS,
+				    sizeof *wc->daily);
 			memcpy(wc->daily, &r->days[i * WEB_DAYS],
-			    sizeof wc->daily);
+			    WEB_DAYS * sizeof *wc->daily);
 			wc->have_daily = 1;
 		}
 	}
@@ -829,7 +841,7 @@ web_stop(struct web *w)
 	web_graph_expire(w, 1);
 	evhttp_free(w->http);
 	for (i = 0; i < w->nchecks; i++)
-		free(w->checks[i]);
+		web_check_free(w->checks[i]);
 	free(w->checks);
 	json_decref(w->tickets);
 	free(w->tickets_err);
