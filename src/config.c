@@ -675,6 +675,19 @@ value_free(const struct conf_key *k, void *base)
 	}
 }
 
+/* A copy of n plain elements of size bytes each; NULL when n is 0. */
+static void *
+array_dup(const void *from, size_t n, size_t size)
+{
+	void	*p;
+
+	if (n == 0)
+		return NULL;
+	p = xreallocarray(NULL, n, size);
+	memcpy(p, from, n * size);
+	return p;
+}
+
 /* Copy the value of k from one struct to another (both of its section). */
 static void
 value_copy(const struct conf_key *k, const void *from, void *to)
@@ -708,22 +721,16 @@ value_copy(const struct conf_key *k, const void *from, void *to)
 		break;
 	case CONF_STATUS:
 		n = *COUNT(k, from);
-		*FIELD(k, to, struct status_range *) = n > 0 ?
-		    xreallocarray(NULL, n, sizeof(struct status_range)) : NULL;
-		if (n > 0)
-			memcpy(*FIELD(k, to, struct status_range *),
-			    *FIELD(k, from, struct status_range *),
-			    n * sizeof(struct status_range));
+		*FIELD(k, to, struct status_range *) = array_dup(
+		    *FIELD(k, from, struct status_range *), n,
+		    sizeof(struct status_range));
 		*COUNT(k, to) = n;
 		break;
 	case CONF_MAINT:
 		n = *COUNT(k, from);
-		*FIELD(k, to, struct maint_window *) = n > 0 ?
-		    xreallocarray(NULL, n, sizeof(struct maint_window)) : NULL;
-		if (n > 0)
-			memcpy(*FIELD(k, to, struct maint_window *),
-			    *FIELD(k, from, struct maint_window *),
-			    n * sizeof(struct maint_window));
+		*FIELD(k, to, struct maint_window *) = array_dup(
+		    *FIELD(k, from, struct maint_window *), n,
+		    sizeof(struct maint_window));
 		*COUNT(k, to) = n;
 		break;
 	case CONF_INT:
