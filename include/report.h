@@ -70,6 +70,19 @@ double	report_uptime(const struct config *, const struct check_conf *c,
 int	report_period(const char *name, time_t now, time_t *start,
 	    time_t *end);
 
+/*
+ * The oldest time any archive of an RRD file still covers, or -1 when the
+ * file cannot be read.  Fetching before it only gives rows of unknowns.
+ */
+time_t	report_file_first(const char *rrd_path);
+/*
+ * Whether the configured rrd_retention keeps `seconds` of history (files
+ * made under another setting may differ: this only says which is likely).
+ * Finding the start with report_file_first costs a few reads of the
+ * header, worth it only when the file is expected to be short.
+ */
+int	report_retention_covers(const struct config *, long seconds);
+
 /* Format p95 for people: "250", "> 5000" or "-" (into buf). */
 const char *report_p95_str(double p95, char *buf, size_t len);
 

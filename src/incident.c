@@ -199,15 +199,22 @@ wop_new(enum wop_kind kind, long long id, time_t at)
 	return w;
 }
 
+/* Hand a chain of ops (first..last, linked by next) to the writer. */
+static void
+wop_push_chain(struct incidents *in, struct wop *first, struct wop *last)
+{
+	pthread_mutex_lock(&in->mu);
+	*in->tail = first;
+	in->tail = &last->next;
+	pthread_cond_signal(&in->cv);
+	pthread_mutex_unlock(&in->mu);
+}
+
 /* Hand one op to the writer (FIFO). */
 static void
 wop_push(struct incidents *in, struct wop *w)
 {
-	pthread_mutex_lock(&in->mu);
-	*in->tail = w;
-	in->tail = &w->next;
-	pthread_cond_signal(&in->cv);
-	pthread_mutex_unlock(&in->mu);
+	wop_push_chain(in, w, w);
 }
 
 static char *
@@ -425,9 +432,9 @@ writer_main(void *arg)
 
 /* ---- state persistence ---- */
 
-/* Queue a save of a check's whole state. */
-static void
-chk_save(struct incidents *in, const struct chk *k)
+/* A save of a check's whole state, not queued yet. */
+static struct wop *
+chk_state_wop(const struct chk *k)
 {
 	struct wop		*w;
 	struct tdb_check_state	*cs;
@@ -454,7 +461,14 @@ chk_save(struct incidents *in, const struct chk *k)
 	cs->history = (long long)k->fsm.history;
 	cs->nhistory = k->fsm.nhistory;
 	cs->dep_noted = k->fsm.dep_noted;
-	wop_push(in, w);
+	return w;
+}
+
+/* Queue a save of a check's whole state. */
+static void
+chk_save(struct incidents *in, const struct chk *k)
+{
+	wop_push(in, chk_state_wop(k));
 }
 
 /* Restore one persisted check (startup). */
@@ -710,15 +724,25 @@ static void
 chk_flush_dirty(struct incidents *in)
 {
 	struct chk	*k, *next;
+	struct wop	*first = NULL, *last = NULL, *w;
 
+	/* One hand-over (one lock, one wake-up) for the whole tick. */
 	for (k = in->dirty; k != NULL; k = next) {
 		next = k->dnext;
-		if (k->dirty == 1)
-			chk_save(in, k);
+		if (k->dirty == 1) {
+			w = chk_state_wop(k);
+			if (last != NULL)
+				last->next = w;
+			else
+				first = w;
+			last = w;
+		}
 		k->dirty = 0;
 		k->dnext = NULL;
 	}
 	in->dirty = NULL;
+	if (first != NULL)
+		wop_push_chain(in, first, last);
 }
 
 /* ---- sync with staff actions, reminders ---- */

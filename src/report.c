@@ -101,12 +101,12 @@ struct report_acc {
  */
 static int
 report_fetch_range(const char *rrd_path, const struct check_conf *c,
-    report_maint_fn maint, time_t a, time_t b, time_t *covered,
-    struct report_row *out, struct report_acc *acc, char *err,
-    size_t errlen)
+    report_maint_fn maint, time_t a, time_t b, unsigned long res,
+    time_t *covered, struct report_row *out, struct report_acc *acc,
+    char *err, size_t errlen)
 {
 	time_t		 fs = a, fe = b, t, lo, hi, last;
-	unsigned long	 step = 1, nds = 0, i, nrows;
+	unsigned long	 step = res, nds = 0, i, nrows;
 	char		**names = NULL;
 	rrd_value_t	*data = NULL, *row;
 	int		 ix_up, ix_total, ix_le[RRD_NBUCKETS], k, rc = -1;
@@ -191,12 +191,49 @@ out:
 }
 
 int
-report_check_file(const char *rrd_path, const char *db_path,
+report_retention_covers(const struct config *cfg, long seconds)
+{
+	size_t	i;
+
+	if (cfg == NULL || cfg->nrrd_rra == 0)
+		return 1;	/* the default keeps five years */
+	for (i = 0; i < cfg->nrrd_rra; i++)
+		if ((long)cfg->rrd_rra[i].span_s >= seconds)
+			return 1;
+	return 0;
+}
+
+time_t
+report_file_first(const char *rrd_path)
+{
+	time_t	first = -1, t;
+	int	i;
+
+	/* librrd answers an index past the last archive with an error. */
+	for (i = 0; i < RRD_RRA_MAX * 3; i++) {
+		rrd_clear_error();
+		if ((t = rrd_first_r(rrd_path, i)) == -1)
+			break;
+		if (first == -1 || t < first)
+			first = t;
+	}
+	rrd_clear_error();
+	return first;
+}
+
+/*
+ * report_check_file with the resolution to ask of the coarse fetch: 1
+ * for the finest archive that covers the period, more to let librrd take
+ * a coarser one (it picks the covering archive whose step is nearest).
+ */
+static int
+report_check_res(const char *rrd_path, const char *db_path,
     const struct check_conf *c, report_maint_fn maint, time_t start,
-    time_t end, time_t now, struct report_row *out, char *err, size_t errlen)
+    time_t end, time_t now, unsigned long res, int clamp,
+    struct report_row *out, char *err, size_t errlen)
 {
 	struct report_acc	acc;
-	time_t			eff_end, covered;
+	time_t			eff_end, covered, fstart, first;
 	long			dbn;
 	int			b;
 
@@ -229,11 +266,22 @@ report_check_file(const char *rrd_path, const char *db_path,
 	 * has an uptime over 30 days, and no fetch reads more rows than the
 	 * coarse archive has plus one of its steps at the fine resolution.
 	 */
-	if (report_fetch_range(rrd_path, c, maint, start, eff_end, &covered,
-	    out, &acc, err, errlen) == -1)
+	/*
+	 * librrd returns the whole period asked for, rows of unknowns where
+	 * no archive reaches: a month asked of a file that keeps two hours
+	 * is 8640 rows at 5 minutes.  With clamp (the caller expects the
+	 * file to be shorter than the period) only what the file has is
+	 * asked for; the rest is counted unknown below all the same.
+	 */
+	fstart = start;
+	if (clamp && (first = report_file_first(rrd_path)) > fstart &&
+	    first < eff_end)
+		fstart = first;
+	if (report_fetch_range(rrd_path, c, maint, fstart, eff_end, res,
+	    &covered, out, &acc, err, errlen) == -1)
 		return -1;
 	if (covered < eff_end && report_fetch_range(rrd_path, c, maint,
-	    covered, eff_end, NULL, out, &acc, err, errlen) == -1)
+	    covered, eff_end, 1, NULL, out, &acc, err, errlen) == -1)
 		return -1;
 	/* Time the fetched archives did not reach is unknown as well. */
 	if ((double)(eff_end - start) > acc.accounted)
@@ -262,6 +310,15 @@ report_check_file(const char *rrd_path, const char *db_path,
 }
 
 int
+report_check_file(const char *rrd_path, const char *db_path,
+    const struct check_conf *c, report_maint_fn maint, time_t start,
+    time_t end, time_t now, struct report_row *out, char *err, size_t errlen)
+{
+	return report_check_res(rrd_path, db_path, c, maint, start, end, now,
+	    1, 0, out, err, errlen);
+}
+
+int
 report_check(const struct config *cfg, const struct check_conf *c,
     time_t start, time_t end, struct report_row *out, char *err,
     size_t errlen)
@@ -287,11 +344,22 @@ report_uptime(const struct config *cfg, const struct check_conf *c,
 	char			err[256], *path;
 	int			rc;
 
-	/* No incident count: uptime needs no ticket store. */
+	unsigned long		res = 1;
+
+	/*
+	 * No incident count: uptime needs no ticket store.  A share of good
+	 * checks is the same read from consolidated rows, so about 300 rows
+	 * of a coarse archive do (the web and `status` ask this of every
+	 * check; 24 h of 10 s rows is 8640 rows of 12 values).  Maintenance
+	 * is decided per row, so a check that has windows keeps the finest.
+	 */
+	if (c->nmaintenance == 0 && seconds > 288)
+		res = (unsigned long)seconds / 288;
 	path = rrd_store_path(cfg, c->name);
 	rrd_store_flush_file(cfg, path);
-	rc = report_check_file(path, NULL, c, maint_active, now - seconds, now,
-	    time(NULL), &r, err, sizeof err);
+	rc = report_check_res(path, NULL, c, maint_active, now - seconds, now,
+	    time(NULL), res, !report_retention_covers(cfg, seconds), &r, err,
+	    sizeof err);
 	free(path);
 	return rc == -1 ? NAN : r.uptime_pct;
 }

@@ -338,6 +338,38 @@ web_data_mean(const rrd_value_t *v, unsigned long n, unsigned long stride)
 }
 
 /*
+ * 100 x the mean of `up` over the known rows of (start, end] in the
+ * archive librrd picks for resolution res; NAN when none is known.
+ */
+static int
+web_data_mean_up(const char *path, time_t start, time_t end,
+    unsigned long res, double *pct)
+{
+	char		**names = NULL;
+	rrd_value_t	*data = NULL;
+	unsigned long	 step = res, nds = 0, up, i;
+
+	*pct = NAN;
+	rrd_clear_error();
+	if (rrd_fetch_r(path, "AVERAGE", &start, &end, &step, &nds, &names,
+	    &data) != 0) {
+		rrd_clear_error();
+		return -1;
+	}
+	for (up = 0; up < nds; up++)
+		if (strcmp(names[up], "up") == 0)
+			break;
+	if (up < nds && step > 0)
+		*pct = 100.0 * web_data_mean(data + up,
+		    (unsigned long)(end - start) / step, nds);
+	for (i = 0; i < nds; i++)
+		rrd_freemem(names[i]);
+	rrd_freemem(names);
+	rrd_freemem(data);
+	return 0;
+}
+
+/*
  * Daily uptime straight from the file's `up` data source: one fetch at
  * day resolution for the past, one at the finest for today (the daily
  * row of today is consolidated only when the day ends).  Days fall on
@@ -350,7 +382,7 @@ web_data_daily(const struct web_src *src, const char *check, time_t now,
 	char		*path = NULL, **names = NULL;
 	rrd_value_t	*data = NULL;
 	unsigned long	 step, nds = 0, i, nrows, up = 0;
-	time_t		 today, first, start, end;
+	time_t		 today, first, start, end, kept;
 	int		 d, rc = WEB_DATA_ERROR;
 
 	for (d = 0; d < ndays; d++)
@@ -362,6 +394,9 @@ web_data_daily(const struct web_src *src, const char *check, time_t now,
 	/* Past days: rows of the 1-day archive, each ending at midnight. */
 	first = today - (time_t)(ndays - 1) * 86400;
 	start = first;
+	if (!report_retention_covers(&src->cfg, (long)ndays * 86400) &&
+	    (kept = report_file_first(path)) > start)
+		start = kept < today ? kept - kept % 86400 : today;
 	end = today;
 	step = 86400;
 	rrd_clear_error();
@@ -391,27 +426,17 @@ web_data_daily(const struct web_src *src, const char *check, time_t now,
 		data = NULL;
 	}
 
-	/* Today so far, at the finest resolution the file has. */
-	start = today;
-	end = now;
-	step = 1;
-	nds = 0;
-	rrd_clear_error();
-	if (rrd_fetch_r(path, "AVERAGE", &start, &end, &step, &nds, &names,
-	    &data) != 0)
-		goto done;
-	for (up = 0; up < nds; up++)
-		if (strcmp(names[up], "up") == 0)
-			break;
-	if (up < nds && step > 0)
-		pct[ndays - 1] = 100.0 * web_data_mean(data + up,
-		    (unsigned long)(end - start) / step, nds);
-	for (i = 0; i < nds; i++)
-		rrd_freemem(names[i]);
-	rrd_freemem(names);
-	rrd_freemem(data);
+	/*
+	 * Today so far: the 5-minute rows (a day of 10 s rows is 8640 rows of
+	 * 12 values, and this runs for every check); just after midnight,
+	 * before one of those is consolidated, the finest rows.
+	 */
 	rc = WEB_DATA_OK;
-done:
+	if (web_data_mean_up(path, today, now, 300, &pct[ndays - 1]) == -1 ||
+	    !isfinite(pct[ndays - 1]))
+		if (web_data_mean_up(path, today, now, 1,
+		    &pct[ndays - 1]) == -1)
+			rc = WEB_DATA_ERROR;
 	free(path);
 	return rc;
 }

@@ -368,6 +368,74 @@ test_report_check_config(void **state)
 	(void)now;
 }
 
+/*
+ * Uptime of a check without maintenance windows is read from a coarse
+ * archive (5 min rows for a day): the pattern's rows group into whole
+ * 5-minute rows, so the figure must be the exact one, 70 up of 90 known.
+ */
+static void
+test_report_uptime_coarse(void **state)
+{
+	struct fixture		*f = *state;
+	struct report_row	 r;
+	char			 err[256], *dir, *path;
+	time_t			 now = time(NULL);
+	double			 want = 100.0 * 70 / 90;
+
+	xasprintf(&dir, "%s/rrd", f->dir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	path = rrd_store_path(&f->cfg, "shop-home");
+	assert_int_equal(rename(f->path, path), 0);
+	assert_int_equal(report_check_file(path, NULL, &f->check, NULL,
+	    now - 86400, now, now, &r, err, sizeof err), 0);
+	assert_true(fabs(r.uptime_pct - want) < 1e-9);
+	assert_true(fabs(report_uptime(&f->cfg, &f->check, now, 86400) -
+	    want) < 1e-9);
+	assert_true(fabs(report_uptime(&f->cfg, &f->check, now, 30 * 86400) -
+	    want) < 1e-9);
+	free(path);
+	free(dir);
+}
+
+/*
+ * A retention shorter than the period: the fetch is clamped to what the
+ * file keeps (5 min rows for 6 h here; the 1 min rows are gone past 3 h)
+ * and the figure is still the pattern's.
+ */
+static void
+test_report_uptime_short_file(void **state)
+{
+	struct fixture		*f = *state;
+	struct rrd_rra		 rra[2] = { { 0, 3 * 3600 }, { 300, 6 * 3600 } };
+	struct check_conf	 c = f->check;
+	char			 err[256], *dir, *path;
+	time_t			 now = time(NULL);
+	int			 i;
+
+	c.name = "shop-short";
+	f->cfg.rrd_rra[0] = rra[0];
+	f->cfg.rrd_rra[1] = rra[1];
+	f->cfg.nrrd_rra = 2;
+	assert_false(report_retention_covers(&f->cfg, 86400));
+	assert_true(report_retention_covers(&f->cfg, 3600));
+	xasprintf(&dir, "%s/rrd", f->dir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	path = rrd_store_path(&f->cfg, c.name);
+	if (rrd_store_create(path, 60, f->t0, rra, 2, err, sizeof err) != 0)
+		fail_msg("create: %s", err);
+	for (i = 0; i < 100; i++)
+		feed(path, f->t0 + (i + 1) * 60, i < 60 || i >= 90 ? 1 :
+		    i < 70 || i >= 80 ? 0 : -1, 50);
+	/* Archives end at the last update, t0 + 100 min. */
+	assert_true(report_file_first(path) >= f->t0 + 6000 - 6 * 3600 - 300);
+	assert_true(report_file_first(path) <= f->t0 + 6000 - 6 * 3600 + 300);
+	assert_true(fabs(report_uptime(&f->cfg, &c, now, 30 * 86400) -
+	    100.0 * 70 / 90) < 1e-9);
+	assert_int_equal(report_file_first("/nonexistent/x.rrd"), -1);
+	free(path);
+	free(dir);
+}
+
 /* Period names. */
 static void
 test_period(void **state)
@@ -395,6 +463,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_consolidated, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_no_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_uptime_coarse, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_report_uptime_short_file,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_check_config, setup,
 		    teardown),
 		cmocka_unit_test(test_period),
