@@ -77,6 +77,17 @@ struct canary {
 	int			 ok;
 };
 
+/*
+ * A heap slot carries its key: sifting compares neighbours in one array
+ * instead of following a pointer per comparison (10,000 checks are 14
+ * levels, each a cache miss otherwise).  c->due is only changed while c
+ * is out of the heap.
+ */
+struct heap_ent {
+	uint64_t		 due;
+	struct sched_check	*c;
+};
+
 struct scheduler {
 	struct event_base	*base;
 	struct evcurl		*curl;
@@ -86,7 +97,7 @@ struct scheduler {
 	struct event		*timer;
 	int			 stopping;
 
-	struct sched_check	**heap;
+	struct heap_ent		*heap;
 	size_t			 nheap;
 	size_t			 heap_cap;
 
@@ -179,18 +190,18 @@ table_remove(struct scheduler *s, struct sched_check *c)
 static void
 heap_swap(struct scheduler *s, size_t a, size_t b)
 {
-	struct sched_check	*t = s->heap[a];
+	struct heap_ent	t = s->heap[a];
 
 	s->heap[a] = s->heap[b];
 	s->heap[b] = t;
-	s->heap[a]->heap_idx = a;
-	s->heap[b]->heap_idx = b;
+	s->heap[a].c->heap_idx = a;
+	s->heap[b].c->heap_idx = b;
 }
 
 static void
 heap_up(struct scheduler *s, size_t i)
 {
-	while (i > 0 && s->heap[(i - 1) / 2]->due > s->heap[i]->due) {
+	while (i > 0 && s->heap[(i - 1) / 2].due > s->heap[i].due) {
 		heap_swap(s, i, (i - 1) / 2);
 		i = (i - 1) / 2;
 	}
@@ -205,9 +216,9 @@ heap_down(struct scheduler *s, size_t i)
 		l = 2 * i + 1;
 		r = l + 1;
 		m = i;
-		if (l < s->nheap && s->heap[l]->due < s->heap[m]->due)
+		if (l < s->nheap && s->heap[l].due < s->heap[m].due)
 			m = l;
-		if (r < s->nheap && s->heap[r]->due < s->heap[m]->due)
+		if (r < s->nheap && s->heap[r].due < s->heap[m].due)
 			m = r;
 		if (m == i)
 			return;
@@ -224,7 +235,8 @@ heap_push(struct scheduler *s, struct sched_check *c)
 		s->heap = xreallocarray(s->heap, s->heap_cap, sizeof *s->heap);
 	}
 	c->heap_idx = s->nheap;
-	s->heap[s->nheap++] = c;
+	s->heap[s->nheap].due = c->due;
+	s->heap[s->nheap++].c = c;
 	heap_up(s, c->heap_idx);
 }
 
@@ -239,7 +251,7 @@ heap_remove(struct scheduler *s, struct sched_check *c)
 	if (i == --s->nheap)
 		return;
 	s->heap[i] = s->heap[s->nheap];
-	s->heap[i]->heap_idx = i;
+	s->heap[i].c->heap_idx = i;
 	heap_down(s, i);
 	heap_up(s, i);
 }
@@ -401,8 +413,8 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 	struct sched_check	*c;
 	uint64_t		 now = util_mono_ms();
 
-	while (s->nheap > 0 && s->heap[0]->due <= now) {
-		c = s->heap[0];
+	while (s->nheap > 0 && s->heap[0].due <= now) {
+		c = s->heap[0].c;
 		heap_remove(s, c);
 		if (c->running || c->queued) {
 			s->skipped++;
@@ -429,7 +441,7 @@ sched_arm(struct scheduler *s)
 	if (s->stopping || s->nheap == 0)
 		return;
 	now = util_mono_ms();
-	wait = s->heap[0]->due > now ? s->heap[0]->due - now : 0;
+	wait = s->heap[0].due > now ? s->heap[0].due - now : 0;
 	tv.tv_sec = (time_t)(wait / 1000);
 	tv.tv_usec = (suseconds_t)(wait % 1000) * 1000;
 	evtimer_add(s->timer, &tv);
