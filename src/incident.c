@@ -911,6 +911,8 @@ incidents_open(const struct config *cfg, struct event_base *base,
 	    != 0)
 		fatal("ticket db: cannot start the writer: %s",
 		    strerror(errno));
+	/* Named, so that `top -H` and perf tell the threads apart. */
+	(void)pthread_setname_np(in->thread, "sw-ticket-db");
 	return in;
 }
 

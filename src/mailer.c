@@ -505,6 +505,7 @@ mailer_start(const struct config *cfg, char *err, size_t errlen)
 	pthread_cond_init(&ml->cv, NULL);
 	if ((errno = pthread_create(&ml->thread, NULL, mailer_main, ml)) != 0)
 		fatal("pthread_create: %s", strerror(errno));
+	(void)pthread_setname_np(ml->thread, "sw-mailer");
 	return ml;
 }
 

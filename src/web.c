@@ -46,7 +46,7 @@
 
 #define WEB_REFRESH_S		5	/* tickets and states */
 #define WEB_STATS_MS		60000	/* uptime 24 h / 30 d */
-#define WEB_STATS_BATCH		128	/* checks per uptime job */
+#define WEB_STATS_BATCH		64	/* checks per uptime job */
 #define WEB_DAILY_MS		600000	/* daily bars of /status */
 #define WEB_QUEUE_MAX		256	/* jobs waiting per worker */
 #define WEB_STATIC_MAX		(256 * 1024)
@@ -663,7 +663,8 @@ web_refresh(evutil_socket_t fd, short what, void *arg)
 	 * Uptime figures come from the RRD files, a few fetches per check:
 	 * one job takes a batch of checks and the next tick the next batch,
 	 * so the cost per tick stays the same whatever the number of checks
-	 * (a round over 100,000 checks then takes about an hour).
+	 * (a round over 100,000 checks then takes about two hours; the
+	 * figures are of 24 hours and 30 days).
 	 */
 	if (!w->stats_busy && now >= w->stats_due_ms) {
 		if (w->stats_next == 0)

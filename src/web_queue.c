@@ -88,6 +88,12 @@ web_queue_new(struct event_base *base, const char *name, size_t max)
 	pthread_cond_init(&q->cv, NULL);
 	if (pthread_create(&q->thread, NULL, web_queue_main, q) != 0)
 		fatal("web: cannot start the %s worker", name);
+	{
+		char	tn[16];
+
+		snprintf(tn, sizeof tn, "sw-web-%s", name);
+		(void)pthread_setname_np(q->thread, tn);
+	}
 	return q;
 }
 
