@@ -22,11 +22,13 @@
 #            prometheus-blackbox-exporter driven by wrk
 #   (a)      10,000 plain checks every 10 s = 1,000 checks/s, RRD direct,
 #            then the same through rrdcached
-#   (b)      ramp of plain-HTTP rates until a step is not sustained
+#   (b)      ramp of plain-HTTP rates (through rrdcached) until a step is
+#            not sustained
 #   (c)      HTTPS, a fresh handshake per check, vs the raw loop at the
 #            same rate
 #   (d)      100,000 checks every 3600 s: memory, start-up, idle cost
 #
+# With rrdcached, its CPU is added to the daemon's (the a' and b rows).
 # CPU is user+sys of the checker process only (/proc/PID/stat, all
 # threads; getrusage in rawloop; wait4 rusage for the process-per-check
 # peers); nginx's CPU is not counted for anyone.  Ratios compare runs at
@@ -511,9 +513,16 @@ swd_window() {
 		j=$(log_jitter "$NGX_LOG" "${R[$name.s0.t]}" "${R[$name.s1.t]}" "$iv")
 		R[$name.jitter]=$j
 	fi
+	R[$name.cpu_all]=${R[$name.cpu]:-}
 	[ -z "${RRDC_SOCK:-}" ] || {
 		R[$name.rrdc_ups]=$(calc "(${R[$name.s1.rrdc]:-0} - ${R[$name.s0.rrdc]:-0}) * 1000 / (${R[$name.s1.t]} - ${R[$name.s0.t]})")
 		R[$name.rrdc_cpu]=$(calc "(${R[$name.s1.rrdc_cpu]} - ${R[$name.s0.rrdc_cpu]}) / ((${R[$name.s1.rrdc]:-0} - ${R[$name.s0.rrdc]:-0}) + 1e-9)")
+		# The whole cost of a check: the daemon's CPU and rrdcached's
+		# (same window, per check run).
+		[ -z "${R[$name.cpu]:-}" ] ||
+		R[$name.cpu_all]=$(awk -v c="${R[$name.cpu]}" -v rc="$(( ${R[$name.s1.rrdc_cpu]} - ${R[$name.s0.rrdc_cpu]} ))" \
+		    -v r="${R[$name.rate]}" -v a="$t0" -v b="$t1" \
+		    'BEGIN { n = r * (b - a) / 1000; if (n > 0) printf "%.6g\n", c + rc / n }')
 	}
 	say "$name: ${R[$name.rate]}/s done=$done/$sched cpu/check=${R[$name.cpu]} µs late p99=${R[$name.late99]:-?} jitter=${R[$name.jitter]:-} stop=${SSTOP_MS}ms rc=$SSTOP_RC"
 }
@@ -557,8 +566,12 @@ if want b && swd_ready; then
 	R[b.max]=
 	for rate in $B_RATES; do
 		n=$((rate * B_IV))
-		say "(b) ramp: $n plain checks every ${B_IV}s = $rate/s"
-		swd_window "b$rate" "$n" "$B_IV" "$URL_LOG" "$B_WARM" "$B_WIN" || break
+		say "(b) ramp: $n plain checks every ${B_IV}s = $rate/s, through rrdcached"
+		rrdc_start "$TMP/swd-b$rate/var"
+		swd_window "b$rate" "$n" "$B_IV" "$URL_LOG" "$B_WARM" "$B_WIN" "" \
+		    "rrdcached = unix:$RRDC_SOCK" || { stop_pid "$RRDC_PID" 10; RRDC_SOCK=; break; }
+		stop_pid "$RRDC_PID" 10	# writes what it holds: rows readable
+		RRDC_SOCK=
 		rr=$(rrd_rows "$SD/var/rrd" "$B_IV" "${R[b$rate.s0.t]}" "${R[b$rate.s1.t]}" "$n")
 		rrpct=n/a
 		[ "${rr#* }" -gt 0 ] && rrpct=$(fmt '%.1f%%' "$(calc "${rr% *} * 100 / ${rr#* }")")
@@ -566,11 +579,17 @@ if want b && swd_ready; then
 		ok=$(awk -v r="${R[b$rate.logratio]}" -v l="${l:-0}" \
 		    'BEGIN { print (r >= 0.99 && l < 100) ? 1 : 0 }')
 		row "(b) ramp step $rate/s" \
-		    "$(fmt '%.1f' "${R[b$rate.cpu]:-0}") µs/check" \
-		    "ran $(fmt '%.2f' "$(calc "${R[b$rate.logratio]} * 100")")% of scheduled (nginx log), RRD rows $rrpct, CPU $(fmt '%.0f' "$(calc "${R[b$rate.cpu_share]} * 100")")% of a core, late $(late_cell "b$rate")"
+		    "$(fmt '%.1f' "${R[b$rate.cpu_all]:-0}") µs/check" \
+		    "daemon $(fmt '%.1f' "${R[b$rate.cpu]:-0}") + rrdcached; ran $(fmt '%.2f' "$(calc "${R[b$rate.logratio]} * 100")")% of scheduled (nginx log), RRD rows $rrpct, CPU $(fmt '%.0f' "$(calc "${R[b$rate.cpu_share]} * 100")")% of a core, late $(late_cell "b$rate")"
 		[ "$ok" = 1 ] || break
 		R[b.max]=$rate
-		R[b.max_cpu]=${R[b$rate.cpu]}
+		R[b.max_cpu]=${R[b$rate.cpu_all]}
+		# The most checks per CPU-second of any sustained step.
+		if [ -z "${R[b.best_cpu]:-}" ] || awk -v a="${R[b$rate.cpu_all]}" \
+		    -v b="${R[b.best_cpu]}" 'BEGIN { exit !(a < b) }'; then
+			R[b.best_cpu]=${R[b$rate.cpu_all]}
+			R[b.best_rate]=$rate
+		fi
 	done
 fi
 
@@ -624,8 +643,8 @@ fi
 for k in a a2 c; do
 	[ -n "${R[$k.done]:-}" ] || continue
 	row "($k) sitewatchd $( [ $k = c ] && echo "https $C_N checks/${C_IV}s" || echo "plain $A_N checks/${A_IV}s" )$( [ $k = a2 ] && echo ", rrdcached" )" \
-	    "$(fmt '%.1f' "${R[$k.cpu]:-0}") µs/check" \
-	    "$(fmt '%.0f' "${R[$k.rate]}")/s, done ${R[$k.done]}/$(fmt '%.0f' "${R[$k.sched]}") ($(fmt '%.3f' "$(calc "${R[$k.ratio]} * 100")")% via ${R[$k.done_src]}; nginx log $(fmt '%.3f' "$(calc "${R[$k.logratio]} * 100")")%), late $(late_cell $k), peak RSS ${R[$k.hwm_kb]:-?} kB, start ${R[$k.startup_ms]:-?} ms, stop ${R[$k.stop_ms]:-?} ms rc ${R[$k.stop_rc]:-?}"
+	    "$(fmt '%.1f' "${R[$k.cpu_all]:-0}") µs/check" \
+	    "$( [ $k = a2 ] && echo "daemon $(fmt '%.1f' "${R[$k.cpu]:-0}") + rrdcached $(fmt '%.1f' "$(calc "${R[$k.cpu_all]:-0} - ${R[$k.cpu]:-0}")"); ")$(fmt '%.0f' "${R[$k.rate]}")/s, done ${R[$k.done]}/$(fmt '%.0f' "${R[$k.sched]}") ($(fmt '%.3f' "$(calc "${R[$k.ratio]} * 100")")% via ${R[$k.done_src]}; nginx log $(fmt '%.3f' "$(calc "${R[$k.logratio]} * 100")")%), late $(late_cell $k), peak RSS ${R[$k.hwm_kb]:-?} kB, start ${R[$k.startup_ms]:-?} ms, stop ${R[$k.stop_ms]:-?} ms rc ${R[$k.stop_rc]:-?}"
 done
 [ -n "${R[a.rrd_expected]:-}" ] && row "(a) RRD rows landed (direct, sample)" \
     "${R[a.rrd_landed]}/${R[a.rrd_expected]}" \
@@ -645,18 +664,33 @@ if [ -n "${R[d.done]:-}" ] || [ -n "${R[d.hwm_kb]:-}" ]; then
 fi
 
 # Targets.
-r=$(ratio "${R[a.cpu]:-}" "${R[raw_pace.cpu]:-}")
-trow "(a) plain CPU/check vs raw loop at ${A_RATE}/s (mean)" "$(x "$r")" "<= 1.5x" "$(verdict "$r" '<=' 1.5)"
+# (a) is judged as deployed at that size: through rrdcached (README: RRD
+# at scale), rrdcached's own CPU counted with the daemon's.  Direct writes
+# (one rrd_update per result) are printed as context.
+r=$(ratio "${R[a2.cpu_all]:-}" "${R[raw_pace.cpu]:-}")
+trow "(a) plain CPU/check vs raw loop at ${A_RATE}/s (rrdcached incl.)" "$(x "$r")" "<= 1.5x" "$(verdict "$r" '<=' 1.5)"
 if [ -n "${R[b.max]:-}" ]; then
 	row "(b) highest sustained plain rate (ramp)" "${R[b.max]}/s" \
 	    "raw loop saturated: $(fmt '%.0f' "${R[raw_sat.rate]:-0}")/s on one core; CPU/check there $(x "$(ratio "${R[b.max_cpu]:-}" "${R[raw_sat.cpu]:-}")") of raw saturated"
 elif want b && [ -x "$SWD" ]; then
 	row "(b) highest sustained plain rate (ramp)" "none" "the first step already failed"
 fi
-# checks per CPU-second = 1e6 / (µs per check): the ratio is bb/swd.
-r=$(ratio "${R[bb.cpu]:-}" "${R[a.cpu]:-}")
+# checks per CPU-second = 1e6 / (µs per check): the ratio is peer/swd.
+# Each side at its most efficient: the peers driven as fast as they go
+# (blackbox saturated by wrk, check_curl on both cores), sitewatchd at its
+# cheapest sustained step of the ramp or (a'), rrdcached's CPU included.
+best=${R[a2.cpu_all]:-}
+bestwhere="(a') ${A_RATE}/s"
+if [ -n "${R[b.best_cpu]:-}" ] && { [ -z "$best" ] ||
+    awk -v a="${R[b.best_cpu]}" -v b="$best" 'BEGIN { exit !(a < b) }'; }; then
+	best=${R[b.best_cpu]}
+	bestwhere="(b) ${R[b.best_rate]}/s"
+fi
+[ -n "$best" ] && row "sitewatchd at its most efficient (rrdcached incl.)" \
+    "$(fmt '%.1f' "$best") µs/check" "$bestwhere"
+r=$(ratio "${R[bb.cpu]:-}" "$best")
 trow "checks per CPU-s vs blackbox_exporter (plain)" "$(x "$r")" ">= 5x" "$(verdict "$r" '>=' 5)"
-r=$(ratio "${R[check_curl.cpu]:-}" "${R[a.cpu]:-}")
+r=$(ratio "${R[check_curl.cpu]:-}" "$best")
 trow "checks per CPU-s vs check_curl (plain)" "$(x "$r")" ">= 50x" "$(verdict "$r" '>=' 50)"
 r=$(ratio "${R[c.cpu]:-}" "${R[raw_tls_pace.cpu]:-}")
 trow "(c) HTTPS CPU/check vs raw loop at ${C_RATE}/s (mean)" "$(x "$r")" "<= 1.05x (no worse, 5% noise)" "$(verdict "$r" '<=' 1.05)"
@@ -671,8 +705,10 @@ trow "(d) start-up with $D_N checks" "$( [ -n "$r" ] && echo "$r ms" || echo n/a
 # Peers' own figures against the raw loop, for context.
 r=$(ratio "${R[bb.cpu]:-}" "${R[raw_pace.cpu]:-}")
 [ -n "$r" ] && row "context: blackbox saturated / raw loop paced (CPU per check)" "$(x "$r")" ""
-r=$(ratio "${R[bb_pace.cpu]:-}" "${R[a.cpu]:-}")
-[ -n "$r" ] && row "context: checks per CPU-s vs blackbox, both at ${A_RATE}/s" "$(x "$r")" "the target row uses blackbox at its most efficient (saturated)"
+r=$(ratio "${R[bb_pace.cpu]:-}" "${R[a2.cpu_all]:-}")
+[ -n "$r" ] && row "context: checks per CPU-s vs blackbox, both at ${A_RATE}/s" "$(x "$r")" "sitewatchd (a'), rrdcached incl."
+r=$(ratio "${R[a.cpu]:-}" "${R[raw_pace.cpu]:-}")
+[ -n "$r" ] && row "context: (a) direct RRD writes / raw loop" "$(x "$r")" "one rrd_update per result on the writer thread: use rrdcached at this size"
 r=$(ratio "${R[check_curl.cpu]:-}" "${R[raw_pace.cpu]:-}")
 [ -n "$r" ] && row "context: check_curl / raw loop (CPU per check)" "$(x "$r")" ""
 
