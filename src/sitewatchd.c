@@ -211,6 +211,30 @@ on_result(const struct check_conf *c, const struct result *r, void *arg)
 	web_record(d->web, r);
 }
 
+/*
+ * Direct RRD writes cost an open, a header read and a close per result on
+ * the writer thread (tens of µs); rrdcached batches them.  Say so once
+ * per start or reload when the load is where that starts to matter.
+ */
+#define DIRECT_RRD_HINT_PER_S	100
+
+static void
+hint_rrdcached(const struct config *cfg)
+{
+	double	per_s = 0;
+	size_t	i;
+
+	if (cfg->rrdcached != NULL && *cfg->rrdcached != '\0')
+		return;
+	for (i = 0; i < cfg->nchecks; i++)
+		if (cfg->checks[i]->interval > 0)
+			per_s += 1.0 / cfg->checks[i]->interval;
+	if (per_s >= DIRECT_RRD_HINT_PER_S)
+		log_info("rrd: %.0f results a second are written to the RRD "
+		    "files directly; at this load set rrdcached in [daemon] "
+		    "(README: RRD at scale)", per_s);
+}
+
 static void
 on_incident(const struct incident_event *ev, void *arg)
 {
@@ -260,6 +284,7 @@ on_sighup(evutil_socket_t sig, short what, void *arg)
 	notify_reload(d->notifier, cfg);
 	scheduler_reload(d->sched, cfg);
 	log_info("configuration reloaded: %zu checks", cfg->nchecks);
+	hint_rrdcached(cfg);
 }
 
 static void
@@ -392,6 +417,7 @@ main(int argc, char **argv)
 
 	log_info("started: %zu checks, state in %s", d.cfg->nchecks,
 	    d.cfg->state_dir);
+	hint_rrdcached(d.cfg);
 	event_base_dispatch(d.base);
 
 	/* Reverse order: stop producing, then drain each store. */
