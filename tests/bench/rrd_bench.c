@@ -201,14 +201,14 @@ main(int argc, char **argv)
 	rrd_store_close(rs);
 	printf("%s: %llu results, %lld checks: record() %.2f us each on the "
 	    "loop; all written in %.3f s = %.0f updates/s; written %llu "
-	    "dropped %llu skipped %llu errors %llu\n",
+	    "dropped %llu skipped %llu errors %llu batched %llu\n",
 	    cfg.rrdcached != NULL ? "rrdcached" : "writer thread",
 	    st.queued, nchecks,
 	    (double)t_recsum / (double)(st.queued - st0.queued),
 	    (double)(t_done - t_start) / 1e6,
 	    (double)(st.written - st0.written) * 1e6 /
 	    (double)(t_done - t_start + 1),
-	    st.written, st.dropped, st.skipped, st.errors);
+	    st.written, st.dropped, st.skipped, st.errors, st.batched);
 	nw = (double)(st.written - st0.written);
 	m_us = bench_ru_us(&ru_main1) - bench_ru_us(&ru_main0);
 	w_us = bench_ru_us(&ru_self1) - bench_ru_us(&ru_self0) - m_us;
