@@ -50,7 +50,7 @@ struct rrd_store_stats {
 	unsigned long long	dropped;	/* queue overflow */
 	unsigned long long	skipped;	/* same second */
 	unsigned long long	errors;		/* failed writes */
-	unsigned long long	batched;	/* of written: by rrdcached BATCH */
+	unsigned long long	batched;	/* written by BATCH */
 };
 
 /* state_dir/rrd/<check>.rrd, allocated. */

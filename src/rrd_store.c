@@ -3,17 +3,31 @@
  *
  * DESIGN
  * The loop only copies a result's numbers into a bounded ring (one short
- * mutex hold) and signals the writer thread; it never touches a file.
- * When the ring is full the OLDEST update is dropped (with one warning
- * per episode), because blocking the loop would delay every probe.
+ * mutex hold); it never touches a file.  When the ring is full the
+ * OLDEST update is dropped (with one warning per episode), because
+ * blocking the loop would delay every probe.
  *
- * The writer takes the whole ring at once, groups it by check (stable,
- * so each file's updates stay in time order) and writes each file with
- * one call: rrd_update_r with several "t:v:..." arguments, or
- * rrdc_update when rrdcached is configured.  Creating, renaming aside and
- * re-creating files is also done there, off the loop (rrdcached cannot
- * create files for us in a way that keeps our layout, so rrd_create_r2
- * runs here in both modes).
+ * The writer thread works in batches: the first queued update starts a
+ * timer of RRD_BATCH_WAIT_MS, and the writer takes the whole ring when
+ * it runs out, when the ring reaches a high-water mark, or at once for
+ * rrd_store_sync and rrd_store_close.  record() signals only on those
+ * two edges, so at 1,000 results a second the loop makes a few wake-up
+ * calls a second, not 1,000; data lands within about half a second.
+ *
+ * A batch is grouped by check (stable: each file's updates stay in time
+ * order) through the per-file table, which grows with the number of
+ * checks.  Each file gets all its values in one write:
+ *  - direct: rrd_update_r with several "t:v:..." arguments;
+ *  - rrdcached: the writer's own connection (unix:PATH, /PATH, host,
+ *    host:port or [v6]:port, as rrdc_connect reads them) sends BATCH,
+ *    one "UPDATE <abs path> <t:v:...> ..." line per file (split below
+ *    4 KB, rrdcached's line limit), and "."; its "<N> errors" reply
+ *    names the failed command numbers, which map back to files, so
+ *    errors stay per file.  Up to RRD_BATCH_CMDS commands an exchange.
+ *    A daemon that refuses BATCH gets librrd's rrdc_update per file.
+ * Creating, renaming aside and re-creating files is done here too, off
+ * the loop (rrdcached cannot create files for us in a way that keeps our
+ * layout, so rrd_create_r2 runs here in both modes).
  *
  * Per check the writer remembers the file's step and last update time:
  *  - a result in the same second as the last one is skipped (librrd
@@ -21,15 +35,22 @@
  *  - a new interval renames the old file to <check>.rrd.step<S>.<epoch>
  *    and starts a new one, so old history is kept;
  *  - a file that vanished is created again; one librrd cannot read is
- *    moved to <check>.rrd.<epoch>.corrupt and created again;
+ *    moved to <check>.rrd.<epoch>.corrupt and created again.  A known
+ *    file is not stat()ed before each write: a failed write makes the
+ *    writer look at it again and retry once.  rrdcached accepts updates
+ *    for a file it holds even when the file is gone, so with it a known
+ *    file is still looked at every RRD_RECHECK_S;
  *  - other write errors (full disk) are logged once per check until a
  *    write works again; monitoring goes on.
  * A new rrd_retention on reload applies to files created from then on;
  * existing files keep their archives (librrd cannot reshape them).
- * rrdc_* keeps one global connection per process, so every rrdc_* call
- * in the program goes through rrd_store_rrdc_lock.  When rrdcached
- * cannot be reached the writer writes the files itself (logged once)
- * rather than lose results; rrdcached has nothing queued for them then.
+ * librrd's rrdc_* keeps one global connection per process, so every
+ * rrdc_* call in the program (flush, forget before re-creating a file,
+ * the no-BATCH fallback) goes through rrd_store_rrdc_lock; the BATCH
+ * connection is the writer's alone.  When rrdcached cannot be reached
+ * the writer writes the files itself (logged once, and once when it is
+ * back) rather than lose results; rrdcached has nothing queued for them
+ * then.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -69,7 +90,7 @@ static const struct rrd_rra rrd_default_rra[] = {
 };
 
 #define RRD_QUEUE_MAX_DEFAULT	100000
-#define RRD_STATE_BUCKETS	256	/* first size; doubles as checks come */
+#define RRD_STATE_BUCKETS	256	/* then doubles */
 /*
  * The writer waits this long for a batch to fill before writing what it
  * has, unless the queue reaches the high-water mark (RRD_HIWATER, or a
@@ -109,8 +130,8 @@ struct rrd_file_state {
 	time_t			 checked;	/* last stat() */
 	int			 failing;	/* error logged */
 	int			 same_sec_logged;
-	unsigned long		 mark;		/* batch it was seen in */
-	size_t			 jfirst, jlast;	/* its jobs in that batch */
+	unsigned long		 mark;		/* batch seen in */
+	size_t			 jfirst, jlast;	/* its jobs */
 	struct rrd_file_state	*next;
 };
 
@@ -589,7 +610,7 @@ struct rrd_batch_conf {
 	struct rrd_rra	 rra[RRD_RRA_MAX];
 	size_t		 nrra;
 	time_t		 now;
-	char		*cdir;		/* dir as sent to rrdcached, escaped */
+	char		*cdir;		/* dir, escaped */
 };
 
 /* Tell rrdcached to drop what it keeps of path (before re-creating it). */
@@ -789,7 +810,7 @@ struct rrd_pending {
 	int			 interval;
 	time_t			 first_t;
 	size_t			 voff, vlen, nv;
-	int			 rc;		/* 1 to write, 0 done, -1 failed */
+	int			 rc;		/* 1 to do, 0 done, -1 */
 	char			*err;		/* when rc == -1 */
 };
 
@@ -798,18 +819,18 @@ struct rrd_wctx {
 	struct rrd_batch_conf	 bc;
 	struct rrd_job		*batch, *sorted;
 	size_t			 bcap;
-	size_t			*next;		/* job chains per file */
+	size_t			*next;		/* chains */
 	struct rrd_file_state	**files;
 	size_t			 fcap, nfiles;
 	struct rrd_pending	*pend;
 	size_t			 npend;
-	struct buf		 vals;		/* every "t:v:..." string */
+	struct buf		 vals;		/* the "t:v:..." */
 	struct buf		 out;		/* one BATCH exchange */
-	size_t			*cmds;		/* BATCH command -> pending */
+	size_t			*cmds;		/* command: pend */
 	size_t			 ccap;
 	const char		**argv;
 	size_t			 acap;
-	struct rrd_store_stats	 st;		/* added to rs->stats */
+	struct rrd_store_stats	 st;		/* for rs->stats */
 };
 
 /* Set p's outcome: rc, and librrd's (or rrdcached's) message. */
@@ -846,15 +867,15 @@ rrd_pending_argv(struct rrd_wctx *w, const struct rrd_pending *p)
  * write.  Skipped updates are counted here.
  */
 static void
-rrd_store_prepare(struct rrd_store *rs, struct rrd_wctx *w,
-    struct rrd_file_state *s, struct rrd_job *jobs, size_t n)
+rrd_store_prepare(struct rrd_wctx *w, struct rrd_file_state *s,
+    struct rrd_job *jobs, size_t n)
 {
 	struct rrd_pending	*p;
-	char			 line[RRD_DS_COUNT * (RRD_VALUE_MAX + 1) + 32];
+	char			 line[RRD_DS_COUNT *
+				     (RRD_VALUE_MAX + 1) + 32];
 	size_t			 i, len;
 	int			 d, interval = jobs[n - 1].interval;
 
-	(void)rs;
 	p = &w->pend[w->npend++];
 	memset(p, 0, sizeof *p);
 	p->s = s;
@@ -927,7 +948,8 @@ rrd_store_rrdc_update(const char *path, size_t nv, const char **argv)
 	for (i = 0; i < nv; i += n) {
 		len = strlen(path) + 16;
 		for (n = 0; i + n < nv; n++) {
-			if (n > 0 && len + strlen(argv[i + n]) + 1 > RRD_LINE_MAX)
+			if (n > 0 &&
+			    len + strlen(argv[i + n]) + 1 > RRD_LINE_MAX)
 				break;
 			len += strlen(argv[i + n]) + 1;
 		}
@@ -1107,7 +1129,7 @@ rrd_bclient_line(struct rrd_bclient *c, char *line, size_t len)
 			return 0;
 		}
 		if (c->inlen == sizeof c->in)
-			c->inlen = 0;	/* an absurd line: drop its start */
+			c->inlen = 0;	/* absurd line: drop its start */
 		k = recv(c->fd, c->in + c->inlen, sizeof c->in - c->inlen, 0);
 		if (k == -1 && errno == EINTR)
 			continue;
@@ -1191,9 +1213,11 @@ static void
 rrd_store_batch_add(struct rrd_wctx *w, size_t pi, size_t *ncmd)
 {
 	struct rrd_pending	*p = &w->pend[pi];
-	const char		*v = w->vals.data + p->voff, *end = v + p->vlen;
+	const char		*v, *end;
 	size_t			 head, len, n;
 
+	v = w->vals.data + p->voff;
+	end = v + p->vlen;
 	head = strlen(w->bc.cdir) + strlen(p->s->name) + 16;
 	while (v < end) {
 		buf_addstr(&w->out, "UPDATE ");
@@ -1236,7 +1260,8 @@ rrd_store_write_cached(struct rrd_store *rs, struct rrd_wctx *w)
 		if (rs->bcl.refused) {
 			for (j = i; j < w->npend; j++)
 				if (w->pend[j].rc == 1)
-					rrd_store_write_rrdc(rs, w, &w->pend[j]);
+					rrd_store_write_rrdc(rs, w,
+					    &w->pend[j]);
 			return;
 		}
 		buf_free(&w->out);
@@ -1383,7 +1408,7 @@ rrd_store_group(struct rrd_store *rs, struct rrd_wctx *w, size_t n)
 		m = k;
 		for (j = s->jfirst; j != SIZE_MAX; j = w->next[j])
 			w->sorted[k++] = w->batch[j];
-		rrd_store_prepare(rs, w, s, w->sorted + m, k - m);
+		rrd_store_prepare(w, s, w->sorted + m, k - m);
 	}
 }
 

@@ -92,7 +92,8 @@ main(int argc, char **argv)
 	long			 cached_pid = 0;
 	int			 rounds = 0;
 	struct rusage		 ru_self0, ru_self1, ru_main0, ru_main1;
-	double			 cached0 = 0, cached1, w_us, m_us, c_us, nw;
+	double			 cached0 = 0, cached1;
+	double			 w_us, m_us, c_us, nw;
 	uint64_t		 t_pace, t_recsum = 0;
 	const char		*errstr;
 	uint64_t		 t_start = 0, t_done;
@@ -141,7 +142,8 @@ main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: rrd_bench -d STATE_DIR [-c N] "
-			    "[-n N] [-r RRDCACHED] [-1] [-p RATE] [-P PID] [-s]\n");
+			    "[-n N] [-r RRDCACHED] [-1] [-p RATE] [-P PID] "
+			    "[-s]\n");
 			return 2;
 		}
 	}

@@ -498,7 +498,8 @@ test_format_value(void **state)
 		else if (i % 4 == 2)
 			v = (double)rand_r(&seed) / RAND_MAX * 1e4 - 5e3;
 		else
-			v = ldexp((double)rand_r(&seed), rand_r(&seed) % 80 - 60);
+			v = ldexp((double)rand_r(&seed),
+			    rand_r(&seed) % 80 - 60);
 		if (fabs(v) > 1e20)	/* no room in a; never a timing */
 			continue;
 		snprintf(b, sizeof b, "%.3f", v);
