@@ -759,14 +759,29 @@ rrd_store_ensure(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
 	return 0;
 }
 
+/* Write the decimal digits of q >= 0 at p; returns their count. */
+static size_t
+rrd_store_digits(char *p, long long q)
+{
+	char	tmp[24];
+	size_t	n = 0, k = 0;
+
+	do {
+		tmp[k++] = (char)('0' + q % 10);
+		q /= 10;
+	} while (q > 0);
+	while (k > 0)
+		p[n++] = tmp[--k];
+	return n;
+}
+
 /* No %.3f per value: see inside. */
 size_t
 rrd_store_format_value(char *p, double v)
 {
-	char		 tmp[24];
-	long long	 r, q;
+	long long	 r;
 	double		 m;
-	size_t		 n = 0, k = 0;
+	size_t		 n = 0;
 	int		 f;
 
 	if (isnan(v)) {
@@ -786,13 +801,7 @@ rrd_store_format_value(char *p, double v)
 	if (signbit(v))
 		p[n++] = '-';
 	f = (int)(r % 1000);
-	q = r / 1000;
-	do {
-		tmp[k++] = (char)('0' + q % 10);
-		q /= 10;
-	} while (q > 0);
-	while (k > 0)
-		p[n++] = tmp[--k];
+	n += rrd_store_digits(p + n, r / 1000);
 	p[n++] = '.';
 	p[n++] = (char)('0' + f / 100);
 	p[n++] = (char)('0' + f / 10 % 10);
@@ -907,8 +916,9 @@ rrd_store_prepare(struct rrd_wctx *w, struct rrd_file_state *s,
 			w->st.skipped++;
 			continue;
 		}
-		len = (size_t)snprintf(line, sizeof line, "%lld",
-		    (long long)jobs[i].t);
+		/* Times before 1970 cannot be recorded by librrd anyway. */
+		len = rrd_store_digits(line, jobs[i].t > 0 ?
+		    (long long)jobs[i].t : 0);
 		for (d = 0; d < RRD_DS_COUNT; d++) {
 			line[len++] = ':';
 			len += rrd_store_format_value(line + len, jobs[i].v[d]);
