@@ -7,12 +7,14 @@
  * OLDEST update is dropped (with one warning per episode), because
  * blocking the loop would delay every probe.
  *
- * The writer thread works in batches: the first queued update starts a
- * timer of RRD_BATCH_WAIT_MS, and the writer takes the whole ring when
- * it runs out, when the ring reaches a high-water mark, or at once for
- * rrd_store_sync and rrd_store_close.  record() signals only on those
- * two edges, so at 1,000 results a second the loop makes a few wake-up
- * calls a second, not 1,000; data lands within about half a second.
+ * The writer thread works in batches, at most one per RRD_BATCH_WAIT_MS:
+ * after a quiet spell it takes the first update at once; otherwise it
+ * takes the whole ring when that time since its last batch has passed,
+ * when the ring reaches a high-water mark, or at once for
+ * rrd_store_sync and rrd_store_close.  record() signals only on the
+ * first update and at the mark, so at 1,000 results a second the loop
+ * makes a few wake-up calls a second, not 1,000; data lands within
+ * about half a second.
  *
  * A batch is grouped by check (stable: each file's updates stay in time
  * order) through the per-file table, which grows with the number of
@@ -92,9 +94,9 @@ static const struct rrd_rra rrd_default_rra[] = {
 #define RRD_QUEUE_MAX_DEFAULT	100000
 #define RRD_STATE_BUCKETS	256	/* then doubles */
 /*
- * The writer waits this long for a batch to fill before writing what it
- * has, unless the queue reaches the high-water mark (RRD_HIWATER, or a
- * quarter of the queue when that is smaller) or someone needs it now.
+ * The writer takes at most one batch in this time, unless the queue
+ * reaches the high-water mark (RRD_HIWATER, or a quarter of the queue
+ * when that is smaller) or someone needs it now.
  */
 #define RRD_BATCH_WAIT_MS	500
 #define RRD_HIWATER		512
@@ -1485,9 +1487,9 @@ rrd_store_writer(void *arg)
 {
 	struct rrd_store	*rs = arg;
 	struct rrd_wctx		 w;
-	struct timespec		 deadline, now;
+	struct timespec		 deadline, now, last = { 0, 0 };
 	size_t			 n, i;
-	int			 timed = 0, due;
+	int			 due;
 
 	memset(&w, 0, sizeof w);
 	buf_init(&w.vals);
@@ -1501,10 +1503,11 @@ rrd_store_writer(void *arg)
 		rs->stats.batched += w.st.batched;
 		memset(&w.st, 0, sizeof w.st);
 		/*
-		 * Wait for work: a first update starts a timer of
-		 * RRD_BATCH_WAIT_MS; the batch is written when it runs out,
-		 * at the high-water mark, or at once when sync() or close()
-		 * wait for it.
+		 * Wait for work.  At most one batch per RRD_BATCH_WAIT_MS:
+		 * the first update after a quiet spell is written at once
+		 * (a new check's file appears at once), later ones wait
+		 * for the time since the last batch to run out, for the
+		 * high-water mark, or for sync() and close().
 		 */
 		for (;;) {
 			if (rs->stopping && rs->count == 0)
@@ -1512,7 +1515,13 @@ rrd_store_writer(void *arg)
 			if (rs->count > 0 && (!rs->hold || rs->stopping)) {
 				due = rs->stopping || rs->syncing > 0 ||
 				    rs->count >= rs->hiwater;
-				if (!due && timed) {
+				deadline = last;
+				deadline.tv_nsec += (long)RRD_BATCH_WAIT_MS *
+				    1000000;
+				deadline.tv_sec += deadline.tv_nsec /
+				    1000000000;
+				deadline.tv_nsec %= 1000000000;
+				if (!due) {
 					clock_gettime(CLOCK_MONOTONIC, &now);
 					due = now.tv_sec > deadline.tv_sec ||
 					    (now.tv_sec == deadline.tv_sec &&
@@ -1524,20 +1533,9 @@ rrd_store_writer(void *arg)
 			rs->busy = 0;
 			pthread_cond_broadcast(&rs->idle);
 			if (rs->count == 0 || (rs->hold && !rs->stopping)) {
-				timed = 0;
 				rs->waiting = RRD_WAIT_IDLE;
 				pthread_cond_wait(&rs->cond, &rs->mtx);
 			} else {
-				if (!timed) {
-					clock_gettime(CLOCK_MONOTONIC,
-					    &deadline);
-					deadline.tv_nsec += (long)
-					    RRD_BATCH_WAIT_MS * 1000000;
-					deadline.tv_sec += deadline.tv_nsec /
-					    1000000000;
-					deadline.tv_nsec %= 1000000000;
-					timed = 1;
-				}
 				rs->waiting = RRD_WAIT_FILL;
 				(void)pthread_cond_timedwait(&rs->cond,
 				    &rs->mtx, &deadline);
@@ -1549,7 +1547,7 @@ rrd_store_writer(void *arg)
 			pthread_cond_broadcast(&rs->idle);
 			break;
 		}
-		timed = 0;
+		clock_gettime(CLOCK_MONOTONIC, &last);
 		n = rs->count;
 		if (n > w.bcap) {
 			w.bcap = n;
