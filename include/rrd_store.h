@@ -50,6 +50,7 @@ struct rrd_store_stats {
 	unsigned long long	dropped;	/* queue overflow */
 	unsigned long long	skipped;	/* same second */
 	unsigned long long	errors;		/* failed writes */
+	unsigned long long	batched;	/* written by BATCH */
 };
 
 /* state_dir/rrd/<check>.rrd, allocated. */
@@ -78,5 +79,11 @@ void	 rrd_store_hold(struct rrd_store *, int);
 /* Wait until the queue is empty and written (for tests). */
 void	 rrd_store_sync(struct rrd_store *);
 void	 rrd_store_get_stats(struct rrd_store *, struct rrd_store_stats *);
+/*
+ * Write v into p as snprintf "%.3f" would (NaN: "U"), faster; returns
+ * the length.  p has room for RRD_VALUE_MAX bytes.
+ */
+#define RRD_VALUE_MAX	32
+size_t	 rrd_store_format_value(char *p, double v);
 
 #endif

@@ -3,17 +3,33 @@
  *
  * DESIGN
  * The loop only copies a result's numbers into a bounded ring (one short
- * mutex hold) and signals the writer thread; it never touches a file.
- * When the ring is full the OLDEST update is dropped (with one warning
- * per episode), because blocking the loop would delay every probe.
+ * mutex hold); it never touches a file.  When the ring is full the
+ * OLDEST update is dropped (with one warning per episode), because
+ * blocking the loop would delay every probe.
  *
- * The writer takes the whole ring at once, groups it by check (stable,
- * so each file's updates stay in time order) and writes each file with
- * one call: rrd_update_r with several "t:v:..." arguments, or
- * rrdc_update when rrdcached is configured.  Creating, renaming aside and
- * re-creating files is also done there, off the loop (rrdcached cannot
- * create files for us in a way that keeps our layout, so rrd_create_r2
- * runs here in both modes).
+ * The writer thread works in batches, at most one per RRD_BATCH_WAIT_MS:
+ * after a quiet spell it takes the first update at once; otherwise it
+ * takes the whole ring when that time since its last batch has passed,
+ * when the ring reaches a high-water mark, or at once for
+ * rrd_store_sync and rrd_store_close.  record() signals only on the
+ * first update and at the mark, so at 1,000 results a second the loop
+ * makes a few wake-up calls a second, not 1,000; data lands within
+ * about half a second.
+ *
+ * A batch is grouped by check (stable: each file's updates stay in time
+ * order) through the per-file table, which grows with the number of
+ * checks.  Each file gets all its values in one write:
+ *  - direct: rrd_update_r with several "t:v:..." arguments;
+ *  - rrdcached: the writer's own connection (unix:PATH, /PATH, host,
+ *    host:port or [v6]:port, as rrdc_connect reads them) sends BATCH,
+ *    one "UPDATE <abs path> <t:v:...> ..." line per file (split below
+ *    4 KB, rrdcached's line limit), and "."; its "<N> errors" reply
+ *    names the failed command numbers, which map back to files, so
+ *    errors stay per file.  Up to RRD_BATCH_CMDS commands an exchange.
+ *    A daemon that refuses BATCH gets librrd's rrdc_update per file.
+ * Creating, renaming aside and re-creating files is done here too, off
+ * the loop (rrdcached cannot create files for us in a way that keeps our
+ * layout, so rrd_create_r2 runs here in both modes).
  *
  * Per check the writer remembers the file's step and last update time:
  *  - a result in the same second as the last one is skipped (librrd
@@ -21,23 +37,35 @@
  *  - a new interval renames the old file to <check>.rrd.step<S>.<epoch>
  *    and starts a new one, so old history is kept;
  *  - a file that vanished is created again; one librrd cannot read is
- *    moved to <check>.rrd.<epoch>.corrupt and created again;
+ *    moved to <check>.rrd.<epoch>.corrupt and created again.  A known
+ *    file is not stat()ed before each write: a failed write makes the
+ *    writer look at it again and retry once.  rrdcached accepts updates
+ *    for a file it holds even when the file is gone, so with it a known
+ *    file is still looked at every RRD_RECHECK_S;
  *  - other write errors (full disk) are logged once per check until a
  *    write works again; monitoring goes on.
  * A new rrd_retention on reload applies to files created from then on;
  * existing files keep their archives (librrd cannot reshape them).
- * rrdc_* keeps one global connection per process, so every rrdc_* call
- * in the program goes through rrd_store_rrdc_lock.  When rrdcached
- * cannot be reached the writer writes the files itself (logged once)
- * rather than lose results; rrdcached has nothing queued for them then.
+ * librrd's rrdc_* keeps one global connection per process, so every
+ * rrdc_* call in the program (flush, forget before re-creating a file,
+ * the no-BATCH fallback) goes through rrd_store_rrdc_lock; the BATCH
+ * connection is the writer's alone.  When rrdcached cannot be reached
+ * the writer writes the files itself (logged once, and once when it is
+ * back) rather than lose results; rrdcached has nothing queued for them
+ * then.
  */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
+#include <netdb.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,6 +76,7 @@
 #include "log.h"
 #include "result.h"
 #include "rrd_store.h"
+#include "util.h"
 #include "xmalloc.h"
 
 const char *const rrd_ds_names[RRD_DS_COUNT] = {
@@ -63,7 +92,22 @@ static const struct rrd_rra rrd_default_rra[] = {
 };
 
 #define RRD_QUEUE_MAX_DEFAULT	100000
-#define RRD_STATE_BUCKETS	256
+#define RRD_STATE_BUCKETS	256	/* then doubles */
+/*
+ * The writer takes at most one batch in this time, unless the queue
+ * reaches the high-water mark (RRD_HIWATER, or a quarter of the queue
+ * when that is smaller) or someone needs it now.
+ */
+#define RRD_BATCH_WAIT_MS	500
+#define RRD_HIWATER		512
+/* With rrdcached, stat a known file this often to see it vanish. */
+#define RRD_RECHECK_S		30
+/* rrdcached BATCH: commands and bytes per exchange; one line's length. */
+#define RRD_BATCH_CMDS		2000
+#define RRD_BATCH_BYTES		(512 * 1024)
+#define RRD_LINE_MAX		3500
+#define RRD_IO_TIMEOUT_S	15
+#define RRDCACHED_PORT		"42217"
 
 /* rrdc_* shares one connection per process: serialize every use. */
 static pthread_mutex_t	rrd_store_rrdc_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -75,19 +119,37 @@ struct rrd_job {
 	time_t		t;
 	double		at;		/* exact result time */
 	double		v[RRD_DS_COUNT];
-	size_t		seq;		/* arrival order */
 };
 
 /* What the writer knows of one check's file. */
 struct rrd_file_state {
 	char			*name;
 	char			*path;
+	unsigned		 hash;
 	unsigned long		 step;		/* 0 = not read yet */
 	time_t			 last_t;
 	double			 last_at;	/* exact time of last_t's */
+	time_t			 checked;	/* last stat() */
 	int			 failing;	/* error logged */
 	int			 same_sec_logged;
+	unsigned long		 mark;		/* batch seen in */
+	size_t			 jfirst, jlast;	/* its jobs */
 	struct rrd_file_state	*next;
+};
+
+/* Why the writer sleeps: record() signals only when that changes. */
+enum rrd_wait {
+	RRD_WAIT_NONE = 0,	/* working */
+	RRD_WAIT_IDLE,		/* nothing queued (or held) */
+	RRD_WAIT_FILL		/* something queued: waiting for more */
+};
+
+/* The writer's own connection to rrdcached, for BATCH. */
+struct rrd_bclient {
+	int		 fd;		/* -1: not connected */
+	int		 refused;	/* BATCH not allowed: rrdc_update */
+	char		 in[4096];	/* unread replies */
+	size_t		 inlen;
 };
 
 struct rrd_store {
@@ -99,12 +161,13 @@ struct rrd_store {
 	int			 stopping;
 	int			 busy;		/* has a batch */
 	int			 hold;		/* tests: wait */
+	int			 syncing;	/* sync() callers waiting */
+	enum rrd_wait		 waiting;
 
 	/* Ring of pending updates, guarded by mtx. */
 	struct rrd_job		*ring;
-	size_t			 cap, head, count, max;
+	size_t			 cap, head, count, max, hiwater;
 	int			 overflowing;
-	size_t			 seq;
 
 	/* Settings, guarded by mtx; the writer copies them per batch. */
 	char			*rrd_dir;
@@ -116,9 +179,12 @@ struct rrd_store {
 	struct rrd_store_stats	 stats;
 
 	/* Writer-only. */
-	struct rrd_file_state	*states[RRD_STATE_BUCKETS];
+	struct rrd_file_state	**states;
+	size_t			 nbuckets, nstates;
+	unsigned long		 batchno;
 	unsigned		 writer_generation;
 	int			 rrdc_failing;
+	struct rrd_bclient	 bcl;
 };
 
 static void	*rrd_store_writer(void *);
@@ -262,6 +328,16 @@ rrd_store_flush_file(const struct config *cfg, const char *path)
 	pthread_mutex_unlock(&rrd_store_rrdc_lock);
 }
 
+/* Set the queue bound and the high-water mark that wakes the writer. */
+static void
+rrd_store_set_hiwater(struct rrd_store *rs, size_t max)
+{
+	rs->max = max < 1 ? 1 : max;
+	rs->hiwater = rs->max / 4 < RRD_HIWATER ? rs->max / 4 : RRD_HIWATER;
+	if (rs->hiwater < 1)
+		rs->hiwater = 1;
+}
+
 /* Copy the settings of cfg into rs (mtx held or not yet shared). */
 static void
 rrd_store_apply(struct rrd_store *rs, const struct config *cfg)
@@ -284,13 +360,19 @@ struct rrd_store *
 rrd_store_open(const struct config *cfg)
 {
 	struct rrd_store	*rs;
+	pthread_condattr_t	 ca;
 	int			 rc;
 
 	rs = xcalloc(1, sizeof *rs);
 	pthread_mutex_init(&rs->mtx, NULL);
-	pthread_cond_init(&rs->cond, NULL);
+	/* The writer's batch timer must not jump with the wall clock. */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&rs->cond, &ca);
+	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&rs->idle, NULL);
-	rs->max = RRD_QUEUE_MAX_DEFAULT;
+	rs->bcl.fd = -1;
+	rrd_store_set_hiwater(rs, RRD_QUEUE_MAX_DEFAULT);
 	rrd_store_apply(rs, cfg);
 	if (rrd_store_mkdirs(rs->rrd_dir) == -1) {
 		log_error("rrd: cannot create %s: %s", rs->rrd_dir,
@@ -352,11 +434,20 @@ rrd_store_record(struct rrd_store *rs, const struct check_conf *c,
 	j->interval = c->interval;
 	j->t = (time_t)floor(r->at);
 	j->at = r->at;
-	j->seq = rs->seq++;
 	rrd_store_values(r, j->v);
 	rs->count++;
 	rs->stats.queued++;
-	pthread_cond_signal(&rs->cond);
+	/*
+	 * Wake the writer only when that changes what it does: the first
+	 * update of a batch starts its timer, the high-water mark ends it.
+	 * So at 1,000 results a second it wakes a few times a second, not
+	 * 1,000 (each wake-up is a futex call here and a switch there).
+	 */
+	if ((rs->waiting == RRD_WAIT_IDLE && rs->count == 1) ||
+	    (rs->waiting == RRD_WAIT_FILL && rs->count >= rs->hiwater)) {
+		rs->waiting = RRD_WAIT_NONE;
+		pthread_cond_signal(&rs->cond);
+	}
 	pthread_mutex_unlock(&rs->mtx);
 }
 
@@ -377,7 +468,7 @@ void
 rrd_store_set_queue_max(struct rrd_store *rs, size_t max)
 {
 	pthread_mutex_lock(&rs->mtx);
-	rs->max = max < 1 ? 1 : max;
+	rrd_store_set_hiwater(rs, max);
 	pthread_mutex_unlock(&rs->mtx);
 }
 
@@ -394,8 +485,12 @@ void
 rrd_store_sync(struct rrd_store *rs)
 {
 	pthread_mutex_lock(&rs->mtx);
+	/* The writer sees syncing and writes at once, not at its timer. */
+	rs->syncing++;
+	pthread_cond_signal(&rs->cond);
 	while (rs->count > 0 || rs->busy)
 		pthread_cond_wait(&rs->idle, &rs->mtx);
+	rs->syncing--;
 	pthread_mutex_unlock(&rs->mtx);
 }
 
@@ -414,15 +509,17 @@ rrd_store_states_free(struct rrd_store *rs)
 	struct rrd_file_state	*s, *next;
 	size_t			 i;
 
-	for (i = 0; i < RRD_STATE_BUCKETS; i++) {
+	for (i = 0; i < rs->nbuckets; i++) {
 		for (s = rs->states[i]; s != NULL; s = next) {
 			next = s->next;
 			free(s->name);
 			free(s->path);
 			free(s);
 		}
-		rs->states[i] = NULL;
 	}
+	free(rs->states);
+	rs->states = NULL;
+	rs->nbuckets = rs->nstates = 0;
 }
 
 void
@@ -461,7 +558,28 @@ rrd_store_hash(const char *s)
 
 	while (*s != '\0')
 		h = h * 33 + (unsigned char)*s++;
-	return h % RRD_STATE_BUCKETS;
+	return h;
+}
+
+/* Double the per-file table (it keeps at most one state a bucket). */
+static void
+rrd_store_states_grow(struct rrd_store *rs)
+{
+	struct rrd_file_state	**nb, *s, *next;
+	size_t			 n, i;
+
+	n = rs->nbuckets == 0 ? RRD_STATE_BUCKETS : rs->nbuckets * 2;
+	nb = xcalloc(n, sizeof *nb);
+	for (i = 0; i < rs->nbuckets; i++) {
+		for (s = rs->states[i]; s != NULL; s = next) {
+			next = s->next;
+			s->next = nb[s->hash % n];
+			nb[s->hash % n] = s;
+		}
+	}
+	free(rs->states);
+	rs->states = nb;
+	rs->nbuckets = n;
 }
 
 /* The writer's state for one check, made on first sight. */
@@ -471,14 +589,19 @@ rrd_store_state(struct rrd_store *rs, const char *dir, const char *name)
 	struct rrd_file_state	*s;
 	unsigned		 h = rrd_store_hash(name);
 
-	for (s = rs->states[h]; s != NULL; s = s->next)
-		if (strcmp(s->name, name) == 0)
-			return s;
+	if (rs->nbuckets > 0)
+		for (s = rs->states[h % rs->nbuckets]; s != NULL; s = s->next)
+			if (s->hash == h && strcmp(s->name, name) == 0)
+				return s;
+	if (rs->nstates >= rs->nbuckets)
+		rrd_store_states_grow(rs);
 	s = xcalloc(1, sizeof *s);
 	s->name = xstrdup(name);
+	s->hash = h;
 	xasprintf(&s->path, "%s/%s.rrd", dir, name);
-	s->next = rs->states[h];
-	rs->states[h] = s;
+	s->next = rs->states[h % rs->nbuckets];
+	rs->states[h % rs->nbuckets] = s;
+	rs->nstates++;
 	return s;
 }
 
@@ -488,6 +611,8 @@ struct rrd_batch_conf {
 	char		*rrdcached;
 	struct rrd_rra	 rra[RRD_RRA_MAX];
 	size_t		 nrra;
+	time_t		 now;
+	char		*cdir;		/* dir, escaped */
 };
 
 /* Tell rrdcached to drop what it keeps of path (before re-creating it). */
@@ -526,6 +651,7 @@ rrd_store_make(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
 		return -1;
 	}
 	log_debug("rrd: created %s (step %d s)", s->path, interval);
+	s->checked = bc->now;
 	s->step = (unsigned long)interval;
 	s->last_t = first_t - interval;
 	s->last_at = 0;
@@ -556,11 +682,15 @@ rrd_store_move_aside(const struct rrd_batch_conf *bc,
 
 /*
  * Make sure s->path exists with the step of interval.  Returns 0 when it
- * can be updated, -1 when not (logged).
+ * can be updated, -1 when not (logged).  A file we know and that worked
+ * is not looked at again (no stat per write): when it vanished or broke
+ * the update fails and the writer calls us again with recheck set.  With
+ * rrdcached the update may not fail (it keeps the file's values in
+ * memory), so there a known file is still looked at every RRD_RECHECK_S.
  */
 static int
 rrd_store_ensure(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
-    int interval, time_t first_t)
+    int interval, time_t first_t, int recheck)
 {
 	struct stat	 st;
 	rrd_info_t	*info, *i;
@@ -568,6 +698,10 @@ rrd_store_ensure(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
 	unsigned long	 step = 0;
 	time_t		 last = 0;
 
+	if (!recheck && !s->failing && s->step == (unsigned long)interval &&
+	    (bc->rrdcached == NULL || (bc->now >= s->checked &&
+	    bc->now - s->checked < RRD_RECHECK_S)))
+		return 0;
 	if (stat(s->path, &st) == -1) {
 		if (errno != ENOENT) {
 			if (!s->failing)
@@ -581,6 +715,10 @@ rrd_store_ensure(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
 			    s->path);
 		return rrd_store_make(bc, s, interval, first_t);
 	}
+	s->checked = bc->now;
+	/* The update failed: read the file again (it may be corrupt now). */
+	if (recheck)
+		s->step = 0;
 	if (s->step == 0) {
 		/* First sight of an existing file: read its step and end. */
 		if (bc->rrdcached != NULL)
@@ -623,6 +761,193 @@ rrd_store_ensure(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
 	return 0;
 }
 
+/* Write the decimal digits of q >= 0 at p; returns their count. */
+static size_t
+rrd_store_digits(char *p, long long q)
+{
+	char	tmp[24];
+	size_t	n = 0, k = 0;
+
+	do {
+		tmp[k++] = (char)('0' + q % 10);
+		q /= 10;
+	} while (q > 0);
+	while (k > 0)
+		p[n++] = tmp[--k];
+	return n;
+}
+
+/* No %.3f per value: see inside. */
+size_t
+rrd_store_format_value(char *p, double v)
+{
+	long long	 r;
+	double		 m;
+	size_t		 n = 0;
+	int		 f;
+
+	if (isnan(v)) {
+		p[0] = 'U';
+		p[1] = '\0';
+		return 1;
+	}
+	/*
+	 * %.3f costs about 150 ns a value.  When v * 1000 is within 1e-3 of
+	 * an integer, far from a rounding tie (its own error is < 1.3e-4
+	 * below 1e12), that integer is what %.3f prints; timings from
+	 * curl's microseconds always are.  Anything else takes snprintf.
+	 */
+	m = fabs(v) * 1000;
+	if (!(m < 1e12) || fabs(m - (double)(r = llround(m))) >= 1e-3)
+		return (size_t)snprintf(p, RRD_VALUE_MAX, "%.3f", v);
+	if (signbit(v))
+		p[n++] = '-';
+	f = (int)(r % 1000);
+	n += rrd_store_digits(p + n, r / 1000);
+	p[n++] = '.';
+	p[n++] = (char)('0' + f / 100);
+	p[n++] = (char)('0' + f / 10 % 10);
+	p[n++] = (char)('0' + f % 10);
+	p[n] = '\0';
+	return n;
+}
+
+/*
+ * One file's share of a batch: its "t:v:..." strings, NUL-separated at
+ * voff in the batch's value buffer, and how writing them went.
+ */
+struct rrd_pending {
+	struct rrd_file_state	*s;
+	int			 interval;
+	time_t			 first_t;
+	size_t			 voff, vlen, nv;
+	int			 rc;		/* 1 to do, 0 done, -1 */
+	char			*err;		/* when rc == -1 */
+};
+
+/* What the writer reuses from batch to batch. */
+struct rrd_wctx {
+	struct rrd_batch_conf	 bc;
+	struct rrd_job		*batch, *sorted;
+	size_t			 bcap;
+	size_t			*next;		/* chains */
+	struct rrd_file_state	**files;
+	size_t			 fcap, nfiles;
+	struct rrd_pending	*pend;
+	size_t			 npend;
+	struct buf		 vals;		/* the "t:v:..." */
+	struct buf		 out;		/* one BATCH exchange */
+	size_t			*cmds;		/* command: pend */
+	size_t			 ccap;
+	const char		**argv;
+	size_t			 acap;
+	struct rrd_store_stats	 st;		/* for rs->stats */
+};
+
+/* Set p's outcome: rc, and librrd's (or rrdcached's) message. */
+static void
+rrd_pending_done(struct rrd_pending *p, int rc, const char *err)
+{
+	p->rc = rc;
+	free(p->err);
+	p->err = rc == 0 ? NULL : xstrdup(err != NULL && *err != '\0' ? err :
+	    "unknown error");
+}
+
+/* The argv of p's values (valid until the next call). */
+static const char **
+rrd_pending_argv(struct rrd_wctx *w, const struct rrd_pending *p)
+{
+	const char	*v = w->vals.data + p->voff;
+	size_t		 i;
+
+	if (p->nv > w->acap) {
+		w->acap = p->nv;
+		w->argv = xreallocarray(w->argv, w->acap, sizeof *w->argv);
+	}
+	for (i = 0; i < p->nv; i++) {
+		w->argv[i] = v;
+		v += strlen(v) + 1;
+	}
+	return w->argv;
+}
+
+/*
+ * Check one file's updates (jobs[0..n), one check, time order), make
+ * sure its file is there, and queue its value strings as a pending
+ * write.  Skipped updates are counted here.
+ */
+static void
+rrd_store_prepare(struct rrd_wctx *w, struct rrd_file_state *s,
+    struct rrd_job *jobs, size_t n)
+{
+	struct rrd_pending	*p;
+	char			 line[RRD_DS_COUNT *
+				     (RRD_VALUE_MAX + 1) + 32];
+	size_t			 i, len;
+	int			 d, interval = jobs[n - 1].interval;
+
+	p = &w->pend[w->npend++];
+	memset(p, 0, sizeof *p);
+	p->s = s;
+	p->interval = interval;
+	p->first_t = jobs[0].t;
+	p->voff = w->vals.len;
+	if (rrd_store_ensure(&w->bc, s, interval, jobs[0].t, 0) == -1) {
+		/* Logged there; counted as a failed write. */
+		rrd_pending_done(p, -1, "");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		/*
+		 * Scheduler jitter may put two runs of a 1 s check in one
+		 * wall-clock second (x.001 and x.999): the later one is the
+		 * next step's result, not a repeat, so it goes there.
+		 */
+		if (jobs[i].t == s->last_t && s->last_at > 0 &&
+		    jobs[i].at - s->last_at >= jobs[i].interval / 2.0)
+			jobs[i].t = s->last_t + 1;
+		/* A job of an older interval belongs to the old file. */
+		if (jobs[i].interval != interval || jobs[i].t <= s->last_t) {
+			if (!s->same_sec_logged)
+				log_debug("rrd: %s: skipping an update at %lld "
+				    "(last one at %lld)", s->name,
+				    (long long)jobs[i].t,
+				    (long long)s->last_t);
+			s->same_sec_logged = 1;
+			w->st.skipped++;
+			continue;
+		}
+		/* Times before 1970 cannot be recorded by librrd anyway. */
+		len = rrd_store_digits(line, jobs[i].t > 0 ?
+		    (long long)jobs[i].t : 0);
+		for (d = 0; d < RRD_DS_COUNT; d++) {
+			line[len++] = ':';
+			len += rrd_store_format_value(line + len, jobs[i].v[d]);
+		}
+		buf_add(&w->vals, line, len + 1);
+		p->nv++;
+		s->last_t = jobs[i].t;
+		s->last_at = jobs[i].at;
+	}
+	p->vlen = w->vals.len - p->voff;
+	p->rc = p->nv > 0 ? 1 : 0;
+}
+
+/* Write p with librrd itself. */
+static void
+rrd_store_write_direct(struct rrd_wctx *w, struct rrd_pending *p)
+{
+	const char	**argv = rrd_pending_argv(w, p);
+
+	rrd_clear_error();
+	if (rrd_update_r(p->s->path, NULL, (int)p->nv, argv) == 0)
+		rrd_pending_done(p, 0, NULL);
+	else
+		rrd_pending_done(p, -1, rrd_get_error());
+	rrd_clear_error();
+}
+
 /*
  * rrdc_update in pieces: the client builds one command line in a fixed
  * 4 KB buffer and fails (without a message) beyond it.
@@ -635,7 +960,8 @@ rrd_store_rrdc_update(const char *path, size_t nv, const char **argv)
 	for (i = 0; i < nv; i += n) {
 		len = strlen(path) + 16;
 		for (n = 0; i + n < nv; n++) {
-			if (n > 0 && len + strlen(argv[i + n]) + 1 > 3500)
+			if (n > 0 &&
+			    len + strlen(argv[i + n]) + 1 > RRD_LINE_MAX)
 				break;
 			len += strlen(argv[i + n]) + 1;
 		}
@@ -648,166 +974,590 @@ rrd_store_rrdc_update(const char *path, size_t nv, const char **argv)
 	return 0;
 }
 
-/* Write one check's updates (jobs[0..n), same name, time order). */
+/* Write p through librrd's rrdcached client (when BATCH is refused). */
 static void
-rrd_store_write_file(struct rrd_store *rs, const struct rrd_batch_conf *bc,
-    struct rrd_job *jobs, size_t n)
+rrd_store_write_rrdc(struct rrd_store *rs, struct rrd_wctx *w,
+    struct rrd_pending *p)
+{
+	const char	**argv = rrd_pending_argv(w, p);
+	int		  rc;
+
+	pthread_mutex_lock(&rrd_store_rrdc_lock);
+	rrd_clear_error();
+	if (rrdc_connect(w->bc.rrdcached) != 0) {
+		pthread_mutex_unlock(&rrd_store_rrdc_lock);
+		if (!rs->rrdc_failing)
+			log_error("rrd: cannot reach rrdcached %s (%s): "
+			    "writing files directly until it is back",
+			    w->bc.rrdcached, rrd_get_error());
+		rs->rrdc_failing = 1;
+		rrd_store_write_direct(w, p);
+		return;
+	}
+	if (rs->rrdc_failing)
+		log_info("rrd: rrdcached %s is back", w->bc.rrdcached);
+	rs->rrdc_failing = 0;
+	rc = rrd_store_rrdc_update(p->s->path, p->nv, argv);
+	rrd_pending_done(p, rc, rrd_get_error());
+	rrd_clear_error();
+	pthread_mutex_unlock(&rrd_store_rrdc_lock);
+}
+
+/* Drop the BATCH connection. */
+static void
+rrd_bclient_close(struct rrd_bclient *c)
+{
+	if (c->fd != -1)
+		close(c->fd);
+	c->fd = -1;
+	c->inlen = 0;
+}
+
+/*
+ * Connect to addr as rrdc_connect reads it: unix:PATH or /PATH, else
+ * host, host:port, [v6addr] or [v6addr]:port (port 42217 by default).
+ * 0, or -1 with why in err.
+ */
+static int
+rrd_bclient_connect(struct rrd_bclient *c, const char *addr, char *err,
+    size_t errlen)
+{
+	struct sockaddr_un	 sun;
+	struct addrinfo		 hints, *res = NULL, *ai;
+	struct timeval		 tv;
+	char			 host[256], *port = NULL, *e;
+	const char		*path = NULL;
+	int			 fd = -1, rc, saved = 0;
+
+	rrd_bclient_close(c);
+	if (strncmp(addr, "unix:", 5) == 0)
+		path = addr + 5;
+	else if (addr[0] == '/')
+		path = addr;
+	if (path != NULL) {
+		memset(&sun, 0, sizeof sun);
+		sun.sun_family = AF_UNIX;
+		if (strlen(path) >= sizeof sun.sun_path) {
+			snprintf(err, errlen, "socket path too long");
+			return -1;
+		}
+		memcpy(sun.sun_path, path, strlen(path) + 1);
+		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC,
+		    0)) == -1 || connect(fd, (struct sockaddr *)&sun,
+		    sizeof sun) == -1) {
+			snprintf(err, errlen, "%s", strerror(errno));
+			if (fd != -1)
+				close(fd);
+			return -1;
+		}
+	} else {
+		snprintf(host, sizeof host, "%s", addr);
+		if (host[0] == '[') {
+			if ((e = strchr(host, ']')) == NULL) {
+				snprintf(err, errlen, "malformed address");
+				return -1;
+			}
+			*e++ = '\0';
+			if (*e == ':')
+				port = e + 1;
+			memmove(host, host + 1, strlen(host + 1) + 1);
+		} else if ((e = strchr(host, ':')) != NULL &&
+		    strchr(e + 1, ':') == NULL) {
+			/* One colon: host:port (more: a bare IPv6 address). */
+			*e = '\0';
+			port = e + 1;
+		}
+		memset(&hints, 0, sizeof hints);
+		hints.ai_family = AF_UNSPEC;
+		hints.ai_socktype = SOCK_STREAM;
+		if ((rc = getaddrinfo(host, port != NULL && *port != '\0' ?
+		    port : RRDCACHED_PORT, &hints, &res)) != 0) {
+			snprintf(err, errlen, "%s", gai_strerror(rc));
+			return -1;
+		}
+		for (ai = res; ai != NULL; ai = ai->ai_next) {
+			if ((fd = socket(ai->ai_family, ai->ai_socktype |
+			    SOCK_CLOEXEC, ai->ai_protocol)) == -1) {
+				saved = errno;
+				continue;
+			}
+			if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+				break;
+			saved = errno;
+			close(fd);
+			fd = -1;
+		}
+		freeaddrinfo(res);
+		if (fd == -1) {
+			snprintf(err, errlen, "%s", strerror(saved));
+			return -1;
+		}
+	}
+	/* A stuck rrdcached must not stop the writer for good. */
+	tv.tv_sec = RRD_IO_TIMEOUT_S;
+	tv.tv_usec = 0;
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	c->fd = fd;
+	c->inlen = 0;
+	return 0;
+}
+
+/* Send all of p[0..n); 0 or -1. */
+static int
+rrd_bclient_send(struct rrd_bclient *c, const char *p, size_t n)
+{
+	ssize_t	k;
+
+	while (n > 0) {
+		if ((k = send(c->fd, p, n, MSG_NOSIGNAL)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/*
+ * One reply line into line (without the newline; cut to len); 0, or -1
+ * when the connection broke or timed out.
+ */
+static int
+rrd_bclient_line(struct rrd_bclient *c, char *line, size_t len)
+{
+	char	*nl;
+	size_t	 n;
+	ssize_t	 k;
+
+	for (;;) {
+		if ((nl = memchr(c->in, '\n', c->inlen)) != NULL) {
+			n = (size_t)(nl - c->in);
+			snprintf(line, len, "%.*s", (int)n, c->in);
+			memmove(c->in, nl + 1, c->inlen - n - 1);
+			c->inlen -= n + 1;
+			return 0;
+		}
+		if (c->inlen == sizeof c->in)
+			c->inlen = 0;	/* absurd line: drop its start */
+		k = recv(c->fd, c->in + c->inlen, sizeof c->in - c->inlen, 0);
+		if (k == -1 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		c->inlen += (size_t)k;
+	}
+}
+
+/*
+ * Run the BATCH in w->out (commands w->cmds[0..ncmd) by pending) and set
+ * each pending's outcome from rrdcached's error list.  Returns 0, -1
+ * when rrdcached cannot be reached or the connection broke (nothing is
+ * known of these commands then), -2 when it does not allow BATCH.
+ */
+static int
+rrd_store_batch_run(struct rrd_store *rs, struct rrd_wctx *w, size_t ncmd,
+    char *err, size_t errlen)
+{
+	struct rrd_bclient	*c = &rs->bcl;
+	char			 line[1024], *e;
+	long			 nerr, k, i;
+	int			 tries, fresh;
+
+	for (tries = 0; tries < 2; tries++) {
+		fresh = c->fd == -1;
+		if (fresh && rrd_bclient_connect(c, w->bc.rrdcached, err,
+		    errlen) == -1)
+			return -1;
+		if (rrd_bclient_send(c, w->out.data, w->out.len) == 0 &&
+		    rrd_bclient_line(c, line, sizeof line) == 0)
+			break;
+		snprintf(err, errlen, "%s", errno != 0 ? strerror(errno) :
+		    "connection closed");
+		rrd_bclient_close(c);
+		/*
+		 * A connection that worked before may be to a daemon that
+		 * has restarted since: one fresh try.
+		 */
+		if (fresh)
+			return -1;
+	}
+	if (tries == 2)
+		return -1;
+	if (strtol(line, &e, 10) != 0 || e == line) {
+		snprintf(err, errlen, "%.200s", line);
+		rrd_bclient_close(c);
+		return -2;
+	}
+	if (rrd_bclient_line(c, line, sizeof line) == -1 ||
+	    (nerr = strtol(line, &e, 10)) < 0 || e == line) {
+		snprintf(err, errlen, "bad reply to BATCH: %.200s", line);
+		rrd_bclient_close(c);
+		return -1;
+	}
+	for (i = 0; i < nerr; i++) {
+		if (rrd_bclient_line(c, line, sizeof line) == -1) {
+			snprintf(err, errlen, "connection closed");
+			rrd_bclient_close(c);
+			return -1;
+		}
+		/* "<command number> <message>"; numbers start at 1. */
+		k = strtol(line, &e, 10);
+		if (k < 1 || (size_t)k > ncmd)
+			continue;
+		e += strspn(e, " ");
+		if (w->pend[w->cmds[k - 1]].rc != -1)
+			rrd_pending_done(&w->pend[w->cmds[k - 1]], -1, e);
+	}
+	for (i = 0; i < (long)ncmd; i++) {
+		if (w->pend[w->cmds[i]].rc != 1)
+			continue;
+		rrd_pending_done(&w->pend[w->cmds[i]], 0, NULL);
+		w->st.batched += w->pend[w->cmds[i]].nv;
+	}
+	return 0;
+}
+
+/* Add p's UPDATE commands to w->out, at most RRD_LINE_MAX bytes each. */
+static void
+rrd_store_batch_add(struct rrd_wctx *w, size_t pi, size_t *ncmd)
+{
+	struct rrd_pending	*p = &w->pend[pi];
+	const char		*v, *end;
+	size_t			 head, len, n;
+
+	v = w->vals.data + p->voff;
+	end = v + p->vlen;
+	head = strlen(w->bc.cdir) + strlen(p->s->name) + 16;
+	while (v < end) {
+		buf_addstr(&w->out, "UPDATE ");
+		buf_addstr(&w->out, w->bc.cdir);
+		buf_add(&w->out, "/", 1);
+		buf_addstr(&w->out, p->s->name);
+		buf_add(&w->out, ".rrd", 4);
+		for (len = head; v < end; v += n + 1) {
+			n = strlen(v);
+			if (len > head && len + n + 1 > RRD_LINE_MAX)
+				break;
+			buf_add(&w->out, " ", 1);
+			buf_add(&w->out, v, n);
+			len += n + 1;
+		}
+		buf_add(&w->out, "\n", 1);
+		if (*ncmd == w->ccap) {
+			w->ccap = w->ccap == 0 ? 256 : w->ccap * 2;
+			w->cmds = xreallocarray(w->cmds, w->ccap,
+			    sizeof *w->cmds);
+		}
+		w->cmds[(*ncmd)++] = pi;
+	}
+}
+
+/*
+ * Write the pendings still to write through rrdcached: BATCH exchanges
+ * of up to RRD_BATCH_CMDS commands on the writer's own connection.  When
+ * rrdcached is down the files are written directly (logged once), and
+ * when it refuses BATCH librrd's rrdc_update is used instead.
+ */
+static void
+rrd_store_write_cached(struct rrd_store *rs, struct rrd_wctx *w)
+{
+	size_t	i, j, ncmd;
+	char	err[512];
+	int	rc;
+
+	for (i = 0; i < w->npend; i = j) {
+		if (rs->bcl.refused) {
+			for (j = i; j < w->npend; j++)
+				if (w->pend[j].rc == 1)
+					rrd_store_write_rrdc(rs, w,
+					    &w->pend[j]);
+			return;
+		}
+		buf_free(&w->out);
+		buf_init(&w->out);
+		buf_addstr(&w->out, "BATCH\n");
+		ncmd = 0;
+		for (j = i; j < w->npend && ncmd < RRD_BATCH_CMDS &&
+		    w->out.len < RRD_BATCH_BYTES; j++)
+			if (w->pend[j].rc == 1)
+				rrd_store_batch_add(w, j, &ncmd);
+		if (ncmd == 0)
+			continue;
+		buf_add(&w->out, ".\n", 2);
+		errno = 0;
+		rc = rrd_store_batch_run(rs, w, ncmd, err, sizeof err);
+		if (rc == 0) {
+			if (rs->rrdc_failing)
+				log_info("rrd: rrdcached %s is back",
+				    w->bc.rrdcached);
+			rs->rrdc_failing = 0;
+			continue;
+		}
+		if (rc == -2) {
+			log_error("rrd: rrdcached %s refuses BATCH (%s): "
+			    "sending one update at a time", w->bc.rrdcached,
+			    err);
+			rs->bcl.refused = 1;
+			j = i;
+			continue;
+		}
+		/*
+		 * No daemon: write the files ourselves rather than lose
+		 * the data; it has nothing queued for a file while it is
+		 * down.
+		 */
+		if (!rs->rrdc_failing)
+			log_error("rrd: cannot reach rrdcached %s (%s): "
+			    "writing files directly until it is back",
+			    w->bc.rrdcached, err);
+		rs->rrdc_failing = 1;
+		for (j = i; j < w->npend; j++)
+			if (w->pend[j].rc == 1)
+				rrd_store_write_direct(w, &w->pend[j]);
+		return;
+	}
+}
+
+/*
+ * Write every pending of the batch, once more for a file whose write
+ * failed when it can be made right (vanished, corrupt: re-created), then
+ * log per file: the first failure of an episode, and the recovery.
+ */
+static void
+rrd_store_write_all(struct rrd_store *rs, struct rrd_wctx *w)
+{
+	struct rrd_pending	*p;
+	size_t			 i;
+	int			 attempt, again;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (w->bc.rrdcached != NULL)
+			rrd_store_write_cached(rs, w);
+		else
+			for (i = 0; i < w->npend; i++)
+				if (w->pend[i].rc == 1)
+					rrd_store_write_direct(w, &w->pend[i]);
+		if (attempt == 1)
+			break;
+		/* Vanished or unreadable since we looked: once more. */
+		for (i = 0, again = 0; i < w->npend; i++) {
+			p = &w->pend[i];
+			if (p->rc != -1 || p->nv == 0)
+				continue;
+			if (rrd_store_ensure(&w->bc, p->s, p->interval,
+			    p->first_t, 1) == 0) {
+				p->rc = 1;
+				again = 1;
+			}
+		}
+		if (!again)
+			break;
+	}
+	for (i = 0; i < w->npend; i++) {
+		p = &w->pend[i];
+		if (p->rc != 0) {
+			if (!p->s->failing)
+				log_error("rrd: cannot update %s: %s (more "
+				    "failures of this file are not logged "
+				    "until it works again)", p->s->path,
+				    p->err);
+			p->s->failing = 1;
+			p->s->step = 0;
+			w->st.errors++;
+		} else {
+			if (p->nv > 0 && p->s->failing) {
+				log_info("rrd: %s: updates work again",
+				    p->s->path);
+				p->s->failing = 0;
+			}
+			w->st.written += p->nv;
+		}
+		free(p->err);
+		p->err = NULL;
+	}
+}
+
+/*
+ * Group w->batch[0..n) by check, keeping each check's updates in arrival
+ * (= time) order, into w->sorted, and prepare each file.  A chain per
+ * file through the table instead of sorting by name: O(n).
+ */
+static void
+rrd_store_group(struct rrd_store *rs, struct rrd_wctx *w, size_t n)
 {
 	struct rrd_file_state	*s;
-	const char		**argv;
-	char			**vals, num[RRD_DS_COUNT][32];
-	size_t			 i, nv = 0, skipped = 0;
-	int			 d, rc = -1, attempt;
-	char			 err[512];
+	size_t			 i, j, k, m;
 
-	s = rrd_store_state(rs, bc->dir, jobs[0].name);
-	if (rrd_store_ensure(bc, s, jobs[n - 1].interval, jobs[0].t) == -1)
-		goto count;
-	vals = xreallocarray(NULL, n, sizeof *vals);
+	rs->batchno++;
+	w->nfiles = 0;
 	for (i = 0; i < n; i++) {
-		/*
-		 * Scheduler jitter may put two runs of a 1 s check in one
-		 * wall-clock second (x.001 and x.999): the later one is the
-		 * next step's result, not a repeat, so it goes there.
-		 */
-		if (jobs[i].t == s->last_t && s->last_at > 0 &&
-		    jobs[i].at - s->last_at >= jobs[i].interval / 2.0)
-			jobs[i].t = s->last_t + 1;
-		/* A job of an older interval belongs to the old file. */
-		if (jobs[i].interval != jobs[n - 1].interval ||
-		    jobs[i].t <= s->last_t) {
-			if (!s->same_sec_logged)
-				log_debug("rrd: %s: skipping an update at %lld "
-				    "(last one at %lld)", s->name,
-				    (long long)jobs[i].t,
-				    (long long)s->last_t);
-			s->same_sec_logged = 1;
-			skipped++;
-			continue;
-		}
-		for (d = 0; d < RRD_DS_COUNT; d++) {
-			if (isnan(jobs[i].v[d]))
-				snprintf(num[d], sizeof num[d], "U");
-			else
-				snprintf(num[d], sizeof num[d], "%.3f",
-				    jobs[i].v[d]);
-		}
-		xasprintf(&vals[nv++], "%lld:%s:%s:%s:%s:%s:%s:%s:%s:%s:%s:"
-		    "%s:%s", (long long)jobs[i].t, num[0], num[1], num[2],
-		    num[3], num[4], num[5], num[6], num[7], num[8], num[9],
-		    num[10], num[11]);
-		s->last_t = jobs[i].t;
-		s->last_at = jobs[i].at;
-	}
-	argv = (const char **)vals;
-	for (attempt = 0, rc = 0; nv > 0 && attempt < 2; attempt++) {
-		rrd_clear_error();
-		if (bc->rrdcached != NULL) {
-			pthread_mutex_lock(&rrd_store_rrdc_lock);
-			if (rrdc_connect(bc->rrdcached) == 0) {
-				if (rs->rrdc_failing)
-					log_info("rrd: rrdcached %s is back",
-					    bc->rrdcached);
-				rs->rrdc_failing = 0;
-				rc = rrd_store_rrdc_update(s->path, nv, argv);
-				pthread_mutex_unlock(&rrd_store_rrdc_lock);
-			} else {
-				/*
-				 * No daemon: write the file ourselves rather
-				 * than lose the data; it has nothing queued
-				 * for a file while it is down.
-				 */
-				if (!rs->rrdc_failing)
-					log_error("rrd: cannot reach rrdcached "
-					    "%s (%s): writing files directly "
-					    "until it is back", bc->rrdcached,
-					    rrd_get_error());
-				rs->rrdc_failing = 1;
-				pthread_mutex_unlock(&rrd_store_rrdc_lock);
-				rrd_clear_error();
-				rc = rrd_update_r(s->path, NULL, (int)nv,
-				    argv);
+		s = rrd_store_state(rs, w->bc.dir, w->batch[i].name);
+		w->next[i] = SIZE_MAX;
+		if (s->mark != rs->batchno) {
+			s->mark = rs->batchno;
+			s->jfirst = s->jlast = i;
+			if (w->nfiles == w->fcap) {
+				w->fcap = w->fcap == 0 ? 256 : w->fcap * 2;
+				w->files = xreallocarray(w->files, w->fcap,
+				    sizeof *w->files);
 			}
-		} else
-			rc = rrd_update_r(s->path, NULL, (int)nv, argv);
-		if (rc == 0)
-			break;
-		snprintf(err, sizeof err, "%s", rrd_get_error());
-		rrd_clear_error();
-		/* Vanished or unreadable since we looked: once more. */
-		s->step = 0;
-		if (attempt == 0 && rrd_store_ensure(bc, s,
-		    jobs[n - 1].interval, jobs[0].t) == 0)
-			continue;
-		break;
+			w->files[w->nfiles++] = s;
+		} else {
+			w->next[s->jlast] = i;
+			s->jlast = i;
+		}
 	}
-	if (nv > 0 && rc != 0) {
-		if (!s->failing)
-			log_error("rrd: cannot update %s: %s (more failures "
-			    "of this file are not logged until it works "
-			    "again)", s->path, err);
-		s->failing = 1;
-		s->step = 0;
-	} else if (nv > 0 && s->failing) {
-		log_info("rrd: %s: updates work again", s->path);
-		s->failing = 0;
+	w->pend = xreallocarray(w->pend, w->nfiles ? w->nfiles : 1,
+	    sizeof *w->pend);
+	w->npend = 0;
+	buf_free(&w->vals);
+	buf_init(&w->vals);
+	for (i = 0, k = 0; i < w->nfiles; i++) {
+		s = w->files[i];
+		m = k;
+		for (j = s->jfirst; j != SIZE_MAX; j = w->next[j])
+			w->sorted[k++] = w->batch[j];
+		rrd_store_prepare(w, s, w->sorted + m, k - m);
 	}
-	for (i = 0; i < nv; i++)
-		free(vals[i]);
-	free(vals);
-count:
-	pthread_mutex_lock(&rs->mtx);
-	rs->stats.skipped += skipped;
-	if (rc != 0)
-		rs->stats.errors++;
-	else
-		rs->stats.written += nv;
-	pthread_mutex_unlock(&rs->mtx);
 }
 
-/* Order jobs by check name, then arrival. */
-static int
-rrd_job_cmp(const void *a, const void *b)
+/* Free what the writer kept between batches. */
+static void
+rrd_wctx_free(struct rrd_wctx *w)
 {
-	const struct rrd_job	*x = a, *y = b;
-	int			 c;
-
-	if ((c = strcmp(x->name, y->name)) != 0)
-		return c;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	free(w->batch);
+	free(w->sorted);
+	free(w->next);
+	free(w->files);
+	free(w->pend);
+	free(w->cmds);
+	free(w->argv);
+	buf_free(&w->vals);
+	buf_free(&w->out);
 }
 
-/* The writer thread: take the whole queue, write it file by file. */
+/* Escape path for an rrdcached command line: "\" before " " and "\". */
+static char *
+rrd_store_escape(const char *path)
+{
+	struct buf	b;
+
+	buf_init(&b);
+	for (; *path != '\0'; path++) {
+		if (*path == ' ' || *path == '\\')
+			buf_add(&b, "\\", 1);
+		buf_add(&b, path, 1);
+	}
+	buf_add(&b, "", 0);
+	return b.data;
+}
+
+/*
+ * The batch's settings; with rrdcached also the directory as it sends
+ * it: librrd's client resolves relative paths for a local daemon.
+ */
+static void
+rrd_store_batch_conf(struct rrd_store *rs, struct rrd_batch_conf *bc)
+{
+	char	*real = NULL;
+	int	 local;
+
+	bc->dir = xstrdup(rs->rrd_dir);
+	bc->rrdcached = rs->rrdcached != NULL ? xstrdup(rs->rrdcached) : NULL;
+	bc->nrra = rs->nrra;
+	memcpy(bc->rra, rs->rra, sizeof bc->rra);
+	bc->now = time(NULL);
+	bc->cdir = NULL;
+	if (bc->rrdcached == NULL)
+		return;
+	local = strncmp(bc->rrdcached, "unix:", 5) == 0 ||
+	    bc->rrdcached[0] == '/';
+	if (local && bc->dir[0] != '/')
+		real = realpath(bc->dir, NULL);
+	bc->cdir = rrd_store_escape(real != NULL ? real : bc->dir);
+	free(real);
+}
+
+/* The writer thread: take the queue in batches, write it file by file. */
 static void *
 rrd_store_writer(void *arg)
 {
 	struct rrd_store	*rs = arg;
-	struct rrd_batch_conf	 bc;
-	struct rrd_job		*batch = NULL;
-	size_t			 n, i, j, bcap = 0;
-	int			 stop;
+	struct rrd_wctx		 w;
+	struct timespec		 deadline, now, last = { 0, 0 };
+	size_t			 n, i;
+	int			 due;
 
+	memset(&w, 0, sizeof w);
+	buf_init(&w.vals);
+	buf_init(&w.out);
+	pthread_mutex_lock(&rs->mtx);
 	for (;;) {
-		pthread_mutex_lock(&rs->mtx);
-		while ((rs->count == 0 || rs->hold) && !rs->stopping) {
+		/* The last batch's counts, before sync() can see us idle. */
+		rs->stats.written += w.st.written;
+		rs->stats.skipped += w.st.skipped;
+		rs->stats.errors += w.st.errors;
+		rs->stats.batched += w.st.batched;
+		memset(&w.st, 0, sizeof w.st);
+		/*
+		 * Wait for work.  At most one batch per RRD_BATCH_WAIT_MS:
+		 * the first update after a quiet spell is written at once
+		 * (a new check's file appears at once), later ones wait
+		 * for the time since the last batch to run out, for the
+		 * high-water mark, or for sync() and close().
+		 */
+		for (;;) {
+			if (rs->stopping && rs->count == 0)
+				break;
+			if (rs->count > 0 && (!rs->hold || rs->stopping)) {
+				due = rs->stopping || rs->syncing > 0 ||
+				    rs->count >= rs->hiwater;
+				deadline = last;
+				deadline.tv_nsec += (long)RRD_BATCH_WAIT_MS *
+				    1000000;
+				deadline.tv_sec += deadline.tv_nsec /
+				    1000000000;
+				deadline.tv_nsec %= 1000000000;
+				if (!due) {
+					clock_gettime(CLOCK_MONOTONIC, &now);
+					due = now.tv_sec > deadline.tv_sec ||
+					    (now.tv_sec == deadline.tv_sec &&
+					    now.tv_nsec >= deadline.tv_nsec);
+				}
+				if (due)
+					break;
+			}
 			rs->busy = 0;
 			pthread_cond_broadcast(&rs->idle);
-			pthread_cond_wait(&rs->cond, &rs->mtx);
+			if (rs->count == 0 || (rs->hold && !rs->stopping)) {
+				rs->waiting = RRD_WAIT_IDLE;
+				pthread_cond_wait(&rs->cond, &rs->mtx);
+			} else {
+				rs->waiting = RRD_WAIT_FILL;
+				(void)pthread_cond_timedwait(&rs->cond,
+				    &rs->mtx, &deadline);
+			}
+			rs->waiting = RRD_WAIT_NONE;
 		}
-		stop = rs->stopping && rs->count == 0;
-		if (stop) {
+		if (rs->stopping && rs->count == 0) {
 			rs->busy = 0;
 			pthread_cond_broadcast(&rs->idle);
-			pthread_mutex_unlock(&rs->mtx);
 			break;
 		}
+		clock_gettime(CLOCK_MONOTONIC, &last);
 		n = rs->count;
-		if (n > bcap) {
-			bcap = n;
-			batch = xreallocarray(batch, bcap, sizeof *batch);
+		if (n > w.bcap) {
+			w.bcap = n;
+			w.batch = xreallocarray(w.batch, n, sizeof *w.batch);
+			w.sorted = xreallocarray(w.sorted, n,
+			    sizeof *w.sorted);
+			w.next = xreallocarray(w.next, n, sizeof *w.next);
 		}
 		for (i = 0; i < n; i++)
-			batch[i] = rs->ring[(rs->head + i) % rs->cap];
+			w.batch[i] = rs->ring[(rs->head + i) % rs->cap];
 		rs->head = (rs->head + n) % rs->cap;
 		rs->count = 0;
 		if (rs->overflowing) {
@@ -816,27 +1566,22 @@ rrd_store_writer(void *arg)
 			rs->overflowing = 0;
 		}
 		rs->busy = 1;
-		bc.dir = xstrdup(rs->rrd_dir);
-		bc.rrdcached = rs->rrdcached != NULL ?
-		    xstrdup(rs->rrdcached) : NULL;
-		bc.nrra = rs->nrra;
-		memcpy(bc.rra, rs->rra, sizeof bc.rra);
+		rrd_store_batch_conf(rs, &w.bc);
 		if (rs->writer_generation != rs->generation) {
 			rs->writer_generation = rs->generation;
 			rrd_store_states_free(rs);
 		}
 		pthread_mutex_unlock(&rs->mtx);
 
-		qsort(batch, n, sizeof *batch, rrd_job_cmp);
-		for (i = 0; i < n; i = j) {
-			for (j = i + 1; j < n && strcmp(batch[j].name,
-			    batch[i].name) == 0; j++)
-				;
-			rrd_store_write_file(rs, &bc, batch + i, j - i);
-		}
-		free(bc.dir);
-		free(bc.rrdcached);
+		rrd_store_group(rs, &w, n);
+		rrd_store_write_all(rs, &w);
+		free(w.bc.dir);
+		free(w.bc.rrdcached);
+		free(w.bc.cdir);
+		pthread_mutex_lock(&rs->mtx);
 	}
-	free(batch);
+	pthread_mutex_unlock(&rs->mtx);
+	rrd_bclient_close(&rs->bcl);
+	rrd_wctx_free(&w);
 	return NULL;
 }

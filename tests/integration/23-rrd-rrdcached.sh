@@ -3,7 +3,8 @@
 # rrdcached (its counters grow), read back after a flush, and the daemon
 # and the CLI work through it:
 #   - rrd_bench writes a known pattern through the recorder via the unix
-#     socket; rrdcached's UpdatesReceived counts them; after
+#     socket, every update in rrdcached BATCH exchanges (the recorder's
+#     own client); rrdcached's UpdatesReceived counts them; after
 #     `rrdtool flushcached` every value reads back;
 #   - the daemon records /ok through rrdcached; `sitewatch report` (which
 #     flushes first) sees the results, and after SIGTERM the file has them.
@@ -35,7 +36,8 @@ before=$(stats UpdatesReceived)
 sets=$(stats DataSetsWritten)
 sw_run "$bench" -d "$SW_STATE_DIR" -c 3 -n 50 -r "unix:$RRDCACHED_SOCK"
 assert_eq 0 "$RUN_RC" "rrd_bench through rrdcached ($RUN_ERR)"
-assert_contains "$RUN_OUT" "written 153 dropped 0 skipped 0 errors 0" "153 updates written"
+assert_contains "$RUN_OUT" "written 153 dropped 0 skipped 0 errors 0 batched 153" \
+    "153 updates written, all through BATCH"
 assert_not_contains "$RUN_ERR" "writing files directly" "no fallback to direct writes"
 # UPDATE commands carry several values each: batched, at least one a file.
 cmds=$(( $(stats UpdatesReceived) - before ))

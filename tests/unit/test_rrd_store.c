@@ -465,6 +465,50 @@ test_write_errors(void **state)
 	free(logf);
 }
 
+/*
+ * The fast value formatter prints exactly what "%.3f" prints (what lands
+ * in the files must not change), for timings in whole microseconds,
+ * halfway cases, signs, huge and tiny values, and random doubles.
+ */
+static void
+test_format_value(void **state)
+{
+	static const double fixed[] = {
+		0, -0.0, 1, -1, 0.5, 0.0005, 0.0015, 1.0005, 2.5e-4, -2.5e-4,
+		12.345, 12.3455, 999.9995, 1e9, 1e12 - 0.5, 1e12, 1e15, -1e19,
+		123456.789, 0.1, 0.2, 0.3, 4.35, 2.675, INFINITY,
+		-INFINITY, 5e-324, 0.00049999999999999995,
+	};
+	char		 a[RRD_VALUE_MAX], b[RRD_VALUE_MAX + 320];
+	double		 v;
+	size_t		 i, n;
+	unsigned	 seed = 12345;
+
+	(void)state;
+	n = rrd_store_format_value(a, NAN);
+	assert_string_equal(a, "U");
+	assert_int_equal(n, 1);
+	for (i = 0; i < sizeof fixed / sizeof fixed[0] + 400000; i++) {
+		if (i < sizeof fixed / sizeof fixed[0])
+			v = fixed[i];
+		else if (i % 4 == 0)	/* curl's microseconds, in ms */
+			v = (double)(rand_r(&seed) % 100000000) / 1000.0;
+		else if (i % 4 == 1)	/* halfway between two prints */
+			v = ((double)(rand_r(&seed) % 1000000) + 0.5) / 1000;
+		else if (i % 4 == 2)
+			v = (double)rand_r(&seed) / RAND_MAX * 1e4 - 5e3;
+		else
+			v = ldexp((double)rand_r(&seed),
+			    rand_r(&seed) % 80 - 60);
+		if (fabs(v) > 1e20)	/* no room in a; never a timing */
+			continue;
+		snprintf(b, sizeof b, "%.3f", v);
+		n = rrd_store_format_value(a, v);
+		if (strcmp(a, b) != 0 || n != strlen(b))
+			fail_msg("%.17g: got %s, want %s", v, a, b);
+	}
+}
+
 /* A state_dir that cannot be made: open fails cleanly. */
 static void
 test_open_fails(void **state)
@@ -493,6 +537,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_write_errors, setup,
 		    teardown),
 		cmocka_unit_test(test_open_fails),
+		cmocka_unit_test(test_format_value),
 	};
 
 	log_init("test_rrd_store", 1, 0);
