@@ -384,6 +384,7 @@ rrd_store_open(const struct config *cfg)
 		log_error("rrd: cannot start the writer: %s", strerror(rc));
 		goto fail;
 	}
+	(void)pthread_setname_np(rs->thread, "sw-rrd-writer");
 	rs->started = 1;
 	log_info("rrd: recording in %s%s%s", rs->rrd_dir,
 	    rs->rrdcached != NULL ? " through rrdcached " : "",
