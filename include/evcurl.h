@@ -32,6 +32,13 @@ int		 evcurl_add(struct evcurl *, CURL *easy, evcurl_done_cb,
 /* Take a running handle out without calling its callback. */
 void		 evcurl_remove(struct evcurl *, CURL *easy);
 /*
+ * An easy handle with default options, new or reused; give it back with
+ * evcurl_easy_put (not curl_easy_cleanup) once it is out of the multi
+ * handle.  Only a bounded number is kept; the rest are cleaned up.
+ */
+CURL		*evcurl_easy_get(struct evcurl *);
+void		 evcurl_easy_put(struct evcurl *, CURL *easy);
+/*
  * The share handle every added transfer uses: the DNS cache only (TLS
  * sessions are not shared: every check makes a full handshake).  The
  * parsed CA store is cached by the multi handle (CURLOPT_CA_CACHE_TIMEOUT).

@@ -35,6 +35,16 @@
 #include "log.h"
 #include "xmalloc.h"
 
+/*
+ * Easy handles kept for reuse: curl_easy_init allocates and zeroes some
+ * kilobytes and the first transfer its buffers, on every check otherwise.
+ * curl_easy_reset gives back a handle with default options and no share;
+ * what it keeps (connections, which FORBID_REUSE closes; the TLS session
+ * cache, which every probe turns off; cookies and alt-svc, never turned
+ * on) carries nothing from one check to the next.
+ */
+#define EVCURL_POOL_MAX		64
+
 /* One running transfer. */
 struct evxfer {
 	CURL			*easy;
@@ -61,6 +71,8 @@ struct evcurl {
 	struct evxfer_list	 xfers;
 	struct evsock_list	 socks;
 	unsigned		 nxfers;
+	CURL			*pool[EVCURL_POOL_MAX];
+	unsigned		 npool;
 };
 
 static void	evcurl_drain(struct evcurl *);
@@ -242,6 +254,7 @@ void
 evcurl_free(struct evcurl *ec)
 {
 	struct evxfer	*x;
+	unsigned	 i;
 	struct evsock	*s;
 	CURL		*easy;
 	evcurl_done_cb	 cb;
@@ -268,10 +281,33 @@ evcurl_free(struct evcurl *ec)
 	/* Sockets libcurl did not hand back before it went away. */
 	while ((s = LIST_FIRST(&ec->socks)) != NULL)
 		evsock_free(s);
+	for (i = 0; i < ec->npool; i++)
+		curl_easy_cleanup(ec->pool[i]);
 	/* The share handle must outlive every easy handle that used it. */
 	curl_share_cleanup(ec->share);
 	event_free(ec->timer);
 	free(ec);
+}
+
+CURL *
+evcurl_easy_get(struct evcurl *ec)
+{
+	if (ec->npool > 0)
+		return ec->pool[--ec->npool];
+	return curl_easy_init();
+}
+
+void
+evcurl_easy_put(struct evcurl *ec, CURL *easy)
+{
+	if (easy == NULL)
+		return;
+	if (ec->npool == EVCURL_POOL_MAX) {
+		curl_easy_cleanup(easy);
+		return;
+	}
+	curl_easy_reset(easy);
+	ec->pool[ec->npool++] = easy;
 }
 
 /* Start running easy; cb is called once when it has ended. */

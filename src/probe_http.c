@@ -443,7 +443,7 @@ probe_finish(struct probe *p, CURLcode code)
 
 	p->state = PROBE_DONE;
 	p->cb(&r, p->arg);
-	curl_easy_cleanup(p->easy);
+	evcurl_easy_put(p->ec, p->easy);
 	curl_slist_free_all(p->headers);
 	bodyscan_free(&p->scan);
 	free(p);
@@ -474,12 +474,11 @@ probe_start(struct evcurl *ec, const struct check_conf *c, probe_done_cb cb,
 	p->cert_days_left = -1;
 	p->max_body = c->max_body > 0 ? c->max_body : 1048576;
 	bodyscan_init(&p->scan, c->expect_text);
-	if ((p->easy = curl_easy_init()) == NULL || probe_setup(p) == -1 ||
+	if ((p->easy = evcurl_easy_get(ec)) == NULL || probe_setup(p) == -1 ||
 	    evcurl_add(ec, p->easy, probe_on_done, p) == -1) {
 		result_unknown(&r, c->name, "cannot set up the check");
 		r.at = p->at;
-		if (p->easy != NULL)
-			curl_easy_cleanup(p->easy);
+		evcurl_easy_put(ec, p->easy);
 		curl_slist_free_all(p->headers);
 		bodyscan_free(&p->scan);
 		free(p);
@@ -502,7 +501,7 @@ probe_cancel(struct probe *p, const char *why)
 	r.at = p->at;
 	p->state = PROBE_DONE;
 	p->cb(&r, p->arg);
-	curl_easy_cleanup(p->easy);
+	evcurl_easy_put(p->ec, p->easy);
 	curl_slist_free_all(p->headers);
 	bodyscan_free(&p->scan);
 	free(p);
