@@ -95,6 +95,7 @@ struct web_check {
 };
 
 struct web_graph;
+struct web_mstream;
 
 /*
  * A rendered answer kept for WEB_RESP_TTL_MS: a hundred clients polling
@@ -102,6 +103,7 @@ struct web_graph;
  */
 #define WEB_RESP_CACHE	8
 #define WEB_RESP_TTL_MS	1000
+#define WEB_RESP_BODY_MAX	(1024 * 1024)	/* larger: not kept */
 struct web_resp {
 	char		*key;		/* path?query */
 	char		*ctype;
@@ -149,6 +151,8 @@ struct web {
 	char			*layout;
 
 	struct web_resp		 resp[WEB_RESP_CACHE];
+	/* /metrics answers going out in chunks (web_metrics.c). */
+	TAILQ_HEAD(web_mstreams, web_mstream) mstreams;
 	const char		*capture;	/* web_reply() saves */
 
 	unsigned long long	 nrequests;
@@ -172,6 +176,12 @@ int			 web_state_rank(enum sw_state);
  */
 void	web_reply(struct web *, struct evhttp_request *, int code,
 	    const char *ctype, const void *body, size_t len);
+/* The same with a body in an evbuffer, sent without a copy (emptied). */
+void	web_reply_buffer(struct web *, struct evhttp_request *, int code,
+	    const char *ctype, struct evbuffer *body);
+/* Only the headers and the count, for an answer sent in chunks. */
+void	web_reply_headers(struct web *, struct evhttp_request *, int code,
+	    const char *ctype);
 void	web_reply_json(struct web *, struct evhttp_request *, int code,
 	    json_t *steal);
 void	web_reply_error(struct web *, struct evhttp_request *, int code,
@@ -223,5 +233,7 @@ void	web_api_ticket(struct web *, struct evhttp_request *,
 /* ---- web_metrics.c ---- */
 void	web_metrics(struct web *, struct evhttp_request *,
 	    const char *rest);
+/* Drop the state of chunked answers still going (before evhttp_free). */
+void	web_metrics_stop(struct web *);
 
 #endif

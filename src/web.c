@@ -236,16 +236,25 @@ web_reason(int code)
 	}
 }
 
-/* Keep one rendered answer, in place of the oldest. */
+/*
+ * Keep one rendered answer: in place of an older one for the same key,
+ * else of the oldest.  Large answers are not kept: a copy of a /metrics
+ * of 100,000 checks would cost tens of MB for a second's reuse.
+ */
 static void
 web_resp_save(struct web *w, const char *key, const char *ctype,
-    const void *body, size_t len)
+    struct evbuffer *body)
 {
 	struct web_resp	*r = &w->resp[0];
-	size_t		 i;
+	size_t		 i, len = evbuffer_get_length(body);
 
+	if (len > WEB_RESP_BODY_MAX)
+		return;
 	for (i = 1; i < WEB_RESP_CACHE; i++)
 		if (w->resp[i].at_ms < r->at_ms)
+			r = &w->resp[i];
+	for (i = 0; i < WEB_RESP_CACHE; i++)
+		if (w->resp[i].key != NULL && strcmp(w->resp[i].key, key) == 0)
 			r = &w->resp[i];
 	free(r->key);
 	free(r->ctype);
@@ -253,7 +262,8 @@ web_resp_save(struct web *w, const char *key, const char *ctype,
 	r->key = xstrdup(key);
 	r->ctype = xstrdup(ctype);
 	r->body = xmalloc(len + 1);
-	memcpy(r->body, body, len);
+	if (evbuffer_copyout(body, r->body, len) != (ev_ssize_t)len)
+		fatal("web: evbuffer_copyout failed");
 	r->len = len;
 	r->at_ms = util_mono_ms();
 }
@@ -274,11 +284,10 @@ web_resp_find(struct web *w, const char *key)
 }
 
 void
-web_reply(struct web *w, struct evhttp_request *req, int code,
-    const char *ctype, const void *body, size_t len)
+web_reply_headers(struct web *w, struct evhttp_request *req, int code,
+    const char *ctype)
 {
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
-	struct evbuffer		*eb = NULL;
 
 	evhttp_add_header(h, "Content-Type", ctype);
 	/*
@@ -296,16 +305,35 @@ web_reply(struct web *w, struct evhttp_request *req, int code,
 		evhttp_add_header(h, "Cache-Control", "no-store");
 	if (code / 100 >= 1 && code / 100 <= 5)
 		w->nreplies[code / 100]++;
+}
+
+void
+web_reply_buffer(struct web *w, struct evhttp_request *req, int code,
+    const char *ctype, struct evbuffer *body)
+{
+	web_reply_headers(w, req, code, ctype);
 	if (w->capture != NULL && code == 200)
-		web_resp_save(w, w->capture, ctype, body, len);
-	if (evhttp_request_get_command(req) != EVHTTP_REQ_HEAD && len > 0) {
-		if ((eb = evbuffer_new()) == NULL)
-			fatal("web: evbuffer_new failed");
-		evbuffer_add(eb, body, len);
-	}
-	evhttp_send_reply(req, code, web_reason(code), eb);
-	if (eb != NULL)
-		evbuffer_free(eb);
+		web_resp_save(w, w->capture, ctype, body);
+	/* evhttp moves the buffer's chains to the connection: no copy. */
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD)
+		evhttp_send_reply(req, code, web_reason(code), NULL);
+	else
+		evhttp_send_reply(req, code, web_reason(code), body);
+}
+
+void
+web_reply(struct web *w, struct evhttp_request *req, int code,
+    const char *ctype, const void *body, size_t len)
+{
+	struct evbuffer	*eb;
+
+	if ((eb = evbuffer_new()) == NULL)
+		fatal("web: evbuffer_new failed");
+	if (len > 0 && evhttp_request_get_command(req) != EVHTTP_REQ_HEAD &&
+	    evbuffer_add(eb, body, len) == -1)
+		fatal("web: evbuffer_add failed");
+	web_reply_buffer(w, req, code, ctype, eb);
+	evbuffer_free(eb);
 }
 
 void
@@ -785,6 +813,7 @@ web_start(struct event_base *base, struct config *const *cfgp,
 	w->sched = sched;
 	w->listen = xstrdup(cfg->listen);
 	TAILQ_INIT(&w->graphs);
+	TAILQ_INIT(&w->mstreams);
 	if ((w->http = evhttp_new(base)) == NULL)
 		fatal("web: evhttp_new failed");
 	if (evhttp_bind_socket(w->http, host, port) == -1) {
@@ -839,6 +868,7 @@ web_stop(struct web *w)
 	web_queue_free(w->q_db);
 	event_free(w->ev_refresh);
 	web_graph_expire(w, 1);
+	web_metrics_stop(w);
 	evhttp_free(w->http);
 	for (i = 0; i < w->nchecks; i++)
 		web_check_free(w->checks[i]);
