@@ -71,17 +71,19 @@ struct web_sample {
 	enum sw_cause	cause;
 	long		http_status;
 	double		total_ms;
-	char		message[SW_MESSAGE_MAX];
+	char		*message;	/* allocated: mostly a few words */
 };
 
+/*
+ * What a check costs here before it ran matters: at 100,000 checks every
+ * byte is 100 KB.  So the last result and the ring come with the first
+ * result, and the name is sized to fit.
+ */
 struct web_check {
-	char			name[SW_NAME_MAX];
-	int			have;		/* a result was seen */
-	struct result		last;
+	int			have;		/* a result was seen: last */
+	struct result		*last;
 	double			since;		/* 0 = not known */
 	int			since_exact;	/* saw it change */
-	/* Allocated at the first result: 100,000 checks at a long
-	 * interval would otherwise cost ~6 KB each before they ran. */
 	struct web_sample	*ring;		/* WEB_RING; newest at head - 1 */
 	unsigned		head;
 	unsigned		nring;
@@ -92,6 +94,7 @@ struct web_check {
 	double			*daily;		/* WEB_DAYS, oldest first */
 	int			have_daily;
 	long long		ticket;		/* open one, 0 = none */
+	char			name[];		/* allocated to fit */
 };
 
 struct web_graph;

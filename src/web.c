@@ -108,7 +108,7 @@ web_state_rank(enum sw_state st)
 enum sw_state
 web_check_state(const struct web_check *wc)
 {
-	return wc != NULL && wc->have ? wc->last.state : SW_STATE_UNKNOWN;
+	return wc != NULL && wc->have ? wc->last->state : SW_STATE_UNKNOWN;
 }
 
 /* Binary search; *pos is where name is or would be inserted. */
@@ -137,7 +137,7 @@ struct web_check *
 web_check_get(struct web *w, const char *name)
 {
 	struct web_check	*wc;
-	size_t			 pos;
+	size_t			 pos, len;
 
 	if ((wc = web_check_find(w, name, &pos)) != NULL)
 		return wc;
@@ -149,8 +149,9 @@ web_check_get(struct web *w, const char *name)
 	memmove(w->checks + pos + 1, w->checks + pos,
 	    (w->nchecks - pos) * sizeof *w->checks);
 	w->nchecks++;
-	wc = w->checks[pos] = xcalloc(1, sizeof *wc);
-	snprintf(wc->name, sizeof wc->name, "%s", name);
+	len = strlen(name);
+	wc = w->checks[pos] = xcalloc(1, sizeof *wc + len + 1);
+	memcpy(wc->name, name, len + 1);
 	wc->up24 = wc->up30 = NAN;
 	return wc;
 }
@@ -159,7 +160,12 @@ web_check_get(struct web *w, const char *name)
 static void
 web_check_free(struct web_check *wc)
 {
+	unsigned	i;
+
+	for (i = 0; wc->ring != NULL && i < WEB_RING; i++)
+		free(wc->ring[i].message);
 	free(wc->ring);
+	free(wc->last);
 	free(wc->daily);
 	free(wc);
 }
@@ -195,13 +201,15 @@ web_record(struct web *w, const struct result *r)
 			return;		/* left the config meanwhile */
 		wc = web_check_get(w, r->name);
 	}
-	if (!wc->have || wc->last.state != r->state) {
+	if (!wc->have || wc->last->state != r->state) {
 		wc->since = r->at;
 		/* The first result after a start only says "at least". */
 		wc->since_exact = wc->have;
 	}
 	wc->have = 1;
-	wc->last = *r;
+	if (wc->last == NULL)
+		wc->last = xmalloc(sizeof *wc->last);
+	*wc->last = *r;
 	if (wc->ring == NULL)
 		wc->ring = xcalloc(WEB_RING, sizeof *wc->ring);
 	s = &wc->ring[wc->head];
@@ -210,7 +218,8 @@ web_record(struct web *w, const struct result *r)
 	s->cause = r->cause;
 	s->http_status = r->http_status;
 	s->total_ms = r->total_ms;
-	snprintf(s->message, sizeof s->message, "%s", r->message);
+	free(s->message);
+	s->message = xstrdup(r->message);
 	wc->head = (wc->head + 1) % WEB_RING;
 	if (wc->nring < WEB_RING)
 		wc->nring++;
@@ -566,7 +575,7 @@ web_db_refresh_done(struct web_job *job)
 	for (i = 0; i < r->nstates; i++) {
 		wc = web_check_find(w, r->states[i].name, &pos);
 		if (wc != NULL && wc->have && !wc->since_exact &&
-		    r->states[i].state == (int)wc->last.state &&
+		    r->states[i].state == (int)wc->last->state &&
 		    r->states[i].since > 0 &&
 		    r->states[i].since < wc->since) {
 			wc->since = r->states[i].since;

@@ -77,18 +77,18 @@ metrics_head(struct buf *b, const char *name, const char *type,
 	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-static double m_up(struct web_check *wc) { return wc->last.up; }
+static double m_up(struct web_check *wc) { return wc->last->up; }
 static double m_total(struct web_check *wc)
-    { return wc->last.total_ms / 1000; }
+    { return wc->last->total_ms / 1000; }
 static double m_http(struct web_check *wc)
-    { return (double)wc->last.http_status; }
+    { return (double)wc->last->http_status; }
 static double m_cert(struct web_check *wc)
-    { return wc->last.cert_days_left >= 0 ? wc->last.cert_days_left : NAN; }
+    { return wc->last->cert_days_left >= 0 ? wc->last->cert_days_left : NAN; }
 static double m_up24(struct web_check *wc) { return wc->up24 / 100; }
 static double m_up30(struct web_check *wc) { return wc->up30 / 100; }
 static double m_since(struct web_check *wc)
     { return wc->since > 0 ? wc->since : NAN; }
-static double m_at(struct web_check *wc) { return wc->last.at; }
+static double m_at(struct web_check *wc) { return wc->last->at; }
 
 /*
  * The per-check families in their order.  A plain one has a sample per
@@ -163,9 +163,9 @@ metrics_check(struct web *w, struct buf *b, const struct metrics_part *p,
 		if (!wc->have)
 			return;
 		for (k = 0; k < 4; k++) {
-			v = k == 0 ? wc->last.dns_ms : k == 1 ?
-			    wc->last.connect_ms : k == 2 ? wc->last.tls_ms :
-			    wc->last.ttfb_ms;
+			v = k == 0 ? wc->last->dns_ms : k == 1 ?
+			    wc->last->connect_ms : k == 2 ? wc->last->tls_ms :
+			    wc->last->ttfb_ms;
 			buf_addstr(b, p->name);
 			metrics_labels(b, c);
 			buf_printf(b, ",phase=\"%s\"} %.6g\n", phases[k],
