@@ -84,7 +84,7 @@ struct web_check {
 	struct result		*last;
 	double			since;		/* 0 = not known */
 	int			since_exact;	/* saw it change */
-	struct web_sample	*ring;		/* WEB_RING; newest at head - 1 */
+	struct web_sample	*ring;		/* WEB_RING, newest: head - 1 */
 	unsigned		head;
 	unsigned		nring;
 

@@ -1144,7 +1144,7 @@ section_begin(struct file_ctx *fc, char *s)
 		}
 		c = xcalloc(1, sizeof *c);
 		c->name = xstrdup(name);
-		c->file = ld->names[fc->fileno];	/* shared, see files[] */
+		c->file = ld->names[fc->fileno];	/* shared: files[] */
 		c->line = fc->line;
 		c->site = fc->site;
 		st = xcalloc(1, sizeof *st);

@@ -292,8 +292,8 @@ web_page_dashboard(struct web *w, struct evhttp_request *req,
 		    "</span>", html_state_class(st), sw_state_name(st));
 		if (wc->have && st != SW_STATE_UP) {
 			buf_addstr(&b, " <span class=\"msg\">");
-			html_printf(&b, "%s: %s", sw_cause_name(wc->last->cause),
-			    wc->last->message);
+			html_printf(&b, "%s: %s",
+			    sw_cause_name(wc->last->cause), wc->last->message);
 			buf_addstr(&b, "</span>");
 		}
 		buf_addstr(&b, "</td><td>");
@@ -307,7 +307,8 @@ web_page_dashboard(struct web *w, struct evhttp_request *req,
 		buf_addstr(&b, "</td><td>");
 		if (wc->have)
 			buf_printf(&b, "%.*f ms",
-			    wc->last->total_ms < 10 ? 1 : 0, wc->last->total_ms);
+			    wc->last->total_ms < 10 ? 1 : 0,
+			    wc->last->total_ms);
 		buf_addstr(&b, "</td><td>");
 		page_uptime(&b, wc->up24);
 		buf_addstr(&b, "</td><td>");
@@ -454,8 +455,8 @@ page_check_done(struct web_job *job)
 		    "%.1f ms"
 		    "</dd><dt>HTTP</dt><dd>%ld, %lld bytes</dd>",
 		    wc->last->dns_ms, wc->last->connect_ms, wc->last->tls_ms,
-		    wc->last->ttfb_ms, wc->last->total_ms, wc->last->http_status,
-		    wc->last->bytes);
+		    wc->last->ttfb_ms, wc->last->total_ms,
+		    wc->last->http_status, wc->last->bytes);
 		if (wc->last->cert_days_left >= 0)
 			buf_printf(&b, "<dt>Certificate</dt><dd>expires in %d "
 			    "days</dd>", wc->last->cert_days_left);
