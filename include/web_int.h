@@ -65,13 +65,32 @@ void			 web_queue_free(struct web_queue *);
 
 /* ---- what the web module remembers per check ---- */
 
+/* One of the recent results: 24 bytes and the message. */
 struct web_sample {
+	double		 at;
+	char		*message;	/* allocated: mostly a few words */
+	float		 total_ms;
+	short		 http_status;	/* 0..999 */
+	unsigned char	 state;		/* enum sw_state */
+	unsigned char	 cause;		/* enum sw_cause */
+};
+
+/* What the pages show of a check's last result: struct result less
+ * its name and with the message sized to fit (88 bytes, not 424). */
+struct web_last {
 	double		at;
 	enum sw_state	state;
 	enum sw_cause	cause;
+	int		up;
+	int		cert_days_left;	/* -1 when not applicable */
 	long		http_status;
+	double		dns_ms;
+	double		connect_ms;
+	double		tls_ms;
+	double		ttfb_ms;
 	double		total_ms;
-	char		*message;	/* allocated: mostly a few words */
+	long long	bytes;
+	char		*message;	/* allocated */
 };
 
 /*
@@ -81,7 +100,7 @@ struct web_sample {
  */
 struct web_check {
 	int			have;		/* a result was seen: last */
-	struct result		*last;
+	struct web_last		*last;
 	double			since;		/* 0 = not known */
 	int			since_exact;	/* saw it change */
 	struct web_sample	*ring;		/* WEB_RING, newest: head - 1 */
@@ -91,7 +110,8 @@ struct web_check {
 	/* Filled by the refresh jobs; NAN = not available. */
 	double			up24;
 	double			up30;
-	double			*daily;		/* WEB_DAYS, oldest first */
+	/* float: a percentage needs no more, and it is 90 per check. */
+	float			*daily;		/* WEB_DAYS, oldest first */
 	int			have_daily;
 	long long		ticket;		/* open one, 0 = none */
 	char			name[];		/* allocated to fit */

@@ -165,6 +165,8 @@ web_check_free(struct web_check *wc)
 	for (i = 0; wc->ring != NULL && i < WEB_RING; i++)
 		free(wc->ring[i].message);
 	free(wc->ring);
+	if (wc->last != NULL)
+		free(wc->last->message);
 	free(wc->last);
 	free(wc->daily);
 	free(wc);
@@ -184,6 +186,26 @@ web_check_prune(struct web *w)
 			web_check_free(w->checks[i]);
 	}
 	w->nchecks = o;
+}
+
+/* Keep what the pages show of r. */
+static void
+web_last_set(struct web_last *l, const struct result *r)
+{
+	l->at = r->at;
+	l->state = r->state;
+	l->cause = r->cause;
+	l->up = r->up;
+	l->cert_days_left = r->cert_days_left;
+	l->http_status = r->http_status;
+	l->dns_ms = r->dns_ms;
+	l->connect_ms = r->connect_ms;
+	l->tls_ms = r->tls_ms;
+	l->ttfb_ms = r->ttfb_ms;
+	l->total_ms = r->total_ms;
+	l->bytes = r->bytes;
+	free(l->message);
+	l->message = xstrdup(r->message);
 }
 
 void
@@ -208,16 +230,17 @@ web_record(struct web *w, const struct result *r)
 	}
 	wc->have = 1;
 	if (wc->last == NULL)
-		wc->last = xmalloc(sizeof *wc->last);
-	*wc->last = *r;
+		wc->last = xcalloc(1, sizeof *wc->last);
+	web_last_set(wc->last, r);
 	if (wc->ring == NULL)
 		wc->ring = xcalloc(WEB_RING, sizeof *wc->ring);
 	s = &wc->ring[wc->head];
 	s->at = r->at;
-	s->state = r->state;
-	s->cause = r->cause;
-	s->http_status = r->http_status;
-	s->total_ms = r->total_ms;
+	s->state = (unsigned char)r->state;
+	s->cause = (unsigned char)r->cause;
+	s->http_status = (short)(r->http_status >= 0 && r->http_status <= 999 ?
+	    r->http_status : 0);
+	s->total_ms = (float)r->total_ms;
 	free(s->message);
 	s->message = xstrdup(r->message);
 	wc->head = (wc->head + 1) % WEB_RING;
@@ -636,7 +659,7 @@ web_stats_done(struct web_job *job)
 {
 	struct web_stats_refresh	*r = job->arg;
 	struct web_check		*wc;
-	size_t				 i, pos;
+	size_t				 i, d, pos;
 
 	if (job->cancelled)
 		goto out;
@@ -651,8 +674,8 @@ web_stats_done(struct web_job *job)
 			if (wc->daily == NULL)
 				wc->daily = xcalloc(WEB_DAYS,
 				    sizeof *wc->daily);
-			memcpy(wc->daily, &r->days[i * WEB_DAYS],
-			    WEB_DAYS * sizeof *wc->daily);
+			for (d = 0; d < WEB_DAYS; d++)
+				wc->daily[d] = (float)r->days[i * WEB_DAYS + d];
 			wc->have_daily = 1;
 		}
 	}

@@ -489,10 +489,10 @@ page_check_done(struct web_job *job)
 		buf_printf(&b, "<tr class=\"%s\"><td>",
 		    html_state_class(s->state));
 		page_time(&b, s->at);
-		buf_printf(&b, "</td><td>%s</td><td>%s</td><td>%ld</td>"
+		buf_printf(&b, "</td><td>%s</td><td>%s</td><td>%d</td>"
 		    "<td>%.0f ms</td><td class=\"msg\">",
 		    sw_state_name(s->state), sw_cause_name(s->cause),
-		    s->http_status, s->total_ms);
+		    (int)s->http_status, (double)s->total_ms);
 		html_escape(&b, s->message);
 		buf_addstr(&b, "</td></tr>\n");
 	}
