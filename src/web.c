@@ -15,7 +15,9 @@
  * timeout, headers and bodies are capped, and the worker queues are
  * bounded (full = 503).  The pages and documents rendered on the loop
  * (/, /status, /api/v1/checks, /metrics) are reused for a second, so a
- * flood of requests costs one rendering a second, not one each.
+ * flood of requests costs one rendering a second, not one each; but not
+ * beyond 1 MB: a large /metrics goes out in chunks rendered as the client
+ * reads them (web_metrics.c), and is never whole in memory.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
