@@ -103,9 +103,11 @@ struct web_check {
 	struct web_last		*last;
 	double			since;		/* 0 = not known */
 	int			since_exact;	/* saw it change */
-	struct web_sample	*ring;		/* WEB_RING, newest: head - 1 */
+	/* Grows to WEB_RING: at an hour's interval it fills in a day. */
+	struct web_sample	*ring;		/* newest at head - 1 */
 	unsigned		head;
 	unsigned		nring;
+	unsigned		capring;
 
 	/* Filled by the refresh jobs; NAN = not available. */
 	double			up24;

@@ -164,7 +164,7 @@ web_check_free(struct web_check *wc)
 {
 	unsigned	i;
 
-	for (i = 0; wc->ring != NULL && i < WEB_RING; i++)
+	for (i = 0; i < wc->capring; i++)
 		free(wc->ring[i].message);
 	free(wc->ring);
 	if (wc->last != NULL)
@@ -216,6 +216,7 @@ web_record(struct web *w, const struct result *r)
 	struct web_check	*wc;
 	struct web_sample	*s;
 	size_t			 pos;
+	unsigned		 cap;
 
 	if (w == NULL)
 		return;
@@ -234,8 +235,16 @@ web_record(struct web *w, const struct result *r)
 	if (wc->last == NULL)
 		wc->last = xcalloc(1, sizeof *wc->last);
 	web_last_set(wc->last, r);
-	if (wc->ring == NULL)
-		wc->ring = xcalloc(WEB_RING, sizeof *wc->ring);
+	/* Until it is full, head == nring: the ring is filled in order. */
+	if (wc->nring == wc->capring && wc->capring < WEB_RING) {
+		cap = wc->capring == 0 ? 2 : wc->capring * 2;
+		if (cap > WEB_RING)
+			cap = WEB_RING;
+		wc->ring = xreallocarray(wc->ring, cap, sizeof *wc->ring);
+		memset(wc->ring + wc->capring, 0,
+		    (cap - wc->capring) * sizeof *wc->ring);
+		wc->capring = cap;
+	}
 	s = &wc->ring[wc->head];
 	s->at = r->at;
 	s->state = (unsigned char)r->state;
