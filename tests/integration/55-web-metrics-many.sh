@@ -24,6 +24,8 @@ awk -v n="$N" -v dir="$SW_CHECKS_DIR" -v url="$NGINX_URL/ok" 'BEGIN {
 	}
 }'
 start_daemon
+# 3,000 checks take a moment (seconds under ASan on a busy machine).
+wait_until 60 "grep -q 'started: ' '$SW_LOG'" || fail "sitewatchd did not start"
 B=http://127.0.0.1:$SW_HTTP_PORT
 
 # check_body FILE WHAT: the whole answer is there, in the right shape.
