@@ -49,7 +49,8 @@ struct site_conf {
 struct check_conf {
 	char			 *name;
 	const struct site_conf	 *site;
-	char			 *file;		/* where it was defined */
+	char			 *file;		/* where it was defined (shared:
+						   the config's files[]) */
 	int			  line;
 	char			 *url;
 	int			  interval;	/* seconds */
@@ -128,6 +129,9 @@ struct config {
 	 * `sitewatch check URL` runs; NULL when the loader does not keep it.
 	 */
 	struct check_conf	 *defaults;
+	/* Every file read, as shown; the checks' file points in here. */
+	char			**files;
+	size_t			  nfiles;
 };
 
 /*

@@ -37,9 +37,6 @@ int			 scheduler_config_unused(struct scheduler *,
 void			 scheduler_stop(struct scheduler *);
 void			 scheduler_free(struct scheduler *);
 
-/* The last result of a check, or NULL before its first run. */
-const struct result	*scheduler_last(struct scheduler *, const char *name);
-
 struct scheduler_stats {
 	unsigned long long	checks;		/* configured */
 	unsigned long long	started;

@@ -65,36 +65,62 @@ void			 web_queue_free(struct web_queue *);
 
 /* ---- what the web module remembers per check ---- */
 
+/* One of the recent results: 24 bytes and the message. */
 struct web_sample {
+	double		 at;
+	char		*message;	/* allocated: mostly a few words */
+	float		 total_ms;
+	short		 http_status;	/* 0..999 */
+	unsigned char	 state;		/* enum sw_state */
+	unsigned char	 cause;		/* enum sw_cause */
+};
+
+/* What the pages show of a check's last result: struct result less
+ * its name and with the message sized to fit (88 bytes, not 424). */
+struct web_last {
 	double		at;
 	enum sw_state	state;
 	enum sw_cause	cause;
+	int		up;
+	int		cert_days_left;	/* -1 when not applicable */
 	long		http_status;
+	double		dns_ms;
+	double		connect_ms;
+	double		tls_ms;
+	double		ttfb_ms;
 	double		total_ms;
-	char		message[SW_MESSAGE_MAX];
+	long long	bytes;
+	char		*message;	/* allocated */
 };
 
+/*
+ * What a check costs here before it ran matters: at 100,000 checks every
+ * byte is 100 KB.  So the last result and the ring come with the first
+ * result, and the name is sized to fit.
+ */
 struct web_check {
-	char			name[SW_NAME_MAX];
-	int			have;		/* a result was seen */
-	struct result		last;
+	int			have;		/* a result was seen: last */
+	struct web_last		*last;
 	double			since;		/* 0 = not known */
 	int			since_exact;	/* saw it change */
-	/* Allocated at the first result: 100,000 checks at a long
-	 * interval would otherwise cost ~6 KB each before they ran. */
-	struct web_sample	*ring;		/* WEB_RING; newest at head - 1 */
+	/* Grows to WEB_RING: at an hour's interval it fills in a day. */
+	struct web_sample	*ring;		/* newest at head - 1 */
 	unsigned		head;
 	unsigned		nring;
+	unsigned		capring;
 
 	/* Filled by the refresh jobs; NAN = not available. */
 	double			up24;
 	double			up30;
-	double			*daily;		/* WEB_DAYS, oldest first */
+	/* float: a percentage needs no more, and it is 90 per check. */
+	float			*daily;		/* WEB_DAYS, oldest first */
 	int			have_daily;
 	long long		ticket;		/* open one, 0 = none */
+	char			name[];		/* allocated to fit */
 };
 
 struct web_graph;
+struct web_mstream;
 
 /*
  * A rendered answer kept for WEB_RESP_TTL_MS: a hundred clients polling
@@ -102,6 +128,7 @@ struct web_graph;
  */
 #define WEB_RESP_CACHE	8
 #define WEB_RESP_TTL_MS	1000
+#define WEB_RESP_BODY_MAX	(1024 * 1024)	/* larger: not kept */
 struct web_resp {
 	char		*key;		/* path?query */
 	char		*ctype;
@@ -149,6 +176,8 @@ struct web {
 	char			*layout;
 
 	struct web_resp		 resp[WEB_RESP_CACHE];
+	/* /metrics answers going out in chunks (web_metrics.c). */
+	TAILQ_HEAD(web_mstreams, web_mstream) mstreams;
 	const char		*capture;	/* web_reply() saves */
 
 	unsigned long long	 nrequests;
@@ -172,6 +201,12 @@ int			 web_state_rank(enum sw_state);
  */
 void	web_reply(struct web *, struct evhttp_request *, int code,
 	    const char *ctype, const void *body, size_t len);
+/* The same with a body in an evbuffer, sent without a copy (emptied). */
+void	web_reply_buffer(struct web *, struct evhttp_request *, int code,
+	    const char *ctype, struct evbuffer *body);
+/* Only the headers and the count, for an answer sent in chunks. */
+void	web_reply_headers(struct web *, struct evhttp_request *, int code,
+	    const char *ctype);
 void	web_reply_json(struct web *, struct evhttp_request *, int code,
 	    json_t *steal);
 void	web_reply_error(struct web *, struct evhttp_request *, int code,
@@ -223,5 +258,7 @@ void	web_api_ticket(struct web *, struct evhttp_request *,
 /* ---- web_metrics.c ---- */
 void	web_metrics(struct web *, struct evhttp_request *,
 	    const char *rest);
+/* Drop the state of chunked answers still going (before evhttp_free). */
+void	web_metrics_stop(struct web *);
 
 #endif

@@ -52,13 +52,19 @@
 #define SHOW_BUF	(SHOW_MAX * 4 + 1) /* the same, escaped */
 #define WEEK_MIN	(7 * 24 * 60)
 
-/* Where a key's value came from; line 0 means "not set". */
+/*
+ * Where a key's value came from; line 0 means "not set".  Eight bytes:
+ * every check has one per key while the config loads, and 100,000 checks
+ * times 43 keys at 24 bytes made the peak memory of a start.
+ */
 struct keysrc {
-	const char	*file;
-	int		 line;
-	int		 own;	/* set in this section, not inherited */
-	int		 bad;	/* set, but the value was refused */
+	unsigned	 file;		/* index in loader names[] */
+	unsigned	 line : 30;
+	unsigned	 own : 1;	/* set in this section, not inherited */
+	unsigned	 bad : 1;	/* set, but the value was refused */
 };
+#define KS_FILE(ld, ks)	((ks)->line != 0 ? \
+	    (const char *)(ld)->names[(ks)->file] : (const char *)NULL)
 
 /* A [check NAME] while loading. */
 struct check_state {
@@ -97,6 +103,7 @@ struct file_ctx {
 	struct loader		*ld;
 	FILE			*f;
 	const char		*file;		/* as shown */
+	unsigned		 fileno;	/* its index in names[] */
 	int			 main;
 	int			 line;
 	char			*raw;
@@ -1064,7 +1071,7 @@ check_free(struct check_conf *c)
 		if (conf_keys[i].section == CONF_SEC_CHECK)
 			value_free(&conf_keys[i], c);
 	free(c->name);
-	free(c->file);
+	/* c->file points into the config's files[]. */
 	free(c);
 }
 
@@ -1137,7 +1144,7 @@ section_begin(struct file_ctx *fc, char *s)
 		}
 		c = xcalloc(1, sizeof *c);
 		c->name = xstrdup(name);
-		c->file = xstrdup(fc->file);
+		c->file = ld->names[fc->fileno];	/* shared: files[] */
 		c->line = fc->line;
 		c->site = fc->site;
 		st = xcalloc(1, sizeof *st);
@@ -1240,8 +1247,8 @@ conf_handler(void *user, const char *section, const char *name,
 		ks->bad = 1;
 	}
 	if (ks->line == 0) {
-		ks->file = fc->file;
-		ks->line = fc->line;
+		ks->file = fc->fileno;
+		ks->line = (unsigned)fc->line & 0x3fffffff;
 		ks->own = 1;
 	}
 	(void)section;
@@ -1345,6 +1352,7 @@ parse_file(struct loader *ld, FILE *f, const char *file, int is_main)
 	fc.ld = ld;
 	fc.f = f;
 	fc.file = loader_name(ld, file);
+	fc.fileno = (unsigned)ld->nnames - 1;
 	fc.main = is_main;
 	fc.sec = SEC_NONE;
 	if (!is_main) {
@@ -1419,7 +1427,7 @@ cross_checks(struct loader *ld, struct check_conf *c,
 				c->timeout = c->interval;
 		} else if (a->own || b->own) {
 			at = a->own ? a : b;
-			errlist_add(ld->errs, at->file, at->line,
+			errlist_add(ld->errs, KS_FILE(ld, at), at->line,
 			    "timeout (%d) must not exceed interval (%d)",
 			    c->timeout, c->interval);
 		}
@@ -1434,7 +1442,7 @@ cross_checks(struct loader *ld, struct check_conf *c,
 				c->down_ms = c->slow_ms;
 		} else if (a->own || b->own) {
 			at = a->own ? a : b;
-			errlist_add(ld->errs, at->file, at->line,
+			errlist_add(ld->errs, KS_FILE(ld, at), at->line,
 			    "slow_ms (%d) must not exceed down_ms (%d)",
 			    c->slow_ms, c->down_ms);
 		}
@@ -1464,7 +1472,7 @@ finish_main(struct loader *ld)
 	if (cfg->user != NULL && getpwnam(cfg->user) == NULL) {
 		ks = &ld->main_src[conf_key_index(conf_key_find(
 		    CONF_SEC_DAEMON, "user"))];
-		errlist_add(ld->errs, ks->file, ks->line,
+		errlist_add(ld->errs, KS_FILE(ld, ks), ks->line,
 		    "user \"%s\": no such user", show(cfg->user, b, sizeof b));
 	}
 }
@@ -1501,7 +1509,7 @@ load_checks_dir(struct loader *ld)
 	if ((d = opendir(cfg->checks_dir)) == NULL) {
 		ks = &ld->main_src[conf_key_index(conf_key_find(
 		    CONF_SEC_DAEMON, "checks_dir"))];
-		errlist_add(ld->errs, ks->line ? ks->file : cfg->path,
+		errlist_add(ld->errs, ks->line ? KS_FILE(ld, ks) : cfg->path,
 		    ks->line, "checks_dir \"%s\": cannot open: %s", shown,
 		    strerror(errno));
 		free(shown);
@@ -1602,7 +1610,7 @@ depends_cycle(struct loader *ld, struct check_state *st)
 	}
 	ks = &st->src[conf_key_index(conf_key_find(CONF_SEC_CHECK,
 	    "depends"))];
-	errlist_add(ld->errs, ks->file, ks->line, "depends: cycle %s",
+	errlist_add(ld->errs, KS_FILE(ld, ks), ks->line, "depends: cycle %s",
 	    b.data);
 	buf_free(&b);
 }
@@ -1661,13 +1669,13 @@ finish_checks(struct loader *ld)
 			continue;
 		ks = &st->src[dep_i];
 		if (strcmp(st->c->depends, st->c->name) == 0) {
-			errlist_add(ld->errs, ks->file, ks->line,
+			errlist_add(ld->errs, KS_FILE(ld, ks), ks->line,
 			    "depends: check \"%s\" cannot depend on itself",
 			    st->c->name);
 			continue;
 		}
 		if ((t = find_state(sorted, n, st->c->depends)) == NULL) {
-			errlist_add(ld->errs, ks->file, ks->line,
+			errlist_add(ld->errs, KS_FILE(ld, ks), ks->line,
 			    "depends: unknown check \"%s\"",
 			    show(st->c->depends, b, sizeof b));
 			continue;
@@ -1764,6 +1772,10 @@ config_load(const char *path, struct errlist *errs)
 	cfg->defaults = xmalloc(sizeof *cfg->defaults);
 	*cfg->defaults = ld.defs;
 	memset(&ld.defs, 0, sizeof ld.defs);
+	cfg->files = ld.names;
+	cfg->nfiles = ld.nnames;
+	ld.names = NULL;
+	ld.nnames = 0;
 	loader_free(&ld);
 
 	if (errs->n > 0) {
@@ -1802,6 +1814,7 @@ config_free(struct config *cfg)
 	free(cfg->checks);
 	free(cfg->by_name);
 	check_free(cfg->defaults);
+	free_list(cfg->files, cfg->nfiles);
 	free(cfg->path);
 	free(cfg->dir);
 	free(cfg);

@@ -50,7 +50,6 @@
 /* One check as the incident engine knows it. */
 struct chk {
 	struct chk		*next;		/* hash chain */
-	char			 name[SW_NAME_MAX];
 	struct fsm_state	 fsm;
 	/* Displayed state (the `status` verb reads it from the db). */
 	enum sw_state		 state;
@@ -68,6 +67,7 @@ struct chk {
 	/* Changed since its last save; saved at the next tick. */
 	int			 dirty;
 	struct chk		*dnext;
+	char			 name[];	/* allocated to fit */
 };
 
 enum wop_kind {
@@ -153,11 +153,13 @@ chk_get(struct incidents *in, const char *name)
 {
 	struct chk	*k;
 	unsigned	 h;
+	size_t		 len;
 
 	if ((k = chk_find(in, name)) != NULL)
 		return k;
-	k = xcalloc(1, sizeof *k);
-	snprintf(k->name, sizeof k->name, "%s", name);
+	len = strnlen(name, SW_NAME_MAX - 1);	/* as long as it ever was */
+	k = xcalloc(1, sizeof *k + len + 1);
+	memcpy(k->name, name, len);
 	fsm_init(&k->fsm);
 	k->state = SW_STATE_UNKNOWN;
 	k->cause = SW_CAUSE_UNKNOWN;

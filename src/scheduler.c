@@ -63,9 +63,12 @@ struct sched_check {
 	int			 running;
 	int			 queued;
 	int			 removed;	/* dropped by reload */
-
-	int			 has_last;
-	struct result		 last;
+	/*
+	 * Start minus planned start of the run in flight.  No copy of the
+	 * last result here: the web keeps one, and 424 bytes times 100,000
+	 * checks is real memory.
+	 */
+	double			 lateness_ms;
 };
 
 struct canary {
@@ -355,16 +358,12 @@ on_probe_done(const struct result *r, void *arg)
 	s->finished++;
 
 	copy = *r;
-	copy.lateness_ms = c->last.lateness_ms;
+	copy.lateness_ms = c->lateness_ms;
 	if (s->cut_off && (r->state == SW_STATE_DOWN ||
 	    r->state == SW_STATE_DEGRADED)) {
 		result_unknown(&copy, r->name,
 		    "checker cut off: every canary is failing");
 		copy.at = r->at;
-	}
-	if (!c->removed) {
-		c->last = copy;
-		c->has_last = 1;
 	}
 	log_debug("%s: %s (%s) %s, %.0f ms", copy.name,
 	    sw_state_name(copy.state), sw_cause_name(copy.cause),
@@ -387,8 +386,8 @@ sched_start(struct scheduler *s, struct sched_check *c)
 	c->running = 1;
 	c->run_conf = c->conf;
 	c->run_cfg = s->cfg;
-	c->last.lateness_ms = (double)(now - c->run_planned);
-	record_lateness(s, c->last.lateness_ms);
+	c->lateness_ms = (double)(now - c->run_planned);
+	record_lateness(s, c->lateness_ms);
 	s->in_flight++;
 	s->started++;
 	c->probe = probe_start(s->curl, c->conf, on_probe_done, c);
@@ -740,16 +739,6 @@ scheduler_free(struct scheduler *s)
 	free(s->queue);
 	free(s->lateness);
 	free(s);
-}
-
-const struct result *
-scheduler_last(struct scheduler *s, const char *name)
-{
-	struct sched_check	*c;
-
-	if ((c = table_find(s, name)) == NULL || !c->has_last)
-		return NULL;
-	return &c->last;
 }
 
 /* The smallest lateness (ms) below which a share q of starts fell. */

@@ -15,7 +15,9 @@
  * timeout, headers and bodies are capped, and the worker queues are
  * bounded (full = 503).  The pages and documents rendered on the loop
  * (/, /status, /api/v1/checks, /metrics) are reused for a second, so a
- * flood of requests costs one rendering a second, not one each.
+ * flood of requests costs one rendering a second, not one each; but not
+ * beyond 1 MB: a large /metrics goes out in chunks rendered as the client
+ * reads them (web_metrics.c), and is never whole in memory.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -108,7 +110,7 @@ web_state_rank(enum sw_state st)
 enum sw_state
 web_check_state(const struct web_check *wc)
 {
-	return wc != NULL && wc->have ? wc->last.state : SW_STATE_UNKNOWN;
+	return wc != NULL && wc->have ? wc->last->state : SW_STATE_UNKNOWN;
 }
 
 /* Binary search; *pos is where name is or would be inserted. */
@@ -137,7 +139,7 @@ struct web_check *
 web_check_get(struct web *w, const char *name)
 {
 	struct web_check	*wc;
-	size_t			 pos;
+	size_t			 pos, len;
 
 	if ((wc = web_check_find(w, name, &pos)) != NULL)
 		return wc;
@@ -149,8 +151,9 @@ web_check_get(struct web *w, const char *name)
 	memmove(w->checks + pos + 1, w->checks + pos,
 	    (w->nchecks - pos) * sizeof *w->checks);
 	w->nchecks++;
-	wc = w->checks[pos] = xcalloc(1, sizeof *wc);
-	snprintf(wc->name, sizeof wc->name, "%s", name);
+	len = strlen(name);
+	wc = w->checks[pos] = xcalloc(1, sizeof *wc + len + 1);
+	memcpy(wc->name, name, len + 1);
 	wc->up24 = wc->up30 = NAN;
 	return wc;
 }
@@ -159,7 +162,14 @@ web_check_get(struct web *w, const char *name)
 static void
 web_check_free(struct web_check *wc)
 {
+	unsigned	i;
+
+	for (i = 0; i < wc->capring; i++)
+		free(wc->ring[i].message);
 	free(wc->ring);
+	if (wc->last != NULL)
+		free(wc->last->message);
+	free(wc->last);
 	free(wc->daily);
 	free(wc);
 }
@@ -180,12 +190,33 @@ web_check_prune(struct web *w)
 	w->nchecks = o;
 }
 
+/* Keep what the pages show of r. */
+static void
+web_last_set(struct web_last *l, const struct result *r)
+{
+	l->at = r->at;
+	l->state = r->state;
+	l->cause = r->cause;
+	l->up = r->up;
+	l->cert_days_left = r->cert_days_left;
+	l->http_status = r->http_status;
+	l->dns_ms = r->dns_ms;
+	l->connect_ms = r->connect_ms;
+	l->tls_ms = r->tls_ms;
+	l->ttfb_ms = r->ttfb_ms;
+	l->total_ms = r->total_ms;
+	l->bytes = r->bytes;
+	free(l->message);
+	l->message = xstrdup(r->message);
+}
+
 void
 web_record(struct web *w, const struct result *r)
 {
 	struct web_check	*wc;
 	struct web_sample	*s;
 	size_t			 pos;
+	unsigned		 cap;
 
 	if (w == NULL)
 		return;
@@ -195,22 +226,34 @@ web_record(struct web *w, const struct result *r)
 			return;		/* left the config meanwhile */
 		wc = web_check_get(w, r->name);
 	}
-	if (!wc->have || wc->last.state != r->state) {
+	if (!wc->have || wc->last->state != r->state) {
 		wc->since = r->at;
 		/* The first result after a start only says "at least". */
 		wc->since_exact = wc->have;
 	}
 	wc->have = 1;
-	wc->last = *r;
-	if (wc->ring == NULL)
-		wc->ring = xcalloc(WEB_RING, sizeof *wc->ring);
+	if (wc->last == NULL)
+		wc->last = xcalloc(1, sizeof *wc->last);
+	web_last_set(wc->last, r);
+	/* Until it is full, head == nring: the ring is filled in order. */
+	if (wc->nring == wc->capring && wc->capring < WEB_RING) {
+		cap = wc->capring == 0 ? 2 : wc->capring * 2;
+		if (cap > WEB_RING)
+			cap = WEB_RING;
+		wc->ring = xreallocarray(wc->ring, cap, sizeof *wc->ring);
+		memset(wc->ring + wc->capring, 0,
+		    (cap - wc->capring) * sizeof *wc->ring);
+		wc->capring = cap;
+	}
 	s = &wc->ring[wc->head];
 	s->at = r->at;
-	s->state = r->state;
-	s->cause = r->cause;
-	s->http_status = r->http_status;
-	s->total_ms = r->total_ms;
-	snprintf(s->message, sizeof s->message, "%s", r->message);
+	s->state = (unsigned char)r->state;
+	s->cause = (unsigned char)r->cause;
+	s->http_status = (short)(r->http_status >= 0 && r->http_status <= 999 ?
+	    r->http_status : 0);
+	s->total_ms = (float)r->total_ms;
+	free(s->message);
+	s->message = xstrdup(r->message);
 	wc->head = (wc->head + 1) % WEB_RING;
 	if (wc->nring < WEB_RING)
 		wc->nring++;
@@ -236,16 +279,25 @@ web_reason(int code)
 	}
 }
 
-/* Keep one rendered answer, in place of the oldest. */
+/*
+ * Keep one rendered answer: in place of an older one for the same key,
+ * else of the oldest.  Large answers are not kept: a copy of a /metrics
+ * of 100,000 checks would cost tens of MB for a second's reuse.
+ */
 static void
 web_resp_save(struct web *w, const char *key, const char *ctype,
-    const void *body, size_t len)
+    struct evbuffer *body)
 {
 	struct web_resp	*r = &w->resp[0];
-	size_t		 i;
+	size_t		 i, len = evbuffer_get_length(body);
 
+	if (len > WEB_RESP_BODY_MAX)
+		return;
 	for (i = 1; i < WEB_RESP_CACHE; i++)
 		if (w->resp[i].at_ms < r->at_ms)
+			r = &w->resp[i];
+	for (i = 0; i < WEB_RESP_CACHE; i++)
+		if (w->resp[i].key != NULL && strcmp(w->resp[i].key, key) == 0)
 			r = &w->resp[i];
 	free(r->key);
 	free(r->ctype);
@@ -253,7 +305,8 @@ web_resp_save(struct web *w, const char *key, const char *ctype,
 	r->key = xstrdup(key);
 	r->ctype = xstrdup(ctype);
 	r->body = xmalloc(len + 1);
-	memcpy(r->body, body, len);
+	if (evbuffer_copyout(body, r->body, len) != (ev_ssize_t)len)
+		fatal("web: evbuffer_copyout failed");
 	r->len = len;
 	r->at_ms = util_mono_ms();
 }
@@ -274,11 +327,10 @@ web_resp_find(struct web *w, const char *key)
 }
 
 void
-web_reply(struct web *w, struct evhttp_request *req, int code,
-    const char *ctype, const void *body, size_t len)
+web_reply_headers(struct web *w, struct evhttp_request *req, int code,
+    const char *ctype)
 {
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
-	struct evbuffer		*eb = NULL;
 
 	evhttp_add_header(h, "Content-Type", ctype);
 	/*
@@ -296,16 +348,35 @@ web_reply(struct web *w, struct evhttp_request *req, int code,
 		evhttp_add_header(h, "Cache-Control", "no-store");
 	if (code / 100 >= 1 && code / 100 <= 5)
 		w->nreplies[code / 100]++;
+}
+
+void
+web_reply_buffer(struct web *w, struct evhttp_request *req, int code,
+    const char *ctype, struct evbuffer *body)
+{
+	web_reply_headers(w, req, code, ctype);
 	if (w->capture != NULL && code == 200)
-		web_resp_save(w, w->capture, ctype, body, len);
-	if (evhttp_request_get_command(req) != EVHTTP_REQ_HEAD && len > 0) {
-		if ((eb = evbuffer_new()) == NULL)
-			fatal("web: evbuffer_new failed");
-		evbuffer_add(eb, body, len);
-	}
-	evhttp_send_reply(req, code, web_reason(code), eb);
-	if (eb != NULL)
-		evbuffer_free(eb);
+		web_resp_save(w, w->capture, ctype, body);
+	/* evhttp moves the buffer's chains to the connection: no copy. */
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD)
+		evhttp_send_reply(req, code, web_reason(code), NULL);
+	else
+		evhttp_send_reply(req, code, web_reason(code), body);
+}
+
+void
+web_reply(struct web *w, struct evhttp_request *req, int code,
+    const char *ctype, const void *body, size_t len)
+{
+	struct evbuffer	*eb;
+
+	if ((eb = evbuffer_new()) == NULL)
+		fatal("web: evbuffer_new failed");
+	if (len > 0 && evhttp_request_get_command(req) != EVHTTP_REQ_HEAD &&
+	    evbuffer_add(eb, body, len) == -1)
+		fatal("web: evbuffer_add failed");
+	web_reply_buffer(w, req, code, ctype, eb);
+	evbuffer_free(eb);
 }
 
 void
@@ -538,7 +609,7 @@ web_db_refresh_done(struct web_job *job)
 	for (i = 0; i < r->nstates; i++) {
 		wc = web_check_find(w, r->states[i].name, &pos);
 		if (wc != NULL && wc->have && !wc->since_exact &&
-		    r->states[i].state == (int)wc->last.state &&
+		    r->states[i].state == (int)wc->last->state &&
 		    r->states[i].since > 0 &&
 		    r->states[i].since < wc->since) {
 			wc->since = r->states[i].since;
@@ -599,7 +670,7 @@ web_stats_done(struct web_job *job)
 {
 	struct web_stats_refresh	*r = job->arg;
 	struct web_check		*wc;
-	size_t				 i, pos;
+	size_t				 i, d, pos;
 
 	if (job->cancelled)
 		goto out;
@@ -614,8 +685,8 @@ web_stats_done(struct web_job *job)
 			if (wc->daily == NULL)
 				wc->daily = xcalloc(WEB_DAYS,
 				    sizeof *wc->daily);
-			memcpy(wc->daily, &r->days[i * WEB_DAYS],
-			    WEB_DAYS * sizeof *wc->daily);
+			for (d = 0; d < WEB_DAYS; d++)
+				wc->daily[d] = (float)r->days[i * WEB_DAYS + d];
 			wc->have_daily = 1;
 		}
 	}
@@ -786,6 +857,7 @@ web_start(struct event_base *base, struct config *const *cfgp,
 	w->sched = sched;
 	w->listen = xstrdup(cfg->listen);
 	TAILQ_INIT(&w->graphs);
+	TAILQ_INIT(&w->mstreams);
 	if ((w->http = evhttp_new(base)) == NULL)
 		fatal("web: evhttp_new failed");
 	if (evhttp_bind_socket(w->http, host, port) == -1) {
@@ -840,6 +912,7 @@ web_stop(struct web *w)
 	web_queue_free(w->q_db);
 	event_free(w->ev_refresh);
 	web_graph_expire(w, 1);
+	web_metrics_stop(w);
 	evhttp_free(w->http);
 	for (i = 0; i < w->nchecks; i++)
 		web_check_free(w->checks[i]);

@@ -50,23 +50,23 @@ web_api_check_json(struct web *w, const struct check_conf *c)
 	json_object_set_new(o, "state",
 	    json_string(sw_state_name(web_check_state(wc))));
 	json_object_set_new(o, "cause", wc->have ?
-	    json_string(sw_cause_name(wc->last.cause)) : json_null());
+	    json_string(sw_cause_name(wc->last->cause)) : json_null());
 	json_object_set_new(o, "since", wc->have && wc->since > 0 ?
 	    json_string(util_iso8601((time_t)wc->since, iso, sizeof iso)) :
 	    json_null());
 	json_object_set_new(o, "last_total_ms", wc->have ?
-	    api_number(wc->last.total_ms, 10) : json_null());
+	    api_number(wc->last->total_ms, 10) : json_null());
 	json_object_set_new(o, "uptime_24h", api_number(wc->up24, 1000));
 	json_object_set_new(o, "uptime_30d", api_number(wc->up30, 1000));
 	json_object_set_new(o, "ticket", wc->ticket > 0 ?
 	    json_integer(wc->ticket) : json_null());
 	/* Beyond `status --json`: what the dashboard shows besides. */
 	json_object_set_new(o, "message", wc->have ?
-	    json_string(wc->last.message) : json_null());
+	    json_string(wc->last->message) : json_null());
 	json_object_set_new(o, "http_status", wc->have ?
-	    json_integer(wc->last.http_status) : json_null());
+	    json_integer(wc->last->http_status) : json_null());
 	json_object_set_new(o, "last_at", wc->have ?
-	    json_string(util_iso8601((time_t)wc->last.at, iso, sizeof iso)) :
+	    json_string(util_iso8601((time_t)wc->last->at, iso, sizeof iso)) :
 	    json_null());
 	return o;
 }

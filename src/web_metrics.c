@@ -6,14 +6,42 @@
  * lateness, open tickets and the web server's own counters.  Label
  * values come from the config and are escaped as the format asks
  * (backslash, double quote, newline).
+ *
+ * A large answer is rendered a chunk at a time as the client drains the
+ * connection (see web_metrics): 100,000 checks make tens of MB.
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/http_struct.h>
+
 #include "config.h"
+#include "log.h"
 #include "scheduler.h"
 #include "web_int.h"
+#include "xmalloc.h"
+
+#define METRICS_CTYPE	"text/plain; version=0.0.4; charset=utf-8"
+#define METRICS_WHOLE	(256 * 1024)	/* up to this: one answer */
+#define METRICS_CHUNK	(128 * 1024)	/* then chunks of this size */
+
+/* Where a rendering stands: part of metrics_parts[] (or the tail), check. */
+struct metrics_pos {
+	size_t	part;
+	size_t	i;
+};
+
+/* A /metrics answer going out in chunks. */
+struct web_mstream {
+	struct web			*w;
+	struct evhttp_request		*req;
+	struct evhttp_connection	*evcon;
+	struct metrics_pos		 pos;
+	TAILQ_ENTRY(web_mstream)	 entry;
+};
 
 /* Append a label value, escaped for the exposition format. */
 static void
@@ -49,164 +77,318 @@ metrics_head(struct buf *b, const char *name, const char *type,
 	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-/* One sample per measured check, value from fn. */
-static void
-metrics_per_check(struct web *w, struct buf *b, const char *name,
-    const char *help, const char *extra, double (*fn)(struct web_check *))
-{
-	const struct config	*cfg = web_cfg(w);
-	struct web_check	*wc;
-	double			 v;
-	size_t			 i;
-
-	metrics_head(b, name, "gauge", help);
-	for (i = 0; i < cfg->nchecks; i++) {
-		wc = web_check_get(w, cfg->checks[i]->name);
-		if (!wc->have || !isfinite(v = fn(wc)))
-			continue;
-		buf_addstr(b, name);
-		metrics_labels(b, cfg->checks[i]);
-		buf_printf(b, "%s} %.6g\n", extra, v);
-	}
-}
-
-static double m_up(struct web_check *wc) { return wc->last.up; }
+static double m_up(struct web_check *wc) { return wc->last->up; }
 static double m_total(struct web_check *wc)
-    { return wc->last.total_ms / 1000; }
+    { return wc->last->total_ms / 1000; }
 static double m_http(struct web_check *wc)
-    { return (double)wc->last.http_status; }
+    { return (double)wc->last->http_status; }
 static double m_cert(struct web_check *wc)
-    { return wc->last.cert_days_left >= 0 ? wc->last.cert_days_left : NAN; }
+    { return wc->last->cert_days_left >= 0 ? wc->last->cert_days_left : NAN; }
 static double m_up24(struct web_check *wc) { return wc->up24 / 100; }
 static double m_up30(struct web_check *wc) { return wc->up30 / 100; }
 static double m_since(struct web_check *wc)
     { return wc->since > 0 ? wc->since : NAN; }
-static double m_at(struct web_check *wc) { return wc->last.at; }
+static double m_at(struct web_check *wc) { return wc->last->at; }
 
-void
-web_metrics(struct web *w, struct evhttp_request *req, const char *rest)
+/*
+ * The per-check families in their order.  A plain one has a sample per
+ * measured check with the value from fn; the state and phase families
+ * have four samples per check.  No help: the family goes on from the
+ * part before (uptime 30 d after 24 h: HELP/TYPE only once).
+ */
+enum metrics_kind { MK_PLAIN, MK_STATE, MK_PHASE };
+static const struct metrics_part {
+	enum metrics_kind	 kind;
+	const char		*name;
+	const char		*help;
+	const char		*extra;		/* more labels */
+	double			(*fn)(struct web_check *);
+} metrics_parts[] = {
+	{ MK_PLAIN, "sitewatch_check_up", "1 when the last run found the "
+	    "check up or degraded.", "", m_up },
+	{ MK_STATE, "sitewatch_check_state", "1 for the check's current "
+	    "state (unknown before its first run).", "", NULL },
+	{ MK_PLAIN, "sitewatch_check_duration_seconds",
+	    "Whole duration of the last run.", "", m_total },
+	{ MK_PHASE, "sitewatch_check_phase_seconds",
+	    "Phase lengths of the last run, as a browser shows them.", "",
+	    NULL },
+	{ MK_PLAIN, "sitewatch_check_http_status",
+	    "HTTP status of the last run (0: none received).", "", m_http },
+	{ MK_PLAIN, "sitewatch_check_cert_days_left",
+	    "Days until the TLS certificate expires.", "", m_cert },
+	{ MK_PLAIN, "sitewatch_check_last_run_timestamp_seconds",
+	    "When the last run ended.", "", m_at },
+	{ MK_PLAIN, "sitewatch_check_state_since_timestamp_seconds",
+	    "Since when the check is in its current state.", "", m_since },
+	{ MK_PLAIN, "sitewatch_check_uptime_ratio",
+	    "Share of the last 24 hours the check was up.", ",window=\"24h\"",
+	    m_up24 },
+	{ MK_PLAIN, "sitewatch_check_uptime_ratio", NULL, ",window=\"30d\"",
+	    m_up30 },
+};
+#define METRICS_NPARTS	(sizeof metrics_parts / sizeof metrics_parts[0])
+
+/* One check's samples of one part. */
+static void
+metrics_check(struct web *w, struct buf *b, const struct metrics_part *p,
+    const struct check_conf *c)
 {
-	const struct config	*cfg = web_cfg(w);
-	struct scheduler_stats	 st;
-	struct web_check	*wc;
-	struct buf		 b;
-	const char		*phases[] = { "dns", "connect", "tls",
-				    "ttfb" };
-	const enum sw_state	 states[] = { SW_STATE_UP, SW_STATE_DEGRADED,
-				    SW_STATE_DOWN, SW_STATE_UNKNOWN };
+	static const char	*phases[] = { "dns", "connect", "tls", "ttfb" };
+	static const enum sw_state states[] = { SW_STATE_UP,
+				    SW_STATE_DEGRADED, SW_STATE_DOWN,
+				    SW_STATE_UNKNOWN };
+	struct web_check	*wc = web_check_get(w, c->name);
 	double			 v;
-	size_t			 i, k, open = 0;
+	size_t			 k;
 
-	buf_init(&b);
-	metrics_per_check(w, &b, "sitewatch_check_up", "1 when the last "
-	    "run found the check up or degraded.", "", m_up);
-
-	metrics_head(&b, "sitewatch_check_state", "gauge", "1 for the "
-	    "check's current state (unknown before its first run).");
-	for (i = 0; i < cfg->nchecks; i++) {
-		wc = web_check_get(w, cfg->checks[i]->name);
+	switch (p->kind) {
+	case MK_PLAIN:
+		if (!wc->have || !isfinite(v = p->fn(wc)))
+			return;
+		buf_addstr(b, p->name);
+		metrics_labels(b, c);
+		buf_printf(b, "%s} %.6g\n", p->extra, v);
+		break;
+	case MK_STATE:
 		for (k = 0; k < 4; k++) {
-			buf_addstr(&b, "sitewatch_check_state");
-			metrics_labels(&b, cfg->checks[i]);
-			buf_printf(&b, ",state=\"%s\"} %d\n",
+			buf_addstr(b, p->name);
+			metrics_labels(b, c);
+			buf_printf(b, ",state=\"%s\"} %d\n",
 			    sw_state_name(states[k]),
 			    web_check_state(wc) == states[k]);
 		}
-	}
-	metrics_per_check(w, &b, "sitewatch_check_duration_seconds",
-	    "Whole duration of the last run.", "", m_total);
-
-	metrics_head(&b, "sitewatch_check_phase_seconds", "gauge",
-	    "Phase lengths of the last run, as a browser shows them.");
-	for (i = 0; i < cfg->nchecks; i++) {
-		wc = web_check_get(w, cfg->checks[i]->name);
+		break;
+	case MK_PHASE:
 		if (!wc->have)
-			continue;
+			return;
 		for (k = 0; k < 4; k++) {
-			v = k == 0 ? wc->last.dns_ms : k == 1 ?
-			    wc->last.connect_ms : k == 2 ? wc->last.tls_ms :
-			    wc->last.ttfb_ms;
-			buf_addstr(&b, "sitewatch_check_phase_seconds");
-			metrics_labels(&b, cfg->checks[i]);
-			buf_printf(&b, ",phase=\"%s\"} %.6g\n", phases[k],
+			v = k == 0 ? wc->last->dns_ms : k == 1 ?
+			    wc->last->connect_ms : k == 2 ? wc->last->tls_ms :
+			    wc->last->ttfb_ms;
+			buf_addstr(b, p->name);
+			metrics_labels(b, c);
+			buf_printf(b, ",phase=\"%s\"} %.6g\n", phases[k],
 			    v / 1000);
 		}
+		break;
 	}
-	metrics_per_check(w, &b, "sitewatch_check_http_status",
-	    "HTTP status of the last run (0: none received).", "", m_http);
-	metrics_per_check(w, &b, "sitewatch_check_cert_days_left",
-	    "Days until the TLS certificate expires.", "", m_cert);
-	metrics_per_check(w, &b, "sitewatch_check_last_run_timestamp_seconds",
-	    "When the last run ended.", "", m_at);
-	metrics_per_check(w, &b,
-	    "sitewatch_check_state_since_timestamp_seconds",
-	    "Since when the check is in its current state.", "", m_since);
-	metrics_per_check(w, &b, "sitewatch_check_uptime_ratio",
-	    "Share of the last 24 hours the check was up.", ",window=\"24h\"",
-	    m_up24);
-	/* The same family again would repeat HELP/TYPE: append by hand. */
-	for (i = 0; i < cfg->nchecks; i++) {
-		wc = web_check_get(w, cfg->checks[i]->name);
-		if (!wc->have || !isfinite(m_up30(wc)))
-			continue;
-		buf_addstr(&b, "sitewatch_check_uptime_ratio");
-		metrics_labels(&b, cfg->checks[i]);
-		buf_printf(&b, ",window=\"30d\"} %.6g\n", m_up30(wc));
-	}
+}
+
+/* The daemon-wide families after the per-check ones. */
+static void
+metrics_tail(struct web *w, struct buf *b)
+{
+	struct scheduler_stats	 st;
+	size_t			 k, open = 0;
 
 	if (w->tickets != NULL) {
 		open = json_array_size(w->tickets);
-		metrics_head(&b, "sitewatch_open_tickets", "gauge",
+		metrics_head(b, "sitewatch_open_tickets", "gauge",
 		    "Tickets not yet resolved.");
-		buf_printf(&b, "sitewatch_open_tickets %zu\n", open);
+		buf_printf(b, "sitewatch_open_tickets %zu\n", open);
 	}
 
 	if (w->mail_queued >= 0 && w->mail_failed >= 0) {
-		metrics_head(&b, "sitewatch_mail_queue", "gauge",
+		metrics_head(b, "sitewatch_mail_queue", "gauge",
 		    "Mails in the persistent outbox: waiting to be delivered, "
 		    "and given up on (permanent SMTP failure).");
-		buf_printf(&b, "sitewatch_mail_queue{status=\"queued\"} %lld\n"
+		buf_printf(b, "sitewatch_mail_queue{status=\"queued\"} %lld\n"
 		    "sitewatch_mail_queue{status=\"failed\"} %lld\n",
 		    w->mail_queued, w->mail_failed);
 	}
 
 	scheduler_get_stats(w->sched, &st);
-	metrics_head(&b, "sitewatch_checks_total", "counter",
+	metrics_head(b, "sitewatch_checks_total", "counter",
 	    "Check runs started, finished, and turns skipped because the "
 	    "previous run was still going.");
-	buf_printf(&b, "sitewatch_checks_total{event=\"started\"} %llu\n"
+	buf_printf(b, "sitewatch_checks_total{event=\"started\"} %llu\n"
 	    "sitewatch_checks_total{event=\"finished\"} %llu\n"
 	    "sitewatch_checks_total{event=\"skipped\"} %llu\n",
 	    st.started, st.finished, st.skipped);
-	metrics_head(&b, "sitewatch_checks_configured", "gauge",
+	metrics_head(b, "sitewatch_checks_configured", "gauge",
 	    "Checks in the configuration.");
-	buf_printf(&b, "sitewatch_checks_configured %llu\n", st.checks);
-	metrics_head(&b, "sitewatch_checks_in_flight", "gauge",
+	buf_printf(b, "sitewatch_checks_configured %llu\n", st.checks);
+	metrics_head(b, "sitewatch_checks_in_flight", "gauge",
 	    "Check runs going on now.");
-	buf_printf(&b, "sitewatch_checks_in_flight %u\n", st.in_flight);
-	metrics_head(&b, "sitewatch_checks_queued", "gauge",
+	buf_printf(b, "sitewatch_checks_in_flight %u\n", st.in_flight);
+	metrics_head(b, "sitewatch_checks_queued", "gauge",
 	    "Check runs waiting for a free slot (max_parallel).");
-	buf_printf(&b, "sitewatch_checks_queued %u\n", st.queued);
-	metrics_head(&b, "sitewatch_scheduler_lateness_ms", "gauge",
+	buf_printf(b, "sitewatch_checks_queued %u\n", st.queued);
+	metrics_head(b, "sitewatch_scheduler_lateness_ms", "gauge",
 	    "How late runs start against their plan, in milliseconds.");
-	buf_printf(&b, "sitewatch_scheduler_lateness_ms{quantile=\"0.5\"} "
+	buf_printf(b, "sitewatch_scheduler_lateness_ms{quantile=\"0.5\"} "
 	    "%.3f\nsitewatch_scheduler_lateness_ms{quantile=\"0.99\"} %.3f\n"
 	    "sitewatch_scheduler_lateness_ms{quantile=\"1\"} %.3f\n",
 	    st.lateness_p50_ms, st.lateness_p99_ms, st.lateness_max_ms);
-	metrics_head(&b, "sitewatch_checker_cut_off", "gauge",
+	metrics_head(b, "sitewatch_checker_cut_off", "gauge",
 	    "1 while every canary fails: results are unknown.");
-	buf_printf(&b, "sitewatch_checker_cut_off %d\n", st.cut_off);
+	buf_printf(b, "sitewatch_checker_cut_off %d\n", st.cut_off);
 
-	metrics_head(&b, "sitewatch_web_requests_total", "counter",
+	metrics_head(b, "sitewatch_web_requests_total", "counter",
 	    "HTTP requests the web server took.");
-	buf_printf(&b, "sitewatch_web_requests_total %llu\n", w->nrequests);
-	metrics_head(&b, "sitewatch_web_replies_total", "counter",
+	buf_printf(b, "sitewatch_web_requests_total %llu\n", w->nrequests);
+	metrics_head(b, "sitewatch_web_replies_total", "counter",
 	    "HTTP replies by status class.");
 	for (k = 2; k <= 5; k++)
-		buf_printf(&b, "sitewatch_web_replies_total{code=\"%zuxx\"} "
+		buf_printf(b, "sitewatch_web_replies_total{code=\"%zuxx\"} "
 		    "%llu\n", k, w->nreplies[k]);
+}
 
-	web_reply(w, req, 200, "text/plain; version=0.0.4; charset=utf-8",
-	    b.data, b.len);
+/*
+ * Render from *pos on into b until b holds at least limit bytes (after
+ * at least one check, so every call moves on) or all is rendered; 1
+ * when it is.  Only indexes are kept between calls: a reload in between
+ * frees the config, and the answer then goes on over the new one (every
+ * family still comes once, in order).
+ */
+static int
+metrics_render(struct web *w, struct metrics_pos *pos, struct buf *b,
+    size_t limit)
+{
+	const struct config		*cfg = web_cfg(w);
+	const struct metrics_part	*p;
+
+	while (pos->part < METRICS_NPARTS) {
+		p = &metrics_parts[pos->part];
+		if (pos->i == 0 && p->help != NULL)
+			metrics_head(b, p->name, "gauge", p->help);
+		while (pos->i < cfg->nchecks) {
+			metrics_check(w, b, p, cfg->checks[pos->i++]);
+			if (b->len >= limit && pos->i < cfg->nchecks)
+				return 0;
+		}
+		pos->part++;
+		pos->i = 0;
+		if (b->len >= limit)
+			return 0;
+	}
+	metrics_tail(w, b);
+	return 1;
+}
+
+/* Append b to eb and empty b. */
+static void
+metrics_move(struct buf *b, struct evbuffer *eb)
+{
+	if (b->len > 0 && evbuffer_add(eb, b->data, b->len) == -1)
+		fatal("web: evbuffer_add failed");
+	b->len = 0;
+	b->data[0] = '\0';
+}
+
+static void
+metrics_stream_free(struct web_mstream *ms)
+{
+	TAILQ_REMOVE(&ms->w->mstreams, ms, entry);
+	free(ms);
+}
+
+/* The connection drained the last chunk: send the next, or the end. */
+static void
+metrics_stream_more(struct evhttp_connection *evcon, void *arg)
+{
+	struct web_mstream	*ms = arg;
+	struct evhttp_request	*req = ms->req;
+	struct evbuffer		*eb;
+	struct buf		 b;
+	int			 done;
+
+	buf_init(&b);
+	if ((eb = evbuffer_new()) == NULL)
+		fatal("web: evbuffer_new failed");
+	done = metrics_render(ms->w, &ms->pos, &b, METRICS_CHUNK);
+	metrics_move(&b, eb);
+	if (done) {
+		evhttp_connection_set_closecb(evcon, NULL, NULL);
+		metrics_stream_free(ms);
+		evhttp_send_reply_chunk(req, eb);
+		evhttp_send_reply_end(req);
+	} else
+		evhttp_send_reply_chunk_with_cb(req, eb, metrics_stream_more,
+		    ms);
+	evbuffer_free(eb);
+	buf_free(&b);
+}
+
+/*
+ * The connection goes away mid-answer (client gone, write timeout, or
+ * evhttp_free).  When evhttp has already let go of the request (it has
+ * no connection any more) the request is ours to free; else it goes
+ * with the connection.
+ */
+static void
+metrics_stream_closed(struct evhttp_connection *evcon, void *arg)
+{
+	struct web_mstream	*ms = arg;
+	struct evhttp_request	*req = ms->req;
+
+	(void)evcon;
+	metrics_stream_free(ms);
+	if (evhttp_request_get_connection(req) == NULL)
+		evhttp_send_reply_end(req);	/* only frees it */
+}
+
+void
+web_metrics_stop(struct web *w)
+{
+	struct web_mstream	*ms;
+
+	while ((ms = TAILQ_FIRST(&w->mstreams)) != NULL) {
+		evhttp_connection_set_closecb(ms->evcon, NULL, NULL);
+		metrics_stream_free(ms);
+	}
+}
+
+/*
+ * GET /metrics.  Up to METRICS_WHOLE bytes it is one answer (kept for a
+ * second like the pages); beyond, it goes out in chunks rendered as the
+ * client takes them, so 100,000 checks (tens of MB) never sit in memory
+ * at once.  HTTP/1.0 has no chunks: it gets the whole answer in one
+ * buffer, still without a second copy.
+ */
+void
+web_metrics(struct web *w, struct evhttp_request *req, const char *rest)
+{
+	struct metrics_pos	 pos = { 0, 0 };
+	struct web_mstream	*ms;
+	struct evhttp_connection *evcon;
+	struct evbuffer		*eb;
+	struct buf		 b;
+	int			 done;
+
+	(void)rest;
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
+		web_reply(w, req, 200, METRICS_CTYPE, NULL, 0);
+		return;
+	}
+	buf_init(&b);
+	if ((eb = evbuffer_new()) == NULL)
+		fatal("web: evbuffer_new failed");
+	done = metrics_render(w, &pos, &b, METRICS_WHOLE);
+	metrics_move(&b, eb);
+	if (!done && (req->major > 1 || (req->major == 1 &&
+	    req->minor >= 1)) &&
+	    (evcon = evhttp_request_get_connection(req)) != NULL) {
+		ms = xcalloc(1, sizeof *ms);
+		ms->w = w;
+		ms->req = req;
+		ms->evcon = evcon;
+		ms->pos = pos;
+		TAILQ_INSERT_TAIL(&w->mstreams, ms, entry);
+		evhttp_connection_set_closecb(evcon, metrics_stream_closed,
+		    ms);
+		web_reply_headers(w, req, 200, METRICS_CTYPE);
+		evhttp_send_reply_start(req, 200, web_reason(200));
+		evhttp_send_reply_chunk_with_cb(req, eb, metrics_stream_more,
+		    ms);
+	} else {
+		while (!done) {
+			done = metrics_render(w, &pos, &b, METRICS_CHUNK);
+			metrics_move(&b, eb);
+		}
+		web_reply_buffer(w, req, 200, METRICS_CTYPE, eb);
+	}
+	evbuffer_free(eb);
 	buf_free(&b);
 }

@@ -292,8 +292,8 @@ web_page_dashboard(struct web *w, struct evhttp_request *req,
 		    "</span>", html_state_class(st), sw_state_name(st));
 		if (wc->have && st != SW_STATE_UP) {
 			buf_addstr(&b, " <span class=\"msg\">");
-			html_printf(&b, "%s: %s", sw_cause_name(wc->last.cause),
-			    wc->last.message);
+			html_printf(&b, "%s: %s",
+			    sw_cause_name(wc->last->cause), wc->last->message);
 			buf_addstr(&b, "</span>");
 		}
 		buf_addstr(&b, "</td><td>");
@@ -307,7 +307,8 @@ web_page_dashboard(struct web *w, struct evhttp_request *req,
 		buf_addstr(&b, "</td><td>");
 		if (wc->have)
 			buf_printf(&b, "%.*f ms",
-			    wc->last.total_ms < 10 ? 1 : 0, wc->last.total_ms);
+			    wc->last->total_ms < 10 ? 1 : 0,
+			    wc->last->total_ms);
 		buf_addstr(&b, "</td><td>");
 		page_uptime(&b, wc->up24);
 		buf_addstr(&b, "</td><td>");
@@ -442,23 +443,23 @@ page_check_done(struct web_job *job)
 	    c->down_ms);
 	if (wc->have) {
 		buf_addstr(&b, "<dt>Cause</dt><dd id=\"cause\">");
-		html_escape(&b, sw_cause_name(wc->last.cause));
+		html_escape(&b, sw_cause_name(wc->last->cause));
 		buf_addstr(&b, "</dd><dt>Message</dt><dd id=\"message\">");
-		html_escape(&b, wc->last.message);
+		html_escape(&b, wc->last->message);
 		buf_addstr(&b, "</dd><dt>Since</dt><dd>");
 		page_time(&b, wc->since);
 		buf_addstr(&b, "</dd><dt>Last run</dt><dd>");
-		page_time(&b, wc->last.at);
+		page_time(&b, wc->last->at);
 		buf_printf(&b, "</dd><dt>Timings</dt><dd>dns %.1f ms · "
 		    "connect %.1f ms · tls %.1f ms · ttfb %.1f ms · total "
 		    "%.1f ms"
 		    "</dd><dt>HTTP</dt><dd>%ld, %lld bytes</dd>",
-		    wc->last.dns_ms, wc->last.connect_ms, wc->last.tls_ms,
-		    wc->last.ttfb_ms, wc->last.total_ms, wc->last.http_status,
-		    wc->last.bytes);
-		if (wc->last.cert_days_left >= 0)
+		    wc->last->dns_ms, wc->last->connect_ms, wc->last->tls_ms,
+		    wc->last->ttfb_ms, wc->last->total_ms,
+		    wc->last->http_status, wc->last->bytes);
+		if (wc->last->cert_days_left >= 0)
 			buf_printf(&b, "<dt>Certificate</dt><dd>expires in %d "
-			    "days</dd>", wc->last.cert_days_left);
+			    "days</dd>", wc->last->cert_days_left);
 	}
 	buf_addstr(&b, "<dt>Uptime</dt><dd>24 h ");
 	page_uptime(&b, wc->up24);
@@ -488,10 +489,10 @@ page_check_done(struct web_job *job)
 		buf_printf(&b, "<tr class=\"%s\"><td>",
 		    html_state_class(s->state));
 		page_time(&b, s->at);
-		buf_printf(&b, "</td><td>%s</td><td>%s</td><td>%ld</td>"
+		buf_printf(&b, "</td><td>%s</td><td>%s</td><td>%d</td>"
 		    "<td>%.0f ms</td><td class=\"msg\">",
 		    sw_state_name(s->state), sw_cause_name(s->cause),
-		    s->http_status, s->total_ms);
+		    (int)s->http_status, (double)s->total_ms);
 		html_escape(&b, s->message);
 		buf_addstr(&b, "</td></tr>\n");
 	}
