@@ -44,7 +44,7 @@
 #include "util.h"
 #include "xmalloc.h"
 
-#define CHK_BUCKETS	1024
+#define CHK_BUCKETS	16384	/* chains of a few at 100,000 checks */
 #define SYNC_MAX_MS	5000	/* ack/resolve by staff noticed within */
 
 /* One check as the incident engine knows it. */
@@ -54,7 +54,8 @@ struct chk {
 	/* Displayed state (the `status` verb reads it from the db). */
 	enum sw_state		 state;
 	enum sw_cause		 cause;
-	char			 message[SW_MESSAGE_MAX];
+	char			*message;	/* never NULL */
+	size_t			 message_cap;
 	time_t			 since;
 	time_t			 last_at;
 	double			 last_total_ms;
@@ -161,12 +162,32 @@ chk_get(struct incidents *in, const char *name)
 	k = xcalloc(1, sizeof *k + len + 1);
 	memcpy(k->name, name, len);
 	fsm_init(&k->fsm);
+	k->message = xstrdup("");
+	k->message_cap = 1;
 	k->state = SW_STATE_UNKNOWN;
 	k->cause = SW_CAUSE_UNKNOWN;
 	h = chk_hash(name);
 	k->next = in->buckets[h];
 	in->buckets[h] = k;
 	return k;
+}
+
+/*
+ * Keep a check's last message at its own size (most are a few words, the
+ * bound is SW_MESSAGE_MAX), reusing the buffer while the new one fits.
+ */
+static void
+chk_set_message(struct chk *k, const char *msg)
+{
+	size_t	len = strnlen(msg, SW_MESSAGE_MAX - 1);
+
+	if (len + 1 > k->message_cap) {
+		free(k->message);
+		k->message_cap = len + 1;
+		k->message = xmalloc(k->message_cap);
+	}
+	memcpy(k->message, msg, len);
+	k->message[len] = '\0';
 }
 
 static const char *
@@ -483,7 +504,7 @@ load_state(const struct tdb_check_state *cs, void *arg)
 	k = chk_get(in, cs->name);
 	k->state = cs->state;
 	k->cause = cs->cause;
-	snprintf(k->message, sizeof k->message, "%s", cs->message);
+	chk_set_message(k, cs->message);
 	k->since = cs->since;
 	k->last_at = cs->last_at;
 	k->last_total_ms = cs->last_total_ms;
@@ -669,7 +690,7 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 		k->since = at;
 	k->state = r->state;
 	k->cause = r->cause;
-	snprintf(k->message, sizeof k->message, "%s", r->message);
+	chk_set_message(k, r->message);
 	k->last_at = at;
 	k->last_total_ms = r->total_ms;
 
@@ -971,6 +992,7 @@ incidents_close(struct incidents *in)
 	for (b = 0; b < CHK_BUCKETS; b++) {
 		for (k = in->buckets[b]; k != NULL; k = kn) {
 			kn = k->next;
+			free(k->message);
 			free(k);
 		}
 	}
