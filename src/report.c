@@ -206,18 +206,48 @@ report_retention_covers(const struct config *cfg, long seconds)
 time_t
 report_file_first(const char *rrd_path)
 {
-	time_t	first = -1, t;
-	int	i;
+	rrd_info_t	*info, *i;
+	unsigned long	 step = 0, last = 0, rows[RRD_RRA_MAX * 3],
+			 pdp[RRD_RRA_MAX * 3];
+	unsigned	 n, nrra = 0, k;
+	time_t		 first = -1, t, len;
+	char		 what[16];
 
-	/* librrd answers an index past the last archive with an error. */
-	for (i = 0; i < RRD_RRA_MAX * 3; i++) {
+	/* One header read (rrd_first_r would read it once per archive). */
+	memset(rows, 0, sizeof rows);
+	memset(pdp, 0, sizeof pdp);
+	rrd_clear_error();
+	if ((info = rrd_info_r(rrd_path)) == NULL) {
 		rrd_clear_error();
-		if ((t = rrd_first_r(rrd_path, i)) == -1)
-			break;
+		return -1;
+	}
+	for (i = info; i != NULL; i = i->next) {
+		if (strcmp(i->key, "step") == 0)
+			step = i->value.u_cnt;
+		else if (strcmp(i->key, "last_update") == 0)
+			last = i->value.u_cnt;
+		else if (sscanf(i->key, "rra[%u].%15s", &n, what) == 2 &&
+		    n < RRD_RRA_MAX * 3) {
+			if (strcmp(what, "rows") == 0)
+				rows[n] = i->value.u_cnt;
+			else if (strcmp(what, "pdp_per_row") == 0)
+				pdp[n] = i->value.u_cnt;
+			if (n + 1 > nrra)
+				nrra = n + 1;
+		}
+	}
+	rrd_info_free(info);
+	rrd_clear_error();
+	/* As rrd_first: the end of the last whole row, back rows - 1. */
+	for (k = 0; k < nrra; k++) {
+		len = (time_t)(step * pdp[k]);
+		if (len <= 0 || rows[k] == 0)
+			continue;
+		t = (time_t)last - (time_t)last % len -
+		    (time_t)(rows[k] - 1) * len;
 		if (first == -1 || t < first)
 			first = t;
 	}
-	rrd_clear_error();
 	return first;
 }
 
