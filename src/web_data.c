@@ -428,14 +428,15 @@ web_data_daily(const struct web_src *src, const char *check, time_t now,
 
 	/*
 	 * Today so far: the 5-minute rows (a day of 10 s rows is 8640 rows of
-	 * 12 values, and this runs for every check); just after midnight,
-	 * before one of those is consolidated, the finest rows.
+	 * 12 values, and this runs for every check); while none of those is
+	 * consolidated yet (just after midnight or a start), the finest rows
+	 * of the last ten minutes.
 	 */
 	rc = WEB_DATA_OK;
 	if (web_data_mean_up(path, today, now, 300, &pct[ndays - 1]) == -1 ||
 	    !isfinite(pct[ndays - 1]))
-		if (web_data_mean_up(path, today, now, 1,
-		    &pct[ndays - 1]) == -1)
+		if (web_data_mean_up(path, now - 600 > today ? now - 600 :
+		    today, now, 1, &pct[ndays - 1]) == -1)
 			rc = WEB_DATA_ERROR;
 	free(path);
 	return rc;
