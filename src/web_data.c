@@ -40,6 +40,9 @@ web_src_init(struct web_src *src, const struct config *cfg,
 	    NULL;
 	src->cfg.state_dir = src->state_dir;
 	src->cfg.rrdcached = src->rrdcached;
+	/* Plain values: which spans the files keep (report_retention_covers). */
+	memcpy(src->cfg.rrd_rra, cfg->rrd_rra, sizeof src->cfg.rrd_rra);
+	src->cfg.nrrd_rra = cfg->nrrd_rra;
 	if (c == NULL)
 		return;
 	src->has_check = 1;
