@@ -158,6 +158,8 @@ struct web {
 	long long		 mail_queued;	/* outbox rows; -1: unknown */
 	long long		 mail_failed;
 	int			 stats_busy;
+	uint64_t		 states_due_ms;	/* next read of saved states */
+	uint64_t		 states_fast_ms; /* every refresh until then */
 	uint64_t		 stats_due_ms;	/* next uptime refresh */
 	uint64_t		 daily_due_ms;
 	size_t			 stats_next;	/* next check of the rotation */

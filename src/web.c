@@ -47,6 +47,7 @@
 #include "xmalloc.h"
 
 #define WEB_REFRESH_S		5	/* tickets and states */
+#define WEB_STATES_MS		60000	/* saved states, after the first minute */
 #define WEB_STATS_MS		60000	/* uptime 24 h / 30 d */
 #define WEB_STATS_BATCH		64	/* checks per uptime job, at most */
 #define WEB_STATS_BATCH_MIN	8	/* and at least */
@@ -553,6 +554,7 @@ struct web_db_refresh {
 	size_t			 nstates;
 	long long		 mail_queued;
 	long long		 mail_failed;
+	int			 want_states;
 	int			 rc;
 	char			 err[256];
 };
@@ -565,8 +567,8 @@ web_db_refresh_work(struct web_job *job)
 
 	r->rc = web_data_tickets(web_queue_data(job), &r->src, 0,
 	    &r->tickets, r->err, sizeof r->err);
-	if (web_data_check_states(web_queue_data(job), &r->src, &r->states,
-	    &r->nstates, err, sizeof err) != WEB_DATA_OK)
+	if (r->want_states && web_data_check_states(web_queue_data(job),
+	    &r->src, &r->states, &r->nstates, err, sizeof err) != WEB_DATA_OK)
 		r->nstates = 0;
 	web_data_mail_queue(web_queue_data(job), &r->src, &r->mail_queued,
 	    &r->mail_failed, err, sizeof err);
@@ -736,12 +738,23 @@ web_refresh(evutil_socket_t fd, short what, void *arg)
 			(void)web_check_get(w, cfg->checks[i]->name);
 		w->seen_cfg = cfg;
 		w->stats_next = 0;
+		w->states_fast_ms = now + WEB_STATES_MS;
 	}
 
 	if (!w->db_busy) {
 		dr = xcalloc(1, sizeof *dr);
 		dr->w = w;
 		web_src_init(&dr->src, cfg, NULL);
+		/*
+		 * The saved states only tell since when a state began before
+		 * our start (or reload), for checks whose first result has
+		 * come: read them every refresh for a minute, then once a
+		 * minute (100,000 rows and as many lookups on the loop).
+		 */
+		dr->want_states = now < w->states_fast_ms ||
+		    now >= w->states_due_ms;
+		if (dr->want_states)
+			w->states_due_ms = now + WEB_STATES_MS;
 		if (web_queue_push(w->q_db, web_db_refresh_work,
 		    web_db_refresh_done, dr) == 0)
 			w->db_busy = 1;
