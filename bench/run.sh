@@ -27,6 +27,9 @@
 #   (c)      HTTPS, a fresh handshake per check (through rrdcached), vs
 #            the raw loop at the same rate
 #   (d)      100,000 checks every 3600 s: memory, start-up, idle cost
+#   (e)      lateness at 1,000 checks/s, quiet and then while graphs are
+#            drawn, the ticket store is read, and mail waits on an SMTP
+#            server that never answers
 #
 # With rrdcached, its CPU is added to the daemon's (the a' and b rows).
 # CPU is user+sys of the checker process only (/proc/PID/stat, all
@@ -41,7 +44,7 @@ TOP=$(cd "$BENCH_DIR/.." && pwd)
 . "$BENCH_DIR/lib.sh"
 
 QUICK=0
-ONLY=raw,peers,a,b,c,d
+ONLY=raw,peers,a,b,c,d,e
 SWD=$TOP/sitewatchd
 KEEP=0
 PROFILE=0
@@ -72,13 +75,16 @@ if [ $QUICK = 1 ]; then
 	B_IV=2; B_RATES=${BENCH_B_RATES:-"2000 5000 9000"}; B_WARM=4; B_WIN=6
 	C_N=400; C_IV=2; C_WARM=4; C_WIN=6
 	D_N=100000; D_WIN=8
+	E_N=2000; E_IV=2; E_WARM=4; E_WIN=8
 else
 	RAW_DUR=10; PEER_N=1000; BB_DUR=10
 	A_N=10000; A_IV=10; A_WARM=12; A_WIN=30
 	B_IV=2; B_RATES="1000 2000 4000 6000 8000 11000 14000"; B_WARM=4; B_WIN=8
 	C_N=2000; C_IV=10; C_WARM=12; C_WIN=20
 	D_N=100000; D_WIN=20
+	E_N=5000; E_IV=5; E_WARM=8; E_WIN=20
 fi
+E_FAIL=20
 A_RATE=$((A_N / A_IV))
 C_RATE=$((C_N / C_IV))
 RETENTION_SHORT='1s:30m,5m:2h'
@@ -460,9 +466,17 @@ swd_ready() {
 swd_window() {
 	local name=$1 n=$2 iv=$3 url=$4 warm=$5 win=$6 cx=${7:-} dx=${8:-}
 	local done sched cpu j t0 t1 logn
+	local lpid=
 	swd_setup "$name" "$n" "$iv" "$url" "$cx" "$dx"
+	[ -z "${SWD_SETUP_HOOK:-}" ] || $SWD_SETUP_HOOK
 	swd_start || { R[$name.error]="did not start"; return 1; }
 	R[$name.startup_ms]=$SSTART_MS
+	# A load to run beside the daemon for its whole life (scenario e).
+	if [ -n "${SWD_LOAD_HOOK:-}" ]; then
+		$SWD_LOAD_HOOK &
+		lpid=$!
+		track_pid "$lpid"
+	fi
 	sleep "$warm"
 	swd_snap "$name.s0" begin
 	if [ $PROFILE = 1 ] && { [ $name = a ] || [ $name = a2 ] || [ $name = c ] || [ $name = d ]; }; then
@@ -472,6 +486,7 @@ swd_window() {
 		sleep "$win"
 	fi
 	swd_snap "$name.s1" end
+	[ -z "$lpid" ] || stop_pid "$lpid" 5
 	R[$name.hwm_kb]=$(proc_kb "$SPID" VmHWM)
 	R[$name.rss_kb]=$(proc_kb "$SPID" VmRSS)
 	kill -0 "$SPID" 2>/dev/null || { R[$name.error]="died"; say "$(tail -5 "$SD/log")"; }
@@ -616,6 +631,73 @@ if want d && swd_ready; then
 	R[d.check_ms]=$(( $(now_ms) - t0 ))
 fi
 
+# (e) The loop must not wait on disk, SMTP or SQLite: the same 1,000
+# checks a second twice, once quiet (mail to files) and once while graphs
+# are drawn without pause, the ticket store is read by the API and the
+# CLI, 20 failing checks open tickets whose mail goes to an SMTP server
+# that accepts and never answers, and RRD files are written directly.
+e_setup() {
+	local i
+	{
+		printf '[site]\nname = Failing\nlanguage = en\n'
+		printf 'client_email = client@localhost\n\n'
+		for i in $(seq 1 "$E_FAIL"); do
+			printf '[check f%03d]\nurl = http://127.0.0.1:%s/\n' "$i" "$E_CLOSED"
+			printf 'retries = 1\n\n'
+		done
+	} >"$SD/checks.d/zz-failing.conf"
+	[ "$E_STRESS" = 1 ] || return 0
+	sed -i "s/^\\[smtp\\]\$/[smtp]\\nhost = 127.0.0.1\\nport = $E_SMTP\\nstarttls = no/" \
+	    "$SD/sitewatch.conf"
+}
+e_load() {
+	local i=0 end=$(( $(now_ms) + (E_WARM + E_WIN + 10) * 1000 )) ok=0
+	local cli
+	cli=$(dirname "$SWD")/sitewatch
+	while [ $i -lt 5000 ] && [ "$(now_ms)" -lt $end ]; do
+		# A new width each time: the web's graph cache cannot answer.
+		curl -s -o /dev/null -w '%{http_code}\n' --max-time 10 \
+		    "http://127.0.0.1:$SPORT/graph/c$(printf %07d $((i % 50 + 1))).png?period=day&width=$((300 + i % 400))" |
+		    grep -q 200 && ok=$((ok + 1))
+		curl -s -o /dev/null --max-time 10 "http://127.0.0.1:$SPORT/api/v1/tickets"
+		[ ! -x "$cli" ] || "$cli" tickets --all --json -c "$SD/sitewatch.conf" >/dev/null 2>&1
+		i=$((i + 1))
+		echo "$ok" >"$TMP/e-graphs"
+	done
+}
+slow_smtp() {	# slow_smtp PORT: accepts and never says a word (bounded)
+	/usr/bin/python3 - "$1" <<'EOF' &
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(64)
+s.settimeout(1)
+held, end = [], time.time() + 900
+while time.time() < end:
+    try:
+        held.append(s.accept()[0])
+    except socket.timeout:
+        pass
+EOF
+	E_SMTP_PID=$!
+	track_pid "$E_SMTP_PID"
+}
+
+if want e && swd_ready; then
+	E_CLOSED=$(free_port)
+	E_SMTP=$(free_port)
+	slow_smtp "$E_SMTP"
+	say "(e0) $E_N plain checks every ${E_IV}s + $E_FAIL failing, quiet"
+	E_STRESS=0 SWD_SETUP_HOOK=e_setup swd_window e0 "$E_N" "$E_IV" "$URL_LOG" "$E_WARM" "$E_WIN" || true
+	say "(e) the same while graphs are drawn, tickets read, SMTP stalled"
+	E_STRESS=1 SWD_SETUP_HOOK=e_setup SWD_LOAD_HOOK=e_load \
+	    swd_window e "$E_N" "$E_IV" "$URL_LOG" "$E_WARM" "$E_WIN" || true
+	R[e.graphs]=$(cat "$TMP/e-graphs" 2>/dev/null || echo 0)
+	R[e.tickets]=$(ls "$TMP/swd-e/var" >/dev/null 2>&1 && sqlite3 "$TMP/swd-e/var/sitewatch.db" 'SELECT count(*) FROM tickets' 2>/dev/null || echo '?')
+	stop_pid "$E_SMTP_PID" 5
+fi
+
 # ---------------------------------------------------------------- report
 ratio() {	# ratio A B -> A/B or empty
 	[ -n "${1:-}" ] && [ -n "${2:-}" ] || return 0
@@ -667,6 +749,13 @@ if [ -n "${R[d.done]:-}" ] || [ -n "${R[d.hwm_kb]:-}" ]; then
 	    "${R[d.done]} checks in ${D_WIN}s window, late $(late_cell d)"
 fi
 
+for k in e0 e; do
+	[ -n "${R[$k.done]:-}" ] || continue
+	row "($k) $E_N checks/${E_IV}s + $E_FAIL failing$( [ $k = e ] && echo ", under load" || echo ", quiet")" \
+	    "p99 $(late99 $k) ms" \
+	    "$(fmt '%.0f' "${R[$k.rate]}")/s, ran $(fmt '%.3f' "$(calc "${R[$k.logratio]} * 100")")% (nginx log), late $(late_cell $k)$( [ $k = e ] && echo "; meanwhile ${R[e.graphs]:-0} graphs drawn, ${R[e.tickets]:-?} tickets opened, SMTP silent")"
+done
+
 # Targets.
 # (a) is judged as deployed at that size: through rrdcached (README: RRD
 # at scale), rrdcached's own CPU counted with the daemon's.  Direct writes
@@ -702,6 +791,8 @@ r=${R[a.logratio]:-${R[a.ratio]:-}}
 trow "(a) share of scheduled checks run (nginx log)" "$( [ -n "$r" ] && fmt '%.3f%%' "$(calc "$r * 100")" || echo n/a)" ">= 99.9%" "$(verdict "$r" '>=' 0.999)"
 r=$(late99 a)
 trow "(a) scheduling lateness p99" "$( [ -n "$r" ] && echo "$r ms" || echo n/a)" "< 50 ms" "$(verdict "$r" '<' 50)"
+r=$(late99 e)
+trow "(e) lateness p99 with graphs, SMTP stalled, SQLite read" "$( [ -n "$r" ] && echo "$r ms" || echo n/a)" "< 50 ms" "$(verdict "$r" '<' 50)"
 r=${R[d.per_check]:-}
 trow "(d) RSS per configured check (peak RSS / $D_N)" "$( [ -n "$r" ] && fmt '%.0f B' "$r" || echo n/a)" "< 2048 B" "$(verdict "$r" '<' 2048)"
 r=${R[d.startup_ms]:-}
