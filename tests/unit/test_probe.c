@@ -79,7 +79,21 @@ srv_handle(struct evhttp_request *req, void *arg)
 		srv_reply(req, 200, "OK", big_body, BIG_SIZE);
 	else if (strcmp(uri, "/needle") == 0)
 		srv_reply(req, 200, "OK", big_body, 200000);
-	else if (strcmp(uri, "/hang") == 0)
+	else if (strcmp(uri, "/method") == 0) {
+		/* "<method> <X-Probe or -> <body length>": what was sent. */
+		const char	*xp = evhttp_find_header(
+				    evhttp_request_get_input_headers(req),
+				    "X-Probe");
+		char		 out[128];
+		int		 n;
+
+		n = snprintf(out, sizeof out, "%s %s %zu",
+		    evhttp_request_get_command(req) == EVHTTP_REQ_POST ?
+		    "POST" : evhttp_request_get_command(req) ==
+		    EVHTTP_REQ_GET ? "GET" : "OTHER", xp != NULL ? xp : "-",
+		    evbuffer_get_length(evhttp_request_get_input_buffer(req)));
+		srv_reply(req, 200, "OK", out, (size_t)n);
+	} else if (strcmp(uri, "/hang") == 0)
 		;	/* never answer; evhttp_free() cleans up */
 	else
 		srv_reply(req, 404, "Not Found", "", 0);
@@ -502,6 +516,59 @@ test_free_aborts(void **state)
 	run_free(&t);
 }
 
+/*
+ * Easy handles are reset and reused: what one check set (method, body,
+ * headers, a short body cap) must not reach the next check on the same
+ * handle.  Each run waits for the last, so the second takes the first's
+ * handle from the pool.
+ */
+static void
+test_handle_reuse(void **state)
+{
+	struct run	 t;
+	char		*hdrs[] = { "X-Probe: one" };
+	const char	*wants[] = { "POST one 4", "GET - 0", "POST one 4",
+			    "GET - 0" };
+	unsigned	 k;
+
+	run_init(&t, "/method", 1);
+	for (k = 0; k < 4; k++) {
+		t.done = 0;
+		t.slots[0].calls = 0;
+		t.conf.expect_text = (char *)wants[k];
+		if (k % 2 == 0) {
+			t.conf.method = "POST";
+			t.conf.body = "data";
+			t.conf.headers = hdrs;
+			t.conf.nheaders = 1;
+		} else {
+			t.conf.method = "GET";
+			t.conf.body = NULL;
+			t.conf.headers = NULL;
+			t.conf.nheaders = 0;
+		}
+		run_start(&t);
+		run_loop(&t, 10);
+		assert_one_call_each(&t);
+		if (t.slots[0].r.state != SW_STATE_UP)
+			fail_msg("run %u: %s", k, t.slots[0].r.message);
+	}
+	run_free(&t);
+	/* A cancelled probe's handle goes back to the pool as well. */
+	run_init(&t, "/hang", 1);
+	run_start(&t);
+	probe_cancel(t.slots[0].probe, "cancelled");
+	t.conf.url = t.url;
+	snprintf(t.url, sizeof t.url, "http://127.0.0.1:%d/ok", srv_port);
+	t.done = 0;
+	t.slots[0].calls = 0;
+	run_start(&t);
+	run_loop(&t, 10);
+	assert_one_call_each(&t);
+	assert_int_equal(t.slots[0].r.state, SW_STATE_UP);
+	run_free(&t);
+}
+
 static void
 test_run_once(void **state)
 {
@@ -539,6 +606,7 @@ main(void)
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_cancel_from_callback),
 		cmocka_unit_test(test_free_aborts),
+		cmocka_unit_test(test_handle_reuse),
 		cmocka_unit_test(test_run_once),
 	};
 	struct rlimit	rl;
