@@ -12,6 +12,7 @@
 #include <event2/event.h>
 
 struct evcurl;
+struct trust_store;
 
 /*
  * Called exactly once per added handle, after it has left the multi
@@ -44,6 +45,11 @@ void		 evcurl_easy_put(struct evcurl *, CURL *easy);
  * parsed CA store is cached by the multi handle (CURLOPT_CA_CACHE_TIMEOUT).
  */
 CURLSH		*evcurl_share(struct evcurl *);
+/*
+ * Checks with their own ca_file: one parsed store per file, kept here
+ * (trust_store.h) because libcurl's cache holds only the system's.
+ */
+struct trust_store *evcurl_trust(struct evcurl *);
 unsigned	 evcurl_running(const struct evcurl *);
 
 #endif

@@ -33,6 +33,7 @@
 
 #include "evcurl.h"
 #include "log.h"
+#include "trust_store.h"
 #include "xmalloc.h"
 
 /*
@@ -73,6 +74,7 @@ struct evcurl {
 	unsigned		 nxfers;
 	CURL			*pool[EVCURL_POOL_MAX];
 	unsigned		 npool;
+	struct trust_store	*trust;
 };
 
 static void	evcurl_drain(struct evcurl *);
@@ -216,9 +218,18 @@ struct evcurl *
 evcurl_new(struct event_base *base)
 {
 	struct evcurl	*ec;
+	CURL		*easy;
+	char		*capath = NULL;
 
 	ec = xcalloc(1, sizeof *ec);
 	ec->base = base;
+	/* The CA folder libcurl was built to trust, kept beside ca_files. */
+	if ((easy = curl_easy_init()) != NULL) {
+		(void)curl_easy_getinfo(easy, CURLINFO_CAPATH, &capath);
+		ec->trust = trust_store_new(capath);
+		curl_easy_cleanup(easy);
+	} else
+		ec->trust = trust_store_new(NULL);
 	TAILQ_INIT(&ec->xfers);
 	LIST_INIT(&ec->socks);
 	if ((ec->multi = curl_multi_init()) == NULL)
@@ -245,6 +256,7 @@ fail:
 		curl_multi_cleanup(ec->multi);
 	if (ec->share != NULL)
 		curl_share_cleanup(ec->share);
+	trust_store_free(ec->trust);
 	free(ec);
 	return NULL;
 }
@@ -285,6 +297,7 @@ evcurl_free(struct evcurl *ec)
 		curl_easy_cleanup(ec->pool[i]);
 	/* The share handle must outlive every easy handle that used it. */
 	curl_share_cleanup(ec->share);
+	trust_store_free(ec->trust);
 	event_free(ec->timer);
 	free(ec);
 }
@@ -350,6 +363,13 @@ evcurl_remove(struct evcurl *ec, CURL *easy)
 	TAILQ_REMOVE(&ec->xfers, x, entry);
 	ec->nxfers--;
 	free(x);
+}
+
+/* The parsed trust of checks with their own ca_file. */
+struct trust_store *
+evcurl_trust(struct evcurl *ec)
+{
+	return ec->trust;
 }
 
 /* The share handle every added transfer uses (DNS cache). */

@@ -29,6 +29,7 @@
 #include "evcurl.h"
 #include "log.h"
 #include "probe.h"
+#include "trust_store.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -52,6 +53,7 @@ struct probe {
 	const struct check_conf	*conf;
 	CURL			*easy;
 	struct curl_slist	*headers;
+	X509_STORE		*trust;	/* own ca_file: our reference */
 	probe_done_cb		 cb;
 	void			*arg;
 	double			 at;	/* wall clock at start */
@@ -161,6 +163,16 @@ probe_on_connected(void *arg, char *conn_primary_ip, char *conn_local_ip,
 	return CURL_PREREQFUNC_OK;
 }
 
+/* libcurl CURLOPT_SSL_CTX_FUNCTION: verify with the check's own store. */
+static CURLcode
+probe_on_ssl_ctx(CURL *easy, void *ssl_ctx, void *arg)
+{
+	(void)easy;
+	/* set1: the context takes its own reference. */
+	SSL_CTX_set1_cert_store(ssl_ctx, arg);
+	return CURLE_OK;
+}
+
 /* Set the request method and body from the check. */
 static void
 probe_set_method(CURL *easy, const struct check_conf *c)
@@ -186,6 +198,17 @@ probe_set_method(CURL *easy, const struct check_conf *c)
 		curl_easy_setopt(easy, CURLOPT_POSTFIELDS, "");
 	} else
 		curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, m);
+}
+
+/* Give back what a probe holds; its easy handle is out of the multi. */
+static void
+probe_free(struct probe *p)
+{
+	evcurl_easy_put(p->ec, p->easy);
+	curl_slist_free_all(p->headers);
+	X509_STORE_free(p->trust);
+	bodyscan_free(&p->scan);
+	free(p);
 }
 
 /* Build the easy handle for a check.  Returns -1 on a setup failure. */
@@ -240,13 +263,24 @@ probe_setup(struct probe *p)
 	 * CA folder is set, and Debian's libcurl sets /etc/ssl/certs by
 	 * default: without clearing it the whole system bundle (~140 certs)
 	 * is parsed again for every check.  The bundle itself holds the same
-	 * certificates.  A check with its own ca_file keeps the folder, so
-	 * the system's CAs are still trusted beside it (looked up by hash,
-	 * cheap, not cached).
+	 * certificates.  A check with its own ca_file trusts the file and
+	 * the folder (the system's CAs by hash); that store is kept by
+	 * trust_store and handed to each handshake, and libcurl's own cache
+	 * is left alone for the system's.  A file that cannot be loaded is
+	 * given to libcurl as it is, to fail with libcurl's usual error.
 	 */
-	if (c->ca_file != NULL && *c->ca_file != '\0')
-		curl_easy_setopt(easy, CURLOPT_CAINFO, c->ca_file);
-	else
+	if (c->ca_file != NULL && *c->ca_file != '\0') {
+		p->trust = trust_store_get(evcurl_trust(p->ec), c->ca_file);
+		if (p->trust != NULL) {
+			curl_easy_setopt(easy, CURLOPT_CAINFO, NULL);
+			curl_easy_setopt(easy, CURLOPT_CAPATH, NULL);
+			curl_easy_setopt(easy, CURLOPT_CA_CACHE_TIMEOUT, 0L);
+			curl_easy_setopt(easy, CURLOPT_SSL_CTX_FUNCTION,
+			    probe_on_ssl_ctx);
+			curl_easy_setopt(easy, CURLOPT_SSL_CTX_DATA, p->trust);
+		} else
+			curl_easy_setopt(easy, CURLOPT_CAINFO, c->ca_file);
+	} else
 		curl_easy_setopt(easy, CURLOPT_CAPATH, NULL);
 
 	probe_set_method(easy, c);
@@ -443,10 +477,7 @@ probe_finish(struct probe *p, CURLcode code)
 
 	p->state = PROBE_DONE;
 	p->cb(&r, p->arg);
-	evcurl_easy_put(p->ec, p->easy);
-	curl_slist_free_all(p->headers);
-	bodyscan_free(&p->scan);
-	free(p);
+	probe_free(p);
 }
 
 /* evcurl: the transfer has ended and left the multi handle. */
@@ -478,10 +509,7 @@ probe_start(struct evcurl *ec, const struct check_conf *c, probe_done_cb cb,
 	    evcurl_add(ec, p->easy, probe_on_done, p) == -1) {
 		result_unknown(&r, c->name, "cannot set up the check");
 		r.at = p->at;
-		evcurl_easy_put(ec, p->easy);
-		curl_slist_free_all(p->headers);
-		bodyscan_free(&p->scan);
-		free(p);
+		probe_free(p);
 		cb(&r, arg);
 		return NULL;
 	}
@@ -501,10 +529,7 @@ probe_cancel(struct probe *p, const char *why)
 	r.at = p->at;
 	p->state = PROBE_DONE;
 	p->cb(&r, p->arg);
-	evcurl_easy_put(p->ec, p->easy);
-	curl_slist_free_all(p->headers);
-	bodyscan_free(&p->scan);
-	free(p);
+	probe_free(p);
 }
 
 struct probe_once {
