@@ -29,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+/* For rrd_open and rrd_t: see report_file_first. */
+#define RRD_EXPORT_DEPRECATED
 #include <rrd.h>
 #include <sqlite3.h>
 
@@ -36,6 +38,13 @@
 #include "report.h"
 #include "rrd_store.h"
 #include "xmalloc.h"
+
+/*
+ * rrd_open's flag for a read-only open: rrd.h declares rrd_open but its
+ * flags are in the private rrd_tool.h (RRD_READONLY, 1 since rrdtool
+ * 1.4).
+ */
+#define REPORT_RRD_READONLY	1
 
 /* Count tickets opened for c in [start, end); -1 when there is no store. */
 static long
@@ -206,48 +215,46 @@ report_retention_covers(const struct config *cfg, long seconds)
 time_t
 report_file_first(const char *rrd_path)
 {
-	rrd_info_t	*info, *i;
-	unsigned long	 step = 0, last = 0, rows[RRD_RRA_MAX * 3],
-			 pdp[RRD_RRA_MAX * 3];
-	unsigned	 n, nrra = 0, k;
+	rrd_t		 rrd;
+	rrd_file_t	*f;
+	unsigned long	 step, last, rows, pdp, k;
 	time_t		 first = -1, t, len;
-	char		 what[16];
 
-	/* One header read (rrd_first_r would read it once per archive). */
-	memset(rows, 0, sizeof rows);
-	memset(pdp, 0, sizeof pdp);
+	/*
+	 * One header read with librrd's raw file interface, which rrd.h
+	 * marks deprecated (it follows the file format) but which librrd
+	 * 1.7 exports and rrd_first_r itself uses.  The public ways cost
+	 * far more, and the web asks this for every check: rrd_info_r
+	 * formats every field of the file (hundreds of strings for 12 data
+	 * sources), rrd_first_r opens the file once per archive.
+	 */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+	rrd_init(&rrd);
 	rrd_clear_error();
-	if ((info = rrd_info_r(rrd_path)) == NULL) {
+	if ((f = rrd_open(rrd_path, &rrd, REPORT_RRD_READONLY)) == NULL) {
+		rrd_free(&rrd);
 		rrd_clear_error();
 		return -1;
 	}
-	for (i = info; i != NULL; i = i->next) {
-		if (strcmp(i->key, "step") == 0)
-			step = i->value.u_cnt;
-		else if (strcmp(i->key, "last_update") == 0)
-			last = i->value.u_cnt;
-		else if (sscanf(i->key, "rra[%u].%15s", &n, what) == 2 &&
-		    n < RRD_RRA_MAX * 3) {
-			if (strcmp(what, "rows") == 0)
-				rows[n] = i->value.u_cnt;
-			else if (strcmp(what, "pdp_per_row") == 0)
-				pdp[n] = i->value.u_cnt;
-			if (n + 1 > nrra)
-				nrra = n + 1;
-		}
-	}
-	rrd_info_free(info);
-	rrd_clear_error();
+	step = rrd.stat_head->pdp_step;
+	last = (unsigned long)rrd.live_head->last_up;
 	/* As rrd_first: the end of the last whole row, back rows - 1. */
-	for (k = 0; k < nrra; k++) {
-		len = (time_t)(step * pdp[k]);
-		if (len <= 0 || rows[k] == 0)
+	for (k = 0; k < rrd.stat_head->rra_cnt; k++) {
+		rows = rrd.rra_def[k].row_cnt;
+		pdp = rrd.rra_def[k].pdp_cnt;
+		len = (time_t)(step * pdp);
+		if (len <= 0 || rows == 0)
 			continue;
 		t = (time_t)last - (time_t)last % len -
-		    (time_t)(rows[k] - 1) * len;
+		    (time_t)(rows - 1) * len;
 		if (first == -1 || t < first)
 			first = t;
 	}
+	rrd_close(f);
+	rrd_free(&rrd);
+#pragma GCC diagnostic pop
+	rrd_clear_error();
 	return first;
 }
 
