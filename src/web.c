@@ -555,6 +555,8 @@ struct web_db_refresh {
 	long long		 mail_queued;
 	long long		 mail_failed;
 	int			 want_states;
+	int			 last_fast;	/* every check had a result */
+	const struct config	*fast_cfg;	/* ... of this configuration */
 	int			 rc;
 	char			 err[256];
 };
@@ -609,6 +611,8 @@ web_db_refresh_done(struct web_job *job)
 			wc->ticket = json_integer_value(json_object_get(t,
 			    "id"));
 	}
+	if (r->last_fast && r->fast_cfg == w->seen_cfg && r->nstates > 0)
+		w->states_fast_ms = 0;
 	/* A state that began before our start: take the daemon's word. */
 	for (i = 0; i < r->nstates; i++) {
 		wc = web_check_find(w, r->states[i].name, &pos);
@@ -755,6 +759,17 @@ web_refresh(evutil_socket_t fd, short what, void *arg)
 		    now >= w->states_due_ms;
 		if (dr->want_states)
 			w->states_due_ms = now + WEB_STATES_MS;
+		/*
+		 * Once every check has its first result, one more read
+		 * serves them all: the fast reads end there, not a minute
+		 * after the start.
+		 */
+		if (now < w->states_fast_ms) {
+			for (i = 0; i < w->nchecks && w->checks[i]->have; i++)
+				;
+			dr->last_fast = i == w->nchecks;
+			dr->fast_cfg = w->seen_cfg;
+		}
 		if (web_queue_push(w->q_db, web_db_refresh_work,
 		    web_db_refresh_done, dr) == 0)
 			w->db_busy = 1;
