@@ -361,6 +361,7 @@ swd_snap() {
 	fi
 	R[$p.t]=$(now_ms)
 	R[$p.cpu]=$(cpu_us "$SPID")
+	R[$p.threads]=$(cpu_threads "$SPID")
 	if [ -n "${RRDC_SOCK:-}" ]; then
 		R[$p.rrdc]=$(rrdc_stat UpdatesReceived)
 		R[$p.rrdc_cpu]=$(cpu_us "$RRDC_PID")
@@ -521,6 +522,8 @@ swd_window() {
 	R[$name.cpu]=$(awk -v c="$cpu" -v r="${R[$name.rate]}" -v a="$t0" -v b="$t1" \
 	    'BEGIN { n = r * (b - a) / 1000; if (n > 0) printf "%.6g\n", c / n }')
 	R[$name.cpu_share]=$(calc "$cpu / 1000 / (${R[$name.s1.t]} - ${R[$name.s0.t]})")
+	R[$name.threads]=$(cpu_threads_per_check "${R[$name.s0.threads]}" \
+	    "${R[$name.s1.threads]}" "$(calc "${R[$name.rate]} * ($t1 - $t0) / 1000")")
 	R[$name.late50]=${R[$name.s1.late50]}
 	R[$name.late99]=${R[$name.s1.late99]}
 	R[$name.latemax]=${R[$name.s1.latemax]}
@@ -540,6 +543,7 @@ swd_window() {
 		    'BEGIN { n = r * (b - a) / 1000; if (n > 0) printf "%.6g\n", c + rc / n }')
 	}
 	say "$name: ${R[$name.rate]}/s done=$done/$sched cpu/check=${R[$name.cpu]} µs late p99=${R[$name.late99]:-?} jitter=${R[$name.jitter]:-} stop=${SSTOP_MS}ms rc=$SSTOP_RC"
+	say "$name: µs/check by thread: ${R[$name.threads]}"
 }
 
 # Latency cell: metrics p50/p99/max or, lacking /metrics, nginx-log jitter.
