@@ -5,7 +5,7 @@ set -e
 PKGS="build-essential autoconf automake libtool pkg-config
  libcurl4-openssl-dev libevent-dev librrd-dev rrdtool rrdcached
  libesmtp-dev libsqlite3-dev sqlite3 libinih-dev libjansson-dev
- libcmocka-dev libssl-dev nginx-light python3-aiosmtpd openssl curl
+ libcmocka-dev libssl-dev libjemalloc-dev nginx-light python3-aiosmtpd openssl curl
  ca-certificates procps strace"
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo

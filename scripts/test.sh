@@ -1,7 +1,8 @@
 #!/bin/sh
 # Set up a fresh Debian 12 machine and run the whole test suite:
 # install dependencies, build with warnings as errors and with
-# AddressSanitizer/UndefinedBehaviorSanitizer, then `make check`.
+# AddressSanitizer/UndefinedBehaviorSanitizer, then `make check`; then
+# the release build, with the valgrind scenario.
 set -e
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -17,8 +18,22 @@ if [ "$status" -ne 0 ]; then
 		tail -n 60 "${f%.trs}.log"
 	done
 fi
-pass=$(cat $(find tests -name '*.trs') 2>/dev/null | grep -c '^:test-result: PASS' || true)
-fail=$(cat $(find tests -name '*.trs') 2>/dev/null | grep -c -E '^:test-result: (FAIL|ERROR)' || true)
-skip=$(cat $(find tests -name '*.trs') 2>/dev/null | grep -c '^:test-result: SKIP' || true)
+count() {
+	cat $(find tests -name '*.trs') 2>/dev/null | grep -c -E "^:test-result: ($1)" || true
+}
+pass=$(count PASS); fail=$(count 'FAIL|ERROR'); skip=$(count SKIP)
+
+# The release build (jemalloc, no sanitizer), as scripts/run.sh makes
+# it, with the daemon under valgrind's memcheck: 72-valgrind skips in
+# the sanitizer build above.
+make distclean >/dev/null
+./configure --enable-werror >/dev/null
+make -j2 >/dev/null
+make check TESTS=tests/integration/72-valgrind.sh || status=$?
+if [ "$(count 'FAIL|ERROR')" -ne 0 ]; then
+	tail -n 60 tests/integration/72-valgrind.sh.log
+fi
+pass=$((pass + $(count PASS))); fail=$((fail + $(count 'FAIL|ERROR')))
+skip=$((skip + $(count SKIP)))
 echo "tests: $pass passed, $fail failed, $skip skipped"
 exit "$status"

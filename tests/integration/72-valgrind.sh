@@ -15,9 +15,12 @@ if ldd "$SWD" 2>/dev/null | grep -q libasan; then
 fi
 
 VG_LOG=$SW_TMP/valgrind.log
+# somalloc: the daemon links jemalloc; memcheck must replace its malloc
+# as it does the C library's.
 cat > "$SW_TMP/vg-sitewatchd" <<WRAP
 #!/bin/sh
 exec valgrind --quiet --error-exitcode=99 --leak-check=full \\
+    --soname-synonyms=somalloc=*jemalloc* \\
     --errors-for-leak-kinds=definite --show-leak-kinds=definite \\
     --suppressions=$top_srcdir/tests/valgrind.supp \\
     --log-file=$VG_LOG "$top_builddir/sitewatchd" "\$@"
