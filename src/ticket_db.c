@@ -767,8 +767,27 @@ ticket_db_save_check_state(struct ticket_db *t,
 	int		 rc;
 
 	if (t->st_save_state == NULL && sqlite3_prepare_v3(t->db,
-	    "INSERT OR REPLACE INTO check_state (" CS_COLS
-	    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
+	    /*
+	     * An upsert changes the row where it is; INSERT OR REPLACE
+	     * deleted and inserted it, and its index entry, on every save
+	     * (a thousand a second at 10,000 checks every 10 s).
+	     */
+	    "INSERT INTO check_state (" CS_COLS
+	    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+	    " ON CONFLICT(name) DO UPDATE SET state = excluded.state,"
+	    " cause = excluded.cause, message = excluded.message,"
+	    " since = excluded.since, last_at = excluded.last_at,"
+	    " last_total_ms = excluded.last_total_ms,"
+	    " ticket_id = excluded.ticket_id, fsm_last = excluded.fsm_last,"
+	    " fail_streak = excluded.fail_streak,"
+	    " down_streak = excluded.down_streak,"
+	    " ok_streak = excluded.ok_streak,"
+	    " streak_down = excluded.streak_down,"
+	    " first_failure_at = excluded.first_failure_at,"
+	    " recovery_at = excluded.recovery_at,"
+	    " severity = excluded.severity, flapping = excluded.flapping,"
+	    " history = excluded.history, nhistory = excluded.nhistory,"
+	    " dep_noted = excluded.dep_noted", -1,
 	    SQLITE_PREPARE_PERSISTENT, &t->st_save_state, NULL) != SQLITE_OK) {
 		if (!t->quiet)
 			log_warn("%s: %s", t->path, sqlite3_errmsg(t->db));
