@@ -51,7 +51,6 @@ struct sched_check {
 	char			*name;
 	const struct check_conf	*conf;		/* in the current config */
 	uint64_t		 due;		/* planned start, mono ms */
-	size_t			 heap_idx;	/* SIZE_MAX: not in heap */
 	unsigned		 bucket;	/* hash chain */
 	struct sched_check	*hnext;
 
@@ -81,10 +80,12 @@ struct canary {
 };
 
 /*
- * A heap slot carries its key: sifting compares neighbours in one array
- * instead of following a pointer per comparison (10,000 checks are 14
- * levels, each a cache miss otherwise).  c->due is only changed while c
- * is out of the heap.
+ * A heap slot carries its key, and a check does not know its slot:
+ * sifting moves 16-byte slots within one array and touches no check (at
+ * 10,000 checks a pop is 14 levels, each a cache miss when every swap
+ * also wrote the slot's index into its check).  Every check is in the
+ * heap exactly once, except while on_timer has popped it; a reload,
+ * which may drop checks or move their turns, rebuilds the heap.
  */
 struct heap_ent {
 	uint64_t		 due;
@@ -197,8 +198,6 @@ heap_swap(struct scheduler *s, size_t a, size_t b)
 
 	s->heap[a] = s->heap[b];
 	s->heap[b] = t;
-	s->heap[a].c->heap_idx = a;
-	s->heap[b].c->heap_idx = b;
 }
 
 static void
@@ -237,26 +236,40 @@ heap_push(struct scheduler *s, struct sched_check *c)
 		s->heap_cap = s->heap_cap ? s->heap_cap * 2 : 64;
 		s->heap = xreallocarray(s->heap, s->heap_cap, sizeof *s->heap);
 	}
-	c->heap_idx = s->nheap;
 	s->heap[s->nheap].due = c->due;
-	s->heap[s->nheap++].c = c;
-	heap_up(s, c->heap_idx);
+	s->heap[s->nheap].c = c;
+	heap_up(s, s->nheap++);
 }
 
-static void
-heap_remove(struct scheduler *s, struct sched_check *c)
+/* Take the earliest check out. */
+static struct sched_check *
+heap_pop(struct scheduler *s)
 {
-	size_t	i = c->heap_idx;
+	struct sched_check	*c = s->heap[0].c;
 
-	if (i == SIZE_MAX)
-		return;
-	c->heap_idx = SIZE_MAX;
-	if (i == --s->nheap)
-		return;
-	s->heap[i] = s->heap[s->nheap];
-	s->heap[i].c->heap_idx = i;
-	heap_down(s, i);
-	heap_up(s, i);
+	s->heap[0] = s->heap[--s->nheap];
+	heap_down(s, 0);
+	return c;
+}
+
+/*
+ * After a reload: drop the checks marked removed, take every other
+ * check's due time again (a new interval may have moved it), reorder.
+ */
+static void
+heap_rebuild(struct scheduler *s)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < s->nheap; i++) {
+		if (s->heap[i].c->removed)
+			continue;
+		s->heap[n].c = s->heap[i].c;
+		s->heap[n++].due = s->heap[i].c->due;
+	}
+	s->nheap = n;
+	for (i = n / 2; i-- > 0;)
+		heap_down(s, i);
 }
 
 static void
@@ -413,8 +426,7 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 	uint64_t		 now = util_mono_ms();
 
 	while (s->nheap > 0 && s->heap[0].due <= now) {
-		c = s->heap[0].c;
-		heap_remove(s, c);
+		c = heap_pop(s);
 		if (c->running || c->queued) {
 			s->skipped++;
 			log_debug("%s: still running at its next turn, "
@@ -455,7 +467,6 @@ check_new(struct scheduler *s, const struct check_conf *conf)
 	c->sched = s;
 	c->name = xstrdup(conf->name);
 	c->conf = conf;
-	c->heap_idx = SIZE_MAX;
 	return c;
 }
 
@@ -629,12 +640,10 @@ scheduler_reload(struct scheduler *s, const struct config *cfg)
 		if ((c = table_find(s, conf->name)) != NULL) {
 			c->removed = 0;
 			iv = (uint64_t)conf->interval * 1000;
+			/* heap_rebuild below takes the new due time. */
 			if (conf->interval != c->conf->interval &&
-			    c->due > now + iv) {
-				heap_remove(s, c);
+			    c->due > now + iv)
 				c->due = now + iv;
-				heap_push(s, c);
-			}
 			c->conf = conf;
 			continue;
 		}
@@ -642,13 +651,13 @@ scheduler_reload(struct scheduler *s, const struct config *cfg)
 		table_insert(s, c);
 		fresh[nfresh++] = c;
 	}
+	heap_rebuild(s);
 	for (i = 0; i < s->table_size; i++) {
 		for (c = s->table[i]; c != NULL; c = next) {
 			next = c->hnext;
 			if (!c->removed)
 				continue;
 			table_remove(s, c);
-			heap_remove(s, c);
 			if (c->queued)
 				queue_forget(s, c);
 			if (c->running) {

@@ -27,6 +27,25 @@ wait_until 10 '[ "$(hits /status/201)" -ge 1 ]' ||
 daemon_alive || fail "sitewatchd died on SIGHUP"
 pid_before=$SWD_PID
 
+# A reload moves turns and drops checks: a check planned 60 s ahead runs
+# within a couple of seconds once its interval becomes 1 s, and a check
+# taken out of the configuration runs no more.
+add_check slow later "$NGINX_URL/status/202" interval=60 timeout=1
+reload_daemon
+wait_until 10 '[ "$(hits /status/202)" -ge 1 ]' ||
+    fail "the 60 s check never made its first run"
+n202=$(hits /status/202)
+sed -i 's/^interval = 60$/interval = 1/' "$SW_CHECKS_DIR/slow.conf"
+rm "$SW_CHECKS_DIR/one.conf"
+reload_daemon
+wait_until 5 '[ "$(hits /status/202)" -gt "$n202" ]' ||
+    fail "a 60 s check set to 1 s did not run again within 5 s"
+sleep 1.5	# a run of "first" started before the reload may still land
+nok=$(hits /ok)
+sleep 2.5
+assert_eq "$nok" "$(hits /ok)" "no run of a check taken out by SIGHUP"
+[ "$(hits /status/201)" -gt 0 ] || fail "the kept check stopped"
+
 # A broken new configuration: reported, the old one runs on.
 echo "interval = often" >> "$SW_CHECKS_DIR/two.conf"
 bad_line=$(grep -n '^interval = often' "$SW_CHECKS_DIR/two.conf" | cut -d: -f1)
