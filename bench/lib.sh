@@ -66,7 +66,7 @@ cpu_threads() {
 # "name µs/check ..." from two cpu_threads snapshots and a check count;
 # threads that spent under 0.5 µs a check are left out.
 cpu_threads_per_check() {
-	awk -v n="$3" 'FNR == NR { a[$1] = $2; next }
+	awk -v n="$3" 'n <= 0 { exit } FNR == NR { a[$1] = $2; next }
 	    { d = ($2 - a[$1]) / n; if (d >= 0.5) printf "%s %.1f, ", $1, d }' \
 	    <(printf '%s\n' "$1") <(printf '%s\n' "$2") | sed 's/, $//'
 }
