@@ -257,7 +257,6 @@ probe_setup(struct probe *p)
 	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(easy, CURLOPT_SSL_SESSIONID_CACHE, 0L);
-	curl_easy_setopt(easy, CURLOPT_CA_CACHE_TIMEOUT, PROBE_CA_CACHE_S);
 	/*
 	 * libcurl keeps the parsed CA store between handshakes only when no
 	 * CA folder is set, and Debian's libcurl sets /etc/ssl/certs by
@@ -280,8 +279,11 @@ probe_setup(struct probe *p)
 			curl_easy_setopt(easy, CURLOPT_SSL_CTX_DATA, p->trust);
 		} else
 			curl_easy_setopt(easy, CURLOPT_CAINFO, c->ca_file);
-	} else
+	} else {
 		curl_easy_setopt(easy, CURLOPT_CAPATH, NULL);
+		curl_easy_setopt(easy, CURLOPT_CA_CACHE_TIMEOUT,
+		    PROBE_CA_CACHE_S);
+	}
 
 	probe_set_method(easy, c);
 	for (i = 0; i < c->nheaders; i++) {

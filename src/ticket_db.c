@@ -656,6 +656,7 @@ ticket_db_resolve(struct ticket_db *t, long long id, const char *by,
 
 /* ---- check state ---- */
 
+/* A new column also goes in the SET list of ticket_db_save_check_state. */
 #define CS_COLS "name, state, cause, message, since, last_at, last_total_ms, " \
 	"ticket_id, fsm_last, fail_streak, down_streak, ok_streak, " \
 	"streak_down, first_failure_at, recovery_at, severity, flapping, " \
