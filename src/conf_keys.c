@@ -122,8 +122,8 @@ const struct conf_key conf_keys[] = {
 	  "seconds between checks (s, m, h suffixes allowed)" },
 	{ C(timeout), CONF_DURATION, 0, 1, 3600, 1, NULL, "10",
 	  COFF(timeout), 0,
-	  "seconds for the whole check; at most interval (when left to "
-	  "its default it shrinks to the interval)" },
+	  "seconds for the whole check; may exceed interval (runs never "
+	  "overlap; when left to its default it shrinks to the interval)" },
 	{ C(method), CONF_METHOD, 0, 0, 0, 0, NULL, "GET",
 	  COFF(method), 0,
 	  "HTTP method" },

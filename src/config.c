@@ -18,7 +18,7 @@
  * files are read each check takes, for every key it did not set, the
  * [defaults] value, which already holds the table default when [defaults]
  * did not set it either.  Only then come the checks that need the whole
- * picture: duplicate names, missing url, timeout vs interval, depends.
+ * picture: duplicate names, missing url, slow_ms vs down_ms, depends.
  *
  * Errors never stop the load: each becomes one "FILE:LINE: message" line
  * and the result is NULL when there was any.
@@ -1406,12 +1406,18 @@ open_conf(struct loader *ld, const char *path, const char *shown)
 }
 
 /*
- * Make the timeout/interval and slow_ms/down_ms pairs agree.  When both
- * values of a pair were written somewhere, a conflict is an error, named
- * where the section itself wrote one (so it is reported once).  When one
- * is only the built-in default it gives way instead, so that "interval = 1"
- * alone means a 1 s timeout rather than an error; adjust is 0 for
- * [defaults], whose values are adjusted per check.
+ * Make the timeout/interval and slow_ms/down_ms pairs agree.
+ *
+ * A timeout longer than the interval is fine wherever it was written: the
+ * scheduler never starts a check while its last run is still in flight (it
+ * skips that turn and counts it), so runs cannot overlap.  Only the
+ * built-in default timeout gives way to a shorter interval, so that
+ * "interval = 1" alone still means a 1 s timeout.
+ *
+ * For slow_ms/down_ms, when both were written somewhere a conflict is an
+ * error, named where the section itself wrote one (so it is reported
+ * once); when one is only the built-in default it gives way.  adjust is 0
+ * for [defaults], whose values are adjusted per check.
  */
 static void
 cross_checks(struct loader *ld, struct check_conf *c,
@@ -1420,18 +1426,8 @@ cross_checks(struct loader *ld, struct check_conf *c,
 	const struct keysrc	*a, *b, *at;
 
 	a = &src[conf_key_index(conf_key_find(CONF_SEC_CHECK, "timeout"))];
-	b = &src[conf_key_index(conf_key_find(CONF_SEC_CHECK, "interval"))];
-	if (c->timeout > c->interval && !a->bad && !b->bad) {
-		if (a->line == 0) {
-			if (adjust)
-				c->timeout = c->interval;
-		} else if (a->own || b->own) {
-			at = a->own ? a : b;
-			errlist_add(ld->errs, KS_FILE(ld, at), at->line,
-			    "timeout (%d) must not exceed interval (%d)",
-			    c->timeout, c->interval);
-		}
-	}
+	if (adjust && c->timeout > c->interval && a->line == 0)
+		c->timeout = c->interval;
 	a = &src[conf_key_index(conf_key_find(CONF_SEC_CHECK, "slow_ms"))];
 	b = &src[conf_key_index(conf_key_find(CONF_SEC_CHECK, "down_ms"))];
 	if (c->slow_ms > c->down_ms && !a->bad && !b->bad) {
