@@ -72,6 +72,9 @@
 #include <rrd.h>
 #include <rrd_client.h>
 
+#include <event2/event.h>
+
+#include "bio.h"
 #include "config.h"
 #include "log.h"
 #include "result.h"
@@ -137,13 +140,6 @@ struct rrd_file_state {
 	struct rrd_file_state	*next;
 };
 
-/* Why the writer sleeps: record() signals only when that changes. */
-enum rrd_wait {
-	RRD_WAIT_NONE = 0,	/* working */
-	RRD_WAIT_IDLE,		/* nothing queued (or held) */
-	RRD_WAIT_FILL		/* something queued: waiting for more */
-};
-
 /* The writer's own connection to rrdcached, for BATCH. */
 struct rrd_bclient {
 	int		 fd;		/* -1: not connected */
@@ -154,15 +150,15 @@ struct rrd_bclient {
 
 struct rrd_store {
 	pthread_mutex_t		 mtx;
-	pthread_cond_t		 cond;		/* work to do */
-	pthread_cond_t		 idle;		/* writer idle */
-	pthread_t		 thread;
-	int			 started;
+	/* The batch policy: the owner's thread (the loop) only. */
+	struct bio		*writer;	/* the "rrd-writer" queue */
+	struct event		*ev_batch;	/* RRD_BATCH_WAIT_MS is up */
+	struct timespec		 last;		/* last batch handed over */
+	int			 armed;		/* ev_batch pending */
+	int			 busy;		/* a batch is out */
 	int			 stopping;
-	int			 busy;		/* has a batch */
 	int			 hold;		/* tests: wait */
-	int			 syncing;	/* sync() callers waiting */
-	enum rrd_wait		 waiting;
+	int			 syncing;	/* in rrd_store_sync */
 
 	/* Ring of pending updates, guarded by mtx. */
 	struct rrd_job		*ring;
@@ -179,6 +175,7 @@ struct rrd_store {
 	struct rrd_store_stats	 stats;
 
 	/* Writer-only. */
+	struct rrd_wctx		*w;
 	struct rrd_file_state	**states;
 	size_t			 nbuckets, nstates;
 	unsigned long		 batchno;
@@ -187,7 +184,11 @@ struct rrd_store {
 	struct rrd_bclient	 bcl;
 };
 
-static void	*rrd_store_writer(void *);
+static void	rrd_store_writer(void *);
+static void	rrd_store_written(void *, int);
+static struct rrd_wctx *rrd_wctx_new(void);
+static void	rrd_wctx_free(struct rrd_wctx *);
+static void	rrd_bclient_close(struct rrd_bclient *);
 
 /* Create dir and its parents; 0 or -1 with errno. */
 static int
@@ -356,43 +357,97 @@ rrd_store_apply(struct rrd_store *rs, const struct config *cfg)
 	memcpy(rs->rra, cfg->rrd_rra, rs->nrra * sizeof rs->rra[0]);
 }
 
+/*
+ * The batch policy, on the owner's thread: hand the ring to the writer
+ * when no batch is out and one is due -- the first update after a quiet
+ * spell at once, later ones when RRD_BATCH_WAIT_MS has passed since the
+ * last batch, at the high-water mark, or at once for sync and close.
+ * Otherwise arm the timer for the rest of the wait.  Without a loop
+ * (base NULL) every batch is due.
+ */
+static void
+rrd_store_kick(struct rrd_store *rs, int now)
+{
+	struct timespec	 t;
+	struct timeval	 tv;
+	long long	 left_ms;
+	size_t		 count;
+
+	if (rs->busy || (rs->hold && !rs->stopping))
+		return;
+	pthread_mutex_lock(&rs->mtx);
+	count = rs->count;
+	pthread_mutex_unlock(&rs->mtx);
+	if (count == 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	left_ms = RRD_BATCH_WAIT_MS -
+	    ((long long)(t.tv_sec - rs->last.tv_sec) * 1000 +
+	    (t.tv_nsec - rs->last.tv_nsec) / 1000000);
+	if (!now && !rs->stopping && !rs->syncing && rs->ev_batch != NULL &&
+	    count < rs->hiwater && left_ms > 0) {
+		if (!rs->armed) {
+			tv.tv_sec = left_ms / 1000;
+			tv.tv_usec = (left_ms % 1000) * 1000;
+			evtimer_add(rs->ev_batch, &tv);
+			rs->armed = 1;
+		}
+		return;
+	}
+	if (rs->armed) {
+		evtimer_del(rs->ev_batch);
+		rs->armed = 0;
+	}
+	rs->last = t;
+	rs->busy = 1;
+	if (bio_submit(rs->writer, rrd_store_writer, rrd_store_written,
+	    NULL, rs, 0) == -1)
+		fatal("rrd: writer queue full");
+}
+
+/* On the loop: the batch timer is up. */
+static void
+rrd_store_on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct rrd_store	*rs = arg;
+
+	(void)fd;
+	(void)what;
+	rs->armed = 0;
+	rrd_store_kick(rs, 1);
+}
+
 struct rrd_store *
-rrd_store_open(const struct config *cfg)
+rrd_store_open_loop(const struct config *cfg, struct event_base *base)
 {
 	struct rrd_store	*rs;
-	pthread_condattr_t	 ca;
-	int			 rc;
 
 	rs = xcalloc(1, sizeof *rs);
 	pthread_mutex_init(&rs->mtx, NULL);
-	/* The writer's batch timer must not jump with the wall clock. */
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&rs->cond, &ca);
-	pthread_condattr_destroy(&ca);
-	pthread_cond_init(&rs->idle, NULL);
 	rs->bcl.fd = -1;
+	rs->w = rrd_wctx_new();
 	rrd_store_set_hiwater(rs, RRD_QUEUE_MAX_DEFAULT);
 	rrd_store_apply(rs, cfg);
 	if (rrd_store_mkdirs(rs->rrd_dir) == -1) {
 		log_error("rrd: cannot create %s: %s", rs->rrd_dir,
 		    strerror(errno));
-		goto fail;
+		rrd_store_close(rs);
+		return NULL;
 	}
-	if ((rc = pthread_create(&rs->thread, NULL, rrd_store_writer,
-	    rs)) != 0) {
-		log_error("rrd: cannot start the writer: %s", strerror(rc));
-		goto fail;
-	}
-	(void)pthread_setname_np(rs->thread, "sw-rrd-writer");
-	rs->started = 1;
+	/* One batch out at a time: the queue is never full. */
+	rs->writer = bio_new(base, "rrd-writer", 2);
+	if (base != NULL)
+		rs->ev_batch = evtimer_new(base, rrd_store_on_timer, rs);
 	log_info("rrd: recording in %s%s%s", rs->rrd_dir,
 	    rs->rrdcached != NULL ? " through rrdcached " : "",
 	    rs->rrdcached != NULL ? rs->rrdcached : "");
 	return rs;
-fail:
-	rrd_store_close(rs);
-	return NULL;
+}
+
+struct rrd_store *
+rrd_store_open(const struct config *cfg)
+{
+	return rrd_store_open_loop(cfg, NULL);
 }
 
 void
@@ -400,7 +455,7 @@ rrd_store_record(struct rrd_store *rs, const struct check_conf *c,
     const struct result *r)
 {
 	struct rrd_job	*j;
-	size_t		 newcap, i;
+	size_t		 newcap, i, n;
 
 	if (rs == NULL)
 		return;
@@ -436,20 +491,16 @@ rrd_store_record(struct rrd_store *rs, const struct check_conf *c,
 	j->t = (time_t)floor(r->at);
 	j->at = r->at;
 	rrd_store_values(r, j->v);
-	rs->count++;
+	n = ++rs->count;
 	rs->stats.queued++;
-	/*
-	 * Wake the writer only when that changes what it does: the first
-	 * update of a batch starts its timer, the high-water mark ends it.
-	 * So at 1,000 results a second it wakes a few times a second, not
-	 * 1,000 (each wake-up is a futex call here and a switch there).
-	 */
-	if ((rs->waiting == RRD_WAIT_IDLE && rs->count == 1) ||
-	    (rs->waiting == RRD_WAIT_FILL && rs->count >= rs->hiwater)) {
-		rs->waiting = RRD_WAIT_NONE;
-		pthread_cond_signal(&rs->cond);
-	}
 	pthread_mutex_unlock(&rs->mtx);
+	/*
+	 * While a batch is out or the timer runs, nothing more to decide:
+	 * at 1,000 results a second the writer gets a few batches a
+	 * second, not 1,000 wake-ups.
+	 */
+	if (!rs->busy && (!rs->armed || n >= rs->hiwater))
+		rrd_store_kick(rs, 0);
 }
 
 void
@@ -476,23 +527,21 @@ rrd_store_set_queue_max(struct rrd_store *rs, size_t max)
 void
 rrd_store_hold(struct rrd_store *rs, int hold)
 {
-	pthread_mutex_lock(&rs->mtx);
 	rs->hold = hold;
-	pthread_cond_signal(&rs->cond);
-	pthread_mutex_unlock(&rs->mtx);
+	rrd_store_kick(rs, 0);
 }
 
 void
 rrd_store_sync(struct rrd_store *rs)
 {
-	pthread_mutex_lock(&rs->mtx);
-	/* The writer sees syncing and writes at once, not at its timer. */
+	/*
+	 * Every batch is due while syncing; the drain runs the done
+	 * callbacks here, and each hands over what came meanwhile.
+	 */
 	rs->syncing++;
-	pthread_cond_signal(&rs->cond);
-	while (rs->count > 0 || rs->busy)
-		pthread_cond_wait(&rs->idle, &rs->mtx);
+	rrd_store_kick(rs, 1);
+	bio_drain(rs->writer);
 	rs->syncing--;
-	pthread_mutex_unlock(&rs->mtx);
 }
 
 void
@@ -528,14 +577,19 @@ rrd_store_close(struct rrd_store *rs)
 {
 	if (rs == NULL)
 		return;
-	if (rs->started) {
-		pthread_mutex_lock(&rs->mtx);
+	if (rs->writer != NULL) {
+		/* The last batches go out at once, held or not. */
 		rs->stopping = 1;
-		pthread_cond_signal(&rs->cond);
-		pthread_mutex_unlock(&rs->mtx);
-		/* The writer empties the queue before it returns. */
-		pthread_join(rs->thread, NULL);
+		if (rs->armed)
+			evtimer_del(rs->ev_batch);
+		rs->armed = 0;
+		rrd_store_kick(rs, 1);
+		bio_free(rs->writer, BIO_DRAIN);
+		rrd_bclient_close(&rs->bcl);
 	}
+	if (rs->ev_batch != NULL)
+		event_free(rs->ev_batch);
+	rrd_wctx_free(rs->w);
 	if (rs->rrdcached != NULL) {
 		pthread_mutex_lock(&rrd_store_rrdc_lock);
 		rrdc_disconnect();
@@ -545,8 +599,6 @@ rrd_store_close(struct rrd_store *rs)
 	free(rs->ring);
 	free(rs->rrd_dir);
 	free(rs->rrdcached);
-	pthread_cond_destroy(&rs->idle);
-	pthread_cond_destroy(&rs->cond);
 	pthread_mutex_destroy(&rs->mtx);
 	free(rs);
 }
@@ -1425,10 +1477,24 @@ rrd_store_group(struct rrd_store *rs, struct rrd_wctx *w, size_t n)
 	}
 }
 
+/* What the writer keeps between batches. */
+static struct rrd_wctx *
+rrd_wctx_new(void)
+{
+	struct rrd_wctx	*w;
+
+	w = xcalloc(1, sizeof *w);
+	buf_init(&w->vals);
+	buf_init(&w->out);
+	return w;
+}
+
 /* Free what the writer kept between batches. */
 static void
 rrd_wctx_free(struct rrd_wctx *w)
 {
+	if (w == NULL)
+		return;
 	free(w->batch);
 	free(w->sorted);
 	free(w->next);
@@ -1438,6 +1504,7 @@ rrd_wctx_free(struct rrd_wctx *w)
 	free(w->argv);
 	buf_free(&w->vals);
 	buf_free(&w->out);
+	free(w);
 }
 
 /* Escape path for an rrdcached command line: "\" before " " and "\". */
@@ -1482,107 +1549,62 @@ rrd_store_batch_conf(struct rrd_store *rs, struct rrd_batch_conf *bc)
 	free(real);
 }
 
-/* The writer thread: take the queue in batches, write it file by file. */
-static void *
+/* On the writer's thread: take the whole ring, write it file by file. */
+static void
 rrd_store_writer(void *arg)
 {
 	struct rrd_store	*rs = arg;
-	struct rrd_wctx		 w;
-	struct timespec		 deadline, now, last = { 0, 0 };
+	struct rrd_wctx		*w = rs->w;
 	size_t			 n, i;
-	int			 due;
 
-	memset(&w, 0, sizeof w);
-	buf_init(&w.vals);
-	buf_init(&w.out);
 	pthread_mutex_lock(&rs->mtx);
-	for (;;) {
-		/* The last batch's counts, before sync() can see us idle. */
-		rs->stats.written += w.st.written;
-		rs->stats.skipped += w.st.skipped;
-		rs->stats.errors += w.st.errors;
-		rs->stats.batched += w.st.batched;
-		memset(&w.st, 0, sizeof w.st);
-		/*
-		 * Wait for work.  At most one batch per RRD_BATCH_WAIT_MS:
-		 * the first update after a quiet spell is written at once
-		 * (a new check's file appears at once), later ones wait
-		 * for the time since the last batch to run out, for the
-		 * high-water mark, or for sync() and close().
-		 */
-		for (;;) {
-			if (rs->stopping && rs->count == 0)
-				break;
-			if (rs->count > 0 && (!rs->hold || rs->stopping)) {
-				due = rs->stopping || rs->syncing > 0 ||
-				    rs->count >= rs->hiwater;
-				deadline = last;
-				deadline.tv_nsec += (long)RRD_BATCH_WAIT_MS *
-				    1000000;
-				deadline.tv_sec += deadline.tv_nsec /
-				    1000000000;
-				deadline.tv_nsec %= 1000000000;
-				if (!due) {
-					clock_gettime(CLOCK_MONOTONIC, &now);
-					due = now.tv_sec > deadline.tv_sec ||
-					    (now.tv_sec == deadline.tv_sec &&
-					    now.tv_nsec >= deadline.tv_nsec);
-				}
-				if (due)
-					break;
-			}
-			rs->busy = 0;
-			pthread_cond_broadcast(&rs->idle);
-			if (rs->count == 0 || (rs->hold && !rs->stopping)) {
-				rs->waiting = RRD_WAIT_IDLE;
-				pthread_cond_wait(&rs->cond, &rs->mtx);
-			} else {
-				rs->waiting = RRD_WAIT_FILL;
-				(void)pthread_cond_timedwait(&rs->cond,
-				    &rs->mtx, &deadline);
-			}
-			rs->waiting = RRD_WAIT_NONE;
-		}
-		if (rs->stopping && rs->count == 0) {
-			rs->busy = 0;
-			pthread_cond_broadcast(&rs->idle);
-			break;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &last);
-		n = rs->count;
-		if (n > w.bcap) {
-			w.bcap = n;
-			w.batch = xreallocarray(w.batch, n, sizeof *w.batch);
-			w.sorted = xreallocarray(w.sorted, n,
-			    sizeof *w.sorted);
-			w.next = xreallocarray(w.next, n, sizeof *w.next);
-		}
-		for (i = 0; i < n; i++)
-			w.batch[i] = rs->ring[(rs->head + i) % rs->cap];
+	n = rs->count;
+	if (n > w->bcap) {
+		w->bcap = n;
+		w->batch = xreallocarray(w->batch, n, sizeof *w->batch);
+		w->sorted = xreallocarray(w->sorted, n, sizeof *w->sorted);
+		w->next = xreallocarray(w->next, n, sizeof *w->next);
+	}
+	for (i = 0; i < n; i++)
+		w->batch[i] = rs->ring[(rs->head + i) % rs->cap];
+	if (n > 0)
 		rs->head = (rs->head + n) % rs->cap;
-		rs->count = 0;
-		if (rs->overflowing) {
-			log_info("rrd: write queue caught up (%llu updates "
-			    "dropped so far)", rs->stats.dropped);
-			rs->overflowing = 0;
-		}
-		rs->busy = 1;
-		rrd_store_batch_conf(rs, &w.bc);
-		if (rs->writer_generation != rs->generation) {
-			rs->writer_generation = rs->generation;
-			rrd_store_states_free(rs);
-		}
-		pthread_mutex_unlock(&rs->mtx);
-
-		rrd_store_group(rs, &w, n);
-		rrd_store_write_all(rs, &w);
-		free(w.bc.dir);
-		free(w.bc.rrdcached);
-		free(w.bc.cdir);
-		pthread_mutex_lock(&rs->mtx);
+	rs->count = 0;
+	if (rs->overflowing) {
+		log_info("rrd: write queue caught up (%llu updates dropped so "
+		    "far)", rs->stats.dropped);
+		rs->overflowing = 0;
+	}
+	rrd_store_batch_conf(rs, &w->bc);
+	if (rs->writer_generation != rs->generation) {
+		rs->writer_generation = rs->generation;
+		rrd_store_states_free(rs);
 	}
 	pthread_mutex_unlock(&rs->mtx);
-	rrd_bclient_close(&rs->bcl);
-	rrd_wctx_free(&w);
-	return NULL;
+
+	memset(&w->st, 0, sizeof w->st);
+	if (n > 0) {
+		rrd_store_group(rs, w, n);
+		rrd_store_write_all(rs, w);
+	}
+	free(w->bc.dir);
+	free(w->bc.rrdcached);
+	free(w->bc.cdir);
+}
+
+/* On the owner's thread: count the batch, hand over what came since. */
+static void
+rrd_store_written(void *arg, int cancelled)
+{
+	struct rrd_store	*rs = arg;
+
+	(void)cancelled;		/* the writer queue is drained */
+	pthread_mutex_lock(&rs->mtx);
+	rs->stats.written += rs->w->st.written;
+	rs->stats.skipped += rs->w->st.skipped;
+	rs->stats.errors += rs->w->st.errors;
+	rs->stats.batched += rs->w->st.batched;
+	pthread_mutex_unlock(&rs->mtx);
+	rs->busy = 0;
+	rrd_store_kick(rs, 0);
 }
