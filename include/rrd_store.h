@@ -94,5 +94,7 @@ void	 rrd_store_get_stats(struct rrd_store *, struct rrd_store_stats *);
  */
 #define RRD_VALUE_MAX	32
 size_t	 rrd_store_format_value(char *p, double v);
+/* Write q in decimal into p; returns the length (the writer's). */
+size_t	 rrd_store_digits(char *p, long long q);
 
 #endif

@@ -7,14 +7,15 @@
  * OLDEST update is dropped (with one warning per episode), because
  * blocking the loop would delay every probe.
  *
- * The writer thread works in batches, at most one per RRD_BATCH_WAIT_MS:
- * after a quiet spell it takes the first update at once; otherwise it
- * takes the whole ring when that time since its last batch has passed,
- * when the ring reaches a high-water mark, or at once for
- * rrd_store_sync and rrd_store_close.  record() signals only on the
- * first update and at the mark, so at 1,000 results a second the loop
- * makes a few wake-up calls a second, not 1,000; data lands within
- * about half a second.
+ * The writer is the "rrd-writer" bio queue (bio.c); the batch policy
+ * runs where results arrive (the loop): at most one batch is out, and
+ * one is handed over -- the writer then takes the whole ring -- after a
+ * quiet spell at once, otherwise when RRD_BATCH_WAIT_MS has passed since
+ * the last one (a loop timer), when the ring reaches a high-water mark,
+ * or at once for rrd_store_sync and rrd_store_close.  So at 1,000
+ * results a second the writer gets a few batches a second, and data
+ * lands within about half a second.  Layout (rrd_layout.c) and the
+ * rrdcached BATCH client (rrd_cached.c) are files of their own.
  *
  * A batch is grouped by check (stable: each file's updates stay in time
  * order) through the per-file table, which grows with the number of
@@ -78,21 +79,10 @@
 #include "config.h"
 #include "log.h"
 #include "result.h"
+#include "rrd_cached.h"
 #include "rrd_store.h"
 #include "util.h"
 #include "xmalloc.h"
-
-const char *const rrd_ds_names[RRD_DS_COUNT] = {
-	"up", "total_ms", "dns_ms", "connect_ms", "tls_ms", "ttfb_ms",
-	"le_100", "le_250", "le_500", "le_1000", "le_2000", "le_5000",
-};
-const int rrd_bucket_ms[RRD_NBUCKETS] = { 100, 250, 500, 1000, 2000, 5000 };
-
-/* The default retention of SPEC: 1s:2d,5m:14d,1h:90d,1d:5y. */
-static const struct rrd_rra rrd_default_rra[] = {
-	{ 0, 2 * 86400 }, { 300, 14 * 86400 }, { 3600, 90 * 86400 },
-	{ 86400, 5 * 365 * 86400 },
-};
 
 #define RRD_QUEUE_MAX_DEFAULT	100000
 #define RRD_STATE_BUCKETS	256	/* then doubles */
@@ -109,8 +99,6 @@ static const struct rrd_rra rrd_default_rra[] = {
 #define RRD_BATCH_CMDS		2000
 #define RRD_BATCH_BYTES		(512 * 1024)
 #define RRD_LINE_MAX		3500
-#define RRD_IO_TIMEOUT_S	15
-#define RRDCACHED_PORT		"42217"
 
 /* rrdc_* shares one connection per process: serialize every use. */
 static pthread_mutex_t	rrd_store_rrdc_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -138,14 +126,6 @@ struct rrd_file_state {
 	unsigned long		 mark;		/* batch seen in */
 	size_t			 jfirst, jlast;	/* its jobs */
 	struct rrd_file_state	*next;
-};
-
-/* The writer's own connection to rrdcached, for BATCH. */
-struct rrd_bclient {
-	int		 fd;		/* -1: not connected */
-	int		 refused;	/* BATCH not allowed: rrdc_update */
-	char		 in[4096];	/* unread replies */
-	size_t		 inlen;
 };
 
 struct rrd_store {
@@ -188,7 +168,6 @@ static void	rrd_store_writer(void *);
 static void	rrd_store_written(void *, int);
 static struct rrd_wctx *rrd_wctx_new(void);
 static void	rrd_wctx_free(struct rrd_wctx *);
-static void	rrd_bclient_close(struct rrd_bclient *);
 
 /* Create dir and its parents; 0 or -1 with errno. */
 static int
@@ -212,107 +191,6 @@ rrd_store_mkdirs(const char *dir)
 		rc = 0;
 	free(s);
 	return rc;
-}
-
-char *
-rrd_store_path(const struct config *cfg, const char *check)
-{
-	char	*p;
-
-	xasprintf(&p, "%s/rrd/%s.rrd", cfg->state_dir, check);
-	return p;
-}
-
-/*
- * A failed check stores up=0, the timings it got, and 0 in every le_*
- * bucket: it did not answer (successfully) within any bound.  So each
- * le_* AVERAGE is the share of ALL known checks answered in time, and
- * le_X / up is the share among successful ones -- exact even after
- * consolidation, since both are averaged over the same known steps.
- * unknown results store U everywhere.
- */
-void
-rrd_store_values(const struct result *r, double v[RRD_DS_COUNT])
-{
-	int	i;
-
-	if (r->state == SW_STATE_UNKNOWN) {
-		for (i = 0; i < RRD_DS_COUNT; i++)
-			v[i] = NAN;
-		return;
-	}
-	v[RRD_DS_UP] = r->up ? 1 : 0;
-	v[RRD_DS_TOTAL] = r->total_ms;
-	v[RRD_DS_DNS] = r->dns_ms;
-	v[RRD_DS_CONNECT] = r->connect_ms;
-	v[RRD_DS_TLS] = r->tls_ms;
-	v[RRD_DS_TTFB] = r->ttfb_ms;
-	for (i = 0; i < RRD_NBUCKETS; i++)
-		v[RRD_DS_LE_100 + i] = r->up &&
-		    r->total_ms <= rrd_bucket_ms[i] ? 1 : 0;
-}
-
-int
-rrd_store_create(const char *path, int interval, time_t last_up,
-    const struct rrd_rra *rra, size_t n, char *err, size_t errlen)
-{
-	const char	*argv[RRD_DS_COUNT + 3 * RRD_RRA_MAX + 4];
-	char		*owned[RRD_DS_COUNT + 3 * RRD_RRA_MAX + 4];
-	unsigned long	 step, res, rows, prev_res = 0;
-	size_t		 i, argc = 0, nowned = 0;
-	int		 d, c, rc;
-
-	if (n == 0) {
-		rra = rrd_default_rra;
-		n = sizeof rrd_default_rra / sizeof rrd_default_rra[0];
-	}
-	step = interval > 0 ? (unsigned long)interval : 60;
-	for (d = 0; d < RRD_DS_COUNT; d++) {
-		int bounded = d == RRD_DS_UP || d >= RRD_DS_LE_100;
-
-		xasprintf(&owned[nowned], "DS:%s:GAUGE:%lu:0:%s",
-		    rrd_ds_names[d], 2 * step, bounded ? "1" : "U");
-		argv[argc++] = owned[nowned++];
-	}
-	for (i = 0; i < n && i < RRD_RRA_MAX; i++) {
-		/* Resolution in whole steps, at least one. */
-		res = rra[i].step_s == 0 ? 1 :
-		    (rra[i].step_s + step / 2) / step;
-		if (res == 0)
-			res = 1;
-		/* Two entries of one resolution would be one archive. */
-		if (res == prev_res)
-			continue;
-		prev_res = res;
-		rows = (rra[i].span_s + res * step / 2) / (res * step);
-		if (rows < 2)
-			rows = 2;
-		for (c = 0; c < 3; c++) {
-			static const char *cf[] = { "AVERAGE", "MIN", "MAX" };
-
-			/* At one step MIN and MAX would repeat AVERAGE. */
-			if (c > 0 && res == 1)
-				break;
-			xasprintf(&owned[nowned], "RRA:%s:0.5:%lu:%lu", cf[c],
-			    res, rows);
-			argv[argc++] = owned[nowned++];
-		}
-	}
-	rrd_clear_error();
-	rc = rrd_create_r2(path, step, last_up, 1, NULL, NULL, (int)argc,
-	    argv);
-	if (rc != 0)
-		snprintf(err, errlen, "%s", rrd_get_error());
-	/*
-	 * librrd makes the file 0644 whatever the umask: state files are not
-	 * for other users (the daemon's umask is 027).
-	 */
-	else if (chmod(path, 0640) == -1)
-		log_warn("rrd: cannot chmod %s: %s", path, strerror(errno));
-	rrd_clear_error();
-	for (i = 0; i < nowned; i++)
-		free(owned[i]);
-	return rc == 0 ? 0 : -1;
 }
 
 void
@@ -814,57 +692,6 @@ rrd_store_ensure(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
 	return 0;
 }
 
-/* Write the decimal digits of q >= 0 at p; returns their count. */
-static size_t
-rrd_store_digits(char *p, long long q)
-{
-	char	tmp[24];
-	size_t	n = 0, k = 0;
-
-	do {
-		tmp[k++] = (char)('0' + q % 10);
-		q /= 10;
-	} while (q > 0);
-	while (k > 0)
-		p[n++] = tmp[--k];
-	return n;
-}
-
-/* No %.3f per value: see inside. */
-size_t
-rrd_store_format_value(char *p, double v)
-{
-	long long	 r;
-	double		 m;
-	size_t		 n = 0;
-	int		 f;
-
-	if (isnan(v)) {
-		p[0] = 'U';
-		p[1] = '\0';
-		return 1;
-	}
-	/*
-	 * %.3f costs about 150 ns a value.  When v * 1000 is within 1e-3 of
-	 * an integer, far from a rounding tie (its own error is < 1.3e-4
-	 * below 1e12), that integer is what %.3f prints; timings from
-	 * curl's microseconds always are.  Anything else takes snprintf.
-	 */
-	m = fabs(v) * 1000;
-	if (!(m < 1e12) || fabs(m - (double)(r = llround(m))) >= 1e-3)
-		return (size_t)snprintf(p, RRD_VALUE_MAX, "%.3f", v);
-	if (signbit(v))
-		p[n++] = '-';
-	f = (int)(r % 1000);
-	n += rrd_store_digits(p + n, r / 1000);
-	p[n++] = '.';
-	p[n++] = (char)('0' + f / 100);
-	p[n++] = (char)('0' + f / 10 % 10);
-	p[n++] = (char)('0' + f % 10);
-	p[n] = '\0';
-	return n;
-}
-
 /*
  * One file's share of a batch: its "t:v:..." strings, NUL-separated at
  * voff in the batch's value buffer, and how writing them went.
@@ -1054,154 +881,6 @@ rrd_store_write_rrdc(struct rrd_store *rs, struct rrd_wctx *w,
 	rrd_pending_done(p, rc, rrd_get_error());
 	rrd_clear_error();
 	pthread_mutex_unlock(&rrd_store_rrdc_lock);
-}
-
-/* Drop the BATCH connection. */
-static void
-rrd_bclient_close(struct rrd_bclient *c)
-{
-	if (c->fd != -1)
-		close(c->fd);
-	c->fd = -1;
-	c->inlen = 0;
-}
-
-/*
- * Connect to addr as rrdc_connect reads it: unix:PATH or /PATH, else
- * host, host:port, [v6addr] or [v6addr]:port (port 42217 by default).
- * 0, or -1 with why in err.
- */
-static int
-rrd_bclient_connect(struct rrd_bclient *c, const char *addr, char *err,
-    size_t errlen)
-{
-	struct sockaddr_un	 sun;
-	struct addrinfo		 hints, *res = NULL, *ai;
-	struct timeval		 tv;
-	char			 host[256], *port = NULL, *e;
-	const char		*path = NULL;
-	int			 fd = -1, rc, saved = 0;
-
-	rrd_bclient_close(c);
-	if (strncmp(addr, "unix:", 5) == 0)
-		path = addr + 5;
-	else if (addr[0] == '/')
-		path = addr;
-	if (path != NULL) {
-		memset(&sun, 0, sizeof sun);
-		sun.sun_family = AF_UNIX;
-		if (strlen(path) >= sizeof sun.sun_path) {
-			snprintf(err, errlen, "socket path too long");
-			return -1;
-		}
-		memcpy(sun.sun_path, path, strlen(path) + 1);
-		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC,
-		    0)) == -1 || connect(fd, (struct sockaddr *)&sun,
-		    sizeof sun) == -1) {
-			snprintf(err, errlen, "%s", strerror(errno));
-			if (fd != -1)
-				close(fd);
-			return -1;
-		}
-	} else {
-		snprintf(host, sizeof host, "%s", addr);
-		if (host[0] == '[') {
-			if ((e = strchr(host, ']')) == NULL) {
-				snprintf(err, errlen, "malformed address");
-				return -1;
-			}
-			*e++ = '\0';
-			if (*e == ':')
-				port = e + 1;
-			memmove(host, host + 1, strlen(host + 1) + 1);
-		} else if ((e = strchr(host, ':')) != NULL &&
-		    strchr(e + 1, ':') == NULL) {
-			/* One colon: host:port (more: a bare IPv6 address). */
-			*e = '\0';
-			port = e + 1;
-		}
-		memset(&hints, 0, sizeof hints);
-		hints.ai_family = AF_UNSPEC;
-		hints.ai_socktype = SOCK_STREAM;
-		if ((rc = getaddrinfo(host, port != NULL && *port != '\0' ?
-		    port : RRDCACHED_PORT, &hints, &res)) != 0) {
-			snprintf(err, errlen, "%s", gai_strerror(rc));
-			return -1;
-		}
-		for (ai = res; ai != NULL; ai = ai->ai_next) {
-			if ((fd = socket(ai->ai_family, ai->ai_socktype |
-			    SOCK_CLOEXEC, ai->ai_protocol)) == -1) {
-				saved = errno;
-				continue;
-			}
-			if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-				break;
-			saved = errno;
-			close(fd);
-			fd = -1;
-		}
-		freeaddrinfo(res);
-		if (fd == -1) {
-			snprintf(err, errlen, "%s", strerror(saved));
-			return -1;
-		}
-	}
-	/* A stuck rrdcached must not stop the writer for good. */
-	tv.tv_sec = RRD_IO_TIMEOUT_S;
-	tv.tv_usec = 0;
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-	c->fd = fd;
-	c->inlen = 0;
-	return 0;
-}
-
-/* Send all of p[0..n); 0 or -1. */
-static int
-rrd_bclient_send(struct rrd_bclient *c, const char *p, size_t n)
-{
-	ssize_t	k;
-
-	while (n > 0) {
-		if ((k = send(c->fd, p, n, MSG_NOSIGNAL)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
-/*
- * One reply line into line (without the newline; cut to len); 0, or -1
- * when the connection broke or timed out.
- */
-static int
-rrd_bclient_line(struct rrd_bclient *c, char *line, size_t len)
-{
-	char	*nl;
-	size_t	 n;
-	ssize_t	 k;
-
-	for (;;) {
-		if ((nl = memchr(c->in, '\n', c->inlen)) != NULL) {
-			n = (size_t)(nl - c->in);
-			snprintf(line, len, "%.*s", (int)n, c->in);
-			memmove(c->in, nl + 1, c->inlen - n - 1);
-			c->inlen -= n + 1;
-			return 0;
-		}
-		if (c->inlen == sizeof c->in)
-			c->inlen = 0;	/* absurd line: drop its start */
-		k = recv(c->fd, c->in + c->inlen, sizeof c->in - c->inlen, 0);
-		if (k == -1 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		c->inlen += (size_t)k;
-	}
 }
 
 /*
