@@ -3,10 +3,10 @@
  * includes it.
  *
  * Threads: struct web and everything it points to belong to the loop.
- * Work that may block is a web_job on a web_queue: its work function runs
- * on the queue's thread and sees only the job's own copies (never the
- * config, which a reload may free); its done function runs back on the
- * loop and is the one that replies.
+ * Work that may block is a web_job on a web_queue (over bio.c): its work
+ * function runs on the queue's thread and sees only the job's own copies
+ * (never the config, which a reload may free); its done function runs
+ * back on the loop and is the one that replies.
  */
 #ifndef WEB_INT_H
 #define WEB_INT_H
@@ -46,10 +46,6 @@ struct web_job {
 	void			*arg;
 	int			 cancelled;	/* work never ran */
 	struct web_queue	*q;
-	struct event		*ev;
-	int			 worked;
-	TAILQ_ENTRY(web_job)	 entry;		/* waiting to run */
-	TAILQ_ENTRY(web_job)	 all;		/* not yet done */
 };
 
 struct web_queue	*web_queue_new(struct event_base *, const char *name,

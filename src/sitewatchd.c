@@ -393,7 +393,7 @@ main(int argc, char **argv)
 	/* Downstream first, so the first result has somewhere to go. */
 	d.notifier = notify_open(d.cfg, d.base);
 	d.incidents = incidents_open(d.cfg, d.base, on_incident, &d);
-	d.rrd = rrd_store_open(d.cfg);
+	d.rrd = rrd_store_open_loop(d.cfg, d.base);
 	if (d.notifier == NULL || d.incidents == NULL || d.rrd == NULL)
 		fatal("cannot open the state in %s", d.cfg->state_dir);
 	d.sched = scheduler_new(d.base, d.curl, d.cfg, on_result, &d);
