@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "web_int.h"
+#include "web_render.h"
 
 /* Escape s and compare with want. */
 static void
