@@ -96,8 +96,13 @@ enum status_word {
 struct status_words {
 	char	*w[SW_W_COUNT];
 };
-/* The key of a word in words.txt ("state.up", "title"). */
-const char	*status_word_key(enum status_word);
+/*
+ * Read dir/html/LANG/words.txt ("key = text" lines, the mail's format):
+ * 0, or -1 with the reasons in errs (sw is then empty).
+ */
+int	status_words_load(const char *dir, const char *lang,
+	    struct status_words *, struct errlist *errs);
+void	status_words_free(struct status_words *);
 
 /* One site of the public status page, in its own language. */
 struct render_site {

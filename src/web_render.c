@@ -6,14 +6,18 @@
  * html_escape(); pages carry no inline script or style (the CSP forbids
  * both), and the dashboard's live refresh is /static/app.js.  The public
  * page says nothing internal: no URL, no message, no cause name, only
- * the words of its language.
+ * the words of its language, read from templates/html/<lang>/words.txt
+ * by the mail's reader of "key = text" lines (words_read, template.c).
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "template.h"
 #include "web_render.h"
+#include "xmalloc.h"
 
 static const char *const status_keys[SW_W_COUNT] = {
 	[SW_W_TITLE] = "title",
@@ -44,10 +48,51 @@ static const char *const status_keys[SW_W_COUNT] = {
 	[SW_W_C_OTHER] = "cause.other",
 };
 
-const char *
-status_word_key(enum status_word k)
+/* Where a word of the status page goes; NULL for an unknown key. */
+static char **
+status_slot(void *arg, const char *key)
 {
-	return status_keys[k];
+	struct status_words	*sw = arg;
+	int			 k;
+
+	for (k = 0; k < SW_W_COUNT; k++)
+		if (strcmp(key, status_keys[k]) == 0)
+			return &sw->w[k];
+	return NULL;
+}
+
+void
+status_words_free(struct status_words *sw)
+{
+	int	k;
+
+	for (k = 0; k < SW_W_COUNT; k++)
+		free(sw->w[k]);
+	memset(sw, 0, sizeof *sw);
+}
+
+int
+status_words_load(const char *dir, const char *lang,
+    struct status_words *sw, struct errlist *errs)
+{
+	char	*path;
+	int	 k, rc;
+
+	memset(sw, 0, sizeof *sw);
+	xasprintf(&path, "%s/html/%s/words.txt", dir, lang);
+	rc = words_read(path, status_slot, sw, errs);
+	for (k = 0; rc != -1 && k < SW_W_COUNT; k++)
+		if (sw->w[k] == NULL) {
+			errlist_add(errs, path, 0, "missing %s",
+			    status_keys[k]);
+			rc++;
+		}
+	free(path);
+	if (rc != 0) {
+		status_words_free(sw);
+		return -1;
+	}
+	return 0;
 }
 
 /* A word; its key when the set lacks it (never NULL). */

@@ -14,7 +14,6 @@
 
 #include "config.h"
 #include "log.h"
-#include "template.h"
 #include "web_int.h"
 #include "web_render.h"
 #include "web_view.h"
@@ -30,56 +29,20 @@ struct web_status {
 	size_t			 nlangs;
 };
 
-/* Where a word of the status page goes; NULL for an unknown key. */
-static char **
-status_slot(void *arg, const char *key)
-{
-	struct status_words	*sw = arg;
-	int			 k;
-
-	for (k = 0; k < SW_W_COUNT; k++)
-		if (strcmp(key, status_word_key(k)) == 0)
-			return &sw->w[k];
-	return NULL;
-}
-
-static void
-status_words_free(struct status_words *sw)
-{
-	int	k;
-
-	for (k = 0; k < SW_W_COUNT; k++)
-		free(sw->w[k]);
-	memset(sw, 0, sizeof *sw);
-}
-
 /* Read one language's words; -1 (logged) when broken or incomplete. */
 static int
-status_words_load(const char *dir, const char *lang, struct status_words *sw)
+status_load(const char *dir, const char *lang, struct status_words *sw)
 {
 	struct errlist	 errs;
-	char		*path;
 	size_t		 i;
-	int		 k, rc;
+	int		 rc;
 
 	errlist_init(&errs);
-	xasprintf(&path, "%s/html/%s/words.txt", dir, lang);
-	rc = words_read(path, status_slot, sw, &errs);
-	for (k = 0; rc != -1 && k < SW_W_COUNT; k++)
-		if (sw->w[k] == NULL) {
-			errlist_add(&errs, path, 0, "missing %s",
-			    status_word_key(k));
-			rc++;
-		}
+	rc = status_words_load(dir, lang, sw, &errs);
 	for (i = 0; i < errs.n; i++)
 		log_warn("web: %s", errs.lines[i]);
 	errlist_free(&errs);
-	free(path);
-	if (rc != 0) {
-		status_words_free(sw);
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 /* Add lang unless it is there; a broken one is left out (English then). */
@@ -96,7 +59,7 @@ status_lang_add(struct web_status *st, const char *dir, const char *lang)
 	    sizeof *st->langs);
 	l = &st->langs[st->nlangs];
 	memset(l, 0, sizeof *l);
-	if (status_words_load(dir, lang, &l->words) == -1 && st->nlangs > 0)
+	if (status_load(dir, lang, &l->words) == -1 && st->nlangs > 0)
 		return;		/* English stands in */
 	l->lang = xstrdup(lang);
 	st->nlangs++;
