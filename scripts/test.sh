@@ -23,6 +23,16 @@ count() {
 }
 pass=$(count PASS); fail=$(count 'FAIL|ERROR'); skip=$(count SKIP)
 
+# The tarball builds, installs and uninstalls cleanly (`make distcheck`).
+# Its inner `make check` runs only the unit tests: the scenarios ran above,
+# and 15-first-contact builds and installs the shipped tree already.
+units=$(ls tests/unit/test_*.c | sed 's/\.c$//' | tr '\n' ' ')
+make -j2 distcheck TESTS="$units" >distcheck.log 2>&1 || {
+	status=1
+	echo "==== make distcheck failed"
+	tail -n 60 distcheck.log
+}
+
 # The release build (jemalloc, no sanitizer), as scripts/run.sh makes
 # it, with the daemon under valgrind's memcheck: 72-valgrind skips in
 # the sanitizer build above.

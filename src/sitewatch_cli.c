@@ -17,6 +17,11 @@
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
 #endif
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "unknown"
+#endif
+/* The daemon's default too: both read the installed configuration. */
+#define DEFAULT_CONFIG	SYSCONFDIR "/sitewatch/sitewatch.conf"
 
 static const struct verb {
 	const char	*name;
@@ -41,37 +46,43 @@ usage(FILE *f)
 {
 	size_t	i;
 
-	fprintf(f, "usage: sitewatch [-c FILE] VERB ...\n");
+	fprintf(f, "usage: sitewatch [-v] [-c FILE] VERB ...\n");
 	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
 		fprintf(f, "       sitewatch %s\n", verbs[i].usage);
+	fprintf(f, "       sitewatch --help | --version\n"
+	    "FILE defaults to $SITEWATCH_CONF, else %s\n", DEFAULT_CONFIG);
 }
 
-/* The default config: $SITEWATCH_CONF, ./sitewatch.conf, then sysconfdir. */
+/*
+ * $SITEWATCH_CONF, then the installed file.  Not ./sitewatch.conf: a
+ * staff member's command must not read another configuration because of
+ * the folder it was typed in (the source tree ships one).
+ */
 static const char *
 default_config(void)
 {
 	const char	*env;
-	FILE		*f;
 
 	if ((env = getenv("SITEWATCH_CONF")) != NULL && *env != '\0')
 		return env;
-	if ((f = fopen("sitewatch.conf", "r")) != NULL) {
-		fclose(f);
-		return "sitewatch.conf";
-	}
-	return SYSCONFDIR "/sitewatch.conf";
+	return DEFAULT_CONFIG;
 }
 
 int
 main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct cli	 cli = { NULL, NULL };
 	size_t		 i;
 	int		 ch, rc;
 
 	log_init("sitewatch", 1, 0);
 	/* '+' stops at the verb: the verb parses its own options. */
-	while ((ch = getopt(argc, argv, "+c:hv")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:hv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			cli.config_path = optarg;
@@ -81,6 +92,9 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("sitewatch %s\n", PACKAGE_VERSION);
 			return 0;
 		default:
 			usage(stderr);

@@ -42,6 +42,11 @@
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
 #endif
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "unknown"
+#endif
+/* Where `make install` puts the example configuration. */
+#define DEFAULT_CONFIG	SYSCONFDIR "/sitewatch/sitewatch.conf"
 
 struct daemon {
 	struct event_base	*base;
@@ -59,12 +64,19 @@ struct daemon {
 	char			*pid_file;
 };
 
+/* Asked for (--help) it goes to stdout and exits 0; a mistake, 1. */
 static void
-usage(void)
+usage(FILE *f, int status)
 {
-	fprintf(stderr, "usage: sitewatchd [-c FILE] [-f] [-t] [-v]\n"
-	    "       sitewatchd --dump-config\n");
-	exit(1);
+	fprintf(f, "usage: sitewatchd [-ftv] [-c FILE]\n"
+	    "       sitewatchd --dump-config | --help | --version\n"
+	    "  -c FILE        configuration (default %s)\n"
+	    "  -f             stay in the foreground, log to stderr\n"
+	    "  -t             check the configuration and templates, then exit\n"
+	    "  -v             log debug detail (each result)\n"
+	    "  --dump-config  print every key with its default\n",
+	    DEFAULT_CONFIG);
+	exit(status);
 }
 
 /* Print every config and template error; returns the number found. */
@@ -312,6 +324,8 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "dump-config", no_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct daemon	 d;
@@ -320,8 +334,8 @@ main(int argc, char **argv)
 	size_t		 i;
 
 	memset(&d, 0, sizeof d);
-	d.config_path = SYSCONFDIR "/sitewatch.conf";
-	while ((ch = getopt_long(argc, argv, "c:ftvD", longopts, NULL)) != -1) {
+	d.config_path = DEFAULT_CONFIG;
+	while ((ch = getopt_long(argc, argv, "c:fhtv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			d.config_path = optarg;
@@ -338,12 +352,18 @@ main(int argc, char **argv)
 		case 'D':
 			config_dump_keys();
 			return 0;
+		case 'h':
+			usage(stdout, 0);
+			break;
+		case 'V':
+			printf("sitewatchd %s\n", PACKAGE_VERSION);
+			return 0;
 		default:
-			usage();
+			usage(stderr, 1);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(stderr, 1);
 
 	/* -t prints plain FILE:LINE lines on stderr, without log stamps. */
 	if (test_only) {
