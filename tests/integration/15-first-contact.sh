@@ -79,7 +79,6 @@ name = First Ltd
 [check first-ok]
 url = $NGINX_URL/ok
 interval = 1
-timeout = 1
 EOT
 sw_run "$P/sbin/sitewatchd" -t
 assert_eq 0 "$RUN_RC" "sitewatchd -t after the admin's edits ($RUN_ERR)"
