@@ -142,6 +142,7 @@ struct web {
 	struct config *const	*cfgp;
 	struct scheduler	*sched;
 	struct evhttp		*http;
+	struct web_listen	*wl;		/* web_listen.c: caps, idle time */
 	char			*listen;	/* as bound at start */
 
 	struct web_queue	*q_db;		/* tickets (SQLite) */

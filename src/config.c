@@ -25,6 +25,8 @@
  */
 #include <sys/stat.h>
 
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -1456,6 +1458,7 @@ finish_main(struct loader *ld)
 	struct config		*cfg = ld->cfg;
 	const struct keysrc	*ks;
 	char			*s, b[SHOW_BUF];
+	unsigned char		 a6[16];
 
 	apply_defaults(ld, CONF_SEC_DAEMON, cfg, ld->main_src);
 	apply_defaults(ld, CONF_SEC_SMTP, &cfg->smtp, ld->main_src);
@@ -1468,6 +1471,14 @@ finish_main(struct loader *ld)
 		xasprintf(&s, "unix:%s/%s", cfg->dir, cfg->rrdcached + 5);
 		free(cfg->rrdcached);
 		cfg->rrdcached = s;
+	}
+	if (cfg->source != NULL && inet_pton(AF_INET, cfg->source, a6) != 1 &&
+	    inet_pton(AF_INET6, cfg->source, a6) != 1) {
+		ks = &ld->main_src[conf_key_index(conf_key_find(
+		    CONF_SEC_DAEMON, "source"))];
+		errlist_add(ld->errs, KS_FILE(ld, ks), ks->line,
+		    "source \"%s\": not an IPv4 or IPv6 address",
+		    show(cfg->source, b, sizeof b));
 	}
 	if (cfg->user != NULL && getpwnam(cfg->user) == NULL) {
 		ks = &ld->main_src[conf_key_index(conf_key_find(

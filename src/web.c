@@ -44,6 +44,7 @@
 #include "web.h"
 #include "web_data.h"
 #include "web_int.h"
+#include "web_listen.h"
 #include "xmalloc.h"
 
 #define WEB_REFRESH_S		5	/* tickets and states */
@@ -908,7 +909,11 @@ web_start(struct event_base *base, struct config *const *cfgp,
 	TAILQ_INIT(&w->mstreams);
 	if ((w->http = evhttp_new(base)) == NULL)
 		fatal("web: evhttp_new failed");
-	if (evhttp_bind_socket(w->http, host, port) == -1) {
+	/* Capped: the web never takes the probes' descriptors. */
+	if ((w->wl = web_listen_new(base, w->http, host, port,
+	    cfg->max_connections > 0 ? (unsigned)cfg->max_connections : 1024,
+	    cfg->max_connections > 64 ? (unsigned)cfg->max_connections / 4 :
+	    16)) == NULL) {
 		log_error("web: cannot listen on %s: %s", cfg->listen,
 		    strerror(errno));
 		free(host);
@@ -962,6 +967,7 @@ web_stop(struct web *w)
 	web_graph_expire(w, 1);
 	web_metrics_stop(w);
 	evhttp_free(w->http);
+	web_listen_free(w->wl);
 	for (i = 0; i < w->nchecks; i++)
 		web_check_free(w->checks[i]);
 	free(w->checks);
