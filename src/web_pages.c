@@ -20,6 +20,7 @@
 #include "config.h"
 #include "log.h"
 #include "web_data.h"
+#include "scheduler.h"
 #include "web_int.h"
 #include "xmalloc.h"
 
@@ -240,6 +241,11 @@ web_page_dashboard(struct web *w, struct evhttp_request *req,
 
 	buf_init(&b);
 	page_nav(&b, "sitewatch — dashboard");
+	if (w->sched != NULL && checker_health_impaired(
+	    scheduler_health(w->sched)))
+		buf_addstr(&b, "<p id=\"impaired\" class=\"banner st-down\">"
+		    "The monitor itself is impaired: checks it cannot make "
+		    "are unknown, not down (see the log and /metrics).</p>\n");
 	rows = page_rows(w, &n);
 	for (i = 0; i < n; i++)
 		counts[web_check_state(rows[i].wc)]++;
