@@ -592,7 +592,6 @@ canaries_setup(struct scheduler *s, const struct config *cfg)
 	size_t		 i;
 
 	canaries_free(s);
-	checker_health_free(s->health);
 	s->cut_off = 0;
 	if (cfg->ncanary == 0)
 		return;
@@ -762,6 +761,7 @@ scheduler_free(struct scheduler *s)
 			check_free(c);
 		}
 	canaries_free(s);
+	checker_health_free(s->health);
 	event_free(s->timer);
 	free(s->table);
 	free(s->heap);
