@@ -38,10 +38,11 @@ enum local_kind	 local_errno_kind(int err);
 /*
  * How a libcurl transfer ended, judged: code is its CURLcode, os_errno
  * CURLINFO_OS_ERRNO, sock_errno what our socket() saw (0 if it worked),
- * errtext libcurl's error buffer.  Pure, so it is unit-tested.
+ * errtext libcurl's error buffer, received the bytes the site sent
+ * (headers and body).  Pure, so it is unit-tested.
  */
 enum local_kind	 local_curl_kind(int code, long os_errno, int sock_errno,
-		    const char *errtext);
+		    const char *errtext, long long received);
 
 struct checker_health;
 

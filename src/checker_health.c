@@ -97,7 +97,10 @@ local_errno_kind(int err)
 /*
  * libcurl's result -> whose fault.  Where each error goes:
  *
- *   CURLE_OUT_OF_MEMORY		local: memory
+ *   CURLE_OUT_OF_MEMORY		local: memory, but only while the site has
+ *				sent nothing: libcurl 7.88 also says it
+ *				when a site's header line outgrows its
+ *				buffer cap (a hostile site, not us)
  *   CURLE_FAILED_INIT,
  *   CURLE_AGAIN,
  *   CURLE_RECURSIVE_API_CALL	local: transfer (libcurl's own state)
@@ -117,7 +120,8 @@ local_errno_kind(int err)
  *				errno libcurl keeps is stale for those
  */
 enum local_kind
-local_curl_kind(int code, long os_errno, int sock_errno, const char *errtext)
+local_curl_kind(int code, long os_errno, int sock_errno, const char *errtext,
+    long long received)
 {
 	enum local_kind	k;
 
@@ -125,7 +129,7 @@ local_curl_kind(int code, long os_errno, int sock_errno, const char *errtext)
 	case CURLE_OK:
 		return LOCAL_NONE;
 	case CURLE_OUT_OF_MEMORY:
-		return LOCAL_MEMORY;
+		return received > 0 ? LOCAL_NONE : LOCAL_MEMORY;
 	case CURLE_FAILED_INIT:
 	case CURLE_AGAIN:
 	case CURLE_RECURSIVE_API_CALL:

@@ -341,12 +341,21 @@ probe_setup(struct probe *p)
 static enum transport_outcome
 probe_outcome(struct probe *p, CURLcode code, int *local)
 {
-	long	vr = 0, oserr = 0;
+	long		vr = 0, oserr = 0, hdr = 0;
+	curl_off_t	body = 0, first = 0;
 
 	if (code != CURLE_OK && code != CURLE_ABORTED_BY_CALLBACK) {
 		(void)curl_easy_getinfo(p->easy, CURLINFO_OS_ERRNO, &oserr);
+		(void)curl_easy_getinfo(p->easy, CURLINFO_HEADER_SIZE, &hdr);
+		(void)curl_easy_getinfo(p->easy, CURLINFO_SIZE_DOWNLOAD_T,
+		    &body);
+		/* The first byte's time: the site did send something. */
+		(void)curl_easy_getinfo(p->easy, CURLINFO_STARTTRANSFER_TIME_T,
+		    &first);
 		*local = local_curl_kind(code, oserr, p->sock_errno,
-		    p->errbuf);
+		    p->errbuf, (long long)hdr + (long long)body +
+		    (long long)p->seen + (p->reason[0] != '\0') +
+		    (first > 0));
 		if (*local != LOCAL_NONE)
 			return TRANSPORT_LOCAL;
 	}

@@ -39,45 +39,48 @@ static void
 test_curl_table(void **state)
 {
 	(void)state;
-	assert_int_equal(local_curl_kind(CURLE_OK, EMFILE, EMFILE, ""),
+	assert_int_equal(local_curl_kind(CURLE_OK, EMFILE, EMFILE, "", 0),
 	    LOCAL_NONE);
 	/* connect: by the errno, ours first. */
 	assert_int_equal(local_curl_kind(CURLE_COULDNT_CONNECT, 0, EMFILE,
-	    "Failed to connect"), LOCAL_DESCRIPTORS);
+	    "Failed to connect", 0), LOCAL_DESCRIPTORS);
 	assert_int_equal(local_curl_kind(CURLE_COULDNT_CONNECT, 0, EINVAL,
-	    ""), LOCAL_SOCKET);
+	    "", 0), LOCAL_SOCKET);
 	assert_int_equal(local_curl_kind(CURLE_COULDNT_CONNECT, ENOBUFS, 0,
-	    ""), LOCAL_MEMORY);
+	    "", 0), LOCAL_MEMORY);
 	assert_int_equal(local_curl_kind(CURLE_COULDNT_CONNECT, ECONNREFUSED,
-	    0, "Connection refused"), LOCAL_NONE);
+	    0, "Connection refused", 0), LOCAL_NONE);
 	assert_int_equal(local_curl_kind(CURLE_COULDNT_CONNECT, EHOSTUNREACH,
-	    0, ""), LOCAL_NONE);
+	    0, "", 0), LOCAL_NONE);
 	/* bind to [daemon] source */
 	assert_int_equal(local_curl_kind(CURLE_INTERFACE_FAILED,
-	    EADDRNOTAVAIL, 0, "Couldn't bind"), LOCAL_SOURCE);
+	    EADDRNOTAVAIL, 0, "Couldn't bind", 0), LOCAL_SOURCE);
 	assert_int_equal(local_curl_kind(CURLE_INTERFACE_FAILED, EMFILE, 0,
-	    ""), LOCAL_DESCRIPTORS);
+	    "", 0), LOCAL_DESCRIPTORS);
 	/* resolver: only libcurl's "thread failed to start" */
 	assert_int_equal(local_curl_kind(CURLE_COULDNT_RESOLVE_HOST, 0, 0,
-	    "getaddrinfo() thread failed to start"), LOCAL_RESOLVER);
+	    "getaddrinfo() thread failed to start", 0), LOCAL_RESOLVER);
 	assert_int_equal(local_curl_kind(CURLE_COULDNT_RESOLVE_HOST, EMFILE,
-	    0, "Could not resolve host: nowhere.invalid"), LOCAL_NONE);
-	assert_int_equal(local_curl_kind(CURLE_OUT_OF_MEMORY, 0, 0, ""),
+	    0, "Could not resolve host: nowhere.invalid", 0), LOCAL_NONE);
+	assert_int_equal(local_curl_kind(CURLE_OUT_OF_MEMORY, 0, 0, "", 0),
 	    LOCAL_MEMORY);
-	assert_int_equal(local_curl_kind(CURLE_FAILED_INIT, 0, 0, ""),
+	/* a site's header line over libcurl's cap says "out of memory" */
+	assert_int_equal(local_curl_kind(CURLE_OUT_OF_MEMORY, 0, 0, "",
+	    102400), LOCAL_NONE);
+	assert_int_equal(local_curl_kind(CURLE_FAILED_INIT, 0, 0, "", 0),
 	    LOCAL_TRANSFER);
 	/* mid-transfer: only running out is ours */
 	assert_int_equal(local_curl_kind(CURLE_RECV_ERROR, ECONNRESET, 0,
-	    ""), LOCAL_NONE);
-	assert_int_equal(local_curl_kind(CURLE_SEND_ERROR, ENOBUFS, 0, ""),
+	    "", 0), LOCAL_NONE);
+	assert_int_equal(local_curl_kind(CURLE_SEND_ERROR, ENOBUFS, 0, "", 0),
 	    LOCAL_MEMORY);
-	assert_int_equal(local_curl_kind(CURLE_RECV_ERROR, EPERM, 0, ""),
+	assert_int_equal(local_curl_kind(CURLE_RECV_ERROR, EPERM, 0, "", 0),
 	    LOCAL_NONE);
 	/* a stale errno never makes a timeout or TLS failure ours */
 	assert_int_equal(local_curl_kind(CURLE_OPERATION_TIMEDOUT, EMFILE, 0,
-	    ""), LOCAL_NONE);
+	    "", 0), LOCAL_NONE);
 	assert_int_equal(local_curl_kind(CURLE_SSL_CONNECT_ERROR, ENOMEM, 0,
-	    ""), LOCAL_NONE);
+	    "", 0), LOCAL_NONE);
 }
 
 static int	calls, last_on;
