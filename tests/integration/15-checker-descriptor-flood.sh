@@ -16,6 +16,16 @@ add_site shop "Shop Ltd" en owner@shop.example
 for i in $(seq 1 40); do
 	add_check shop "site-$i" "$NGINX_URL/ok?n=$i"
 done
+# -t refuses what cannot fit under the limit, naming the key's line.
+cp "$SW_CONF" "$SW_TMP/big.conf"
+sed -i 's/^max_parallel = 100$/max_parallel = 400/' "$SW_TMP/big.conf"
+sw_run prlimit --nofile=1024:1024 "$SWD" -t -c "$SW_TMP/big.conf"
+assert_eq 1 "$RUN_RC" "-t with max_parallel 400 under 1024 descriptors"
+line=$(grep -n '^max_parallel' "$SW_TMP/big.conf" | cut -d: -f1)
+assert_contains "$RUN_ERR" "big.conf:$line: max_parallel 400 needs" "-t names FILE:LINE"
+sw_run prlimit --nofile=1024:1024 "$SWD" -t -c "$SW_CONF"
+assert_eq 0 "$RUN_RC" "-t with max_parallel 100: $RUN_ERR"
+
 # The daemon itself runs under the limit (exec keeps its pid).
 REAL_SWD=$SWD
 SWD=$SW_TMP/sitewatchd-1024
