@@ -72,6 +72,7 @@ struct web {
 	const struct config	*cfg;
 	struct scheduler	*sched;
 	struct evhttp		*http;
+	struct web_listen	*wl;		/* web_listen.c: caps, idle time */
 	char			*listen;	/* as bound at start */
 
 	struct web_queue	*q_db;		/* tickets (SQLite) */
