@@ -225,13 +225,13 @@ struct mail_row {
 	long long	 id;
 	char		*sender;	/* envelope sender (addr-spec) */
 	char		*rcpt;		/* envelope recipient */
-	char		*subject;	/* plain UTF-8 (listings only) */
-	char		*message;	/* the RFC 5322 text (store_mail_due) */
-	char		*status;	/* queued | sent | failed (listings) */
+	char		*subject;	/* plain UTF-8, as rendered */
+	char		*message;	/* RFC 5322 text; "" in listings */
+	char		*status;	/* queued | sent | failed */
 	int		 attempts;
 	time_t		 created_at;
 	time_t		 next_attempt_at;
-	char		*last_error;	/* listings only */
+	char		*last_error;	/* the server's last answer */
 };
 
 void	mail_row_free(struct mail_row *);

@@ -27,6 +27,11 @@ int		 sq_exec(struct store *, const char *sql);
 sqlite3_stmt	*sq_prepare(struct store *, const char *sql);
 /* Step a statement that returns no rows, then finalize it. */
 int		 sq_done(struct store *, sqlite3_stmt *);
+/*
+ * Step a statement meant to return one row: STORE_OK with the row ready
+ * to read, STORE_NOTFOUND, or STORE_ERROR (logged).  The caller finalizes.
+ */
+int		 sq_one(struct store *, sqlite3_stmt *);
 /* Bind text, or NULL for a NULL pointer. */
 void		 sq_bind_text(sqlite3_stmt *, int, const char *);
 /* Bind a time, or NULL for 0 (never happened). */

@@ -166,6 +166,19 @@ sq_done(struct store *s, sqlite3_stmt *st)
 	return 0;
 }
 
+int
+sq_one(struct store *s, sqlite3_stmt *st)
+{
+	int	rc;
+
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		return STORE_OK;
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	sq_warn(s);
+	return STORE_ERROR;
+}
+
 void
 sq_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
@@ -415,11 +428,8 @@ sq_check_state_get(struct store *s, const char *name,
 	if (st == NULL)
 		return STORE_ERROR;
 	sq_bind_text(st, 1, name);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if ((rc = sq_one(s, st)) == STORE_OK)
 		sq_cs_row(st, out);
-		rc = STORE_OK;
-	} else
-		rc = rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
 	sqlite3_finalize(st);
 	return rc;
 }

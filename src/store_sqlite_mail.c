@@ -41,31 +41,49 @@ sq_mail_push(struct store *s, const char *sender, const char *rcpt,
 	return id;
 }
 
+/*
+ * The columns of a struct mail_row; a listing leaves the message out
+ * (MAIL_COLS("''")), the sender needs it.
+ */
+#define MAIL_COLS(msg) "id, sender, recipients, subject, " msg ", status, " \
+	"attempts, created_at, next_attempt_at, last_error"
+
+/* Run st and read up to max MAIL_COLS rows into out; how many. */
+static size_t
+sq_mail_rows(sqlite3_stmt *st, struct mail_row *out, size_t max)
+{
+	struct mail_row	*m;
+	size_t		 n = 0;
+
+	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+		m = &out[n++];
+		m->id = sqlite3_column_int64(st, 0);
+		m->sender = sq_col_dup0(st, 1);
+		m->rcpt = sq_col_dup0(st, 2);
+		m->subject = sq_col_dup0(st, 3);
+		m->message = sq_col_dup0(st, 4);
+		m->status = sq_col_dup0(st, 5);
+		m->attempts = sqlite3_column_int(st, 6);
+		m->created_at = sqlite3_column_int64(st, 7);
+		m->next_attempt_at = sqlite3_column_int64(st, 8);
+		m->last_error = sq_col_dup0(st, 9);
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
 size_t
 sq_mail_due(struct store *s, time_t now, struct mail_row *out, size_t max)
 {
 	sqlite3_stmt	*st;
-	size_t		 n = 0;
 
-	if ((st = sq_prepare(s, "SELECT id, sender, recipients, "
-	    "message, attempts, created_at, next_attempt_at FROM outbox "
-	    "WHERE status = 'queued' AND next_attempt_at <= ? "
-	    "ORDER BY next_attempt_at, id LIMIT ?")) == NULL)
+	if ((st = sq_prepare(s, "SELECT " MAIL_COLS("message") " FROM outbox"
+	    " WHERE status = 'queued' AND next_attempt_at <= ?"
+	    " ORDER BY next_attempt_at, id LIMIT ?")) == NULL)
 		return 0;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
-	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
-		out[n].id = sqlite3_column_int64(st, 0);
-		out[n].sender = sq_col_dup0(st, 1);
-		out[n].rcpt = sq_col_dup0(st, 2);
-		out[n].message = sq_col_dup0(st, 3);
-		out[n].attempts = sqlite3_column_int(st, 4);
-		out[n].created_at = sqlite3_column_int64(st, 5);
-		out[n].next_attempt_at = sqlite3_column_int64(st, 6);
-		n++;
-	}
-	sqlite3_finalize(st);
-	return n;
+	return sq_mail_rows(st, out, max);
 }
 
 int
@@ -100,12 +118,10 @@ sq_mail_attempts(struct store *s, long long id, int *attempts,
 	    "outbox WHERE id = ?")) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if ((rc = sq_one(s, st)) == STORE_OK) {
 		*attempts = sqlite3_column_int(st, 0);
 		*created = sqlite3_column_int64(st, 1);
-		rc = STORE_OK;
-	} else
-		rc = rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+	}
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -170,27 +186,13 @@ sq_mail_list(struct store *s, const char *status, struct mail_row *out,
     size_t max)
 {
 	sqlite3_stmt	*st;
-	size_t		 n = 0;
 
-	if ((st = sq_prepare(s, "SELECT id, recipients, subject, status,"
-	    " attempts, created_at, next_attempt_at, last_error FROM outbox"
+	if ((st = sq_prepare(s, "SELECT " MAIL_COLS("''") " FROM outbox"
 	    " WHERE ?1 IS NULL OR status = ?1 ORDER BY id DESC LIMIT ?2"))
 	    == NULL)
 		return 0;
 	if (status != NULL)
 		sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
-	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
-		out[n].id = sqlite3_column_int64(st, 0);
-		out[n].rcpt = sq_col_dup0(st, 1);
-		out[n].subject = sq_col_dup0(st, 2);
-		out[n].status = sq_col_dup0(st, 3);
-		out[n].attempts = sqlite3_column_int(st, 4);
-		out[n].created_at = sqlite3_column_int64(st, 5);
-		out[n].next_attempt_at = sqlite3_column_int64(st, 6);
-		out[n].last_error = sq_col_dup0(st, 7);
-		n++;
-	}
-	sqlite3_finalize(st);
-	return n;
+	return sq_mail_rows(st, out, max);
 }

@@ -86,10 +86,8 @@ sq_ticket_get(struct store *s, long long id, struct ticket *out)
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	if ((rc = sq_one(s, st)) == STORE_OK)
 		rc = sq_ticket_row(s, st, out);
-	else
-		rc = rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
 	sqlite3_finalize(st);
 	if (rc != STORE_OK)
 		ticket_free(out);
@@ -181,14 +179,11 @@ sq_status(struct store *s, long long id, char *status, size_t len,
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		snprintf(status, len, "%s",
-		    (const char *)sqlite3_column_text(st, 0));
+	if ((rc = sq_one(s, st)) == STORE_OK) {
+		sq_col_copy(st, 0, status, len);
 		if (first_failure != NULL)
 			*first_failure = (time_t)sqlite3_column_int64(st, 1);
-		rc = STORE_OK;
-	} else
-		rc = rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+	}
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -461,11 +456,8 @@ sq_ticket_brief(struct store *s, long long id,
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if ((rc = sq_one(s, st)) == STORE_OK)
 		sq_brief_row(st, out);
-		rc = STORE_OK;
-	} else
-		rc = rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
 	sqlite3_finalize(st);
 	return rc;
 }
