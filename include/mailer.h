@@ -3,7 +3,7 @@
  * in state_dir/outbox/ when no SMTP host is set.
  *
  * mailer_deliver() blocks (a whole SMTP dialogue): the daemon calls it
- * only from the mailer thread (mailer_start), the CLI directly.
+ * only from the mailer's bio queue (mailer_start), the CLI directly.
  */
 #ifndef MAILER_H
 #define MAILER_H
@@ -43,7 +43,10 @@ void	 mailer_deliver(const struct mailer_conf *, struct mail_job *,
 
 /* The daemon's sender thread over the outbox in state_dir. */
 struct mailer;
-struct mailer	*mailer_start(const struct config *, char *err, size_t);
+struct event_base;
+/* The sender's rounds run on a bio queue; retries wake on base's timers. */
+struct mailer	*mailer_start(const struct config *, struct event_base *,
+		    char *err, size_t);
 /* Queue a message for one recipient; the thread writes it to the db. */
 void		 mailer_submit(struct mailer *, const char *sender,
 		    const char *rcpt, const char *subject,

@@ -41,7 +41,8 @@ struct probe_raw {
 	double			tls_ms;
 	double			ttfb_ms;
 	double			total_ms;
-	int			cert_days_left;	/* -1: no TLS or not known */
+	int			has_cert;	/* 0: no TLS or not known */
+	long long		cert_secs_left;	/* to notAfter; < 0: expired */
 };
 
 struct result {

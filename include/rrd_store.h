@@ -17,7 +17,16 @@ struct result;
 struct rrd_rra;
 struct rrd_store;
 
-/* Returns NULL and logs when the store cannot be opened at all. */
+struct event_base;
+/*
+ * Returns NULL and logs when the store cannot be opened at all.  The
+ * daemon passes its loop: batches are timed on it and their done
+ * callbacks come back to it.  Without one (tools, tests) every batch
+ * goes out as soon as the writer is free; rrd_store_sync and close
+ * settle them.
+ */
+struct rrd_store	*rrd_store_open_loop(const struct config *,
+			    struct event_base *);
 struct rrd_store	*rrd_store_open(const struct config *);
 /* Queue one result (called on the loop; returns at once). */
 void			 rrd_store_record(struct rrd_store *,
@@ -85,5 +94,7 @@ void	 rrd_store_get_stats(struct rrd_store *, struct rrd_store_stats *);
  */
 #define RRD_VALUE_MAX	32
 size_t	 rrd_store_format_value(char *p, double v);
+/* Write q in decimal into p; returns the length (the writer's). */
+size_t	 rrd_store_digits(char *p, long long q);
 
 #endif

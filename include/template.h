@@ -78,6 +78,15 @@ const char	*tmpl_var_name(enum tmpl_var);
  * unknown keys are errors.
  */
 struct words;
+/*
+ * The reader under words_load(), for any set of keys: for each
+ * "key = text" line, slot(arg, key) says where the text goes (NULL: an
+ * unknown key).  Returns the number of errors added to errs, -1 when
+ * the file cannot be read.  The caller checks that nothing is missing.
+ */
+int		 words_read(const char *path,
+		    char **(*slot)(void *, const char *), void *arg,
+		    struct errlist *errs);
 struct words	*words_load(const char *path, struct errlist *errs);
 void		 words_free(struct words *);
 const char	*words_cause(const struct words *, int cause);

@@ -16,13 +16,17 @@ struct scheduler;
 struct web;
 
 /*
- * Listen on (*cfgp)->listen and serve.  cfgp points at the daemon's
- * current config, so a reload is seen at the next request without a
- * call here.  Returns NULL (and logs why) when the address cannot be
- * bound.
+ * Listen on cfg->listen and serve.  cfg must live until web_reload()
+ * hands over the next one.  Returns NULL (and logs why) when the
+ * address cannot be bound.
  */
-struct web	*web_start(struct event_base *, struct config *const *cfgp,
+struct web	*web_start(struct event_base *, const struct config *,
 		    struct scheduler *);
+/*
+ * The daemon applied a new config (SIGHUP): follow its checks, sites and
+ * languages.  The socket stays; a changed listen is warned about once.
+ */
+void		 web_reload(struct web *, const struct config *);
 /* Remember one result for the pages (state, since, recent results). */
 void		 web_record(struct web *, const struct result *);
 /* Stop listening, finish the worker threads, free everything. */

@@ -22,6 +22,7 @@
 #include "config.h"
 #include "log.h"
 #include "report.h"
+#include "status_json.h"
 #include "store.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -72,38 +73,28 @@ cli_status_collect(const struct config *cfg, struct store *db,
 }
 
 static json_t *
-cli_status_num(double v)
-{
-	if (isnan(v) || isinf(v))
-		return json_null();
-	return json_real(round(v * 1000) / 1000);
-}
-
-static json_t *
 cli_status_json(const struct status_row *r)
 {
-	char	since[32];
-	json_t	*o;
+	struct status_view	sv;
 
-	o = json_object();
-	json_object_set_new(o, "name", json_string(r->c->name));
-	json_object_set_new(o, "site", r->c->site != NULL ?
-	    json_string(r->c->site->name) : json_null());
-	json_object_set_new(o, "url", json_string(r->c->url));
-	json_object_set_new(o, "state", json_string(r->known ?
-	    sw_state_name(r->st.state) : "unknown"));
-	json_object_set_new(o, "cause", r->known ?
-	    json_string(sw_cause_name(r->st.cause)) : json_null());
-	json_object_set_new(o, "since", r->known && r->st.since > 0 ?
-	    json_string(util_iso8601(r->st.since, since, sizeof since)) :
-	    json_null());
-	json_object_set_new(o, "last_total_ms", r->known ?
-	    cli_status_num(r->st.last_total_ms) : json_null());
-	json_object_set_new(o, "uptime_24h", cli_status_num(r->up24));
-	json_object_set_new(o, "uptime_30d", cli_status_num(r->up30));
-	json_object_set_new(o, "ticket", r->ticket > 0 ?
-	    json_integer(r->ticket) : json_null());
-	return o;
+	memset(&sv, 0, sizeof sv);
+	sv.name = r->c->name;
+	sv.site = r->c->site != NULL ? r->c->site->name : NULL;
+	sv.url = r->c->url;
+	sv.known = r->known;
+	if (r->known) {
+		sv.state = r->st.state;
+		sv.cause = r->st.cause;
+		sv.message = r->st.message;
+		sv.since = (double)r->st.since;
+		sv.last_at = (double)r->st.last_at;
+		sv.last_total_ms = r->st.last_total_ms;
+	}
+	sv.http_status = -1;	/* not saved by the daemon */
+	sv.up24 = r->up24;
+	sv.up30 = r->up30;
+	sv.ticket = r->ticket;
+	return status_json(&sv);
 }
 
 static const char *
@@ -146,7 +137,7 @@ cli_status(struct cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct config		*cfg;
-	struct store		*db;
+	struct store	*db;
 	struct status_row	 row;
 	json_t			*arr = NULL;
 	time_t			 now = time(NULL);
@@ -187,7 +178,8 @@ cli_status(struct cli *cli, int argc, char **argv)
 			cli_status_text(&row);
 	}
 	if (json) {
-		json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+		    STATUS_JSON_REAL);
 		putchar('\n');
 		json_decref(arr);
 	}

@@ -122,8 +122,8 @@ const struct conf_key conf_keys[] = {
 	  "seconds between checks (s, m, h suffixes allowed)" },
 	{ C(timeout), CONF_DURATION, 0, 1, 3600, 1, NULL, "10",
 	  COFF(timeout), 0,
-	  "seconds for the whole check; at most interval (when left to "
-	  "its default it shrinks to the interval)" },
+	  "seconds for the whole check; may exceed interval (runs never "
+	  "overlap; when left to its default it shrinks to the interval)" },
 	{ C(method), CONF_METHOD, 0, 0, 0, 0, NULL, "GET",
 	  COFF(method), 0,
 	  "HTTP method" },
@@ -228,92 +228,4 @@ conf_section_name(enum conf_section sec)
 	if ((unsigned)sec >= CONF_SEC_COUNT)
 		return "invalid";
 	return section_names[sec];
-}
-
-/* Join the choices of k as "a | b | c". */
-static void
-conf_choices_text(const struct conf_key *k, char *buf, size_t len)
-{
-	const struct conf_choice	*c;
-	size_t				 used = 0;
-	int				 n;
-
-	buf[0] = '\0';
-	for (c = k->choices; c->name != NULL; c++) {
-		n = snprintf(buf + used, len - used, "%s%s",
-		    c == k->choices ? "" : " | ", c->name);
-		if (n < 0 || (size_t)n >= len - used)
-			return;
-		used += (size_t)n;
-	}
-}
-
-void
-conf_key_describe(const struct conf_key *k, char *buf, size_t len)
-{
-	const char	*unit;
-
-	switch (k->type) {
-	case CONF_STRING:
-		snprintf(buf, len, "text");
-		break;
-	case CONF_PATH:
-		snprintf(buf, len, "path");
-		break;
-	case CONF_URL:
-		snprintf(buf, len, "URL");
-		break;
-	case CONF_INT:
-		snprintf(buf, len, "integer %lld..%lld", k->min, k->max);
-		break;
-	case CONF_DURATION:
-		unit = k->unit == 60 ? "minutes" : "seconds";
-		snprintf(buf, len, "%s %lld..%lld", unit, k->min, k->max);
-		break;
-	case CONF_SIZE:
-		snprintf(buf, len, "bytes %lld..%lld", k->min, k->max);
-		break;
-	case CONF_BOOL:
-		snprintf(buf, len, "yes | no");
-		break;
-	case CONF_ENUM:
-	case CONF_WORD:
-		conf_choices_text(k, buf, len);
-		break;
-	case CONF_EMAILS:
-		snprintf(buf, len, "mail addresses, comma-separated");
-		break;
-	case CONF_URLS:
-		snprintf(buf, len, "URLs, comma-separated");
-		break;
-	case CONF_HEADER:
-		snprintf(buf, len, "\"Name: value\"");
-		break;
-	case CONF_STATUS:
-		snprintf(buf, len, "status codes 100..599, lists and ranges");
-		break;
-	case CONF_MAINT:
-		snprintf(buf, len, "weekly or one-off window");
-		break;
-	case CONF_RETENTION:
-		snprintf(buf, len, "STEP:SPAN list, at most %d", RRD_RRA_MAX);
-		break;
-	case CONF_METHOD:
-		snprintf(buf, len, "HTTP method");
-		break;
-	case CONF_LISTEN:
-		snprintf(buf, len, "ADDRESS:PORT");
-		break;
-	case CONF_CHECKREF:
-		snprintf(buf, len, "check name");
-		break;
-	case CONF_MAILBOX:
-		snprintf(buf, len, "mail address, \"Name <a@b>\" allowed");
-		break;
-	}
-	if (k->flags & CONF_F_REPEAT) {
-		size_t	l = strlen(buf);
-
-		snprintf(buf + l, len - l, "; may repeat");
-	}
 }

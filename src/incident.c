@@ -6,18 +6,21 @@
  * Everything decided here is decided on the event loop, in memory: each
  * check has a struct chk holding its incident state machine
  * (incident_fsm.c), its displayed state and its open ticket.  The SQLite
- * work goes to one writer thread through a FIFO queue of small ops; the
- * thread takes everything queued and commits it as one transaction, so a
- * burst of results costs one fsync, and a slow disk delays the db, never
- * the next probe.  Because only the daemon creates tickets, it hands out
+ * work goes to the "ticket-db" bio queue (bio.c) as FIFO batches of
+ * small ops: the loop gathers ops while a batch is being written and
+ * hands them all over as the next one, which the writer commits as one
+ * transaction, so a burst of results costs one fsync, and a slow disk
+ * delays the db, never the next probe.  One batch is out at a time; a
+ * batch that fails for a passing reason (db locked, disk full) comes
+ * back to the loop, goes in front of what was queued since and is tried
+ * again a second later (state saves are shed past WRITER_MAX_PENDING).  Because only the daemon creates tickets, it hands out
  * ticket ids itself (MAX(id) + 1 at start): an OPENED event carries its
  * ticket number at once, before the row is written.
  *
  * Staff act on tickets from other processes (CLI, web API) straight in
  * the db.  A periodic sync op reads back the status of the tickets the
- * loop believes open; the writer posts the answer to the loop
- * (event_active is thread-safe with evthread_use_pthreads), which then
- * notices acks (reminders stop) and hand resolves (the check's next
+ * loop believes open; the answer comes back with the batch's done
+ * callback on the loop, which then notices acks (reminders stop) and hand resolves (the check's next
  * confirmed failure opens a new ticket), and only then sends reminders.
  *
  * Ordering: ops run in the order queued, so a ticket's insert always
@@ -27,14 +30,13 @@
  * length of one renotify "minute" in seconds, so that a scenario can see
  * reminders come and stop within seconds.  Nothing else reads it.
  */
-#include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <event2/event.h>
 
+#include "bio.h"
 #include "config.h"
 #include "incident.h"
 #include "incident_fsm.h"
@@ -113,17 +115,17 @@ struct incidents {
 	long long		 next_id;
 	int			 renotify_unit;	/* seconds per renotify unit */
 
-	/* Writer thread and its queue (mu guards all of these). */
+	/* The writer (a bio queue) and the ops for its next batch. */
 	struct store		*db;		/* the writer's only */
-	pthread_t		 thread;
-	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;
-	struct wop		*head, **tail;
-	int			 stopping;
-	struct wop		*synced;	/* answered sync ops */
+	struct bio		*writer;
+	struct wop		*head, **tail;	/* not handed over yet */
+	int			 busy;		/* a batch is out */
+	int			 failing;	/* last batch kept: retry */
+	int			 retry_wait;	/* ev_retry armed */
+	int			 closing;	/* every batch is a last try */
 
 	struct event		*ev_tick;	/* periodic sync + reminders */
-	struct event		*ev_synced;	/* writer -> loop */
+	struct event		*ev_retry;	/* a second after a failure */
 	int			 sync_busy;
 };
 
@@ -196,7 +198,21 @@ severity_name(enum incident_severity s)
 	return s == SEVERITY_CRITICAL ? "critical" : "warning";
 }
 
-/* ---- writer thread ---- */
+/* ---- the writer: batches of ops on the ticket-db bio queue ---- */
+
+/* One batch, from the loop to the writer and back. */
+struct wbatch {
+	struct incidents	*in;
+	struct wop		*ops;		/* in order */
+	int			 last_try;
+	int			 rc;		/* writer_batch()'s */
+	char			 why[256];
+};
+
+static void	writer_kick(struct incidents *);
+static void	writer_done(void *, int);
+static void	synced_apply(struct incidents *, struct wop *);
+static void	remind(struct incidents *, time_t);
 
 static void
 wop_free(struct wop *w)
@@ -222,15 +238,13 @@ wop_new(enum wop_kind kind, long long id, time_t at)
 	return w;
 }
 
-/* Hand a chain of ops (first..last, linked by next) to the writer. */
+/* Queue a chain of ops (first..last, linked by next) for the writer. */
 static void
 wop_push_chain(struct incidents *in, struct wop *first, struct wop *last)
 {
-	pthread_mutex_lock(&in->mu);
 	*in->tail = first;
 	in->tail = &last->next;
-	pthread_cond_signal(&in->cv);
-	pthread_mutex_unlock(&in->mu);
+	writer_kick(in);
 }
 
 /* Hand one op to the writer (FIFO). */
@@ -370,87 +384,118 @@ writer_shed(struct wop **pending, size_t *n)
 	return pp;
 }
 
+/* On the writer's thread: commit one batch. */
+static void
+writer_work(void *arg)
+{
+	struct wbatch	*b = arg;
+
+	b->rc = writer_batch(b->in, b->ops, b->last_try, b->why,
+	    sizeof b->why);
+}
+
 /*
- * The writer thread: take everything queued, commit it, repeat.  When the
- * db cannot be written for a while, keep everything (in order) and try
- * again every second; say so once, and once more when it works again.
+ * Hand everything queued to the writer as one batch, unless a batch is
+ * out already (its done callback kicks again) or a failed one waits for
+ * its retry.
  */
-static void *
-writer_main(void *arg)
+static void
+writer_kick(struct incidents *in)
+{
+	struct wbatch	*b;
+
+	if (in->writer == NULL || in->busy || in->head == NULL ||
+	    (in->retry_wait && !in->closing))
+		return;
+	b = xcalloc(1, sizeof *b);
+	b->in = in;
+	b->ops = in->head;
+	b->last_try = in->closing;
+	in->head = NULL;
+	in->tail = &in->head;
+	in->busy = 1;
+	/* One batch out at a time: the queue is never full. */
+	if (bio_submit(in->writer, writer_work, writer_done, NULL, b,
+	    0) == -1)
+		fatal("ticket db: writer queue full");
+}
+
+/* A failed batch goes back in front of what was queued since. */
+static void
+writer_keep(struct incidents *in, struct wbatch *b)
+{
+	struct wop	**pp;
+	size_t		  n = 0;
+
+	for (pp = &b->ops; *pp != NULL; pp = &(*pp)->next)
+		n++;
+	*pp = in->head;
+	if (in->head == NULL)
+		in->tail = pp;
+	in->head = b->ops;
+	for (; *pp != NULL; pp = &(*pp)->next)
+		n++;
+	if (!in->failing)
+		log_error("ticket db: cannot write (%s): keeping %zu writes, "
+		    "trying again every second", b->why, n);
+	in->failing = 1;
+	if (n > WRITER_MAX_PENDING)
+		in->tail = writer_shed(&in->head, &n);
+}
+
+/* On the loop: a batch is written (or kept, or lost at shutdown). */
+static void
+writer_done(void *arg, int cancelled)
+{
+	struct wbatch	*b = arg;
+	struct incidents *in = b->in;
+	struct wop	*w, *next;
+	struct timeval	 sec = { 1, 0 };
+	size_t		 n = 0;
+	int		 synced = 0;
+
+	(void)cancelled;		/* the writer queue is drained */
+	in->busy = 0;
+	if (b->rc == -1) {
+		writer_keep(in, b);
+		if (!in->closing) {
+			in->retry_wait = 1;
+			evtimer_add(in->ev_retry, &sec);
+		}
+		free(b);
+		writer_kick(in);
+		return;
+	}
+	for (w = b->ops; w != NULL; w = w->next)
+		n++;
+	if (in->failing && b->rc == 0)
+		log_info("ticket db: writes work again (%zu kept writes done)",
+		    n);
+	in->failing = 0;
+	for (w = b->ops; w != NULL; w = next) {
+		next = w->next;
+		if (w->kind == W_SYNC && !in->closing) {
+			synced_apply(in, w);
+			synced = 1;
+		}
+		wop_free(w);
+	}
+	free(b);
+	if (synced)
+		remind(in, time(NULL));
+	writer_kick(in);
+}
+
+/* Timer: a second after a failed batch, try again. */
+static void
+on_retry(evutil_socket_t fd, short what, void *arg)
 {
 	struct incidents	*in = arg;
-	struct wop		*batch, *w, *next, *pending = NULL;
-	struct wop		**ptail = &pending;
-	struct timespec		 until;
-	size_t			 npending = 0;
-	int			 stop, failing = 0, rc;
-	char			 why[256];
 
-	/* Failures are reported here, once, not per statement. */
-	store_set_quiet(in->db, 1);
-	for (;;) {
-		pthread_mutex_lock(&in->mu);
-		if (failing) {
-			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_sec++;
-			while (!in->stopping && pthread_cond_timedwait(&in->cv,
-			    &in->mu, &until) == 0)
-				;
-		} else
-			while (in->head == NULL && !in->stopping)
-				pthread_cond_wait(&in->cv, &in->mu);
-		if (in->head != NULL) {
-			*ptail = in->head;
-			ptail = in->tail;
-			for (w = in->head; w != NULL; w = w->next)
-				npending++;
-		}
-		in->head = NULL;
-		in->tail = &in->head;
-		stop = in->stopping;
-		pthread_mutex_unlock(&in->mu);
-
-		batch = NULL;
-		if (pending != NULL) {
-			rc = writer_batch(in, pending, stop, why, sizeof why);
-			if (rc == -1) {
-				if (!failing)
-					log_error("ticket db: cannot write "
-					    "(%s): keeping %zu writes, trying "
-					    "again every second", why,
-					    npending);
-				failing = 1;
-				if (npending > WRITER_MAX_PENDING)
-					ptail = writer_shed(&pending,
-					    &npending);
-				continue;
-			}
-			if (failing && rc == 0)
-				log_info("ticket db: writes work again "
-				    "(%zu kept writes done)", npending);
-			failing = 0;
-			batch = pending;
-			pending = NULL;
-			ptail = &pending;
-			npending = 0;
-		}
-		for (w = batch; w != NULL; w = next) {
-			next = w->next;
-			if (w->kind != W_SYNC) {
-				wop_free(w);
-				continue;
-			}
-			pthread_mutex_lock(&in->mu);
-			w->next = in->synced;
-			in->synced = w;
-			pthread_mutex_unlock(&in->mu);
-			if (!stop)
-				event_active(in->ev_synced, EV_READ, 0);
-		}
-		if (stop && batch == NULL)
-			break;
-	}
-	return NULL;
+	(void)fd;
+	(void)what;
+	in->retry_wait = 0;
+	writer_kick(in);
 }
 
 /* ---- state persistence ---- */
@@ -811,47 +856,38 @@ remind(struct incidents *in, time_t now)
 	}
 }
 
-/* The writer answered: apply staff changes, then remind (loop context). */
+/*
+ * The writer answered a sync op: apply staff changes (loop context; the
+ * caller then reminds).
+ */
 static void
-on_synced(evutil_socket_t fd, short what, void *arg)
+synced_apply(struct incidents *in, struct wop *w)
 {
-	struct incidents	*in = arg;
-	struct wop		*list, *w, *next;
 	struct sync_item	*it;
 	struct chk		*k;
 	size_t			 i;
 
-	pthread_mutex_lock(&in->mu);
-	list = in->synced;
-	in->synced = NULL;
-	pthread_mutex_unlock(&in->mu);
-
-	for (w = list; w != NULL; w = next) {
-		next = w->next;
-		for (i = 0; i < w->nitems; i++) {
-			it = &w->items[i];
-			k = chk_find(in, it->check);
-			/* Resolved and maybe reopened meanwhile: stale. */
-			if (k == NULL || k->ticket != it->id || !it->found)
-				continue;
-			if (strcmp(it->status, "resolved") == 0) {
-				log_info("check %s: ticket %lld resolved by "
-				    "staff", k->name, k->ticket);
-				k->ticket = 0;
-				k->acked = 0;
-				fsm_ticket_gone(&k->fsm);
-				chk_save(in, k);
-			} else if (strcmp(it->status, "acknowledged") == 0 &&
-			    !k->acked) {
-				log_info("check %s: ticket %lld acknowledged",
-				    k->name, k->ticket);
-				k->acked = 1;
-			}
+	for (i = 0; i < w->nitems; i++) {
+		it = &w->items[i];
+		k = chk_find(in, it->check);
+		/* Resolved and maybe reopened meanwhile: stale. */
+		if (k == NULL || k->ticket != it->id || !it->found)
+			continue;
+		if (strcmp(it->status, "resolved") == 0) {
+			log_info("check %s: ticket %lld resolved by "
+			    "staff", k->name, k->ticket);
+			k->ticket = 0;
+			k->acked = 0;
+			fsm_ticket_gone(&k->fsm);
+			chk_save(in, k);
+		} else if (strcmp(it->status, "acknowledged") == 0 &&
+		    !k->acked) {
+			log_info("check %s: ticket %lld acknowledged",
+			    k->name, k->ticket);
+			k->acked = 1;
 		}
-		wop_free(w);
-		in->sync_busy = 0;
 	}
-	remind(in, time(NULL));
+	in->sync_busy = 0;
 }
 
 /* Timer: ask the writer for the status of every ticket we hold open. */
@@ -921,21 +957,16 @@ incidents_open(const struct config *cfg, struct event_base *base,
 		incidents_close(in);
 		return NULL;
 	}
-	pthread_mutex_init(&in->mu, NULL);
-	pthread_cond_init(&in->cv, NULL);
-	in->ev_synced = event_new(base, -1, 0, on_synced, in);
+	/* Failures are reported by the writer, once, not per statement. */
+	store_set_quiet(in->db, 1);
+	in->writer = bio_new(base, "ticket-db", 2);
+	in->ev_retry = evtimer_new(base, on_retry, in);
 	in->ev_tick = event_new(base, -1, EV_PERSIST, on_tick, in);
 	ms = in->renotify_unit * 1000 < SYNC_MAX_MS ?
 	    in->renotify_unit * 1000 : SYNC_MAX_MS;
 	tv.tv_sec = ms / 1000;
 	tv.tv_usec = (ms % 1000) * 1000;
 	event_add(in->ev_tick, &tv);
-	if ((errno = pthread_create(&in->thread, NULL, writer_main, in))
-	    != 0)
-		fatal("ticket db: cannot start the writer: %s",
-		    strerror(errno));
-	/* Named, so that `top -H` and perf tell the threads apart. */
-	(void)pthread_setname_np(in->thread, "sw-ticket-db");
 	return in;
 }
 
@@ -969,21 +1000,19 @@ incidents_close(struct incidents *in)
 	if (in == NULL)
 		return;
 	chk_flush_dirty(in);
-	if (in->ev_tick != NULL) {
-		/* Stop the writer only after it has committed everything. */
-		pthread_mutex_lock(&in->mu);
-		in->stopping = 1;
-		pthread_cond_signal(&in->cv);
-		pthread_mutex_unlock(&in->mu);
-		pthread_join(in->thread, NULL);
-		for (w = in->synced; w != NULL; w = next) {
-			next = w->next;
-			wop_free(w);
-		}
+	if (in->writer != NULL) {
+		/*
+		 * Stop the writer only after it has committed everything:
+		 * from now on each batch is a last try, and the drain runs
+		 * the done callbacks here (they hand over what is left).
+		 */
+		in->closing = 1;
+		in->retry_wait = 0;
+		evtimer_del(in->ev_retry);
+		writer_kick(in);
+		bio_free(in->writer, BIO_DRAIN);
 		event_free(in->ev_tick);
-		event_free(in->ev_synced);
-		pthread_mutex_destroy(&in->mu);
-		pthread_cond_destroy(&in->cv);
+		event_free(in->ev_retry);
 	}
 	for (w = in->head; w != NULL; w = next) {
 		next = w->next;

@@ -3,11 +3,17 @@
  *
  * DESIGN: libesmtp runs a whole SMTP dialogue inside smtp_start_session()
  * and may wait on the network for as long as its timeouts allow, so the
- * daemon gives it a thread of its own.  The event loop only appends to an
- * in-memory list under a mutex (mailer_submit); the thread writes those
- * mails to the outbox first, then sends what is due, and marks each one
- * sent right after the server accepted it.  The thread owns its SQLite
- * connection, so SQLite commits never run on the loop either.
+ * daemon gives it a queue of its own ("mailer" on bio.c).  The event loop
+ * only appends to an in-memory list (mailer_submit) and hands the list
+ * over as one "round" when no round is out: the round writes those mails
+ * to the outbox first, then sends what is due, and marks each one sent
+ * right after the server accepted it.  Rounds run one at a time on the
+ * queue's thread, which owns the SQLite connection, so SQLite commits
+ * never run on the loop either.  A round says when the next retry is
+ * due; its done callback (on the loop) arms a timer for it, unless new
+ * mail or a new config already asks for the next round.  At stop the
+ * running round ends after its SMTP session and a last round stores
+ * whatever was submitted.
  *
  * Traps (PLATFORM.md): smtp_start_session() may succeed although a
  * message was refused, so every message and recipient status is read;
@@ -29,6 +35,9 @@
 #include <auth-client.h>
 #include <libesmtp.h>
 
+#include <event2/event.h>
+
+#include "bio.h"
 #include "config.h"
 #include "log.h"
 #include "mailer.h"
@@ -49,15 +58,15 @@ struct pending {
 };
 
 struct mailer {
-	pthread_t		 thread;
-	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;
-	/* Under mu: */
+	struct bio		*bio;		/* the "mailer" queue */
+	struct event		*ev_wake;	/* next retry due */
+	/* The loop's: */
 	struct pending		*head;
 	struct pending		**tail;
 	struct mailer_conf	*next_conf;
-	int			 stop;
-	/* The thread's own: */
+	int			 busy;		/* a round is out */
+	int			 stopping;
+	/* The rounds' (one at a time): */
 	struct mailer_conf	*conf;
 	struct store		*ob;
 	struct pending		*unstored;	/* not written yet */
@@ -414,12 +423,8 @@ mailer_send_due(struct mailer *ml)
 	size_t			n, i;
 
 	for (;;) {
-		pthread_mutex_lock(&ml->mu);
-		if (ml->stop) {
-			pthread_mutex_unlock(&ml->mu);
+		if (bio_closing(ml->bio))
 			return;
-		}
-		pthread_mutex_unlock(&ml->mu);
 		if ((n = store_mail_due(ml->ob, time(NULL), mails,
 		    MAILER_BATCH)) == 0)
 			return;
@@ -433,60 +438,113 @@ mailer_send_due(struct mailer *ml)
 	}
 }
 
-static void *
-mailer_main(void *arg)
+/* One round: what the loop hands over, and when the next is due. */
+struct mround {
+	struct mailer		*ml;
+	struct pending		*p;		/* submitted since */
+	struct mailer_conf	*nc;		/* new settings, or NULL */
+	int			 last;		/* stopping: store only */
+	time_t			 delay;		/* seconds to the next */
+};
+
+static void	mailer_round_done(void *, int);
+
+/* On the queue's thread: store the new mails, send what is due. */
+static void
+mailer_round(void *arg)
 {
-	struct mailer		*ml = arg;
-	struct pending		*p;
-	struct mailer_conf	*nc;
-	struct timespec		 until;
-	time_t			 when;
-	int			 stop, rc, kept;
+	struct mround	*r = arg;
+	struct mailer	*ml = r->ml;
+	time_t		 when, now;
+	int		 rc, kept;
 
-	for (;;) {
-		pthread_mutex_lock(&ml->mu);
-		p = ml->head;
-		ml->head = NULL;
-		ml->tail = &ml->head;
-		nc = ml->next_conf;
-		ml->next_conf = NULL;
-		stop = ml->stop;
-		pthread_mutex_unlock(&ml->mu);
-
-		if (nc != NULL) {
-			mailer_conf_free(ml->conf);
-			ml->conf = nc;
-		}
-		kept = mailer_store(ml, p, stop) == -1;
-		if (stop)
-			break;
-		mailer_send_due(ml);
-
-		/* Sleep until the next retry is due or new mail comes. */
-		rc = store_mail_next_due(ml->ob, &when);
-		clock_gettime(CLOCK_REALTIME, &until);
-		if (rc == 1 && when <= until.tv_sec)
-			continue;
-		if (rc == 1 && when - until.tv_sec < MAILER_IDLE_S)
-			until.tv_sec = when;
-		else
-			until.tv_sec += rc == -1 ? 5 : MAILER_IDLE_S;
-		/* Mails kept from a failed store: try again soon. */
-		if (kept && until.tv_sec > time(NULL) + 2)
-			until.tv_sec = time(NULL) + 2;
-		until.tv_nsec = 0;
-		pthread_mutex_lock(&ml->mu);
-		while (ml->head == NULL && !ml->stop && ml->next_conf == NULL)
-			if (pthread_cond_timedwait(&ml->cv, &ml->mu, &until) ==
-			    ETIMEDOUT)
-				break;
-		pthread_mutex_unlock(&ml->mu);
+	if (r->nc != NULL) {
+		mailer_conf_free(ml->conf);
+		ml->conf = r->nc;
+		r->nc = NULL;
 	}
-	return NULL;
+	kept = mailer_store(ml, r->p, r->last) == -1;
+	r->p = NULL;
+	if (r->last)
+		return;
+	mailer_send_due(ml);
+
+	/* Sleep until the next retry is due or new mail comes. */
+	rc = store_mail_next_due(ml->ob, &when);
+	now = time(NULL);
+	if (rc == 1 && when <= now)
+		r->delay = 0;
+	else if (rc == 1 && when - now < MAILER_IDLE_S)
+		r->delay = when - now;
+	else
+		r->delay = rc == -1 ? 5 : MAILER_IDLE_S;
+	/* Mails kept from a failed store: try again soon. */
+	if (kept && r->delay > 2)
+		r->delay = 2;
+}
+
+/* On the loop: hand what was submitted to a new round, if none is out. */
+static void
+mailer_kick(struct mailer *ml)
+{
+	struct mround	*r;
+
+	if (ml->busy)
+		return;
+	r = xcalloc(1, sizeof *r);
+	r->ml = ml;
+	r->p = ml->head;
+	r->nc = ml->next_conf;
+	r->last = ml->stopping;
+	ml->head = NULL;
+	ml->tail = &ml->head;
+	ml->next_conf = NULL;
+	ml->busy = 1;
+	if (ml->ev_wake != NULL)
+		evtimer_del(ml->ev_wake);
+	/* One round out at a time: the queue is never full. */
+	if (bio_submit(ml->bio, mailer_round, mailer_round_done, NULL, r,
+	    0) == -1)
+		fatal("mail queue: the mailer queue is full");
+}
+
+/* On the loop: a round ended; start the next now or when it is due. */
+static void
+mailer_round_done(void *arg, int cancelled)
+{
+	struct mround	*r = arg;
+	struct mailer	*ml = r->ml;
+	struct timeval	 tv;
+
+	(void)cancelled;		/* the mailer queue is drained */
+	ml->busy = 0;
+	if (ml->stopping) {
+		/* The last round stores what came meanwhile. */
+		if (!r->last)
+			mailer_kick(ml);
+	} else if (ml->head != NULL || ml->next_conf != NULL ||
+	    r->delay == 0)
+		mailer_kick(ml);
+	else if (ml->ev_wake != NULL) {
+		tv.tv_sec = r->delay;
+		tv.tv_usec = 0;
+		evtimer_add(ml->ev_wake, &tv);
+	}
+	free(r);
+}
+
+/* Timer: a retry is due. */
+static void
+mailer_wake(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	mailer_kick(arg);
 }
 
 struct mailer *
-mailer_start(const struct config *cfg, char *err, size_t errlen)
+mailer_start(const struct config *cfg, struct event_base *base, char *err,
+    size_t errlen)
 {
 	struct mailer	*ml;
 	char		*db;
@@ -501,11 +559,11 @@ mailer_start(const struct config *cfg, char *err, size_t errlen)
 	}
 	ml->conf = mailer_conf_new(cfg);
 	ml->tail = &ml->head;
-	pthread_mutex_init(&ml->mu, NULL);
-	pthread_cond_init(&ml->cv, NULL);
-	if ((errno = pthread_create(&ml->thread, NULL, mailer_main, ml)) != 0)
-		fatal("pthread_create: %s", strerror(errno));
-	(void)pthread_setname_np(ml->thread, "sw-mailer");
+	ml->bio = bio_new(base, "mailer", 4);
+	if (base != NULL)
+		ml->ev_wake = evtimer_new(base, mailer_wake, ml);
+	/* The first round sends what an earlier run left due. */
+	mailer_kick(ml);
 	return ml;
 }
 
@@ -520,11 +578,9 @@ mailer_submit(struct mailer *ml, const char *sender, const char *rcpt,
 	p->rcpt = xstrdup(rcpt);
 	p->subject = xstrdup(subject);
 	p->message = xstrdup(message);
-	pthread_mutex_lock(&ml->mu);
 	*ml->tail = p;
 	ml->tail = &p->next;
-	pthread_cond_signal(&ml->cv);
-	pthread_mutex_unlock(&ml->mu);
+	mailer_kick(ml);
 }
 
 void
@@ -533,12 +589,10 @@ mailer_reconfigure(struct mailer *ml, const struct config *cfg)
 	struct mailer_conf	*nc, *old;
 
 	nc = mailer_conf_new(cfg);
-	pthread_mutex_lock(&ml->mu);
 	old = ml->next_conf;
 	ml->next_conf = nc;
-	pthread_cond_signal(&ml->cv);
-	pthread_mutex_unlock(&ml->mu);
 	mailer_conf_free(old);
+	mailer_kick(ml);
 }
 
 void
@@ -546,16 +600,20 @@ mailer_stop(struct mailer *ml)
 {
 	if (ml == NULL)
 		return;
-	pthread_mutex_lock(&ml->mu);
-	ml->stop = 1;
-	pthread_cond_signal(&ml->cv);
-	pthread_mutex_unlock(&ml->mu);
-	pthread_join(ml->thread, NULL);
-	/* The thread stored everything it was given before it left. */
+	/*
+	 * The running round ends after its session (bio_closing); then a
+	 * last round stores what came meanwhile.  The drain runs their
+	 * done callbacks here.
+	 */
+	ml->stopping = 1;
+	if (ml->ev_wake != NULL)
+		evtimer_del(ml->ev_wake);
+	mailer_kick(ml);
+	bio_free(ml->bio, BIO_DRAIN);
+	if (ml->ev_wake != NULL)
+		event_free(ml->ev_wake);
 	mailer_conf_free(ml->next_conf);
 	mailer_conf_free(ml->conf);
 	store_close(ml->ob);
-	pthread_mutex_destroy(&ml->mu);
-	pthread_cond_destroy(&ml->cv);
 	free(ml);
 }

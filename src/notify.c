@@ -671,7 +671,7 @@ notify_open(const struct config *cfg, struct event_base *base)
 		return NULL;
 	}
 	errlist_free(&errs);
-	if ((nt->mailer = mailer_start(cfg, err, sizeof err)) == NULL) {
+	if ((nt->mailer = mailer_start(cfg, base, err, sizeof err)) == NULL) {
 		log_error("mail queue: %s", err);
 		langs_free(&nt->langs);
 		free(nt);

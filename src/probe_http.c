@@ -58,7 +58,8 @@ struct probe {
 	void			*arg;
 	double			 at;	/* wall clock at start */
 	int			 is_tls; /* last connection was TLS */
-	int			 cert_days_left;
+	int			 has_cert; /* cert_secs_left is known */
+	long long		 cert_secs_left;
 
 	/* Body scanning. */
 	size_t			 max_body;
@@ -120,19 +121,20 @@ probe_on_header(char *data, size_t size, size_t nitems, void *arg)
 	return n;
 }
 
-/* Whole days until t (rounded up: 4.9 days left is "5 days"). */
+/*
+ * Seconds from now until t, into *secs; -1 when t cannot be read.  The
+ * rounding to whole days is result.c's (down, as check_http counts), and
+ * the warning is judged on these seconds, not on the rounded days.
+ */
 static int
-probe_days_until(const ASN1_TIME *t)
+probe_secs_until(const ASN1_TIME *t, long long *secs)
 {
-	int	days, secs;
-	long	total;
+	int	days, rest;
 
-	if (ASN1_TIME_diff(&days, &secs, NULL, t) != 1)
+	if (ASN1_TIME_diff(&days, &rest, NULL, t) != 1)
 		return -1;
-	total = (long)days * 86400 + secs;
-	if (total > 0)
-		return (int)((total + 86399) / 86400);
-	return (int)(total / 86400);
+	*secs = (long long)days * 86400 + rest;
+	return 0;
 }
 
 /*
@@ -151,7 +153,7 @@ probe_on_connected(void *arg, char *conn_primary_ip, char *conn_local_ip,
 	SSL				*ssl;
 
 	p->is_tls = 0;
-	p->cert_days_left = -1;
+	p->has_cert = 0;
 	if (curl_easy_getinfo(p->easy, CURLINFO_TLS_SSL_PTR, &ti) != CURLE_OK ||
 	    ti == NULL || ti->backend != CURLSSLBACKEND_OPENSSL ||
 	    ti->internals == NULL)
@@ -159,7 +161,8 @@ probe_on_connected(void *arg, char *conn_primary_ip, char *conn_local_ip,
 	p->is_tls = 1;
 	ssl = ti->internals;
 	if ((leaf = SSL_get0_peer_certificate(ssl)) != NULL)
-		p->cert_days_left = probe_days_until(X509_get0_notAfter(leaf));
+		p->has_cert = probe_secs_until(X509_get0_notAfter(leaf),
+		    &p->cert_secs_left) == 0;
 	return CURL_PREREQFUNC_OK;
 }
 
@@ -454,7 +457,8 @@ probe_finish(struct probe *p, CURLcode code)
 	snprintf(raw.reason, sizeof raw.reason, "%s", p->reason);
 	raw.text_found = p->scan.found;
 	raw.bytes = (long long)p->seen;
-	raw.cert_days_left = p->is_tls ? p->cert_days_left : -1;
+	raw.has_cert = p->is_tls && p->has_cert;
+	raw.cert_secs_left = p->cert_secs_left;
 	probe_timings(p, raw.outcome, &raw);
 
 	memset(&r, 0, sizeof r);
@@ -504,7 +508,7 @@ probe_start(struct evcurl *ec, const struct check_conf *c, probe_done_cb cb,
 	p->cb = cb;
 	p->arg = arg;
 	p->at = util_wall_time();
-	p->cert_days_left = -1;
+	p->has_cert = 0;
 	p->max_body = c->max_body > 0 ? c->max_body : 1048576;
 	bodyscan_init(&p->scan, c->expect_text);
 	if ((p->easy = evcurl_easy_get(ec)) == NULL || probe_setup(p) == -1 ||

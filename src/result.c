@@ -9,7 +9,8 @@
  *   2. HTTP status outside expect_status (down, http)
  *   3. expect_text missing (down, content)
  *   4. total_ms over down_ms (down, slow)
- *   5. certificate expiring within cert_warn_days (degraded, cert)
+ *   5. less than cert_warn_days x 24 h left on the certificate (degraded,
+ *      cert), judged on the seconds left, not on the rounded days
  *   6. total_ms over slow_ms (degraded, slow)
  *   7. otherwise up, ok
  *
@@ -17,6 +18,7 @@
  * which may quote the site) goes through log_escape() before it lands in
  * the message, which is printed, logged, mailed and shown in HTML.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -84,6 +86,26 @@ result_status_text(const struct probe_raw *raw, char *buf, size_t len)
 		snprintf(buf, len, "HTTP %ld %s", raw->http_status, reason);
 }
 
+#define DAY_SECS	86400LL
+
+/*
+ * Whole days left on the certificate, rounded down as check_http counts
+ * them (5 days and 3 hours is 5: rounding up would tell staff they have
+ * more time than they do); -1 when there is none.  One that expired
+ * after a handshake that still verified has 0 days, not a negative count.
+ */
+static int
+result_cert_days(const struct probe_raw *raw)
+{
+	if (!raw->has_cert)
+		return -1;
+	if (raw->cert_secs_left <= 0)
+		return 0;
+	if (raw->cert_secs_left / DAY_SECS > INT_MAX)
+		return INT_MAX;
+	return (int)(raw->cert_secs_left / DAY_SECS);
+}
+
 /* Set state, cause and message in one place. */
 static void
 result_set(struct result *r, enum sw_state state, enum sw_cause cause,
@@ -101,6 +123,26 @@ result_set(struct result *r, enum sw_state state, enum sw_cause cause,
 	va_start(ap, fmt);
 	vsnprintf(r->message, sizeof r->message, fmt, ap);
 	va_end(ap);
+}
+
+/* Degraded when less than cert_warn_days x 24 h is left. */
+static void
+result_cert_expiring(struct result *r, const struct probe_raw *raw,
+    int days)
+{
+	long long	hours = raw->cert_secs_left / 3600;
+
+	if (days > 0)
+		result_set(r, SW_STATE_DEGRADED, SW_CAUSE_CERT,
+		    "certificate expires in %d day%s", days,
+		    days == 1 ? "" : "s");
+	else if (hours > 0)
+		result_set(r, SW_STATE_DEGRADED, SW_CAUSE_CERT,
+		    "certificate expires in %lld hour%s", hours,
+		    hours == 1 ? "" : "s");
+	else
+		result_set(r, SW_STATE_DEGRADED, SW_CAUSE_CERT,
+		    "certificate expires within the hour");
 }
 
 /*
@@ -164,7 +206,7 @@ result_classify(const struct check_conf *c, const struct probe_raw *raw,
 {
 	char	status[192], text[96];
 	double	ms = raw->total_ms;
-	int	days = raw->cert_days_left;
+	int	days = result_cert_days(raw);
 
 	r->http_status = raw->http_status;
 	r->dns_ms = raw->dns_ms;
@@ -173,7 +215,7 @@ result_classify(const struct check_conf *c, const struct probe_raw *raw,
 	r->ttfb_ms = raw->ttfb_ms;
 	r->total_ms = raw->total_ms;
 	r->bytes = raw->bytes;
-	r->cert_days_left = raw->cert_days_left;
+	r->cert_days_left = days;
 
 	if (result_transport(c, raw, r) != 0)
 		return;
@@ -197,14 +239,9 @@ result_classify(const struct check_conf *c, const struct probe_raw *raw,
 		    c->down_ms);
 		return;
 	}
-	if (days >= 0 && days <= c->cert_warn_days) {
-		if (days == 0)
-			result_set(r, SW_STATE_DEGRADED, SW_CAUSE_CERT,
-			    "certificate expires today");
-		else
-			result_set(r, SW_STATE_DEGRADED, SW_CAUSE_CERT,
-			    "certificate expires in %d day%s", days,
-			    days == 1 ? "" : "s");
+	if (raw->has_cert && c->cert_warn_days > 0 &&
+	    raw->cert_secs_left < c->cert_warn_days * DAY_SECS) {
+		result_cert_expiring(r, raw, days);
 		return;
 	}
 	if (c->slow_ms > 0 && ms > c->slow_ms) {

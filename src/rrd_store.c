@@ -7,14 +7,15 @@
  * OLDEST update is dropped (with one warning per episode), because
  * blocking the loop would delay every probe.
  *
- * The writer thread works in batches, at most one per RRD_BATCH_WAIT_MS:
- * after a quiet spell it takes the first update at once; otherwise it
- * takes the whole ring when that time since its last batch has passed,
- * when the ring reaches a high-water mark, or at once for
- * rrd_store_sync and rrd_store_close.  record() signals only on the
- * first update and at the mark, so at 1,000 results a second the loop
- * makes a few wake-up calls a second, not 1,000; data lands within
- * about half a second.
+ * The writer is the "rrd-writer" bio queue (bio.c); the batch policy
+ * runs where results arrive (the loop): at most one batch is out, and
+ * one is handed over -- the writer then takes the whole ring -- after a
+ * quiet spell at once, otherwise when RRD_BATCH_WAIT_MS has passed since
+ * the last one (a loop timer), when the ring reaches a high-water mark,
+ * or at once for rrd_store_sync and rrd_store_close.  So at 1,000
+ * results a second the writer gets a few batches a second, and data
+ * lands within about half a second.  Layout (rrd_layout.c) and the
+ * rrdcached BATCH client (rrd_cached.c) are files of their own.
  *
  * A batch is grouped by check (stable: each file's updates stay in time
  * order) through the per-file table, which grows with the number of
@@ -72,24 +73,16 @@
 #include <rrd.h>
 #include <rrd_client.h>
 
+#include <event2/event.h>
+
+#include "bio.h"
 #include "config.h"
 #include "log.h"
 #include "result.h"
+#include "rrd_cached.h"
 #include "rrd_store.h"
 #include "util.h"
 #include "xmalloc.h"
-
-const char *const rrd_ds_names[RRD_DS_COUNT] = {
-	"up", "total_ms", "dns_ms", "connect_ms", "tls_ms", "ttfb_ms",
-	"le_100", "le_250", "le_500", "le_1000", "le_2000", "le_5000",
-};
-const int rrd_bucket_ms[RRD_NBUCKETS] = { 100, 250, 500, 1000, 2000, 5000 };
-
-/* The default retention of SPEC: 1s:2d,5m:14d,1h:90d,1d:5y. */
-static const struct rrd_rra rrd_default_rra[] = {
-	{ 0, 2 * 86400 }, { 300, 14 * 86400 }, { 3600, 90 * 86400 },
-	{ 86400, 5 * 365 * 86400 },
-};
 
 #define RRD_QUEUE_MAX_DEFAULT	100000
 #define RRD_STATE_BUCKETS	256	/* then doubles */
@@ -106,8 +99,6 @@ static const struct rrd_rra rrd_default_rra[] = {
 #define RRD_BATCH_CMDS		2000
 #define RRD_BATCH_BYTES		(512 * 1024)
 #define RRD_LINE_MAX		3500
-#define RRD_IO_TIMEOUT_S	15
-#define RRDCACHED_PORT		"42217"
 
 /* rrdc_* shares one connection per process: serialize every use. */
 static pthread_mutex_t	rrd_store_rrdc_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -137,32 +128,17 @@ struct rrd_file_state {
 	struct rrd_file_state	*next;
 };
 
-/* Why the writer sleeps: record() signals only when that changes. */
-enum rrd_wait {
-	RRD_WAIT_NONE = 0,	/* working */
-	RRD_WAIT_IDLE,		/* nothing queued (or held) */
-	RRD_WAIT_FILL		/* something queued: waiting for more */
-};
-
-/* The writer's own connection to rrdcached, for BATCH. */
-struct rrd_bclient {
-	int		 fd;		/* -1: not connected */
-	int		 refused;	/* BATCH not allowed: rrdc_update */
-	char		 in[4096];	/* unread replies */
-	size_t		 inlen;
-};
-
 struct rrd_store {
 	pthread_mutex_t		 mtx;
-	pthread_cond_t		 cond;		/* work to do */
-	pthread_cond_t		 idle;		/* writer idle */
-	pthread_t		 thread;
-	int			 started;
+	/* The batch policy: the owner's thread (the loop) only. */
+	struct bio		*writer;	/* the "rrd-writer" queue */
+	struct event		*ev_batch;	/* RRD_BATCH_WAIT_MS is up */
+	struct timespec		 last;		/* last batch handed over */
+	int			 armed;		/* ev_batch pending */
+	int			 busy;		/* a batch is out */
 	int			 stopping;
-	int			 busy;		/* has a batch */
 	int			 hold;		/* tests: wait */
-	int			 syncing;	/* sync() callers waiting */
-	enum rrd_wait		 waiting;
+	int			 syncing;	/* in rrd_store_sync */
 
 	/* Ring of pending updates, guarded by mtx. */
 	struct rrd_job		*ring;
@@ -179,6 +155,7 @@ struct rrd_store {
 	struct rrd_store_stats	 stats;
 
 	/* Writer-only. */
+	struct rrd_wctx		*w;
 	struct rrd_file_state	**states;
 	size_t			 nbuckets, nstates;
 	unsigned long		 batchno;
@@ -187,7 +164,10 @@ struct rrd_store {
 	struct rrd_bclient	 bcl;
 };
 
-static void	*rrd_store_writer(void *);
+static void	rrd_store_writer(void *);
+static void	rrd_store_written(void *, int);
+static struct rrd_wctx *rrd_wctx_new(void);
+static void	rrd_wctx_free(struct rrd_wctx *);
 
 /* Create dir and its parents; 0 or -1 with errno. */
 static int
@@ -211,107 +191,6 @@ rrd_store_mkdirs(const char *dir)
 		rc = 0;
 	free(s);
 	return rc;
-}
-
-char *
-rrd_store_path(const struct config *cfg, const char *check)
-{
-	char	*p;
-
-	xasprintf(&p, "%s/rrd/%s.rrd", cfg->state_dir, check);
-	return p;
-}
-
-/*
- * A failed check stores up=0, the timings it got, and 0 in every le_*
- * bucket: it did not answer (successfully) within any bound.  So each
- * le_* AVERAGE is the share of ALL known checks answered in time, and
- * le_X / up is the share among successful ones -- exact even after
- * consolidation, since both are averaged over the same known steps.
- * unknown results store U everywhere.
- */
-void
-rrd_store_values(const struct result *r, double v[RRD_DS_COUNT])
-{
-	int	i;
-
-	if (r->state == SW_STATE_UNKNOWN) {
-		for (i = 0; i < RRD_DS_COUNT; i++)
-			v[i] = NAN;
-		return;
-	}
-	v[RRD_DS_UP] = r->up ? 1 : 0;
-	v[RRD_DS_TOTAL] = r->total_ms;
-	v[RRD_DS_DNS] = r->dns_ms;
-	v[RRD_DS_CONNECT] = r->connect_ms;
-	v[RRD_DS_TLS] = r->tls_ms;
-	v[RRD_DS_TTFB] = r->ttfb_ms;
-	for (i = 0; i < RRD_NBUCKETS; i++)
-		v[RRD_DS_LE_100 + i] = r->up &&
-		    r->total_ms <= rrd_bucket_ms[i] ? 1 : 0;
-}
-
-int
-rrd_store_create(const char *path, int interval, time_t last_up,
-    const struct rrd_rra *rra, size_t n, char *err, size_t errlen)
-{
-	const char	*argv[RRD_DS_COUNT + 3 * RRD_RRA_MAX + 4];
-	char		*owned[RRD_DS_COUNT + 3 * RRD_RRA_MAX + 4];
-	unsigned long	 step, res, rows, prev_res = 0;
-	size_t		 i, argc = 0, nowned = 0;
-	int		 d, c, rc;
-
-	if (n == 0) {
-		rra = rrd_default_rra;
-		n = sizeof rrd_default_rra / sizeof rrd_default_rra[0];
-	}
-	step = interval > 0 ? (unsigned long)interval : 60;
-	for (d = 0; d < RRD_DS_COUNT; d++) {
-		int bounded = d == RRD_DS_UP || d >= RRD_DS_LE_100;
-
-		xasprintf(&owned[nowned], "DS:%s:GAUGE:%lu:0:%s",
-		    rrd_ds_names[d], 2 * step, bounded ? "1" : "U");
-		argv[argc++] = owned[nowned++];
-	}
-	for (i = 0; i < n && i < RRD_RRA_MAX; i++) {
-		/* Resolution in whole steps, at least one. */
-		res = rra[i].step_s == 0 ? 1 :
-		    (rra[i].step_s + step / 2) / step;
-		if (res == 0)
-			res = 1;
-		/* Two entries of one resolution would be one archive. */
-		if (res == prev_res)
-			continue;
-		prev_res = res;
-		rows = (rra[i].span_s + res * step / 2) / (res * step);
-		if (rows < 2)
-			rows = 2;
-		for (c = 0; c < 3; c++) {
-			static const char *cf[] = { "AVERAGE", "MIN", "MAX" };
-
-			/* At one step MIN and MAX would repeat AVERAGE. */
-			if (c > 0 && res == 1)
-				break;
-			xasprintf(&owned[nowned], "RRA:%s:0.5:%lu:%lu", cf[c],
-			    res, rows);
-			argv[argc++] = owned[nowned++];
-		}
-	}
-	rrd_clear_error();
-	rc = rrd_create_r2(path, step, last_up, 1, NULL, NULL, (int)argc,
-	    argv);
-	if (rc != 0)
-		snprintf(err, errlen, "%s", rrd_get_error());
-	/*
-	 * librrd makes the file 0644 whatever the umask: state files are not
-	 * for other users (the daemon's umask is 027).
-	 */
-	else if (chmod(path, 0640) == -1)
-		log_warn("rrd: cannot chmod %s: %s", path, strerror(errno));
-	rrd_clear_error();
-	for (i = 0; i < nowned; i++)
-		free(owned[i]);
-	return rc == 0 ? 0 : -1;
 }
 
 void
@@ -356,43 +235,97 @@ rrd_store_apply(struct rrd_store *rs, const struct config *cfg)
 	memcpy(rs->rra, cfg->rrd_rra, rs->nrra * sizeof rs->rra[0]);
 }
 
+/*
+ * The batch policy, on the owner's thread: hand the ring to the writer
+ * when no batch is out and one is due -- the first update after a quiet
+ * spell at once, later ones when RRD_BATCH_WAIT_MS has passed since the
+ * last batch, at the high-water mark, or at once for sync and close.
+ * Otherwise arm the timer for the rest of the wait.  Without a loop
+ * (base NULL) every batch is due.
+ */
+static void
+rrd_store_kick(struct rrd_store *rs, int now)
+{
+	struct timespec	 t;
+	struct timeval	 tv;
+	long long	 left_ms;
+	size_t		 count;
+
+	if (rs->busy || (rs->hold && !rs->stopping))
+		return;
+	pthread_mutex_lock(&rs->mtx);
+	count = rs->count;
+	pthread_mutex_unlock(&rs->mtx);
+	if (count == 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	left_ms = RRD_BATCH_WAIT_MS -
+	    ((long long)(t.tv_sec - rs->last.tv_sec) * 1000 +
+	    (t.tv_nsec - rs->last.tv_nsec) / 1000000);
+	if (!now && !rs->stopping && !rs->syncing && rs->ev_batch != NULL &&
+	    count < rs->hiwater && left_ms > 0) {
+		if (!rs->armed) {
+			tv.tv_sec = left_ms / 1000;
+			tv.tv_usec = (left_ms % 1000) * 1000;
+			evtimer_add(rs->ev_batch, &tv);
+			rs->armed = 1;
+		}
+		return;
+	}
+	if (rs->armed) {
+		evtimer_del(rs->ev_batch);
+		rs->armed = 0;
+	}
+	rs->last = t;
+	rs->busy = 1;
+	if (bio_submit(rs->writer, rrd_store_writer, rrd_store_written,
+	    NULL, rs, 0) == -1)
+		fatal("rrd: writer queue full");
+}
+
+/* On the loop: the batch timer is up. */
+static void
+rrd_store_on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct rrd_store	*rs = arg;
+
+	(void)fd;
+	(void)what;
+	rs->armed = 0;
+	rrd_store_kick(rs, 1);
+}
+
 struct rrd_store *
-rrd_store_open(const struct config *cfg)
+rrd_store_open_loop(const struct config *cfg, struct event_base *base)
 {
 	struct rrd_store	*rs;
-	pthread_condattr_t	 ca;
-	int			 rc;
 
 	rs = xcalloc(1, sizeof *rs);
 	pthread_mutex_init(&rs->mtx, NULL);
-	/* The writer's batch timer must not jump with the wall clock. */
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&rs->cond, &ca);
-	pthread_condattr_destroy(&ca);
-	pthread_cond_init(&rs->idle, NULL);
 	rs->bcl.fd = -1;
+	rs->w = rrd_wctx_new();
 	rrd_store_set_hiwater(rs, RRD_QUEUE_MAX_DEFAULT);
 	rrd_store_apply(rs, cfg);
 	if (rrd_store_mkdirs(rs->rrd_dir) == -1) {
 		log_error("rrd: cannot create %s: %s", rs->rrd_dir,
 		    strerror(errno));
-		goto fail;
+		rrd_store_close(rs);
+		return NULL;
 	}
-	if ((rc = pthread_create(&rs->thread, NULL, rrd_store_writer,
-	    rs)) != 0) {
-		log_error("rrd: cannot start the writer: %s", strerror(rc));
-		goto fail;
-	}
-	(void)pthread_setname_np(rs->thread, "sw-rrd-writer");
-	rs->started = 1;
+	/* One batch out at a time: the queue is never full. */
+	rs->writer = bio_new(base, "rrd-writer", 2);
+	if (base != NULL)
+		rs->ev_batch = evtimer_new(base, rrd_store_on_timer, rs);
 	log_info("rrd: recording in %s%s%s", rs->rrd_dir,
 	    rs->rrdcached != NULL ? " through rrdcached " : "",
 	    rs->rrdcached != NULL ? rs->rrdcached : "");
 	return rs;
-fail:
-	rrd_store_close(rs);
-	return NULL;
+}
+
+struct rrd_store *
+rrd_store_open(const struct config *cfg)
+{
+	return rrd_store_open_loop(cfg, NULL);
 }
 
 void
@@ -400,7 +333,7 @@ rrd_store_record(struct rrd_store *rs, const struct check_conf *c,
     const struct result *r)
 {
 	struct rrd_job	*j;
-	size_t		 newcap, i;
+	size_t		 newcap, i, n;
 
 	if (rs == NULL)
 		return;
@@ -436,20 +369,16 @@ rrd_store_record(struct rrd_store *rs, const struct check_conf *c,
 	j->t = (time_t)floor(r->at);
 	j->at = r->at;
 	rrd_store_values(r, j->v);
-	rs->count++;
+	n = ++rs->count;
 	rs->stats.queued++;
-	/*
-	 * Wake the writer only when that changes what it does: the first
-	 * update of a batch starts its timer, the high-water mark ends it.
-	 * So at 1,000 results a second it wakes a few times a second, not
-	 * 1,000 (each wake-up is a futex call here and a switch there).
-	 */
-	if ((rs->waiting == RRD_WAIT_IDLE && rs->count == 1) ||
-	    (rs->waiting == RRD_WAIT_FILL && rs->count >= rs->hiwater)) {
-		rs->waiting = RRD_WAIT_NONE;
-		pthread_cond_signal(&rs->cond);
-	}
 	pthread_mutex_unlock(&rs->mtx);
+	/*
+	 * While a batch is out or the timer runs, nothing more to decide:
+	 * at 1,000 results a second the writer gets a few batches a
+	 * second, not 1,000 wake-ups.
+	 */
+	if (!rs->busy && (!rs->armed || n >= rs->hiwater))
+		rrd_store_kick(rs, 0);
 }
 
 void
@@ -476,23 +405,21 @@ rrd_store_set_queue_max(struct rrd_store *rs, size_t max)
 void
 rrd_store_hold(struct rrd_store *rs, int hold)
 {
-	pthread_mutex_lock(&rs->mtx);
 	rs->hold = hold;
-	pthread_cond_signal(&rs->cond);
-	pthread_mutex_unlock(&rs->mtx);
+	rrd_store_kick(rs, 0);
 }
 
 void
 rrd_store_sync(struct rrd_store *rs)
 {
-	pthread_mutex_lock(&rs->mtx);
-	/* The writer sees syncing and writes at once, not at its timer. */
+	/*
+	 * Every batch is due while syncing; the drain runs the done
+	 * callbacks here, and each hands over what came meanwhile.
+	 */
 	rs->syncing++;
-	pthread_cond_signal(&rs->cond);
-	while (rs->count > 0 || rs->busy)
-		pthread_cond_wait(&rs->idle, &rs->mtx);
+	rrd_store_kick(rs, 1);
+	bio_drain(rs->writer);
 	rs->syncing--;
-	pthread_mutex_unlock(&rs->mtx);
 }
 
 void
@@ -528,14 +455,19 @@ rrd_store_close(struct rrd_store *rs)
 {
 	if (rs == NULL)
 		return;
-	if (rs->started) {
-		pthread_mutex_lock(&rs->mtx);
+	if (rs->writer != NULL) {
+		/* The last batches go out at once, held or not. */
 		rs->stopping = 1;
-		pthread_cond_signal(&rs->cond);
-		pthread_mutex_unlock(&rs->mtx);
-		/* The writer empties the queue before it returns. */
-		pthread_join(rs->thread, NULL);
+		if (rs->armed)
+			evtimer_del(rs->ev_batch);
+		rs->armed = 0;
+		rrd_store_kick(rs, 1);
+		bio_free(rs->writer, BIO_DRAIN);
+		rrd_bclient_close(&rs->bcl);
 	}
+	if (rs->ev_batch != NULL)
+		event_free(rs->ev_batch);
+	rrd_wctx_free(rs->w);
 	if (rs->rrdcached != NULL) {
 		pthread_mutex_lock(&rrd_store_rrdc_lock);
 		rrdc_disconnect();
@@ -545,8 +477,6 @@ rrd_store_close(struct rrd_store *rs)
 	free(rs->ring);
 	free(rs->rrd_dir);
 	free(rs->rrdcached);
-	pthread_cond_destroy(&rs->idle);
-	pthread_cond_destroy(&rs->cond);
 	pthread_mutex_destroy(&rs->mtx);
 	free(rs);
 }
@@ -762,57 +692,6 @@ rrd_store_ensure(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
 	return 0;
 }
 
-/* Write the decimal digits of q >= 0 at p; returns their count. */
-static size_t
-rrd_store_digits(char *p, long long q)
-{
-	char	tmp[24];
-	size_t	n = 0, k = 0;
-
-	do {
-		tmp[k++] = (char)('0' + q % 10);
-		q /= 10;
-	} while (q > 0);
-	while (k > 0)
-		p[n++] = tmp[--k];
-	return n;
-}
-
-/* No %.3f per value: see inside. */
-size_t
-rrd_store_format_value(char *p, double v)
-{
-	long long	 r;
-	double		 m;
-	size_t		 n = 0;
-	int		 f;
-
-	if (isnan(v)) {
-		p[0] = 'U';
-		p[1] = '\0';
-		return 1;
-	}
-	/*
-	 * %.3f costs about 150 ns a value.  When v * 1000 is within 1e-3 of
-	 * an integer, far from a rounding tie (its own error is < 1.3e-4
-	 * below 1e12), that integer is what %.3f prints; timings from
-	 * curl's microseconds always are.  Anything else takes snprintf.
-	 */
-	m = fabs(v) * 1000;
-	if (!(m < 1e12) || fabs(m - (double)(r = llround(m))) >= 1e-3)
-		return (size_t)snprintf(p, RRD_VALUE_MAX, "%.3f", v);
-	if (signbit(v))
-		p[n++] = '-';
-	f = (int)(r % 1000);
-	n += rrd_store_digits(p + n, r / 1000);
-	p[n++] = '.';
-	p[n++] = (char)('0' + f / 100);
-	p[n++] = (char)('0' + f / 10 % 10);
-	p[n++] = (char)('0' + f % 10);
-	p[n] = '\0';
-	return n;
-}
-
 /*
  * One file's share of a batch: its "t:v:..." strings, NUL-separated at
  * voff in the batch's value buffer, and how writing them went.
@@ -1002,154 +881,6 @@ rrd_store_write_rrdc(struct rrd_store *rs, struct rrd_wctx *w,
 	rrd_pending_done(p, rc, rrd_get_error());
 	rrd_clear_error();
 	pthread_mutex_unlock(&rrd_store_rrdc_lock);
-}
-
-/* Drop the BATCH connection. */
-static void
-rrd_bclient_close(struct rrd_bclient *c)
-{
-	if (c->fd != -1)
-		close(c->fd);
-	c->fd = -1;
-	c->inlen = 0;
-}
-
-/*
- * Connect to addr as rrdc_connect reads it: unix:PATH or /PATH, else
- * host, host:port, [v6addr] or [v6addr]:port (port 42217 by default).
- * 0, or -1 with why in err.
- */
-static int
-rrd_bclient_connect(struct rrd_bclient *c, const char *addr, char *err,
-    size_t errlen)
-{
-	struct sockaddr_un	 sun;
-	struct addrinfo		 hints, *res = NULL, *ai;
-	struct timeval		 tv;
-	char			 host[256], *port = NULL, *e;
-	const char		*path = NULL;
-	int			 fd = -1, rc, saved = 0;
-
-	rrd_bclient_close(c);
-	if (strncmp(addr, "unix:", 5) == 0)
-		path = addr + 5;
-	else if (addr[0] == '/')
-		path = addr;
-	if (path != NULL) {
-		memset(&sun, 0, sizeof sun);
-		sun.sun_family = AF_UNIX;
-		if (strlen(path) >= sizeof sun.sun_path) {
-			snprintf(err, errlen, "socket path too long");
-			return -1;
-		}
-		memcpy(sun.sun_path, path, strlen(path) + 1);
-		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC,
-		    0)) == -1 || connect(fd, (struct sockaddr *)&sun,
-		    sizeof sun) == -1) {
-			snprintf(err, errlen, "%s", strerror(errno));
-			if (fd != -1)
-				close(fd);
-			return -1;
-		}
-	} else {
-		snprintf(host, sizeof host, "%s", addr);
-		if (host[0] == '[') {
-			if ((e = strchr(host, ']')) == NULL) {
-				snprintf(err, errlen, "malformed address");
-				return -1;
-			}
-			*e++ = '\0';
-			if (*e == ':')
-				port = e + 1;
-			memmove(host, host + 1, strlen(host + 1) + 1);
-		} else if ((e = strchr(host, ':')) != NULL &&
-		    strchr(e + 1, ':') == NULL) {
-			/* One colon: host:port (more: a bare IPv6 address). */
-			*e = '\0';
-			port = e + 1;
-		}
-		memset(&hints, 0, sizeof hints);
-		hints.ai_family = AF_UNSPEC;
-		hints.ai_socktype = SOCK_STREAM;
-		if ((rc = getaddrinfo(host, port != NULL && *port != '\0' ?
-		    port : RRDCACHED_PORT, &hints, &res)) != 0) {
-			snprintf(err, errlen, "%s", gai_strerror(rc));
-			return -1;
-		}
-		for (ai = res; ai != NULL; ai = ai->ai_next) {
-			if ((fd = socket(ai->ai_family, ai->ai_socktype |
-			    SOCK_CLOEXEC, ai->ai_protocol)) == -1) {
-				saved = errno;
-				continue;
-			}
-			if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-				break;
-			saved = errno;
-			close(fd);
-			fd = -1;
-		}
-		freeaddrinfo(res);
-		if (fd == -1) {
-			snprintf(err, errlen, "%s", strerror(saved));
-			return -1;
-		}
-	}
-	/* A stuck rrdcached must not stop the writer for good. */
-	tv.tv_sec = RRD_IO_TIMEOUT_S;
-	tv.tv_usec = 0;
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-	c->fd = fd;
-	c->inlen = 0;
-	return 0;
-}
-
-/* Send all of p[0..n); 0 or -1. */
-static int
-rrd_bclient_send(struct rrd_bclient *c, const char *p, size_t n)
-{
-	ssize_t	k;
-
-	while (n > 0) {
-		if ((k = send(c->fd, p, n, MSG_NOSIGNAL)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
-/*
- * One reply line into line (without the newline; cut to len); 0, or -1
- * when the connection broke or timed out.
- */
-static int
-rrd_bclient_line(struct rrd_bclient *c, char *line, size_t len)
-{
-	char	*nl;
-	size_t	 n;
-	ssize_t	 k;
-
-	for (;;) {
-		if ((nl = memchr(c->in, '\n', c->inlen)) != NULL) {
-			n = (size_t)(nl - c->in);
-			snprintf(line, len, "%.*s", (int)n, c->in);
-			memmove(c->in, nl + 1, c->inlen - n - 1);
-			c->inlen -= n + 1;
-			return 0;
-		}
-		if (c->inlen == sizeof c->in)
-			c->inlen = 0;	/* absurd line: drop its start */
-		k = recv(c->fd, c->in + c->inlen, sizeof c->in - c->inlen, 0);
-		if (k == -1 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		c->inlen += (size_t)k;
-	}
 }
 
 /*
@@ -1425,10 +1156,24 @@ rrd_store_group(struct rrd_store *rs, struct rrd_wctx *w, size_t n)
 	}
 }
 
+/* What the writer keeps between batches. */
+static struct rrd_wctx *
+rrd_wctx_new(void)
+{
+	struct rrd_wctx	*w;
+
+	w = xcalloc(1, sizeof *w);
+	buf_init(&w->vals);
+	buf_init(&w->out);
+	return w;
+}
+
 /* Free what the writer kept between batches. */
 static void
 rrd_wctx_free(struct rrd_wctx *w)
 {
+	if (w == NULL)
+		return;
 	free(w->batch);
 	free(w->sorted);
 	free(w->next);
@@ -1438,6 +1183,7 @@ rrd_wctx_free(struct rrd_wctx *w)
 	free(w->argv);
 	buf_free(&w->vals);
 	buf_free(&w->out);
+	free(w);
 }
 
 /* Escape path for an rrdcached command line: "\" before " " and "\". */
@@ -1482,107 +1228,62 @@ rrd_store_batch_conf(struct rrd_store *rs, struct rrd_batch_conf *bc)
 	free(real);
 }
 
-/* The writer thread: take the queue in batches, write it file by file. */
-static void *
+/* On the writer's thread: take the whole ring, write it file by file. */
+static void
 rrd_store_writer(void *arg)
 {
 	struct rrd_store	*rs = arg;
-	struct rrd_wctx		 w;
-	struct timespec		 deadline, now, last = { 0, 0 };
+	struct rrd_wctx		*w = rs->w;
 	size_t			 n, i;
-	int			 due;
 
-	memset(&w, 0, sizeof w);
-	buf_init(&w.vals);
-	buf_init(&w.out);
 	pthread_mutex_lock(&rs->mtx);
-	for (;;) {
-		/* The last batch's counts, before sync() can see us idle. */
-		rs->stats.written += w.st.written;
-		rs->stats.skipped += w.st.skipped;
-		rs->stats.errors += w.st.errors;
-		rs->stats.batched += w.st.batched;
-		memset(&w.st, 0, sizeof w.st);
-		/*
-		 * Wait for work.  At most one batch per RRD_BATCH_WAIT_MS:
-		 * the first update after a quiet spell is written at once
-		 * (a new check's file appears at once), later ones wait
-		 * for the time since the last batch to run out, for the
-		 * high-water mark, or for sync() and close().
-		 */
-		for (;;) {
-			if (rs->stopping && rs->count == 0)
-				break;
-			if (rs->count > 0 && (!rs->hold || rs->stopping)) {
-				due = rs->stopping || rs->syncing > 0 ||
-				    rs->count >= rs->hiwater;
-				deadline = last;
-				deadline.tv_nsec += (long)RRD_BATCH_WAIT_MS *
-				    1000000;
-				deadline.tv_sec += deadline.tv_nsec /
-				    1000000000;
-				deadline.tv_nsec %= 1000000000;
-				if (!due) {
-					clock_gettime(CLOCK_MONOTONIC, &now);
-					due = now.tv_sec > deadline.tv_sec ||
-					    (now.tv_sec == deadline.tv_sec &&
-					    now.tv_nsec >= deadline.tv_nsec);
-				}
-				if (due)
-					break;
-			}
-			rs->busy = 0;
-			pthread_cond_broadcast(&rs->idle);
-			if (rs->count == 0 || (rs->hold && !rs->stopping)) {
-				rs->waiting = RRD_WAIT_IDLE;
-				pthread_cond_wait(&rs->cond, &rs->mtx);
-			} else {
-				rs->waiting = RRD_WAIT_FILL;
-				(void)pthread_cond_timedwait(&rs->cond,
-				    &rs->mtx, &deadline);
-			}
-			rs->waiting = RRD_WAIT_NONE;
-		}
-		if (rs->stopping && rs->count == 0) {
-			rs->busy = 0;
-			pthread_cond_broadcast(&rs->idle);
-			break;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &last);
-		n = rs->count;
-		if (n > w.bcap) {
-			w.bcap = n;
-			w.batch = xreallocarray(w.batch, n, sizeof *w.batch);
-			w.sorted = xreallocarray(w.sorted, n,
-			    sizeof *w.sorted);
-			w.next = xreallocarray(w.next, n, sizeof *w.next);
-		}
-		for (i = 0; i < n; i++)
-			w.batch[i] = rs->ring[(rs->head + i) % rs->cap];
+	n = rs->count;
+	if (n > w->bcap) {
+		w->bcap = n;
+		w->batch = xreallocarray(w->batch, n, sizeof *w->batch);
+		w->sorted = xreallocarray(w->sorted, n, sizeof *w->sorted);
+		w->next = xreallocarray(w->next, n, sizeof *w->next);
+	}
+	for (i = 0; i < n; i++)
+		w->batch[i] = rs->ring[(rs->head + i) % rs->cap];
+	if (n > 0)
 		rs->head = (rs->head + n) % rs->cap;
-		rs->count = 0;
-		if (rs->overflowing) {
-			log_info("rrd: write queue caught up (%llu updates "
-			    "dropped so far)", rs->stats.dropped);
-			rs->overflowing = 0;
-		}
-		rs->busy = 1;
-		rrd_store_batch_conf(rs, &w.bc);
-		if (rs->writer_generation != rs->generation) {
-			rs->writer_generation = rs->generation;
-			rrd_store_states_free(rs);
-		}
-		pthread_mutex_unlock(&rs->mtx);
-
-		rrd_store_group(rs, &w, n);
-		rrd_store_write_all(rs, &w);
-		free(w.bc.dir);
-		free(w.bc.rrdcached);
-		free(w.bc.cdir);
-		pthread_mutex_lock(&rs->mtx);
+	rs->count = 0;
+	if (rs->overflowing) {
+		log_info("rrd: write queue caught up (%llu updates dropped so "
+		    "far)", rs->stats.dropped);
+		rs->overflowing = 0;
+	}
+	rrd_store_batch_conf(rs, &w->bc);
+	if (rs->writer_generation != rs->generation) {
+		rs->writer_generation = rs->generation;
+		rrd_store_states_free(rs);
 	}
 	pthread_mutex_unlock(&rs->mtx);
-	rrd_bclient_close(&rs->bcl);
-	rrd_wctx_free(&w);
-	return NULL;
+
+	memset(&w->st, 0, sizeof w->st);
+	if (n > 0) {
+		rrd_store_group(rs, w, n);
+		rrd_store_write_all(rs, w);
+	}
+	free(w->bc.dir);
+	free(w->bc.rrdcached);
+	free(w->bc.cdir);
+}
+
+/* On the owner's thread: count the batch, hand over what came since. */
+static void
+rrd_store_written(void *arg, int cancelled)
+{
+	struct rrd_store	*rs = arg;
+
+	(void)cancelled;		/* the writer queue is drained */
+	pthread_mutex_lock(&rs->mtx);
+	rs->stats.written += rs->w->st.written;
+	rs->stats.skipped += rs->w->st.skipped;
+	rs->stats.errors += rs->w->st.errors;
+	rs->stats.batched += rs->w->st.batched;
+	pthread_mutex_unlock(&rs->mtx);
+	rs->busy = 0;
+	rrd_store_kick(rs, 0);
 }

@@ -283,6 +283,7 @@ on_sighup(evutil_socket_t sig, short what, void *arg)
 	incidents_reload(d->incidents, cfg);
 	notify_reload(d->notifier, cfg);
 	scheduler_reload(d->sched, cfg);
+	web_reload(d->web, cfg);
 	log_info("configuration reloaded: %zu checks", cfg->nchecks);
 	hint_rrdcached(cfg);
 }
@@ -393,11 +394,11 @@ main(int argc, char **argv)
 	/* Downstream first, so the first result has somewhere to go. */
 	d.notifier = notify_open(d.cfg, d.base);
 	d.incidents = incidents_open(d.cfg, d.base, on_incident, &d);
-	d.rrd = rrd_store_open(d.cfg);
+	d.rrd = rrd_store_open_loop(d.cfg, d.base);
 	if (d.notifier == NULL || d.incidents == NULL || d.rrd == NULL)
 		fatal("cannot open the state in %s", d.cfg->state_dir);
 	d.sched = scheduler_new(d.base, d.curl, d.cfg, on_result, &d);
-	if ((d.web = web_start(d.base, &d.cfg, d.sched)) == NULL)
+	if ((d.web = web_start(d.base, d.cfg, d.sched)) == NULL)
 		fatal("cannot start the web server on %s", d.cfg->listen);
 	/*
 	 * After the listener is bound (a port below 1024 needs root) and

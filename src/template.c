@@ -503,21 +503,20 @@ trim(char *s)
 	return s;
 }
 
-struct words *
-words_load(const char *path, struct errlist *errs)
+int
+words_read(const char *path, char **(*slot)(void *, const char *),
+    void *arg, struct errlist *errs)
 {
-	struct words	 *w;
-	char		 *text, *line, *next, *eq, *key, *val, **slot;
-	size_t		  i, nerr = 0;
-	int		  lineno = 0, k;
+	char		 *text, *line, *next, *eq, *key, *val, **dst;
+	int		  nerr = 0;
+	int		  lineno = 0;
 	char		  shown[64 * 4];
 
 	if ((text = read_file(path)) == NULL) {
 		errlist_add(errs, path, 0, "cannot read words: %s",
 		    strerror(errno));
-		return NULL;
+		return -1;
 	}
-	w = xcalloc(1, sizeof *w);
 	for (line = text; line != NULL; line = next) {
 		lineno++;
 		if ((next = strchr(line, '\n')) != NULL)
@@ -533,31 +532,54 @@ words_load(const char *path, struct errlist *errs)
 		*eq = '\0';
 		key = trim(key);
 		val = trim(eq + 1);
-		slot = NULL;
-		if (strncmp(key, "cause.", 6) == 0 &&
-		    (k = sw_cause_parse(key + 6)) >= 0)
-			slot = &w->cause[k];
-		else if (strncmp(key, "state.", 6) == 0 &&
-		    (k = sw_state_parse(key + 6)) >= 0)
-			slot = &w->state[k];
-		else if (strncmp(key, "unit.", 5) == 0 &&
-		    (k = lookup(unit_names, NUNITS, key + 5,
-		    strlen(key + 5))) >= 0)
-			slot = &w->unit[k];
-		if (slot == NULL) {
+		if ((dst = slot(arg, key)) == NULL) {
 			errlist_add(errs, path, lineno, "unknown key %s",
 			    tag_show(key, strlen(key), shown, sizeof shown));
 			nerr++;
 		} else if (*val == '\0') {
 			errlist_add(errs, path, lineno, "%s has no text", key);
 			nerr++;
-		} else if (*slot != NULL) {
+		} else if (*dst != NULL) {
 			errlist_add(errs, path, lineno, "%s given twice", key);
 			nerr++;
 		} else
-			*slot = xstrdup(val);
+			*dst = xstrdup(val);
 	}
 	free(text);
+	return nerr;
+}
+
+/* Where a mail word goes: cause.*, state.* or unit.*; NULL if unknown. */
+static char **
+words_slot(void *arg, const char *key)
+{
+	struct words	*w = arg;
+	int		 k;
+
+	if (strncmp(key, "cause.", 6) == 0 &&
+	    (k = sw_cause_parse(key + 6)) >= 0)
+		return &w->cause[k];
+	if (strncmp(key, "state.", 6) == 0 &&
+	    (k = sw_state_parse(key + 6)) >= 0)
+		return &w->state[k];
+	if (strncmp(key, "unit.", 5) == 0 &&
+	    (k = lookup(unit_names, NUNITS, key + 5, strlen(key + 5))) >= 0)
+		return &w->unit[k];
+	return NULL;
+}
+
+struct words *
+words_load(const char *path, struct errlist *errs)
+{
+	struct words	*w;
+	size_t		 i;
+	int		 nerr;
+
+	w = xcalloc(1, sizeof *w);
+	if ((nerr = words_read(path, words_slot, w, errs)) == -1) {
+		words_free(w);
+		return NULL;	/* unreadable: one error says so */
+	}
 	for (i = 0; i < SW_CAUSE_COUNT; i++)
 		if (w->cause[i] == NULL) {
 			errlist_add(errs, path, 0, "missing cause.%s",

@@ -8,7 +8,6 @@
  * 409 not allowed in the ticket's status, 413 body too large.
  */
 #include <ctype.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,66 +21,52 @@
 
 #include "config.h"
 #include "log.h"
+#include "status_json.h"
 #include "web_data.h"
 #include "web_body.h"
 #include "web_int.h"
+#include "web_view.h"
 #include "xmalloc.h"
 
 
-/* A number, or null when not known (NAN). */
+/* A configured check as the CLI and the API show it. */
 static json_t *
-api_number(double v, double scale)
+api_check_json(struct web *w, const struct check_conf *c)
 {
-	return isfinite(v) ? json_real(round(v * scale) / scale) : json_null();
-}
+	struct web_check	*wc = web_view_check(w->view, c->name);
+	struct status_view	 sv;
 
-json_t *
-web_api_check_json(struct web *w, const struct check_conf *c)
-{
-	struct web_check	*wc = web_check_get(w, c->name);
-	json_t			*o;
-	char			 iso[32];
-
-	o = json_object();
-	json_object_set_new(o, "name", json_string(c->name));
-	json_object_set_new(o, "site", c->site != NULL ?
-	    json_string(c->site->name) : json_null());
-	json_object_set_new(o, "url", json_string(c->url));
-	json_object_set_new(o, "state",
-	    json_string(sw_state_name(web_check_state(wc))));
-	json_object_set_new(o, "cause", wc->have ?
-	    json_string(sw_cause_name(wc->last->cause)) : json_null());
-	json_object_set_new(o, "since", wc->have && wc->since > 0 ?
-	    json_string(util_iso8601((time_t)wc->since, iso, sizeof iso)) :
-	    json_null());
-	json_object_set_new(o, "last_total_ms", wc->have ?
-	    api_number(wc->last->total_ms, 10) : json_null());
-	json_object_set_new(o, "uptime_24h", api_number(wc->up24, 1000));
-	json_object_set_new(o, "uptime_30d", api_number(wc->up30, 1000));
-	json_object_set_new(o, "ticket", wc->ticket > 0 ?
-	    json_integer(wc->ticket) : json_null());
-	/* Beyond `status --json`: what the dashboard shows besides. */
-	json_object_set_new(o, "message", wc->have ?
-	    json_string(wc->last->message) : json_null());
-	json_object_set_new(o, "http_status", wc->have ?
-	    json_integer(wc->last->http_status) : json_null());
-	json_object_set_new(o, "last_at", wc->have ?
-	    json_string(util_iso8601((time_t)wc->last->at, iso, sizeof iso)) :
-	    json_null());
-	return o;
+	memset(&sv, 0, sizeof sv);
+	sv.name = c->name;
+	sv.site = c->site != NULL ? c->site->name : NULL;
+	sv.url = c->url;
+	sv.known = wc->have;
+	if (wc->have) {
+		sv.state = wc->last->state;
+		sv.cause = wc->last->cause;
+		sv.message = wc->last->message;
+		sv.since = wc->since;
+		sv.last_at = wc->last->at;
+		sv.last_total_ms = wc->last->total_ms;
+		sv.http_status = wc->last->http_status;
+	}
+	sv.up24 = wc->up24;
+	sv.up30 = wc->up30;
+	sv.ticket = wc->ticket;
+	return status_json(&sv);
 }
 
 void
 web_api_checks(struct web *w, struct evhttp_request *req, const char *rest)
 {
-	const struct config	*cfg = web_cfg(w);
+	const struct config	*cfg = w->cfg;
 	json_t			*a;
 	size_t			 i;
 
+	(void)rest;
 	a = json_array();
 	for (i = 0; i < cfg->nchecks; i++)
-		json_array_append_new(a, web_api_check_json(w,
-		    cfg->checks[i]));
+		json_array_append_new(a, api_check_json(w, cfg->checks[i]));
 	web_reply_json(w, req, 200, a);
 }
 
@@ -157,7 +142,7 @@ api_job_done(struct web_job *job)
 			log_info("web: ticket %lld: %s by %s", j->id,
 			    j->action, j->by);
 			/* Let the pages see the change now. */
-			event_active(j->w->ev_refresh, EV_TIMEOUT, 1);
+			web_view_poke(j->w->view);
 		}
 	} else
 		web_reply_error(j->w, j->req, api_code(j->rc), j->err);
@@ -189,7 +174,7 @@ api_job_new(struct web *w, struct evhttp_request *req)
 	j = xcalloc(1, sizeof *j);
 	j->w = w;
 	j->req = req;
-	web_src_init(&j->src, web_cfg(w), NULL);
+	web_src_init(&j->src, w->cfg, NULL);
 	return j;
 }
 
@@ -241,7 +226,7 @@ static void
 api_ticket_action(struct web *w, struct evhttp_request *req, long long id,
     const char *action)
 {
-	const struct config	*cfg = web_cfg(w);
+	const struct config	*cfg = w->cfg;
 	struct evbuffer		*in;
 	struct api_job		*j;
 	char			*by, *text;

@@ -9,8 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "web_int.h"
+#include "web_render.h"
 #include "xmalloc.h"
 
 /* Length of a valid UTF-8 sequence at s, 0 when it is not one. */
@@ -132,6 +133,22 @@ html_duration(struct buf *b, double seconds)
 		buf_printf(b, "%lld d %lld h", s / 86400, s % 86400 / 3600);
 }
 
+void
+html_time(struct buf *b, double t)
+{
+	struct tm	tm;
+	time_t		tt = (time_t)t;
+	char		s[64];
+
+	if (t <= 0) {
+		buf_addstr(b, "—");
+		return;
+	}
+	gmtime_r(&tt, &tm);
+	strftime(s, sizeof s, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	buf_addstr(b, s);
+}
+
 const char *
 html_state_class(enum sw_state st)
 {
@@ -170,12 +187,12 @@ static const char html_default_layout[] =
     "<body class=\"{{class}}\">\n{{body}}\n</body>\n</html>\n";
 
 void
-html_page(struct web *w, struct buf *out, const char *lang,
+html_page(struct buf *out, const char *layout, const char *lang,
     const char *title, const char *page_class, const char *body)
 {
 	const char	*p, *q;
 
-	p = w->layout != NULL ? w->layout : html_default_layout;
+	p = layout != NULL ? layout : html_default_layout;
 	/* Fill the four slots; anything else in braces is copied as is. */
 	while ((q = strstr(p, "{{")) != NULL) {
 		buf_add(out, p, (size_t)(q - p));

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "scheduler.h"
 #include "web_int.h"
+#include "web_view.h"
 #include "xmalloc.h"
 
 #define METRICS_CTYPE	"text/plain; version=0.0.4; charset=utf-8"
@@ -41,6 +42,11 @@ struct web_mstream {
 	struct evhttp_connection	*evcon;
 	struct metrics_pos		 pos;
 	TAILQ_ENTRY(web_mstream)	 entry;
+};
+
+/* The answers going out, for web_mstreams_free() at the stop. */
+struct web_mstreams {
+	TAILQ_HEAD(, web_mstream)	 list;
 };
 
 /* Append a label value, escaped for the exposition format. */
@@ -138,7 +144,7 @@ metrics_check(struct web *w, struct buf *b, const struct metrics_part *p,
 	static const enum sw_state states[] = { SW_STATE_UP,
 				    SW_STATE_DEGRADED, SW_STATE_DOWN,
 				    SW_STATE_UNKNOWN };
-	struct web_check	*wc = web_check_get(w, c->name);
+	struct web_check	*wc = web_view_check(w->view, c->name);
 	double			 v;
 	size_t			 k;
 
@@ -180,22 +186,27 @@ static void
 metrics_tail(struct web *w, struct buf *b)
 {
 	struct scheduler_stats	 st;
+	unsigned long long	 nrequests, nreplies[6];
+	long long		 queued, failed;
+	json_t			*tickets;
+	const char		*err;
 	size_t			 k, open = 0;
 
-	if (w->tickets != NULL) {
-		open = json_array_size(w->tickets);
+	if ((tickets = web_view_tickets(w->view, &err)) != NULL) {
+		open = json_array_size(tickets);
 		metrics_head(b, "sitewatch_open_tickets", "gauge",
 		    "Tickets not yet resolved.");
 		buf_printf(b, "sitewatch_open_tickets %zu\n", open);
 	}
 
-	if (w->mail_queued >= 0 && w->mail_failed >= 0) {
+	web_view_mail(w->view, &queued, &failed);
+	if (queued >= 0 && failed >= 0) {
 		metrics_head(b, "sitewatch_mail_queue", "gauge",
 		    "Mails in the persistent outbox: waiting to be delivered, "
 		    "and given up on (permanent SMTP failure).");
 		buf_printf(b, "sitewatch_mail_queue{status=\"queued\"} %lld\n"
 		    "sitewatch_mail_queue{status=\"failed\"} %lld\n",
-		    w->mail_queued, w->mail_failed);
+		    queued, failed);
 	}
 
 	scheduler_get_stats(w->sched, &st);
@@ -225,14 +236,15 @@ metrics_tail(struct web *w, struct buf *b)
 	    "1 while every canary fails: results are unknown.");
 	buf_printf(b, "sitewatch_checker_cut_off %d\n", st.cut_off);
 
+	web_reply_counts(w, &nrequests, nreplies);
 	metrics_head(b, "sitewatch_web_requests_total", "counter",
 	    "HTTP requests the web server took.");
-	buf_printf(b, "sitewatch_web_requests_total %llu\n", w->nrequests);
+	buf_printf(b, "sitewatch_web_requests_total %llu\n", nrequests);
 	metrics_head(b, "sitewatch_web_replies_total", "counter",
 	    "HTTP replies by status class.");
 	for (k = 2; k <= 5; k++)
 		buf_printf(b, "sitewatch_web_replies_total{code=\"%zuxx\"} "
-		    "%llu\n", k, w->nreplies[k]);
+		    "%llu\n", k, nreplies[k]);
 }
 
 /*
@@ -246,7 +258,7 @@ static int
 metrics_render(struct web *w, struct metrics_pos *pos, struct buf *b,
     size_t limit)
 {
-	const struct config		*cfg = web_cfg(w);
+	const struct config		*cfg = w->cfg;
 	const struct metrics_part	*p;
 
 	while (pos->part < METRICS_NPARTS) {
@@ -280,7 +292,7 @@ metrics_move(struct buf *b, struct evbuffer *eb)
 static void
 metrics_stream_free(struct web_mstream *ms)
 {
-	TAILQ_REMOVE(&ms->w->mstreams, ms, entry);
+	TAILQ_REMOVE(&ms->w->mstreams->list, ms, entry);
 	free(ms);
 }
 
@@ -329,15 +341,29 @@ metrics_stream_closed(struct evhttp_connection *evcon, void *arg)
 		evhttp_send_reply_end(req);	/* only frees it */
 }
 
+struct web_mstreams *
+web_mstreams_new(void)
+{
+	struct web_mstreams	*mss;
+
+	mss = xcalloc(1, sizeof *mss);
+	TAILQ_INIT(&mss->list);
+	return mss;
+}
+
 void
-web_metrics_stop(struct web *w)
+web_mstreams_free(struct web_mstreams *mss)
 {
 	struct web_mstream	*ms;
 
-	while ((ms = TAILQ_FIRST(&w->mstreams)) != NULL) {
+	if (mss == NULL)
+		return;
+	while ((ms = TAILQ_FIRST(&mss->list)) != NULL) {
 		evhttp_connection_set_closecb(ms->evcon, NULL, NULL);
-		metrics_stream_free(ms);
+		TAILQ_REMOVE(&mss->list, ms, entry);
+		free(ms);
 	}
+	free(mss);
 }
 
 /*
@@ -375,7 +401,7 @@ web_metrics(struct web *w, struct evhttp_request *req, const char *rest)
 		ms->req = req;
 		ms->evcon = evcon;
 		ms->pos = pos;
-		TAILQ_INSERT_TAIL(&w->mstreams, ms, entry);
+		TAILQ_INSERT_TAIL(&w->mstreams->list, ms, entry);
 		evhttp_connection_set_closecb(evcon, metrics_stream_closed,
 		    ms);
 		web_reply_headers(w, req, 200, METRICS_CTYPE);

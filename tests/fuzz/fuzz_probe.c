@@ -129,7 +129,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	raw.bytes = (long long)body.len;
 	raw.total_ms = ms16 / 16.0;
 	raw.ttfb_ms = raw.total_ms / 2;
-	raw.cert_days_left = days;
+	/* The 16 bits read as hours left: both sides of every boundary. */
+	raw.has_cert = days != -1;
+	raw.cert_secs_left = (long long)days * 3600;
 
 	memset(&r, 0, sizeof r);
 	result_classify(&c, &raw, &r);

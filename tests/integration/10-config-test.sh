@@ -2,7 +2,9 @@
 # 10-config-test: `sitewatchd -t` validates the configuration.  A good
 # one exits 0; a broken one exits 1 and prints `FILE:LINE: message` for
 # each error -- every error of every file in one run -- with the right
-# file and line.  The daemon refuses to start on a broken one.
+# file and line.  The daemon refuses to start on a broken one.  A timeout
+# longer than the interval is accepted, and the daemon then never runs a
+# check twice at once: seen from the target, one connection at a time.
 set -eu
 . "$top_srcdir/tests/lib/common.sh"
 
@@ -138,3 +140,110 @@ assert_contains "$RUN_ERR" "$SW_CONF:" "sitewatchd on a broken config: where"
 sw_run timeout 30 "$SWD" -t -c "$SW_TMP/nonexistent.conf"
 assert_eq 1 "$RUN_RC" "missing config: exit status"
 assert_contains "$RUN_ERR" "nonexistent.conf" "missing config: named"
+
+# 10. A timeout longer than the interval is accepted, written in any of
+# the three ways: from [defaults] over the check's interval, in the check
+# itself, or both in [defaults].
+new_case timeout-defaults
+write_config defaults.timeout=10
+add_check shop t1 "http://127.0.0.1:1/" interval=5
+config_test
+assert_eq 0 "$RUN_RC" "[defaults] timeout over a check's interval (stderr: $RUN_ERR)"
+assert_eq "$SW_CONF: configuration OK (1 checks)" "$RUN_ERR" \
+    "[defaults] timeout over a check's interval: no warning"
+new_case timeout-check
+write_config
+add_check shop t2 "http://127.0.0.1:1/" interval=2 timeout=5
+config_test
+assert_eq 0 "$RUN_RC" "check timeout over its interval (stderr: $RUN_ERR)"
+assert_eq "$SW_CONF: configuration OK (1 checks)" "$RUN_ERR" \
+    "check timeout over its interval: no warning"
+new_case timeout-both
+write_config defaults.interval=2 defaults.timeout=5
+add_check shop t3 "http://127.0.0.1:1/"
+config_test
+assert_eq 0 "$RUN_RC" "both in [defaults] (stderr: $RUN_ERR)"
+assert_eq "$SW_CONF: configuration OK (1 checks)" "$RUN_ERR" \
+    "both in [defaults]: no warning"
+
+# 11. Runs never overlap.  The target answers after 2.5 s; the check runs
+# every second with a 3 s timeout.  The target counts its connections and
+# the most it ever held at once; the daemon skips the turns that fall
+# while a run is in flight and counts them in /metrics.
+new_case no-overlap
+cat > "$SW_TMP/slow_server.py" <<'PY'
+import socket, sys, threading, time
+port, state, lifetime = int(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+lock = threading.Lock()
+n = {"total": 0, "cur": 0, "max": 0}
+def save():
+    with open(state + ".tmp", "w") as f:
+        f.write("%d %d %d\n" % (n["total"], n["max"], n["cur"]))
+    import os; os.replace(state + ".tmp", state)
+def serve(c):
+    with lock:
+        n["total"] += 1; n["cur"] += 1; n["max"] = max(n["max"], n["cur"])
+        save()
+    try:
+        c.settimeout(10)
+        buf = b""
+        while b"\r\n\r\n" not in buf:
+            d = c.recv(4096)
+            if not d:
+                break
+            buf += d
+        time.sleep(2.5)
+        c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"
+                  b"Connection: close\r\n\r\nok")
+    except OSError:
+        pass
+    finally:
+        c.close()
+        with lock:
+            n["cur"] -= 1
+            save()
+ls = socket.socket()
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", port))
+ls.listen(16)
+ls.settimeout(1.0)
+save()
+end = time.monotonic() + lifetime
+while time.monotonic() < end:
+    try:
+        c, _ = ls.accept()
+    except socket.timeout:
+        continue
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+PY
+P=$(free_port) || fail "no free port"
+"$SW_PY" "$SW_TMP/slow_server.py" "$P" "$SW_TMP/slow.state" 120 \
+    </dev/null >"$SW_TMP/slow.log" 2>&1 &
+SPID=$!
+_sw_track "$SPID" slow_server
+wait_until 10 "[ -s '$SW_TMP/slow.state' ]" || fail "slow server did not start"
+write_config
+add_check shop slow "http://127.0.0.1:$P/" interval=1 timeout=3 \
+    slow_ms=5000 down_ms=6000
+config_test
+assert_eq 0 "$RUN_RC" "interval=1 timeout=3: -t (stderr: $RUN_ERR)"
+start_daemon
+# Three runs take at least 2 x 3 s of turns: wait for the third to reach
+# the target.
+wait_until 20 "[ \"\$(cut -d' ' -f1 '$SW_TMP/slow.state')\" -ge 3 ]" ||
+    fail "the target saw fewer than 3 runs: $(cat "$SW_TMP/slow.state")"
+read -r total most cur < "$SW_TMP/slow.state"
+sw_log "slow target: $total connections, at most $most at once"
+assert_eq 1 "$most" "connections held at once by the slow target"
+http_req GET "http://127.0.0.1:$SW_HTTP_PORT/metrics"
+assert_eq 200 "$HTTP_STATUS" "/metrics"
+skipped=$(printf '%s\n' "$HTTP_BODY" |
+    sed -n 's/^sitewatch_checks_total{event="skipped"} \([0-9]*\)$/\1/p')
+# Two full runs done: each let at least two turns pass (2.5 s > 2 x 1 s).
+assert_ge "${skipped:-x}" 4 "skipped turns counted in /metrics"
+stop_daemon
+read -r total most cur < "$SW_TMP/slow.state"
+assert_eq 1 "$most" "connections held at once, after the stop"
+kill -TERM "$SPID" 2>/dev/null || true
+wait "$SPID" 2>/dev/null || true
+_sw_untrack "$SPID"

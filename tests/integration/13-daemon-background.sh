@@ -31,6 +31,8 @@ wait_until 10 '[ "$(grep -c "GET /ok" "$access" 2>/dev/null)" -ge 2 ]' ||
     fail "the detached daemon runs no checks"
 
 kill -TERM "$pid"
+# Negative on purpose: "gone" is what is waited for, and /proc/PID/exe
+# of a process that is gone reads as nothing.
 wait_until 10 '! is_our_daemon "$pid"' ||
     fail "detached sitewatchd still runs 10 s after SIGTERM"
 wait_until 2 '[ ! -e "$SW_PIDFILE" ]' ||

@@ -19,12 +19,18 @@ errf=$SW_STATE_DIR/rrd/web-500.rrd
 
 # rows FILE COND: how many one-step rows of the last 2 minutes hold
 # known values meeting COND (awk, $2 = up, $3 = total_ms, $8 = le_100).
+# A file that cannot be read prints nothing and fails: never "0 rows",
+# which the "never recorded as down" assertions below would take.
 rows() {
-	rrd_read fetch "$1" AVERAGE -r 1 -s -120 -e now |
+	local out
+	out=$(rrd_read fetch "$1" AVERAGE -r 1 -s -120 -e now) || return 1
+	printf '%s\n' "$out" |
 	    awk -F'[: ]+' "/^[0-9]+:/ && \$2 !~ /nan/ && ($2) { n++ } END { print n + 0 }"
 }
 info() {
-	rrd_read info "$1" | sed -n "s/^$2 = //p" | tr -d '"'
+	local out
+	out=$(rrd_read info "$1") || return 1
+	printf '%s\n' "$out" | sed -n "s/^$2 = //p" | tr -d '"'
 }
 
 start_daemon

@@ -44,7 +44,9 @@ assert_contains "$(q "SELECT last_error FROM outbox")" "451" \
     "the server's answer is kept"
 # Staff see the waiting mail in the metrics (refreshed every few seconds).
 queued_metric() {
-	curl -s "http://127.0.0.1:$SW_HTTP_PORT/metrics" |
+	local m
+	m=$(http_get "http://127.0.0.1:$SW_HTTP_PORT/metrics") || return 1
+	printf '%s\n' "$m" |
 	    sed -n 's/^sitewatch_mail_queue{status="queued"} //p'
 }
 wait_until 15 '[ "$(queued_metric)" = 1 ]' ||

@@ -65,8 +65,9 @@ secure() {
 }
 
 # Every check has a result (down ones included).
-wait_until 20 '[ "$(curl -s -m 2 $B/api/v1/checks | "$SW_PY" -c "import json,sys; print(sum(c[\"state\"] != \"unknown\" for c in json.load(sys.stdin)))")" = 4 ]' ||
-    fail "not every check has a result after 20 s: $(curl -s $B/api/v1/checks)"
+wait_json 20 "$B/api/v1/checks" \
+    'sum(c["state"] != "unknown" for c in j) == 4' ||
+    fail "not every check has a result after 20 s: $WAIT_BODY"
 
 # ---- the dashboard
 expect 200 GET /

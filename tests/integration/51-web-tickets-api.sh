@@ -33,8 +33,8 @@ show() {
 	TICKET=$RUN_OUT
 }
 
-wait_until 20 '[ "$(curl -s -m 2 "$B/api/v1/tickets?status=open" | "$SW_PY" -c "import json,sys; print(len(json.load(sys.stdin)))")" = 1 ]' ||
-    fail "no open ticket through the API: $(curl -s "$B/api/v1/tickets?status=open")"
+wait_json 20 "$B/api/v1/tickets?status=open" 'len(j) == 1' ||
+    fail "no open ticket through the API: $WAIT_BODY"
 call GET '/api/v1/tickets?status=open'
 assert_eq 200 "$CODE" "open tickets"
 ID=$(json_get "$BODY" 0.id)
@@ -45,8 +45,8 @@ assert_eq 200 "$CODE" "one ticket"
 assert_json "$BODY" 'j["id"] == '"$ID"' and set(j) >= {"id","check","site","severity","status","cause","summary","opened_at","acknowledged_by","acknowledged_at","resolved_at","downtime_s","events"}' "SPEC ticket fields"
 
 # The check list names the ticket (within a refresh period).
-wait_until 10 '[ "$(json_get "$(curl -s $B/api/v1/checks)" 0.ticket)" = "$ID" ]' ||
-    fail "api/v1/checks does not name ticket $ID: $(curl -s $B/api/v1/checks)"
+wait_json 10 "$B/api/v1/checks" "str(j[0]['ticket']) == '$ID'" ||
+    fail "api/v1/checks does not name ticket $ID: $WAIT_BODY"
 
 # ---- ack with a note
 call POST "/api/v1/tickets/$ID/ack" -H "$AUTH" -H 'Content-Type: application/json' \
@@ -76,8 +76,8 @@ assert_not_contains "$BODY" '<script>alert(3)' "raw note"
 assert_contains "$BODY" 'looking into it' "ack note in the timeline"
 
 # The public page: plain words, no staff names or notes.
-wait_until 10 'curl -s $B/status | grep -q "Our support team is working on it."' ||
-    fail "/status does not say the ticket is being worked on"
+wait_page 10 "$B/status" "Our support team is working on it." ||
+    fail "/status does not say the ticket is being worked on: $WAIT_BODY"
 call GET /status
 for leak in alice bob 'looking into' upstream; do
 	assert_not_contains "$BODY" "$leak" "/status leaks '$leak'"
@@ -119,6 +119,7 @@ daemon_alive || fail "sitewatchd died"
 stop_daemon
 sleep 1.2	# "since" has whole seconds: a restart must not look the same
 start_daemon
-wait_until 15 '[ "$(curl -s $B/api/v1/checks | "$SW_PY" -c "import json,sys; print([c[\"since\"] for c in json.load(sys.stdin) if c[\"name\"] == \"shop-cart\"][0])")" = "$since" ]' ||
-    fail "since of shop-cart was $since, after a restart: $(curl -s $B/api/v1/checks)"
+wait_json 15 "$B/api/v1/checks" \
+    "[c['since'] for c in j if c['name'] == 'shop-cart'][0] == '$since'" ||
+    fail "since of shop-cart was $since, after a restart: $WAIT_BODY"
 stop_daemon

@@ -29,10 +29,12 @@ add_check dukkan dukkan-api "$NGINX_URL/status/500"
 start_daemon
 B=http://127.0.0.1:$SW_HTTP_PORT
 
-wait_until 20 '[ "$(curl -s -m 2 $B/api/v1/checks | "$SW_PY" -c "import json,sys; print(sum(c[\"ticket\"] is not None and c[\"uptime_24h\"] is not None for c in json.load(sys.stdin)))")" -ge 2 ]' ||
-    fail "no ticket ids or uptime in the API: $(curl -s $B/api/v1/checks)"
-wait_until 20 '[ "$(curl -s -m 2 $B/api/v1/checks | "$SW_PY" -c "import json,sys; print(sum(c[\"state\"] != \"unknown\" for c in json.load(sys.stdin)))")" = 5 ]' ||
-    fail "not every check has a result: $(curl -s $B/api/v1/checks)"
+wait_json 20 "$B/api/v1/checks" 'sum(c["ticket"] is not None and
+    c["uptime_24h"] is not None for c in j) >= 2' ||
+    fail "no ticket ids or uptime in the API: $WAIT_BODY"
+wait_json 20 "$B/api/v1/checks" \
+    'sum(c["state"] != "unknown" for c in j) == 5' ||
+    fail "not every check has a result: $WAIT_BODY"
 
 # chrome ARGS...: one headless run, bounded.
 chrome() {

@@ -19,8 +19,8 @@ add_check shop shop-home "$NGINX_URL/ok"
 add_check shop shop-b "$NGINX_URL/status/200"
 start_daemon
 B=http://127.0.0.1:$SW_HTTP_PORT
-wait_until 10 '[ "$(json_get "$(curl -s $B/api/v1/checks)" 0.state)" = up ]' ||
-    fail "shop-home never came up"
+wait_json 10 "$B/api/v1/checks" 'j[0]["state"] == "up"' ||
+    fail "shop-home never came up: $WAIT_BODY"
 
 access=$SW_TMP/nginx/logs/access.log
 hits() { grep -c '"GET /ok HTTP' "$access" || true; }

@@ -52,6 +52,7 @@ assert_eq queued "$(q "SELECT status FROM outbox")" "queued while silent"
 
 # Phase 2: the mail server is down: refused connections.
 _sw_stop_pid "$HPID" 5
+# Negative on purpose: the refused connection is what is waited for.
 wait_until 10 '! port_open "$P"' || fail "port $P still open"
 wait_until 20 '[ "$(q "SELECT attempts FROM outbox")" -ge 2 ]' ||
     fail "no retry while the server was down"

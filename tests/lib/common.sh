@@ -297,8 +297,15 @@ assert_no_file() {
 }
 
 # wait_until SECONDS 'shell condition': poll every 0.1 s; 1 on timeout.
+# A condition that fails to run counts as "not yet", never as done, so
+# write it positively on the value expected ('[ "$(x)" = up ]', not
+# '[ "$(x)" != null ]': a command that failed prints nothing, and nothing
+# is not null either).  Pipes in it fail when any stage fails (pipefail,
+# for this function only); do not pipe into `grep -q`, which may close
+# the pipe early -- use wait_page, or fetch first and grep the answer.
 wait_until() {
-	local n
+	local - n
+	set -o pipefail
 	n=$(awk -v s="$1" 'BEGIN { printf "%d", s * 10 }')
 	while [ "$n" -gt 0 ]; do
 		if eval "$2"; then
@@ -308,6 +315,51 @@ wait_until() {
 		n=$((n - 1))
 	done
 	eval "$2"
+}
+
+# http_get URL [curl options]: print the body of a successful answer
+# (2xx/3xx); fail, printing nothing, when there is no answer at all or an
+# HTTP error.  For conditions: "no answer" must never look like a value.
+http_get() {
+	local u=$1 body
+	shift
+	body=$(curl -s --fail --max-time 10 "$@" "$u") || return 1
+	printf '%s\n' "$body"
+}
+
+# wait_json SECONDS URL 'python expression over j': poll URL until it
+# answers with JSON for which the expression holds.  No answer, an HTTP
+# error, something that is not JSON, a missing key (KeyError) all count
+# as "not yet", so a negative test ('j[0]["x"] is not None') is only
+# satisfied by a real answer.  1 on timeout; WAIT_BODY keeps the last
+# answer (or "(no answer)") for the failure message.
+wait_json() {
+	local secs=$1
+	WAIT_URL=$2 WAIT_EXPR=$3 WAIT_BODY="(no answer)"
+	wait_until "$secs" '_sw_wait_json_once'
+}
+_sw_wait_json_once() {
+	local body
+	body=$(http_get "$WAIT_URL") || { WAIT_BODY="(no answer)"; return 1; }
+	WAIT_BODY=$body
+	json_holds "$body" "$WAIT_EXPR" >/dev/null
+}
+
+# wait_page SECONDS URL TEXT: poll URL until a successful answer contains
+# TEXT (a fixed string).  1 on timeout; WAIT_BODY as for wait_json.
+wait_page() {
+	local secs=$1
+	WAIT_URL=$2 WAIT_TEXT=$3 WAIT_BODY="(no answer)"
+	wait_until "$secs" '_sw_wait_page_once'
+}
+_sw_wait_page_once() {
+	local body
+	body=$(http_get "$WAIT_URL") || { WAIT_BODY="(no answer)"; return 1; }
+	WAIT_BODY=$body
+	case $body in
+	*"$WAIT_TEXT"*)	return 0 ;;
+	*)		return 1 ;;
+	esac
 }
 
 # sw_run CMD ARGS...: run CMD without tripping `set -e`; leaves its exit
@@ -369,7 +421,10 @@ http_req() {
 
 # json_get JSON PATH: print the value at PATH ("state", "0.name",
 # "events.1.kind").  Strings print raw, null as "null", booleans as
-# true/false, whole numbers without ".0".  A missing path fails.
+# true/false, whole numbers without ".0".  A missing path or input that
+# is not JSON fails and prints nothing on stdout: compare its output only
+# with the value expected (assert_eq), never with != or -z; for "not
+# null" use assert_json or json_holds ('j["x"] is not None').
 json_get() {
 	"$SW_PY" -c '
 import json, sys
@@ -395,10 +450,11 @@ else:
 ' "$1" "$2"
 }
 
-# assert_json JSON 'python expression over j' MSG: fail unless it holds.
-assert_json() {
-	local why
-	if ! why=$("$SW_PY" -c '
+# json_holds JSON 'python expression over j': true only when JSON parses
+# and the expression holds (an exception, e.g. a missing key, is false);
+# the reason it does not is printed on stdout.
+json_holds() {
+	"$SW_PY" -c '
 import json, sys
 try:
     j = json.loads(sys.argv[1])
@@ -409,7 +465,13 @@ try:
 except Exception as e:
     print("%s: %s" % (type(e).__name__, e)); sys.exit(1)
 sys.exit(0 if ok else 1)
-' "$1" "$2" 2>&1); then
+' "$1" "$2"
+}
+
+# assert_json JSON 'python expression over j' MSG: fail unless it holds.
+assert_json() {
+	local why
+	if ! why=$(json_holds "$1" "$2" 2>&1); then
 		fail "${3:-assert_json}: $2 does not hold${why:+ ($why)} in:
 $1"
 	fi
@@ -487,6 +549,7 @@ start_nginx() {
 	    "${SW_TEST_TIMEOUT:-300}" </dev/null >"$SW_TMP/hang.log" 2>&1 &
 	HANG_PID=$!
 	_sw_track "$HANG_PID" hang
+	# Ignored on purpose: the test just below says which way it ended.
 	wait_until 10 '[ -s "$SW_TMP/hang.ready" ] || ! _sw_alive $HANG_PID' ||
 	    true
 	[ -s "$SW_TMP/hang.ready" ] && _sw_alive "$HANG_PID" ||
@@ -522,6 +585,7 @@ _sw_start_smtp() {
 		    </dev/null >"$base/stderr" 2>&1 &
 		pid=$!
 		_sw_track "$pid" smtp
+		# Ignored on purpose: the test below says which way it ended.
 		wait_until 15 "[ -s '$base/ready' ] || ! _sw_alive $pid" || true
 		if [ -s "$base/ready" ] && _sw_alive "$pid"; then
 			SMTP_PID=$pid
@@ -564,6 +628,8 @@ smtp_set_mode() {
 # smtp_count: number of messages stored so far.
 smtp_count() {
 	local n=0 f
+	# No mailbox is no answer, not "0 mails".
+	[ -d "${SMTP_DIR:-}" ] || return 1
 	for f in "$SMTP_DIR"/*.eml; do
 		[ -e "$f" ] && n=$((n + 1))
 	done
@@ -594,6 +660,7 @@ start_rrdcached() {
 	    -l "unix:$RRDCACHED_SOCK" </dev/null >"$base/stderr" 2>&1 &
 	pid=$!
 	_sw_track "$pid" rrdcached
+	# Ignored on purpose: the test below says which way it ended.
 	wait_until 10 "[ -S '$RRDCACHED_SOCK' ] || ! _sw_alive $pid" || true
 	[ -S "$RRDCACHED_SOCK" ] && _sw_alive "$pid" ||
 	    fail "rrdcached did not start: $(cat "$base/stderr")"

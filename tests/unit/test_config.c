@@ -426,6 +426,38 @@ test_pairs_adjust(void **state)
 	config_free(cfg);
 }
 
+/*
+ * A timeout longer than the interval is accepted however it is written:
+ * from [defaults] over a check's interval, in the check itself, or both
+ * in [defaults].  The scheduler keeps the runs from overlapping.
+ */
+static void
+test_timeout_over_interval(void **state)
+{
+	struct config	*cfg;
+
+	(void)state;
+	put("sitewatch.conf", "[defaults]\ntimeout = 10\n");
+	put("checks.d/t.conf",
+	    "[check from-defaults]\nurl = http://127.0.0.1/\ninterval = 5\n"
+	    "[check own]\nurl = http://127.0.0.1/\ninterval = 2\n"
+	    "timeout = 5\n");
+	cfg = load_tmp();
+	assert_int_equal(config_find_check(cfg, "from-defaults")->interval, 5);
+	assert_int_equal(config_find_check(cfg, "from-defaults")->timeout, 10);
+	assert_int_equal(config_find_check(cfg, "own")->interval, 2);
+	assert_int_equal(config_find_check(cfg, "own")->timeout, 5);
+	config_free(cfg);
+
+	put("sitewatch.conf", "[defaults]\ninterval = 5\ntimeout = 10\n");
+	put("checks.d/t.conf", "[check both]\nurl = http://127.0.0.1/\n");
+	cfg = load_tmp();
+	assert_int_equal(config_find_check(cfg, "both")->interval, 5);
+	assert_int_equal(config_find_check(cfg, "both")->timeout, 10);
+	assert_int_equal(cfg->defaults->timeout, 10);
+	config_free(cfg);
+}
+
 /* Units of durations and sizes; method case; spaces in lists. */
 static void
 test_units(void **state)
@@ -844,6 +876,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_empty_values,
 		    tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_pairs_adjust,
+		    tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_timeout_over_interval,
 		    tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_units,
 		    tmp_setup, tmp_teardown),

@@ -14,6 +14,9 @@
 #include "config.h"
 #include "result.h"
 
+#define HOUR	3600LL
+#define DAY	(24 * HOUR)
+
 static struct status_range	default_status[] = { { 200, 399 } };
 
 /* A check with SPEC's defaults. */
@@ -49,7 +52,8 @@ raw_init(struct probe_raw *raw)
 	raw->tls_ms = 3;
 	raw->ttfb_ms = 4;
 	raw->total_ms = 123;
-	raw->cert_days_left = 300;
+	raw->has_cert = 1;
+	raw->cert_secs_left = 300 * DAY;
 }
 
 static void
@@ -126,7 +130,7 @@ check_transport(enum transport_outcome out, long status,
 	snprintf(raw.detail, sizeof raw.detail, "libcurl says no");
 	/* Everything else is wrong too: transport must still win. */
 	raw.total_ms = 9000;
-	raw.cert_days_left = 2;
+	raw.cert_secs_left = 2 * DAY;
 	c.expect_text = "Add to cart";
 	classify(&c, &raw, &r);
 	assert_int_equal(r.state, state);
@@ -356,37 +360,102 @@ test_cert_warning(void **state)
 	conf_init(&c);
 	raw_init(&raw);
 
-	raw.cert_days_left = 5;
+	/* 5 days and 3 hours: 5, rounded down as check_http counts. */
+	raw.cert_secs_left = 5 * DAY + 3 * HOUR;
 	classify(&c, &raw, &r);
+	assert_int_equal(r.cert_days_left, 5);
 	assert_int_equal(r.state, SW_STATE_DEGRADED);
 	assert_int_equal(r.cause, SW_CAUSE_CERT);
 	assert_int_equal(r.up, 1);
 	assert_string_equal(r.message, "certificate expires in 5 days");
 
-	raw.cert_days_left = 14;	/* exactly cert_warn_days: warn */
+	/* 13 d 23 h with cert_warn_days = 14: less than 14 x 24 h, warn. */
+	raw.cert_secs_left = 13 * DAY + 23 * HOUR;
+	classify(&c, &raw, &r);
+	assert_int_equal(r.cert_days_left, 13);
+	assert_int_equal(r.state, SW_STATE_DEGRADED);
+	assert_int_equal(r.cause, SW_CAUSE_CERT);
+	/* One second short of 14 x 24 h still warns... */
+	raw.cert_secs_left = 14 * DAY - 1;
 	classify(&c, &raw, &r);
 	assert_int_equal(r.cause, SW_CAUSE_CERT);
-	raw.cert_days_left = 15;
+	/* ...exactly 14 x 24 h does not... */
+	raw.cert_secs_left = 14 * DAY;
 	classify(&c, &raw, &r);
+	assert_int_equal(r.cert_days_left, 14);
+	assert_int_equal(r.state, SW_STATE_UP);
+	assert_int_equal(r.cause, SW_CAUSE_OK);
+	/* ...nor 14 d 1 h. */
+	raw.cert_secs_left = 14 * DAY + HOUR;
+	classify(&c, &raw, &r);
+	assert_int_equal(r.cert_days_left, 14);
+	assert_int_equal(r.state, SW_STATE_UP);
 	assert_int_equal(r.cause, SW_CAUSE_OK);
 
-	raw.cert_days_left = 1;
+	raw.cert_secs_left = DAY + 23 * HOUR;
 	classify(&c, &raw, &r);
+	assert_int_equal(r.cert_days_left, 1);
 	assert_string_equal(r.message, "certificate expires in 1 day");
-	raw.cert_days_left = 0;
+	/* Under a day: 0 days, and the message counts the hours. */
+	raw.cert_secs_left = 23 * HOUR + 59 * 60;
 	classify(&c, &raw, &r);
-	assert_string_equal(r.message, "certificate expires today");
+	assert_int_equal(r.cert_days_left, 0);
+	assert_string_equal(r.message, "certificate expires in 23 hours");
+	raw.cert_secs_left = HOUR;
+	classify(&c, &raw, &r);
+	assert_string_equal(r.message, "certificate expires in 1 hour");
+	raw.cert_secs_left = 59;
+	classify(&c, &raw, &r);
+	assert_int_equal(r.cert_days_left, 0);
+	assert_string_equal(r.message, "certificate expires within the hour");
 
-	/* -1: plain HTTP, nothing to judge. */
-	raw.cert_days_left = -1;
+	/* No certificate (plain HTTP): nothing to judge, -1 days. */
+	raw.has_cert = 0;
+	raw.cert_secs_left = 0;
 	classify(&c, &raw, &r);
 	assert_int_equal(r.cause, SW_CAUSE_OK);
+	assert_int_equal(r.cert_days_left, -1);
 
 	/* cert_warn_days = 0 never warns about a valid certificate. */
 	c.cert_warn_days = 0;
-	raw.cert_days_left = 1;
+	raw.has_cert = 1;
+	raw.cert_secs_left = DAY;
 	classify(&c, &raw, &r);
 	assert_int_equal(r.cause, SW_CAUSE_OK);
+}
+
+/* Expired: the TLS verify result says so, and that is down, not degraded. */
+static void
+test_cert_expired(void **state)
+{
+	struct check_conf	c;
+	struct probe_raw	raw;
+	struct result		r;
+
+	conf_init(&c);
+	raw_init(&raw);
+	raw.outcome = TRANSPORT_CERT_EXPIRED;
+	raw.http_status = 0;
+	raw.has_cert = 0;	/* the handshake failed: no leaf was read */
+	snprintf(raw.detail, sizeof raw.detail, "certificate has expired");
+	classify(&c, &raw, &r);
+	assert_int_equal(r.state, SW_STATE_DOWN);
+	assert_int_equal(r.cause, SW_CAUSE_CERT);
+	assert_int_equal(r.up, 0);
+	assert_int_equal(r.cert_days_left, -1);
+	assert_true(strncmp(r.message, "certificate has expired",
+	    strlen("certificate has expired")) == 0);
+
+	/*
+	 * Verified at the handshake, expired by the time it is judged: 0
+	 * days (never negative) and a warning, not silence.
+	 */
+	raw_init(&raw);
+	raw.cert_secs_left = -5;
+	classify(&c, &raw, &r);
+	assert_int_equal(r.cert_days_left, 0);
+	assert_int_equal(r.state, SW_STATE_DEGRADED);
+	assert_int_equal(r.cause, SW_CAUSE_CERT);
 }
 
 static void
@@ -404,7 +473,7 @@ test_severity_order(void **state)
 	raw.http_status = 500;
 	raw.reason[0] = '\0';
 	raw.total_ms = 9000;
-	raw.cert_days_left = 3;
+	raw.cert_secs_left = 3 * DAY;
 	classify(&c, &raw, &r);
 	assert_int_equal(r.cause, SW_CAUSE_HTTP);
 	assert_string_equal(r.message, "HTTP 500 Internal Server Error");
@@ -491,6 +560,7 @@ main(void)
 		cmocka_unit_test(test_content),
 		cmocka_unit_test(test_slow_boundaries),
 		cmocka_unit_test(test_cert_warning),
+		cmocka_unit_test(test_cert_expired),
 		cmocka_unit_test(test_severity_order),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_long_text_bounded),

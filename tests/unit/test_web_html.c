@@ -1,5 +1,8 @@
 /*
- * test_web_html.c -- the HTML escaper and URL encoder of the web pages.
+ * test_web_html.c -- the HTML escaper and URL encoder of the web pages,
+ * and the page renderers (dashboard, public status page) fed plain data:
+ * hostile names and messages come out as text, words come from
+ * templates/html/<lang>/words.txt.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,8 +12,10 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <math.h>
 
-#include "web_int.h"
+#include "web_render.h"
+#include "xmalloc.h"
 
 /* Escape s and compare with want. */
 static void
@@ -137,6 +142,191 @@ test_duration(void **state)
 	buf_free(&b);
 }
 
+static const char *
+srcdir(void)
+{
+	const char	*s = getenv("top_srcdir");
+
+	return s != NULL ? s : ".";
+}
+
+/* A hostile check: markup in its name, site and message. */
+static void
+hostile_check(struct render_check *c)
+{
+	memset(c, 0, sizeof *c);
+	c->name = "x\"><script>alert(1)</script>";
+	c->site = "<b>Shop</b> & 'Co'";
+	c->state = SW_STATE_DOWN;
+	c->have = 1;
+	c->cause = SW_CAUSE_HTTP;
+	c->message = "HTTP 503 <img src=x onerror=alert(2)>";
+	c->since = 1000;
+	c->total_ms = 5.25;
+	c->up24 = 99.5;
+	c->up30 = NAN;
+	c->ticket = 7;
+}
+
+static void
+test_dashboard_escapes(void **state)
+{
+	struct render_dashboard	d;
+	struct render_check	c;
+	struct render_ticket	t;
+	struct buf		b;
+
+	hostile_check(&c);
+	memset(&t, 0, sizeof t);
+	t.id = 7;
+	t.check = c.name;
+	t.site = c.site;
+	t.severity = "critical";
+	t.status = "acknowledged";
+	t.acked_by = "<i>eve</i>";
+	t.summary = "down: <script>x</script>";
+	t.opened_at = "1970-01-01T00:10:00Z";
+	memset(&d, 0, sizeof d);
+	d.now = 1000 + 3 * 3600;
+	d.checks = &c;
+	d.nchecks = 1;
+	d.tickets = &t;
+	d.ntickets = 1;
+	buf_init(&b);
+	render_dashboard(&b, &d);
+	assert_null(strstr(b.data, "<script"));
+	assert_null(strstr(b.data, "<img src=x"));
+	assert_null(strstr(b.data, "<b>Shop"));
+	assert_null(strstr(b.data, "<i>eve"));
+	assert_non_null(strstr(b.data, "x&quot;&gt;&lt;script&gt;"));
+	assert_non_null(strstr(b.data,
+	    "http: HTTP 503 &lt;img src=x onerror=alert(2)&gt;"));
+	assert_non_null(strstr(b.data, "&lt;b&gt;Shop&lt;/b&gt; &amp; "
+	    "&#39;Co&#39;"));
+	/* The link takes the name percent-encoded. */
+	assert_non_null(strstr(b.data, "/check/x%22%3E%3Cscript%3E"));
+	assert_non_null(strstr(b.data, "1 checks: <span class=\"st-down\">"
+	    "1 down"));
+	assert_non_null(strstr(b.data, ">3 h 0 min<"));
+	assert_non_null(strstr(b.data, "5.2 ms"));
+	assert_non_null(strstr(b.data, "99.50 %"));
+	assert_non_null(strstr(b.data, "n/a"));
+	assert_non_null(strstr(b.data, "#7"));
+	assert_null(strstr(b.data, "Tickets are not available"));
+	buf_free(&b);
+
+	/* Tickets that could not be read say so, escaped. */
+	d.ntickets = 0;
+	d.tickets_err = "db <locked>";
+	buf_init(&b);
+	render_dashboard(&b, &d);
+	assert_non_null(strstr(b.data, "Tickets are not available: "
+	    "db &lt;locked&gt;"));
+	buf_free(&b);
+}
+
+/* Render a status page with one down check of a site in lang. */
+static char *
+status_page(const char *lang, struct render_ticket *t)
+{
+	struct status_words	 sw;
+	struct render_status	 rs;
+	struct render_site	 site;
+	struct render_check	 c;
+	struct errlist		 errs;
+	float			 days[RENDER_DAYS];
+	struct buf		 b;
+	char			*dir;
+	size_t			 i;
+
+	xasprintf(&dir, "%s/templates", srcdir());
+	errlist_init(&errs);
+	assert_int_equal(status_words_load(dir, "xx", &sw, &errs), -1);
+	assert_int_equal(errs.n, 1);	/* no such language: one line */
+	errlist_free(&errs);
+	errlist_init(&errs);
+	assert_int_equal(status_words_load(dir, lang, &sw, &errs), 0);
+	assert_int_equal(errs.n, 0);
+	errlist_free(&errs);
+	free(dir);
+	hostile_check(&c);
+	for (i = 0; i < RENDER_DAYS; i++)
+		days[i] = i < 10 ? NAN : 100;
+	days[RENDER_DAYS - 1] = 50;
+	c.daily = days;
+	memset(&site, 0, sizeof site);
+	site.name = c.site;
+	site.lang = lang;
+	site.words = &sw;
+	site.checks = &c;
+	site.nchecks = 1;
+	site.tickets = t;
+	site.ntickets = t != NULL;
+	memset(&rs, 0, sizeof rs);
+	rs.words = &sw;
+	rs.sites = &site;
+	rs.nsites = 1;
+	buf_init(&b);
+	render_status(&b, &rs);
+	status_words_free(&sw);
+	return b.data;
+}
+
+static void
+test_status_words(void **state)
+{
+	struct render_ticket	 t;
+	char			*en, *tr;
+
+	memset(&t, 0, sizeof t);
+	t.id = 12;
+	t.check = "x\"><script>alert(1)</script>";
+	t.status = "open";
+	t.cause = "dns";
+	t.opened_at = "2026-11-25T02:31:00Z";
+	en = status_page("en", &t);
+	tr = status_page("tr", NULL);
+
+	assert_non_null(strstr(en, "<h1>Service status</h1>"));
+	assert_non_null(strstr(en, "Not available"));
+	assert_non_null(strstr(en, "the site&#39;s address cannot be found. "
+	    "Since 2026-11-25 02:31 UTC."));
+	assert_non_null(strstr(en, "Our support team has been alerted. "
+	    "Reference #12"));
+	assert_non_null(strstr(en, "title=\"no data\""));
+	assert_non_null(strstr(en, "title=\"50.00 % available\""));
+	assert_int_equal(strstr(en, "u-low") != NULL, 1);
+
+	assert_non_null(strstr(tr, "<h1>Hizmet durumu</h1>"));
+	assert_non_null(strstr(tr, "Erişilemiyor"));
+	assert_non_null(strstr(tr, "Süren bir olay yok."));
+	assert_non_null(strstr(tr, "lang=\"tr\""));
+	assert_non_null(strstr(tr, "veri yok"));
+
+	/* Nothing internal, nothing raw: no message, URL or markup. */
+	assert_null(strstr(en, "<script"));
+	assert_null(strstr(en, "HTTP 503"));
+	assert_null(strstr(en, "<b>Shop"));
+	assert_non_null(strstr(en, "&lt;b&gt;Shop&lt;/b&gt;"));
+	assert_null(strstr(tr, "<script"));
+	free(en);
+	free(tr);
+}
+
+static void
+test_page_frame(void **state)
+{
+	struct buf	b;
+
+	buf_init(&b);
+	html_page(&b, "<html lang=\"{{lang}}\"><title>{{title}}</title>"
+	    "<body class=\"{{class}}\">{{body}}{{other}}</body>", "tr",
+	    "a<b", "public", "<p>x</p>");
+	assert_string_equal(b.data, "<html lang=\"tr\"><title>a&lt;b</title>"
+	    "<body class=\"public\"><p>x</p>{{other}}</body>");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -150,6 +340,9 @@ main(void)
 		cmocka_unit_test(test_urlencode),
 		cmocka_unit_test(test_classes),
 		cmocka_unit_test(test_duration),
+		cmocka_unit_test(test_dashboard_escapes),
+		cmocka_unit_test(test_status_words),
+		cmocka_unit_test(test_page_frame),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,136 @@
+/*
+ * web_render.h -- the web's HTML, written from plain data into a
+ * struct buf: escaping (web_html.c) and the page bodies (web_render.c).
+ *
+ * Nothing here knows evhttp, the config or the web's state: a handler
+ * gathers the figures into the structs below and sends what comes out,
+ * so every page can be rendered and checked in a unit test.
+ */
+#ifndef WEB_RENDER_H
+#define WEB_RENDER_H
+
+#include <stddef.h>
+
+#include "sitewatch.h"
+#include "util.h"
+
+/* ---- web_html.c ---- */
+
+/* Append s to b with & < > " ' escaped; control bytes become U+FFFD. */
+void	 html_escape(struct buf *, const char *s);
+/* The same for a whole formatted string. */
+void	 html_printf(struct buf *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Percent-encode s for a URL path segment or query value. */
+void	 html_urlencode(struct buf *, const char *s);
+/* "3 min", "2 h 5 min", "4 d"; for ages and durations. */
+void	 html_duration(struct buf *, double seconds);
+/* "2026-11-25 02:31:07 UTC", or a dash for t <= 0. */
+void	 html_time(struct buf *, double t);
+/*
+ * Wrap body in layout (templates/html/layout.html; NULL: a built-in
+ * frame), filling {{lang}}, {{title}}, {{class}} and {{body}}.
+ */
+void	 html_page(struct buf *out, const char *layout, const char *lang,
+	    const char *title, const char *page_class, const char *body);
+/* CSS class of a state and of a daily uptime figure. */
+const char	*html_state_class(enum sw_state);
+const char	*html_uptime_class(double pct);
+
+/* ---- the data the pages show ---- */
+
+#define RENDER_DAYS	90	/* days on the public status bar */
+
+/* One check as a page shows it. */
+struct render_check {
+	const char	*name;
+	const char	*site;		/* NULL: no site */
+	enum sw_state	 state;
+	int		 have;		/* a result was seen: what follows */
+	enum sw_cause	 cause;
+	const char	*message;
+	double		 since;		/* 0: not known */
+	double		 total_ms;
+	double		 up24, up30;	/* NAN: not available */
+	long long	 ticket;	/* open one, 0: none */
+	const float	*daily;		/* RENDER_DAYS or NULL */
+};
+
+/* One open ticket. */
+struct render_ticket {
+	long long	 id;
+	const char	*check;
+	const char	*site;
+	const char	*severity;	/* "critical" | "warning" */
+	const char	*status;	/* "open" | "acknowledged" */
+	const char	*acked_by;	/* NULL: nobody */
+	const char	*summary;
+	const char	*cause;
+	const char	*opened_at;	/* ISO 8601 UTC */
+};
+
+/* The staff dashboard: checks in display order, sites grouped. */
+struct render_dashboard {
+	double				 now;
+	const struct render_check	*checks;
+	size_t				 nchecks;
+	const struct render_ticket	*tickets;
+	size_t				 ntickets;
+	const char			*tickets_err;	/* not available */
+};
+void	render_dashboard(struct buf *, const struct render_dashboard *);
+
+/*
+ * The words of the public status page, one set per language, read from
+ * templates/html/<lang>/words.txt (see web_status.c).
+ */
+enum status_word {
+	SW_W_TITLE, SW_W_ALL_OK, SW_W_UP, SW_W_DEGRADED, SW_W_DOWN,
+	SW_W_UNKNOWN, SW_W_DAYS, SW_W_INCIDENTS, SW_W_NO_INCIDENTS,
+	SW_W_SINCE, SW_W_ACKED, SW_W_OPEN, SW_W_REF, SW_W_NODATA,
+	SW_W_UPTIME, SW_W_TODAY, SW_W_AGO,
+	SW_W_C_DNS, SW_W_C_CONNECT, SW_W_C_TLS, SW_W_C_TIMEOUT, SW_W_C_HTTP,
+	SW_W_C_CONTENT, SW_W_C_SLOW, SW_W_C_CERT, SW_W_C_OTHER,
+	SW_W_COUNT
+};
+struct status_words {
+	char	*w[SW_W_COUNT];
+};
+/*
+ * Read dir/html/LANG/words.txt ("key = text" lines, the mail's format):
+ * 0, or -1 with the reasons in errs (sw is then empty).
+ */
+int	status_words_load(const char *dir, const char *lang,
+	    struct status_words *, struct errlist *errs);
+void	status_words_free(struct status_words *);
+
+/* One site of the public status page, in its own language. */
+struct render_site {
+	const char			*name;
+	const char			*lang;
+	const struct status_words	*words;
+	const struct render_check	*checks;
+	size_t				 nchecks;
+	const struct render_ticket	*tickets;	/* of this site */
+	size_t				 ntickets;
+};
+struct render_status {
+	const struct status_words	*words;		/* of the frame */
+	int				 all_ok;
+	const struct render_site	*sites;
+	size_t				 nsites;
+};
+void	render_status(struct buf *, const struct render_status *);
+
+/* Pieces the check page (web_pages.c) shares with the dashboard. */
+void	render_nav(struct buf *, const char *title, double now);
+void	render_uptime(struct buf *, double pct);
+/* An <img> of a check's graph; cls "spark" asks for the bare curve. */
+void	render_graph_img(struct buf *, const char *name, const char *period,
+	    const char *metric, int width, int height, const char *cls);
+
+/* The body of an error page. */
+void	render_error(struct buf *, int code, const char *reason,
+	    const char *msg);
+
+#endif

@@ -1,0 +1,104 @@
+/*
+ * web_view.h -- the web's per-check view: what the pages, the API and
+ * the metrics show of each configured check.  Fed on the loop by
+ * web_record() (the last results) and by refresh jobs on the web's
+ * worker threads (open tickets, the mail queue, saved states, uptime).
+ *
+ * Readers get records and figures by name; only web_view.c writes them.
+ */
+#ifndef WEB_VIEW_H
+#define WEB_VIEW_H
+
+#include <jansson.h>
+
+#include "sitewatch.h"
+
+struct config;
+struct result;
+struct web;
+
+#define WEB_RING	20	/* recent results kept per check */
+#define WEB_DAYS	90	/* days on the public status bar */
+
+/* One of the recent results: 24 bytes and the message. */
+struct web_sample {
+	double		 at;
+	char		*message;	/* allocated: mostly a few words */
+	float		 total_ms;
+	short		 http_status;	/* 0..999 */
+	unsigned char	 state;		/* enum sw_state */
+	unsigned char	 cause;		/* enum sw_cause */
+};
+
+/* What the pages show of a check's last result: struct result less
+ * its name and with the message sized to fit (88 bytes, not 424). */
+struct web_last {
+	double		at;
+	enum sw_state	state;
+	enum sw_cause	cause;
+	int		up;
+	int		cert_days_left;	/* -1 when not applicable */
+	long		http_status;
+	double		dns_ms;
+	double		connect_ms;
+	double		tls_ms;
+	double		ttfb_ms;
+	double		total_ms;
+	long long	bytes;
+	char		*message;	/* allocated */
+};
+
+/*
+ * What a check costs here before it ran matters: at 100,000 checks every
+ * byte is 100 KB.  So the last result and the ring come with the first
+ * result, and the name is sized to fit.  Read-only outside web_view.c.
+ */
+struct web_check {
+	int			have;		/* a result was seen: last */
+	struct web_last		*last;
+	double			since;		/* 0 = not known */
+	int			since_exact;	/* saw it change */
+	/* Grows to WEB_RING: at an hour's interval it fills in a day. */
+	struct web_sample	*ring;		/* newest at head - 1 */
+	unsigned		head;
+	unsigned		nring;
+	unsigned		capring;
+
+	/* Filled by the refresh jobs; NAN = not available. */
+	double			up24;
+	double			up30;
+	/* float: a percentage needs no more, and it is 90 per check. */
+	float			*daily;		/* WEB_DAYS, oldest first */
+	int			have_daily;
+	long long		ticket;		/* open one, 0 = none */
+	char			name[];		/* allocated to fit */
+};
+
+struct web_view;
+
+/* Start the refresh timer; the first refresh runs at once. */
+struct web_view		*web_view_new(struct web *);
+void			 web_view_free(struct web_view *);
+/* The config changed: forget checks gone, add new ones, start over. */
+void			 web_view_reload(struct web_view *,
+			    const struct config *);
+/* Remember one result (state, since, recent results). */
+void			 web_view_record(struct web_view *,
+			    const struct result *);
+/* Refresh tickets now (a ticket changed through the API). */
+void			 web_view_poke(struct web_view *);
+
+/* The record of a configured check (created on first use). */
+struct web_check	*web_view_check(struct web_view *, const char *name);
+/* The check's state as shown: unknown before its first result. */
+enum sw_state		 web_check_state(const struct web_check *);
+/* Order of badness for sorting: down, degraded, unknown, up. */
+int			 web_state_rank(enum sw_state);
+/* Open tickets as last read; NULL with *err set when not known. */
+json_t			*web_view_tickets(struct web_view *,
+			    const char **err);
+/* Mails waiting and given up on in the outbox (-1: not known). */
+void			 web_view_mail(struct web_view *, long long *queued,
+			    long long *failed);
+
+#endif

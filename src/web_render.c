@@ -1,0 +1,448 @@
+/*
+ * web_render.c -- the page bodies, from plain data into a buffer: the
+ * staff dashboard, the public status page and the error page.
+ *
+ * Every value that came from the config or a checked site goes through
+ * html_escape(); pages carry no inline script or style (the CSP forbids
+ * both), and the dashboard's live refresh is /static/app.js.  The public
+ * page says nothing internal: no URL, no message, no cause name, only
+ * the words of its language, read from templates/html/<lang>/words.txt
+ * by the mail's reader of "key = text" lines (words_read, template.c).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "template.h"
+#include "web_render.h"
+#include "xmalloc.h"
+
+static const char *const status_keys[SW_W_COUNT] = {
+	[SW_W_TITLE] = "title",
+	[SW_W_ALL_OK] = "all_ok",
+	[SW_W_UP] = "state.up",
+	[SW_W_DEGRADED] = "state.degraded",
+	[SW_W_DOWN] = "state.down",
+	[SW_W_UNKNOWN] = "state.unknown",
+	[SW_W_DAYS] = "days",
+	[SW_W_INCIDENTS] = "incidents",
+	[SW_W_NO_INCIDENTS] = "no_incidents",
+	[SW_W_SINCE] = "since",
+	[SW_W_ACKED] = "acked",
+	[SW_W_OPEN] = "open",
+	[SW_W_REF] = "ref",
+	[SW_W_NODATA] = "nodata",
+	[SW_W_UPTIME] = "uptime",
+	[SW_W_TODAY] = "today",
+	[SW_W_AGO] = "ago",
+	[SW_W_C_DNS] = "cause.dns",
+	[SW_W_C_CONNECT] = "cause.connect",
+	[SW_W_C_TLS] = "cause.tls",
+	[SW_W_C_TIMEOUT] = "cause.timeout",
+	[SW_W_C_HTTP] = "cause.http",
+	[SW_W_C_CONTENT] = "cause.content",
+	[SW_W_C_SLOW] = "cause.slow",
+	[SW_W_C_CERT] = "cause.cert",
+	[SW_W_C_OTHER] = "cause.other",
+};
+
+/* Where a word of the status page goes; NULL for an unknown key. */
+static char **
+status_slot(void *arg, const char *key)
+{
+	struct status_words	*sw = arg;
+	int			 k;
+
+	for (k = 0; k < SW_W_COUNT; k++)
+		if (strcmp(key, status_keys[k]) == 0)
+			return &sw->w[k];
+	return NULL;
+}
+
+void
+status_words_free(struct status_words *sw)
+{
+	int	k;
+
+	for (k = 0; k < SW_W_COUNT; k++)
+		free(sw->w[k]);
+	memset(sw, 0, sizeof *sw);
+}
+
+int
+status_words_load(const char *dir, const char *lang,
+    struct status_words *sw, struct errlist *errs)
+{
+	char	*path;
+	int	 k, rc;
+
+	memset(sw, 0, sizeof *sw);
+	xasprintf(&path, "%s/html/%s/words.txt", dir, lang);
+	rc = words_read(path, status_slot, sw, errs);
+	for (k = 0; rc != -1 && k < SW_W_COUNT; k++)
+		if (sw->w[k] == NULL) {
+			errlist_add(errs, path, 0, "missing %s",
+			    status_keys[k]);
+			rc++;
+		}
+	free(path);
+	if (rc != 0) {
+		status_words_free(sw);
+		return -1;
+	}
+	return 0;
+}
+
+/* A word; its key when the set lacks it (never NULL). */
+static const char *
+word(const struct status_words *sw, enum status_word k)
+{
+	return sw != NULL && sw->w[k] != NULL ? sw->w[k] : status_keys[k];
+}
+
+/* Seconds from an ISO 8601 UTC time to now, -1 when it does not parse. */
+static double
+render_age(const char *iso, double now)
+{
+	time_t	t;
+
+	if (iso == NULL || util_parse_time(iso, &t) == -1)
+		return -1;
+	return now - (double)t;
+}
+
+void
+render_uptime(struct buf *b, double pct)
+{
+	if (isfinite(pct))
+		buf_printf(b, "%.2f %%", pct);
+	else
+		buf_addstr(b, "<span class=\"na\" title=\"not available\">"
+		    "n/a</span>");
+}
+
+void
+render_nav(struct buf *b, const char *title, double now)
+{
+	buf_addstr(b, "<header class=\"top\"><h1>");
+	html_escape(b, title);
+	buf_addstr(b, "</h1><nav><a href=\"/\">Dashboard</a> "
+	    "<a href=\"/status\">Public status</a> "
+	    "<a href=\"/metrics\">Metrics</a> "
+	    "<a href=\"/api/v1/checks\">API</a></nav>"
+	    "<span id=\"updated\" class=\"updated\">rendered ");
+	html_time(b, now);
+	buf_addstr(b, "</span></header>\n");
+}
+
+void
+render_graph_img(struct buf *b, const char *name, const char *period,
+    const char *metric, int width, int height, const char *cls)
+{
+	buf_addstr(b, "<img class=\"");
+	buf_addstr(b, cls);
+	buf_addstr(b, "\" src=\"/graph/");
+	html_urlencode(b, name);
+	buf_printf(b, ".png?period=%s&amp;metric=%s&amp;width=%d&amp;"
+	    "height=%d%s\" alt=\"", period, metric, width, height,
+	    strcmp(cls, "spark") == 0 ? "&amp;style=spark" : "");
+	html_printf(b, "%s %s %s", name, metric, period);
+	buf_printf(b, "\" width=\"%d\" height=\"%d\" loading=\"lazy\">",
+	    width, height);
+}
+
+void
+render_error(struct buf *b, int code, const char *reason, const char *msg)
+{
+	buf_printf(b, "<main class=\"error\"><h1>%d ", code);
+	html_escape(b, reason);
+	buf_addstr(b, "</h1>\n<p>");
+	html_escape(b, msg);
+	buf_addstr(b, "</p>\n<p><a href=\"/\">Dashboard</a> · "
+	    "<a href=\"/status\">Status</a></p></main>\n");
+}
+
+/* ---- dashboard ---- */
+
+/* One open-ticket row of the dashboard. */
+static void
+render_ticket_row(struct buf *b, const struct render_ticket *t, double now)
+{
+	double	age;
+
+	buf_printf(b, "<tr class=\"ticket sev-%s\"><td>#%lld</td><td>",
+	    t->severity != NULL && strcmp(t->severity, "critical") == 0 ?
+	    "critical" : "warning", t->id);
+	buf_addstr(b, "<a href=\"/check/");
+	html_urlencode(b, t->check);
+	buf_addstr(b, "\">");
+	html_escape(b, t->check);
+	buf_addstr(b, "</a></td><td>");
+	html_escape(b, t->site);
+	buf_addstr(b, "</td><td>");
+	html_escape(b, t->severity);
+	buf_addstr(b, "</td><td>");
+	html_escape(b, t->status);
+	if (t->acked_by != NULL) {
+		buf_addstr(b, " by ");
+		html_escape(b, t->acked_by);
+	}
+	buf_addstr(b, "</td><td>");
+	html_escape(b, t->summary);
+	buf_addstr(b, "</td><td class=\"age\" data-since=\"");
+	html_escape(b, t->opened_at);
+	buf_addstr(b, "\">");
+	if ((age = render_age(t->opened_at, now)) >= 0)
+		html_duration(b, age);
+	buf_addstr(b, "</td></tr>\n");
+}
+
+/* One row of the checks table. */
+static void
+render_check_row(struct buf *b, const struct render_check *c, double now)
+{
+	char	iso[32];
+
+	buf_printf(b, "<tr class=\"check %s\" data-check=\"",
+	    html_state_class(c->state));
+	html_escape(b, c->name);
+	buf_addstr(b, "\"><td><a href=\"/check/");
+	html_urlencode(b, c->name);
+	buf_addstr(b, "\">");
+	html_escape(b, c->name);
+	buf_printf(b, "</a></td><td><span class=\"badge %s\">%s</span>",
+	    html_state_class(c->state), sw_state_name(c->state));
+	if (c->have && c->state != SW_STATE_UP) {
+		buf_addstr(b, " <span class=\"msg\">");
+		html_printf(b, "%s: %s", sw_cause_name(c->cause),
+		    c->message != NULL ? c->message : "");
+		buf_addstr(b, "</span>");
+	}
+	buf_addstr(b, "</td><td>");
+	if (c->have && c->since > 0) {
+		util_iso8601((time_t)c->since, iso, sizeof iso);
+		buf_printf(b, "<span class=\"age\" data-since=\"%s\" "
+		    "title=\"%s\">", iso, iso);
+		html_duration(b, now - c->since);
+		buf_addstr(b, "</span>");
+	}
+	buf_addstr(b, "</td><td>");
+	if (c->have)
+		buf_printf(b, "%.*f ms", c->total_ms < 10 ? 1 : 0,
+		    c->total_ms);
+	buf_addstr(b, "</td><td>");
+	render_uptime(b, c->up24);
+	buf_addstr(b, "</td><td>");
+	render_uptime(b, c->up30);
+	buf_addstr(b, "</td><td>");
+	if (c->ticket > 0)
+		buf_printf(b, "#%lld", c->ticket);
+	buf_addstr(b, "</td><td>");
+	render_graph_img(b, c->name, "day", "time", 160, 32, "spark");
+	buf_addstr(b, "</td></tr>\n");
+}
+
+/* Is a and b the same site (both may be NULL: no site)? */
+static int
+same_site(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+void
+render_dashboard(struct buf *b, const struct render_dashboard *d)
+{
+	size_t	i, counts[4] = { 0, 0, 0, 0 };
+
+	render_nav(b, "sitewatch — dashboard", d->now);
+	for (i = 0; i < d->nchecks; i++)
+		counts[d->checks[i].state]++;
+	buf_printf(b, "<main>\n<p id=\"summary\" class=\"summary\">%zu "
+	    "checks: <span class=\"st-down\">%zu down</span>, "
+	    "<span class=\"st-degraded\">%zu degraded</span>, "
+	    "<span class=\"st-up\">%zu up</span>, "
+	    "<span class=\"st-unknown\">%zu unknown</span></p>\n",
+	    d->nchecks, counts[SW_STATE_DOWN], counts[SW_STATE_DEGRADED],
+	    counts[SW_STATE_UP], counts[SW_STATE_UNKNOWN]);
+
+	buf_addstr(b, "<section><h2>Open tickets</h2>\n");
+	if (d->tickets_err != NULL) {
+		buf_addstr(b, "<p class=\"note\">Tickets are not available: ");
+		html_escape(b, d->tickets_err);
+		buf_addstr(b, "</p>\n");
+	}
+	buf_addstr(b, "<table id=\"tickets\" class=\"tickets\"><thead><tr>"
+	    "<th>Ticket</th><th>Check</th><th>Site</th><th>Severity</th>"
+	    "<th>Status</th><th>Summary</th><th>Age</th></tr></thead>"
+	    "<tbody id=\"tickets-body\">\n");
+	for (i = 0; i < d->ntickets; i++)
+		render_ticket_row(b, &d->tickets[i], d->now);
+	buf_addstr(b, "</tbody></table></section>\n");
+
+	buf_addstr(b, "<section><h2>Checks</h2>\n<table id=\"checks\" "
+	    "class=\"checks\"><thead><tr><th>Check</th><th>State</th>"
+	    "<th>Since</th><th>Last</th><th>24 h</th><th>30 d</th>"
+	    "<th>Ticket</th><th>Response time, 24 h</th></tr></thead>\n"
+	    "<tbody id=\"checks-body\">\n");
+	for (i = 0; i < d->nchecks; i++) {
+		if (i == 0 || !same_site(d->checks[i].site,
+		    d->checks[i - 1].site)) {
+			buf_addstr(b, "<tr class=\"site\"><th colspan=\"8\">");
+			html_escape(b, d->checks[i].site != NULL ?
+			    d->checks[i].site : "(no site)");
+			buf_addstr(b, "</th></tr>\n");
+		}
+		render_check_row(b, &d->checks[i], d->now);
+	}
+	buf_addstr(b, "</tbody></table></section>\n</main>\n");
+}
+
+/* ---- public status page ---- */
+
+static enum status_word
+cause_word(const char *cause)
+{
+	switch (cause != NULL ? sw_cause_parse(cause) : -1) {
+	case SW_CAUSE_DNS: return SW_W_C_DNS;
+	case SW_CAUSE_CONNECT: return SW_W_C_CONNECT;
+	case SW_CAUSE_TLS: return SW_W_C_TLS;
+	case SW_CAUSE_TIMEOUT: return SW_W_C_TIMEOUT;
+	case SW_CAUSE_HTTP: return SW_W_C_HTTP;
+	case SW_CAUSE_CONTENT: return SW_W_C_CONTENT;
+	case SW_CAUSE_SLOW: return SW_W_C_SLOW;
+	case SW_CAUSE_CERT: return SW_W_C_CERT;
+	default: return SW_W_C_OTHER;
+	}
+}
+
+static enum status_word
+state_word(enum sw_state st)
+{
+	switch (st) {
+	case SW_STATE_UP: return SW_W_UP;
+	case SW_STATE_DEGRADED: return SW_W_DEGRADED;
+	case SW_STATE_DOWN: return SW_W_DOWN;
+	default: return SW_W_UNKNOWN;
+	}
+}
+
+/* The 90 daily bars: each day the mean of the site's checks. */
+static void
+render_days(struct buf *b, const struct render_site *s)
+{
+	double	day[RENDER_DAYS], mean;
+	int	nday[RENDER_DAYS];
+	size_t	i, d;
+
+	for (d = 0; d < RENDER_DAYS; d++) {
+		day[d] = 0;
+		nday[d] = 0;
+	}
+	for (i = 0; i < s->nchecks; i++)
+		for (d = 0; s->checks[i].daily != NULL && d < RENDER_DAYS; d++)
+			if (isfinite(s->checks[i].daily[d])) {
+				day[d] += s->checks[i].daily[d];
+				nday[d]++;
+			}
+	buf_printf(b, "<p class=\"days-title\">%s</p>\n<div class=\"days\">",
+	    word(s->words, SW_W_DAYS));
+	for (d = 0; d < RENDER_DAYS; d++) {
+		mean = nday[d] > 0 ? day[d] / nday[d] : NAN;
+		buf_printf(b, "<span class=\"day %s\" title=\"",
+		    html_uptime_class(mean));
+		if (isfinite(mean))
+			buf_printf(b, "%.2f %% %s", mean,
+			    word(s->words, SW_W_UPTIME));
+		else
+			buf_addstr(b, word(s->words, SW_W_NODATA));
+		buf_addstr(b, "\"></span>");
+	}
+	buf_printf(b, "</div>\n<p class=\"days-legend\"><span>%s</span>"
+	    "<span>%s</span></p>\n", word(s->words, SW_W_AGO),
+	    word(s->words, SW_W_TODAY));
+}
+
+/* One incident: which service, what clients see, since when. */
+static void
+render_incident(struct buf *b, const struct render_site *s,
+    const struct render_ticket *t)
+{
+	time_t		when;
+	struct tm	tm;
+	char		ts[64];
+
+	ts[0] = '\0';
+	if (t->opened_at != NULL && util_parse_time(t->opened_at, &when) == 0) {
+		gmtime_r(&when, &tm);
+		strftime(ts, sizeof ts, "%Y-%m-%d %H:%M UTC", &tm);
+	}
+	buf_printf(b, "<div class=\"incident sev-%s\"><p><b>",
+	    t->severity != NULL && strcmp(t->severity, "warning") == 0 ?
+	    "warning" : "critical");
+	html_escape(b, t->check);
+	buf_addstr(b, "</b>: ");
+	html_escape(b, word(s->words, cause_word(t->cause)));
+	buf_addstr(b, ". ");
+	html_escape(b, word(s->words, SW_W_SINCE));
+	buf_printf(b, " %s.</p><p>", ts);
+	html_escape(b, word(s->words, t->status != NULL &&
+	    strcmp(t->status, "acknowledged") == 0 ? SW_W_ACKED : SW_W_OPEN));
+	buf_addstr(b, " ");
+	html_escape(b, word(s->words, SW_W_REF));
+	buf_printf(b, " #%lld</p></div>\n", t->id);
+}
+
+/* One site's block: state, 90-day bar, incidents; nothing internal. */
+static void
+render_site(struct buf *b, const struct render_site *s)
+{
+	size_t	i;
+
+	buf_addstr(b, "<section class=\"site\" lang=\"");
+	html_escape(b, s->lang);
+	buf_addstr(b, "\"><h2>");
+	html_escape(b, s->name);
+	buf_addstr(b, "</h2>\n<ul class=\"services\">\n");
+	for (i = 0; i < s->nchecks; i++) {
+		buf_printf(b, "<li class=\"service %s\"><span class=\"name\">",
+		    html_state_class(s->checks[i].state));
+		html_escape(b, s->checks[i].name);
+		buf_addstr(b, "</span> <span class=\"state\">");
+		html_escape(b, word(s->words, state_word(s->checks[i].state)));
+		buf_addstr(b, "</span></li>\n");
+	}
+	buf_addstr(b, "</ul>\n");
+	render_days(b, s);
+	buf_addstr(b, "<h3>");
+	html_escape(b, word(s->words, SW_W_INCIDENTS));
+	buf_addstr(b, "</h3>\n");
+	for (i = 0; i < s->ntickets; i++)
+		render_incident(b, s, &s->tickets[i]);
+	if (s->ntickets == 0) {
+		buf_addstr(b, "<p class=\"none\">");
+		html_escape(b, word(s->words, SW_W_NO_INCIDENTS));
+		buf_addstr(b, "</p>\n");
+	}
+	buf_addstr(b, "</section>\n");
+}
+
+void
+render_status(struct buf *b, const struct render_status *st)
+{
+	size_t	i;
+
+	buf_addstr(b, "<header class=\"top public\"><h1>");
+	html_escape(b, word(st->words, SW_W_TITLE));
+	buf_addstr(b, "</h1><span id=\"updated\" class=\"updated\"></span>"
+	    "</header>\n<main>\n");
+	if (st->all_ok) {
+		buf_addstr(b, "<p class=\"banner st-up\">");
+		html_escape(b, word(st->words, SW_W_ALL_OK));
+		buf_addstr(b, "</p>\n");
+	}
+	for (i = 0; i < st->nsites; i++)
+		render_site(b, &st->sites[i]);
+	buf_addstr(b, "</main>\n");
+}

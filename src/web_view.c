@@ -1,0 +1,584 @@
+/*
+ * web_view.c -- the web's per-check view: the last results, kept from
+ * web_record(), and what refresh jobs read off the loop (open tickets,
+ * the mail queue, the daemon's saved states, uptime figures).
+ *
+ * DESIGN
+ * The pages are served on the loop from this memory.  A timer starts the
+ * refresh jobs every WEB_REFRESH_S on the web's worker threads: tickets
+ * and the mail queue each time; the saved states (which tell since when
+ * a state began before our start) every time for a minute after a start
+ * or reload, then once a minute; uptime figures a batch of checks at a
+ * time, so a tick costs the same whatever the number of checks.  A job
+ * works on its own copies (web_src) and its done function swaps the
+ * answers in on the loop; a job already running is never doubled.
+ * The records are kept sorted by name and follow the config through
+ * web_view_reload(), which the daemon's SIGHUP reaches via web_reload().
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "config.h"
+#include "log.h"
+#include "result.h"
+#include "util.h"
+#include "web_data.h"
+#include "web_int.h"
+#include "web_view.h"
+#include "xmalloc.h"
+
+#define WEB_REFRESH_S		5	/* tickets and states */
+#define WEB_STATES_MS		60000	/* saved states, after the first minute */
+#define WEB_STATS_MS		60000	/* uptime 24 h / 30 d */
+#define WEB_STATS_BATCH		64	/* checks per uptime job, at most */
+#define WEB_STATS_BATCH_MIN	8	/* and at least */
+#define WEB_STATS_ROUND_S	600	/* a round spread over this, if it can */
+#define WEB_DAILY_MS		600000	/* daily bars of /status */
+
+struct web_view {
+	struct web		*w;		/* its config and queues */
+	struct web_check	**checks;	/* sorted by name */
+	size_t			 nchecks;
+	size_t			 capchecks;
+	unsigned		 gen;		/* reloads seen */
+
+	json_t			*tickets;	/* open; NULL: unknown */
+	char			*tickets_err;	/* why it is NULL */
+	int			 db_busy;	/* refresh job queued */
+	long long		 mail_queued;	/* outbox rows; -1: unknown */
+	long long		 mail_failed;
+	int			 stats_busy;
+	uint64_t		 states_due_ms;	/* next read of saved states */
+	uint64_t		 states_fast_ms; /* every refresh until then */
+	uint64_t		 stats_due_ms;	/* next uptime refresh */
+	uint64_t		 daily_due_ms;
+	size_t			 stats_next;	/* next check of the rotation */
+	int			 stats_daily;	/* this round also draws bars */
+	struct event		*ev_refresh;
+};
+
+int
+web_state_rank(enum sw_state st)
+{
+	switch (st) {
+	case SW_STATE_DOWN:
+		return 0;
+	case SW_STATE_DEGRADED:
+		return 1;
+	case SW_STATE_UNKNOWN:
+		return 2;
+	default:
+		return 3;
+	}
+}
+
+enum sw_state
+web_check_state(const struct web_check *wc)
+{
+	return wc != NULL && wc->have ? wc->last->state : SW_STATE_UNKNOWN;
+}
+
+/* Binary search; *pos is where name is or would be inserted. */
+static struct web_check *
+view_find(struct web_view *v, const char *name, size_t *pos)
+{
+	size_t	lo = 0, hi = v->nchecks, mid;
+	int	c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(name, v->checks[mid]->name)) == 0) {
+			*pos = mid;
+			return v->checks[mid];
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*pos = lo;
+	return NULL;
+}
+
+struct web_check *
+web_view_check(struct web_view *v, const char *name)
+{
+	struct web_check	*wc;
+	size_t			 pos, len;
+
+	if ((wc = view_find(v, name, &pos)) != NULL)
+		return wc;
+	if (v->nchecks == v->capchecks) {
+		v->capchecks = v->capchecks ? v->capchecks * 2 : 64;
+		v->checks = xreallocarray(v->checks, v->capchecks,
+		    sizeof *v->checks);
+	}
+	memmove(v->checks + pos + 1, v->checks + pos,
+	    (v->nchecks - pos) * sizeof *v->checks);
+	v->nchecks++;
+	len = strlen(name);
+	wc = v->checks[pos] = xcalloc(1, sizeof *wc + len + 1);
+	memcpy(wc->name, name, len + 1);
+	wc->up24 = wc->up30 = NAN;
+	return wc;
+}
+
+/* Free one check's record and what it grew. */
+static void
+view_check_free(struct web_check *wc)
+{
+	unsigned	i;
+
+	for (i = 0; i < wc->capring; i++)
+		free(wc->ring[i].message);
+	free(wc->ring);
+	if (wc->last != NULL)
+		free(wc->last->message);
+	free(wc->last);
+	free(wc->daily);
+	free(wc);
+}
+
+void
+web_view_reload(struct web_view *v, const struct config *cfg)
+{
+	size_t	i, o = 0;
+
+	/* Only after a reload: at 100,000 checks this is not free. */
+	for (i = 0; i < v->nchecks; i++) {
+		if (config_find_check(cfg, v->checks[i]->name) != NULL)
+			v->checks[o++] = v->checks[i];
+		else
+			view_check_free(v->checks[i]);
+	}
+	v->nchecks = o;
+	for (i = 0; i < cfg->nchecks; i++)
+		(void)web_view_check(v, cfg->checks[i]->name);
+	v->gen++;
+	v->stats_next = 0;
+	v->states_fast_ms = util_mono_ms() + WEB_STATES_MS;
+}
+
+/* Keep what the pages show of r. */
+static void
+view_last_set(struct web_last *l, const struct result *r)
+{
+	l->at = r->at;
+	l->state = r->state;
+	l->cause = r->cause;
+	l->up = r->up;
+	l->cert_days_left = r->cert_days_left;
+	l->http_status = r->http_status;
+	l->dns_ms = r->dns_ms;
+	l->connect_ms = r->connect_ms;
+	l->tls_ms = r->tls_ms;
+	l->ttfb_ms = r->ttfb_ms;
+	l->total_ms = r->total_ms;
+	l->bytes = r->bytes;
+	free(l->message);
+	l->message = xstrdup(r->message);
+}
+
+/* Put r at the head of the ring of recent results. */
+static void
+view_ring_add(struct web_check *wc, const struct result *r)
+{
+	struct web_sample	*s;
+	unsigned		 cap;
+
+	/* Until it is full, head == nring: the ring is filled in order. */
+	if (wc->nring == wc->capring && wc->capring < WEB_RING) {
+		cap = wc->capring == 0 ? 2 : wc->capring * 2;
+		if (cap > WEB_RING)
+			cap = WEB_RING;
+		wc->ring = xreallocarray(wc->ring, cap, sizeof *wc->ring);
+		memset(wc->ring + wc->capring, 0,
+		    (cap - wc->capring) * sizeof *wc->ring);
+		wc->capring = cap;
+	}
+	s = &wc->ring[wc->head];
+	s->at = r->at;
+	s->state = (unsigned char)r->state;
+	s->cause = (unsigned char)r->cause;
+	s->http_status = (short)(r->http_status >= 0 && r->http_status <= 999 ?
+	    r->http_status : 0);
+	s->total_ms = (float)r->total_ms;
+	free(s->message);
+	s->message = xstrdup(r->message);
+	wc->head = (wc->head + 1) % WEB_RING;
+	if (wc->nring < WEB_RING)
+		wc->nring++;
+}
+
+void
+web_view_record(struct web_view *v, const struct result *r)
+{
+	struct web_check	*wc;
+	size_t			 pos;
+
+	/* Every configured check has its record after the first refresh. */
+	if ((wc = view_find(v, r->name, &pos)) == NULL) {
+		if (config_find_check(v->w->cfg, r->name) == NULL)
+			return;		/* left the config meanwhile */
+		wc = web_view_check(v, r->name);
+	}
+	if (!wc->have || wc->last->state != r->state) {
+		wc->since = r->at;
+		/* The first result after a start only says "at least". */
+		wc->since_exact = wc->have;
+	}
+	wc->have = 1;
+	if (wc->last == NULL)
+		wc->last = xcalloc(1, sizeof *wc->last);
+	view_last_set(wc->last, r);
+	view_ring_add(wc, r);
+}
+
+json_t *
+web_view_tickets(struct web_view *v, const char **err)
+{
+	*err = v->tickets_err != NULL ? v->tickets_err : "not read yet";
+	return v->tickets;
+}
+
+void
+web_view_mail(struct web_view *v, long long *queued, long long *failed)
+{
+	*queued = v->mail_queued;
+	*failed = v->mail_failed;
+}
+
+void
+web_view_poke(struct web_view *v)
+{
+	event_active(v->ev_refresh, EV_TIMEOUT, 1);
+}
+
+/* ---- tickets, mail queue and saved states: the db job ---- */
+
+struct view_db_job {
+	struct web_view		*v;
+	struct web_src		 src;
+	json_t			*tickets;
+	struct web_data_state	*states;
+	size_t			 nstates;
+	long long		 mail_queued;
+	long long		 mail_failed;
+	int			 want_states;
+	int			 last_fast;	/* every check had a result */
+	unsigned		 gen;		/* ... of this configuration */
+	int			 rc;
+	char			 err[256];
+};
+
+static void
+view_db_work(struct web_job *job)
+{
+	struct view_db_job	*r = job->arg;
+	char			 err[256];
+
+	r->rc = web_data_tickets(web_queue_data(job), &r->src, 0,
+	    &r->tickets, r->err, sizeof r->err);
+	if (r->want_states && web_data_check_states(web_queue_data(job),
+	    &r->src, &r->states, &r->nstates, err, sizeof err) != WEB_DATA_OK)
+		r->nstates = 0;
+	web_data_mail_queue(web_queue_data(job), &r->src, &r->mail_queued,
+	    &r->mail_failed, err, sizeof err);
+}
+
+/* A state that began before our start: take the daemon's word. */
+static void
+view_states_apply(struct web_view *v, const struct web_data_state *st,
+    size_t n)
+{
+	struct web_check	*wc;
+	size_t			 i, pos;
+
+	for (i = 0; i < n; i++) {
+		wc = view_find(v, st[i].name, &pos);
+		if (wc != NULL && wc->have && !wc->since_exact &&
+		    st[i].state == (int)wc->last->state &&
+		    st[i].since > 0 && st[i].since < wc->since) {
+			wc->since = st[i].since;
+			wc->since_exact = 1;
+		}
+	}
+}
+
+static void
+view_db_done(struct web_job *job)
+{
+	struct view_db_job	*r = job->arg;
+	struct web_view		*v = r->v;
+	struct web_check	*wc;
+	json_t			*t;
+	size_t			 i, pos;
+	const char		*check;
+
+	if (job->cancelled)
+		goto out;
+	v->db_busy = 0;
+	v->mail_queued = r->mail_queued;
+	v->mail_failed = r->mail_failed;
+	json_decref(v->tickets);
+	free(v->tickets_err);
+	v->tickets = NULL;
+	v->tickets_err = NULL;
+	if (r->rc == WEB_DATA_OK) {
+		v->tickets = r->tickets;
+		r->tickets = NULL;
+	} else
+		v->tickets_err = xstrdup(r->err);
+
+	for (i = 0; i < v->nchecks; i++)
+		v->checks[i]->ticket = 0;
+	json_array_foreach(v->tickets, i, t) {
+		check = json_string_value(json_object_get(t, "check"));
+		if (check != NULL &&
+		    (wc = view_find(v, check, &pos)) != NULL &&
+		    wc->ticket == 0)
+			wc->ticket = json_integer_value(json_object_get(t,
+			    "id"));
+	}
+	if (r->last_fast && r->gen == v->gen && r->nstates > 0)
+		v->states_fast_ms = 0;
+	view_states_apply(v, r->states, r->nstates);
+out:
+	json_decref(r->tickets);
+	free(r->states);
+	web_src_free(&r->src);
+	free(r);
+}
+
+/* Queue the db job unless one is on its way. */
+static void
+view_db_start(struct web_view *v, uint64_t now)
+{
+	struct view_db_job	*dr;
+	size_t			 i;
+
+	if (v->db_busy)
+		return;
+	dr = xcalloc(1, sizeof *dr);
+	dr->v = v;
+	web_src_init(&dr->src, v->w->cfg, NULL);
+	/*
+	 * The saved states only tell since when a state began before our
+	 * start (or reload), for checks whose first result has come: read
+	 * them every refresh for a minute, then once a minute (100,000 rows
+	 * and as many lookups on the loop).
+	 */
+	dr->want_states = now < v->states_fast_ms || now >= v->states_due_ms;
+	if (dr->want_states)
+		v->states_due_ms = now + WEB_STATES_MS;
+	/*
+	 * Once every check has its first result, one more read serves them
+	 * all: the fast reads end there, not a minute after the start.
+	 */
+	if (now < v->states_fast_ms) {
+		for (i = 0; i < v->nchecks && v->checks[i]->have; i++)
+			;
+		dr->last_fast = i == v->nchecks;
+		dr->gen = v->gen;
+	}
+	if (web_queue_push(v->w->q_db, view_db_work, view_db_done, dr) == 0)
+		v->db_busy = 1;
+	else {
+		web_src_free(&dr->src);
+		free(dr);
+	}
+}
+
+/* ---- uptime figures: the stats job ---- */
+
+struct view_stats_job {
+	struct web_view		*v;
+	struct web_src		*srcs;		/* one per check */
+	size_t			 n;
+	int			 daily;
+	time_t			 now;
+	double			*up24, *up30, *days;
+};
+
+static void
+view_stats_work(struct web_job *job)
+{
+	struct view_stats_job	*r = job->arg;
+	struct web_src		*src;
+	size_t			 i;
+
+	for (i = 0; i < r->n; i++) {
+		src = &r->srcs[i];
+		web_data_uptime(src, src->check.name, r->now - 86400, r->now,
+		    &r->up24[i]);
+		web_data_uptime(src, src->check.name, r->now - 30 * 86400,
+		    r->now, &r->up30[i]);
+		if (r->daily)
+			web_data_daily(src, src->check.name, r->now, WEB_DAYS,
+			    &r->days[i * WEB_DAYS]);
+	}
+}
+
+static void
+view_stats_free(struct view_stats_job *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->n; i++)
+		web_src_free(&r->srcs[i]);
+	free(r->srcs);
+	free(r->up24);
+	free(r->up30);
+	free(r->days);
+	free(r);
+}
+
+static void
+view_stats_done(struct web_job *job)
+{
+	struct view_stats_job	*r = job->arg;
+	struct web_check	*wc;
+	size_t			 i, d, pos;
+
+	if (job->cancelled)
+		goto out;
+	r->v->stats_busy = 0;
+	for (i = 0; i < r->n; i++) {
+		wc = view_find(r->v, r->srcs[i].check.name, &pos);
+		if (wc == NULL)
+			continue;
+		wc->up24 = r->up24[i];
+		wc->up30 = r->up30[i];
+		if (r->daily) {
+			if (wc->daily == NULL)
+				wc->daily = xcalloc(WEB_DAYS,
+				    sizeof *wc->daily);
+			for (d = 0; d < WEB_DAYS; d++)
+				wc->daily[d] = (float)r->days[i * WEB_DAYS + d];
+			wc->have_daily = 1;
+		}
+	}
+out:
+	view_stats_free(r);
+}
+
+/*
+ * Checks per uptime job: enough for a round in WEB_STATS_ROUND_S, within
+ * bounds.  Figures of 24 hours and 30 days barely move in ten minutes,
+ * and each check costs a few RRD reads, so 2,000 checks take 17 a tick
+ * rather than 64 (a few ms of CPU a second saved for every second).
+ */
+static size_t
+view_stats_batch(size_t nchecks)
+{
+	size_t	n;
+
+	n = (nchecks * WEB_REFRESH_S + WEB_STATS_ROUND_S - 1) /
+	    WEB_STATS_ROUND_S;
+	if (n < WEB_STATS_BATCH_MIN)
+		n = WEB_STATS_BATCH_MIN;
+	return n > WEB_STATS_BATCH ? WEB_STATS_BATCH : n;
+}
+
+/*
+ * Uptime figures come from the RRD files, a few fetches per check: one
+ * job takes a batch of checks and the next tick the next batch, so the
+ * cost per tick is bounded whatever the number of checks (a round over
+ * 100,000 checks then takes about two hours; the figures are of 24 hours
+ * and 30 days).
+ */
+static void
+view_stats_start(struct web_view *v, uint64_t now)
+{
+	const struct config	*cfg = v->w->cfg;
+	struct view_stats_job	*sr;
+	size_t			 i;
+
+	if (v->stats_busy || now < v->stats_due_ms)
+		return;
+	if (v->stats_next == 0)
+		v->stats_daily = now >= v->daily_due_ms;
+	if (v->stats_next >= cfg->nchecks)
+		v->stats_next = 0;
+	sr = xcalloc(1, sizeof *sr);
+	sr->v = v;
+	sr->n = cfg->nchecks - v->stats_next;
+	if (sr->n > view_stats_batch(cfg->nchecks))
+		sr->n = view_stats_batch(cfg->nchecks);
+	sr->now = time(NULL);
+	sr->daily = v->stats_daily;
+	sr->srcs = xcalloc(sr->n + 1, sizeof *sr->srcs);
+	sr->up24 = xcalloc(sr->n + 1, sizeof *sr->up24);
+	sr->up30 = xcalloc(sr->n + 1, sizeof *sr->up30);
+	sr->days = xcalloc((sr->n + 1) * WEB_DAYS, sizeof *sr->days);
+	for (i = 0; i < sr->n; i++)
+		web_src_init(&sr->srcs[i], cfg, cfg->checks[v->stats_next + i]);
+	if (web_queue_push(v->w->q_stats, view_stats_work, view_stats_done,
+	    sr) == -1) {
+		view_stats_free(sr);
+		return;
+	}
+	v->stats_busy = 1;
+	v->stats_next += sr->n;
+	if (v->stats_next >= cfg->nchecks) {
+		/* The round is complete. */
+		v->stats_next = 0;
+		v->stats_due_ms = now + WEB_STATS_MS;
+		if (sr->daily)
+			v->daily_due_ms = now + WEB_DAILY_MS;
+	}
+}
+
+/* Timer: start the refresh jobs that are due and not already running. */
+static void
+view_refresh(evutil_socket_t fd, short what, void *arg)
+{
+	struct web_view	*v = arg;
+	uint64_t	 now = util_mono_ms();
+
+	(void)fd;
+	(void)what;
+	view_db_start(v, now);
+	view_stats_start(v, now);
+}
+
+struct web_view *
+web_view_new(struct web *w)
+{
+	struct web_view	*v;
+	struct timeval	 every = { WEB_REFRESH_S, 0 };
+
+	v = xcalloc(1, sizeof *v);
+	v->w = w;
+	v->mail_queued = v->mail_failed = -1;
+	web_view_reload(v, w->cfg);
+	if ((v->ev_refresh = event_new(w->base, -1, EV_PERSIST, view_refresh,
+	    v)) == NULL)
+		fatal("web: event_new failed");
+	event_add(v->ev_refresh, &every);
+	/* The first figures a few seconds in, once checks have run. */
+	v->stats_due_ms = v->daily_due_ms = util_mono_ms() + 4000;
+	event_active(v->ev_refresh, EV_TIMEOUT, 1);	/* first one now */
+	return v;
+}
+
+/* After the queues are gone: no job of ours can come back. */
+void
+web_view_free(struct web_view *v)
+{
+	size_t	i;
+
+	if (v == NULL)
+		return;
+	event_free(v->ev_refresh);
+	for (i = 0; i < v->nchecks; i++)
+		view_check_free(v->checks[i]);
+	free(v->checks);
+	json_decref(v->tickets);
+	free(v->tickets_err);
+	free(v);
+}
