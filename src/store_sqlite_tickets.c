@@ -328,6 +328,22 @@ sq_ticket_insert(struct store *s, const struct store_new_ticket *nt)
 	    nt->summary);
 }
 
+/*
+ * Run a daemon's UPDATE of ticket id, then add its event.  With
+ * if_changed, no row changed means the ticket was resolved by hand
+ * meanwhile: staff's record stands and no event is added.
+ */
+static int
+sq_update_event(struct store *s, sqlite3_stmt *st, int if_changed,
+    long long id, time_t at, const char *kind, const char *text)
+{
+	if (sq_done(s, st) == -1)
+		return -1;
+	if (if_changed && sqlite3_changes(SQ(s)) == 0)
+		return 0;
+	return sq_event_add(s, id, at, kind, NULL, text);
+}
+
 int
 sq_ticket_escalate(struct store *s, long long id, const char *cause,
     const char *text, time_t at)
@@ -341,11 +357,7 @@ sq_ticket_escalate(struct store *s, long long id, const char *cause,
 		return -1;
 	sq_bind_text(st, 1, cause);
 	sqlite3_bind_int64(st, 2, id);
-	if (sq_done(s, st) == -1)
-		return -1;
-	if (sqlite3_changes(SQ(s)) == 0)
-		return 0;
-	return sq_event_add(s, id, at, "escalated", NULL, text);
+	return sq_update_event(s, st, 1, id, at, "escalated", text);
 }
 
 int
@@ -362,12 +374,7 @@ sq_ticket_auto_resolve(struct store *s, long long id,
 	sq_bind_time(st, 1, at);
 	sqlite3_bind_int64(st, 2, downtime_s);
 	sqlite3_bind_int64(st, 3, id);
-	if (sq_done(s, st) == -1)
-		return -1;
-	/* Resolved by hand meanwhile: staff's record stands. */
-	if (sqlite3_changes(SQ(s)) == 0)
-		return 0;
-	return sq_event_add(s, id, at, "resolved", NULL, text);
+	return sq_update_event(s, st, 1, id, at, "resolved", text);
 }
 
 int
@@ -381,9 +388,7 @@ sq_ticket_reminded(struct store *s, long long id, time_t at)
 		return -1;
 	sq_bind_time(st, 1, at);
 	sqlite3_bind_int64(st, 2, id);
-	if (sq_done(s, st) == -1)
-		return -1;
-	return sq_event_add(s, id, at, "reminded", NULL,
+	return sq_update_event(s, st, 0, id, at, "reminded",
 	    "reminder sent to staff");
 }
 
@@ -398,10 +403,8 @@ sq_ticket_flapping(struct store *s, long long id, int on,
 		return -1;
 	sqlite3_bind_int(st, 1, on != 0);
 	sqlite3_bind_int64(st, 2, id);
-	if (sq_done(s, st) == -1)
-		return -1;
-	return sq_event_add(s, id, at, on ? "flapping" :
-	    "flapping-stopped", NULL, text);
+	return sq_update_event(s, st, 0, id, at, on ? "flapping" :
+	    "flapping-stopped", text);
 }
 
 /* One row (id, check_name, status, opened_at, last_reminder_at, sev). */

@@ -1,7 +1,7 @@
 /*
  * web_data.c -- the web module's adapter to the store, the RRD graphs
  * and the uptime report.  Runs on web worker threads only, each with its
- * own SQLite connection (struct web_data).
+ * own store connection (struct web_data).
  */
 #include <math.h>
 #include <stdio.h>
