@@ -177,108 +177,44 @@ test_schema_and_migrations(void **state)
 	store_close(again);
 }
 
-/*
- * The schema of a file written before the store (ticket_db.c's version 1
- * and outbox.c's table made on the side), with some rows in it.
- */
-static const char v1_tickets[] =
-	"CREATE TABLE IF NOT EXISTS tickets ("
-	"  id INTEGER PRIMARY KEY,"
-	"  check_name TEXT NOT NULL,"
-	"  site TEXT,"
-	"  severity TEXT CHECK(severity IN ('warning','critical')),"
-	"  status TEXT NOT NULL DEFAULT 'open'"
-	"    CHECK(status IN ('open','acknowledged','resolved')),"
-	"  cause TEXT,"
-	"  summary TEXT,"
-	"  opened_at INTEGER,"
-	"  first_failure_at INTEGER,"
-	"  acknowledged_by TEXT,"
-	"  acknowledged_at INTEGER,"
-	"  resolved_at INTEGER,"
-	"  downtime_s INTEGER,"
-	"  last_reminder_at INTEGER,"
-	"  flapping INTEGER NOT NULL DEFAULT 0);"
-	"CREATE UNIQUE INDEX IF NOT EXISTS tickets_one_open"
-	"  ON tickets(check_name) WHERE status <> 'resolved';"
-	"CREATE INDEX IF NOT EXISTS tickets_check_opened"
-	"  ON tickets(check_name, opened_at);"
-	"CREATE TABLE IF NOT EXISTS ticket_events ("
-	"  id INTEGER PRIMARY KEY,"
-	"  ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
-	"  at INTEGER NOT NULL,"
-	"  kind TEXT NOT NULL,"
-	"  \"by\" TEXT,"
-	"  text TEXT);"
-	"CREATE INDEX IF NOT EXISTS ticket_events_ticket"
-	"  ON ticket_events(ticket_id, at, id);"
-	"CREATE TABLE IF NOT EXISTS check_state ("
-	"  name TEXT PRIMARY KEY,"
-	"  state TEXT NOT NULL,"
-	"  cause TEXT,"
-	"  message TEXT,"
-	"  since INTEGER,"
-	"  last_at INTEGER,"
-	"  last_total_ms REAL,"
-	"  ticket_id INTEGER,"
-	"  fsm_last TEXT,"
-	"  fail_streak INTEGER NOT NULL DEFAULT 0,"
-	"  down_streak INTEGER NOT NULL DEFAULT 0,"
-	"  ok_streak INTEGER NOT NULL DEFAULT 0,"
-	"  streak_down INTEGER NOT NULL DEFAULT 0,"
-	"  first_failure_at INTEGER,"
-	"  recovery_at INTEGER,"
-	"  severity TEXT,"
-	"  flapping INTEGER NOT NULL DEFAULT 0,"
-	"  history INTEGER NOT NULL DEFAULT 0,"
-	"  nhistory INTEGER NOT NULL DEFAULT 0,"
-	"  dep_noted INTEGER NOT NULL DEFAULT 0);";
-static const char v1_outbox[] =
-	"CREATE TABLE IF NOT EXISTS outbox ("
-	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" created_at INTEGER NOT NULL,"
-	" sender TEXT NOT NULL,"
-	" recipients TEXT NOT NULL,"
-	" subject TEXT NOT NULL DEFAULT '',"
-	" message TEXT NOT NULL,"
-	" status TEXT NOT NULL DEFAULT 'queued'"
-	"  CHECK (status IN ('queued', 'sent', 'failed')),"
-	" attempts INTEGER NOT NULL DEFAULT 0,"
-	" next_attempt_at INTEGER NOT NULL,"
-	" sent_at INTEGER,"
-	" last_error TEXT);"
-	"CREATE INDEX IF NOT EXISTS outbox_due"
-	" ON outbox (status, next_attempt_at);";
+#ifndef DB_FIXTURES
+#error DB_FIXTURES must name tests/fixtures/db
+#endif
 
-/* Make an old file at path: version 1 (with or without the mail queue). */
+/* Run the SQL of fixture file name on db. */
+static void
+run_fixture(sqlite3 *db, const char *name)
+{
+	char	 path[512], *sql, *msg = NULL;
+	FILE	*f;
+	long	 len;
+
+	snprintf(path, sizeof path, "%s/%s", DB_FIXTURES, name);
+	assert_non_null(f = fopen(path, "r"));
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	assert_true((len = ftell(f)) > 0);
+	rewind(f);
+	sql = calloc(1, (size_t)len + 1);
+	assert_int_equal(fread(sql, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", name, msg);
+	free(sql);
+}
+
+/*
+ * Make an old file at path with the SQL of the code before the store
+ * (tests/fixtures/db): version 1, with or without the mail queue.
+ */
 static void
 make_v1(const char *path, int with_outbox)
 {
 	sqlite3	*db;
 
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode = WAL;", NULL,
-	    NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, v1_tickets, NULL, NULL, NULL),
-	    SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 1;"
-	    "INSERT INTO tickets (id, check_name, site, severity, status,"
-	    " cause, summary, opened_at, first_failure_at)"
-	    " VALUES (4, 'shop', 'Shop Ltd', 'warning', 'open', 'http',"
-	    " 'shop is slow', 1000, 990);"
-	    "INSERT INTO ticket_events (ticket_id, at, kind, text)"
-	    " VALUES (4, 1000, 'opened', 'shop is slow');"
-	    "INSERT INTO check_state (name, state, since, ticket_id)"
-	    " VALUES ('shop', 'down', 990, 4);", NULL, NULL, NULL),
-	    SQLITE_OK);
-	if (with_outbox) {
-		assert_int_equal(sqlite3_exec(db, v1_outbox, NULL, NULL,
-		    NULL), SQLITE_OK);
-		assert_int_equal(sqlite3_exec(db, "INSERT INTO outbox"
-		    " (created_at, sender, recipients, subject, message,"
-		    " next_attempt_at) VALUES (1000, 'a@x', 'b@x', 's',"
-		    " 'm', 1000);", NULL, NULL, NULL), SQLITE_OK);
-	}
+	run_fixture(db, "v1.sql");
+	if (with_outbox)
+		run_fixture(db, "v1-outbox.sql");
 	sqlite3_close(db);
 }
 
