@@ -150,6 +150,17 @@ sq_prepare(struct store *s, const char *sql)
 	return st;
 }
 
+/* Step a statement that returns no rows; -1 (logged) on failure. */
+static int
+sq_step(struct store *s, sqlite3_stmt *st)
+{
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sq_warn(s);
+		return -1;
+	}
+	return 0;
+}
+
 int
 sq_done(struct store *s, sqlite3_stmt *st)
 {
@@ -157,13 +168,9 @@ sq_done(struct store *s, sqlite3_stmt *st)
 
 	if (st == NULL)
 		return -1;
-	rc = sqlite3_step(st);
+	rc = sq_step(s, st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		sq_warn(s);
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 int
@@ -518,13 +525,9 @@ sq_check_state_save(struct store *s,
 	sqlite3_bind_int64(st, 18, cs->history);
 	sqlite3_bind_int(st, 19, cs->nhistory);
 	sqlite3_bind_int(st, 20, cs->dep_noted);
-	rc = sqlite3_step(st);
+	rc = sq_step(s, st);
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		sq_warn(s);
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 
