@@ -42,7 +42,7 @@
 #include "incident_fsm.h"
 #include "log.h"
 #include "result.h"
-#include "ticket_db.h"
+#include "store.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -100,7 +100,7 @@ struct wop {
 	time_t			 at;
 	long long		 n;		/* downtime, flag */
 	char			*s1, *s2, *s3, *s4, *s5;
-	struct tdb_check_state	 cs;
+	struct store_check_state	 cs;
 	struct sync_item	*items;
 	size_t			 nitems;
 };
@@ -116,7 +116,7 @@ struct incidents {
 	int			 renotify_unit;	/* seconds per renotify unit */
 
 	/* The writer (a bio queue) and the ops for its next batch. */
-	struct ticket_db	*db;		/* the writer's only */
+	struct store		*db;		/* the writer's only */
 	struct bio		*writer;
 	struct wop		*head, **tail;	/* not handed over yet */
 	int			 busy;		/* a batch is out */
@@ -262,15 +262,15 @@ dup_or_null(const char *s)
 
 /* Run one op on the writer's connection (inside its transaction). */
 static int
-wop_run(struct ticket_db *db, struct wop *w)
+wop_run(struct store *db, struct wop *w)
 {
-	struct tdb_new_ticket		 nt;
-	struct tdb_ticket_brief		 b;
+	struct store_new_ticket		 nt;
+	struct ticket_brief		 b;
 	size_t				 i;
 
 	switch (w->kind) {
 	case W_STATE:
-		return ticket_db_save_check_state(db, &w->cs);
+		return store_check_state_save(db, &w->cs);
 	case W_INSERT:
 		memset(&nt, 0, sizeof nt);
 		nt.id = w->id;
@@ -282,23 +282,23 @@ wop_run(struct ticket_db *db, struct wop *w)
 		nt.opened_at = w->at;
 		nt.first_failure_at = (time_t)w->n;
 		nt.flapping = 0;
-		return ticket_db_insert(db, &nt);
+		return store_ticket_insert(db, &nt);
 	case W_ESCALATE:
-		return ticket_db_escalate(db, w->id, w->s1, w->s2, w->at);
+		return store_ticket_escalate(db, w->id, w->s1, w->s2, w->at);
 	case W_RESOLVE:
-		return ticket_db_auto_resolve(db, w->id, w->n, w->s1, w->at);
+		return store_ticket_auto_resolve(db, w->id, w->n, w->s1, w->at);
 	case W_REMINDED:
-		return ticket_db_reminded(db, w->id, w->at);
+		return store_ticket_reminded(db, w->id, w->at);
 	case W_FLAP:
-		return ticket_db_set_flapping(db, w->id, (int)w->n, w->s1,
+		return store_ticket_flapping(db, w->id, (int)w->n, w->s1,
 		    w->at);
 	case W_EVENT:
-		return ticket_db_add_event(db, w->id, w->at, w->s1, NULL,
+		return store_event_add(db, w->id, w->at, w->s1, NULL,
 		    w->s2);
 	case W_SYNC:
 		for (i = 0; i < w->nitems; i++) {
-			if (ticket_db_ticket_brief(db, w->items[i].id, &b) ==
-			    TDB_OK) {
+			if (store_ticket_brief(db, w->items[i].id, &b) ==
+			    STORE_OK) {
 				w->items[i].found = 1;
 				snprintf(w->items[i].status,
 				    sizeof w->items[i].status, "%s", b.status);
@@ -324,21 +324,21 @@ writer_batch(struct incidents *in, struct wop *batch, int last_try,
 	size_t		 n = 0;
 	int		 failed = 0, transient;
 
-	if (ticket_db_begin(in->db) == -1)
+	if (store_begin(in->db) == -1)
 		failed = 1;
 	else {
 		for (w = batch; w != NULL && !failed; w = w->next)
 			if (wop_run(in->db, w) == -1)
 				failed = 1;
-		if (!failed && ticket_db_commit(in->db) == -1)
+		if (!failed && store_commit(in->db) == -1)
 			failed = 1;
 	}
 	if (!failed)
 		return 0;
-	transient = ticket_db_transient(in->db);
-	snprintf(why, whylen, "%s", ticket_db_errmsg(in->db));
+	transient = store_transient(in->db);
+	snprintf(why, whylen, "%s", store_errmsg(in->db));
 	/* SQLite may have rolled back already (disk full): no matter. */
-	ticket_db_rollback(in->db);
+	store_rollback(in->db);
 	if (transient && !last_try)
 		return -1;
 	if (transient) {
@@ -355,7 +355,7 @@ writer_batch(struct incidents *in, struct wop *batch, int last_try,
 	for (w = batch; w != NULL; w = w->next) {
 		if (wop_run(in->db, w) == -1)
 			log_warn("ticket db: write of ticket %lld lost: %s",
-			    w->id, ticket_db_errmsg(in->db));
+			    w->id, store_errmsg(in->db));
 	}
 	return 0;
 }
@@ -505,7 +505,7 @@ static struct wop *
 chk_state_wop(const struct chk *k)
 {
 	struct wop		*w;
-	struct tdb_check_state	*cs;
+	struct store_check_state	*cs;
 
 	w = wop_new(W_STATE, 0, k->last_at);
 	cs = &w->cs;
@@ -541,7 +541,7 @@ chk_save(struct incidents *in, const struct chk *k)
 
 /* Restore one persisted check (startup). */
 static int
-load_state(const struct tdb_check_state *cs, void *arg)
+load_state(const struct store_check_state *cs, void *arg)
 {
 	struct incidents	*in = arg;
 	struct chk		*k;
@@ -579,13 +579,13 @@ load_state(const struct tdb_check_state *cs, void *arg)
 static int
 incidents_load(struct incidents *in)
 {
-	struct tdb_ticket_brief	*t = NULL;
+	struct ticket_brief	*t = NULL;
 	struct chk		*k;
 	size_t			 n, i;
 
-	if (ticket_db_check_states(in->db, load_state, in) != TDB_OK)
+	if (store_check_states(in->db, load_state, in) != STORE_OK)
 		return -1;
-	if (ticket_db_open_tickets(in->db, &t, &n) != TDB_OK)
+	if (store_open_tickets(in->db, &t, &n) != STORE_OK)
 		return -1;
 	for (i = 0; i < n; i++) {
 		k = chk_get(in, t[i].check);
@@ -598,7 +598,7 @@ incidents_load(struct incidents *in)
 		    SEVERITY_CRITICAL : SEVERITY_WARNING;
 	}
 	free(t);
-	if ((in->next_id = ticket_db_max_id(in->db)) < 0)
+	if ((in->next_id = store_ticket_max_id(in->db)) < 0)
 		return -1;
 	in->next_id++;
 	log_info("tickets: %zu open, next ticket id %lld", n, in->next_id);
@@ -945,7 +945,7 @@ incidents_open(const struct config *cfg, struct event_base *base,
 	in->cb_arg = arg;
 	in->tail = &in->head;
 	in->renotify_unit = renotify_unit();
-	if ((in->db = ticket_db_open_dir(cfg->state_dir, err, sizeof err))
+	if ((in->db = store_open_dir(cfg->state_dir, 0, err, sizeof err))
 	    == NULL) {
 		log_error("ticket db: %s", err);
 		free(in);
@@ -953,12 +953,12 @@ incidents_open(const struct config *cfg, struct event_base *base,
 	}
 	if (incidents_load(in) == -1) {
 		log_error("ticket db: cannot load state: %s",
-		    ticket_db_errmsg(in->db));
+		    store_errmsg(in->db));
 		incidents_close(in);
 		return NULL;
 	}
 	/* Failures are reported by the writer, once, not per statement. */
-	ticket_db_set_quiet(in->db, 1);
+	store_set_quiet(in->db, 1);
 	in->writer = bio_new(base, "ticket-db", 2);
 	in->ev_retry = evtimer_new(base, on_retry, in);
 	in->ev_tick = event_new(base, -1, EV_PERSIST, on_tick, in);
@@ -1025,6 +1025,6 @@ incidents_close(struct incidents *in)
 			free(k);
 		}
 	}
-	ticket_db_close(in->db);
+	store_close(in->db);
 	free(in);
 }
