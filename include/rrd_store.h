@@ -26,7 +26,6 @@ struct event_base;
  */
 struct rrd_store	*rrd_store_open_loop(const struct config *,
 			    struct event_base *);
-struct rrd_store	*rrd_store_open(const struct config *);
 /* Queue one result (called on the loop; returns at once). */
 void			 rrd_store_record(struct rrd_store *,
 			    const struct check_conf *, const struct result *);

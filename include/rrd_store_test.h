@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+struct config;
 struct rrd_store;
 
 /* Queue counters. */
@@ -19,6 +20,8 @@ struct rrd_store_stats {
 	unsigned long long	batched;	/* written by BATCH */
 };
 
+/* The store without a loop: every batch goes out at once. */
+struct rrd_store	*rrd_store_open(const struct config *);
 /* Largest number of queued updates before the oldest is dropped. */
 void	rrd_store_set_queue_max(struct rrd_store *, size_t);
 /* Nonzero keeps the writer from taking work (close still drains). */
