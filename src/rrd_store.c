@@ -30,7 +30,8 @@
  *    names the failed command numbers, which map back to files, so
  *    errors stay per file.  Up to RRD_BATCH_CMDS commands an exchange.
  *    A daemon that refuses BATCH gets librrd's rrdc_update per file.
- * Creating, renaming aside and re-creating files is done here too, off
+ * Creating, renaming aside and re-creating files is done by the writer
+ * too (rrd_files.c), off
  * the loop (rrdcached cannot create files for us in a way that keeps our
  * layout, so rrd_create_r2 runs here in both modes).
  *
