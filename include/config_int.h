@@ -3,13 +3,17 @@
  * for the rest of sitewatch, which sees only config.h.
  *
  * The loader is split along its seams:
- *   config_read.c    the line reader: sections, keys, FILE:LINE errors,
- *                    and the text helpers the other parts share
- *   config_types.c   one table of {parse, free, copy, show} per value type
+ *   config_text.c    the text helpers every other part shares (lowest)
+ *   config_read.c    the line reader: sections, keys, FILE:LINE errors
+ *   config_types.c   one table of {parse, free, copy, show} per value type,
+ *                    and the table defaults (conf_apply_defaults)
  *   config_maint.c   maintenance windows: grammar and "is it on now"
  *   config_status.c  expect_status ranges: grammar and match
  *   config.c         the loader: defaults inheritance, cross-key checks,
  *                    checks_dir, depends, free and look-up
+ * Calls run one way, down this list from config.c: config_read.c calls
+ * config_types.c, which calls config_maint.c and config_status.c, and
+ * all of them call config_text.c.
  */
 #ifndef CONFIG_INT_H
 #define CONFIG_INT_H

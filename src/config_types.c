@@ -880,3 +880,24 @@ conf_key_describe(const struct conf_key *k, char *buf, size_t len)
 		snprintf(buf + l, len - l, "; may repeat");
 	}
 }
+
+/* Give every key of sec that src says is unset its table default. */
+void
+conf_apply_defaults(struct loader *ld, enum conf_section sec, void *base,
+    struct keysrc *src)
+{
+	const struct conf_key	*k;
+	char			 err[ERR_MAX];
+	size_t			 i;
+
+	for (i = 0; i < conf_nkeys; i++) {
+		k = &conf_keys[i];
+		if (k->section != sec || src[i].line != 0 || src[i].bad ||
+		    k->def == NULL || k->def[0] == '\0')
+			continue;
+		if (conf_value_parse(k, base, k->def, ld->cfg->dir, err,
+		    sizeof err) == -1)
+			errlist_add(ld->errs, "built-in default", 0, "%s",
+			    err);
+	}
+}
