@@ -26,6 +26,8 @@
 
 struct config;
 struct check_conf;
+struct incidents;
+struct registry;
 struct scheduler;
 
 #define WEB_API_BODY_MAX	WEB_BODY_MAX	/* see web_body.h */
@@ -71,6 +73,8 @@ struct web {
 	struct event_base	*base;
 	const struct config	*cfg;
 	struct scheduler	*sched;
+	const struct registry	*reg;		/* checks by name and id */
+	struct incidents	*incidents;	/* check_status, by id */
 	struct evhttp		*http;
 	char			*listen;	/* as bound at start */
 

@@ -4,8 +4,12 @@
  *
  * DESIGN
  * Everything decided here is decided on the event loop, in memory: each
- * check has a struct chk holding its incident state machine
- * (incident_fsm.c), its displayed state and its open ticket.  The SQLite
+ * check has a struct chk, at its registry id (registry.h), holding its
+ * incident state machine (incident_fsm.c) and its struct check_status
+ * (state, cause, since, last result, open ticket): the one copy the web,
+ * the metrics and the API read through incidents_status().  Names read
+ * back from the db (checks no longer configured, tickets still open)
+ * are interned in the registry, so they have an id like the rest.  The SQLite
  * work goes to the "ticket-db" bio queue (bio.c) as FIFO batches of
  * small ops: the loop gathers ops while a batch is being written and
  * hands them all over as the next one, which the writer commits as one
@@ -41,28 +45,23 @@
 #include "incident.h"
 #include "incident_fsm.h"
 #include "log.h"
+#include "registry.h"
 #include "result.h"
 #include "ticket_db.h"
 #include "util.h"
 #include "xmalloc.h"
 
-#define CHK_BUCKETS	16384	/* chains of a few at 100,000 checks */
 #define SYNC_MAX_MS	5000	/* ack/resolve by staff noticed within */
 
 /* One check as the incident engine knows it. */
 struct chk {
-	struct chk		*next;		/* hash chain */
+	const char		*name;		/* the registry's */
+	unsigned		 id;
 	struct fsm_state	 fsm;
-	/* Displayed state (the `status` verb reads it from the db). */
-	enum sw_state		 state;
-	enum sw_cause		 cause;
-	char			*message;	/* never NULL */
+	/* What everyone shows (the `status` verb reads it from the db). */
+	struct check_status	 st;
+	char			*message;	/* st.message */
 	size_t			 message_cap;
-	time_t			 since;
-	time_t			 last_at;
-	double			 last_total_ms;
-	/* The open ticket, 0 when none. */
-	long long		 ticket;
 	int			 acked;
 	time_t			 opened_at;
 	time_t			 last_reminder_at;
@@ -70,7 +69,6 @@ struct chk {
 	/* Changed since its last save; saved at the next tick. */
 	int			 dirty;
 	struct chk		*dnext;
-	char			 name[];	/* allocated to fit */
 };
 
 enum wop_kind {
@@ -87,7 +85,7 @@ enum wop_kind {
 /* One ticket the loop asked about, and what the db said. */
 struct sync_item {
 	long long	id;
-	char		check[SW_NAME_MAX];
+	unsigned	check;		/* registry id */
 	int		found;
 	char		status[16];
 };
@@ -110,7 +108,9 @@ struct incidents {
 	struct event_base	*base;
 	incident_event_cb	 cb;
 	void			*cb_arg;
-	struct chk		*buckets[CHK_BUCKETS];
+	struct registry		*reg;
+	struct chk		**chk;		/* [registry id], NULL: none */
+	size_t			 nchk;
 	struct chk		*dirty;		/* list through dnext */
 	long long		 next_id;
 	int			 renotify_unit;	/* seconds per renotify unit */
@@ -129,48 +129,38 @@ struct incidents {
 	int			 sync_busy;
 };
 
-static unsigned
-chk_hash(const char *s)
+static struct chk *
+chk_find(const struct incidents *in, unsigned id)
 {
-	unsigned	h = 2166136261u;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h % CHK_BUCKETS;
+	return id < in->nchk ? in->chk[id] : NULL;
 }
 
+/* Find or create the record of check id. */
 static struct chk *
-chk_find(struct incidents *in, const char *name)
+chk_get(struct incidents *in, unsigned id)
 {
 	struct chk	*k;
+	size_t		 n;
 
-	for (k = in->buckets[chk_hash(name)]; k != NULL; k = k->next)
-		if (strcmp(k->name, name) == 0)
-			return k;
-	return NULL;
-}
-
-/* Find or create the record of a check. */
-static struct chk *
-chk_get(struct incidents *in, const char *name)
-{
-	struct chk	*k;
-	unsigned	 h;
-	size_t		 len;
-
-	if ((k = chk_find(in, name)) != NULL)
+	if ((k = chk_find(in, id)) != NULL)
 		return k;
-	len = strnlen(name, SW_NAME_MAX - 1);	/* as long as it ever was */
-	k = xcalloc(1, sizeof *k + len + 1);
-	memcpy(k->name, name, len);
+	if (id >= in->nchk) {
+		n = in->nchk == 0 ? 64 : in->nchk;
+		while (n <= id)
+			n *= 2;
+		in->chk = xreallocarray(in->chk, n, sizeof *in->chk);
+		memset(in->chk + in->nchk, 0, (n - in->nchk) * sizeof *in->chk);
+		in->nchk = n;
+	}
+	k = in->chk[id] = xcalloc(1, sizeof *k);
+	k->name = registry_name(in->reg, id);
+	k->id = id;
 	fsm_init(&k->fsm);
 	k->message = xstrdup("");
 	k->message_cap = 1;
-	k->state = SW_STATE_UNKNOWN;
-	k->cause = SW_CAUSE_UNKNOWN;
-	h = chk_hash(name);
-	k->next = in->buckets[h];
-	in->buckets[h] = k;
+	k->st.message = k->message;
+	k->st.state = SW_STATE_UNKNOWN;
+	k->st.cause = SW_CAUSE_UNKNOWN;
 	return k;
 }
 
@@ -190,6 +180,7 @@ chk_set_message(struct chk *k, const char *msg)
 	}
 	memcpy(k->message, msg, len);
 	k->message[len] = '\0';
+	k->st.message = k->message;
 }
 
 static const char *
@@ -507,16 +498,16 @@ chk_state_wop(const struct chk *k)
 	struct wop		*w;
 	struct tdb_check_state	*cs;
 
-	w = wop_new(W_STATE, 0, k->last_at);
+	w = wop_new(W_STATE, 0, k->st.last_at);
 	cs = &w->cs;
 	snprintf(cs->name, sizeof cs->name, "%s", k->name);
-	cs->state = k->state;
-	cs->cause = k->cause;
+	cs->state = k->st.state;
+	cs->cause = k->st.cause;
 	snprintf(cs->message, sizeof cs->message, "%s", k->message);
-	cs->since = k->since;
-	cs->last_at = k->last_at;
-	cs->last_total_ms = k->last_total_ms;
-	cs->ticket = k->ticket;
+	cs->since = k->st.since;
+	cs->last_at = k->st.last_at;
+	cs->last_total_ms = k->st.last_total_ms;
+	cs->ticket = k->st.ticket;
 	cs->fsm_last = k->fsm.last;
 	cs->fail_streak = k->fsm.fail_streak;
 	cs->down_streak = k->fsm.down_streak;
@@ -546,13 +537,13 @@ load_state(const struct tdb_check_state *cs, void *arg)
 	struct incidents	*in = arg;
 	struct chk		*k;
 
-	k = chk_get(in, cs->name);
-	k->state = cs->state;
-	k->cause = cs->cause;
+	k = chk_get(in, registry_intern(in->reg, cs->name));
+	k->st.state = cs->state;
+	k->st.cause = cs->cause;
 	chk_set_message(k, cs->message);
-	k->since = cs->since;
-	k->last_at = cs->last_at;
-	k->last_total_ms = cs->last_total_ms;
+	k->st.since = cs->since;
+	k->st.last_at = cs->last_at;
+	k->st.last_total_ms = cs->last_total_ms;
 	k->fsm.last = cs->fsm_last;
 	k->fsm.fail_streak = cs->fail_streak;
 	k->fsm.down_streak = cs->down_streak;
@@ -567,7 +558,7 @@ load_state(const struct tdb_check_state *cs, void *arg)
 	k->fsm.dep_noted = cs->dep_noted;
 	/* Whether a ticket is open is the tickets table's word (below). */
 	k->fsm.open = 0;
-	k->ticket = 0;
+	k->st.ticket = 0;
 	return 0;
 }
 
@@ -588,8 +579,8 @@ incidents_load(struct incidents *in)
 	if (ticket_db_open_tickets(in->db, &t, &n) != TDB_OK)
 		return -1;
 	for (i = 0; i < n; i++) {
-		k = chk_get(in, t[i].check);
-		k->ticket = t[i].id;
+		k = chk_get(in, registry_intern(in->reg, t[i].check));
+		k->st.ticket = t[i].id;
 		k->acked = strcmp(t[i].status, "acknowledged") == 0;
 		k->opened_at = t[i].opened_at;
 		k->last_reminder_at = t[i].last_reminder_at;
@@ -618,11 +609,12 @@ emit(struct incidents *in, enum incident_kind kind, const struct chk *k,
 		return;
 	memset(&ev, 0, sizeof ev);
 	ev.kind = kind;
-	ev.ticket_id = k->ticket;
+	ev.ticket_id = k->st.ticket;
 	ev.check = k->name;
+	ev.conf = registry_conf(in->reg, k->id);
 	ev.severity = k->fsm.severity;
-	ev.state = k->state;
-	ev.cause = k->cause;
+	ev.state = k->st.state;
+	ev.cause = k->st.cause;
 	ev.message = k->message;
 	ev.opened_at = k->opened_at;
 	ev.at = at;
@@ -638,22 +630,22 @@ ticket_open(struct incidents *in, const struct check_conf *c, struct chk *k,
 {
 	struct wop	*w;
 
-	k->ticket = in->next_id++;
+	k->st.ticket = in->next_id++;
 	k->acked = 0;
 	k->opened_at = at;
 	k->last_reminder_at = 0;
-	w = wop_new(W_INSERT, k->ticket, at);
+	w = wop_new(W_INSERT, k->st.ticket, at);
 	w->s1 = xstrdup(k->name);
 	w->s2 = dup_or_null(c->site != NULL ? c->site->name : NULL);
 	w->s3 = xstrdup(severity_name(o->severity));
-	w->s4 = xstrdup(sw_cause_name(k->cause));
-	xasprintf(&w->s5, "%s is %s: %s", k->name, sw_state_name(k->state),
+	w->s4 = xstrdup(sw_cause_name(k->st.cause));
+	xasprintf(&w->s5, "%s is %s: %s", k->name, sw_state_name(k->st.state),
 	    k->message);
 	w->n = (long long)(o->first_failure_at != 0 ? o->first_failure_at :
 	    at);
 	wop_push(in, w);
 	if (k->fsm.flapping) {
-		w = wop_new(W_FLAP, k->ticket, at);
+		w = wop_new(W_FLAP, k->st.ticket, at);
 		w->n = 1;
 		xasprintf(&w->s1, "opened while flapping (%.0f%% state "
 		    "changes)", o->flap_pct);
@@ -672,18 +664,18 @@ apply(struct incidents *in, const struct check_conf *c, struct chk *k,
 
 	if (o->actions & FSM_OPEN)
 		ticket_open(in, c, k, o, at);
-	if ((o->actions & FSM_ESCALATE) && k->ticket != 0) {
-		w = wop_new(W_ESCALATE, k->ticket, at);
-		w->s1 = xstrdup(sw_cause_name(k->cause));
+	if ((o->actions & FSM_ESCALATE) && k->st.ticket != 0) {
+		w = wop_new(W_ESCALATE, k->st.ticket, at);
+		w->s1 = xstrdup(sw_cause_name(k->st.cause));
 		xasprintf(&w->s2, "escalated to critical: %s", k->message);
 		wop_push(in, w);
 		log_info("check %s: ticket %lld escalated to critical",
-		    k->name, k->ticket);
+		    k->name, k->st.ticket);
 		emit(in, INCIDENT_ESCALATED, k, at, 0, o->suppress_mail);
 	}
 	if ((o->actions & (FSM_FLAP_START | FSM_FLAP_STOP)) &&
-	    k->ticket != 0 && !(o->actions & FSM_OPEN)) {
-		w = wop_new(W_FLAP, k->ticket, at);
+	    k->st.ticket != 0 && !(o->actions & FSM_OPEN)) {
+		w = wop_new(W_FLAP, k->st.ticket, at);
 		w->n = (o->actions & FSM_FLAP_START) != 0;
 		xasprintf(&w->s1, "%s flapping (%.0f%% state changes in the "
 		    "last %d results)", w->n ? "started" : "stopped",
@@ -695,15 +687,15 @@ apply(struct incidents *in, const struct check_conf *c, struct chk *k,
 		    (o->actions & FSM_FLAP_START) ? "started" : "stopped",
 		    o->flap_pct);
 	if ((o->actions & FSM_DEPENDENT) && parent != NULL &&
-	    parent->ticket != 0) {
-		w = wop_new(W_EVENT, parent->ticket, at);
+	    parent->st.ticket != 0) {
+		w = wop_new(W_EVENT, parent->st.ticket, at);
 		w->s1 = xstrdup("dependent-failure");
 		xasprintf(&w->s2, "dependent check %s is %s: %s", k->name,
-		    sw_state_name(k->state), k->message);
+		    sw_state_name(k->st.state), k->message);
 		wop_push(in, w);
 	}
-	if ((o->actions & FSM_RESOLVE) && k->ticket != 0) {
-		id = k->ticket;
+	if ((o->actions & FSM_RESOLVE) && k->st.ticket != 0) {
+		id = k->st.ticket;
 		w = wop_new(W_RESOLVE, id, at);
 		w->n = o->downtime_s;
 		xasprintf(&w->s1, "recovered after %lld s of downtime",
@@ -711,7 +703,7 @@ apply(struct incidents *in, const struct check_conf *c, struct chk *k,
 		wop_push(in, w);
 		emit(in, INCIDENT_RESOLVED, k, at, o->downtime_s,
 		    o->suppress_mail);
-		k->ticket = 0;
+		k->st.ticket = 0;
 		k->acked = 0;
 	}
 }
@@ -728,16 +720,17 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 	time_t			 at = (time_t)r->at;
 	long long		 tid;
 
-	k = chk_get(in, c->name);
+	k = chk_get(in, c->id);
 	k->renotify = c->renotify;
-	old = k->state;
-	if (r->state != k->state || k->since == 0)
-		k->since = at;
-	k->state = r->state;
-	k->cause = r->cause;
+	k->st.seen = 1;
+	old = k->st.state;
+	if (r->state != k->st.state || k->st.since == 0)
+		k->st.since = at;
+	k->st.state = r->state;
+	k->st.cause = r->cause;
 	chk_set_message(k, r->message);
-	k->last_at = at;
-	k->last_total_ms = r->total_ms;
+	k->st.last_at = at;
+	k->st.last_total_ms = r->total_ms;
 
 	memset(&p, 0, sizeof p);
 	p.retries = c->retries;
@@ -747,20 +740,21 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 	fi.at = at;
 	fi.maint = c->nmaintenance > 0 && maint_active(c, at);
 	if (c->depends != NULL && strcmp(c->depends, c->name) != 0 &&
-	    (parent = chk_find(in, c->depends)) != NULL) {
+	    (parent = chk_find(in, registry_find(in->reg, c->depends))) !=
+	    NULL) {
 		fi.parent_down = fsm_failing(&parent->fsm);
-		fi.parent_ticket = parent->ticket != 0;
+		fi.parent_ticket = parent->st.ticket != 0;
 	}
 	fsm_step(&p, &k->fsm, &fi, &o);
-	tid = k->ticket;
+	tid = k->st.ticket;
 	apply(in, c, k, parent, &o, at);
-	if (k->ticket != 0)
-		tid = k->ticket;
+	if (k->st.ticket != 0)
+		tid = k->st.ticket;
 
-	if (old != k->state || o.actions & (FSM_OPEN | FSM_RESOLVE))
+	if (old != k->st.state || o.actions & (FSM_OPEN | FSM_RESOLVE))
 		log_info("check %s: %s -> %s (%s)%s%s, ticket %lld", k->name,
-		    sw_state_name(old), sw_state_name(k->state),
-		    sw_cause_name(k->cause),
+		    sw_state_name(old), sw_state_name(k->st.state),
+		    sw_cause_name(k->st.cause),
 		    (o.actions & FSM_OPEN) ? ", opened" :
 		    (o.actions & FSM_RESOLVE) ? ", resolved" : "",
 		    (o.actions & FSM_HELD) ? (fi.maint ? ", held: maintenance"
@@ -768,14 +762,14 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 		    tid);
 	else
 		log_debug("check %s: %s (%s) %.0f ms", k->name,
-		    sw_state_name(k->state), sw_cause_name(k->cause),
+		    sw_state_name(k->st.state), sw_cause_name(k->st.cause),
 		    r->total_ms);
 	/*
 	 * A change of state or a ticket action is saved at once; a result
 	 * that only moves the counters (most of them) is saved with the
 	 * next tick, one write per check however many results came.
 	 */
-	if (old != k->state || o.actions != 0) {
+	if (old != k->st.state || o.actions != 0) {
 		chk_save(in, k);
 		if (k->dirty)
 			k->dirty = 2;	/* saved: skip it in the list */
@@ -834,25 +828,24 @@ remind(struct incidents *in, time_t now)
 {
 	struct chk	*k;
 	time_t		 base;
-	size_t		 b;
+	size_t		 i;
 	int		 every;
 
-	for (b = 0; b < CHK_BUCKETS; b++) {
-		for (k = in->buckets[b]; k != NULL; k = k->next) {
-			if (k->ticket == 0 || k->acked || k->renotify <= 0)
-				continue;
-			every = k->renotify * in->renotify_unit;
-			base = k->last_reminder_at != 0 ? k->last_reminder_at :
-			    k->opened_at;
-			if (now - base < every)
-				continue;
-			k->last_reminder_at = now;
-			wop_push(in, wop_new(W_REMINDED, k->ticket, now));
-			log_info("check %s: reminder for ticket %lld",
-			    k->name, k->ticket);
-			/* Staff only; still due while flapping. */
-			emit(in, INCIDENT_REMINDER, k, now, 0, 0);
-		}
+	for (i = 0; i < in->nchk; i++) {
+		if ((k = in->chk[i]) == NULL || k->st.ticket == 0 ||
+		    k->acked || k->renotify <= 0)
+			continue;
+		every = k->renotify * in->renotify_unit;
+		base = k->last_reminder_at != 0 ? k->last_reminder_at :
+		    k->opened_at;
+		if (now - base < every)
+			continue;
+		k->last_reminder_at = now;
+		wop_push(in, wop_new(W_REMINDED, k->st.ticket, now));
+		log_info("check %s: reminder for ticket %lld", k->name,
+		    k->st.ticket);
+		/* Staff only; still due while flapping. */
+		emit(in, INCIDENT_REMINDER, k, now, 0, 0);
 	}
 }
 
@@ -869,21 +862,21 @@ synced_apply(struct incidents *in, struct wop *w)
 
 	for (i = 0; i < w->nitems; i++) {
 		it = &w->items[i];
-		k = chk_find(in, it->check);
+		k = chk_find(in, it->check);	/* its id, not its name */
 		/* Resolved and maybe reopened meanwhile: stale. */
-		if (k == NULL || k->ticket != it->id || !it->found)
+		if (k == NULL || k->st.ticket != it->id || !it->found)
 			continue;
 		if (strcmp(it->status, "resolved") == 0) {
 			log_info("check %s: ticket %lld resolved by "
-			    "staff", k->name, k->ticket);
-			k->ticket = 0;
+			    "staff", k->name, k->st.ticket);
+			k->st.ticket = 0;
 			k->acked = 0;
 			fsm_ticket_gone(&k->fsm);
 			chk_save(in, k);
 		} else if (strcmp(it->status, "acknowledged") == 0 &&
 		    !k->acked) {
 			log_info("check %s: ticket %lld acknowledged",
-			    k->name, k->ticket);
+			    k->name, k->st.ticket);
 			k->acked = 1;
 		}
 	}
@@ -897,27 +890,26 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 	struct incidents	*in = arg;
 	struct wop		*w;
 	struct chk		*k;
-	size_t			 b, cap = 0;
+	size_t			 i, cap = 0;
 
+	(void)fd;
+	(void)what;
 	chk_flush_dirty(in);
 	if (in->sync_busy)
 		return;
 	w = wop_new(W_SYNC, 0, time(NULL));
-	for (b = 0; b < CHK_BUCKETS; b++) {
-		for (k = in->buckets[b]; k != NULL; k = k->next) {
-			if (k->ticket == 0)
-				continue;
-			if (w->nitems == cap) {
-				cap = cap == 0 ? 16 : cap * 2;
-				w->items = xreallocarray(w->items, cap,
-				    sizeof *w->items);
-			}
-			memset(&w->items[w->nitems], 0, sizeof *w->items);
-			w->items[w->nitems].id = k->ticket;
-			snprintf(w->items[w->nitems].check,
-			    sizeof w->items[w->nitems].check, "%s", k->name);
-			w->nitems++;
+	for (i = 0; i < in->nchk; i++) {
+		if ((k = in->chk[i]) == NULL || k->st.ticket == 0)
+			continue;
+		if (w->nitems == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			w->items = xreallocarray(w->items, cap,
+			    sizeof *w->items);
 		}
+		memset(&w->items[w->nitems], 0, sizeof *w->items);
+		w->items[w->nitems].id = k->st.ticket;
+		w->items[w->nitems].check = (unsigned)i;
+		w->nitems++;
 	}
 	if (w->nitems == 0) {
 		wop_free(w);
@@ -930,8 +922,8 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 /* ---- lifecycle ---- */
 
 struct incidents *
-incidents_open(const struct config *cfg, struct event_base *base,
-    incident_event_cb cb, void *arg)
+incidents_open(const struct config *cfg, struct registry *reg,
+    struct event_base *base, incident_event_cb cb, void *arg)
 {
 	struct incidents	*in;
 	struct timeval		 tv;
@@ -940,6 +932,7 @@ incidents_open(const struct config *cfg, struct event_base *base,
 
 	in = xcalloc(1, sizeof *in);
 	in->cfg = cfg;
+	in->reg = reg;
 	in->base = base;
 	in->cb = cb;
 	in->cb_arg = arg;
@@ -974,7 +967,7 @@ void
 incidents_reload(struct incidents *in, const struct config *cfg)
 {
 	struct chk	*k;
-	size_t		 b, i;
+	size_t		 i;
 
 	in->cfg = cfg;
 	/*
@@ -982,11 +975,11 @@ incidents_reload(struct incidents *in, const struct config *cfg)
 	 * a check that left the config keeps its ticket (staff close it) but
 	 * sends no more reminders.
 	 */
-	for (b = 0; b < CHK_BUCKETS; b++)
-		for (k = in->buckets[b]; k != NULL; k = k->next)
+	for (i = 0; i < in->nchk; i++)
+		if ((k = in->chk[i]) != NULL)
 			k->renotify = 0;
 	for (i = 0; i < cfg->nchecks; i++)
-		if ((k = chk_find(in, cfg->checks[i]->name)) != NULL)
+		if ((k = chk_find(in, cfg->checks[i]->id)) != NULL)
 			k->renotify = cfg->checks[i]->renotify;
 }
 
@@ -994,8 +987,7 @@ void
 incidents_close(struct incidents *in)
 {
 	struct wop	*w, *next;
-	struct chk	*k, *kn;
-	size_t		 b;
+	size_t		 i;
 
 	if (in == NULL)
 		return;
@@ -1018,13 +1010,27 @@ incidents_close(struct incidents *in)
 		next = w->next;
 		wop_free(w);
 	}
-	for (b = 0; b < CHK_BUCKETS; b++) {
-		for (k = in->buckets[b]; k != NULL; k = kn) {
-			kn = k->next;
-			free(k->message);
-			free(k);
-		}
+	for (i = 0; i < in->nchk; i++) {
+		if (in->chk[i] != NULL)
+			free(in->chk[i]->message);
+		free(in->chk[i]);
 	}
+	free(in->chk);
 	ticket_db_close(in->db);
 	free(in);
+}
+
+const struct check_status *
+incidents_status(const struct incidents *in, unsigned id)
+{
+	const struct chk	*k = chk_find(in, id);
+
+	return k != NULL ? &k->st : NULL;
+}
+
+void
+incidents_poke(struct incidents *in)
+{
+	if (in != NULL && in->ev_tick != NULL)
+		event_active(in->ev_tick, EV_TIMEOUT, 1);
 }

@@ -47,6 +47,7 @@ web_src_init(struct web_src *src, const struct config *cfg,
 		return;
 	src->has_check = 1;
 	src->check.name = xstrdup(c->name);
+	src->check.id = c->id;
 	src->check.interval = c->interval;
 	src->check.timeout = c->timeout;
 	if (c->site != NULL) {
