@@ -85,7 +85,6 @@
 #include "xmalloc.h"
 
 #define RRD_QUEUE_MAX_DEFAULT	100000
-#define RRD_STATE_BUCKETS	256	/* then doubles */
 /*
  * The writer takes at most one batch in this time, unless the queue
  * reaches the high-water mark (RRD_HIWATER, or a quarter of the queue
@@ -105,6 +104,7 @@ static pthread_mutex_t	rrd_store_rrdc_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* One queued update: a copy, so the result may be gone when we write. */
 struct rrd_job {
+	unsigned	id;		/* the check's registry id */
 	char		name[SW_NAME_MAX];
 	int		interval;
 	time_t		t;
@@ -116,7 +116,6 @@ struct rrd_job {
 struct rrd_file_state {
 	char			*name;
 	char			*path;
-	unsigned		 hash;
 	unsigned long		 step;		/* 0 = not read yet */
 	time_t			 last_t;
 	double			 last_at;	/* exact time of last_t's */
@@ -125,7 +124,6 @@ struct rrd_file_state {
 	int			 same_sec_logged;
 	unsigned long		 mark;		/* batch seen in */
 	size_t			 jfirst, jlast;	/* its jobs */
-	struct rrd_file_state	*next;
 };
 
 struct rrd_store {
@@ -156,8 +154,8 @@ struct rrd_store {
 
 	/* Writer-only. */
 	struct rrd_wctx		*w;
-	struct rrd_file_state	**states;
-	size_t			 nbuckets, nstates;
+	struct rrd_file_state	**states;	/* [registry id] */
+	size_t			 nstates;
 	unsigned long		 batchno;
 	unsigned		 writer_generation;
 	int			 rrdc_failing;
@@ -364,6 +362,7 @@ rrd_store_record(struct rrd_store *rs, const struct check_conf *c,
 		rs->stats.dropped++;
 	}
 	j = &rs->ring[(rs->head + rs->count) % rs->cap];
+	j->id = c->id;
 	snprintf(j->name, sizeof j->name, "%s", c->name);
 	j->interval = c->interval;
 	j->t = (time_t)floor(r->at);
@@ -434,20 +433,19 @@ rrd_store_get_stats(struct rrd_store *rs, struct rrd_store_stats *st)
 static void
 rrd_store_states_free(struct rrd_store *rs)
 {
-	struct rrd_file_state	*s, *next;
+	struct rrd_file_state	*s;
 	size_t			 i;
 
-	for (i = 0; i < rs->nbuckets; i++) {
-		for (s = rs->states[i]; s != NULL; s = next) {
-			next = s->next;
-			free(s->name);
-			free(s->path);
-			free(s);
-		}
+	for (i = 0; i < rs->nstates; i++) {
+		if ((s = rs->states[i]) == NULL)
+			continue;
+		free(s->name);
+		free(s->path);
+		free(s);
 	}
 	free(rs->states);
 	rs->states = NULL;
-	rs->nbuckets = rs->nstates = 0;
+	rs->nstates = 0;
 }
 
 void
@@ -481,58 +479,42 @@ rrd_store_close(struct rrd_store *rs)
 	free(rs);
 }
 
-/* A string hash for the per-file table. */
-static unsigned
-rrd_store_hash(const char *s)
-{
-	unsigned	h = 5381;
-
-	while (*s != '\0')
-		h = h * 33 + (unsigned char)*s++;
-	return h;
-}
-
-/* Double the per-file table (it keeps at most one state a bucket). */
-static void
-rrd_store_states_grow(struct rrd_store *rs)
-{
-	struct rrd_file_state	**nb, *s, *next;
-	size_t			 n, i;
-
-	n = rs->nbuckets == 0 ? RRD_STATE_BUCKETS : rs->nbuckets * 2;
-	nb = xcalloc(n, sizeof *nb);
-	for (i = 0; i < rs->nbuckets; i++) {
-		for (s = rs->states[i]; s != NULL; s = next) {
-			next = s->next;
-			s->next = nb[s->hash % n];
-			nb[s->hash % n] = s;
-		}
-	}
-	free(rs->states);
-	rs->states = nb;
-	rs->nbuckets = n;
-}
-
-/* The writer's state for one check, made on first sight. */
+/*
+ * The writer's state for one check, made on first sight, at the check's
+ * registry id.  The name is compared all the same: a program without a
+ * registry (a test with one check) may leave the id at 0, and a later
+ * name then takes the slot over (its file state is read again).
+ */
 static struct rrd_file_state *
-rrd_store_state(struct rrd_store *rs, const char *dir, const char *name)
+rrd_store_state(struct rrd_store *rs, const char *dir, unsigned id,
+    const char *name)
 {
 	struct rrd_file_state	*s;
-	unsigned		 h = rrd_store_hash(name);
+	size_t			 n;
 
-	if (rs->nbuckets > 0)
-		for (s = rs->states[h % rs->nbuckets]; s != NULL; s = s->next)
-			if (s->hash == h && strcmp(s->name, name) == 0)
-				return s;
-	if (rs->nstates >= rs->nbuckets)
-		rrd_store_states_grow(rs);
-	s = xcalloc(1, sizeof *s);
+	if (id >= rs->nstates) {
+		n = rs->nstates == 0 ? 256 : rs->nstates;
+		while (n <= id)
+			n *= 2;
+		rs->states = xreallocarray(rs->states, n, sizeof *rs->states);
+		memset(rs->states + rs->nstates, 0,
+		    (n - rs->nstates) * sizeof *rs->states);
+		rs->nstates = n;
+	}
+	if ((s = rs->states[id]) != NULL && strcmp(s->name, name) == 0)
+		return s;
+	if (s != NULL) {
+		/* Two names under one id in one batch: a caller's bug. */
+		if (s->mark == rs->batchno)
+			fatal("rrd: checks %s and %s share id %u", s->name,
+			    name, id);
+		free(s->name);
+		free(s->path);
+		free(s);
+	}
+	s = rs->states[id] = xcalloc(1, sizeof *s);
 	s->name = xstrdup(name);
-	s->hash = h;
 	xasprintf(&s->path, "%s/%s.rrd", dir, name);
-	s->next = rs->states[h % rs->nbuckets];
-	rs->states[h % rs->nbuckets] = s;
-	rs->nstates++;
 	return s;
 }
 
@@ -1115,7 +1097,7 @@ rrd_store_write_all(struct rrd_store *rs, struct rrd_wctx *w)
 /*
  * Group w->batch[0..n) by check, keeping each check's updates in arrival
  * (= time) order, into w->sorted, and prepare each file.  A chain per
- * file through the table instead of sorting by name: O(n).
+ * file through the table (at the check's id) instead of sorting: O(n).
  */
 static void
 rrd_store_group(struct rrd_store *rs, struct rrd_wctx *w, size_t n)
@@ -1126,7 +1108,8 @@ rrd_store_group(struct rrd_store *rs, struct rrd_wctx *w, size_t n)
 	rs->batchno++;
 	w->nfiles = 0;
 	for (i = 0; i < n; i++) {
-		s = rrd_store_state(rs, w->bc.dir, w->batch[i].name);
+		s = rrd_store_state(rs, w->bc.dir, w->batch[i].id,
+		    w->batch[i].name);
 		w->next[i] = SIZE_MAX;
 		if (s->mark != rs->batchno) {
 			s->mark = rs->batchno;
