@@ -9,26 +9,21 @@
  * (state, cause, since, last result, open ticket): the one copy the web,
  * the metrics and the API read through incidents_status().  Names read
  * back from the db (checks no longer configured, tickets still open)
- * are interned in the registry, so they have an id like the rest.  The SQLite
- * work goes to the "ticket-db" bio queue (bio.c) as FIFO batches of
- * small ops: the loop gathers ops while a batch is being written and
- * hands them all over as the next one, which the writer commits as one
- * transaction, so a burst of results costs one fsync, and a slow disk
- * delays the db, never the next probe.  One batch is out at a time; a
- * batch that fails for a passing reason (db locked, disk full) comes
- * back to the loop, goes in front of what was queued since and is tried
- * again a second later (state saves are shed past WRITER_MAX_PENDING).  Because only the daemon creates tickets, it hands out
- * ticket ids itself (MAX(id) + 1 at start): an OPENED event carries its
- * ticket number at once, before the row is written.
+ * are interned in the registry, so they have an id like the rest.
+ *
+ * The db work goes to the ticket writer (incident_writer.c: FIFO
+ * batches on the "ticket-db" bio queue, one transaction each, kept and
+ * retried while the db is locked or the disk full) as small ops.
+ * Because only the daemon creates tickets, it hands out ticket ids
+ * itself (MAX(id) + 1 at start): an OPENED event carries its ticket
+ * number at once, before the row is written.
  *
  * Staff act on tickets from other processes (CLI, web API) straight in
  * the db.  A periodic sync op reads back the status of the tickets the
  * loop believes open; the answer comes back with the batch's done
- * callback on the loop, which then notices acks (reminders stop) and hand resolves (the check's next
- * confirmed failure opens a new ticket), and only then sends reminders.
- *
- * Ordering: ops run in the order queued, so a ticket's insert always
- * precedes its escalation, reminders and resolution.
+ * callback on the loop, which then notices acks (reminders stop) and
+ * hand resolves (the check's next confirmed failure opens a new ticket),
+ * and only then sends reminders.
  *
  * Testing knob: SITEWATCHD_RENOTIFY_UNIT_S (1..60, default 60) is the
  * length of one renotify "minute" in seconds, so that a scenario can see
@@ -40,10 +35,10 @@
 
 #include <event2/event.h>
 
-#include "bio.h"
 #include "config.h"
 #include "incident.h"
 #include "incident_fsm.h"
+#include "incident_int.h"
 #include "log.h"
 #include "registry.h"
 #include "result.h"
@@ -71,38 +66,6 @@ struct chk {
 	struct chk		*dnext;
 };
 
-enum wop_kind {
-	W_STATE,	/* save a check's state */
-	W_INSERT,	/* new ticket */
-	W_ESCALATE,
-	W_RESOLVE,
-	W_REMINDED,
-	W_FLAP,
-	W_EVENT,	/* timeline event only */
-	W_SYNC,		/* read back ticket statuses for the loop */
-};
-
-/* One ticket the loop asked about, and what the db said. */
-struct sync_item {
-	long long	id;
-	unsigned	check;		/* registry id */
-	int		found;
-	char		status[16];
-};
-
-/* One job for the writer thread; strings are owned. */
-struct wop {
-	struct wop		*next;
-	enum wop_kind		 kind;
-	long long		 id;
-	time_t			 at;
-	long long		 n;		/* downtime, flag */
-	char			*s1, *s2, *s3, *s4, *s5;
-	struct tdb_check_state	 cs;
-	struct sync_item	*items;
-	size_t			 nitems;
-};
-
 struct incidents {
 	const struct config	*cfg;
 	struct event_base	*base;
@@ -115,17 +78,9 @@ struct incidents {
 	long long		 next_id;
 	int			 renotify_unit;	/* seconds per renotify unit */
 
-	/* The writer (a bio queue) and the ops for its next batch. */
-	struct ticket_db	*db;		/* the writer's only */
-	struct bio		*writer;
-	struct wop		*head, **tail;	/* not handed over yet */
-	int			 busy;		/* a batch is out */
-	int			 failing;	/* last batch kept: retry */
-	int			 retry_wait;	/* ev_retry armed */
-	int			 closing;	/* every batch is a last try */
-
+	struct ticket_db	*db;		/* the writer's, once started */
+	struct iwriter		*writer;	/* incident_writer.c */
 	struct event		*ev_tick;	/* periodic sync + reminders */
-	struct event		*ev_retry;	/* a second after a failure */
 	int			 sync_busy;
 };
 
@@ -189,304 +144,12 @@ severity_name(enum incident_severity s)
 	return s == SEVERITY_CRITICAL ? "critical" : "warning";
 }
 
-/* ---- the writer: batches of ops on the ticket-db bio queue ---- */
-
-/* One batch, from the loop to the writer and back. */
-struct wbatch {
-	struct incidents	*in;
-	struct wop		*ops;		/* in order */
-	int			 last_try;
-	int			 rc;		/* writer_batch()'s */
-	char			 why[256];
-};
-
-static void	writer_kick(struct incidents *);
-static void	writer_done(void *, int);
-static void	synced_apply(struct incidents *, struct wop *);
 static void	remind(struct incidents *, time_t);
-
-static void
-wop_free(struct wop *w)
-{
-	free(w->s1);
-	free(w->s2);
-	free(w->s3);
-	free(w->s4);
-	free(w->s5);
-	free(w->items);
-	free(w);
-}
-
-static struct wop *
-wop_new(enum wop_kind kind, long long id, time_t at)
-{
-	struct wop	*w;
-
-	w = xcalloc(1, sizeof *w);
-	w->kind = kind;
-	w->id = id;
-	w->at = at;
-	return w;
-}
-
-/* Queue a chain of ops (first..last, linked by next) for the writer. */
-static void
-wop_push_chain(struct incidents *in, struct wop *first, struct wop *last)
-{
-	*in->tail = first;
-	in->tail = &last->next;
-	writer_kick(in);
-}
-
-/* Hand one op to the writer (FIFO). */
-static void
-wop_push(struct incidents *in, struct wop *w)
-{
-	wop_push_chain(in, w, w);
-}
 
 static char *
 dup_or_null(const char *s)
 {
 	return s != NULL ? xstrdup(s) : NULL;
-}
-
-/* Run one op on the writer's connection (inside its transaction). */
-static int
-wop_run(struct ticket_db *db, struct wop *w)
-{
-	struct tdb_new_ticket		 nt;
-	struct tdb_ticket_brief		 b;
-	size_t				 i;
-
-	switch (w->kind) {
-	case W_STATE:
-		return ticket_db_save_check_state(db, &w->cs);
-	case W_INSERT:
-		memset(&nt, 0, sizeof nt);
-		nt.id = w->id;
-		nt.check = w->s1;
-		nt.site = w->s2;
-		nt.severity = w->s3;
-		nt.cause = w->s4;
-		nt.summary = w->s5;
-		nt.opened_at = w->at;
-		nt.first_failure_at = (time_t)w->n;
-		nt.flapping = 0;
-		return ticket_db_insert(db, &nt);
-	case W_ESCALATE:
-		return ticket_db_escalate(db, w->id, w->s1, w->s2, w->at);
-	case W_RESOLVE:
-		return ticket_db_auto_resolve(db, w->id, w->n, w->s1, w->at);
-	case W_REMINDED:
-		return ticket_db_reminded(db, w->id, w->at);
-	case W_FLAP:
-		return ticket_db_set_flapping(db, w->id, (int)w->n, w->s1,
-		    w->at);
-	case W_EVENT:
-		return ticket_db_add_event(db, w->id, w->at, w->s1, NULL,
-		    w->s2);
-	case W_SYNC:
-		for (i = 0; i < w->nitems; i++) {
-			if (ticket_db_ticket_brief(db, w->items[i].id, &b) ==
-			    TDB_OK) {
-				w->items[i].found = 1;
-				snprintf(w->items[i].status,
-				    sizeof w->items[i].status, "%s", b.status);
-			}
-		}
-		return 0;
-	}
-	return 0;
-}
-
-/*
- * Run a batch as one transaction.  A failure that may pass by itself (the
- * db locked by another program past the busy timeout, a full disk) keeps
- * the batch for another try: returns -1 with the reason in why, unless
- * this is the last try (then 1: lost).  Any other failure retries the ops
- * one by one, so that one bad op loses only itself.
- */
-static int
-writer_batch(struct incidents *in, struct wop *batch, int last_try,
-    char *why, size_t whylen)
-{
-	struct wop	*w;
-	size_t		 n = 0;
-	int		 failed = 0, transient;
-
-	if (ticket_db_begin(in->db) == -1)
-		failed = 1;
-	else {
-		for (w = batch; w != NULL && !failed; w = w->next)
-			if (wop_run(in->db, w) == -1)
-				failed = 1;
-		if (!failed && ticket_db_commit(in->db) == -1)
-			failed = 1;
-	}
-	if (!failed)
-		return 0;
-	transient = ticket_db_transient(in->db);
-	snprintf(why, whylen, "%s", ticket_db_errmsg(in->db));
-	/* SQLite may have rolled back already (disk full): no matter. */
-	ticket_db_rollback(in->db);
-	if (transient && !last_try)
-		return -1;
-	if (transient) {
-		/*
-		 * Stopping: one by one, each op would wait out the busy
-		 * timeout again, and the stop must end within 10 s.
-		 */
-		for (w = batch; w != NULL; w = w->next)
-			n++;
-		log_error("ticket db: %zu writes lost at shutdown: %s", n,
-		    why);
-		return 1;
-	}
-	for (w = batch; w != NULL; w = w->next) {
-		if (wop_run(in->db, w) == -1)
-			log_warn("ticket db: write of ticket %lld lost: %s",
-			    w->id, ticket_db_errmsg(in->db));
-	}
-	return 0;
-}
-
-/*
- * While writes fail, state saves pile up (one per result); past this many
- * kept ops they are dropped -- each result saves the whole state again --
- * so that a long outage cannot eat the memory.  Ticket ops are kept.
- */
-#define WRITER_MAX_PENDING	20000
-
-/* Drop the kept state saves; returns the new tail pointer. */
-static struct wop **
-writer_shed(struct wop **pending, size_t *n)
-{
-	struct wop	**pp = pending, *w;
-
-	while ((w = *pp) != NULL) {
-		if (w->kind == W_STATE) {
-			*pp = w->next;
-			wop_free(w);
-			(*n)--;
-		} else
-			pp = &w->next;
-	}
-	return pp;
-}
-
-/* On the writer's thread: commit one batch. */
-static void
-writer_work(void *arg)
-{
-	struct wbatch	*b = arg;
-
-	b->rc = writer_batch(b->in, b->ops, b->last_try, b->why,
-	    sizeof b->why);
-}
-
-/*
- * Hand everything queued to the writer as one batch, unless a batch is
- * out already (its done callback kicks again) or a failed one waits for
- * its retry.
- */
-static void
-writer_kick(struct incidents *in)
-{
-	struct wbatch	*b;
-
-	if (in->writer == NULL || in->busy || in->head == NULL ||
-	    (in->retry_wait && !in->closing))
-		return;
-	b = xcalloc(1, sizeof *b);
-	b->in = in;
-	b->ops = in->head;
-	b->last_try = in->closing;
-	in->head = NULL;
-	in->tail = &in->head;
-	in->busy = 1;
-	/* One batch out at a time: the queue is never full. */
-	if (bio_submit(in->writer, writer_work, writer_done, NULL, b,
-	    0) == -1)
-		fatal("ticket db: writer queue full");
-}
-
-/* A failed batch goes back in front of what was queued since. */
-static void
-writer_keep(struct incidents *in, struct wbatch *b)
-{
-	struct wop	**pp;
-	size_t		  n = 0;
-
-	for (pp = &b->ops; *pp != NULL; pp = &(*pp)->next)
-		n++;
-	*pp = in->head;
-	if (in->head == NULL)
-		in->tail = pp;
-	in->head = b->ops;
-	for (; *pp != NULL; pp = &(*pp)->next)
-		n++;
-	if (!in->failing)
-		log_error("ticket db: cannot write (%s): keeping %zu writes, "
-		    "trying again every second", b->why, n);
-	in->failing = 1;
-	if (n > WRITER_MAX_PENDING)
-		in->tail = writer_shed(&in->head, &n);
-}
-
-/* On the loop: a batch is written (or kept, or lost at shutdown). */
-static void
-writer_done(void *arg, int cancelled)
-{
-	struct wbatch	*b = arg;
-	struct incidents *in = b->in;
-	struct wop	*w, *next;
-	struct timeval	 sec = { 1, 0 };
-	size_t		 n = 0;
-	int		 synced = 0;
-
-	(void)cancelled;		/* the writer queue is drained */
-	in->busy = 0;
-	if (b->rc == -1) {
-		writer_keep(in, b);
-		if (!in->closing) {
-			in->retry_wait = 1;
-			evtimer_add(in->ev_retry, &sec);
-		}
-		free(b);
-		writer_kick(in);
-		return;
-	}
-	for (w = b->ops; w != NULL; w = w->next)
-		n++;
-	if (in->failing && b->rc == 0)
-		log_info("ticket db: writes work again (%zu kept writes done)",
-		    n);
-	in->failing = 0;
-	for (w = b->ops; w != NULL; w = next) {
-		next = w->next;
-		if (w->kind == W_SYNC && !in->closing) {
-			synced_apply(in, w);
-			synced = 1;
-		}
-		wop_free(w);
-	}
-	free(b);
-	if (synced)
-		remind(in, time(NULL));
-	writer_kick(in);
-}
-
-/* Timer: a second after a failed batch, try again. */
-static void
-on_retry(evutil_socket_t fd, short what, void *arg)
-{
-	struct incidents	*in = arg;
-
-	(void)fd;
-	(void)what;
-	in->retry_wait = 0;
-	writer_kick(in);
 }
 
 /* ---- state persistence ---- */
@@ -527,7 +190,7 @@ chk_state_wop(const struct chk *k)
 static void
 chk_save(struct incidents *in, const struct chk *k)
 {
-	wop_push(in, chk_state_wop(k));
+	iwriter_push(in->writer, chk_state_wop(k));
 }
 
 /* Restore one persisted check (startup). */
@@ -643,13 +306,13 @@ ticket_open(struct incidents *in, const struct check_conf *c, struct chk *k,
 	    k->message);
 	w->n = (long long)(o->first_failure_at != 0 ? o->first_failure_at :
 	    at);
-	wop_push(in, w);
+	iwriter_push(in->writer, w);
 	if (k->fsm.flapping) {
 		w = wop_new(W_FLAP, k->st.ticket, at);
 		w->n = 1;
 		xasprintf(&w->s1, "opened while flapping (%.0f%% state "
 		    "changes)", o->flap_pct);
-		wop_push(in, w);
+		iwriter_push(in->writer, w);
 	}
 	emit(in, INCIDENT_OPENED, k, at, 0, o->suppress_mail);
 }
@@ -668,7 +331,7 @@ apply(struct incidents *in, const struct check_conf *c, struct chk *k,
 		w = wop_new(W_ESCALATE, k->st.ticket, at);
 		w->s1 = xstrdup(sw_cause_name(k->st.cause));
 		xasprintf(&w->s2, "escalated to critical: %s", k->message);
-		wop_push(in, w);
+		iwriter_push(in->writer, w);
 		log_info("check %s: ticket %lld escalated to critical",
 		    k->name, k->st.ticket);
 		emit(in, INCIDENT_ESCALATED, k, at, 0, o->suppress_mail);
@@ -680,7 +343,7 @@ apply(struct incidents *in, const struct check_conf *c, struct chk *k,
 		xasprintf(&w->s1, "%s flapping (%.0f%% state changes in the "
 		    "last %d results)", w->n ? "started" : "stopped",
 		    o->flap_pct, FSM_FLAP_WINDOW);
-		wop_push(in, w);
+		iwriter_push(in->writer, w);
 	}
 	if (o->actions & (FSM_FLAP_START | FSM_FLAP_STOP))
 		log_info("check %s: %s flapping (%.0f%%)", k->name,
@@ -692,7 +355,7 @@ apply(struct incidents *in, const struct check_conf *c, struct chk *k,
 		w->s1 = xstrdup("dependent-failure");
 		xasprintf(&w->s2, "dependent check %s is %s: %s", k->name,
 		    sw_state_name(k->st.state), k->message);
-		wop_push(in, w);
+		iwriter_push(in->writer, w);
 	}
 	if ((o->actions & FSM_RESOLVE) && k->st.ticket != 0) {
 		id = k->st.ticket;
@@ -700,7 +363,7 @@ apply(struct incidents *in, const struct check_conf *c, struct chk *k,
 		w->n = o->downtime_s;
 		xasprintf(&w->s1, "recovered after %lld s of downtime",
 		    o->downtime_s);
-		wop_push(in, w);
+		iwriter_push(in->writer, w);
 		emit(in, INCIDENT_RESOLVED, k, at, o->downtime_s,
 		    o->suppress_mail);
 		k->st.ticket = 0;
@@ -804,7 +467,7 @@ chk_flush_dirty(struct incidents *in)
 	}
 	in->dirty = NULL;
 	if (first != NULL)
-		wop_push_chain(in, first, last);
+		iwriter_push_chain(in->writer, first, last);
 }
 
 /* ---- sync with staff actions, reminders ---- */
@@ -841,7 +504,7 @@ remind(struct incidents *in, time_t now)
 		if (now - base < every)
 			continue;
 		k->last_reminder_at = now;
-		wop_push(in, wop_new(W_REMINDED, k->st.ticket, now));
+		iwriter_push(in->writer, wop_new(W_REMINDED, k->st.ticket, now));
 		log_info("check %s: reminder for ticket %lld", k->name,
 		    k->st.ticket);
 		/* Staff only; still due while flapping. */
@@ -850,12 +513,13 @@ remind(struct incidents *in, time_t now)
 }
 
 /*
- * The writer answered a sync op: apply staff changes (loop context; the
- * caller then reminds).
+ * The writer answered a sync op (on the loop): apply staff changes, then
+ * send the reminders due.
  */
 static void
-synced_apply(struct incidents *in, struct wop *w)
+synced_apply(struct wop *w, void *arg)
 {
+	struct incidents	*in = arg;
 	struct sync_item	*it;
 	struct chk		*k;
 	size_t			 i;
@@ -881,6 +545,7 @@ synced_apply(struct incidents *in, struct wop *w)
 		}
 	}
 	in->sync_busy = 0;
+	remind(in, time(NULL));
 }
 
 /* Timer: ask the writer for the status of every ticket we hold open. */
@@ -916,7 +581,7 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	in->sync_busy = 1;
-	wop_push(in, w);
+	iwriter_push(in->writer, w);
 }
 
 /* ---- lifecycle ---- */
@@ -936,7 +601,6 @@ incidents_open(const struct config *cfg, struct registry *reg,
 	in->base = base;
 	in->cb = cb;
 	in->cb_arg = arg;
-	in->tail = &in->head;
 	in->renotify_unit = renotify_unit();
 	if ((in->db = ticket_db_open_dir(cfg->state_dir, err, sizeof err))
 	    == NULL) {
@@ -952,8 +616,7 @@ incidents_open(const struct config *cfg, struct registry *reg,
 	}
 	/* Failures are reported by the writer, once, not per statement. */
 	ticket_db_set_quiet(in->db, 1);
-	in->writer = bio_new(base, "ticket-db", 2);
-	in->ev_retry = evtimer_new(base, on_retry, in);
+	in->writer = iwriter_new(base, in->db, synced_apply, in);
 	in->ev_tick = event_new(base, -1, EV_PERSIST, on_tick, in);
 	ms = in->renotify_unit * 1000 < SYNC_MAX_MS ?
 	    in->renotify_unit * 1000 : SYNC_MAX_MS;
@@ -986,29 +649,14 @@ incidents_reload(struct incidents *in, const struct config *cfg)
 void
 incidents_close(struct incidents *in)
 {
-	struct wop	*w, *next;
 	size_t		 i;
 
 	if (in == NULL)
 		return;
-	chk_flush_dirty(in);
 	if (in->writer != NULL) {
-		/*
-		 * Stop the writer only after it has committed everything:
-		 * from now on each batch is a last try, and the drain runs
-		 * the done callbacks here (they hand over what is left).
-		 */
-		in->closing = 1;
-		in->retry_wait = 0;
-		evtimer_del(in->ev_retry);
-		writer_kick(in);
-		bio_free(in->writer, BIO_DRAIN);
+		chk_flush_dirty(in);
+		iwriter_close(in->writer);
 		event_free(in->ev_tick);
-		event_free(in->ev_retry);
-	}
-	for (w = in->head; w != NULL; w = next) {
-		next = w->next;
-		wop_free(w);
 	}
 	for (i = 0; i < in->nchk; i++) {
 		if (in->chk[i] != NULL)
