@@ -40,19 +40,10 @@ api_check_json(struct web *w, const struct check_conf *c)
 	sv.name = c->name;
 	sv.site = c->site != NULL ? c->site->name : NULL;
 	sv.url = c->url;
-	sv.known = wc->have;
-	if (wc->have) {
-		sv.state = wc->st->state;
-		sv.cause = wc->st->cause;
-		sv.message = wc->st->message;
-		sv.since = (double)wc->st->since;
-		sv.last_at = wc->last->at;
-		sv.last_total_ms = wc->st->last_total_ms;
-		sv.http_status = wc->last->http_status;
-	}
+	sv.st = wc->st;
+	sv.http_status = wc->have ? wc->last->http_status : -1;
 	sv.up24 = wc->up24;
 	sv.up30 = wc->up30;
-	sv.ticket = wc->st->ticket;
 	return status_json(&sv);
 }
 
