@@ -62,7 +62,7 @@ void			 web_queue_free(struct web_queue *);
 /*
  * The web's one record: what the loop's files share.  Each part is
  * owned by one file, which alone reads and writes inside it:
- *   view	web_view.c	per-check state, tickets, uptime (refresh jobs)
+ *   view	web_view.c	per-check results, tickets, uptime (refresh jobs)
  *   replies	web_reply.c	frame, static files, answer cache, counters
  *   graphs	web_graph.c	graph cache
  *   status	web_status.c	the status page's words

@@ -1,10 +1,12 @@
 /*
  * web_view.h -- the web's per-check view: what the pages, the API and
- * the metrics show of each configured check.  Fed on the loop by
- * web_record() (the last results) and by refresh jobs on the web's
- * worker threads (open tickets, the mail queue, saved states, uptime).
+ * the metrics show of each configured check besides its status (the
+ * incident engine's check_status, which a record points to).  Fed on the
+ * loop by web_record() (the recent results) and by refresh jobs on the
+ * web's worker threads (open tickets, the mail queue, uptime).
  *
- * Readers get records and figures by name; only web_view.c writes them.
+ * Readers get a check's record by its check_conf (at its registry id);
+ * only web_view.c writes them.
  */
 #ifndef WEB_VIEW_H
 #define WEB_VIEW_H
