@@ -38,4 +38,12 @@ const struct check_conf	*registry_conf(const struct registry *, unsigned id);
 const struct check_conf	*registry_check(const struct registry *,
 			    const char *name);
 
+/*
+ * A module's array of per-check slots (*n of size bytes each), grown if
+ * needed so that slot id exists; new slots are zeroed.  Returns the
+ * array (the old one is gone).  Any thread: it touches no registry.
+ */
+void			*registry_slots(void *arr, size_t *n, unsigned id,
+			    size_t size);
+
 #endif

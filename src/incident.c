@@ -95,18 +95,10 @@ static struct chk *
 chk_get(struct incidents *in, unsigned id)
 {
 	struct chk	*k;
-	size_t		 n;
 
 	if ((k = chk_find(in, id)) != NULL)
 		return k;
-	if (id >= in->nchk) {
-		n = in->nchk == 0 ? 64 : in->nchk;
-		while (n <= id)
-			n *= 2;
-		in->chk = xreallocarray(in->chk, n, sizeof *in->chk);
-		memset(in->chk + in->nchk, 0, (n - in->nchk) * sizeof *in->chk);
-		in->nchk = n;
-	}
+	in->chk = registry_slots(in->chk, &in->nchk, id, sizeof *in->chk);
 	k = in->chk[id] = xcalloc(1, sizeof *k);
 	k->name = registry_name(in->reg, id);
 	k->id = id;

@@ -162,6 +162,22 @@ registry_conf(const struct registry *r, unsigned id)
 	return id < r->n ? r->confs[id] : NULL;
 }
 
+void *
+registry_slots(void *arr, size_t *n, unsigned id, size_t size)
+{
+	size_t	want;
+
+	if (id < *n)
+		return arr;
+	want = *n == 0 ? 64 : *n;
+	while (want <= id)
+		want *= 2;
+	arr = xreallocarray(arr, want, size);
+	memset((char *)arr + *n * size, 0, (want - *n) * size);
+	*n = want;
+	return arr;
+}
+
 const struct check_conf *
 registry_check(const struct registry *r, const char *name)
 {

@@ -78,6 +78,7 @@
 #include "bio.h"
 #include "config.h"
 #include "log.h"
+#include "registry.h"
 #include "result.h"
 #include "rrd_cached.h"
 #include "rrd_store.h"
@@ -490,17 +491,9 @@ rrd_store_state(struct rrd_store *rs, const char *dir, unsigned id,
     const char *name)
 {
 	struct rrd_file_state	*s;
-	size_t			 n;
 
-	if (id >= rs->nstates) {
-		n = rs->nstates == 0 ? 256 : rs->nstates;
-		while (n <= id)
-			n *= 2;
-		rs->states = xreallocarray(rs->states, n, sizeof *rs->states);
-		memset(rs->states + rs->nstates, 0,
-		    (n - rs->nstates) * sizeof *rs->states);
-		rs->nstates = n;
-	}
+	rs->states = registry_slots(rs->states, &rs->nstates, id,
+	    sizeof *rs->states);
 	if ((s = rs->states[id]) != NULL && strcmp(s->name, name) == 0)
 		return s;
 	if (s != NULL) {

@@ -39,6 +39,7 @@
 #include "config.h"
 #include "log.h"
 #include "probe.h"
+#include "registry.h"
 #include "scheduler.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -141,17 +142,8 @@ table_find(struct scheduler *s, unsigned id)
 static void
 table_insert(struct scheduler *s, struct sched_check *c)
 {
-	size_t	n;
-
-	if (c->id >= s->nby_id) {
-		n = s->nby_id == 0 ? 64 : s->nby_id;
-		while (n <= c->id)
-			n *= 2;
-		s->by_id = xreallocarray(s->by_id, n, sizeof *s->by_id);
-		memset(s->by_id + s->nby_id, 0,
-		    (n - s->nby_id) * sizeof *s->by_id);
-		s->nby_id = n;
-	}
+	s->by_id = registry_slots(s->by_id, &s->nby_id, c->id,
+	    sizeof *s->by_id);
 	s->by_id[c->id] = c;
 	s->ncheck++;
 }

@@ -90,17 +90,9 @@ struct web_check *
 web_view_check(struct web_view *v, const struct check_conf *c)
 {
 	struct web_check	*wc;
-	size_t			 n;
 
-	if (c->id >= v->nby_id) {
-		n = v->nby_id == 0 ? 64 : v->nby_id;
-		while (n <= c->id)
-			n *= 2;
-		v->by_id = xreallocarray(v->by_id, n, sizeof *v->by_id);
-		memset(v->by_id + v->nby_id, 0,
-		    (n - v->nby_id) * sizeof *v->by_id);
-		v->nby_id = n;
-	}
+	v->by_id = registry_slots(v->by_id, &v->nby_id, c->id,
+	    sizeof *v->by_id);
 	if ((wc = v->by_id[c->id]) == NULL) {
 		wc = v->by_id[c->id] = xcalloc(1, sizeof *wc);
 		wc->up24 = wc->up30 = NAN;
