@@ -108,6 +108,8 @@ struct config {
 	char			 *templates_dir;
 	char			 *listen;	/* "127.0.0.1:8080" */
 	int			  max_parallel;
+	int			  max_connections; /* web; 0 = from the budget */
+	char			 *source;	/* probes' local address; NULL = any */
 	char			 *rrdcached;	/* NULL = write files directly */
 	struct rrd_rra		  rrd_rra[RRD_RRA_MAX];
 	size_t			  nrrd_rra;

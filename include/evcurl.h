@@ -28,8 +28,11 @@ typedef void (*evcurl_done_cb)(CURL *easy, CURLcode code, void *arg);
 struct evcurl	*evcurl_new(struct event_base *);
 /* Abort every running transfer (each gets its callback) and free. */
 void		 evcurl_free(struct evcurl *);
+/* 0, or the CURLMcode the multi handle refused easy with (no callback). */
 int		 evcurl_add(struct evcurl *, CURL *easy, evcurl_done_cb,
 		    void *arg);
+/* Every transfer leaves from addr ([daemon] source); NULL/"" = any. */
+void		 evcurl_set_source(struct evcurl *, const char *addr);
 /* Take a running handle out without calling its callback. */
 void		 evcurl_remove(struct evcurl *, CURL *easy);
 /*

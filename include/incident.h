@@ -2,7 +2,7 @@
  * incident.h -- turn a stream of results into incidents and tickets.
  *
  * The daemon-facing half: incidents_feed() runs the per-check state
- * machine and writes tickets through ticket_db; every ticket change that
+ * machine and writes tickets through the store; every ticket change that
  * someone should hear about is passed up as an incident_event.
  */
 #ifndef INCIDENT_H

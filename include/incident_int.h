@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "ticket_db.h"
+#include "store.h"
 
 struct event_base;
 
@@ -43,7 +43,7 @@ struct wop {
 	time_t			 at;
 	long long		 n;		/* downtime, flag */
 	char			*s1, *s2, *s3, *s4, *s5;
-	struct tdb_check_state	 cs;
+	struct store_check_state	 cs;
 	struct sync_item	*items;
 	size_t			 nitems;
 };
@@ -57,7 +57,7 @@ typedef void	(*iwriter_synced_cb)(struct wop *, void *arg);
 struct iwriter;
 
 /* Start the writer on db (which it alone uses from then on). */
-struct iwriter	*iwriter_new(struct event_base *, struct ticket_db *,
+struct iwriter	*iwriter_new(struct event_base *, struct store *,
 		    iwriter_synced_cb, void *arg);
 /* Queue one op, or a chain first..last linked by next (FIFO). */
 void		 iwriter_push(struct iwriter *, struct wop *);

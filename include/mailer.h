@@ -12,13 +12,13 @@
 
 struct config;
 struct smtp_conf;
-struct outbox_mail;
+struct mail_row;
 
 enum mail_result { MAIL_SENT, MAIL_TEMPFAIL, MAIL_PERMFAIL };
 
 /* One message to deliver, and what became of it. */
 struct mail_job {
-	const struct outbox_mail	*mail;
+	const struct mail_row	*mail;
 	enum mail_result		 result;
 	char				 answer[256]; /* its words */
 };

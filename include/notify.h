@@ -16,6 +16,9 @@ struct errlist;
 
 struct notifier	*notify_open(const struct config *, struct event_base *);
 void		 notify_event(struct notifier *, const struct incident_event *);
+/* A plain note to staff only, through the same persistent queue. */
+void		 notify_staff(struct notifier *, const char *subject,
+		    const char *text);
 void		 notify_reload(struct notifier *, const struct config *);
 /* Stop the mailer after its current message; the queue stays on disk. */
 void		 notify_close(struct notifier *);

@@ -1,10 +1,11 @@
 /*
  * report.h -- SLA figures of one check over a period, read from its RRD
- * file (and the ticket store for incidents).
+ * file (and the store's ticket counts for incidents).
  *
  * Used by `sitewatch report`, `sitewatch status` (uptime 24 h / 30 d),
  * graph legends and later the web UI.  Reading only; safe from any
- * thread (librrd's fetch is reentrant, SQLite is opened per call).
+ * thread (librrd's fetch is reentrant, the store is opened read-only per
+ * call).
  */
 #ifndef REPORT_H
 #define REPORT_H

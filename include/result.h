@@ -27,6 +27,7 @@ enum transport_outcome {
 	TRANSPORT_BODY_LIMIT,	/* we stopped reading past max_body: not an error */
 	TRANSPORT_OTHER,
 	TRANSPORT_ABORTED,	/* cancelled by us (shutdown, interval) */
+	TRANSPORT_LOCAL,	/* not made: the checker's own fault (local) */
 };
 
 struct probe_raw {
@@ -43,6 +44,7 @@ struct probe_raw {
 	double			total_ms;
 	int			has_cert;	/* 0: no TLS or not known */
 	long long		cert_secs_left;	/* to notAfter; < 0: expired */
+	int			local;	/* enum local_kind, for TRANSPORT_LOCAL */
 };
 
 struct result {
@@ -61,6 +63,8 @@ struct result {
 	long long	bytes;
 	int		cert_days_left;	/* -1 when not applicable */
 	double		lateness_ms;	/* start minus planned start */
+	int		local;		/* enum local_kind: not measured
+					   because of the checker itself */
 };
 
 /*
@@ -74,5 +78,11 @@ void	result_classify(const struct check_conf *, const struct probe_raw *,
 
 /* An "unknown" result: the checker could not measure (reason in why). */
 void	result_unknown(struct result *r, const char *name, const char *why);
+/*
+ * An "unknown" result because the checker itself failed (local is an
+ * enum local_kind): the message names the local cause, then why.
+ */
+void	result_local(struct result *r, const char *name, int local,
+	    const char *why);
 
 #endif

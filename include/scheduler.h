@@ -11,6 +11,7 @@
 
 #include <event2/event.h>
 
+#include "checker_health.h"
 #include "result.h"
 
 struct config;
@@ -48,8 +49,12 @@ struct scheduler_stats {
 	double			lateness_p99_ms;
 	double			lateness_max_ms;
 	int			cut_off;	/* every canary failing */
+	int			impaired;	/* checker_health.h */
+	unsigned long long	local_failures[LOCAL_NKINDS];
 };
 void			 scheduler_get_stats(struct scheduler *,
 			    struct scheduler_stats *);
+/* The checker's own health: counts, impaired, the transition callback. */
+struct checker_health	*scheduler_health(struct scheduler *);
 
 #endif

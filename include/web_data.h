@@ -1,5 +1,5 @@
 /*
- * web_data.h -- the web module's one door to the other stores: ticket_db
+ * web_data.h -- the web module's one door to the other stores: the store
  * (SQLite), the RRD graphs and the uptime report.  Every function here
  * may block and runs on a web worker thread, never on the loop.
  *

@@ -77,6 +77,7 @@ struct render_dashboard {
 	const struct render_ticket	*tickets;
 	size_t				 ntickets;
 	const char			*tickets_err;	/* not available */
+	int				 impaired;	/* the checker's own faults */
 };
 void	render_dashboard(struct buf *, const struct render_dashboard *);
 

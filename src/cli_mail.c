@@ -23,7 +23,7 @@
 #include "config.h"
 #include "mailer.h"
 #include "mime.h"
-#include "outbox.h"
+#include "store.h"
 #include "xmalloc.h"
 
 #define QUEUE_ROWS	50
@@ -32,14 +32,14 @@ static const char test_subject[] = "sitewatch test mail / deneme e-postası";
 
 /* List the newest rows of the queue. */
 static int
-mail_queue(struct outbox *ob, int json)
+mail_queue(struct store *ob, int json)
 {
-	struct outbox_row	 rows[QUEUE_ROWS];
+	struct mail_row		 rows[QUEUE_ROWS];
 	json_t			*arr, *o;
 	char			 t1[32], t2[32];
 	size_t			 n, i;
 
-	n = outbox_list(ob, NULL, rows, QUEUE_ROWS);
+	n = store_mail_list(ob, NULL, rows, QUEUE_ROWS);
 	if (json) {
 		arr = json_array();
 		for (i = 0; i < n; i++) {
@@ -71,7 +71,7 @@ mail_queue(struct outbox *ob, int json)
 			    rows[i].last_error);
 	}
 	for (i = 0; i < n; i++)
-		outbox_row_free(&rows[i]);
+		mail_row_free(&rows[i]);
 	return 0;
 }
 
@@ -117,8 +117,8 @@ cli_mail_test(struct cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct config		*cfg;
-	struct outbox		*ob = NULL;
-	struct outbox_mail	 mail;
+	struct store		*ob = NULL;
+	struct mail_row		 mail;
 	struct mailer_conf	*mc = NULL;
 	struct mail_job		 job;
 	struct buf		 msg;
@@ -145,7 +145,7 @@ cli_mail_test(struct cli *cli, int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	(void)mkdir(cfg->state_dir, 0750);
 	xasprintf(&db, "%s/sitewatch.db", cfg->state_dir);
-	ob = outbox_open(db, err, sizeof err);
+	ob = store_open(db, STORE_DURABLE, err, sizeof err);
 	free(db);
 	if (ob == NULL) {
 		fprintf(stderr, "sitewatch: mail queue: %s\n", err);
@@ -153,7 +153,7 @@ cli_mail_test(struct cli *cli, int argc, char **argv)
 	}
 	if (queue) {
 		rc = mail_queue(ob, json);
-		outbox_close(ob);
+		store_close(ob);
 		return rc;
 	}
 
@@ -173,7 +173,7 @@ cli_mail_test(struct cli *cli, int argc, char **argv)
 	mail.rcpt = rcpt;
 	mail.message = msg.data;
 	mail.created_at = time(NULL);
-	if ((mail.id = outbox_push(ob, sender, rcpt, test_subject, msg.data,
+	if ((mail.id = store_mail_push(ob, sender, rcpt, test_subject, msg.data,
 	    mail.created_at)) == -1) {
 		fprintf(stderr, "sitewatch: mail-test: cannot queue\n");
 		buf_free(&msg);
@@ -184,13 +184,13 @@ cli_mail_test(struct cli *cli, int argc, char **argv)
 	mc = mailer_conf_new(cfg);
 	mailer_deliver(mc, &job, 1);
 	if (job.result == MAIL_SENT) {
-		outbox_sent(ob, mail.id, time(NULL), job.answer);
+		store_mail_sent(ob, mail.id, time(NULL), job.answer);
 		printf("mail %lld to %s: %s %s\n", mail.id, rcpt,
 		    mc->host != NULL ? "sent:" : "written to", job.answer);
 		rc = 0;
 	} else {
 		/* A test is not retried: staff see the answer right now. */
-		outbox_failed(ob, mail.id, time(NULL), job.answer);
+		store_mail_failed(ob, mail.id, time(NULL), job.answer);
 		fprintf(stderr, "mail %lld to %s: %s: %s\n", mail.id, rcpt,
 		    job.result == MAIL_TEMPFAIL ? "temporary failure" :
 		    "refused", job.answer);
@@ -201,7 +201,7 @@ out:
 	mailer_conf_free(mc);
 	free(sender);
 	free(rcpt);
-	outbox_close(ob);
+	store_close(ob);
 	return rc;
 usage:
 	fprintf(stderr, "usage: sitewatch mail-test ADDRESS\n"

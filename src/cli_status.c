@@ -23,7 +23,7 @@
 #include "log.h"
 #include "report.h"
 #include "status_json.h"
-#include "ticket_db.h"
+#include "store.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -32,41 +32,41 @@
 struct status_row {
 	const struct check_conf	*c;
 	int			 known;	/* the daemon has recorded a result */
-	struct tdb_check_state	 st;
+	struct store_check_state	 st;
 	double			 up24;
 	double			 up30;
 	long long		 ticket;
 };
 
 /* Open the db only if it exists: reading status must not create it. */
-static struct ticket_db *
+static struct store *
 cli_status_db(const struct config *cfg)
 {
 	struct stat	 sb;
 	char		*path, err[256];
-	struct ticket_db *db;
+	struct store	*db;
 
-	xasprintf(&path, "%s/%s", cfg->state_dir, TICKET_DB_FILE);
+	xasprintf(&path, "%s/%s", cfg->state_dir, STORE_FILE);
 	if (stat(path, &sb) == -1) {
 		free(path);
 		return NULL;
 	}
-	if ((db = ticket_db_open(path, err, sizeof err)) == NULL)
+	if ((db = store_open(path, 0, err, sizeof err)) == NULL)
 		fprintf(stderr, "sitewatch: status: %s: %s\n", path, err);
 	free(path);
 	return db;
 }
 
 static void
-cli_status_collect(const struct config *cfg, struct ticket_db *db,
+cli_status_collect(const struct config *cfg, struct store *db,
     struct status_row *row, const struct check_conf *c, time_t now)
 {
 	memset(row, 0, sizeof *row);
 	row->c = c;
 	if (db != NULL) {
-		row->known = ticket_db_check_state(db, c->name, &row->st) ==
-		    TDB_OK;
-		row->ticket = ticket_db_open_ticket_for(db, c->name);
+		row->known = store_check_state_get(db, c->name, &row->st) ==
+		    STORE_OK;
+		row->ticket = store_open_ticket_for(db, c->name);
 	}
 	row->up24 = report_uptime(cfg, c, now, 24L * 3600);
 	row->up30 = report_uptime(cfg, c, now, 30L * 24 * 3600);
@@ -139,7 +139,7 @@ cli_status(struct cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct config		*cfg;
-	struct ticket_db	*db;
+	struct store	*db;
 	struct status_row	 row;
 	json_t			*arr = NULL;
 	time_t			 now = time(NULL);
@@ -186,6 +186,6 @@ cli_status(struct cli *cli, int argc, char **argv)
 		json_decref(arr);
 	}
 	if (db != NULL)
-		ticket_db_close(db);
+		store_close(db);
 	return 0;
 }

@@ -7,8 +7,8 @@
  *   ticket note ID --by NAME TEXT [--json]
  *   ticket resolve ID --by NAME [--note TEXT] [--json]
  *
- * Everything goes through ticket_db (the same functions the web API
- * calls); this file only parses arguments and prints.  It works while
+ * Everything goes through the store and ticket_json (the same functions
+ * the web API calls); this file only parses arguments and prints.  It works while
  * the daemon runs: the db is in WAL mode with a busy timeout, and the
  * daemon notices acks and hand resolves within seconds.
  *
@@ -30,7 +30,8 @@
 #include "cli.h"
 #include "config.h"
 #include "log.h"
-#include "ticket_db.h"
+#include "store.h"
+#include "ticket_json.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -46,25 +47,25 @@ struct topts {
 };
 
 /* Open the db of the configured state_dir; *absent when there is none. */
-static struct ticket_db *
+static struct store *
 tickets_db(struct cli *cli, int *absent)
 {
 	struct config		*cfg;
-	struct ticket_db	*db;
+	struct store	*db;
 	struct stat		 sb;
 	char			 err[512], *path;
 
 	*absent = 0;
 	if ((cfg = cli_config(cli)) == NULL)
 		return NULL;
-	xasprintf(&path, "%s/%s", cfg->state_dir, TICKET_DB_FILE);
+	xasprintf(&path, "%s/%s", cfg->state_dir, STORE_FILE);
 	/* No db yet: nothing was ever opened; do not create one here. */
 	if (stat(path, &sb) == -1 && errno == ENOENT) {
 		free(path);
 		*absent = 1;
 		return NULL;
 	}
-	db = ticket_db_open(path, err, sizeof err);
+	db = store_open(path, 0, err, sizeof err);
 	if (db == NULL)
 		fprintf(stderr, "sitewatch: %s\n", err);
 	free(path);
@@ -202,10 +203,12 @@ int
 cli_tickets(struct cli *cli, int argc, char **argv)
 {
 	static const char	*usage = "tickets [--open|--all] [--json]";
-	struct ticket_db	*db;
+	struct store	*db;
 	struct topts		 o;
-	json_t			*arr = NULL;
-	int			 absent, rc;
+	struct ticket		*v = NULL;
+	json_t			*arr;
+	size_t			 n = 0;
+	int			 absent;
 
 	if (parse_opts(argc, argv, &o, usage) == -1)
 		return EXIT_USAGE;
@@ -215,20 +218,20 @@ cli_tickets(struct cli *cli, int argc, char **argv)
 	}
 	if ((db = tickets_db(cli, &absent)) == NULL && !absent)
 		return EXIT_CANNOT;
-	if (db == NULL)
-		arr = json_array();
-	else if ((rc = ticket_db_list_json(db, o.all, &arr)) != TDB_OK) {
+	if (db != NULL && store_ticket_list(db, o.all, &v, &n) != STORE_OK) {
 		fprintf(stderr, "sitewatch: tickets: %s\n",
-		    ticket_db_errmsg(db));
-		ticket_db_close(db);
+		    store_errmsg(db));
+		store_close(db);
 		return EXIT_CANNOT;
 	}
+	arr = ticket_json_list(v, n);
+	ticket_list_free(v, n);
 	if (o.json)
 		print_json(arr);
 	else
 		print_list(arr);
 	json_decref(arr);
-	ticket_db_close(db);
+	store_close(db);
 	return 0;
 }
 
@@ -254,13 +257,14 @@ cli_ticket(struct cli *cli, int argc, char **argv)
 	static const char	*usage = "ticket show ID [--json] | "
 	    "ticket ack|resolve ID --by NAME [--note TEXT] [--json] | "
 	    "ticket note ID --by NAME TEXT [--json]";
-	struct ticket_db	*db = NULL;
+	struct store	*db = NULL;
 	struct topts		 o;
 	const char		*sub, *errstr, *done = NULL;
 	char			 err[512], *text = NULL;
+	struct ticket		 tk;
 	json_t			*t = NULL;
 	long long		 id;
-	int			 absent, rc, nargs, exitcode = EXIT_USAGE;
+	int			 absent, act, rc, nargs, exitcode = EXIT_USAGE;
 
 	if (parse_opts(argc, argv, &o, usage) == -1)
 		return EXIT_USAGE;
@@ -311,37 +315,33 @@ cli_ticket(struct cli *cli, int argc, char **argv)
 	}
 
 	err[0] = '\0';
-	rc = TDB_OK;
-	if (strcmp(sub, "ack") == 0) {
-		rc = ticket_db_ack(db, id, o.by, o.note, time(NULL), err,
-		    sizeof err);
-		done = "acknowledged";
-	} else if (strcmp(sub, "note") == 0) {
-		rc = ticket_db_note(db, id, o.by, text, time(NULL), err,
-		    sizeof err);
-		done = "noted";
-	} else if (strcmp(sub, "resolve") == 0) {
-		rc = ticket_db_resolve(db, id, o.by, o.note, time(NULL), err,
-		    sizeof err);
-		done = "resolved";
+	rc = STORE_OK;
+	if ((act = store_action_parse(sub)) != -1) {
+		rc = store_ticket_action(db, act, id, o.by, act == STORE_NOTE ?
+		    text : o.note, time(NULL), err, sizeof err);
+		done = act == STORE_ACK ? "acknowledged" : act == STORE_NOTE ?
+		    "noted" : "resolved";
 	}
-	if (rc == TDB_OK)
-		rc = ticket_db_get_json(db, id, &t);
+	if (rc == STORE_OK && (rc = store_ticket_get(db, id, &tk)) ==
+	    STORE_OK) {
+		t = ticket_json(&tk);
+		ticket_free(&tk);
+	}
 	switch (rc) {
-	case TDB_OK:
+	case STORE_OK:
 		break;
-	case TDB_NOTFOUND:
+	case STORE_NOTFOUND:
 		fprintf(stderr, "sitewatch: ticket: no ticket %lld\n", id);
 		exitcode = EXIT_NOTFOUND;
 		goto out;
-	case TDB_CONFLICT:
-	case TDB_INVALID:
+	case STORE_CONFLICT:
+	case STORE_INVALID:
 		fprintf(stderr, "sitewatch: ticket %s: %s\n", sub, err);
 		exitcode = EXIT_USAGE;
 		goto out;
 	default:
 		fprintf(stderr, "sitewatch: ticket %s: %s\n", sub,
-		    err[0] != '\0' ? err : ticket_db_errmsg(db));
+		    err[0] != '\0' ? err : store_errmsg(db));
 		exitcode = EXIT_CANNOT;
 		goto out;
 	}
@@ -354,7 +354,7 @@ cli_ticket(struct cli *cli, int argc, char **argv)
 	exitcode = 0;
 out:
 	json_decref(t);
-	ticket_db_close(db);
+	store_close(db);
 	free(text);
 	return exitcode;
 }

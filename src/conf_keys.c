@@ -61,6 +61,13 @@ const struct conf_key conf_keys[] = {
 	{ D(max_parallel), CONF_INT, 0, 1, 100000, 0, NULL, "500",
 	  DOFF(max_parallel), 0,
 	  "checks in flight at once" },
+	{ D(max_connections), CONF_INT, 0, 0, 1000000, 0, NULL, "0",
+	  DOFF(max_connections), 0,
+	  "web connections at once; 0 = what the descriptor limit leaves "
+	  "after the checks' share (logged at start)" },
+	{ D(source), CONF_STRING, OPT, 0, 0, 0, NULL, "",
+	  DOFF(source), 0,
+	  "local address the probes leave from (e.g. 127.0.0.2); empty = any" },
 	{ D(rrdcached), CONF_STRING, OPT, 0, 0, 0, NULL, "",
 	  DOFF(rrdcached), 0,
 	  "rrdcached address, e.g. unix:/run/rrdcached.sock; empty = write "

@@ -17,6 +17,8 @@
  */
 #include <sys/stat.h>
 
+#include <arpa/inet.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <pwd.h>
@@ -117,6 +119,7 @@ finish_main(struct loader *ld)
 	struct config		*cfg = ld->cfg;
 	const struct keysrc	*ks;
 	char			*s, b[SHOW_BUF];
+	unsigned char		 a6[16];
 
 	conf_apply_defaults(ld, CONF_SEC_DAEMON, cfg, ld->main_src);
 	conf_apply_defaults(ld, CONF_SEC_SMTP, &cfg->smtp, ld->main_src);
@@ -129,6 +132,14 @@ finish_main(struct loader *ld)
 		xasprintf(&s, "unix:%s/%s", cfg->dir, cfg->rrdcached + 5);
 		free(cfg->rrdcached);
 		cfg->rrdcached = s;
+	}
+	if (cfg->source != NULL && inet_pton(AF_INET, cfg->source, a6) != 1 &&
+	    inet_pton(AF_INET6, cfg->source, a6) != 1) {
+		ks = &ld->main_src[conf_key_index(conf_key_find(
+		    CONF_SEC_DAEMON, "source"))];
+		errlist_add(ld->errs, KS_FILE(ld, ks), ks->line,
+		    "source \"%s\": not an IPv4 or IPv6 address",
+		    conf_show(cfg->source, b, sizeof b));
 	}
 	if (cfg->user != NULL && getpwnam(cfg->user) == NULL) {
 		ks = &ld->main_src[conf_key_index(conf_key_find(

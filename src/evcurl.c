@@ -21,7 +21,17 @@
  *    on.  The callback may therefore add or remove other transfers, or
  *    clean up its own handle, without the multi handle still holding it.
  *
- * CURLOPT_PRIVATE of every added easy handle belongs to this file.
+ * CURLOPT_PRIVATE of every added easy handle belongs to this file, and
+ * so does CURLOPT_INTERFACE: every probe leaves from [daemon] source.
+ *
+ * Where this file's own failures go (they are the checker's, never a
+ * site's: checker_health.c sorts the transfer's errors):
+ *   curl_easy_init() NULL		probe: unknown, local "memory"
+ *   curl_multi_add_handle() != OK	returned to the probe: unknown, local
+ *					"memory" (CURLM_OUT_OF_MEMORY) or
+ *					"transfer"; not logged here, where
+ *					a flood of them would flood the log
+ *   event_new() for a socket		fatal: the loop cannot go on
  *
  * A share handle keeps one DNS cache for every transfer.  TLS sessions
  * are deliberately not shared: every check must make a full handshake,
@@ -75,6 +85,7 @@ struct evcurl {
 	CURL			*pool[EVCURL_POOL_MAX];
 	unsigned		 npool;
 	struct trust_store	*trust;
+	char			*source;	/* "host!ADDR", or NULL: any */
 };
 
 static void	evcurl_drain(struct evcurl *);
@@ -299,7 +310,23 @@ evcurl_free(struct evcurl *ec)
 	curl_share_cleanup(ec->share);
 	trust_store_free(ec->trust);
 	event_free(ec->timer);
+	free(ec->source);
 	free(ec);
+}
+
+/*
+ * The local address every transfer leaves from ([daemon] source); NULL
+ * or "" = any.  "host!" makes libcurl bind to that address and never
+ * take it for an interface name; a missing address then fails the bind
+ * (CURLE_INTERFACE_FAILED), which is the checker's fault.
+ */
+void
+evcurl_set_source(struct evcurl *ec, const char *addr)
+{
+	free(ec->source);
+	ec->source = NULL;
+	if (addr != NULL && *addr != '\0')
+		xasprintf(&ec->source, "host!%s", addr);
 }
 
 CURL *
@@ -323,7 +350,10 @@ evcurl_easy_put(struct evcurl *ec, CURL *easy)
 	ec->pool[ec->npool++] = easy;
 }
 
-/* Start running easy; cb is called once when it has ended. */
+/*
+ * Start running easy; cb is called once when it has ended.  Returns 0,
+ * or the CURLMcode the multi handle refused it with (cb is not called).
+ */
 int
 evcurl_add(struct evcurl *ec, CURL *easy, evcurl_done_cb cb, void *arg)
 {
@@ -336,13 +366,12 @@ evcurl_add(struct evcurl *ec, CURL *easy, evcurl_done_cb cb, void *arg)
 	x->arg = arg;
 	curl_easy_setopt(easy, CURLOPT_PRIVATE, x);
 	curl_easy_setopt(easy, CURLOPT_SHARE, ec->share);
+	curl_easy_setopt(easy, CURLOPT_INTERFACE, ec->source);
 	/* This arms the timer (0 ms); the transfer starts from the loop. */
 	if ((mc = curl_multi_add_handle(ec->multi, easy)) != CURLM_OK) {
-		log_error("evcurl: curl_multi_add_handle: %s",
-		    curl_multi_strerror(mc));
 		curl_easy_setopt(easy, CURLOPT_PRIVATE, NULL);
 		free(x);
-		return -1;
+		return (int)mc;
 	}
 	TAILQ_INSERT_TAIL(&ec->xfers, x, entry);
 	ec->nxfers++;

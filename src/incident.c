@@ -42,7 +42,7 @@
 #include "log.h"
 #include "registry.h"
 #include "result.h"
-#include "ticket_db.h"
+#include "store.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -78,7 +78,7 @@ struct incidents {
 	long long		 next_id;
 	int			 renotify_unit;	/* seconds per renotify unit */
 
-	struct ticket_db	*db;		/* the writer's, once started */
+	struct store	*db;		/* the writer's, once started */
 	struct iwriter		*writer;	/* incident_writer.c */
 	struct event		*ev_tick;	/* periodic sync + reminders */
 	int			 sync_busy;
@@ -151,7 +151,7 @@ static struct wop *
 chk_state_wop(const struct chk *k)
 {
 	struct wop		*w;
-	struct tdb_check_state	*cs;
+	struct store_check_state	*cs;
 
 	w = wop_new(W_STATE, 0, k->st.last_at);
 	cs = &w->cs;
@@ -187,7 +187,7 @@ chk_save(struct incidents *in, const struct chk *k)
 
 /* Restore one persisted check (startup). */
 static int
-load_state(const struct tdb_check_state *cs, void *arg)
+load_state(const struct store_check_state *cs, void *arg)
 {
 	struct incidents	*in = arg;
 	struct chk		*k;
@@ -225,13 +225,13 @@ load_state(const struct tdb_check_state *cs, void *arg)
 static int
 incidents_load(struct incidents *in)
 {
-	struct tdb_ticket_brief	*t = NULL;
+	struct ticket_brief	*t = NULL;
 	struct chk		*k;
 	size_t			 n, i;
 
-	if (ticket_db_check_states(in->db, load_state, in) != TDB_OK)
+	if (store_check_states(in->db, load_state, in) != STORE_OK)
 		return -1;
-	if (ticket_db_open_tickets(in->db, &t, &n) != TDB_OK)
+	if (store_open_tickets(in->db, &t, &n) != STORE_OK)
 		return -1;
 	for (i = 0; i < n; i++) {
 		k = chk_get(in, registry_intern(in->reg, t[i].check));
@@ -244,7 +244,7 @@ incidents_load(struct incidents *in)
 		    SEVERITY_CRITICAL : SEVERITY_WARNING;
 	}
 	free(t);
-	if ((in->next_id = ticket_db_max_id(in->db)) < 0)
+	if ((in->next_id = store_ticket_max_id(in->db)) < 0)
 		return -1;
 	in->next_id++;
 	log_info("tickets: %zu open, next ticket id %lld", n, in->next_id);
@@ -594,7 +594,7 @@ incidents_open(const struct config *cfg, struct registry *reg,
 	in->cb = cb;
 	in->cb_arg = arg;
 	in->renotify_unit = renotify_unit();
-	if ((in->db = ticket_db_open_dir(cfg->state_dir, err, sizeof err))
+	if ((in->db = store_open_dir(cfg->state_dir, 0, err, sizeof err))
 	    == NULL) {
 		log_error("ticket db: %s", err);
 		free(in);
@@ -602,12 +602,12 @@ incidents_open(const struct config *cfg, struct registry *reg,
 	}
 	if (incidents_load(in) == -1) {
 		log_error("ticket db: cannot load state: %s",
-		    ticket_db_errmsg(in->db));
+		    store_errmsg(in->db));
 		incidents_close(in);
 		return NULL;
 	}
 	/* Failures are reported by the writer, once, not per statement. */
-	ticket_db_set_quiet(in->db, 1);
+	store_set_quiet(in->db, 1);
 	in->writer = iwriter_new(base, in->db, synced_apply, in);
 	in->ev_tick = event_new(base, -1, EV_PERSIST, on_tick, in);
 	ms = in->renotify_unit * 1000 < SYNC_MAX_MS ?
@@ -656,7 +656,7 @@ incidents_close(struct incidents *in)
 		free(in->chk[i]);
 	}
 	free(in->chk);
-	ticket_db_close(in->db);
+	store_close(in->db);
 	free(in);
 }
 

@@ -24,11 +24,11 @@
 #include "bio.h"
 #include "incident_int.h"
 #include "log.h"
-#include "ticket_db.h"
+#include "store.h"
 #include "xmalloc.h"
 
 struct iwriter {
-	struct ticket_db	*db;		/* ours alone */
+	struct store	*db;		/* ours alone */
 	struct bio		*bio;
 	struct wop		*head, **tail;	/* not handed over yet */
 	int			 busy;		/* a batch is out */
@@ -92,15 +92,15 @@ iwriter_push(struct iwriter *wr, struct wop *w)
 
 /* Run one op on the writer's connection (inside its transaction). */
 static int
-wop_run(struct ticket_db *db, struct wop *w)
+wop_run(struct store *db, struct wop *w)
 {
-	struct tdb_new_ticket		 nt;
-	struct tdb_ticket_brief		 b;
+	struct store_new_ticket		 nt;
+	struct ticket_brief		 b;
 	size_t				 i;
 
 	switch (w->kind) {
 	case W_STATE:
-		return ticket_db_save_check_state(db, &w->cs);
+		return store_check_state_save(db, &w->cs);
 	case W_INSERT:
 		memset(&nt, 0, sizeof nt);
 		nt.id = w->id;
@@ -112,23 +112,23 @@ wop_run(struct ticket_db *db, struct wop *w)
 		nt.opened_at = w->at;
 		nt.first_failure_at = (time_t)w->n;
 		nt.flapping = 0;
-		return ticket_db_insert(db, &nt);
+		return store_ticket_insert(db, &nt);
 	case W_ESCALATE:
-		return ticket_db_escalate(db, w->id, w->s1, w->s2, w->at);
+		return store_ticket_escalate(db, w->id, w->s1, w->s2, w->at);
 	case W_RESOLVE:
-		return ticket_db_auto_resolve(db, w->id, w->n, w->s1, w->at);
+		return store_ticket_auto_resolve(db, w->id, w->n, w->s1, w->at);
 	case W_REMINDED:
-		return ticket_db_reminded(db, w->id, w->at);
+		return store_ticket_reminded(db, w->id, w->at);
 	case W_FLAP:
-		return ticket_db_set_flapping(db, w->id, (int)w->n, w->s1,
+		return store_ticket_flapping(db, w->id, (int)w->n, w->s1,
 		    w->at);
 	case W_EVENT:
-		return ticket_db_add_event(db, w->id, w->at, w->s1, NULL,
+		return store_event_add(db, w->id, w->at, w->s1, NULL,
 		    w->s2);
 	case W_SYNC:
 		for (i = 0; i < w->nitems; i++) {
-			if (ticket_db_ticket_brief(db, w->items[i].id, &b) ==
-			    TDB_OK) {
+			if (store_ticket_brief(db, w->items[i].id, &b) ==
+			    STORE_OK) {
 				w->items[i].found = 1;
 				snprintf(w->items[i].status,
 				    sizeof w->items[i].status, "%s", b.status);
@@ -154,21 +154,21 @@ writer_batch(struct iwriter *wr, struct wop *batch, int last_try,
 	size_t		 n = 0;
 	int		 failed = 0, transient;
 
-	if (ticket_db_begin(wr->db) == -1)
+	if (store_begin(wr->db) == -1)
 		failed = 1;
 	else {
 		for (w = batch; w != NULL && !failed; w = w->next)
 			if (wop_run(wr->db, w) == -1)
 				failed = 1;
-		if (!failed && ticket_db_commit(wr->db) == -1)
+		if (!failed && store_commit(wr->db) == -1)
 			failed = 1;
 	}
 	if (!failed)
 		return 0;
-	transient = ticket_db_transient(wr->db);
-	snprintf(why, whylen, "%s", ticket_db_errmsg(wr->db));
+	transient = store_transient(wr->db);
+	snprintf(why, whylen, "%s", store_errmsg(wr->db));
 	/* SQLite may have rolled back already (disk full): no matter. */
-	ticket_db_rollback(wr->db);
+	store_rollback(wr->db);
 	if (transient && !last_try)
 		return -1;
 	if (transient) {
@@ -185,7 +185,7 @@ writer_batch(struct iwriter *wr, struct wop *batch, int last_try,
 	for (w = batch; w != NULL; w = w->next) {
 		if (wop_run(wr->db, w) == -1)
 			log_warn("ticket db: write of ticket %lld lost: %s",
-			    w->id, ticket_db_errmsg(wr->db));
+			    w->id, store_errmsg(wr->db));
 	}
 	return 0;
 }
@@ -324,7 +324,7 @@ on_retry(evutil_socket_t fd, short what, void *arg)
 }
 
 struct iwriter *
-iwriter_new(struct event_base *base, struct ticket_db *db,
+iwriter_new(struct event_base *base, struct store *db,
     iwriter_synced_cb synced, void *arg)
 {
 	struct iwriter	*wr;

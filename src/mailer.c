@@ -42,7 +42,7 @@
 #include "log.h"
 #include "mailer.h"
 #include "mime.h"
-#include "outbox.h"
+#include "store.h"
 #include "xmalloc.h"
 
 #define MAILER_TIMEOUT_S	6	/* per SMTP step */
@@ -68,7 +68,7 @@ struct mailer {
 	int			 stopping;
 	/* The rounds' (one at a time): */
 	struct mailer_conf	*conf;
-	struct outbox		*ob;
+	struct store		*ob;
 	struct pending		*unstored;	/* not written yet */
 	int			 store_failing;
 };
@@ -319,7 +319,7 @@ mailer_deliver(const struct mailer_conf *mc, struct mail_job *jobs, size_t n)
 
 /* Record the fate of each job in the outbox; log what staff must see. */
 static void
-mailer_record(struct outbox *ob, struct mail_job *jobs, size_t n)
+mailer_record(struct store *ob, struct mail_job *jobs, size_t n)
 {
 	time_t	now = time(NULL);
 	size_t	i;
@@ -329,7 +329,7 @@ mailer_record(struct outbox *ob, struct mail_job *jobs, size_t n)
 		case MAIL_SENT:
 			log_debug("mail %lld to %s: %s", jobs[i].mail->id,
 			    jobs[i].mail->rcpt, jobs[i].answer);
-			if (outbox_sent(ob, jobs[i].mail->id, now,
+			if (store_mail_sent(ob, jobs[i].mail->id, now,
 			    jobs[i].answer) == -1)
 				log_error("mail %lld was sent but could not "
 				    "be marked so", jobs[i].mail->id);
@@ -338,14 +338,14 @@ mailer_record(struct outbox *ob, struct mail_job *jobs, size_t n)
 			log_warn("mail %lld to %s delayed: %s",
 			    jobs[i].mail->id, jobs[i].mail->rcpt,
 			    jobs[i].answer);
-			outbox_retry(ob, jobs[i].mail->id, now,
+			store_mail_retry(ob, jobs[i].mail->id, now,
 			    jobs[i].answer);
 			break;
 		case MAIL_PERMFAIL:
 			log_error("mail %lld to %s failed for good: %s",
 			    jobs[i].mail->id, jobs[i].mail->rcpt,
 			    jobs[i].answer);
-			outbox_failed(ob, jobs[i].mail->id, now,
+			store_mail_failed(ob, jobs[i].mail->id, now,
 			    jobs[i].answer);
 			break;
 		}
@@ -381,27 +381,27 @@ mailer_store(struct mailer *ml, struct pending *p, int last_try)
 		;
 	*pp = p;
 	/* Failures are reported here, once, not per try. */
-	outbox_set_quiet(ml->ob, 1);
+	store_set_quiet(ml->ob, 1);
 	while ((p = ml->unstored) != NULL) {
 		/*
 		 * Stopping: after one failure the others would each wait
 		 * out the busy timeout too; the stop must end in time.
 		 */
-		if (lost || outbox_push(ml->ob, p->sender, p->rcpt,
+		if (lost || store_mail_push(ml->ob, p->sender, p->rcpt,
 		    p->subject, p->message, now) == -1) {
 			if (!last_try) {
 				if (!ml->store_failing)
 					log_error("mail queue: cannot store "
 					    "the mail to %s (%s): keeping it "
 					    "and trying again", p->rcpt,
-					    outbox_errmsg(ml->ob));
+					    store_errmsg(ml->ob));
 				ml->store_failing = 1;
-				outbox_set_quiet(ml->ob, 0);
+				store_set_quiet(ml->ob, 0);
 				return -1;
 			}
 			log_error("mail to %s could not be queued%s%s",
 			    p->rcpt, lost ? "" : ": ",
-			    lost ? "" : outbox_errmsg(ml->ob));
+			    lost ? "" : store_errmsg(ml->ob));
 			lost = 1;
 		} else if (ml->store_failing) {
 			log_info("mail queue: storing mail works again");
@@ -410,7 +410,7 @@ mailer_store(struct mailer *ml, struct pending *p, int last_try)
 		ml->unstored = p->next;
 		pending_free(p);
 	}
-	outbox_set_quiet(ml->ob, 0);
+	store_set_quiet(ml->ob, 0);
 	return 0;
 }
 
@@ -418,14 +418,14 @@ mailer_store(struct mailer *ml, struct pending *p, int last_try)
 static void
 mailer_send_due(struct mailer *ml)
 {
-	struct outbox_mail	mails[MAILER_BATCH];
+	struct mail_row		mails[MAILER_BATCH];
 	struct mail_job		jobs[MAILER_BATCH];
 	size_t			n, i;
 
 	for (;;) {
 		if (bio_closing(ml->bio))
 			return;
-		if ((n = outbox_due(ml->ob, time(NULL), mails,
+		if ((n = store_mail_due(ml->ob, time(NULL), mails,
 		    MAILER_BATCH)) == 0)
 			return;
 		memset(jobs, 0, sizeof jobs);
@@ -434,7 +434,7 @@ mailer_send_due(struct mailer *ml)
 		mailer_deliver(ml->conf, jobs, n);
 		mailer_record(ml->ob, jobs, n);
 		for (i = 0; i < n; i++)
-			outbox_mail_free(&mails[i]);
+			mail_row_free(&mails[i]);
 	}
 }
 
@@ -470,7 +470,7 @@ mailer_round(void *arg)
 	mailer_send_due(ml);
 
 	/* Sleep until the next retry is due or new mail comes. */
-	rc = outbox_next_due(ml->ob, &when);
+	rc = store_mail_next_due(ml->ob, &when);
 	now = time(NULL);
 	if (rc == 1 && when <= now)
 		r->delay = 0;
@@ -551,7 +551,7 @@ mailer_start(const struct config *cfg, struct event_base *base, char *err,
 
 	ml = xcalloc(1, sizeof *ml);
 	xasprintf(&db, "%s/sitewatch.db", cfg->state_dir);
-	ml->ob = outbox_open(db, err, errlen);
+	ml->ob = store_open(db, STORE_DURABLE, err, errlen);
 	free(db);
 	if (ml->ob == NULL) {
 		free(ml);
@@ -614,6 +614,6 @@ mailer_stop(struct mailer *ml)
 		event_free(ml->ev_wake);
 	mailer_conf_free(ml->next_conf);
 	mailer_conf_free(ml->conf);
-	outbox_close(ml->ob);
+	store_close(ml->ob);
 	free(ml);
 }

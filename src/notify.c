@@ -740,6 +740,44 @@ notify_event(struct notifier *nt, const struct incident_event *ev)
 		alert_free(a);
 }
 
+/*
+ * A note to staff only, in English, through the same queue as every
+ * alert (the checker's own health: no ticket, no client, no template).
+ */
+void
+notify_staff(struct notifier *nt, const char *subject, const char *text)
+{
+	const struct config	*cfg;
+	struct mime_msg		 m;
+	struct buf		 msg;
+	char			*sender, *rcpt;
+	size_t			 i;
+
+	if (nt == NULL || nt->cfg->smtp.nstaff == 0)
+		return;
+	cfg = nt->cfg;
+	memset(&m, 0, sizeof m);
+	m.from = cfg->smtp.from != NULL ? cfg->smtp.from : "sitewatch";
+	m.to = (const char **)cfg->smtp.staff;
+	m.nto = cfg->smtp.nstaff;
+	m.subject = subject;
+	m.body = text;
+	m.date = time(NULL);
+	buf_init(&msg);
+	mime_build(&m, &msg);
+	sender = mime_addr_spec(m.from);
+	for (i = 0; i < m.nto; i++) {
+		rcpt = mime_addr_spec(m.to[i]);
+		if (*rcpt != '\0')
+			mailer_submit(nt->mailer, sender, rcpt, subject,
+			    msg.data);
+		free(rcpt);
+	}
+	log_info("mail to staff: \"%s\"", subject);
+	free(sender);
+	buf_free(&msg);
+}
+
 void
 notify_reload(struct notifier *nt, const struct config *cfg)
 {

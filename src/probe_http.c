@@ -13,6 +13,9 @@
  * The body is never kept: the write callback searches expect_text in a
  * sliding window and stops reading after max_body bytes.
  */
+#include <sys/socket.h>
+
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +28,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "bodyscan.h"
+#include "checker_health.h"
 #include "config.h"
 #include "evcurl.h"
 #include "log.h"
@@ -60,6 +64,7 @@ struct probe {
 	int			 is_tls; /* last connection was TLS */
 	int			 has_cert; /* cert_secs_left is known */
 	long long		 cert_secs_left;
+	int			 sock_errno;	/* our socket() failed: why */
 
 	/* Body scanning. */
 	size_t			 max_body;
@@ -174,6 +179,27 @@ probe_on_ssl_ctx(CURL *easy, void *ssl_ctx, void *arg)
 	/* set1: the context takes its own reference. */
 	SSL_CTX_set1_cert_store(ssl_ctx, arg);
 	return CURLE_OK;
+}
+
+/*
+ * libcurl CURLOPT_OPENSOCKETFUNCTION: make the socket ourselves, so that
+ * when it cannot be made we know the errno the system gave (EMFILE,
+ * ENOMEM, ...) and not only libcurl's "could not connect".
+ */
+static curl_socket_t
+probe_on_opensocket(void *arg, curlsocktype purpose,
+    struct curl_sockaddr *a)
+{
+	struct probe	*p = arg;
+	int		 fd;
+
+	(void)purpose;
+	if ((fd = socket(a->family, a->socktype | SOCK_CLOEXEC,
+	    a->protocol)) == -1) {
+		p->sock_errno = errno;
+		return CURL_SOCKET_BAD;
+	}
+	return fd;
 }
 
 /* Set the request method and body from the check. */
@@ -303,15 +329,39 @@ probe_setup(struct probe *p)
 	curl_easy_setopt(easy, CURLOPT_HEADERDATA, p);
 	curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, probe_on_connected);
 	curl_easy_setopt(easy, CURLOPT_PREREQDATA, p);
+	curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION,
+	    probe_on_opensocket);
+	curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, p);
 	return 0;
 }
 
-/* Map how libcurl ended to our transport outcome. */
+/*
+ * Map how libcurl ended to our transport outcome.  The checker's own
+ * faults are sorted out first, by the errno the system returned
+ * (checker_health.c has the table): a check that was never made is
+ * unknown, not a site's outage.
+ */
 static enum transport_outcome
-probe_outcome(struct probe *p, CURLcode code)
+probe_outcome(struct probe *p, CURLcode code, int *local)
 {
-	long	vr = 0;
+	long		vr = 0, oserr = 0, hdr = 0;
+	curl_off_t	body = 0, first = 0;
 
+	if (code != CURLE_OK && code != CURLE_ABORTED_BY_CALLBACK) {
+		(void)curl_easy_getinfo(p->easy, CURLINFO_OS_ERRNO, &oserr);
+		(void)curl_easy_getinfo(p->easy, CURLINFO_HEADER_SIZE, &hdr);
+		(void)curl_easy_getinfo(p->easy, CURLINFO_SIZE_DOWNLOAD_T,
+		    &body);
+		/* The first byte's time: the site did send something. */
+		(void)curl_easy_getinfo(p->easy, CURLINFO_STARTTRANSFER_TIME_T,
+		    &first);
+		*local = local_curl_kind(code, oserr, p->sock_errno,
+		    p->errbuf, (long long)hdr + (long long)body +
+		    (long long)p->seen + (p->reason[0] != '\0') +
+		    (first > 0));
+		if (*local != LOCAL_NONE)
+			return TRANSPORT_LOCAL;
+	}
 	switch (code) {
 	case CURLE_OK:
 		return TRANSPORT_OK;
@@ -448,10 +498,13 @@ probe_finish(struct probe *p, CURLcode code)
 	long			 status = 0;
 
 	memset(&raw, 0, sizeof raw);
-	raw.outcome = probe_outcome(p, code);
+	raw.outcome = probe_outcome(p, code, &raw.local);
 	if (code != CURLE_OK && raw.outcome != TRANSPORT_BODY_LIMIT)
 		snprintf(raw.detail, sizeof raw.detail, "%s", p->errbuf[0] !=
 		    '\0' ? p->errbuf : curl_easy_strerror(code));
+	if (raw.outcome == TRANSPORT_LOCAL && p->sock_errno != 0)
+		snprintf(raw.detail, sizeof raw.detail, "socket: %s",
+		    strerror(p->sock_errno));
 	curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &status);
 	raw.http_status = status;
 	snprintf(raw.reason, sizeof raw.reason, "%s", p->reason);
@@ -500,6 +553,8 @@ probe_start(struct evcurl *ec, const struct check_conf *c, probe_done_cb cb,
 {
 	struct probe	*p;
 	struct result	 r;
+	const char	*why;
+	int		 mc = 0;
 
 	p = xcalloc(1, sizeof *p);
 	p->state = PROBE_RUNNING;
@@ -511,9 +566,20 @@ probe_start(struct evcurl *ec, const struct check_conf *c, probe_done_cb cb,
 	p->has_cert = 0;
 	p->max_body = c->max_body > 0 ? c->max_body : 1048576;
 	bodyscan_init(&p->scan, c->expect_text);
-	if ((p->easy = evcurl_easy_get(ec)) == NULL || probe_setup(p) == -1 ||
-	    evcurl_add(ec, p->easy, probe_on_done, p) == -1) {
-		result_unknown(&r, c->name, "cannot set up the check");
+	/*
+	 * Each of these fails only for the checker's own reasons (memory,
+	 * libcurl's state): the check was not made, and says so.
+	 */
+	why = NULL;
+	if ((p->easy = evcurl_easy_get(ec)) == NULL)
+		why = "curl_easy_init failed";
+	else if (probe_setup(p) == -1)
+		why = "cannot set the transfer's options";
+	else if ((mc = evcurl_add(ec, p->easy, probe_on_done, p)) != 0)
+		why = curl_multi_strerror((CURLMcode)mc);
+	if (why != NULL) {
+		result_local(&r, c->name, mc == CURLM_OUT_OF_MEMORY ||
+		    p->easy == NULL ? LOCAL_MEMORY : LOCAL_TRANSFER, why);
 		r.at = p->at;
 		probe_free(p);
 		cb(&r, arg);

@@ -32,11 +32,11 @@
 /* For rrd_open and rrd_t: see report_file_first. */
 #define RRD_EXPORT_DEPRECATED
 #include <rrd.h>
-#include <sqlite3.h>
 
 #include "config.h"
 #include "report.h"
 #include "rrd_store.h"
+#include "store.h"
 #include "xmalloc.h"
 
 /*
@@ -51,32 +51,16 @@ static long
 report_db_incidents(const char *db_path, const char *check, time_t start,
     time_t end)
 {
-	sqlite3		*db = NULL;
-	sqlite3_stmt	*st = NULL;
-	long		 n = -1;
+	struct store	*st;
+	long		 n;
 
-	if (db_path == NULL)
+	/* Read-only: a report never creates the database. */
+	if (db_path == NULL ||
+	    (st = store_open(db_path, STORE_READONLY, NULL, 0)) == NULL)
 		return -1;
-	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK)
-		goto out;
-	sqlite3_busy_timeout(db, 2000);
-	/* opened_at is epoch seconds; accept ISO text too, to be safe. */
-	if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM tickets "
-	    "WHERE check_name = ?1 AND (CASE typeof(opened_at) "
-	    "WHEN 'text' THEN CAST(strftime('%s', opened_at) AS INTEGER) "
-	    "ELSE opened_at END) >= ?2 AND (CASE typeof(opened_at) "
-	    "WHEN 'text' THEN CAST(strftime('%s', opened_at) AS INTEGER) "
-	    "ELSE opened_at END) < ?3", -1, &st, NULL) != SQLITE_OK)
-		goto out;
-	sqlite3_bind_text(st, 1, check, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)start);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)end);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(st, 0);
-out:
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	store_set_quiet(st, 1);
+	n = (long)store_tickets_opened(st, check, start, end);
+	store_close(st);
 	return n;
 }
 

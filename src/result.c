@@ -5,6 +5,7 @@
  * unit-tested.  The tests run in severity order and the first that fails
  * decides the state and the cause:
  *
+ *   0. the checker's own fault (local: unknown, never the site's)
  *   1. transport (dns, connect, tls, timeout, expired cert: down)
  *   2. HTTP status outside expect_status (down, http)
  *   3. expect_text missing (down, content)
@@ -23,6 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "checker_health.h"
 #include "config.h"
 #include "log.h"
 #include "result.h"
@@ -188,6 +190,14 @@ result_transport(const struct check_conf *c, const struct probe_raw *raw,
 		result_set(r, SW_STATE_UNKNOWN, SW_CAUSE_UNKNOWN,
 		    "check aborted: %s", detail);
 		break;
+	case TRANSPORT_LOCAL:
+		/* No ticket, no mail, RRD UNKNOWN: the site was not asked. */
+		result_set(r, SW_STATE_UNKNOWN, SW_CAUSE_UNKNOWN,
+		    "not checked, local fault: %s: %s",
+		    local_kind_text(raw->local), detail);
+		r->local = raw->local != LOCAL_NONE ? raw->local :
+		    LOCAL_TRANSFER;
+		break;
 	case TRANSPORT_OTHER:
 	default:
 		/* The site answered something broken, or nothing at all. */
@@ -216,6 +226,7 @@ result_classify(const struct check_conf *c, const struct probe_raw *raw,
 	r->total_ms = raw->total_ms;
 	r->bytes = raw->bytes;
 	r->cert_days_left = days;
+	r->local = LOCAL_NONE;
 
 	if (result_transport(c, raw, r) != 0)
 		return;
@@ -268,4 +279,16 @@ result_unknown(struct result *r, const char *name, const char *why)
 	r->cause = SW_CAUSE_UNKNOWN;
 	r->up = 0;
 	r->cert_days_left = -1;
+}
+
+/* An "unknown" result of the checker's own fault (local kind). */
+void
+result_local(struct result *r, const char *name, int local, const char *why)
+{
+	char	msg[SW_MESSAGE_MAX];
+
+	snprintf(msg, sizeof msg, "not checked, local fault: %s: %s",
+	    local_kind_text(local), why != NULL ? why : "");
+	result_unknown(r, name, msg);
+	r->local = local != LOCAL_NONE ? local : LOCAL_TRANSFER;
 }

@@ -29,6 +29,11 @@
  * CANARY_INTERVAL_MS.  While every canary is failing, the checker itself
  * is cut off from the network, so any failed result is reported as
  * unknown instead of down: no tickets, no mail, no false downtime.
+ *
+ * The checker's own faults (no descriptor, no memory, the source address
+ * gone: result.local) are already unknown when they get here; every
+ * result tells the checker_health whether a check could be made, and
+ * a canary that could not be made says nothing about the network.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -36,6 +41,7 @@
 
 #include <event2/event.h>
 
+#include "checker_health.h"
 #include "config.h"
 #include "log.h"
 #include "probe.h"
@@ -122,6 +128,7 @@ struct scheduler {
 	size_t			 ncanaries;
 	struct event		*canary_timer;
 	int			 cut_off;	/* every canary failed */
+	struct checker_health	*health;
 
 	unsigned long long	 started, finished, skipped;
 	uint32_t		*lateness;	/* histogram, 1 ms buckets */
@@ -336,6 +343,11 @@ on_probe_done(const struct result *r, void *arg)
 
 	copy = *r;
 	copy.lateness_ms = c->lateness_ms;
+	if (r->local != LOCAL_NONE)
+		checker_health_local(s->health, r->local, r->message,
+		    util_mono_ms());
+	else if (r->state != SW_STATE_UNKNOWN)
+		checker_health_measured(s->health, util_mono_ms());
 	if (s->cut_off && (r->state == SW_STATE_DOWN ||
 	    r->state == SW_STATE_DEGRADED)) {
 		result_unknown(&copy, r->name,
@@ -476,6 +488,12 @@ on_canary_done(const struct result *r, void *arg)
 
 	cn->running = 0;
 	cn->probe = NULL;
+	if (r->local != LOCAL_NONE) {
+		/* Not made: it tells nothing about the network. */
+		checker_health_local(s->health, r->local, r->message,
+		    util_mono_ms());
+		return;
+	}
 	cn->ok = r->state == SW_STATE_UP || r->state == SW_STATE_DEGRADED;
 	for (i = 0; i < s->ncanaries; i++) {
 		if (s->canaries[i].running)
@@ -581,6 +599,7 @@ scheduler_new(struct event_base *base, struct evcurl *curl,
 	s->cb = cb;
 	s->cb_arg = arg;
 	s->lateness = xcalloc(LATENESS_BUCKETS, sizeof *s->lateness);
+	s->health = checker_health_new();
 	s->timer = evtimer_new(base, on_timer, s);
 	scheduler_reload(s, cfg);
 	return s;
@@ -701,6 +720,7 @@ scheduler_free(struct scheduler *s)
 		if (s->by_id[i] != NULL)
 			check_free(s->by_id[i]);
 	canaries_free(s);
+	checker_health_free(s->health);
 	event_free(s->timer);
 	free(s->by_id);
 	free(s->heap);
@@ -732,6 +752,8 @@ lateness_quantile(const struct scheduler *s, double q)
 void
 scheduler_get_stats(struct scheduler *s, struct scheduler_stats *st)
 {
+	int	k;
+
 	memset(st, 0, sizeof *st);
 	st->checks = s->ncheck;
 	st->started = s->started;
@@ -743,4 +765,14 @@ scheduler_get_stats(struct scheduler *s, struct scheduler_stats *st)
 	st->lateness_p99_ms = lateness_quantile(s, 0.99);
 	st->lateness_max_ms = s->lateness_max;
 	st->cut_off = s->cut_off;
+	st->impaired = checker_health_impaired(s->health);
+	for (k = 0; k < LOCAL_NKINDS; k++)
+		st->local_failures[k] = checker_health_failures(s->health, k);
+}
+
+/* The checker's own health, fed by every result (see checker_health.h). */
+struct checker_health *
+scheduler_health(struct scheduler *s)
+{
+	return s->health;
 }

@@ -28,6 +28,7 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
+#include "checker_health.h"
 #include "config.h"
 #include "evcurl.h"
 #include "incident.h"
@@ -164,18 +165,169 @@ write_pid_file(struct daemon *d)
 	fclose(f);
 }
 
-/* Many checks mean many sockets: take every descriptor we may. */
-static void
-raise_fd_limit(void)
+/*
+ * Descriptors: many checks mean many sockets, and a check that finds
+ * none left is not a site's outage (checker_health.c) but must not
+ * happen in the first place.  At start the soft limit goes up to the
+ * hard one (as nginx and Redis do); then a budget is taken:
+ *
+ *   FD_FIXED		stdio, the loop's epoll and notify pipes, SQLite
+ *			(database, journal, one handle per store thread),
+ *			the RRD writer and rrdcached, the mail queue and
+ *			its SMTP socket, the log, the web's listener
+ *   FD_PER_PROBE	per check in flight (max_parallel): its socket,
+ *			and the resolver's socketpair while it runs
+ *   the web		what is left, at most FD_WEB_DEFAULT; or
+ *			[daemon] max_connections when set
+ *
+ * A budget that cannot fit is refused at -t and at start, naming the
+ * key (FILE:LINE) that asked for it; a max_parallel left to its default
+ * is lowered to fit instead, and the log says so.
+ */
+#define FD_FIXED		64
+#define FD_PER_PROBE		3
+#define FD_WEB_MIN		16
+#define FD_WEB_DEFAULT		1024
+#define FD_UNLIMITED		(1L << 20)	/* RLIM_INFINITY, counted */
+
+/* The limit the daemon runs with: the hard one, which it raises to. */
+static long
+fd_limit_hard(void)
 {
 	struct rlimit	rl;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return 1024;
+	if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max > FD_UNLIMITED)
+		return FD_UNLIMITED;
+	return (long)rl.rlim_max;
+}
+
+/* Raise the soft descriptor limit to the hard one, and say so. */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit	rl;
+	rlim_t		old;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
 		return;
+	old = rl.rlim_cur;
 	rl.rlim_cur = rl.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
 		log_warn("cannot raise the descriptor limit: %s",
 		    strerror(errno));
+	else if (old != rl.rlim_cur)
+		log_info("descriptor limit raised from %llu to %llu",
+		    (unsigned long long)old, (unsigned long long)rl.rlim_cur);
+}
+
+/*
+ * The line of KEY in the [daemon] section of the main file, 0 when it is
+ * not written there (its default applies).
+ */
+static int
+daemon_key_line(const char *path, const char *key)
+{
+	FILE	*f;
+	char	 line[1024], *p;
+	size_t	 klen = strlen(key);
+	int	 n = 0, in_daemon = 0, found = 0;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		n++;
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		if (*p == '[') {
+			in_daemon = strncmp(p, "[daemon]", 8) == 0;
+			continue;
+		}
+		if (!in_daemon || strncmp(p, key, klen) != 0)
+			continue;
+		for (p += klen; *p == ' ' || *p == '\t'; p++)
+			;
+		if (*p == '=')
+			found = n;	/* the last one wins, as in the loader */
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * Fit max_parallel and the web's connections into limit descriptors.
+ * Returns 0 (cfg adjusted: max_connections is the web's cap from then
+ * on), or -1 with a FILE:LINE message in errs.
+ */
+static int
+fd_budget(struct config *cfg, long limit, struct errlist *errs, int say)
+{
+	long	probes, web, left;
+	int	line;
+
+	probes = (long)cfg->max_parallel * FD_PER_PROBE;
+	if (FD_FIXED + probes + FD_WEB_MIN > limit) {
+		if ((line = daemon_key_line(cfg->path, "max_parallel")) > 0) {
+			errlist_add(errs, cfg->path, line, "max_parallel %d "
+			    "needs %ld descriptors (%d per check in flight, "
+			    "%d more for the rest) and the limit is %ld: "
+			    "lower it or raise the limit (ulimit -n, "
+			    "LimitNOFILE)", cfg->max_parallel,
+			    probes + FD_FIXED + FD_WEB_MIN, FD_PER_PROBE,
+			    FD_FIXED + FD_WEB_MIN, limit);
+			return -1;
+		}
+		cfg->max_parallel = (int)((limit - FD_FIXED - FD_WEB_MIN) /
+		    FD_PER_PROBE);
+		if (cfg->max_parallel < 1) {
+			errlist_add(errs, cfg->path, 0, "a descriptor limit "
+			    "of %ld is too low to run at all", limit);
+			return -1;
+		}
+		if (say)
+			log_warn("max_parallel lowered to %d to fit the "
+			    "descriptor limit of %ld", cfg->max_parallel, limit);
+		probes = (long)cfg->max_parallel * FD_PER_PROBE;
+	}
+	left = limit - FD_FIXED - probes;
+	if (cfg->max_connections > 0) {
+		web = cfg->max_connections;
+		if (web > left) {
+			line = daemon_key_line(cfg->path, "max_connections");
+			errlist_add(errs, cfg->path, line, "max_connections "
+			    "%ld does not fit: the descriptor limit %ld leaves "
+			    "%ld after max_parallel %d (%d each) and %d for "
+			    "the rest", web, limit, left, cfg->max_parallel,
+			    FD_PER_PROBE, FD_FIXED);
+			return -1;
+		}
+	} else
+		web = left < FD_WEB_DEFAULT ? left : FD_WEB_DEFAULT;
+	cfg->max_connections = (int)web;
+	if (say)
+		log_info("descriptors: limit %ld = %ld for %d checks in flight "
+		    "+ %d for the stores, mail and loop + %ld for web "
+		    "connections%s", limit, probes, cfg->max_parallel,
+		    FD_FIXED, web, limit - FD_FIXED - probes - web > 0 ?
+		    " + spare" : "");
+	return 0;
+}
+
+/* fd_budget for a running daemon: errors go to the log. */
+static int
+fd_budget_log(struct config *cfg, int say)
+{
+	struct errlist	errs;
+	size_t		i;
+	int		rc;
+
+	errlist_init(&errs);
+	rc = fd_budget(cfg, fd_limit_hard(), &errs, say);
+	for (i = 0; i < errs.n; i++)
+		log_error("%s", errs.lines[i]);
+	errlist_free(&errs);
+	return rc;
 }
 
 static uid_t	chown_uid;
@@ -249,6 +401,40 @@ hint_rrdcached(const struct config *cfg)
 		    "(README: RRD at scale)", per_s);
 }
 
+/*
+ * The checker's own health changed: tell staff once (never clients, no
+ * ticket).  The checks it could not make are already unknown.
+ */
+static void
+on_impaired(int on, enum local_kind kind, const char *message, void *arg)
+{
+	struct daemon	*d = arg;
+	char		 host[256], subject[320], *text;
+
+	if (gethostname(host, sizeof host) == -1)
+		snprintf(host, sizeof host, "this host");
+	host[sizeof host - 1] = '\0';
+	if (on) {
+		snprintf(subject, sizeof subject, "[sitewatch] the monitor on "
+		    "%s is impaired: %s", host, local_kind_text(kind));
+		xasprintf(&text, "sitewatchd on %s cannot make some checks "
+		    "for a reason of its own: %s.\n\n"
+		    "Those checks are recorded as unknown: no ticket is opened "
+		    "and no client is mailed while this lasts.  You get one "
+		    "more mail when it is over.\n\nFirst failure: %s\n",
+		    host, local_kind_text(kind),
+		    message != NULL ? message : "");
+	} else {
+		snprintf(subject, sizeof subject, "[sitewatch] the monitor on "
+		    "%s is no longer impaired", host);
+		xasprintf(&text, "sitewatchd on %s makes its checks again.  "
+		    "See sitewatch_checker_local_failures_total in /metrics "
+		    "for what failed.\n", host);
+	}
+	notify_staff(d->notifier, subject, text);
+	free(text);
+}
+
 static void
 on_incident(const struct incident_event *ev, void *arg)
 {
@@ -285,10 +471,11 @@ on_sighup(evutil_socket_t sig, short what, void *arg)
 		    "running");
 		return;
 	}
-	if (prepare_state_dir(cfg) == -1) {
+	if (prepare_state_dir(cfg) == -1 || fd_budget_log(cfg, 0) == -1) {
 		config_free(cfg);
 		return;
 	}
+	evcurl_set_source(d->curl, cfg->source);
 	d->retired = xreallocarray(d->retired, d->nretired + 1,
 	    sizeof *d->retired);
 	d->retired[d->nretired++] = d->cfg;
@@ -378,6 +565,8 @@ main(int argc, char **argv)
 		cfg = config_load(d.config_path, &errs);
 		if (cfg != NULL)
 			notify_check_templates(cfg, &errs);
+		if (cfg != NULL && errs.n == 0)
+			(void)fd_budget(cfg, fd_limit_hard(), &errs, 0);
 		for (i = 0; i < errs.n; i++)
 			fprintf(stderr, "%s\n", errs.lines[i]);
 		if (errs.n == 0)
@@ -404,6 +593,8 @@ main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	raise_fd_limit();
+	if (fd_budget_log(d.cfg, 1) == -1)
+		return 1;
 	write_pid_file(&d);
 
 	if (curl_global_init(CURL_GLOBAL_ALL) != CURLE_OK)
@@ -414,6 +605,7 @@ main(int argc, char **argv)
 		fatal("event_base_new failed");
 	if ((d.curl = evcurl_new(d.base)) == NULL)
 		fatal("cannot set up libcurl on the event loop");
+	evcurl_set_source(d.curl, d.cfg->source);
 
 	/* Downstream first, so the first result has somewhere to go. */
 	d.reg = registry_new();
@@ -424,6 +616,7 @@ main(int argc, char **argv)
 	if (d.notifier == NULL || d.incidents == NULL || d.rrd == NULL)
 		fatal("cannot open the state in %s", d.cfg->state_dir);
 	d.sched = scheduler_new(d.base, d.curl, d.cfg, on_result, &d);
+	checker_health_set_cb(scheduler_health(d.sched), on_impaired, &d);
 	if ((d.web = web_start(d.base, d.cfg, d.sched, d.reg,
 	    d.incidents)) == NULL)
 		fatal("cannot start the web server on %s", d.cfg->listen);

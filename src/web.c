@@ -31,6 +31,7 @@
 #include "web.h"
 #include "web_int.h"
 #include "web_view.h"
+#include "web_listen.h"
 #include "xmalloc.h"
 
 #define WEB_QUEUE_MAX		256	/* jobs waiting per worker */
@@ -153,7 +154,11 @@ web_start(struct event_base *base, const struct config *cfg,
 	w->listen = xstrdup(cfg->listen);
 	if ((w->http = evhttp_new(base)) == NULL)
 		fatal("web: evhttp_new failed");
-	if (evhttp_bind_socket(w->http, host, port) == -1) {
+	/* Capped: the web never takes the probes' descriptors. */
+	if ((w->wl = web_listen_new(base, w->http, host, port,
+	    cfg->max_connections > 0 ? (unsigned)cfg->max_connections : 1024,
+	    cfg->max_connections > 64 ? (unsigned)cfg->max_connections / 4 :
+	    16)) == NULL) {
 		log_error("web: cannot listen on %s: %s", cfg->listen,
 		    strerror(errno));
 		free(host);
@@ -225,6 +230,7 @@ web_stop(struct web *w)
 	web_graphs_free(w->graphs);
 	web_mstreams_free(w->mstreams);
 	evhttp_free(w->http);
+	web_listen_free(w->wl);
 	web_status_free(w->status);
 	web_replies_free(w->replies);
 	free(w->listen);

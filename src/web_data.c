@@ -1,7 +1,7 @@
 /*
- * web_data.c -- the web module's adapter to ticket_db, the RRD graphs
+ * web_data.c -- the web module's adapter to the store, the RRD graphs
  * and the uptime report.  Runs on web worker threads only, each with its
- * own SQLite connection (struct web_data).
+ * own store connection (struct web_data).
  */
 #include <math.h>
 #include <stdio.h>
@@ -17,16 +17,15 @@
 #include "web_data.h"
 #include "xmalloc.h"
 
-#include "outbox.h"
 #include "report.h"
 #include "rrd_graph.h"
 #include "rrd_store.h"
-#include "ticket_db.h"
+#include "store.h"
+#include "ticket_json.h"
 
 struct web_data {
-	struct ticket_db	*tdb;
-	char			*tdb_dir;	/* where tdb was opened */
-	struct outbox		*outbox;	/* same file, for queue counts */
+	struct store	*tdb;
+	char		*tdb_dir;	/* where tdb was opened */
 };
 
 /* Copy what a worker needs off the config (c may be NULL). */
@@ -88,45 +87,40 @@ web_data_free(struct web_data *wd)
 	if (wd == NULL)
 		return;
 	if (wd->tdb != NULL)
-		ticket_db_close(wd->tdb);
-	if (wd->outbox != NULL)
-		outbox_close(wd->outbox);
+		store_close(wd->tdb);
 	free(wd->tdb_dir);
 	free(wd);
 }
 
 /* This thread's connection, (re)opened when state_dir changed. */
-static struct ticket_db *
+static struct store *
 web_data_tdb(struct web_data *wd, const struct web_src *src, char *err,
     size_t errlen)
 {
 	if (wd->tdb != NULL && strcmp(wd->tdb_dir, src->state_dir) != 0) {
-		ticket_db_close(wd->tdb);
+		store_close(wd->tdb);
 		wd->tdb = NULL;
-		if (wd->outbox != NULL)
-			outbox_close(wd->outbox);
-		wd->outbox = NULL;
 	}
 	if (wd->tdb == NULL) {
 		free(wd->tdb_dir);
 		wd->tdb_dir = xstrdup(src->state_dir);
-		wd->tdb = ticket_db_open_dir(src->state_dir, err, errlen);
+		wd->tdb = store_open_dir(src->state_dir, 0, err, errlen);
 	}
 	return wd->tdb;
 }
 
-/* Map ticket_db's return codes onto ours. */
+/* Map the store's return codes onto ours. */
 static int
 web_data_rc(int rc)
 {
 	switch (rc) {
-	case TDB_OK:
+	case STORE_OK:
 		return WEB_DATA_OK;
-	case TDB_NOTFOUND:
+	case STORE_NOTFOUND:
 		return WEB_DATA_NOTFOUND;
-	case TDB_CONFLICT:
+	case STORE_CONFLICT:
 		return WEB_DATA_CONFLICT;
-	case TDB_INVALID:
+	case STORE_INVALID:
 		return WEB_DATA_INVALID;
 	default:
 		return WEB_DATA_ERROR;
@@ -137,14 +131,20 @@ int
 web_data_tickets(struct web_data *wd, const struct web_src *src, int all,
     json_t **out, char *err, size_t errlen)
 {
-	*out = NULL;
-	struct ticket_db	*tdb;
-	int			 rc;
+	struct store	*tdb;
+	struct ticket	*v;
+	size_t		 n;
+	int		 rc;
 
+	*out = NULL;
 	if ((tdb = web_data_tdb(wd, src, err, errlen)) == NULL)
 		return WEB_DATA_ERROR;
-	if ((rc = ticket_db_list_json(tdb, all, out)) != TDB_OK)
-		snprintf(err, errlen, "%s", ticket_db_errmsg(tdb));
+	if ((rc = store_ticket_list(tdb, all, &v, &n)) != STORE_OK)
+		snprintf(err, errlen, "%s", store_errmsg(tdb));
+	else {
+		*out = ticket_json_list(v, n);
+		ticket_list_free(v, n);
+	}
 	return web_data_rc(rc);
 }
 
@@ -152,20 +152,13 @@ int
 web_data_mail_queue(struct web_data *wd, const struct web_src *src,
     long long *queued, long long *failed, char *err, size_t errlen)
 {
-	char	*path;
+	struct store	*tdb;
 
 	*queued = *failed = -1;
-	if (web_data_tdb(wd, src, err, errlen) == NULL)
+	if ((tdb = web_data_tdb(wd, src, err, errlen)) == NULL)
 		return WEB_DATA_ERROR;
-	if (wd->outbox == NULL) {
-		xasprintf(&path, "%s/%s", src->state_dir, TICKET_DB_FILE);
-		wd->outbox = outbox_open(path, err, errlen);
-		free(path);
-		if (wd->outbox == NULL)
-			return WEB_DATA_ERROR;
-	}
-	*queued = outbox_count(wd->outbox, "queued");
-	*failed = outbox_count(wd->outbox, "failed");
+	*queued = store_mail_count(tdb, "queued");
+	*failed = store_mail_count(tdb, "failed");
 	return *queued >= 0 && *failed >= 0 ? WEB_DATA_OK : WEB_DATA_ERROR;
 }
 
@@ -173,17 +166,20 @@ int
 web_data_ticket(struct web_data *wd, const struct web_src *src,
     long long id, json_t **out, char *err, size_t errlen)
 {
-	*out = NULL;
-	struct ticket_db	*tdb;
-	int			 rc;
+	struct store	*tdb;
+	struct ticket	 t;
+	int		 rc;
 
+	*out = NULL;
 	if ((tdb = web_data_tdb(wd, src, err, errlen)) == NULL)
 		return WEB_DATA_ERROR;
-	rc = ticket_db_get_json(tdb, id, out);
-	if (rc == TDB_NOTFOUND)
+	if ((rc = store_ticket_get(tdb, id, &t)) == STORE_OK) {
+		*out = ticket_json(&t);
+		ticket_free(&t);
+	} else if (rc == STORE_NOTFOUND)
 		snprintf(err, errlen, "no ticket %lld", id);
-	else if (rc != TDB_OK)
-		snprintf(err, errlen, "%s", ticket_db_errmsg(tdb));
+	else if (rc != STORE_OK)
+		snprintf(err, errlen, "%s", store_errmsg(tdb));
 	return web_data_rc(rc);
 }
 
@@ -192,25 +188,20 @@ web_data_ticket_action(struct web_data *wd, const struct web_src *src,
     long long id, const char *action, const char *by, const char *text,
     time_t at, char *err, size_t errlen)
 {
-	struct ticket_db	*tdb;
-	int			 rc;
+	struct store	*tdb;
+	int		 act, rc;
 
 	err[0] = '\0';
 	if ((tdb = web_data_tdb(wd, src, err, errlen)) == NULL)
 		return WEB_DATA_ERROR;
-	if (strcmp(action, "ack") == 0)
-		rc = ticket_db_ack(tdb, id, by, text, at, err, errlen);
-	else if (strcmp(action, "note") == 0)
-		rc = ticket_db_note(tdb, id, by, text, at, err, errlen);
-	else if (strcmp(action, "resolve") == 0)
-		rc = ticket_db_resolve(tdb, id, by, text, at, err, errlen);
-	else {
+	if ((act = store_action_parse(action)) == -1) {
 		snprintf(err, errlen, "unknown action");
 		return WEB_DATA_INVALID;
 	}
-	if (rc != TDB_OK && err[0] == '\0')
-		snprintf(err, errlen, "%s", rc == TDB_NOTFOUND ?
-		    "no such ticket" : ticket_db_errmsg(tdb));
+	rc = store_ticket_action(tdb, act, id, by, text, at, err, errlen);
+	if (rc != STORE_OK && err[0] == '\0')
+		snprintf(err, errlen, "%s", rc == STORE_NOTFOUND ?
+		    "no such ticket" : store_errmsg(tdb));
 	return web_data_rc(rc);
 }
 
@@ -221,7 +212,7 @@ struct web_data_states {
 
 /* Collect one persisted check state. */
 static int
-web_data_state_cb(const struct tdb_check_state *st, void *arg)
+web_data_state_cb(const struct store_check_state *st, void *arg)
 {
 	struct web_data_states	*s = arg;
 	struct web_data_state	*o;
@@ -242,15 +233,15 @@ web_data_check_states(struct web_data *wd, const struct web_src *src,
 {
 	*out = NULL;
 	*n = 0;
-	struct ticket_db	*tdb;
+	struct store	*tdb;
 	struct web_data_states	 s = { NULL, 0 };
 	int			 rc;
 
 	if ((tdb = web_data_tdb(wd, src, err, errlen)) == NULL)
 		return WEB_DATA_ERROR;
-	rc = ticket_db_check_states(tdb, web_data_state_cb, &s);
-	if (rc != TDB_OK) {
-		snprintf(err, errlen, "%s", ticket_db_errmsg(tdb));
+	rc = store_check_states(tdb, web_data_state_cb, &s);
+	if (rc != STORE_OK) {
+		snprintf(err, errlen, "%s", store_errmsg(tdb));
 		free(s.v);
 		return web_data_rc(rc);
 	}

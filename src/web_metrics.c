@@ -23,6 +23,7 @@
 #include "scheduler.h"
 #include "web_int.h"
 #include "web_view.h"
+#include "web_listen.h"
 #include "xmalloc.h"
 
 #define METRICS_CTYPE	"text/plain; version=0.0.4; charset=utf-8"
@@ -190,6 +191,7 @@ metrics_tail(struct web *w, struct buf *b)
 	long long		 queued, failed;
 	json_t			*tickets;
 	const char		*err;
+	struct web_listen_stats	 ls;
 	size_t			 k, open = 0;
 
 	if ((tickets = web_view_tickets(w->view, &err)) != NULL) {
@@ -235,6 +237,22 @@ metrics_tail(struct web *w, struct buf *b)
 	metrics_head(b, "sitewatch_checker_cut_off", "gauge",
 	    "1 while every canary fails: results are unknown.");
 	buf_printf(b, "sitewatch_checker_cut_off %d\n", st.cut_off);
+	metrics_head(b, "sitewatch_checker_impaired", "gauge",
+	    "1 while the checker's own faults keep checks from being made.");
+	buf_printf(b, "sitewatch_checker_impaired %d\n", st.impaired);
+	metrics_head(b, "sitewatch_checker_local_failures_total", "counter",
+	    "Checks not made for a local reason, by kind.");
+	for (k = LOCAL_NONE + 1; k < LOCAL_NKINDS; k++)
+		buf_printf(b, "sitewatch_checker_local_failures_total"
+		    "{kind=\"%s\"} %llu\n", local_kind_name(k),
+		    st.local_failures[k]);
+	web_listen_stats(w->wl, &ls);
+	metrics_head(b, "sitewatch_web_connections", "gauge",
+	    "Web connections open now.");
+	buf_printf(b, "sitewatch_web_connections %u\n", ls.open);
+	metrics_head(b, "sitewatch_web_connections_max", "gauge",
+	    "The cap on web connections (max_connections).");
+	buf_printf(b, "sitewatch_web_connections_max %u\n", ls.max);
 
 	web_reply_counts(w, &nrequests, nreplies);
 	metrics_head(b, "sitewatch_web_requests_total", "counter",

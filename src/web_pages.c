@@ -17,6 +17,7 @@
 #include "log.h"
 #include "registry.h"
 #include "web_data.h"
+#include "scheduler.h"
 #include "web_int.h"
 #include "web_render.h"
 #include "web_view.h"
@@ -158,6 +159,8 @@ web_page_dashboard(struct web *w, struct evhttp_request *req,
 		page_ticket_data(&tickets[i], t);
 	memset(&d, 0, sizeof d);
 	d.now = util_wall_time();
+	d.impaired = w->sched != NULL &&
+	    checker_health_impaired(scheduler_health(w->sched));
 	d.checks = checks;
 	d.nchecks = n;
 	d.tickets = tickets;

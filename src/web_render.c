@@ -257,6 +257,10 @@ render_dashboard(struct buf *b, const struct render_dashboard *d)
 	size_t	i, counts[4] = { 0, 0, 0, 0 };
 
 	render_nav(b, "sitewatch — dashboard", d->now);
+	if (d->impaired)
+		buf_addstr(b, "<p id=\"impaired\" class=\"banner st-down\">"
+		    "The monitor itself is impaired: checks it cannot make "
+		    "are unknown, not down (see the log and /metrics).</p>\n");
 	for (i = 0; i < d->nchecks; i++)
 		counts[d->checks[i].state]++;
 	buf_printf(b, "<main>\n<p id=\"summary\" class=\"summary\">%zu "

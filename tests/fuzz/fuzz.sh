@@ -23,8 +23,9 @@ set -eu
 # The project's sources the harnesses exercise, and what they call.
 lib_srcs="src/log.c src/xmalloc.c src/util.c src/conf_keys.c src/config.c
 	src/config_read.c src/config_types.c src/config_maint.c
-	src/config_status.c src/template.c src/mime.c src/ticket_db.c src/bodyscan.c src/result.c
-	src/web_body.c"
+	src/config_status.c src/template.c src/mime.c src/store.c
+	src/store_sqlite.c src/store_sqlite_tickets.c src/store_sqlite_mail.c
+	src/ticket_json.c src/bodyscan.c src/result.c src/web_body.c"
 flags="-g -O1 -fno-omit-frame-pointer -std=gnu11 -D_GNU_SOURCE
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 

@@ -4,7 +4,7 @@
  * ...} as the web API will receive it, and raw bytes as the CLI's --by
  * and note arguments.  The web module's own body parsing is not merged
  * yet; this harness parses the body with jansson the way a handler would
- * and feeds ticket_db's argument checks and SQL the same values.
+ * and feeds the store's argument checks and SQL the same values.
  *
  * An input starting with '{' is a JSON body (its "action" is "ack",
  * "resolve" or anything else for a note); otherwise the first byte picks
@@ -23,7 +23,8 @@
 
 #include "fuzz.h"
 #include "log.h"
-#include "ticket_db.h"
+#include "store.h"
+#include "ticket_json.h"
 #include "web_body.h"
 
 #define FZ_AT	1796000000
@@ -38,15 +39,15 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 /* A fresh db with ticket 1 open. */
-static struct ticket_db *
+static struct store *
 fz_db(void)
 {
-	struct tdb_new_ticket	 nt;
-	struct ticket_db	*db;
+	struct store_new_ticket	 nt;
+	struct store	*db;
 	char			 err[256];
 
-	if ((db = ticket_db_open(":memory:", err, sizeof err)) == NULL) {
-		fprintf(stderr, "ticket_db_open: %s\n", err);
+	if ((db = store_open(":memory:", 0, err, sizeof err)) == NULL) {
+		fprintf(stderr, "store_open: %s\n", err);
 		abort();
 	}
 	memset(&nt, 0, sizeof nt);
@@ -58,7 +59,7 @@ fz_db(void)
 	nt.summary = "HTTP 500";
 	nt.opened_at = FZ_AT - 600;
 	nt.first_failure_at = FZ_AT - 660;
-	FUZZ_ASSERT(ticket_db_insert(db, &nt) == 0);
+	FUZZ_ASSERT(store_ticket_insert(db, &nt) == 0);
 	return db;
 }
 
@@ -76,14 +77,17 @@ fz_is_utf8(const char *s)
 
 /* Check the ticket as JSON after an action that returned rc. */
 static void
-fz_readback(struct ticket_db *db, int rc, const char *by, const char *text)
+fz_readback(struct store *db, int rc, const char *by, const char *text)
 {
+	struct ticket	 t;
 	json_t		*obj, *back, *events, *last, *jby, *jtext;
 	char		*dump;
 	json_error_t	 jerr;
 	size_t		 n;
 
-	FUZZ_ASSERT(ticket_db_get_json(db, 1, &obj) == TDB_OK);
+	FUZZ_ASSERT(store_ticket_get(db, 1, &t) == STORE_OK);
+	obj = ticket_json(&t);
+	ticket_free(&t);
 	FUZZ_ASSERT(obj != NULL && json_is_object(obj));
 	dump = json_dumps(obj, JSON_COMPACT);
 	FUZZ_ASSERT(dump != NULL);
@@ -92,7 +96,7 @@ fz_readback(struct ticket_db *db, int rc, const char *by, const char *text)
 	events = json_object_get(obj, "events");
 	FUZZ_ASSERT(json_is_array(events));
 	n = json_array_size(events);
-	if (rc == TDB_OK) {
+	if (rc == STORE_OK) {
 		FUZZ_ASSERT(n == 2);
 		last = json_array_get(events, n - 1);
 		jby = json_object_get(last, "by");
@@ -121,32 +125,22 @@ fz_readback(struct ticket_db *db, int rc, const char *by, const char *text)
 static void
 fz_action(int act, const char *by, const char *text)
 {
-	struct ticket_db	*db;
+	struct store	*db;
 	char			 err[512];
 	int			 rc;
 
 	db = fz_db();
 	err[0] = '\0';
-	switch (act) {
-	case 0:
-		rc = ticket_db_ack(db, 1, by, text, FZ_AT, err, sizeof err);
-		break;
-	case 1:
-		rc = ticket_db_note(db, 1, by, text, FZ_AT, err, sizeof err);
-		break;
-	default:
-		rc = ticket_db_resolve(db, 1, by, text, FZ_AT, err,
-		    sizeof err);
-		break;
-	}
-	if (rc == TDB_ERROR)
+	rc = store_ticket_action(db, act == 0 ? STORE_ACK : act == 1 ?
+	    STORE_NOTE : STORE_RESOLVE, 1, by, text, FZ_AT, err, sizeof err);
+	if (rc == STORE_ERROR)
 		fprintf(stderr, "SQLite failed: %s\n", err);
-	FUZZ_ASSERT(rc == TDB_OK || rc == TDB_INVALID);
-	if (rc != TDB_OK) {
+	FUZZ_ASSERT(rc == STORE_OK || rc == STORE_INVALID);
+	if (rc != STORE_OK) {
 		FUZZ_ASSERT(err[0] != '\0' && !fuzz_has_ctl(err));
 	}
 	fz_readback(db, rc, by, text);
-	ticket_db_close(db);
+	store_close(db);
 }
 
 /*

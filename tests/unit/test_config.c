@@ -795,7 +795,7 @@ test_spec_keys(void **state)
 	static const char *daemon[] = { "state_dir", "checks_dir",
 	    "templates_dir", "listen", "max_parallel", "rrdcached",
 	    "rrd_retention", "api_token", "public_url", "canary", "user",
-	    "pid_file", NULL };
+	    "pid_file", "max_connections", "source", NULL };
 	static const char *smtp[] = { "host", "port", "starttls", "user",
 	    "password", "from", "staff", "group_window", NULL };
 	static const char *site[] = { "name", "client_email", "language",

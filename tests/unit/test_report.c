@@ -20,6 +20,7 @@
 #include "log.h"
 #include "report.h"
 #include "rrd_store.h"
+#include "store.h"
 #include "xmalloc.h"
 
 struct fixture {
@@ -230,6 +231,35 @@ test_tickets_db(void **state)
 	    sizeof err), 0);
 	assert_int_equal(r.incidents_from, REPORT_INC_TICKETS);
 	assert_int_equal(r.incidents, 2);
+}
+
+/* A file the store made (migrated, WAL): incidents through the door. */
+static void
+test_tickets_store(void **state)
+{
+	struct fixture		*f = *state;
+	struct report_row	 r;
+	struct store_new_ticket	 nt;
+	struct store		*st;
+	char			 err[256];
+
+	assert_non_null(st = store_open(f->db, 0, err, sizeof err));
+	memset(&nt, 0, sizeof nt);
+	nt.check = "shop-home";
+	nt.severity = "critical";
+	nt.id = 1;
+	nt.opened_at = f->t0 + 100;
+	assert_int_equal(store_ticket_insert(st, &nt), 0);
+	nt.id = 2;
+	nt.check = "other";
+	assert_int_equal(store_ticket_insert(st, &nt), 0);
+	/* Read while this writer still holds the file open. */
+	assert_int_equal(report_check_file(f->path, f->db, &f->check,
+	    maint_test, f->t0, f->t0 + 6000, f->t0 + 7000, &r, err,
+	    sizeof err), 0);
+	store_close(st);
+	assert_int_equal(r.incidents_from, REPORT_INC_TICKETS);
+	assert_int_equal(r.incidents, 1);
 }
 
 /* p95 bucket edges: exactly 95 % under 100 ms, and all over 5 s. */
@@ -457,6 +487,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_clipping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tickets_db, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_tickets_store, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_p95_edges, setup,
 		    teardown),

@@ -1,5 +1,6 @@
 /*
- * test_ticket_db.c -- the ticket store on a temporary SQLite file.
+ * test_ticket_db.c -- tickets, check states and schema migrations of the
+ * store on a temporary SQLite file; tickets rendered by ticket_json.
  */
 #include <sys/time.h>
 
@@ -16,12 +17,13 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "ticket_db.h"
+#include "store.h"
+#include "ticket_json.h"
 
 struct fx {
 	char			 dir[64];
 	char			 path[128];
-	struct ticket_db	*db;
+	struct store	*db;
 };
 
 static int
@@ -33,8 +35,8 @@ setup(void **state)
 	snprintf(fx->dir, sizeof fx->dir, "/tmp/test_ticket_db.XXXXXX");
 	if (mkdtemp(fx->dir) == NULL)
 		return -1;
-	snprintf(fx->path, sizeof fx->path, "%s/%s", fx->dir, TICKET_DB_FILE);
-	if ((fx->db = ticket_db_open(fx->path, err, sizeof err)) == NULL) {
+	snprintf(fx->path, sizeof fx->path, "%s/%s", fx->dir, STORE_FILE);
+	if ((fx->db = store_open(fx->path, 0, err, sizeof err)) == NULL) {
 		print_error("%s\n", err);
 		return -1;
 	}
@@ -48,7 +50,7 @@ teardown(void **state)
 	struct fx	*fx = *state;
 	char		 p[200];
 
-	ticket_db_close(fx->db);
+	store_close(fx->db);
 	snprintf(p, sizeof p, "%s-wal", fx->path);
 	unlink(p);
 	snprintf(p, sizeof p, "%s-shm", fx->path);
@@ -59,11 +61,49 @@ teardown(void **state)
 	return 0;
 }
 
+/* A staff action, as the CLI and the web call it. */
+static int
+act(struct store *db, enum store_action a, long long id, const char *by,
+    const char *text, time_t at, char *err, size_t errlen)
+{
+	return store_ticket_action(db, a, id, by, text, at, err, errlen);
+}
+
+/* One ticket as its JSON, through the one renderer. */
+static int
+get_json(struct store *db, long long id, json_t **out)
+{
+	struct ticket	t;
+	int		rc;
+
+	*out = NULL;
+	if ((rc = store_ticket_get(db, id, &t)) == STORE_OK) {
+		*out = ticket_json(&t);
+		ticket_free(&t);
+	}
+	return rc;
+}
+
+static int
+list_json(struct store *db, int all, json_t **out)
+{
+	struct ticket	*v;
+	size_t		 n;
+	int		 rc;
+
+	*out = NULL;
+	if ((rc = store_ticket_list(db, all, &v, &n)) == STORE_OK) {
+		*out = ticket_json_list(v, n);
+		ticket_list_free(v, n);
+	}
+	return rc;
+}
+
 /* Insert a ticket the way the daemon does. */
 static int
-insert(struct ticket_db *db, long long id, const char *check, time_t at)
+insert(struct store *db, long long id, const char *check, time_t at)
 {
-	struct tdb_new_ticket	nt;
+	struct store_new_ticket	nt;
 	int			rc;
 
 	memset(&nt, 0, sizeof nt);
@@ -75,13 +115,13 @@ insert(struct ticket_db *db, long long id, const char *check, time_t at)
 	nt.summary = "shop is down: HTTP 500";
 	nt.opened_at = at;
 	nt.first_failure_at = at - 30;
-	if (ticket_db_begin(db) == -1)
+	if (store_begin(db) == -1)
 		return -1;
-	rc = ticket_db_insert(db, &nt);
+	rc = store_ticket_insert(db, &nt);
 	if (rc == 0)
-		ticket_db_commit(db);
+		store_commit(db);
 	else
-		ticket_db_rollback(db);
+		store_rollback(db);
 	return rc;
 }
 
@@ -113,17 +153,17 @@ static void
 test_schema_and_migrations(void **state)
 {
 	struct fx		*fx = *state;
-	struct ticket_db	*again;
+	struct store	*again;
 	char			 err[256];
 
-	assert_int_equal(ticket_db_version(fx->db), TICKET_DB_VERSION);
+	assert_int_equal(store_version(fx->db), store_version_current());
 	assert_int_equal(insert(fx->db, 1, "shop", 1000), 0);
 	/* Re-opening (a second process, a restart) migrates nothing more. */
-	again = ticket_db_open(fx->path, err, sizeof err);
+	again = store_open(fx->path, 0, err, sizeof err);
 	assert_non_null(again);
-	assert_int_equal(ticket_db_version(again), TICKET_DB_VERSION);
-	assert_int_equal(ticket_db_open_ticket_for(again, "shop"), 1);
-	ticket_db_close(again);
+	assert_int_equal(store_version(again), store_version_current());
+	assert_int_equal(store_open_ticket_for(again, "shop"), 1);
+	store_close(again);
 	assert_int_equal(query_ll(fx->path, "SELECT count(*) FROM tickets"),
 	    1);
 	/* WAL, so the CLI can read while the daemon writes. */
@@ -132,16 +172,124 @@ test_schema_and_migrations(void **state)
 	/* Another module's table in the same file does not disturb us. */
 	assert_int_equal(query_ll(fx->path, "CREATE TABLE IF NOT EXISTS "
 	    "outbox_test(x); SELECT 1"), -1);
-	again = ticket_db_open(fx->path, err, sizeof err);
+	again = store_open(fx->path, 0, err, sizeof err);
 	assert_non_null(again);
-	ticket_db_close(again);
+	store_close(again);
+}
+
+#ifndef DB_FIXTURES
+#error DB_FIXTURES must name tests/fixtures/db
+#endif
+
+/* Run the SQL of fixture file name on db. */
+static void
+run_fixture(sqlite3 *db, const char *name)
+{
+	char	 path[512], *sql, *msg = NULL;
+	FILE	*f;
+	long	 len;
+
+	snprintf(path, sizeof path, "%s/%s", DB_FIXTURES, name);
+	assert_non_null(f = fopen(path, "r"));
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	assert_true((len = ftell(f)) > 0);
+	rewind(f);
+	sql = calloc(1, (size_t)len + 1);
+	assert_int_equal(fread(sql, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", name, msg);
+	free(sql);
+}
+
+/*
+ * Make an old file at path with the SQL of the code before the store
+ * (tests/fixtures/db): version 1, with or without the mail queue.
+ */
+static void
+make_v1(const char *path, int with_outbox)
+{
+	sqlite3	*db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	run_fixture(db, "v1.sql");
+	if (with_outbox)
+		run_fixture(db, "v1-outbox.sql");
+	sqlite3_close(db);
+}
+
+/* An old file opens, migrates to the current version, keeps its rows. */
+static void
+test_migrate_from_v1(void **state)
+{
+	struct fx			*fx = *state;
+	struct store			*db;
+	struct store_check_state	 cs;
+	struct mail_row			 m[2];
+	json_t				*t;
+	char				 err[256], old[200];
+	int				 with_outbox;
+
+	for (with_outbox = 0; with_outbox <= 1; with_outbox++) {
+		snprintf(old, sizeof old, "%s/old%d.db", fx->dir, with_outbox);
+		make_v1(old, with_outbox);
+		db = store_open(old, 0, err, sizeof err);
+		assert_non_null(db);
+		assert_int_equal(store_version(db), store_version_current());
+		assert_int_equal(get_json(db, 4, &t), STORE_OK);
+		assert_string_equal(jstr(t, "summary"), "shop is slow");
+		assert_true(json_is_null(json_object_get(t, "downtime_s")));
+		json_decref(t);
+		assert_int_equal(store_check_state_get(db, "shop", &cs),
+		    STORE_OK);
+		assert_int_equal(cs.ticket, 4);
+		/* The new code writes on it: an ack, a mail, a ticket. */
+		assert_int_equal(act(db, STORE_ACK, 4, "ayse", NULL, 1100, err,
+		    sizeof err), STORE_OK);
+		assert_int_equal(store_mail_count(db, "queued"), with_outbox);
+		assert_true(store_mail_push(db, "a@x", "c@x", "s2", "m2",
+		    1200) > 0);
+		assert_int_equal(store_mail_due(db, 1300, m, 2),
+		    (size_t)with_outbox + 1);
+		mail_row_free(&m[0]);
+		if (with_outbox)
+			mail_row_free(&m[1]);
+		assert_int_equal(store_ticket_max_id(db), 4);
+		store_close(db);
+		assert_int_equal(query_ll(old, "PRAGMA user_version"),
+		    store_version_current());
+		snprintf(err, sizeof err, "%s-wal", old);
+		unlink(err);
+		snprintf(err, sizeof err, "%s-shm", old);
+		unlink(err);
+		unlink(old);
+	}
+}
+
+/* A read-only handle (reports) neither creates nor migrates. */
+static void
+test_readonly(void **state)
+{
+	struct fx	*fx = *state;
+	struct store	*db;
+	char		 err[256], old[200];
+
+	snprintf(old, sizeof old, "%s/none.db", fx->dir);
+	assert_null(store_open(old, STORE_READONLY, err, sizeof err));
+	assert_int_equal(access(old, F_OK), -1);
+	assert_int_equal(insert(fx->db, 1, "shop", 1000), 0);
+	db = store_open(fx->path, STORE_READONLY, err, sizeof err);
+	assert_non_null(db);
+	assert_int_equal(store_tickets_opened(db, "shop", 1000, 1001), 1);
+	assert_int_equal(store_tickets_opened(db, "shop", 1001, 2000), 0);
+	store_close(db);
 }
 
 static void
 test_newer_schema_refused(void **state)
 {
 	struct fx		*fx = *state;
-	struct ticket_db	*again;
+	struct store	*again;
 	sqlite3			*db;
 	char			 err[256] = "";
 
@@ -149,7 +297,7 @@ test_newer_schema_refused(void **state)
 	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,
 	    NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
-	again = ticket_db_open(fx->path, err, sizeof err);
+	again = store_open(fx->path, 0, err, sizeof err);
 	assert_null(again);
 	assert_non_null(strstr(err, "99"));
 }
@@ -164,17 +312,17 @@ test_one_open_ticket_per_check(void **state)
 	/* The schema itself refuses a second open ticket. */
 	assert_int_equal(insert(fx->db, 2, "shop", 1010), -1);
 	assert_int_equal(insert(fx->db, 3, "blog", 1010), 0);
-	assert_int_equal(ticket_db_open_ticket_for(fx->db, "shop"), 1);
-	assert_int_equal(ticket_db_ack(fx->db, 1, "ayse", NULL, 1020, err,
-	    sizeof err), TDB_OK);
+	assert_int_equal(store_open_ticket_for(fx->db, "shop"), 1);
+	assert_int_equal(act(fx->db, STORE_ACK, 1, "ayse", NULL, 1020, err,
+	    sizeof err), STORE_OK);
 	/* Acknowledged is still open. */
 	assert_int_equal(insert(fx->db, 2, "shop", 1030), -1);
-	assert_int_equal(ticket_db_resolve(fx->db, 1, "ayse", NULL, 1040, err,
-	    sizeof err), TDB_OK);
-	assert_int_equal(ticket_db_open_ticket_for(fx->db, "shop"), 0);
+	assert_int_equal(act(fx->db, STORE_RESOLVE, 1, "ayse", NULL, 1040, err,
+	    sizeof err), STORE_OK);
+	assert_int_equal(store_open_ticket_for(fx->db, "shop"), 0);
 	assert_int_equal(insert(fx->db, 2, "shop", 1050), 0);
-	assert_int_equal(ticket_db_open_ticket_for(fx->db, "shop"), 2);
-	assert_int_equal(ticket_db_max_id(fx->db), 3);
+	assert_int_equal(store_open_ticket_for(fx->db, "shop"), 2);
+	assert_int_equal(store_ticket_max_id(fx->db), 3);
 }
 
 static void
@@ -188,34 +336,34 @@ test_timeline_and_actions(void **state)
 	size_t		 i;
 
 	assert_int_equal(insert(fx->db, 7, "shop", 1000), 0);
-	assert_int_equal(ticket_db_ack(fx->db, 7, "ayse", "looking", 1100,
-	    err, sizeof err), TDB_OK);
-	assert_int_equal(ticket_db_ack(fx->db, 7, "mehmet", NULL, 1110,
-	    err, sizeof err), TDB_CONFLICT);
-	assert_int_equal(ticket_db_note(fx->db, 7, "ayse", "host restarted",
-	    1200, err, sizeof err), TDB_OK);
-	assert_int_equal(ticket_db_begin(fx->db), 0);
-	assert_int_equal(ticket_db_reminded(fx->db, 7, 1250), 0);
-	assert_int_equal(ticket_db_commit(fx->db), 0);
-	assert_int_equal(ticket_db_resolve(fx->db, 7, "ayse", NULL, 1300,
-	    err, sizeof err), TDB_OK);
-	assert_int_equal(ticket_db_resolve(fx->db, 7, "ayse", NULL, 1310,
-	    err, sizeof err), TDB_CONFLICT);
-	assert_int_equal(ticket_db_ack(fx->db, 7, "ayse", NULL, 1320,
-	    err, sizeof err), TDB_CONFLICT);
+	assert_int_equal(act(fx->db, STORE_ACK, 7, "ayse", "looking", 1100,
+	    err, sizeof err), STORE_OK);
+	assert_int_equal(act(fx->db, STORE_ACK, 7, "mehmet", NULL, 1110,
+	    err, sizeof err), STORE_CONFLICT);
+	assert_int_equal(act(fx->db, STORE_NOTE, 7, "ayse", "host restarted",
+	    1200, err, sizeof err), STORE_OK);
+	assert_int_equal(store_begin(fx->db), 0);
+	assert_int_equal(store_ticket_reminded(fx->db, 7, 1250), 0);
+	assert_int_equal(store_commit(fx->db), 0);
+	assert_int_equal(act(fx->db, STORE_RESOLVE, 7, "ayse", NULL, 1300,
+	    err, sizeof err), STORE_OK);
+	assert_int_equal(act(fx->db, STORE_RESOLVE, 7, "ayse", NULL, 1310,
+	    err, sizeof err), STORE_CONFLICT);
+	assert_int_equal(act(fx->db, STORE_ACK, 7, "ayse", NULL, 1320,
+	    err, sizeof err), STORE_CONFLICT);
 	assert_non_null(strstr(err, "resolved"));
 	/* A note after the fact is fine (post-mortem). */
-	assert_int_equal(ticket_db_note(fx->db, 7, "ayse", "root cause: disk",
-	    1400, err, sizeof err), TDB_OK);
+	assert_int_equal(act(fx->db, STORE_NOTE, 7, "ayse", "root cause: disk",
+	    1400, err, sizeof err), STORE_OK);
 	/* The daemon's own resolve after a hand resolve changes nothing. */
-	assert_int_equal(ticket_db_begin(fx->db), 0);
-	assert_int_equal(ticket_db_auto_resolve(fx->db, 7, 5, "recovered",
+	assert_int_equal(store_begin(fx->db), 0);
+	assert_int_equal(store_ticket_auto_resolve(fx->db, 7, 5, "recovered",
 	    1500), 0);
-	assert_int_equal(ticket_db_escalate(fx->db, 7, "http", "worse",
+	assert_int_equal(store_ticket_escalate(fx->db, 7, "http", "worse",
 	    1500), 0);
-	assert_int_equal(ticket_db_commit(fx->db), 0);
+	assert_int_equal(store_commit(fx->db), 0);
 
-	assert_int_equal(ticket_db_get_json(fx->db, 7, &t), TDB_OK);
+	assert_int_equal(get_json(fx->db, 7, &t), STORE_OK);
 	assert_int_equal(json_integer_value(json_object_get(t, "id")), 7);
 	assert_string_equal(jstr(t, "check"), "shop");
 	assert_string_equal(jstr(t, "site"), "Shop Ltd");
@@ -252,18 +400,18 @@ test_bad_arguments(void **state)
 	char		 err[256];
 
 	assert_int_equal(insert(fx->db, 1, "shop", 1000), 0);
-	assert_int_equal(ticket_db_ack(fx->db, 42, "ayse", NULL, 1, err,
-	    sizeof err), TDB_NOTFOUND);
-	assert_int_equal(ticket_db_get_json(fx->db, 42, &t), TDB_NOTFOUND);
+	assert_int_equal(act(fx->db, STORE_ACK, 42, "ayse", NULL, 1, err,
+	    sizeof err), STORE_NOTFOUND);
+	assert_int_equal(get_json(fx->db, 42, &t), STORE_NOTFOUND);
 	assert_null(t);
-	assert_int_equal(ticket_db_ack(fx->db, 1, "", NULL, 1, err,
-	    sizeof err), TDB_INVALID);
-	assert_int_equal(ticket_db_note(fx->db, 1, "ayse", "", 1, err,
-	    sizeof err), TDB_INVALID);
-	assert_int_equal(ticket_db_resolve(fx->db, 1, NULL, NULL, 1, err,
-	    sizeof err), TDB_INVALID);
+	assert_int_equal(act(fx->db, STORE_ACK, 1, "", NULL, 1, err,
+	    sizeof err), STORE_INVALID);
+	assert_int_equal(act(fx->db, STORE_NOTE, 1, "ayse", "", 1, err,
+	    sizeof err), STORE_INVALID);
+	assert_int_equal(act(fx->db, STORE_RESOLVE, 1, NULL, NULL, 1, err,
+	    sizeof err), STORE_INVALID);
 	/* Nothing of the refused actions reached the timeline. */
-	assert_int_equal(ticket_db_get_json(fx->db, 1, &t), TDB_OK);
+	assert_int_equal(get_json(fx->db, 1, &t), STORE_OK);
 	assert_string_equal(jstr(t, "status"), "open");
 	assert_int_equal(json_array_size(json_object_get(t, "events")), 1);
 	assert_true(json_is_null(json_object_get(t, "resolved_at")));
@@ -281,17 +429,17 @@ test_list(void **state)
 	assert_int_equal(insert(fx->db, 1, "a", 1000), 0);
 	assert_int_equal(insert(fx->db, 2, "b", 1000), 0);
 	assert_int_equal(insert(fx->db, 3, "c", 1000), 0);
-	assert_int_equal(ticket_db_ack(fx->db, 2, "x", NULL, 1001, err,
-	    sizeof err), TDB_OK);
-	assert_int_equal(ticket_db_resolve(fx->db, 3, "x", NULL, 1001, err,
-	    sizeof err), TDB_OK);
-	assert_int_equal(ticket_db_list_json(fx->db, 0, &arr), TDB_OK);
+	assert_int_equal(act(fx->db, STORE_ACK, 2, "x", NULL, 1001, err,
+	    sizeof err), STORE_OK);
+	assert_int_equal(act(fx->db, STORE_RESOLVE, 3, "x", NULL, 1001, err,
+	    sizeof err), STORE_OK);
+	assert_int_equal(list_json(fx->db, 0, &arr), STORE_OK);
 	/* --open: not resolved, acknowledged included, newest first. */
 	assert_int_equal(json_array_size(arr), 2);
 	assert_int_equal(json_integer_value(json_object_get(
 	    json_array_get(arr, 0), "id")), 2);
 	json_decref(arr);
-	assert_int_equal(ticket_db_list_json(fx->db, 1, &arr), TDB_OK);
+	assert_int_equal(list_json(fx->db, 1, &arr), STORE_OK);
 	assert_int_equal(json_array_size(arr), 3);
 	json_decref(arr);
 }
@@ -300,7 +448,7 @@ static void
 test_check_state_roundtrip(void **state)
 {
 	struct fx		*fx = *state;
-	struct tdb_check_state	 cs, got;
+	struct store_check_state	 cs, got;
 
 	memset(&cs, 0, sizeof cs);
 	snprintf(cs.name, sizeof cs.name, "shop");
@@ -319,10 +467,10 @@ test_check_state_roundtrip(void **state)
 	cs.severity = 1;
 	cs.history = 0x3ffffffffffLL;
 	cs.nhistory = 21;
-	assert_int_equal(ticket_db_save_check_state(fx->db, &cs), 0);
+	assert_int_equal(store_check_state_save(fx->db, &cs), 0);
 	cs.fail_streak = 4;
-	assert_int_equal(ticket_db_save_check_state(fx->db, &cs), 0);
-	assert_int_equal(ticket_db_check_state(fx->db, "shop", &got), TDB_OK);
+	assert_int_equal(store_check_state_save(fx->db, &cs), 0);
+	assert_int_equal(store_check_state_get(fx->db, "shop", &got), STORE_OK);
 	assert_string_equal(got.name, "shop");
 	assert_int_equal(got.state, SW_STATE_DOWN);
 	assert_int_equal(got.cause, SW_CAUSE_HTTP);
@@ -335,8 +483,8 @@ test_check_state_roundtrip(void **state)
 	assert_int_equal(got.severity, 1);
 	assert_int_equal(got.history, 0x3ffffffffffLL);
 	assert_int_equal(got.nhistory, 21);
-	assert_int_equal(ticket_db_check_state(fx->db, "nope", &got),
-	    TDB_NOTFOUND);
+	assert_int_equal(store_check_state_get(fx->db, "nope", &got),
+	    STORE_NOTFOUND);
 	assert_int_equal(query_ll(fx->path, "SELECT count(*) FROM check_state"),
 	    1);
 }
@@ -353,21 +501,21 @@ static void *
 hold_lock(void *arg)
 {
 	struct holder		*h = arg;
-	struct ticket_db	*db;
+	struct store	*db;
 	char			 err[256];
 
-	db = ticket_db_open(h->path, err, sizeof err);
+	db = store_open(h->path, 0, err, sizeof err);
 	assert_non_null(db);
-	assert_int_equal(ticket_db_begin(db), 0);
-	assert_int_equal(ticket_db_add_event(db, 1, 1001, "note", NULL,
+	assert_int_equal(store_begin(db), 0);
+	assert_int_equal(store_event_add(db, 1, 1001, "note", NULL,
 	    "from the daemon"), 0);
 	pthread_mutex_lock(&h->mu);
 	h->ready = 1;
 	pthread_cond_signal(&h->cv);
 	pthread_mutex_unlock(&h->mu);
 	usleep(300 * 1000);
-	assert_int_equal(ticket_db_commit(db), 0);
-	ticket_db_close(db);
+	assert_int_equal(store_commit(db), 0);
+	store_close(db);
 	return NULL;
 }
 
@@ -404,19 +552,19 @@ test_concurrent_write(void **state)
 
 	/* Reading does not wait for the writer (WAL). */
 	t0 = now_s();
-	assert_int_equal(ticket_db_get_json(fx->db, 1, &t), TDB_OK);
+	assert_int_equal(get_json(fx->db, 1, &t), STORE_OK);
 	read_s = now_s() - t0;
 	json_decref(t);
 	/* Writing waits for it (busy timeout) and then succeeds. */
 	t0 = now_s();
-	assert_int_equal(ticket_db_ack(fx->db, 1, "ayse", NULL, 1002, err,
-	    sizeof err), TDB_OK);
+	assert_int_equal(act(fx->db, STORE_ACK, 1, "ayse", NULL, 1002, err,
+	    sizeof err), STORE_OK);
 	write_s = now_s() - t0;
 	pthread_join(th, NULL);
 	assert_true(read_s < 0.2);
 	assert_true(write_s > 0.1);
 
-	assert_int_equal(ticket_db_get_json(fx->db, 1, &t), TDB_OK);
+	assert_int_equal(get_json(fx->db, 1, &t), STORE_OK);
 	assert_string_equal(jstr(t, "status"), "acknowledged");
 	/* opened, the daemon's note, then the ack: commit order. */
 	assert_int_equal(json_array_size(json_object_get(t, "events")), 3);
@@ -432,25 +580,25 @@ static void
 test_briefs(void **state)
 {
 	struct fx		*fx = *state;
-	struct tdb_ticket_brief	*b, one;
+	struct ticket_brief	*b, one;
 	size_t			 n;
 	char			 err[256];
 
 	assert_int_equal(insert(fx->db, 5, "shop", 1000), 0);
 	assert_int_equal(insert(fx->db, 6, "blog", 1000), 0);
-	assert_int_equal(ticket_db_ack(fx->db, 6, "x", NULL, 1001, err,
-	    sizeof err), TDB_OK);
-	assert_int_equal(ticket_db_open_tickets(fx->db, &b, &n), TDB_OK);
+	assert_int_equal(act(fx->db, STORE_ACK, 6, "x", NULL, 1001, err,
+	    sizeof err), STORE_OK);
+	assert_int_equal(store_open_tickets(fx->db, &b, &n), STORE_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(b[0].id, 5);
 	assert_string_equal(b[0].status, "open");
 	assert_string_equal(b[0].severity, "critical");
 	assert_string_equal(b[1].status, "acknowledged");
 	free(b);
-	assert_int_equal(ticket_db_ticket_brief(fx->db, 6, &one), TDB_OK);
+	assert_int_equal(store_ticket_brief(fx->db, 6, &one), STORE_OK);
 	assert_string_equal(one.check, "blog");
-	assert_int_equal(ticket_db_ticket_brief(fx->db, 9, &one),
-	    TDB_NOTFOUND);
+	assert_int_equal(store_ticket_brief(fx->db, 9, &one),
+	    STORE_NOTFOUND);
 }
 
 int
@@ -461,6 +609,10 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_from_v1,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_readonly, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_one_open_ticket_per_check,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeline_and_actions,

@@ -1,0 +1,273 @@
+/*
+ * store.h -- the one door to the database: tickets and their timelines,
+ * each check's persisted state, the mail queue, and the counts reports
+ * need.  Plain C structs go in and come out; turning a ticket into JSON
+ * is ticket_json.h's job, deciding what to write is the callers'.
+ *
+ * A struct store is one connection used by one thread at a time (the
+ * daemon keeps one per thread that writes: the ticket writer, the mailer;
+ * the CLI and each web worker keep their own).  Today the one backend is
+ * SQLite, state_dir/sitewatch.db in WAL mode with a busy timeout, so the
+ * daemon and any number of CLI processes use it at once.  Every backend
+ * implements the same struct store_ops (store_impl.h): callers never see
+ * which one they talk to.
+ *
+ * Errors: the functions return STORE_OK / 0 / an id on success and
+ * STORE_ERROR / -1 on failure, log the failure unless the handle is quiet,
+ * and store_errmsg() says what the database said.  Times are epoch
+ * seconds; 0 means "never happened" (NULL in the database).
+ */
+#ifndef STORE_H
+#define STORE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "sitewatch.h"
+
+struct store;
+
+/* Return codes of the staff actions and lookups. */
+enum store_rc {
+	STORE_OK = 0,
+	STORE_NOTFOUND,		/* no such ticket / row */
+	STORE_CONFLICT,		/* not allowed in its status (ack a resolved) */
+	STORE_INVALID,		/* bad argument (empty name, ...) */
+	STORE_ERROR,		/* the database failed; store_errmsg says why */
+};
+
+#define STORE_FILE	"sitewatch.db"
+#define STORE_BUSY_MS	5000
+
+/* Flags of store_open. */
+#define STORE_READONLY	0x01	/* no create, no migration, no writes */
+#define STORE_DURABLE	0x02	/* each commit on disk before it returns */
+
+/*
+ * Open the store at `where` (a file path for SQLite) and bring its schema
+ * to the version this program writes.  NULL on failure with a message in
+ * err.  A read-only open of a missing file fails.
+ */
+struct store	*store_open(const char *where, int flags, char *err,
+		    size_t errlen);
+/* The same for state_dir/sitewatch.db. */
+struct store	*store_open_dir(const char *state_dir, int flags, char *err,
+		    size_t errlen);
+void		 store_close(struct store *);
+const char	*store_errmsg(struct store *);
+/* True when the last failure may pass by itself (busy, disk full). */
+int		 store_transient(struct store *);
+/* Stop (on) or resume (0) logging each failed statement. */
+void		 store_set_quiet(struct store *, int on);
+/* The schema version found in the database; -1 on error. */
+int		 store_version(struct store *);
+/* The schema version this program migrates to. */
+int		 store_version_current(void);
+
+/* Group writes in one transaction. */
+int	store_begin(struct store *);
+int	store_commit(struct store *);
+int	store_rollback(struct store *);
+
+/* ---- tickets ---- */
+
+struct ticket_event {
+	time_t		 at;
+	char		*kind;
+	char		*by;		/* NULL: the daemon itself */
+	char		*text;
+};
+
+/* A ticket as staff see it; strings may be NULL (unknown / not yet). */
+struct ticket {
+	long long		 id;
+	char			*check;
+	char			*site;
+	char			*severity;	/* warning | critical */
+	char			*status;	/* open | acknowledged | resolved */
+	char			*cause;
+	char			*summary;
+	time_t			 opened_at;
+	char			*acknowledged_by;
+	time_t			 acknowledged_at;
+	time_t			 resolved_at;
+	long long		 downtime_s;	/* -1: not resolved yet */
+	struct ticket_event	*events;	/* oldest first */
+	size_t			 nevents;
+};
+
+void	ticket_free(struct ticket *);
+void	ticket_list_free(struct ticket *, size_t n);
+
+/* One ticket with its events; STORE_NOTFOUND when there is none. */
+int	store_ticket_get(struct store *, long long id, struct ticket *out);
+/*
+ * Every ticket not resolved (all = 0), or every ticket (all = 1), newest
+ * first, each with its events.  Free *out with ticket_list_free.
+ */
+int	store_ticket_list(struct store *, int all, struct ticket **out,
+	    size_t *n);
+/* The id of the open (not resolved) ticket of a check, 0 when none. */
+long long	store_open_ticket_for(struct store *, const char *check);
+/* Tickets of check opened in [start, end); -1 when unknown. */
+long long	store_tickets_opened(struct store *, const char *check,
+		    time_t start, time_t end);
+
+/* ---- staff actions: CLI and web API ---- */
+
+enum store_action {
+	STORE_ACK,	/* open -> acknowledged, stops reminders */
+	STORE_NOTE,	/* a note on the timeline, any status */
+	STORE_RESOLVE,	/* resolved by hand; downtime from first failure */
+};
+
+/* "ack", "note", "resolve" to the action; -1 for anything else. */
+int	store_action_parse(const char *);
+/*
+ * One staff action, atomic: two people acking at once cannot both win.
+ * text may be NULL except for a note.  STORE_CONFLICT when the status
+ * does not allow it, STORE_INVALID for a bad name or text (err says).
+ */
+int	store_ticket_action(struct store *, enum store_action, long long id,
+	    const char *by, const char *text, time_t at, char *err,
+	    size_t errlen);
+
+/* ---- the daemon's ticket writes (its writer thread only) ---- */
+
+struct store_new_ticket {
+	long long	 id;		/* pre-assigned by the daemon */
+	const char	*check;
+	const char	*site;		/* may be NULL */
+	const char	*severity;	/* "critical" | "warning" */
+	const char	*cause;
+	const char	*summary;
+	time_t		 opened_at;
+	time_t		 first_failure_at;
+	int		 flapping;
+};
+
+/* The largest ticket id (0 when empty, -1 on error). */
+long long	store_ticket_max_id(struct store *);
+/* Insert the ticket and its "opened" event. */
+int	store_ticket_insert(struct store *, const struct store_new_ticket *);
+/* Warning -> critical (unless resolved meanwhile), with an event. */
+int	store_ticket_escalate(struct store *, long long id, const char *cause,
+	    const char *text, time_t at);
+/* Resolved by the daemon after recovery (no-op if resolved by hand). */
+int	store_ticket_auto_resolve(struct store *, long long id,
+	    long long downtime_s, const char *text, time_t at);
+/* Record that a reminder went out. */
+int	store_ticket_reminded(struct store *, long long id, time_t at);
+int	store_ticket_flapping(struct store *, long long id, int on,
+	    const char *text, time_t at);
+/* Append one event; by may be NULL (the daemon itself). */
+int	store_event_add(struct store *, long long id, time_t at,
+	    const char *kind, const char *by, const char *text);
+
+/* What the daemon needs to know of a ticket it thinks is open. */
+struct ticket_brief {
+	long long	id;
+	char		check[SW_NAME_MAX];
+	char		status[16];
+	char		severity[16];
+	time_t		opened_at;
+	time_t		last_reminder_at;
+};
+/* Every open ticket; *out is allocated (free it). */
+int	store_open_tickets(struct store *, struct ticket_brief **out,
+	    size_t *n);
+/* Status and reminder time of one ticket; STORE_NOTFOUND if gone. */
+int	store_ticket_brief(struct store *, long long id,
+	    struct ticket_brief *out);
+
+/* ---- each check's persisted state: the daemon writes, others read ---- */
+
+struct store_check_state {
+	char		name[SW_NAME_MAX];
+	enum sw_state	state;		/* of the last result, unknown too */
+	enum sw_cause	cause;
+	char		message[SW_MESSAGE_MAX];
+	time_t		since;		/* state has been this since */
+	time_t		last_at;	/* time of the last result */
+	double		last_total_ms;
+	long long	ticket;		/* open ticket id, 0 = none */
+
+	/* The incident machine's memory (struct fsm_state, flattened). */
+	enum sw_state	fsm_last;
+	int		fail_streak;
+	int		down_streak;
+	int		ok_streak;
+	int		streak_down;
+	time_t		first_failure_at;
+	time_t		recovery_at;
+	int		severity;	/* enum incident_severity */
+	int		flapping;
+	long long	history;
+	int		nhistory;
+	int		dep_noted;
+};
+
+/* One check; STORE_NOTFOUND before its first result. */
+int	store_check_state_get(struct store *, const char *name,
+	    struct store_check_state *out);
+/*
+ * Call fn for every check ever seen, in name order (checks no longer
+ * configured too).  A nonzero return of fn stops the walk.
+ */
+int	store_check_states(struct store *,
+	    int (*fn)(const struct store_check_state *, void *), void *arg);
+int	store_check_state_save(struct store *,
+	    const struct store_check_state *);
+
+/* ---- the mail queue: one row per message and recipient ---- */
+
+struct mail_row {
+	long long	 id;
+	char		*sender;	/* envelope sender (addr-spec) */
+	char		*rcpt;		/* envelope recipient */
+	char		*subject;	/* plain UTF-8, as rendered */
+	char		*message;	/* RFC 5322 text; "" in listings */
+	char		*status;	/* queued | sent | failed */
+	int		 attempts;
+	time_t		 created_at;
+	time_t		 next_attempt_at;
+	char		*last_error;	/* the server's last answer */
+};
+
+void	mail_row_free(struct mail_row *);
+
+/*
+ * Backoff of temporary failures: min doubling up to max seconds.  The
+ * environment variable SITEWATCH_MAIL_BACKOFF="MIN,MAX" (seconds) makes
+ * it shorter for tests.
+ */
+#define STORE_MAIL_BACKOFF_MIN	30
+#define STORE_MAIL_BACKOFF_MAX	3600
+/* Temporary failures turn permanent after this long in the queue. */
+#define STORE_MAIL_GIVE_UP_S	(3 * 86400)
+
+/* Queue one message for one recipient; returns its id or -1. */
+long long	store_mail_push(struct store *, const char *sender,
+		    const char *rcpt, const char *subject, const char *message,
+		    time_t now);
+/* Up to max queued mails due at now, oldest first; returns how many. */
+size_t		store_mail_due(struct store *, time_t now,
+		    struct mail_row *out, size_t max);
+/* 1 and *when when a mail is still queued, 0 when none, -1 on error. */
+int		store_mail_next_due(struct store *, time_t *when);
+int		store_mail_sent(struct store *, long long id, time_t now,
+		    const char *answer);
+/* Count an attempt and plan the next one; gives up after GIVE_UP_S. */
+int		store_mail_retry(struct store *, long long id, time_t now,
+		    const char *error);
+int		store_mail_failed(struct store *, long long id, time_t now,
+		    const char *error);
+/* Seconds to wait after the given number of failed attempts. */
+long		store_mail_backoff(const struct store *, int attempts);
+/* Rows with the status ("queued", "sent", "failed"); -1 on error. */
+long long	store_mail_count(struct store *, const char *status);
+/* Rows for listing: status NULL = every row; newest first, at most max. */
+size_t		store_mail_list(struct store *, const char *status,
+		    struct mail_row *out, size_t max);
+
+#endif

@@ -1,0 +1,408 @@
+/*
+ * store.c -- the database door: choose a backend, check arguments, keep
+ * the policies that are not SQL, and call the backend.
+ *
+ * DESIGN
+ * Callers see store.h only; a backend is a struct store_ops
+ * (store_impl.h).  What stays here must be the same whatever the
+ * database: the limits on a staff name and a note, the mail backoff and
+ * when a temporary failure turns permanent, and freeing the structs the
+ * backends fill.  What a backend owns: its connection, every statement,
+ * its schema and its migrations, and making each staff action one atomic
+ * step (SQLite: BEGIN IMMEDIATE; a server database: a row lock).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_impl.h"
+#include "xmalloc.h"
+
+/* Bytes of a staff name and of a note (digits: for the messages). */
+#define STORE_BY_MAX	128
+#define STORE_BY_MAX_S	"128"
+#define STORE_TEXT_MAX	4096
+#define STORE_TEXT_MAX_S "4096"
+
+/* Read SITEWATCH_MAIL_BACKOFF="MIN,MAX" over the defaults. */
+static void
+store_read_backoff(struct store *s)
+{
+	const char	*env;
+	long		 a, b;
+
+	s->backoff_min = STORE_MAIL_BACKOFF_MIN;
+	s->backoff_max = STORE_MAIL_BACKOFF_MAX;
+	if ((env = getenv("SITEWATCH_MAIL_BACKOFF")) == NULL)
+		return;
+	if (sscanf(env, "%ld,%ld", &a, &b) == 2 && a >= 1 && b >= a) {
+		s->backoff_min = a;
+		s->backoff_max = b;
+	}
+}
+
+struct store *
+store_open(const char *where, int flags, char *err, size_t errlen)
+{
+	struct store	*s;
+
+	s = xcalloc(1, sizeof *s);
+	/* Issue 15 adds: a libpq URI selects &store_pg_ops. */
+	s->ops = &store_sqlite_ops;
+	s->where = xstrdup(where);
+	s->flags = flags;
+	store_read_backoff(s);
+	if (s->ops->open(s, err, errlen) == -1) {
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct store *
+store_open_dir(const char *state_dir, int flags, char *err, size_t errlen)
+{
+	struct store	*s;
+	char		*path;
+
+	xasprintf(&path, "%s/%s", state_dir, STORE_FILE);
+	s = store_open(path, flags, err, errlen);
+	free(path);
+	return s;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	s->ops->close(s);
+	free(s->where);
+	free(s);
+}
+
+const char *
+store_errmsg(struct store *s)
+{
+	return s->ops->errmsg(s);
+}
+
+int
+store_transient(struct store *s)
+{
+	return s->ops->transient(s);
+}
+
+void
+store_set_quiet(struct store *s, int on)
+{
+	s->quiet = on;
+}
+
+int
+store_version(struct store *s)
+{
+	return s->ops->version(s);
+}
+
+int
+store_begin(struct store *s)
+{
+	return s->ops->begin(s);
+}
+
+int
+store_commit(struct store *s)
+{
+	return s->ops->commit(s);
+}
+
+int
+store_rollback(struct store *s)
+{
+	return s->ops->rollback(s);
+}
+
+/* ---- tickets ---- */
+
+void
+ticket_free(struct ticket *t)
+{
+	size_t	i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->nevents; i++) {
+		free(t->events[i].kind);
+		free(t->events[i].by);
+		free(t->events[i].text);
+	}
+	free(t->events);
+	free(t->check);
+	free(t->site);
+	free(t->severity);
+	free(t->status);
+	free(t->cause);
+	free(t->summary);
+	free(t->acknowledged_by);
+	memset(t, 0, sizeof *t);
+}
+
+void
+ticket_list_free(struct ticket *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		ticket_free(&v[i]);
+	free(v);
+}
+
+int
+store_ticket_get(struct store *s, long long id, struct ticket *out)
+{
+	memset(out, 0, sizeof *out);
+	return s->ops->ticket_get(s, id, out);
+}
+
+int
+store_ticket_list(struct store *s, int all, struct ticket **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	return s->ops->ticket_list(s, all, out, n);
+}
+
+long long
+store_open_ticket_for(struct store *s, const char *check)
+{
+	return s->ops->open_ticket_for(s, check);
+}
+
+long long
+store_tickets_opened(struct store *s, const char *check, time_t start,
+    time_t end)
+{
+	return s->ops->tickets_opened(s, check, start, end);
+}
+
+int
+store_action_parse(const char *name)
+{
+	if (strcmp(name, "ack") == 0)
+		return STORE_ACK;
+	if (strcmp(name, "note") == 0)
+		return STORE_NOTE;
+	if (strcmp(name, "resolve") == 0)
+		return STORE_RESOLVE;
+	return -1;
+}
+
+/* Check the by/text arguments of a staff action. */
+static int
+store_check_args(const char *by, const char *text, int need_text, char *err,
+    size_t errlen)
+{
+	const char	*why = NULL;
+
+	if (by == NULL || *by == '\0')
+		why = "a name is needed (--by NAME)";
+	else if (strlen(by) > STORE_BY_MAX)
+		why = "name longer than " STORE_BY_MAX_S " bytes";
+	else if (need_text && (text == NULL || *text == '\0'))
+		why = "the note text is empty";
+	else if (text != NULL && strlen(text) > STORE_TEXT_MAX)
+		why = "note longer than " STORE_TEXT_MAX_S " bytes";
+	if (why == NULL)
+		return 0;
+	if (err != NULL && errlen > 0)
+		snprintf(err, errlen, "%s", why);
+	return -1;
+}
+
+int
+store_ticket_action(struct store *s, enum store_action act, long long id,
+    const char *by, const char *text, time_t at, char *err, size_t errlen)
+{
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (store_check_args(by, text, act == STORE_NOTE, err, errlen) == -1)
+		return STORE_INVALID;
+	return s->ops->ticket_action(s, act, id, by, text, at, err, errlen);
+}
+
+long long
+store_ticket_max_id(struct store *s)
+{
+	return s->ops->ticket_max_id(s);
+}
+
+int
+store_ticket_insert(struct store *s, const struct store_new_ticket *nt)
+{
+	return s->ops->ticket_insert(s, nt);
+}
+
+int
+store_ticket_escalate(struct store *s, long long id, const char *cause,
+    const char *text, time_t at)
+{
+	return s->ops->ticket_escalate(s, id, cause, text, at);
+}
+
+int
+store_ticket_auto_resolve(struct store *s, long long id,
+    long long downtime_s, const char *text, time_t at)
+{
+	return s->ops->ticket_auto_resolve(s, id, downtime_s, text, at);
+}
+
+int
+store_ticket_reminded(struct store *s, long long id, time_t at)
+{
+	return s->ops->ticket_reminded(s, id, at);
+}
+
+int
+store_ticket_flapping(struct store *s, long long id, int on,
+    const char *text, time_t at)
+{
+	return s->ops->ticket_flapping(s, id, on, text, at);
+}
+
+int
+store_event_add(struct store *s, long long id, time_t at, const char *kind,
+    const char *by, const char *text)
+{
+	return s->ops->event_add(s, id, at, kind, by, text);
+}
+
+int
+store_open_tickets(struct store *s, struct ticket_brief **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	return s->ops->open_tickets(s, out, n);
+}
+
+int
+store_ticket_brief(struct store *s, long long id, struct ticket_brief *out)
+{
+	return s->ops->ticket_brief(s, id, out);
+}
+
+/* ---- check state ---- */
+
+int
+store_check_state_get(struct store *s, const char *name,
+    struct store_check_state *out)
+{
+	return s->ops->check_state_get(s, name, out);
+}
+
+int
+store_check_states(struct store *s,
+    int (*fn)(const struct store_check_state *, void *), void *arg)
+{
+	return s->ops->check_states(s, fn, arg);
+}
+
+int
+store_check_state_save(struct store *s, const struct store_check_state *cs)
+{
+	return s->ops->check_state_save(s, cs);
+}
+
+/* ---- mail queue ---- */
+
+void
+mail_row_free(struct mail_row *m)
+{
+	free(m->sender);
+	free(m->rcpt);
+	free(m->subject);
+	free(m->message);
+	free(m->status);
+	free(m->last_error);
+	memset(m, 0, sizeof *m);
+}
+
+long
+store_mail_backoff(const struct store *s, int attempts)
+{
+	long	d = s->backoff_min;
+	int	i;
+
+	for (i = 1; i < attempts && d < s->backoff_max; i++)
+		d *= 2;
+	return d < s->backoff_max ? d : s->backoff_max;
+}
+
+long long
+store_mail_push(struct store *s, const char *sender, const char *rcpt,
+    const char *subject, const char *message, time_t now)
+{
+	return s->ops->mail_push(s, sender, rcpt, subject, message, now);
+}
+
+size_t
+store_mail_due(struct store *s, time_t now, struct mail_row *out, size_t max)
+{
+	memset(out, 0, max * sizeof *out);
+	return s->ops->mail_due(s, now, out, max);
+}
+
+int
+store_mail_next_due(struct store *s, time_t *when)
+{
+	return s->ops->mail_next_due(s, when);
+}
+
+int
+store_mail_sent(struct store *s, long long id, time_t now, const char *answer)
+{
+	return s->ops->mail_done(s, id, "sent", now, answer);
+}
+
+int
+store_mail_failed(struct store *s, long long id, time_t now,
+    const char *error)
+{
+	return s->ops->mail_done(s, id, "failed", now, error);
+}
+
+int
+store_mail_retry(struct store *s, long long id, time_t now,
+    const char *error)
+{
+	time_t	 created = now;
+	int	 attempts = 0, rc;
+	char	*why;
+
+	if (s->ops->mail_attempts(s, id, &attempts, &created) == STORE_ERROR)
+		return -1;
+	attempts++;
+	if (now - created >= STORE_MAIL_GIVE_UP_S) {
+		xasprintf(&why, "gave up after %d attempts: %s", attempts,
+		    error);
+		rc = store_mail_failed(s, id, now, why);
+		free(why);
+		return rc;
+	}
+	return s->ops->mail_reschedule(s, id, attempts,
+	    now + store_mail_backoff(s, attempts), error);
+}
+
+long long
+store_mail_count(struct store *s, const char *status)
+{
+	return s->ops->mail_count(s, status);
+}
+
+size_t
+store_mail_list(struct store *s, const char *status, struct mail_row *out,
+    size_t max)
+{
+	memset(out, 0, max * sizeof *out);
+	return s->ops->mail_list(s, status, out, max);
+}
