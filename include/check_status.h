@@ -18,6 +18,8 @@ struct check_status {
 	time_t		 since;		/* 0: not known */
 	time_t		 last_at;	/* 0: no result ever */
 	double		 last_total_ms;
+	long		 http_status;	/* of the last result: 0 none came,
+					   -1 not known */
 	long long	 ticket;	/* the open one, 0: none */
 };
 

@@ -19,7 +19,6 @@ struct status_view {
 	const char			*site;		/* NULL: no site */
 	const char			*url;
 	const struct check_status	*st;	/* seen: a result came */
-	long				 http_status;	/* -1: not known */
 	double				 up24, up30;	/* NAN: not available */
 };
 

@@ -42,7 +42,6 @@ struct web_last {
 	double		at;
 	int		up;
 	int		cert_days_left;	/* -1 when not applicable */
-	long		http_status;
 	double		dns_ms;
 	double		connect_ms;
 	double		tls_ms;

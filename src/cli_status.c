@@ -91,9 +91,9 @@ cli_status_json(const struct status_row *r)
 	st.since = r->st.since;
 	st.last_at = r->st.last_at;
 	st.last_total_ms = r->st.last_total_ms;
+	st.http_status = r->st.http_status;
 	st.ticket = r->ticket;
 	sv.st = &st;
-	sv.http_status = -1;	/* not saved by the daemon */
 	sv.up24 = r->up24;
 	sv.up30 = r->up30;
 	return status_json(&sv);

@@ -108,6 +108,7 @@ chk_get(struct incidents *in, unsigned id)
 	k->st.message = k->message;
 	k->st.state = SW_STATE_UNKNOWN;
 	k->st.cause = SW_CAUSE_UNKNOWN;
+	k->st.http_status = -1;
 	return k;
 }
 
@@ -162,6 +163,7 @@ chk_state_wop(const struct chk *k)
 	cs->since = k->st.since;
 	cs->last_at = k->st.last_at;
 	cs->last_total_ms = k->st.last_total_ms;
+	cs->http_status = (int)k->st.http_status;
 	cs->ticket = k->st.ticket;
 	cs->fsm_last = k->fsm.last;
 	cs->fail_streak = k->fsm.fail_streak;
@@ -199,6 +201,7 @@ load_state(const struct store_check_state *cs, void *arg)
 	k->st.since = cs->since;
 	k->st.last_at = cs->last_at;
 	k->st.last_total_ms = cs->last_total_ms;
+	k->st.http_status = cs->http_status;
 	k->fsm.last = cs->fsm_last;
 	k->fsm.fail_streak = cs->fail_streak;
 	k->fsm.down_streak = cs->down_streak;
@@ -386,6 +389,7 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 	chk_set_message(k, r->message);
 	k->st.last_at = at;
 	k->st.last_total_ms = r->total_ms;
+	k->st.http_status = r->http_status;
 
 	memset(&p, 0, sizeof p);
 	p.retries = c->retries;

@@ -51,8 +51,8 @@ status_json(const struct status_view *s)
 	/* Beyond the SPEC's list: what the dashboard shows besides. */
 	json_object_set_new(o, "message", known && st->message != NULL ?
 	    json_string(st->message) : json_null());
-	json_object_set_new(o, "http_status", known && s->http_status >= 0 ?
-	    json_integer(s->http_status) : json_null());
+	json_object_set_new(o, "http_status", known && st->http_status >= 0 ?
+	    json_integer(st->http_status) : json_null());
 	json_object_set_new(o, "last_at", known ?
 	    status_time((double)st->last_at) : json_null());
 	return o;

@@ -41,7 +41,6 @@ api_check_json(struct web *w, const struct check_conf *c)
 	sv.site = c->site != NULL ? c->site->name : NULL;
 	sv.url = c->url;
 	sv.st = wc->st;
-	sv.http_status = wc->have ? wc->last->http_status : -1;
 	sv.up24 = wc->up24;
 	sv.up30 = wc->up30;
 	return status_json(&sv);

@@ -88,7 +88,7 @@ static double m_up(struct web_check *wc) { return wc->last->up; }
 static double m_total(struct web_check *wc)
     { return wc->st->last_total_ms / 1000; }
 static double m_http(struct web_check *wc)
-    { return (double)wc->last->http_status; }
+    { return (double)wc->st->http_status; }
 static double m_cert(struct web_check *wc)
     { return wc->last->cert_days_left >= 0 ? wc->last->cert_days_left : NAN; }
 static double m_up24(struct web_check *wc) { return wc->up24 / 100; }

@@ -303,7 +303,7 @@ page_check_done(struct web_job *job)
 		    "</dd><dt>HTTP</dt><dd>%ld, %lld bytes</dd>",
 		    wc->last->dns_ms, wc->last->connect_ms, wc->last->tls_ms,
 		    wc->last->ttfb_ms, wc->st->last_total_ms,
-		    wc->last->http_status, wc->last->bytes);
+		    wc->st->http_status, wc->last->bytes);
 		if (wc->last->cert_days_left >= 0)
 			buf_printf(&b, "<dt>Certificate</dt><dd>expires in %d "
 			    "days</dd>", wc->last->cert_days_left);

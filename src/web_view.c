@@ -140,7 +140,6 @@ view_last_set(struct web_last *l, const struct result *r)
 	l->at = r->at;
 	l->up = r->up;
 	l->cert_days_left = r->cert_days_left;
-	l->http_status = r->http_status;
 	l->dns_ms = r->dns_ms;
 	l->connect_ms = r->connect_ms;
 	l->tls_ms = r->tls_ms;
