@@ -8,6 +8,8 @@
 #ifndef CLI_H
 #define CLI_H
 
+#include <time.h>
+
 struct config;
 
 struct cli {
@@ -18,6 +20,14 @@ struct cli {
 
 /* Load the config or print its errors and return NULL. */
 struct config	*cli_config(struct cli *);
+/*
+ * The time range of --period, or of --start/--end (default: the 24 h
+ * before now or before --end); *period becomes "day" when none is
+ * given.  0, or -1 after printing "sitewatch: VERB: ..." to stderr.
+ */
+int		 cli_range(const char *verb, const char **period,
+		    const char *sstart, const char *send, time_t now,
+		    time_t *start, time_t *end);
 
 int	cli_check(struct cli *, int argc, char **argv);
 int	cli_status(struct cli *, int argc, char **argv);

@@ -53,6 +53,5 @@ CURLSH		*evcurl_share(struct evcurl *);
  * (trust_store.h) because libcurl's cache holds only the system's.
  */
 struct trust_store *evcurl_trust(struct evcurl *);
-unsigned	 evcurl_running(const struct evcurl *);
 
 #endif

@@ -22,12 +22,10 @@ struct event_base;
  * Returns NULL and logs when the store cannot be opened at all.  The
  * daemon passes its loop: batches are timed on it and their done
  * callbacks come back to it.  Without one (tools, tests) every batch
- * goes out as soon as the writer is free; rrd_store_sync and close
- * settle them.
+ * goes out as soon as the writer is free; close settles them.
  */
 struct rrd_store	*rrd_store_open_loop(const struct config *,
 			    struct event_base *);
-struct rrd_store	*rrd_store_open(const struct config *);
 /* Queue one result (called on the loop; returns at once). */
 void			 rrd_store_record(struct rrd_store *,
 			    const struct check_conf *, const struct result *);
@@ -37,8 +35,9 @@ void			 rrd_store_reload(struct rrd_store *,
 void			 rrd_store_close(struct rrd_store *);
 
 /*
- * Everything below was added by the rrd module for graphs, reports,
- * tests and the bench; none of it is needed by the daemon's loop.
+ * Everything below is the file layout, for graphs, reports and the
+ * writer; none of it is needed by the daemon's loop.  Test hooks are in
+ * rrd_store_test.h.
  */
 
 /* Data sources in file order (SPEC "RRD layout"). */
@@ -51,16 +50,6 @@ extern const char	*const rrd_ds_names[RRD_DS_COUNT];
 /* The bound of each le_* data source, from RRD_DS_LE_100 on. */
 #define RRD_NBUCKETS	6
 extern const int	 rrd_bucket_ms[RRD_NBUCKETS];
-
-/* Queue counters, for tests and the bench. */
-struct rrd_store_stats {
-	unsigned long long	queued;		/* taken by record() */
-	unsigned long long	written;	/* given to librrd */
-	unsigned long long	dropped;	/* queue overflow */
-	unsigned long long	skipped;	/* same second */
-	unsigned long long	errors;		/* failed writes */
-	unsigned long long	batched;	/* written by BATCH */
-};
 
 /* state_dir/rrd/<check>.rrd, allocated. */
 char	*rrd_store_path(const struct config *, const char *check);
@@ -81,13 +70,6 @@ int	 rrd_store_create(const char *path, int interval, time_t last_up,
  * reader sees every update.  Safe from any thread.
  */
 void	 rrd_store_flush_file(const struct config *, const char *path);
-/* Largest number of queued updates before the oldest is dropped. */
-void	 rrd_store_set_queue_max(struct rrd_store *, size_t);
-/* Tests: nonzero keeps the writer from taking work (close still drains). */
-void	 rrd_store_hold(struct rrd_store *, int);
-/* Wait until the queue is empty and written (for tests). */
-void	 rrd_store_sync(struct rrd_store *);
-void	 rrd_store_get_stats(struct rrd_store *, struct rrd_store_stats *);
 /*
  * Write v into p as snprintf "%.3f" would (NaN: "U"), faster; returns
  * the length.  p has room for RRD_VALUE_MAX bytes.

@@ -62,6 +62,38 @@ cli_graph_size(const char *opt, const char *s, int *out)
 	return 0;
 }
 
+/*
+ * The metric and the image format (from --format, else from the output
+ * file's name) into g; 0, or -1 after printing why.
+ */
+static int
+cli_graph_kind(struct graph_req *g, const char *metric, const char *format,
+    const char *out)
+{
+	const char	*ext;
+	int		 v;
+
+	if ((v = rrd_graph_metric_parse(metric)) == -1) {
+		fprintf(stderr, "sitewatch: graph: unknown metric: %s "
+		    "(time, availability, phases)\n", metric);
+		return -1;
+	}
+	g->metric = v;
+	if (format == NULL) {
+		/* The file name tells when --format does not. */
+		ext = strrchr(out, '.');
+		format = ext != NULL && strcasecmp(ext, ".svg") == 0 ?
+		    "svg" : "png";
+	}
+	if ((v = rrd_graph_format_parse(format)) == -1) {
+		fprintf(stderr, "sitewatch: graph: unknown format: %s "
+		    "(png, svg)\n", format);
+		return -1;
+	}
+	g->format = v;
+	return 0;
+}
+
 int
 cli_graph(struct cli *cli, int argc, char **argv)
 {
@@ -81,10 +113,9 @@ cli_graph(struct cli *cli, int argc, char **argv)
 	struct config		*cfg;
 	const char		*period = NULL, *sstart = NULL, *send = NULL;
 	const char		*metric = "time", *format = NULL, *out = NULL;
-	const char		*ext;
 	char			 err[1024];
 	time_t			 now = time(NULL);
-	int			 ch, v;
+	int			 ch;
 
 	memset(&g, 0, sizeof g);
 	g.width = 800;
@@ -138,57 +169,11 @@ cli_graph(struct cli *cli, int argc, char **argv)
 		    GRAPH_USAGE);
 		return 3;
 	}
-	if ((v = rrd_graph_metric_parse(metric)) == -1) {
-		fprintf(stderr, "sitewatch: graph: unknown metric: %s "
-		    "(time, availability, phases)\n", metric);
+	if (cli_graph_kind(&g, metric, format, out) == -1 ||
+	    cli_range("graph", &period, sstart, send, now, &g.start,
+	    &g.end) == -1)
 		return 3;
-	}
-	g.metric = v;
-	if (format == NULL) {
-		/* The file name tells when --format does not. */
-		ext = strrchr(out, '.');
-		format = ext != NULL && strcasecmp(ext, ".svg") == 0 ?
-		    "svg" : "png";
-	}
-	if ((v = rrd_graph_format_parse(format)) == -1) {
-		fprintf(stderr, "sitewatch: graph: unknown format: %s "
-		    "(png, svg)\n", format);
-		return 3;
-	}
-	g.format = v;
-	if (period != NULL && (sstart != NULL || send != NULL)) {
-		fprintf(stderr, "sitewatch: graph: --period or --start/--end, "
-		    "not both\n");
-		return 3;
-	}
-	if (sstart != NULL || send != NULL) {
-		g.end = now;
-		if (send != NULL && util_parse_time(send, &g.end) == -1) {
-			fprintf(stderr, "sitewatch: graph: bad time: %s\n",
-			    send);
-			return 3;
-		}
-		g.start = g.end - 86400;
-		if (sstart != NULL && util_parse_time(sstart, &g.start) == -1) {
-			fprintf(stderr, "sitewatch: graph: bad time: %s\n",
-			    sstart);
-			return 3;
-		}
-		if (g.end <= g.start) {
-			fprintf(stderr, "sitewatch: graph: --end must come "
-			    "after --start\n");
-			return 3;
-		}
-	} else {
-		if (period == NULL)
-			period = "day";
-		if (report_period(period, now, &g.start, &g.end) == -1) {
-			fprintf(stderr, "sitewatch: graph: unknown period: %s "
-			    "(day, week, month, year)\n", period);
-			return 3;
-		}
-		g.period = period;
-	}
+	g.period = sstart != NULL || send != NULL ? NULL : period;
 	if ((cfg = cli_config(cli)) == NULL)
 		return 3;
 	if ((g.check = config_find_check(cfg, argv[optind])) == NULL) {

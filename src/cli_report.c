@@ -128,96 +128,26 @@ cli_report_text(const struct check_conf *c, const struct report_row *r)
 	    mean, report_p95_str(r->p95_ms, p95, sizeof p95));
 }
 
-int
-cli_report(struct cli *cli, int argc, char **argv)
+/*
+ * The checks named in argv[0..argc), or every check when none is; NULL
+ * after printing an unknown name.  *np gets the count.
+ */
+static const struct check_conf **
+cli_report_checks(struct config *cfg, int argc, char **argv, size_t *np)
 {
-	static const struct option opts[] = {
-		{ "period", required_argument, NULL, 'p' },
-		{ "start", required_argument, NULL, 's' },
-		{ "end", required_argument, NULL, 'e' },
-		{ "csv", no_argument, NULL, 'C' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const struct check_conf	**checks = NULL;
-	struct report_row	  r;
-	struct config		 *cfg;
-	const char		 *period = NULL, *sstart = NULL, *send = NULL;
-	enum report_fmt		  fmt = FMT_TEXT;
-	time_t			  now = time(NULL), start, end;
-	size_t			  n = 0, i;
-	json_t			 *arr = NULL;
-	char			  err[1024], s1[32], s2[32];
-	int			  ch, rc = 0;
+	const struct check_conf	**checks;
+	size_t			  n = 0;
+	int			  i;
 
-	/* 0, not 1: glibc then forgets main's "+" and permutes again. */
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "p:s:e:h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'p':
-			period = optarg;
-			break;
-		case 's':
-			sstart = optarg;
-			break;
-		case 'e':
-			send = optarg;
-			break;
-		case 'C':
-			fmt = FMT_CSV;
-			break;
-		case 'J':
-			fmt = FMT_JSON;
-			break;
-		case 'h':
-			fputs(REPORT_USAGE, stdout);
-			return 0;
-		default:
-			fputs(REPORT_USAGE, stderr);
-			return 3;
-		}
-	}
-	if (period != NULL && (sstart != NULL || send != NULL)) {
-		fprintf(stderr, "sitewatch: report: --period or --start/--end, "
-		    "not both\n");
-		return 3;
-	}
-	if (sstart != NULL || send != NULL) {
-		end = now;
-		if (send != NULL && util_parse_time(send, &end) == -1) {
-			fprintf(stderr, "sitewatch: report: bad time: %s\n",
-			    send);
-			return 3;
-		}
-		start = end - 86400;
-		if (sstart != NULL && util_parse_time(sstart, &start) == -1) {
-			fprintf(stderr, "sitewatch: report: bad time: %s\n",
-			    sstart);
-			return 3;
-		}
-		if (end <= start) {
-			fprintf(stderr, "sitewatch: report: --end must come "
-			    "after --start\n");
-			return 3;
-		}
-	} else if (report_period(period != NULL ? period : "day", now,
-	    &start, &end) == -1) {
-		fprintf(stderr, "sitewatch: report: unknown period: %s "
-		    "(day, week, month, year)\n", period);
-		return 3;
-	}
-	if ((cfg = cli_config(cli)) == NULL)
-		return 3;
-	if (optind < argc) {
-		checks = xcalloc((size_t)(argc - optind), sizeof *checks);
-		for (; optind < argc; optind++) {
+	if (argc > 0) {
+		checks = xcalloc((size_t)argc, sizeof *checks);
+		for (i = 0; i < argc; i++) {
 			if ((checks[n] = config_find_check(cfg,
-			    argv[optind])) == NULL) {
+			    argv[i])) == NULL) {
 				fprintf(stderr, "sitewatch: report: unknown "
-				    "check: %s\n", argv[optind]);
+				    "check: %s\n", argv[i]);
 				free(checks);
-				return 3;
+				return NULL;
 			}
 			n++;
 		}
@@ -226,6 +156,20 @@ cli_report(struct cli *cli, int argc, char **argv)
 		for (n = 0; n < cfg->nchecks; n++)
 			checks[n] = cfg->checks[n];
 	}
+	*np = n;
+	return checks;
+}
+
+/* Compute and print the report of checks[0..n) in fmt; the exit status. */
+static int
+cli_report_run(const struct config *cfg, const struct check_conf **checks,
+    size_t n, enum report_fmt fmt, time_t start, time_t end)
+{
+	struct report_row	 r;
+	json_t			*arr = NULL;
+	char			 err[1024], s1[32], s2[32];
+	size_t			 i;
+	int			 rc = 0;
 
 	if (fmt == FMT_JSON)
 		arr = json_array();
@@ -264,6 +208,65 @@ cli_report(struct cli *cli, int argc, char **argv)
 		free(s);
 		json_decref(arr);
 	}
+	return rc;
+}
+
+int
+cli_report(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "period", required_argument, NULL, 'p' },
+		{ "start", required_argument, NULL, 's' },
+		{ "end", required_argument, NULL, 'e' },
+		{ "csv", no_argument, NULL, 'C' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct check_conf	**checks;
+	struct config		 *cfg;
+	const char		 *period = NULL, *sstart = NULL, *send = NULL;
+	enum report_fmt		  fmt = FMT_TEXT;
+	time_t			  now = time(NULL), start, end;
+	size_t			  n;
+	int			  ch, rc;
+
+	/* 0, not 1: glibc then forgets main's "+" and permutes again. */
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "p:s:e:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			period = optarg;
+			break;
+		case 's':
+			sstart = optarg;
+			break;
+		case 'e':
+			send = optarg;
+			break;
+		case 'C':
+			fmt = FMT_CSV;
+			break;
+		case 'J':
+			fmt = FMT_JSON;
+			break;
+		case 'h':
+			fputs(REPORT_USAGE, stdout);
+			return 0;
+		default:
+			fputs(REPORT_USAGE, stderr);
+			return 3;
+		}
+	}
+	if (cli_range("report", &period, sstart, send, now, &start,
+	    &end) == -1)
+		return 3;
+	if ((cfg = cli_config(cli)) == NULL)
+		return 3;
+	if ((checks = cli_report_checks(cfg, argc - optind, argv + optind,
+	    &n)) == NULL)
+		return 3;
+	rc = cli_report_run(cfg, checks, n, fmt, start, end);
 	free(checks);
 	return rc;
 }

@@ -42,6 +42,7 @@
 #include <stdlib.h>
 
 #include "evcurl.h"
+#include "evcurl_test.h"
 #include "log.h"
 #include "trust_store.h"
 #include "xmalloc.h"

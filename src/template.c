@@ -137,6 +137,109 @@ lookup(const char *const *names, size_t n, const char *p, size_t len)
 	return -1;
 }
 
+/* What tmpl_compile carries from tag to tag: the open sections. */
+struct tcomp {
+	struct nodes	*ns;
+	const char	*file;
+	struct errlist	*errs;
+	size_t		 nerr;
+	size_t		 depth;
+	int		 nchecks;
+	struct {
+		enum section	sec;
+		size_t		node;
+		int		line;
+	} stack[MAX_DEPTH];
+};
+
+/* The section a {{#name}}, {{^name}} or {{/name}} names, or -1. */
+static int
+section_lookup(const char *name, size_t len)
+{
+	int	v;
+
+	v = lookup(section_names, NSECTIONS, name + 1, len - 1);
+	if (v == -1 && (v = lookup(var_names, TV_NVARS, name + 1,
+	    len - 1)) != -1)
+		v += SEC_VAR;
+	return v;
+}
+
+/*
+ * Whether the tag [open, close + 2) stands alone on its line (only
+ * blanks around it): then the whole line goes with the tag.
+ */
+static int
+tag_standalone(const char *pos, const char *line_start, const char *open,
+    const char *close, const char *end)
+{
+	const char	*q;
+
+	if (line_start < pos)
+		return 0;
+	for (q = line_start; q < open; q++)
+		if (*q != ' ' && *q != '\t')
+			return 0;
+	for (q = close + 2; q < end && *q != '\n'; q++)
+		if (*q != ' ' && *q != '\t')
+			return 0;
+	return 1;
+}
+
+/* {{#v}} or {{^v}} of tagline: open a section. */
+static void
+tcomp_open(struct tcomp *tc, int v, const char *name, size_t len,
+    int tagline)
+{
+	struct node	*nd;
+	char		 shown[64 * 4];
+
+	if (tc->depth == MAX_DEPTH || (v == SEC_CHECKS &&
+	    (tc->nchecks > 0 || *name == '^'))) {
+		errlist_add(tc->errs, tc->file, tagline,
+		    "{{%s}} cannot stand here",
+		    tag_show(name, len, shown, sizeof shown));
+		tc->nerr++;
+		return;
+	}
+	if (v == SEC_CHECKS)
+		tc->nchecks++;
+	tc->stack[tc->depth].sec = v;
+	tc->stack[tc->depth].line = tagline;
+	tc->stack[tc->depth].node = tc->ns->n;
+	tc->depth++;
+	nd = nodes_add(tc->ns, N_OPEN);
+	nd->sec = v;
+	nd->inverted = *name == '^';
+}
+
+/* {{/v}} of tagline: close the innermost section, which must be v. */
+static void
+tcomp_close(struct tcomp *tc, int v, int tagline)
+{
+	struct node	*nd;
+	size_t		 d = tc->depth;
+
+	if (d == 0 || tc->stack[d - 1].sec != (enum section)v) {
+		if (d == 0)
+			errlist_add(tc->errs, tc->file, tagline,
+			    "{{/%s}} closes no section", sec_name(v));
+		else
+			errlist_add(tc->errs, tc->file, tagline,
+			    "{{/%s}} does not match {{#%s}} of line %d",
+			    sec_name(v), sec_name(tc->stack[d - 1].sec),
+			    tc->stack[d - 1].line);
+		tc->nerr++;
+		return;
+	}
+	tc->depth--;
+	if (v == SEC_CHECKS)
+		tc->nchecks--;
+	nd = nodes_add(tc->ns, N_CLOSE);
+	nd->sec = v;
+	tc->ns->v[tc->stack[tc->depth].node].close = tc->ns->n - 1;
+}
+
 /*
  * Compile [p, end) into ns.  line is the line number of p; in_subject
  * forbids {{#checks}}.  Returns the number of errors added.
@@ -145,17 +248,17 @@ static size_t
 tmpl_compile(struct nodes *ns, const char *file, int line, const char *p,
     const char *end, int in_subject, struct errlist *errs)
 {
-	struct {
-		enum section	sec;
-		size_t		node;
-		int		line;
-	} stack[MAX_DEPTH];
+	struct tcomp	 tc;
 	const char	*pos = p, *line_start = p, *open, *close, *name, *q;
-	size_t		 depth = 0, nerr = 0, len, i;
+	size_t		 len, i;
 	struct node	*nd;
-	int		 v, standalone, nchecks = 0, tagline;
+	int		 v, tagline;
 	char		 shown[64 * 4];
 
+	memset(&tc, 0, sizeof tc);
+	tc.ns = ns;
+	tc.file = file;
+	tc.errs = errs;
 	while (p < end) {
 		if (*p == '\n') {
 			line++;
@@ -175,7 +278,7 @@ tmpl_compile(struct nodes *ns, const char *file, int line, const char *p,
 			}
 		if (close == NULL) {
 			errlist_add(errs, file, line, "unclosed {{");
-			nerr++;
+			tc.nerr++;
 			p += 2;
 			continue;
 		}
@@ -189,93 +292,35 @@ tmpl_compile(struct nodes *ns, const char *file, int line, const char *p,
 
 		if (len > 0 && (*name == '#' || *name == '^' ||
 		    *name == '/')) {
-			v = lookup(section_names, NSECTIONS, name + 1, len - 1);
-			if (v == -1 && (v = lookup(var_names, TV_NVARS,
-			    name + 1, len - 1)) != -1)
-				v += SEC_VAR;
-			if (in_subject && v == SEC_CHECKS) {
-				errlist_add(errs, file, line, "{{%s}} cannot "
+			v = section_lookup(name, len);
+			if ((in_subject && v == SEC_CHECKS) || v == -1) {
+				errlist_add(errs, file, line, v == -1 ?
+				    "unknown section {{%s}}" : "{{%s}} cannot "
 				    "stand in the Subject line",
 				    tag_show(name, len, shown, sizeof shown));
-				nerr++;
+				tc.nerr++;
 				p = close + 2;
 				continue;
 			}
-			if (v == -1) {
-				errlist_add(errs, file, line,
-				    "unknown section {{%s}}",
-				    tag_show(name, len, shown, sizeof shown));
-				nerr++;
-				p = close + 2;
-				continue;
-			}
-			/* Alone on its line: the line goes with the tag. */
-			standalone = line_start >= pos;
-			for (q = line_start; standalone && q < open; q++)
-				if (*q != ' ' && *q != '\t')
-					standalone = 0;
-			for (q = close + 2; standalone && q < end && *q != '\n';
-			    q++)
-				if (*q != ' ' && *q != '\t')
-					standalone = 0;
-			nodes_text(ns, pos, (size_t)((standalone ? line_start :
-			    open) - pos));
-			p = close + 2;
-			if (standalone) {
-				while (p < end && *p != '\n')
-					p++;
+			if (tag_standalone(pos, line_start, open, close,
+			    end)) {
+				nodes_text(ns, pos, (size_t)(line_start - pos));
+				for (p = close + 2; p < end && *p != '\n'; p++)
+					;
 				if (p < end) {
 					p++;
 					line++;
 				}
 				line_start = p;
+			} else {
+				nodes_text(ns, pos, (size_t)(open - pos));
+				p = close + 2;
 			}
 			pos = p;
-			if (*name != '/') {
-				if (depth == MAX_DEPTH || (v == SEC_CHECKS &&
-				    (nchecks > 0 || *name == '^'))) {
-					errlist_add(errs, file, tagline,
-					    "{{%s}} cannot stand here",
-					    tag_show(name, len, shown,
-					    sizeof shown));
-					nerr++;
-					continue;
-				}
-				if (v == SEC_CHECKS)
-					nchecks++;
-				stack[depth].sec = v;
-				stack[depth].line = tagline;
-				stack[depth].node = ns->n;
-				depth++;
-				nd = nodes_add(ns, N_OPEN);
-				nd->sec = v;
-				nd->inverted = *name == '^';
-			} else {
-				if (depth == 0 || stack[depth - 1].sec !=
-				    (enum section)v) {
-					if (depth == 0)
-						errlist_add(errs, file,
-						    tagline, "{{/%s}} closes "
-						    "no section",
-						    sec_name(v));
-					else
-						errlist_add(errs, file,
-						    tagline, "{{/%s}} does "
-						    "not match {{#%s}} of line"
-						    " %d", sec_name(v),
-						    sec_name(stack[depth -
-						    1].sec), stack[depth -
-						    1].line);
-					nerr++;
-					continue;
-				}
-				depth--;
-				if (v == SEC_CHECKS)
-					nchecks--;
-				nd = nodes_add(ns, N_CLOSE);
-				nd->sec = v;
-				ns->v[stack[depth].node].close = ns->n - 1;
-			}
+			if (*name != '/')
+				tcomp_open(&tc, v, name, len, tagline);
+			else
+				tcomp_close(&tc, v, tagline);
 			continue;
 		}
 
@@ -285,19 +330,19 @@ tmpl_compile(struct nodes *ns, const char *file, int line, const char *p,
 			errlist_add(errs, file, line,
 			    "unknown variable {{%s}}",
 			    tag_show(name, len, shown, sizeof shown));
-			nerr++;
+			tc.nerr++;
 			continue;
 		}
 		nd = nodes_add(ns, N_VAR);
 		nd->var = v;
 	}
 	nodes_text(ns, pos, (size_t)(end - pos));
-	for (i = depth; i > 0; i--) {
-		errlist_add(errs, file, stack[i - 1].line,
-		    "{{#%s}} is never closed", sec_name(stack[i - 1].sec));
-		nerr++;
+	for (i = tc.depth; i > 0; i--) {
+		errlist_add(errs, file, tc.stack[i - 1].line,
+		    "{{#%s}} is never closed", sec_name(tc.stack[i - 1].sec));
+		tc.nerr++;
 	}
-	return nerr;
+	return tc.nerr;
 }
 
 void

@@ -31,6 +31,7 @@
 #include "log.h"
 #include "result.h"
 #include "rrd_store.h"
+#include "rrd_store_test.h"
 #include "util.h"
 #include "xmalloc.h"
 

@@ -36,6 +36,7 @@
 
 #include "config.h"
 #include "evcurl.h"
+#include "evcurl_test.h"
 #include "probe.h"
 #include "util.h"
 

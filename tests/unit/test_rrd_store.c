@@ -22,6 +22,7 @@
 #include "log.h"
 #include "result.h"
 #include "rrd_store.h"
+#include "rrd_store_test.h"
 #include "xmalloc.h"
 
 struct fixture {

@@ -1,0 +1,129 @@
+/*
+ * rrd_store_int.h -- what the recorder's three files share: the loop
+ * side (rrd_store.c: ring, batch policy, drop-and-count), the file
+ * table (rrd_files.c: per-check file state, create, forget) and the
+ * writer (rrd_write.c: grouping, direct or rrdcached writes).  Only
+ * these files include it.
+ */
+#ifndef RRD_STORE_INT_H
+#define RRD_STORE_INT_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "config.h"
+#include "rrd_cached.h"
+#include "rrd_store.h"
+#include "rrd_store_test.h"
+#include "sitewatch.h"
+
+struct bio;
+struct event;
+struct rrd_files;
+struct rrd_wctx;
+
+/* rrdc_* shares one connection per process: serialize every use. */
+extern pthread_mutex_t	rrd_store_rrdc_lock;
+
+/* One queued update: a copy, so the result may be gone when we write. */
+struct rrd_job {
+	unsigned	id;		/* the check's registry id */
+	char		name[SW_NAME_MAX];
+	int		interval;
+	time_t		t;
+	double		at;		/* exact result time */
+	double		v[RRD_DS_COUNT];
+};
+
+/* What the writer knows of one check's file. */
+struct rrd_file_state {
+	char			*name;
+	char			*path;
+	unsigned long		 step;		/* 0 = not read yet */
+	time_t			 last_t;
+	double			 last_at;	/* exact time of last_t's */
+	time_t			 checked;	/* last stat() */
+	int			 failing;	/* error logged */
+	int			 same_sec_logged;
+	unsigned long		 mark;		/* batch seen in */
+	size_t			 jfirst, jlast;	/* its jobs */
+};
+
+/* Settings the writer uses for one batch. */
+struct rrd_batch_conf {
+	char		*dir;
+	char		*rrdcached;
+	struct rrd_rra	 rra[RRD_RRA_MAX];
+	size_t		 nrra;
+	time_t		 now;
+	char		*cdir;		/* dir, escaped */
+};
+
+struct rrd_store {
+	pthread_mutex_t		 mtx;
+	/* The batch policy: the owner's thread (the loop) only. */
+	struct bio		*writer;	/* the "rrd-writer" queue */
+	struct event		*ev_batch;	/* RRD_BATCH_WAIT_MS is up */
+	struct timespec		 last;		/* last batch handed over */
+	int			 armed;		/* ev_batch pending */
+	int			 busy;		/* a batch is out */
+	int			 stopping;
+	int			 hold;		/* tests: wait */
+	int			 syncing;	/* in rrd_store_sync */
+
+	/* Ring of pending updates, guarded by mtx. */
+	struct rrd_job		*ring;
+	size_t			 cap, head, count, max, hiwater;
+	int			 overflowing;
+
+	/* Settings, guarded by mtx; the writer copies them per batch. */
+	char			*rrd_dir;
+	char			*rrdcached;
+	struct rrd_rra		 rra[RRD_RRA_MAX];
+	size_t			 nrra;
+	unsigned		 generation;	/* rrd_dir moved */
+
+	struct rrd_store_stats	 stats;
+
+	/* Writer-only. */
+	struct rrd_wctx		*w;
+	struct rrd_files	*files;		/* per-check file state */
+	unsigned long		 batchno;
+	unsigned		 writer_generation;
+	int			 rrdc_failing;
+	struct rrd_bclient	 bcl;
+};
+
+/* rrd_files.c: the per-check file table (writer's thread only). */
+struct rrd_files	*rrd_files_new(void);
+void			 rrd_files_free(struct rrd_files *);
+/* Forget every file (rrd_dir moved). */
+void			 rrd_files_clear(struct rrd_files *);
+/*
+ * The state of check id's file in dir, made on first sight; name is the
+ * check's (a slot found under another name is taken over, unless that
+ * name is in the same batch: two names under one id is fatal).
+ */
+struct rrd_file_state	*rrd_files_get(struct rrd_files *, const char *dir,
+			    unsigned id, const char *name,
+			    unsigned long batchno);
+/*
+ * Make sure s->path exists with the step of interval (creating, moving
+ * aside and re-creating it as needed); 0, or -1 (logged).
+ */
+int			 rrd_files_ensure(const struct rrd_batch_conf *,
+			    struct rrd_file_state *s, int interval,
+			    time_t first_t, int recheck);
+/* Create dir and its parents; 0 or -1 with errno. */
+int			 rrd_files_mkdirs(const char *dir);
+
+/* rrd_write.c: the writer's thread. */
+struct rrd_wctx		*rrd_wctx_new(void);
+void			 rrd_wctx_free(struct rrd_wctx *);
+/* The bio job: take the whole ring, write it file by file. */
+void			 rrd_store_writer(void *);
+/* The counts of the last batch (read in the done callback). */
+const struct rrd_store_stats *rrd_wctx_stats(const struct rrd_wctx *);
+
+#endif

@@ -1,0 +1,290 @@
+/*
+ * rrd_files.c -- the recorder's per-check file table: what the writer
+ * knows of each check's file (step, last update, failing), and making
+ * the file right before a write: create it, move an old-interval or
+ * corrupt one aside, tell rrdcached to forget it.  The writer's thread
+ * only; see rrd_store.c's DESIGN for the rules.
+ *
+ * The table is looked up through rrd_files_get alone, by the check's
+ * registry id that every job carries (the writer never sees the
+ * registry itself, which is the loop's).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rrd.h>
+#include <rrd_client.h>
+
+#include "config.h"
+#include "log.h"
+#include "registry.h"
+#include "rrd_store.h"
+#include "rrd_store_int.h"
+#include "xmalloc.h"
+
+/* With rrdcached, stat a known file this often to see it vanish. */
+#define RRD_RECHECK_S		30
+
+pthread_mutex_t	rrd_store_rrdc_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The table: a slot per check, at its registry id (registry.h). */
+struct rrd_files {
+	struct rrd_file_state	**states;
+	size_t			 nstates;
+};
+
+/* Create dir and its parents; 0 or -1 with errno. */
+int
+rrd_files_mkdirs(const char *dir)
+{
+	char	*p, *s;
+	int	 rc = 0;
+
+	s = xstrdup(dir);
+	for (p = s + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(s, 0755) == -1 && errno != EEXIST)
+			rc = -1;
+		*p = '/';
+	}
+	if (mkdir(s, 0755) == -1 && errno != EEXIST)
+		rc = -1;
+	else
+		rc = 0;
+	free(s);
+	return rc;
+}
+
+void
+rrd_store_flush_file(const struct config *cfg, const char *path)
+{
+	if (cfg == NULL || cfg->rrdcached == NULL || *cfg->rrdcached == '\0')
+		return;
+	pthread_mutex_lock(&rrd_store_rrdc_lock);
+	rrd_clear_error();
+	if (rrdc_connect(cfg->rrdcached) == 0 && rrdc_flush(path) != 0)
+		log_debug("rrd: flush %s through rrdcached: %s", path,
+		    rrd_get_error());
+	rrd_clear_error();
+	pthread_mutex_unlock(&rrd_store_rrdc_lock);
+}
+
+struct rrd_files *
+rrd_files_new(void)
+{
+	return xcalloc(1, sizeof(struct rrd_files));
+}
+
+/* Free one file state. */
+static void
+rrd_files_drop(struct rrd_file_state *s)
+{
+	free(s->name);
+	free(s->path);
+	free(s);
+}
+
+void
+rrd_files_clear(struct rrd_files *ft)
+{
+	size_t	i;
+
+	for (i = 0; i < ft->nstates; i++)
+		if (ft->states[i] != NULL)
+			rrd_files_drop(ft->states[i]);
+	free(ft->states);
+	ft->states = NULL;
+	ft->nstates = 0;
+}
+
+void
+rrd_files_free(struct rrd_files *ft)
+{
+	if (ft == NULL)
+		return;
+	rrd_files_clear(ft);
+	free(ft);
+}
+
+/*
+ * The name is compared all the same: a program without a registry (a
+ * test with one check) may leave the id at 0, and a later name then
+ * takes the slot over (its file state is read again).
+ */
+struct rrd_file_state *
+rrd_files_get(struct rrd_files *ft, const char *dir, unsigned id,
+    const char *name, unsigned long batchno)
+{
+	struct rrd_file_state	*s;
+
+	ft->states = registry_slots(ft->states, &ft->nstates, id,
+	    sizeof *ft->states);
+	if ((s = ft->states[id]) != NULL && strcmp(s->name, name) == 0)
+		return s;
+	if (s != NULL) {
+		/* Two names under one id in one batch: a caller's bug. */
+		if (s->mark == batchno)
+			fatal("rrd: checks %s and %s share id %u", s->name,
+			    name, id);
+		rrd_files_drop(s);
+	}
+	s = ft->states[id] = xcalloc(1, sizeof *s);
+	s->name = xstrdup(name);
+	xasprintf(&s->path, "%s/%s.rrd", dir, name);
+	return s;
+}
+
+/* Tell rrdcached to drop what it keeps of path (before re-creating it). */
+static void
+rrd_files_forget(const struct rrd_batch_conf *bc, const char *path,
+    int flush)
+{
+	if (bc->rrdcached == NULL)
+		return;
+	pthread_mutex_lock(&rrd_store_rrdc_lock);
+	rrd_clear_error();
+	if (rrdc_connect(bc->rrdcached) == 0) {
+		if (flush)
+			(void)rrdc_flush(path);
+		(void)rrdc_forget(path);
+	}
+	rrd_clear_error();
+	pthread_mutex_unlock(&rrd_store_rrdc_lock);
+}
+
+/* Create s->path for interval; 0 or -1 (logged once per episode). */
+static int
+rrd_files_make(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
+    int interval, time_t first_t)
+{
+	char	err[512];
+
+	(void)rrd_files_mkdirs(bc->dir);
+	rrd_files_forget(bc, s->path, 0);
+	if (rrd_store_create(s->path, interval, first_t - interval, bc->rra,
+	    bc->nrra, err, sizeof err) == -1) {
+		if (!s->failing)
+			log_error("rrd: cannot create %s: %s", s->path, err);
+		s->failing = 1;
+		s->step = 0;
+		return -1;
+	}
+	log_debug("rrd: created %s (step %d s)", s->path, interval);
+	s->checked = bc->now;
+	s->step = (unsigned long)interval;
+	s->last_t = first_t - interval;
+	s->last_at = 0;
+	return 0;
+}
+
+/* Move path aside to a name made from fmt-like suffix; logged. */
+static void
+rrd_files_move_aside(const struct rrd_batch_conf *bc,
+    struct rrd_file_state *s, const char *suffix, int corrupt)
+{
+	char	*to;
+
+	rrd_files_forget(bc, s->path, !corrupt);
+	xasprintf(&to, "%s%s", s->path, suffix);
+	if (rename(s->path, to) == -1)
+		log_error("rrd: cannot rename %s to %s: %s", s->path, to,
+		    strerror(errno));
+	else if (corrupt)
+		log_error("rrd: %s is not a readable RRD file: moved to %s, "
+		    "starting a new one", s->path, to);
+	else
+		log_info("rrd: %s: interval changed from %lu s: old history "
+		    "kept in %s, starting a new file", s->name, s->step, to);
+	free(to);
+	s->step = 0;
+}
+
+/*
+ * Make sure s->path exists with the step of interval.  Returns 0 when it
+ * can be updated, -1 when not (logged).  A file we know and that worked
+ * is not looked at again (no stat per write): when it vanished or broke
+ * the update fails and the writer calls us again with recheck set.  With
+ * rrdcached the update may not fail (it keeps the file's values in
+ * memory), so there a known file is still looked at every RRD_RECHECK_S.
+ */
+int
+rrd_files_ensure(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
+    int interval, time_t first_t, int recheck)
+{
+	struct stat	 st;
+	rrd_info_t	*info, *i;
+	char		 suffix[64];
+	unsigned long	 step = 0;
+	time_t		 last = 0;
+
+	if (!recheck && !s->failing && s->step == (unsigned long)interval &&
+	    (bc->rrdcached == NULL || (bc->now >= s->checked &&
+	    bc->now - s->checked < RRD_RECHECK_S)))
+		return 0;
+	if (stat(s->path, &st) == -1) {
+		if (errno != ENOENT) {
+			if (!s->failing)
+				log_error("rrd: %s: %s", s->path,
+				    strerror(errno));
+			s->failing = 1;
+			return -1;
+		}
+		if (s->step != 0)
+			log_warn("rrd: %s vanished: creating it again",
+			    s->path);
+		return rrd_files_make(bc, s, interval, first_t);
+	}
+	s->checked = bc->now;
+	/* The update failed: read the file again (it may be corrupt now). */
+	if (recheck)
+		s->step = 0;
+	if (s->step == 0) {
+		/* First sight of an existing file: read its step and end. */
+		if (bc->rrdcached != NULL)
+			rrd_files_forget(bc, s->path, 1);
+		rrd_clear_error();
+		if ((info = rrd_info_r(s->path)) != NULL) {
+			for (i = info; i != NULL; i = i->next) {
+				if (strcmp(i->key, "step") == 0)
+					step = i->value.u_cnt;
+				else if (strcmp(i->key, "last_update") == 0)
+					last = (time_t)i->value.u_cnt;
+			}
+			rrd_info_free(info);
+		}
+		rrd_clear_error();
+		if (step == 0 && access(s->path, R_OK) == -1) {
+			/* Unreadable is not corrupt: leave it be. */
+			if (!s->failing)
+				log_error("rrd: %s: %s", s->path,
+				    strerror(errno));
+			s->failing = 1;
+			return -1;
+		}
+		if (step == 0) {
+			snprintf(suffix, sizeof suffix, ".%lld.corrupt",
+			    (long long)time(NULL));
+			rrd_files_move_aside(bc, s, suffix, 1);
+			return rrd_files_make(bc, s, interval, first_t);
+		}
+		s->step = step;
+		s->last_t = last;
+		s->last_at = 0;
+	}
+	if (s->step != (unsigned long)interval) {
+		snprintf(suffix, sizeof suffix, ".step%lu.%lld", s->step,
+		    (long long)time(NULL));
+		rrd_files_move_aside(bc, s, suffix, 0);
+		return rrd_files_make(bc, s, interval, first_t);
+	}
+	return 0;
+}
