@@ -22,8 +22,8 @@ assert_no_file "$SW_STATE_DIR/sitewatch.db"
 
 start_daemon
 wait_until 30 '"$SWC" -c "$SW_CONF" status --json 2>/dev/null |
-    "$SW_PY" -c "import json,sys; j={c[\"name\"]: c for c in json.load(sys.stdin)}; sys.exit(0 if j[\"st-ok\"][\"state\"] == \"up\" and j[\"st-500\"][\"ticket\"] else 1)"' ||
-    fail "status never showed st-ok up and a ticket for st-500"
+    "$SW_PY" -c "import json,sys; j={c[\"name\"]: c for c in json.load(sys.stdin)}; sys.exit(0 if j[\"st-ok\"][\"state\"] == \"up\" and j[\"st-ok\"][\"uptime_24h\"] == 100 and j[\"st-500\"][\"ticket\"] else 1)"' ||
+    fail "status never showed st-ok up (100 % over 24 h) and a ticket for st-500"
 stop_daemon
 
 sw_run "$SWC" -c "$SW_CONF" status --json
