@@ -48,6 +48,8 @@ struct site_conf {
 /* One [check NAME]: plain data, every [defaults] value already applied. */
 struct check_conf {
 	char			 *name;
+	unsigned		  id;		/* the registry's (registry.h);
+						   set by registry_bind() */
 	const struct site_conf	 *site;
 	char			 *file;		/* where it was defined (shared:
 						   the config's files[]) */
@@ -124,7 +126,6 @@ struct config {
 	size_t			  nsites;
 	struct check_conf	**checks;	/* sorted by file, then order */
 	size_t			  nchecks;
-	struct check_conf	**by_name;	/* the same, sorted by name */
 
 	/*
 	 * The [defaults] section as a check (name and url NULL), for ad-hoc
@@ -144,6 +145,10 @@ struct config {
  */
 struct config		*config_load(const char *path, struct errlist *errs);
 void			 config_free(struct config *);
+/*
+ * A check by name, for one-shot tools (a linear scan); the daemon finds
+ * checks through its registry (registry.h).
+ */
 const struct check_conf	*config_find_check(const struct config *,
 			    const char *name);
 

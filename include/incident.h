@@ -10,6 +10,7 @@
 
 #include <time.h>
 
+#include "check_status.h"
 #include "sitewatch.h"
 
 struct config;
@@ -17,6 +18,7 @@ struct check_conf;
 struct result;
 struct incidents;
 struct event_base;
+struct registry;
 
 enum incident_kind {
 	INCIDENT_OPENED,	/* new ticket: severity says down or degraded */
@@ -32,6 +34,7 @@ struct incident_event {
 	enum incident_kind	 kind;
 	long long		 ticket_id;
 	const char		*check;		/* check name */
+	const struct check_conf	*conf;		/* NULL: not configured now */
 	enum incident_severity	 severity;
 	enum sw_state		 state;
 	enum sw_cause		 cause;
@@ -45,12 +48,19 @@ struct incident_event {
 typedef void (*incident_event_cb)(const struct incident_event *,
 		    void *arg);
 
+/* Checks are found by registry id; names from the db are interned. */
 struct incidents	*incidents_open(const struct config *,
-			    struct event_base *, incident_event_cb, void *arg);
+			    struct registry *, struct event_base *,
+			    incident_event_cb, void *arg);
 void			 incidents_feed(struct incidents *,
 			    const struct check_conf *, const struct result *);
 void			 incidents_reload(struct incidents *,
 			    const struct config *);
+/* The status of check id, NULL when nothing is known of it. */
+const struct check_status *incidents_status(const struct incidents *,
+			    unsigned id);
+/* Read staff changes to open tickets back soon (one went through the API). */
+void			 incidents_poke(struct incidents *);
 /* Finish pending ticket writes, then free. */
 void			 incidents_close(struct incidents *);
 

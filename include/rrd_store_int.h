@@ -28,6 +28,7 @@ extern pthread_mutex_t	rrd_store_rrdc_lock;
 
 /* One queued update: a copy, so the result may be gone when we write. */
 struct rrd_job {
+	unsigned	id;		/* the check's registry id */
 	char		name[SW_NAME_MAX];
 	int		interval;
 	time_t		t;
@@ -39,7 +40,6 @@ struct rrd_job {
 struct rrd_file_state {
 	char			*name;
 	char			*path;
-	unsigned		 hash;
 	unsigned long		 step;		/* 0 = not read yet */
 	time_t			 last_t;
 	double			 last_at;	/* exact time of last_t's */
@@ -48,7 +48,6 @@ struct rrd_file_state {
 	int			 same_sec_logged;
 	unsigned long		 mark;		/* batch seen in */
 	size_t			 jfirst, jlast;	/* its jobs */
-	struct rrd_file_state	*next;
 };
 
 /* Settings the writer uses for one batch. */
@@ -101,9 +100,14 @@ struct rrd_files	*rrd_files_new(void);
 void			 rrd_files_free(struct rrd_files *);
 /* Forget every file (rrd_dir moved). */
 void			 rrd_files_clear(struct rrd_files *);
-/* The state of check name's file in dir, made on first sight. */
+/*
+ * The state of check id's file in dir, made on first sight; name is the
+ * check's (a slot found under another name is taken over, unless that
+ * name is in the same batch: two names under one id is fatal).
+ */
 struct rrd_file_state	*rrd_files_get(struct rrd_files *, const char *dir,
-			    const char *name);
+			    unsigned id, const char *name,
+			    unsigned long batchno);
 /*
  * Make sure s->path exists with the step of interval (creating, moving
  * aside and re-creating it as needed); 0, or -1 (logged).

@@ -190,6 +190,7 @@ struct store_check_state {
 	time_t		since;		/* state has been this since */
 	time_t		last_at;	/* time of the last result */
 	double		last_total_ms;
+	int		http_status;	/* of the last result, -1: not saved */
 	long long	ticket;		/* open ticket id, 0 = none */
 
 	/* The incident machine's memory (struct fsm_state, flattened). */

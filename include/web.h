@@ -13,6 +13,9 @@ struct event_base;
 struct config;
 struct result;
 struct scheduler;
+struct registry;
+struct incidents;
+struct check_conf;
 struct web;
 
 /*
@@ -21,14 +24,16 @@ struct web;
  * address cannot be bound.
  */
 struct web	*web_start(struct event_base *, const struct config *,
-		    struct scheduler *);
+		    struct scheduler *, const struct registry *,
+		    struct incidents *);
 /*
  * The daemon applied a new config (SIGHUP): follow its checks, sites and
  * languages.  The socket stays; a changed listen is warned about once.
  */
 void		 web_reload(struct web *, const struct config *);
-/* Remember one result for the pages (state, since, recent results). */
-void		 web_record(struct web *, const struct result *);
+/* Remember one result for the pages (its details, recent results). */
+void		 web_record(struct web *, const struct check_conf *,
+		    const struct result *);
 /* Stop listening, finish the worker threads, free everything. */
 void		 web_stop(struct web *);
 

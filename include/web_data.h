@@ -62,16 +62,6 @@ int	web_data_ticket_action(struct web_data *, const struct web_src *,
 	    long long id, const char *action, const char *by,
 	    const char *text, time_t at, char *err, size_t errlen);
 
-/* "since" as the daemon persisted it, for states seen before a restart. */
-struct web_data_state {
-	char	name[64];
-	int	state;		/* enum sw_state */
-	time_t	since;
-	long long ticket;
-};
-int	web_data_check_states(struct web_data *, const struct web_src *,
-	    struct web_data_state **out, size_t *n, char *err, size_t errlen);
-
 /* ---- RRD ---- */
 
 /*

@@ -26,6 +26,8 @@
 
 struct config;
 struct check_conf;
+struct incidents;
+struct registry;
 struct scheduler;
 
 #define WEB_API_BODY_MAX	WEB_BODY_MAX	/* see web_body.h */
@@ -60,7 +62,7 @@ void			 web_queue_free(struct web_queue *);
 /*
  * The web's one record: what the loop's files share.  Each part is
  * owned by one file, which alone reads and writes inside it:
- *   view	web_view.c	per-check state, tickets, uptime (refresh jobs)
+ *   view	web_view.c	per-check results, tickets, uptime (refresh jobs)
  *   replies	web_reply.c	frame, static files, answer cache, counters
  *   graphs	web_graph.c	graph cache
  *   status	web_status.c	the status page's words
@@ -71,6 +73,8 @@ struct web {
 	struct event_base	*base;
 	const struct config	*cfg;
 	struct scheduler	*sched;
+	const struct registry	*reg;		/* checks by name and id */
+	struct incidents	*incidents;	/* check_status, by id */
 	struct evhttp		*http;
 	struct web_listen	*wl;		/* web_listen.c: caps, idle time */
 	char			*listen;	/* as bound at start */

@@ -1,19 +1,23 @@
 /*
  * web_view.h -- the web's per-check view: what the pages, the API and
- * the metrics show of each configured check.  Fed on the loop by
- * web_record() (the last results) and by refresh jobs on the web's
- * worker threads (open tickets, the mail queue, saved states, uptime).
+ * the metrics show of each configured check besides its status (the
+ * incident engine's check_status, which a record points to).  Fed on the
+ * loop by web_record() (the recent results) and by refresh jobs on the
+ * web's worker threads (open tickets, the mail queue, uptime).
  *
- * Readers get records and figures by name; only web_view.c writes them.
+ * Readers get a check's record by its check_conf (at its registry id);
+ * only web_view.c writes them.
  */
 #ifndef WEB_VIEW_H
 #define WEB_VIEW_H
 
 #include <jansson.h>
 
+#include "check_status.h"
 #include "sitewatch.h"
 
 struct config;
+struct check_conf;
 struct result;
 struct web;
 
@@ -30,22 +34,20 @@ struct web_sample {
 	unsigned char	 cause;		/* enum sw_cause */
 };
 
-/* What the pages show of a check's last result: struct result less
- * its name and with the message sized to fit (88 bytes, not 424). */
+/*
+ * What the pages show of a check's last result beyond its status (state,
+ * cause, message, since, ticket: the incident engine's check_status).
+ */
 struct web_last {
 	double		at;
-	enum sw_state	state;
-	enum sw_cause	cause;
 	int		up;
 	int		cert_days_left;	/* -1 when not applicable */
-	long		http_status;
 	double		dns_ms;
 	double		connect_ms;
 	double		tls_ms;
 	double		ttfb_ms;
 	double		total_ms;
 	long long	bytes;
-	char		*message;	/* allocated */
 };
 
 /*
@@ -54,10 +56,11 @@ struct web_last {
  * result, and the name is sized to fit.  Read-only outside web_view.c.
  */
 struct web_check {
-	int			have;		/* a result was seen: last */
+	/* Set by web_view_check(): the status, and whether both it and
+	 * last are there (a result was seen). */
+	const struct check_status *st;
+	int			have;
 	struct web_last		*last;
-	double			since;		/* 0 = not known */
-	int			since_exact;	/* saw it change */
 	/* Grows to WEB_RING: at an hour's interval it fills in a day. */
 	struct web_sample	*ring;		/* newest at head - 1 */
 	unsigned		head;
@@ -70,8 +73,6 @@ struct web_check {
 	/* float: a percentage needs no more, and it is 90 per check. */
 	float			*daily;		/* WEB_DAYS, oldest first */
 	int			have_daily;
-	long long		ticket;		/* open one, 0 = none */
-	char			name[];		/* allocated to fit */
 };
 
 struct web_view;
@@ -82,14 +83,15 @@ void			 web_view_free(struct web_view *);
 /* The config changed: forget checks gone, add new ones, start over. */
 void			 web_view_reload(struct web_view *,
 			    const struct config *);
-/* Remember one result (state, since, recent results). */
+/* Remember one result (its details, the recent results). */
 void			 web_view_record(struct web_view *,
-			    const struct result *);
+			    const struct check_conf *, const struct result *);
 /* Refresh tickets now (a ticket changed through the API). */
 void			 web_view_poke(struct web_view *);
 
-/* The record of a configured check (created on first use). */
-struct web_check	*web_view_check(struct web_view *, const char *name);
+/* The record of a configured check (created on first use), at its id. */
+struct web_check	*web_view_check(struct web_view *,
+			    const struct check_conf *);
 /* The check's state as shown: unknown before its first result. */
 enum sw_state		 web_check_state(const struct web_check *);
 /* Order of badness for sorting: down, degraded, unknown, up. */

@@ -76,24 +76,26 @@ static json_t *
 cli_status_json(const struct status_row *r)
 {
 	struct status_view	sv;
+	struct check_status	st;
 
 	memset(&sv, 0, sizeof sv);
+	memset(&st, 0, sizeof st);
 	sv.name = r->c->name;
 	sv.site = r->c->site != NULL ? r->c->site->name : NULL;
 	sv.url = r->c->url;
-	sv.known = r->known;
-	if (r->known) {
-		sv.state = r->st.state;
-		sv.cause = r->st.cause;
-		sv.message = r->st.message;
-		sv.since = (double)r->st.since;
-		sv.last_at = (double)r->st.last_at;
-		sv.last_total_ms = r->st.last_total_ms;
-	}
-	sv.http_status = -1;	/* not saved by the daemon */
+	/* The daemon's check_status, as it saved it. */
+	st.seen = r->known;
+	st.state = r->st.state;
+	st.cause = r->st.cause;
+	st.message = r->st.message;
+	st.since = r->st.since;
+	st.last_at = r->st.last_at;
+	st.last_total_ms = r->st.last_total_ms;
+	st.http_status = r->st.http_status;
+	st.ticket = r->ticket;
+	sv.st = &st;
 	sv.up24 = r->up24;
 	sv.up30 = r->up30;
-	sv.ticket = r->ticket;
 	return status_json(&sv);
 }
 

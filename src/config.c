@@ -374,8 +374,6 @@ loader_free(struct loader *ld)
 	free(ld->show_dir);
 }
 
-static void	config_index(struct config *);
-
 struct config *
 config_load(const char *path, struct errlist *errs)
 {
@@ -433,7 +431,6 @@ config_load(const char *path, struct errlist *errs)
 		config_free(cfg);
 		return NULL;
 	}
-	config_index(cfg);
 	return cfg;
 }
 
@@ -463,7 +460,6 @@ config_free(struct config *cfg)
 	for (i = 0; i < cfg->nchecks; i++)
 		check_free(cfg->checks[i]);
 	free(cfg->checks);
-	free(cfg->by_name);
 	check_free(cfg->defaults);
 	conf_free_list(cfg->files, cfg->nfiles);
 	free(cfg->path);
@@ -471,49 +467,14 @@ config_free(struct config *cfg)
 	free(cfg);
 }
 
-static int
-config_cmp_name(const void *a, const void *b)
-{
-	const struct check_conf	*ca = *(const struct check_conf *const *)a;
-	const struct check_conf	*cb = *(const struct check_conf *const *)b;
-
-	return strcmp(ca->name, cb->name);
-}
-
-/* Index the checks by name: lookups run per result and per request. */
-static void
-config_index(struct config *cfg)
-{
-	cfg->by_name = xcalloc(cfg->nchecks + 1, sizeof *cfg->by_name);
-	if (cfg->nchecks > 0)
-		memcpy(cfg->by_name, cfg->checks,
-		    cfg->nchecks * sizeof *cfg->by_name);
-	qsort(cfg->by_name, cfg->nchecks, sizeof *cfg->by_name,
-	    config_cmp_name);
-}
-
 const struct check_conf *
 config_find_check(const struct config *cfg, const char *name)
 {
-	size_t	lo = 0, hi = cfg->nchecks, mid;
-	int	c;
+	size_t	i;
 
-	if (cfg->by_name == NULL) {
-		/* A config built by hand (tests): no index. */
-		for (mid = 0; mid < cfg->nchecks; mid++)
-			if (strcmp(cfg->checks[mid]->name, name) == 0)
-				return cfg->checks[mid];
-		return NULL;
-	}
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if ((c = strcmp(name, cfg->by_name[mid]->name)) == 0)
-			return cfg->by_name[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
+	for (i = 0; i < cfg->nchecks; i++)
+		if (strcmp(cfg->checks[i]->name, name) == 0)
+			return cfg->checks[i];
 	return NULL;
 }
 

@@ -4,27 +4,26 @@
  *
  * DESIGN
  * Everything decided here is decided on the event loop, in memory: each
- * check has a struct chk holding its incident state machine
- * (incident_fsm.c), its displayed state and its open ticket.  The SQLite
- * work goes to the "ticket-db" bio queue (bio.c) as FIFO batches of
- * small ops: the loop gathers ops while a batch is being written and
- * hands them all over as the next one, which the writer commits as one
- * transaction, so a burst of results costs one fsync, and a slow disk
- * delays the db, never the next probe.  One batch is out at a time; a
- * batch that fails for a passing reason (db locked, disk full) comes
- * back to the loop, goes in front of what was queued since and is tried
- * again a second later (state saves are shed past WRITER_MAX_PENDING).  Because only the daemon creates tickets, it hands out
- * ticket ids itself (MAX(id) + 1 at start): an OPENED event carries its
- * ticket number at once, before the row is written.
+ * check has a struct chk, at its registry id (registry.h), holding its
+ * incident state machine (incident_fsm.c) and its struct check_status
+ * (state, cause, since, last result, open ticket): the one copy the web,
+ * the metrics and the API read through incidents_status().  Names read
+ * back from the db (checks no longer configured, tickets still open)
+ * are interned in the registry, so they have an id like the rest.
+ *
+ * The db work goes to the ticket writer (incident_writer.c: FIFO
+ * batches on the "ticket-db" bio queue, one transaction each, kept and
+ * retried while the db is locked or the disk full) as small ops.
+ * Because only the daemon creates tickets, it hands out ticket ids
+ * itself (MAX(id) + 1 at start): an OPENED event carries its ticket
+ * number at once, before the row is written.
  *
  * Staff act on tickets from other processes (CLI, web API) straight in
  * the db.  A periodic sync op reads back the status of the tickets the
  * loop believes open; the answer comes back with the batch's done
- * callback on the loop, which then notices acks (reminders stop) and hand resolves (the check's next
- * confirmed failure opens a new ticket), and only then sends reminders.
- *
- * Ordering: ops run in the order queued, so a ticket's insert always
- * precedes its escalation, reminders and resolution.
+ * callback on the loop, which then notices acks (reminders stop) and
+ * hand resolves (the check's next confirmed failure opens a new ticket),
+ * and only then sends reminders.
  *
  * Testing knob: SITEWATCHD_RENOTIFY_UNIT_S (1..60, default 60) is the
  * length of one renotify "minute" in seconds, so that a scenario can see
@@ -36,33 +35,28 @@
 
 #include <event2/event.h>
 
-#include "bio.h"
 #include "config.h"
 #include "incident.h"
 #include "incident_fsm.h"
+#include "incident_int.h"
 #include "log.h"
+#include "registry.h"
 #include "result.h"
 #include "store.h"
 #include "util.h"
 #include "xmalloc.h"
 
-#define CHK_BUCKETS	16384	/* chains of a few at 100,000 checks */
 #define SYNC_MAX_MS	5000	/* ack/resolve by staff noticed within */
 
 /* One check as the incident engine knows it. */
 struct chk {
-	struct chk		*next;		/* hash chain */
+	const char		*name;		/* the registry's */
+	unsigned		 id;
 	struct fsm_state	 fsm;
-	/* Displayed state (the `status` verb reads it from the db). */
-	enum sw_state		 state;
-	enum sw_cause		 cause;
-	char			*message;	/* never NULL */
+	/* What everyone shows (the `status` verb reads it from the db). */
+	struct check_status	 st;
+	char			*message;	/* st.message */
 	size_t			 message_cap;
-	time_t			 since;
-	time_t			 last_at;
-	double			 last_total_ms;
-	/* The open ticket, 0 when none. */
-	long long		 ticket;
 	int			 acked;
 	time_t			 opened_at;
 	time_t			 last_reminder_at;
@@ -70,39 +64,6 @@ struct chk {
 	/* Changed since its last save; saved at the next tick. */
 	int			 dirty;
 	struct chk		*dnext;
-	char			 name[];	/* allocated to fit */
-};
-
-enum wop_kind {
-	W_STATE,	/* save a check's state */
-	W_INSERT,	/* new ticket */
-	W_ESCALATE,
-	W_RESOLVE,
-	W_REMINDED,
-	W_FLAP,
-	W_EVENT,	/* timeline event only */
-	W_SYNC,		/* read back ticket statuses for the loop */
-};
-
-/* One ticket the loop asked about, and what the db said. */
-struct sync_item {
-	long long	id;
-	char		check[SW_NAME_MAX];
-	int		found;
-	char		status[16];
-};
-
-/* One job for the writer thread; strings are owned. */
-struct wop {
-	struct wop		*next;
-	enum wop_kind		 kind;
-	long long		 id;
-	time_t			 at;
-	long long		 n;		/* downtime, flag */
-	char			*s1, *s2, *s3, *s4, *s5;
-	struct store_check_state	 cs;
-	struct sync_item	*items;
-	size_t			 nitems;
 };
 
 struct incidents {
@@ -110,67 +71,44 @@ struct incidents {
 	struct event_base	*base;
 	incident_event_cb	 cb;
 	void			*cb_arg;
-	struct chk		*buckets[CHK_BUCKETS];
+	struct registry		*reg;
+	struct chk		**chk;		/* [registry id], NULL: none */
+	size_t			 nchk;
 	struct chk		*dirty;		/* list through dnext */
 	long long		 next_id;
 	int			 renotify_unit;	/* seconds per renotify unit */
 
-	/* The writer (a bio queue) and the ops for its next batch. */
-	struct store		*db;		/* the writer's only */
-	struct bio		*writer;
-	struct wop		*head, **tail;	/* not handed over yet */
-	int			 busy;		/* a batch is out */
-	int			 failing;	/* last batch kept: retry */
-	int			 retry_wait;	/* ev_retry armed */
-	int			 closing;	/* every batch is a last try */
-
+	struct store	*db;		/* the writer's, once started */
+	struct iwriter		*writer;	/* incident_writer.c */
 	struct event		*ev_tick;	/* periodic sync + reminders */
-	struct event		*ev_retry;	/* a second after a failure */
 	int			 sync_busy;
 };
 
-static unsigned
-chk_hash(const char *s)
+static struct chk *
+chk_find(const struct incidents *in, unsigned id)
 {
-	unsigned	h = 2166136261u;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h % CHK_BUCKETS;
+	return id < in->nchk ? in->chk[id] : NULL;
 }
 
+/* Find or create the record of check id. */
 static struct chk *
-chk_find(struct incidents *in, const char *name)
+chk_get(struct incidents *in, unsigned id)
 {
 	struct chk	*k;
 
-	for (k = in->buckets[chk_hash(name)]; k != NULL; k = k->next)
-		if (strcmp(k->name, name) == 0)
-			return k;
-	return NULL;
-}
-
-/* Find or create the record of a check. */
-static struct chk *
-chk_get(struct incidents *in, const char *name)
-{
-	struct chk	*k;
-	unsigned	 h;
-	size_t		 len;
-
-	if ((k = chk_find(in, name)) != NULL)
+	if ((k = chk_find(in, id)) != NULL)
 		return k;
-	len = strnlen(name, SW_NAME_MAX - 1);	/* as long as it ever was */
-	k = xcalloc(1, sizeof *k + len + 1);
-	memcpy(k->name, name, len);
+	in->chk = registry_slots(in->chk, &in->nchk, id, sizeof *in->chk);
+	k = in->chk[id] = xcalloc(1, sizeof *k);
+	k->name = registry_name(in->reg, id);
+	k->id = id;
 	fsm_init(&k->fsm);
 	k->message = xstrdup("");
 	k->message_cap = 1;
-	k->state = SW_STATE_UNKNOWN;
-	k->cause = SW_CAUSE_UNKNOWN;
-	h = chk_hash(name);
-	k->next = in->buckets[h];
-	in->buckets[h] = k;
+	k->st.message = k->message;
+	k->st.state = SW_STATE_UNKNOWN;
+	k->st.cause = SW_CAUSE_UNKNOWN;
+	k->st.http_status = -1;
 	return k;
 }
 
@@ -190,6 +128,7 @@ chk_set_message(struct chk *k, const char *msg)
 	}
 	memcpy(k->message, msg, len);
 	k->message[len] = '\0';
+	k->st.message = k->message;
 }
 
 static const char *
@@ -198,304 +137,12 @@ severity_name(enum incident_severity s)
 	return s == SEVERITY_CRITICAL ? "critical" : "warning";
 }
 
-/* ---- the writer: batches of ops on the ticket-db bio queue ---- */
-
-/* One batch, from the loop to the writer and back. */
-struct wbatch {
-	struct incidents	*in;
-	struct wop		*ops;		/* in order */
-	int			 last_try;
-	int			 rc;		/* writer_batch()'s */
-	char			 why[256];
-};
-
-static void	writer_kick(struct incidents *);
-static void	writer_done(void *, int);
-static void	synced_apply(struct incidents *, struct wop *);
 static void	remind(struct incidents *, time_t);
-
-static void
-wop_free(struct wop *w)
-{
-	free(w->s1);
-	free(w->s2);
-	free(w->s3);
-	free(w->s4);
-	free(w->s5);
-	free(w->items);
-	free(w);
-}
-
-static struct wop *
-wop_new(enum wop_kind kind, long long id, time_t at)
-{
-	struct wop	*w;
-
-	w = xcalloc(1, sizeof *w);
-	w->kind = kind;
-	w->id = id;
-	w->at = at;
-	return w;
-}
-
-/* Queue a chain of ops (first..last, linked by next) for the writer. */
-static void
-wop_push_chain(struct incidents *in, struct wop *first, struct wop *last)
-{
-	*in->tail = first;
-	in->tail = &last->next;
-	writer_kick(in);
-}
-
-/* Hand one op to the writer (FIFO). */
-static void
-wop_push(struct incidents *in, struct wop *w)
-{
-	wop_push_chain(in, w, w);
-}
 
 static char *
 dup_or_null(const char *s)
 {
 	return s != NULL ? xstrdup(s) : NULL;
-}
-
-/* Run one op on the writer's connection (inside its transaction). */
-static int
-wop_run(struct store *db, struct wop *w)
-{
-	struct store_new_ticket		 nt;
-	struct ticket_brief		 b;
-	size_t				 i;
-
-	switch (w->kind) {
-	case W_STATE:
-		return store_check_state_save(db, &w->cs);
-	case W_INSERT:
-		memset(&nt, 0, sizeof nt);
-		nt.id = w->id;
-		nt.check = w->s1;
-		nt.site = w->s2;
-		nt.severity = w->s3;
-		nt.cause = w->s4;
-		nt.summary = w->s5;
-		nt.opened_at = w->at;
-		nt.first_failure_at = (time_t)w->n;
-		nt.flapping = 0;
-		return store_ticket_insert(db, &nt);
-	case W_ESCALATE:
-		return store_ticket_escalate(db, w->id, w->s1, w->s2, w->at);
-	case W_RESOLVE:
-		return store_ticket_auto_resolve(db, w->id, w->n, w->s1, w->at);
-	case W_REMINDED:
-		return store_ticket_reminded(db, w->id, w->at);
-	case W_FLAP:
-		return store_ticket_flapping(db, w->id, (int)w->n, w->s1,
-		    w->at);
-	case W_EVENT:
-		return store_event_add(db, w->id, w->at, w->s1, NULL,
-		    w->s2);
-	case W_SYNC:
-		for (i = 0; i < w->nitems; i++) {
-			if (store_ticket_brief(db, w->items[i].id, &b) ==
-			    STORE_OK) {
-				w->items[i].found = 1;
-				snprintf(w->items[i].status,
-				    sizeof w->items[i].status, "%s", b.status);
-			}
-		}
-		return 0;
-	}
-	return 0;
-}
-
-/*
- * Run a batch as one transaction.  A failure that may pass by itself (the
- * db locked by another program past the busy timeout, a full disk) keeps
- * the batch for another try: returns -1 with the reason in why, unless
- * this is the last try (then 1: lost).  Any other failure retries the ops
- * one by one, so that one bad op loses only itself.
- */
-static int
-writer_batch(struct incidents *in, struct wop *batch, int last_try,
-    char *why, size_t whylen)
-{
-	struct wop	*w;
-	size_t		 n = 0;
-	int		 failed = 0, transient;
-
-	if (store_begin(in->db) == -1)
-		failed = 1;
-	else {
-		for (w = batch; w != NULL && !failed; w = w->next)
-			if (wop_run(in->db, w) == -1)
-				failed = 1;
-		if (!failed && store_commit(in->db) == -1)
-			failed = 1;
-	}
-	if (!failed)
-		return 0;
-	transient = store_transient(in->db);
-	snprintf(why, whylen, "%s", store_errmsg(in->db));
-	/* SQLite may have rolled back already (disk full): no matter. */
-	store_rollback(in->db);
-	if (transient && !last_try)
-		return -1;
-	if (transient) {
-		/*
-		 * Stopping: one by one, each op would wait out the busy
-		 * timeout again, and the stop must end within 10 s.
-		 */
-		for (w = batch; w != NULL; w = w->next)
-			n++;
-		log_error("ticket db: %zu writes lost at shutdown: %s", n,
-		    why);
-		return 1;
-	}
-	for (w = batch; w != NULL; w = w->next) {
-		if (wop_run(in->db, w) == -1)
-			log_warn("ticket db: write of ticket %lld lost: %s",
-			    w->id, store_errmsg(in->db));
-	}
-	return 0;
-}
-
-/*
- * While writes fail, state saves pile up (one per result); past this many
- * kept ops they are dropped -- each result saves the whole state again --
- * so that a long outage cannot eat the memory.  Ticket ops are kept.
- */
-#define WRITER_MAX_PENDING	20000
-
-/* Drop the kept state saves; returns the new tail pointer. */
-static struct wop **
-writer_shed(struct wop **pending, size_t *n)
-{
-	struct wop	**pp = pending, *w;
-
-	while ((w = *pp) != NULL) {
-		if (w->kind == W_STATE) {
-			*pp = w->next;
-			wop_free(w);
-			(*n)--;
-		} else
-			pp = &w->next;
-	}
-	return pp;
-}
-
-/* On the writer's thread: commit one batch. */
-static void
-writer_work(void *arg)
-{
-	struct wbatch	*b = arg;
-
-	b->rc = writer_batch(b->in, b->ops, b->last_try, b->why,
-	    sizeof b->why);
-}
-
-/*
- * Hand everything queued to the writer as one batch, unless a batch is
- * out already (its done callback kicks again) or a failed one waits for
- * its retry.
- */
-static void
-writer_kick(struct incidents *in)
-{
-	struct wbatch	*b;
-
-	if (in->writer == NULL || in->busy || in->head == NULL ||
-	    (in->retry_wait && !in->closing))
-		return;
-	b = xcalloc(1, sizeof *b);
-	b->in = in;
-	b->ops = in->head;
-	b->last_try = in->closing;
-	in->head = NULL;
-	in->tail = &in->head;
-	in->busy = 1;
-	/* One batch out at a time: the queue is never full. */
-	if (bio_submit(in->writer, writer_work, writer_done, NULL, b,
-	    0) == -1)
-		fatal("ticket db: writer queue full");
-}
-
-/* A failed batch goes back in front of what was queued since. */
-static void
-writer_keep(struct incidents *in, struct wbatch *b)
-{
-	struct wop	**pp;
-	size_t		  n = 0;
-
-	for (pp = &b->ops; *pp != NULL; pp = &(*pp)->next)
-		n++;
-	*pp = in->head;
-	if (in->head == NULL)
-		in->tail = pp;
-	in->head = b->ops;
-	for (; *pp != NULL; pp = &(*pp)->next)
-		n++;
-	if (!in->failing)
-		log_error("ticket db: cannot write (%s): keeping %zu writes, "
-		    "trying again every second", b->why, n);
-	in->failing = 1;
-	if (n > WRITER_MAX_PENDING)
-		in->tail = writer_shed(&in->head, &n);
-}
-
-/* On the loop: a batch is written (or kept, or lost at shutdown). */
-static void
-writer_done(void *arg, int cancelled)
-{
-	struct wbatch	*b = arg;
-	struct incidents *in = b->in;
-	struct wop	*w, *next;
-	struct timeval	 sec = { 1, 0 };
-	size_t		 n = 0;
-	int		 synced = 0;
-
-	(void)cancelled;		/* the writer queue is drained */
-	in->busy = 0;
-	if (b->rc == -1) {
-		writer_keep(in, b);
-		if (!in->closing) {
-			in->retry_wait = 1;
-			evtimer_add(in->ev_retry, &sec);
-		}
-		free(b);
-		writer_kick(in);
-		return;
-	}
-	for (w = b->ops; w != NULL; w = w->next)
-		n++;
-	if (in->failing && b->rc == 0)
-		log_info("ticket db: writes work again (%zu kept writes done)",
-		    n);
-	in->failing = 0;
-	for (w = b->ops; w != NULL; w = next) {
-		next = w->next;
-		if (w->kind == W_SYNC && !in->closing) {
-			synced_apply(in, w);
-			synced = 1;
-		}
-		wop_free(w);
-	}
-	free(b);
-	if (synced)
-		remind(in, time(NULL));
-	writer_kick(in);
-}
-
-/* Timer: a second after a failed batch, try again. */
-static void
-on_retry(evutil_socket_t fd, short what, void *arg)
-{
-	struct incidents	*in = arg;
-
-	(void)fd;
-	(void)what;
-	in->retry_wait = 0;
-	writer_kick(in);
 }
 
 /* ---- state persistence ---- */
@@ -507,16 +154,17 @@ chk_state_wop(const struct chk *k)
 	struct wop		*w;
 	struct store_check_state	*cs;
 
-	w = wop_new(W_STATE, 0, k->last_at);
+	w = wop_new(W_STATE, 0, k->st.last_at);
 	cs = &w->cs;
 	snprintf(cs->name, sizeof cs->name, "%s", k->name);
-	cs->state = k->state;
-	cs->cause = k->cause;
+	cs->state = k->st.state;
+	cs->cause = k->st.cause;
 	snprintf(cs->message, sizeof cs->message, "%s", k->message);
-	cs->since = k->since;
-	cs->last_at = k->last_at;
-	cs->last_total_ms = k->last_total_ms;
-	cs->ticket = k->ticket;
+	cs->since = k->st.since;
+	cs->last_at = k->st.last_at;
+	cs->last_total_ms = k->st.last_total_ms;
+	cs->http_status = (int)k->st.http_status;
+	cs->ticket = k->st.ticket;
 	cs->fsm_last = k->fsm.last;
 	cs->fail_streak = k->fsm.fail_streak;
 	cs->down_streak = k->fsm.down_streak;
@@ -536,7 +184,7 @@ chk_state_wop(const struct chk *k)
 static void
 chk_save(struct incidents *in, const struct chk *k)
 {
-	wop_push(in, chk_state_wop(k));
+	iwriter_push(in->writer, chk_state_wop(k));
 }
 
 /* Restore one persisted check (startup). */
@@ -546,13 +194,14 @@ load_state(const struct store_check_state *cs, void *arg)
 	struct incidents	*in = arg;
 	struct chk		*k;
 
-	k = chk_get(in, cs->name);
-	k->state = cs->state;
-	k->cause = cs->cause;
+	k = chk_get(in, registry_intern(in->reg, cs->name));
+	k->st.state = cs->state;
+	k->st.cause = cs->cause;
 	chk_set_message(k, cs->message);
-	k->since = cs->since;
-	k->last_at = cs->last_at;
-	k->last_total_ms = cs->last_total_ms;
+	k->st.since = cs->since;
+	k->st.last_at = cs->last_at;
+	k->st.last_total_ms = cs->last_total_ms;
+	k->st.http_status = cs->http_status;
 	k->fsm.last = cs->fsm_last;
 	k->fsm.fail_streak = cs->fail_streak;
 	k->fsm.down_streak = cs->down_streak;
@@ -567,7 +216,7 @@ load_state(const struct store_check_state *cs, void *arg)
 	k->fsm.dep_noted = cs->dep_noted;
 	/* Whether a ticket is open is the tickets table's word (below). */
 	k->fsm.open = 0;
-	k->ticket = 0;
+	k->st.ticket = 0;
 	return 0;
 }
 
@@ -588,8 +237,8 @@ incidents_load(struct incidents *in)
 	if (store_open_tickets(in->db, &t, &n) != STORE_OK)
 		return -1;
 	for (i = 0; i < n; i++) {
-		k = chk_get(in, t[i].check);
-		k->ticket = t[i].id;
+		k = chk_get(in, registry_intern(in->reg, t[i].check));
+		k->st.ticket = t[i].id;
 		k->acked = strcmp(t[i].status, "acknowledged") == 0;
 		k->opened_at = t[i].opened_at;
 		k->last_reminder_at = t[i].last_reminder_at;
@@ -618,11 +267,12 @@ emit(struct incidents *in, enum incident_kind kind, const struct chk *k,
 		return;
 	memset(&ev, 0, sizeof ev);
 	ev.kind = kind;
-	ev.ticket_id = k->ticket;
+	ev.ticket_id = k->st.ticket;
 	ev.check = k->name;
+	ev.conf = registry_conf(in->reg, k->id);
 	ev.severity = k->fsm.severity;
-	ev.state = k->state;
-	ev.cause = k->cause;
+	ev.state = k->st.state;
+	ev.cause = k->st.cause;
 	ev.message = k->message;
 	ev.opened_at = k->opened_at;
 	ev.at = at;
@@ -638,26 +288,26 @@ ticket_open(struct incidents *in, const struct check_conf *c, struct chk *k,
 {
 	struct wop	*w;
 
-	k->ticket = in->next_id++;
+	k->st.ticket = in->next_id++;
 	k->acked = 0;
 	k->opened_at = at;
 	k->last_reminder_at = 0;
-	w = wop_new(W_INSERT, k->ticket, at);
+	w = wop_new(W_INSERT, k->st.ticket, at);
 	w->s1 = xstrdup(k->name);
 	w->s2 = dup_or_null(c->site != NULL ? c->site->name : NULL);
 	w->s3 = xstrdup(severity_name(o->severity));
-	w->s4 = xstrdup(sw_cause_name(k->cause));
-	xasprintf(&w->s5, "%s is %s: %s", k->name, sw_state_name(k->state),
+	w->s4 = xstrdup(sw_cause_name(k->st.cause));
+	xasprintf(&w->s5, "%s is %s: %s", k->name, sw_state_name(k->st.state),
 	    k->message);
 	w->n = (long long)(o->first_failure_at != 0 ? o->first_failure_at :
 	    at);
-	wop_push(in, w);
+	iwriter_push(in->writer, w);
 	if (k->fsm.flapping) {
-		w = wop_new(W_FLAP, k->ticket, at);
+		w = wop_new(W_FLAP, k->st.ticket, at);
 		w->n = 1;
 		xasprintf(&w->s1, "opened while flapping (%.0f%% state "
 		    "changes)", o->flap_pct);
-		wop_push(in, w);
+		iwriter_push(in->writer, w);
 	}
 	emit(in, INCIDENT_OPENED, k, at, 0, o->suppress_mail);
 }
@@ -672,46 +322,46 @@ apply(struct incidents *in, const struct check_conf *c, struct chk *k,
 
 	if (o->actions & FSM_OPEN)
 		ticket_open(in, c, k, o, at);
-	if ((o->actions & FSM_ESCALATE) && k->ticket != 0) {
-		w = wop_new(W_ESCALATE, k->ticket, at);
-		w->s1 = xstrdup(sw_cause_name(k->cause));
+	if ((o->actions & FSM_ESCALATE) && k->st.ticket != 0) {
+		w = wop_new(W_ESCALATE, k->st.ticket, at);
+		w->s1 = xstrdup(sw_cause_name(k->st.cause));
 		xasprintf(&w->s2, "escalated to critical: %s", k->message);
-		wop_push(in, w);
+		iwriter_push(in->writer, w);
 		log_info("check %s: ticket %lld escalated to critical",
-		    k->name, k->ticket);
+		    k->name, k->st.ticket);
 		emit(in, INCIDENT_ESCALATED, k, at, 0, o->suppress_mail);
 	}
 	if ((o->actions & (FSM_FLAP_START | FSM_FLAP_STOP)) &&
-	    k->ticket != 0 && !(o->actions & FSM_OPEN)) {
-		w = wop_new(W_FLAP, k->ticket, at);
+	    k->st.ticket != 0 && !(o->actions & FSM_OPEN)) {
+		w = wop_new(W_FLAP, k->st.ticket, at);
 		w->n = (o->actions & FSM_FLAP_START) != 0;
 		xasprintf(&w->s1, "%s flapping (%.0f%% state changes in the "
 		    "last %d results)", w->n ? "started" : "stopped",
 		    o->flap_pct, FSM_FLAP_WINDOW);
-		wop_push(in, w);
+		iwriter_push(in->writer, w);
 	}
 	if (o->actions & (FSM_FLAP_START | FSM_FLAP_STOP))
 		log_info("check %s: %s flapping (%.0f%%)", k->name,
 		    (o->actions & FSM_FLAP_START) ? "started" : "stopped",
 		    o->flap_pct);
 	if ((o->actions & FSM_DEPENDENT) && parent != NULL &&
-	    parent->ticket != 0) {
-		w = wop_new(W_EVENT, parent->ticket, at);
+	    parent->st.ticket != 0) {
+		w = wop_new(W_EVENT, parent->st.ticket, at);
 		w->s1 = xstrdup("dependent-failure");
 		xasprintf(&w->s2, "dependent check %s is %s: %s", k->name,
-		    sw_state_name(k->state), k->message);
-		wop_push(in, w);
+		    sw_state_name(k->st.state), k->message);
+		iwriter_push(in->writer, w);
 	}
-	if ((o->actions & FSM_RESOLVE) && k->ticket != 0) {
-		id = k->ticket;
+	if ((o->actions & FSM_RESOLVE) && k->st.ticket != 0) {
+		id = k->st.ticket;
 		w = wop_new(W_RESOLVE, id, at);
 		w->n = o->downtime_s;
 		xasprintf(&w->s1, "recovered after %lld s of downtime",
 		    o->downtime_s);
-		wop_push(in, w);
+		iwriter_push(in->writer, w);
 		emit(in, INCIDENT_RESOLVED, k, at, o->downtime_s,
 		    o->suppress_mail);
-		k->ticket = 0;
+		k->st.ticket = 0;
 		k->acked = 0;
 	}
 }
@@ -728,16 +378,18 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 	time_t			 at = (time_t)r->at;
 	long long		 tid;
 
-	k = chk_get(in, c->name);
+	k = chk_get(in, c->id);
 	k->renotify = c->renotify;
-	old = k->state;
-	if (r->state != k->state || k->since == 0)
-		k->since = at;
-	k->state = r->state;
-	k->cause = r->cause;
+	k->st.seen = 1;
+	old = k->st.state;
+	if (r->state != k->st.state || k->st.since == 0)
+		k->st.since = at;
+	k->st.state = r->state;
+	k->st.cause = r->cause;
 	chk_set_message(k, r->message);
-	k->last_at = at;
-	k->last_total_ms = r->total_ms;
+	k->st.last_at = at;
+	k->st.last_total_ms = r->total_ms;
+	k->st.http_status = r->http_status;
 
 	memset(&p, 0, sizeof p);
 	p.retries = c->retries;
@@ -747,20 +399,21 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 	fi.at = at;
 	fi.maint = c->nmaintenance > 0 && maint_active(c, at);
 	if (c->depends != NULL && strcmp(c->depends, c->name) != 0 &&
-	    (parent = chk_find(in, c->depends)) != NULL) {
+	    (parent = chk_find(in, registry_find(in->reg, c->depends))) !=
+	    NULL) {
 		fi.parent_down = fsm_failing(&parent->fsm);
-		fi.parent_ticket = parent->ticket != 0;
+		fi.parent_ticket = parent->st.ticket != 0;
 	}
 	fsm_step(&p, &k->fsm, &fi, &o);
-	tid = k->ticket;
+	tid = k->st.ticket;
 	apply(in, c, k, parent, &o, at);
-	if (k->ticket != 0)
-		tid = k->ticket;
+	if (k->st.ticket != 0)
+		tid = k->st.ticket;
 
-	if (old != k->state || o.actions & (FSM_OPEN | FSM_RESOLVE))
+	if (old != k->st.state || o.actions & (FSM_OPEN | FSM_RESOLVE))
 		log_info("check %s: %s -> %s (%s)%s%s, ticket %lld", k->name,
-		    sw_state_name(old), sw_state_name(k->state),
-		    sw_cause_name(k->cause),
+		    sw_state_name(old), sw_state_name(k->st.state),
+		    sw_cause_name(k->st.cause),
 		    (o.actions & FSM_OPEN) ? ", opened" :
 		    (o.actions & FSM_RESOLVE) ? ", resolved" : "",
 		    (o.actions & FSM_HELD) ? (fi.maint ? ", held: maintenance"
@@ -768,14 +421,14 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 		    tid);
 	else
 		log_debug("check %s: %s (%s) %.0f ms", k->name,
-		    sw_state_name(k->state), sw_cause_name(k->cause),
+		    sw_state_name(k->st.state), sw_cause_name(k->st.cause),
 		    r->total_ms);
 	/*
 	 * A change of state or a ticket action is saved at once; a result
 	 * that only moves the counters (most of them) is saved with the
 	 * next tick, one write per check however many results came.
 	 */
-	if (old != k->state || o.actions != 0) {
+	if (old != k->st.state || o.actions != 0) {
 		chk_save(in, k);
 		if (k->dirty)
 			k->dirty = 2;	/* saved: skip it in the list */
@@ -810,7 +463,7 @@ chk_flush_dirty(struct incidents *in)
 	}
 	in->dirty = NULL;
 	if (first != NULL)
-		wop_push_chain(in, first, last);
+		iwriter_push_chain(in->writer, first, last);
 }
 
 /* ---- sync with staff actions, reminders ---- */
@@ -834,60 +487,61 @@ remind(struct incidents *in, time_t now)
 {
 	struct chk	*k;
 	time_t		 base;
-	size_t		 b;
+	size_t		 i;
 	int		 every;
 
-	for (b = 0; b < CHK_BUCKETS; b++) {
-		for (k = in->buckets[b]; k != NULL; k = k->next) {
-			if (k->ticket == 0 || k->acked || k->renotify <= 0)
-				continue;
-			every = k->renotify * in->renotify_unit;
-			base = k->last_reminder_at != 0 ? k->last_reminder_at :
-			    k->opened_at;
-			if (now - base < every)
-				continue;
-			k->last_reminder_at = now;
-			wop_push(in, wop_new(W_REMINDED, k->ticket, now));
-			log_info("check %s: reminder for ticket %lld",
-			    k->name, k->ticket);
-			/* Staff only; still due while flapping. */
-			emit(in, INCIDENT_REMINDER, k, now, 0, 0);
-		}
+	for (i = 0; i < in->nchk; i++) {
+		if ((k = in->chk[i]) == NULL || k->st.ticket == 0 ||
+		    k->acked || k->renotify <= 0)
+			continue;
+		every = k->renotify * in->renotify_unit;
+		base = k->last_reminder_at != 0 ? k->last_reminder_at :
+		    k->opened_at;
+		if (now - base < every)
+			continue;
+		k->last_reminder_at = now;
+		iwriter_push(in->writer, wop_new(W_REMINDED, k->st.ticket, now));
+		log_info("check %s: reminder for ticket %lld", k->name,
+		    k->st.ticket);
+		/* Staff only; still due while flapping. */
+		emit(in, INCIDENT_REMINDER, k, now, 0, 0);
 	}
 }
 
 /*
- * The writer answered a sync op: apply staff changes (loop context; the
- * caller then reminds).
+ * The writer answered a sync op (on the loop): apply staff changes, then
+ * send the reminders due.
  */
 static void
-synced_apply(struct incidents *in, struct wop *w)
+synced_apply(struct wop *w, void *arg)
 {
+	struct incidents	*in = arg;
 	struct sync_item	*it;
 	struct chk		*k;
 	size_t			 i;
 
 	for (i = 0; i < w->nitems; i++) {
 		it = &w->items[i];
-		k = chk_find(in, it->check);
+		k = chk_find(in, it->check);	/* its id, not its name */
 		/* Resolved and maybe reopened meanwhile: stale. */
-		if (k == NULL || k->ticket != it->id || !it->found)
+		if (k == NULL || k->st.ticket != it->id || !it->found)
 			continue;
 		if (strcmp(it->status, "resolved") == 0) {
 			log_info("check %s: ticket %lld resolved by "
-			    "staff", k->name, k->ticket);
-			k->ticket = 0;
+			    "staff", k->name, k->st.ticket);
+			k->st.ticket = 0;
 			k->acked = 0;
 			fsm_ticket_gone(&k->fsm);
 			chk_save(in, k);
 		} else if (strcmp(it->status, "acknowledged") == 0 &&
 		    !k->acked) {
 			log_info("check %s: ticket %lld acknowledged",
-			    k->name, k->ticket);
+			    k->name, k->st.ticket);
 			k->acked = 1;
 		}
 	}
 	in->sync_busy = 0;
+	remind(in, time(NULL));
 }
 
 /* Timer: ask the writer for the status of every ticket we hold open. */
@@ -897,41 +551,40 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 	struct incidents	*in = arg;
 	struct wop		*w;
 	struct chk		*k;
-	size_t			 b, cap = 0;
+	size_t			 i, cap = 0;
 
+	(void)fd;
+	(void)what;
 	chk_flush_dirty(in);
 	if (in->sync_busy)
 		return;
 	w = wop_new(W_SYNC, 0, time(NULL));
-	for (b = 0; b < CHK_BUCKETS; b++) {
-		for (k = in->buckets[b]; k != NULL; k = k->next) {
-			if (k->ticket == 0)
-				continue;
-			if (w->nitems == cap) {
-				cap = cap == 0 ? 16 : cap * 2;
-				w->items = xreallocarray(w->items, cap,
-				    sizeof *w->items);
-			}
-			memset(&w->items[w->nitems], 0, sizeof *w->items);
-			w->items[w->nitems].id = k->ticket;
-			snprintf(w->items[w->nitems].check,
-			    sizeof w->items[w->nitems].check, "%s", k->name);
-			w->nitems++;
+	for (i = 0; i < in->nchk; i++) {
+		if ((k = in->chk[i]) == NULL || k->st.ticket == 0)
+			continue;
+		if (w->nitems == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			w->items = xreallocarray(w->items, cap,
+			    sizeof *w->items);
 		}
+		memset(&w->items[w->nitems], 0, sizeof *w->items);
+		w->items[w->nitems].id = k->st.ticket;
+		w->items[w->nitems].check = (unsigned)i;
+		w->nitems++;
 	}
 	if (w->nitems == 0) {
 		wop_free(w);
 		return;
 	}
 	in->sync_busy = 1;
-	wop_push(in, w);
+	iwriter_push(in->writer, w);
 }
 
 /* ---- lifecycle ---- */
 
 struct incidents *
-incidents_open(const struct config *cfg, struct event_base *base,
-    incident_event_cb cb, void *arg)
+incidents_open(const struct config *cfg, struct registry *reg,
+    struct event_base *base, incident_event_cb cb, void *arg)
 {
 	struct incidents	*in;
 	struct timeval		 tv;
@@ -940,10 +593,10 @@ incidents_open(const struct config *cfg, struct event_base *base,
 
 	in = xcalloc(1, sizeof *in);
 	in->cfg = cfg;
+	in->reg = reg;
 	in->base = base;
 	in->cb = cb;
 	in->cb_arg = arg;
-	in->tail = &in->head;
 	in->renotify_unit = renotify_unit();
 	if ((in->db = store_open_dir(cfg->state_dir, 0, err, sizeof err))
 	    == NULL) {
@@ -959,8 +612,7 @@ incidents_open(const struct config *cfg, struct event_base *base,
 	}
 	/* Failures are reported by the writer, once, not per statement. */
 	store_set_quiet(in->db, 1);
-	in->writer = bio_new(base, "ticket-db", 2);
-	in->ev_retry = evtimer_new(base, on_retry, in);
+	in->writer = iwriter_new(base, in->db, synced_apply, in);
 	in->ev_tick = event_new(base, -1, EV_PERSIST, on_tick, in);
 	ms = in->renotify_unit * 1000 < SYNC_MAX_MS ?
 	    in->renotify_unit * 1000 : SYNC_MAX_MS;
@@ -974,7 +626,7 @@ void
 incidents_reload(struct incidents *in, const struct config *cfg)
 {
 	struct chk	*k;
-	size_t		 b, i;
+	size_t		 i;
 
 	in->cfg = cfg;
 	/*
@@ -982,49 +634,47 @@ incidents_reload(struct incidents *in, const struct config *cfg)
 	 * a check that left the config keeps its ticket (staff close it) but
 	 * sends no more reminders.
 	 */
-	for (b = 0; b < CHK_BUCKETS; b++)
-		for (k = in->buckets[b]; k != NULL; k = k->next)
+	for (i = 0; i < in->nchk; i++)
+		if ((k = in->chk[i]) != NULL)
 			k->renotify = 0;
 	for (i = 0; i < cfg->nchecks; i++)
-		if ((k = chk_find(in, cfg->checks[i]->name)) != NULL)
+		if ((k = chk_find(in, cfg->checks[i]->id)) != NULL)
 			k->renotify = cfg->checks[i]->renotify;
 }
 
 void
 incidents_close(struct incidents *in)
 {
-	struct wop	*w, *next;
-	struct chk	*k, *kn;
-	size_t		 b;
+	size_t		 i;
 
 	if (in == NULL)
 		return;
-	chk_flush_dirty(in);
 	if (in->writer != NULL) {
-		/*
-		 * Stop the writer only after it has committed everything:
-		 * from now on each batch is a last try, and the drain runs
-		 * the done callbacks here (they hand over what is left).
-		 */
-		in->closing = 1;
-		in->retry_wait = 0;
-		evtimer_del(in->ev_retry);
-		writer_kick(in);
-		bio_free(in->writer, BIO_DRAIN);
+		chk_flush_dirty(in);
+		iwriter_close(in->writer);
 		event_free(in->ev_tick);
-		event_free(in->ev_retry);
 	}
-	for (w = in->head; w != NULL; w = next) {
-		next = w->next;
-		wop_free(w);
+	for (i = 0; i < in->nchk; i++) {
+		if (in->chk[i] != NULL)
+			free(in->chk[i]->message);
+		free(in->chk[i]);
 	}
-	for (b = 0; b < CHK_BUCKETS; b++) {
-		for (k = in->buckets[b]; k != NULL; k = kn) {
-			kn = k->next;
-			free(k->message);
-			free(k);
-		}
-	}
+	free(in->chk);
 	store_close(in->db);
 	free(in);
+}
+
+const struct check_status *
+incidents_status(const struct incidents *in, unsigned id)
+{
+	const struct chk	*k = chk_find(in, id);
+
+	return k != NULL ? &k->st : NULL;
+}
+
+void
+incidents_poke(struct incidents *in)
+{
+	if (in != NULL && in->ev_tick != NULL)
+		event_active(in->ev_tick, EV_TIMEOUT, 1);
 }

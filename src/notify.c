@@ -718,7 +718,7 @@ notify_event(struct notifier *nt, const struct incident_event *ev)
 	default:
 		return;
 	}
-	c = ev->check != NULL ? config_find_check(nt->cfg, ev->check) : NULL;
+	c = ev->conf;
 	site = c != NULL ? c->site : NULL;
 	a = alert_new(ev, c);
 	if (kind == MK_UP) {

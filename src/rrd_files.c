@@ -5,8 +5,9 @@
  * corrupt one aside, tell rrdcached to forget it.  The writer's thread
  * only; see rrd_store.c's DESIGN for the rules.
  *
- * The table is looked up by name through rrd_files_get alone, so its
- * key can change without touching the writer.
+ * The table is looked up through rrd_files_get alone, by the check's
+ * registry id that every job carries (the writer never sees the
+ * registry itself, which is the loop's).
  */
 #include <sys/stat.h>
 
@@ -23,20 +24,20 @@
 
 #include "config.h"
 #include "log.h"
+#include "registry.h"
 #include "rrd_store.h"
 #include "rrd_store_int.h"
 #include "xmalloc.h"
 
-#define RRD_STATE_BUCKETS	256	/* then doubles */
 /* With rrdcached, stat a known file this often to see it vanish. */
 #define RRD_RECHECK_S		30
 
 pthread_mutex_t	rrd_store_rrdc_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* The table: chained by a string hash of the check's name. */
+/* The table: a slot per check, at its registry id (registry.h). */
 struct rrd_files {
 	struct rrd_file_state	**states;
-	size_t			 nbuckets, nstates;
+	size_t			 nstates;
 };
 
 /* Create dir and its parents; 0 or -1 with errno. */
@@ -83,23 +84,26 @@ rrd_files_new(void)
 	return xcalloc(1, sizeof(struct rrd_files));
 }
 
+/* Free one file state. */
+static void
+rrd_files_drop(struct rrd_file_state *s)
+{
+	free(s->name);
+	free(s->path);
+	free(s);
+}
+
 void
 rrd_files_clear(struct rrd_files *ft)
 {
-	struct rrd_file_state	*s, *next;
-	size_t			 i;
+	size_t	i;
 
-	for (i = 0; i < ft->nbuckets; i++) {
-		for (s = ft->states[i]; s != NULL; s = next) {
-			next = s->next;
-			free(s->name);
-			free(s->path);
-			free(s);
-		}
-	}
+	for (i = 0; i < ft->nstates; i++)
+		if (ft->states[i] != NULL)
+			rrd_files_drop(ft->states[i]);
 	free(ft->states);
 	ft->states = NULL;
-	ft->nbuckets = ft->nstates = 0;
+	ft->nstates = 0;
 }
 
 void
@@ -111,58 +115,31 @@ rrd_files_free(struct rrd_files *ft)
 	free(ft);
 }
 
-/* A string hash for the per-file table. */
-static unsigned
-rrd_files_hash(const char *s)
-{
-	unsigned	h = 5381;
-
-	while (*s != '\0')
-		h = h * 33 + (unsigned char)*s++;
-	return h;
-}
-
-/* Double the per-file table (it keeps at most one state a bucket). */
-static void
-rrd_files_grow(struct rrd_files *ft)
-{
-	struct rrd_file_state	**nb, *s, *next;
-	size_t			 n, i;
-
-	n = ft->nbuckets == 0 ? RRD_STATE_BUCKETS : ft->nbuckets * 2;
-	nb = xcalloc(n, sizeof *nb);
-	for (i = 0; i < ft->nbuckets; i++) {
-		for (s = ft->states[i]; s != NULL; s = next) {
-			next = s->next;
-			s->next = nb[s->hash % n];
-			nb[s->hash % n] = s;
-		}
-	}
-	free(ft->states);
-	ft->states = nb;
-	ft->nbuckets = n;
-}
-
-/* The writer's state for one check, made on first sight. */
+/*
+ * The name is compared all the same: a program without a registry (a
+ * test with one check) may leave the id at 0, and a later name then
+ * takes the slot over (its file state is read again).
+ */
 struct rrd_file_state *
-rrd_files_get(struct rrd_files *ft, const char *dir, const char *name)
+rrd_files_get(struct rrd_files *ft, const char *dir, unsigned id,
+    const char *name, unsigned long batchno)
 {
 	struct rrd_file_state	*s;
-	unsigned		 h = rrd_files_hash(name);
 
-	if (ft->nbuckets > 0)
-		for (s = ft->states[h % ft->nbuckets]; s != NULL; s = s->next)
-			if (s->hash == h && strcmp(s->name, name) == 0)
-				return s;
-	if (ft->nstates >= ft->nbuckets)
-		rrd_files_grow(ft);
-	s = xcalloc(1, sizeof *s);
+	ft->states = registry_slots(ft->states, &ft->nstates, id,
+	    sizeof *ft->states);
+	if ((s = ft->states[id]) != NULL && strcmp(s->name, name) == 0)
+		return s;
+	if (s != NULL) {
+		/* Two names under one id in one batch: a caller's bug. */
+		if (s->mark == batchno)
+			fatal("rrd: checks %s and %s share id %u", s->name,
+			    name, id);
+		rrd_files_drop(s);
+	}
+	s = ft->states[id] = xcalloc(1, sizeof *s);
 	s->name = xstrdup(name);
-	s->hash = h;
 	xasprintf(&s->path, "%s/%s.rrd", dir, name);
-	s->next = ft->states[h % ft->nbuckets];
-	ft->states[h % ft->nbuckets] = s;
-	ft->nstates++;
 	return s;
 }
 

@@ -249,6 +249,7 @@ rrd_store_record(struct rrd_store *rs, const struct check_conf *c,
 		rs->stats.dropped++;
 	}
 	j = &rs->ring[(rs->head + rs->count) % rs->cap];
+	j->id = c->id;
 	snprintf(j->name, sizeof j->name, "%s", c->name);
 	j->interval = c->interval;
 	j->t = (time_t)floor(r->at);

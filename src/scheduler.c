@@ -18,7 +18,8 @@
  * First runs are spread evenly over the interval: the k-th of n checks
  * that share an interval starts k/n of an interval after load.
  *
- * Reload matches checks by name.  A check that stays keeps its phase, its
+ * Reload matches checks by their registry id (registry.h): the checks
+ * sit in an array at [id].  A check that stays keeps its phase, its
  * run in flight and its last result; a new check is spread like a first
  * run; a removed check is dropped at once, or when its run ends.  Runs in
  * flight point into the config they started with, which the daemon keeps
@@ -44,6 +45,7 @@
 #include "config.h"
 #include "log.h"
 #include "probe.h"
+#include "registry.h"
 #include "scheduler.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -57,8 +59,8 @@ struct sched_check {
 	char			*name;
 	const struct check_conf	*conf;		/* in the current config */
 	uint64_t		 due;		/* planned start, mono ms */
-	unsigned		 bucket;	/* hash chain */
-	struct sched_check	*hnext;
+	unsigned		 id;		/* its registry id */
+	struct sched_check	*hnext;		/* orphans list */
 
 	/* The run in flight, if any. */
 	struct probe		*probe;
@@ -111,8 +113,8 @@ struct scheduler {
 	size_t			 nheap;
 	size_t			 heap_cap;
 
-	struct sched_check	**table;	/* by name */
-	size_t			 table_size;
+	struct sched_check	**by_id;	/* [registry id], NULL: none */
+	size_t			 nby_id;
 	size_t			 ncheck;
 	struct sched_check	*orphans;	/* removed, run still in flight */
 
@@ -137,64 +139,26 @@ struct scheduler {
 static void	sched_arm(struct scheduler *);
 static void	sched_start(struct scheduler *, struct sched_check *);
 
-/* FNV-1a: names are short and few collide. */
-static unsigned
-name_hash(const char *s)
-{
-	uint32_t	h = 2166136261u;
-
-	while (*s != '\0')
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
-}
-
+/* The check at id, NULL when there is none. */
 static struct sched_check *
-table_find(struct scheduler *s, const char *name)
+table_find(struct scheduler *s, unsigned id)
 {
-	struct sched_check	*c;
-
-	if (s->table_size == 0)
-		return NULL;
-	c = s->table[name_hash(name) % s->table_size];
-	for (; c != NULL; c = c->hnext)
-		if (strcmp(c->name, name) == 0)
-			return c;
-	return NULL;
+	return id < s->nby_id ? s->by_id[id] : NULL;
 }
 
 static void
 table_insert(struct scheduler *s, struct sched_check *c)
 {
-	struct sched_check	**old = s->table, *e, *next;
-	size_t			  oldsize = s->table_size, i;
-
-	if (s->ncheck + 1 > s->table_size / 2) {
-		s->table_size = s->table_size ? s->table_size * 2 : 64;
-		s->table = xcalloc(s->table_size, sizeof *s->table);
-		for (i = 0; i < oldsize; i++) {
-			for (e = old[i]; e != NULL; e = next) {
-				next = e->hnext;
-				e->bucket = name_hash(e->name) % s->table_size;
-				e->hnext = s->table[e->bucket];
-				s->table[e->bucket] = e;
-			}
-		}
-		free(old);
-	}
-	c->bucket = name_hash(c->name) % s->table_size;
-	c->hnext = s->table[c->bucket];
-	s->table[c->bucket] = c;
+	s->by_id = registry_slots(s->by_id, &s->nby_id, c->id,
+	    sizeof *s->by_id);
+	s->by_id[c->id] = c;
 	s->ncheck++;
 }
 
 static void
 table_remove(struct scheduler *s, struct sched_check *c)
 {
-	struct sched_check	**pp = &s->table[c->bucket];
-
-	while (*pp != c)
-		pp = &(*pp)->hnext;
-	*pp = c->hnext;
+	s->by_id[c->id] = NULL;
 	s->ncheck--;
 }
 
@@ -478,6 +442,7 @@ check_new(struct scheduler *s, const struct check_conf *conf)
 	c = xcalloc(1, sizeof *c);
 	c->sched = s;
 	c->name = xstrdup(conf->name);
+	c->id = conf->id;
 	c->conf = conf;
 	return c;
 }
@@ -643,20 +608,20 @@ scheduler_new(struct event_base *base, struct evcurl *curl,
 void
 scheduler_reload(struct scheduler *s, const struct config *cfg)
 {
-	struct sched_check	**fresh, *c, *next;
+	struct sched_check	**fresh, *c;
 	size_t			  i, nfresh = 0;
 	uint64_t		  now = util_mono_ms(), iv;
 
 	/* Mark every known check; those still marked afterwards go. */
-	for (i = 0; i < s->table_size; i++)
-		for (c = s->table[i]; c != NULL; c = c->hnext)
+	for (i = 0; i < s->nby_id; i++)
+		if ((c = s->by_id[i]) != NULL)
 			c->removed = 1;
 
 	fresh = xcalloc(cfg->nchecks + 1, sizeof *fresh);
 	for (i = 0; i < cfg->nchecks; i++) {
 		const struct check_conf *conf = cfg->checks[i];
 
-		if ((c = table_find(s, conf->name)) != NULL) {
+		if ((c = table_find(s, conf->id)) != NULL) {
 			c->removed = 0;
 			iv = (uint64_t)conf->interval * 1000;
 			/* heap_rebuild below takes the new due time. */
@@ -671,21 +636,18 @@ scheduler_reload(struct scheduler *s, const struct config *cfg)
 		fresh[nfresh++] = c;
 	}
 	heap_rebuild(s);
-	for (i = 0; i < s->table_size; i++) {
-		for (c = s->table[i]; c != NULL; c = next) {
-			next = c->hnext;
-			if (!c->removed)
-				continue;
-			table_remove(s, c);
-			if (c->queued)
-				queue_forget(s, c);
-			if (c->running) {
-				/* on_probe_done frees it */
-				c->hnext = s->orphans;
-				s->orphans = c;
-			} else
-				check_free(c);
-		}
+	for (i = 0; i < s->nby_id; i++) {
+		if ((c = s->by_id[i]) == NULL || !c->removed)
+			continue;
+		table_remove(s, c);
+		if (c->queued)
+			queue_forget(s, c);
+		if (c->running) {
+			/* on_probe_done frees it */
+			c->hnext = s->orphans;
+			s->orphans = c;
+		} else
+			check_free(c);
 	}
 	s->cfg = cfg;
 	s->max_parallel = cfg->max_parallel > 0 ? (unsigned)cfg->max_parallel :
@@ -705,10 +667,10 @@ scheduler_config_unused(struct scheduler *s, const struct config *cfg)
 
 	if (s->cfg == cfg)
 		return 0;
-	for (i = 0; i < s->table_size; i++)
-		for (c = s->table[i]; c != NULL; c = c->hnext)
-			if (c->running && c->run_cfg == cfg)
-				return 0;
+	for (i = 0; i < s->nby_id; i++)
+		if ((c = s->by_id[i]) != NULL && c->running &&
+		    c->run_cfg == cfg)
+			return 0;
 	for (c = s->orphans; c != NULL; c = c->hnext)
 		if (c->run_cfg == cfg)
 			return 0;
@@ -730,10 +692,10 @@ scheduler_stop(struct scheduler *s)
 	while (queue_pop(s) != NULL)
 		;
 	/* Cancelling calls on_probe_done, which may free orphans. */
-	for (i = 0; i < s->table_size; i++)
-		for (c = s->table[i]; c != NULL; c = c->hnext)
-			if (c->running && c->probe != NULL)
-				probe_cancel(c->probe, "shutting down");
+	for (i = 0; i < s->nby_id; i++)
+		if ((c = s->by_id[i]) != NULL && c->running &&
+		    c->probe != NULL)
+			probe_cancel(c->probe, "shutting down");
 	for (c = s->orphans; c != NULL; c = next) {
 		next = c->hnext;
 		if (c->running && c->probe != NULL)
@@ -749,21 +711,18 @@ scheduler_stop(struct scheduler *s)
 void
 scheduler_free(struct scheduler *s)
 {
-	struct sched_check	*c, *next;
 	size_t			 i;
 
 	if (s == NULL)
 		return;
 	scheduler_stop(s);
-	for (i = 0; i < s->table_size; i++)
-		for (c = s->table[i]; c != NULL; c = next) {
-			next = c->hnext;
-			check_free(c);
-		}
+	for (i = 0; i < s->nby_id; i++)
+		if (s->by_id[i] != NULL)
+			check_free(s->by_id[i]);
 	canaries_free(s);
 	checker_health_free(s->health);
 	event_free(s->timer);
-	free(s->table);
+	free(s->by_id);
 	free(s->heap);
 	free(s->queue);
 	free(s->lateness);

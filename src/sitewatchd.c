@@ -34,6 +34,7 @@
 #include "incident.h"
 #include "log.h"
 #include "notify.h"
+#include "registry.h"
 #include "rrd_store.h"
 #include "scheduler.h"
 #include "util.h"
@@ -54,6 +55,7 @@ struct daemon {
 	struct config		*cfg;
 	struct config		**retired;	/* old configs probes still use */
 	size_t			 nretired;
+	struct registry		*reg;		/* every check's id */
 	struct evcurl		*curl;
 	struct scheduler	*sched;
 	struct rrd_store	*rrd;
@@ -372,7 +374,7 @@ on_result(const struct check_conf *c, const struct result *r, void *arg)
 
 	rrd_store_record(d->rrd, c, r);
 	incidents_feed(d->incidents, c, r);
-	web_record(d->web, r);
+	web_record(d->web, c, r);
 }
 
 /*
@@ -478,6 +480,8 @@ on_sighup(evutil_socket_t sig, short what, void *arg)
 	    sizeof *d->retired);
 	d->retired[d->nretired++] = d->cfg;
 	d->cfg = cfg;
+	/* Names are matched here, once; every module below goes by id. */
+	registry_bind(d->reg, cfg);
 	rrd_store_reload(d->rrd, cfg);
 	incidents_reload(d->incidents, cfg);
 	notify_reload(d->notifier, cfg);
@@ -604,14 +608,17 @@ main(int argc, char **argv)
 	evcurl_set_source(d.curl, d.cfg->source);
 
 	/* Downstream first, so the first result has somewhere to go. */
+	d.reg = registry_new();
+	registry_bind(d.reg, d.cfg);
 	d.notifier = notify_open(d.cfg, d.base);
-	d.incidents = incidents_open(d.cfg, d.base, on_incident, &d);
+	d.incidents = incidents_open(d.cfg, d.reg, d.base, on_incident, &d);
 	d.rrd = rrd_store_open_loop(d.cfg, d.base);
 	if (d.notifier == NULL || d.incidents == NULL || d.rrd == NULL)
 		fatal("cannot open the state in %s", d.cfg->state_dir);
 	d.sched = scheduler_new(d.base, d.curl, d.cfg, on_result, &d);
 	checker_health_set_cb(scheduler_health(d.sched), on_impaired, &d);
-	if ((d.web = web_start(d.base, d.cfg, d.sched)) == NULL)
+	if ((d.web = web_start(d.base, d.cfg, d.sched, d.reg,
+	    d.incidents)) == NULL)
 		fatal("cannot start the web server on %s", d.cfg->listen);
 	/*
 	 * After the listener is bound (a port below 1024 needs root) and
@@ -655,6 +662,7 @@ main(int argc, char **argv)
 		free(d.pid_file);
 	}
 	config_free(d.cfg);
+	registry_free(d.reg);
 	curl_global_cleanup();
 	libevent_global_shutdown();
 	log_info("stopped");

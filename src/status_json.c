@@ -27,31 +27,33 @@ status_time(double t)
 json_t *
 status_json(const struct status_view *s)
 {
-	json_t	*o;
+	const struct check_status	*st = s->st;
+	json_t				*o;
+	int				 known = st->seen;
 
 	o = json_object();
 	json_object_set_new(o, "name", json_string(s->name));
 	json_object_set_new(o, "site", s->site != NULL ?
 	    json_string(s->site) : json_null());
 	json_object_set_new(o, "url", json_string(s->url));
-	json_object_set_new(o, "state", json_string(s->known ?
-	    sw_state_name(s->state) : sw_state_name(SW_STATE_UNKNOWN)));
-	json_object_set_new(o, "cause", s->known ?
-	    json_string(sw_cause_name(s->cause)) : json_null());
-	json_object_set_new(o, "since", s->known ? status_time(s->since) :
-	    json_null());
-	json_object_set_new(o, "last_total_ms", s->known ?
-	    status_number(s->last_total_ms) : json_null());
+	json_object_set_new(o, "state", json_string(known ?
+	    sw_state_name(st->state) : sw_state_name(SW_STATE_UNKNOWN)));
+	json_object_set_new(o, "cause", known ?
+	    json_string(sw_cause_name(st->cause)) : json_null());
+	json_object_set_new(o, "since", known ?
+	    status_time((double)st->since) : json_null());
+	json_object_set_new(o, "last_total_ms", known ?
+	    status_number(st->last_total_ms) : json_null());
 	json_object_set_new(o, "uptime_24h", status_number(s->up24));
 	json_object_set_new(o, "uptime_30d", status_number(s->up30));
-	json_object_set_new(o, "ticket", s->ticket > 0 ?
-	    json_integer(s->ticket) : json_null());
+	json_object_set_new(o, "ticket", st->ticket > 0 ?
+	    json_integer(st->ticket) : json_null());
 	/* Beyond the SPEC's list: what the dashboard shows besides. */
-	json_object_set_new(o, "message", s->known && s->message != NULL ?
-	    json_string(s->message) : json_null());
-	json_object_set_new(o, "http_status", s->known && s->http_status >= 0 ?
-	    json_integer(s->http_status) : json_null());
-	json_object_set_new(o, "last_at", s->known ? status_time(s->last_at) :
-	    json_null());
+	json_object_set_new(o, "message", known && st->message != NULL ?
+	    json_string(st->message) : json_null());
+	json_object_set_new(o, "http_status", known && st->http_status >= 0 ?
+	    json_integer(st->http_status) : json_null());
+	json_object_set_new(o, "last_at", known ?
+	    status_time((double)st->last_at) : json_null());
 	return o;
 }

@@ -101,6 +101,8 @@ static const char *migrations[] = {
 	" last_error TEXT);"
 	"CREATE INDEX IF NOT EXISTS outbox_due"
 	" ON outbox (status, next_attempt_at);",
+	/* 2 -> 3: the last result's HTTP status, for `sitewatch status`. */
+	"ALTER TABLE check_state ADD COLUMN http_status INTEGER;",
 };
 
 #define SQ_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
@@ -376,7 +378,7 @@ sq_close(struct store *s)
 #define CS_COLS "name, state, cause, message, since, last_at, last_total_ms, " \
 	"ticket_id, fsm_last, fail_streak, down_streak, ok_streak, " \
 	"streak_down, first_failure_at, recovery_at, severity, flapping, " \
-	"history, nhistory, dep_noted"
+	"history, nhistory, dep_noted, http_status"
 
 /* A state name column back to the enum (unknown when unreadable). */
 static enum sw_state
@@ -421,6 +423,8 @@ sq_cs_row(sqlite3_stmt *st, struct store_check_state *cs)
 	cs->history = sqlite3_column_int64(st, 17);
 	cs->nhistory = sqlite3_column_int(st, 18);
 	cs->dep_noted = sqlite3_column_int(st, 19);
+	cs->http_status = sqlite3_column_type(st, 20) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int(st, 20);
 }
 
 static int
@@ -479,7 +483,7 @@ sq_check_state_save(struct store *s,
 	     * (a thousand a second at 10,000 checks every 10 s).
 	     */
 	    "INSERT INTO check_state (" CS_COLS
-	    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+	    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 	    " ON CONFLICT(name) DO UPDATE SET state = excluded.state,"
 	    " cause = excluded.cause, message = excluded.message,"
 	    " since = excluded.since, last_at = excluded.last_at,"
@@ -493,7 +497,8 @@ sq_check_state_save(struct store *s,
 	    " recovery_at = excluded.recovery_at,"
 	    " severity = excluded.severity, flapping = excluded.flapping,"
 	    " history = excluded.history, nhistory = excluded.nhistory,"
-	    " dep_noted = excluded.dep_noted", -1,
+	    " dep_noted = excluded.dep_noted,"
+	    " http_status = excluded.http_status", -1,
 	    SQLITE_PREPARE_PERSISTENT, &q->st_save_state, NULL) != SQLITE_OK) {
 		sq_warn(s);
 		q->st_save_state = NULL;
@@ -525,6 +530,10 @@ sq_check_state_save(struct store *s,
 	sqlite3_bind_int64(st, 18, cs->history);
 	sqlite3_bind_int(st, 19, cs->nhistory);
 	sqlite3_bind_int(st, 20, cs->dep_noted);
+	if (cs->http_status >= 0)
+		sqlite3_bind_int(st, 21, cs->http_status);
+	else
+		sqlite3_bind_null(st, 21);
 	rc = sq_step(s, st);
 	sqlite3_reset(st);
 	return rc;

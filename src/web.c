@@ -133,7 +133,8 @@ web_parse_listen(const char *s, char **host, unsigned short *port)
 
 struct web *
 web_start(struct event_base *base, const struct config *cfg,
-    struct scheduler *sched)
+    struct scheduler *sched, const struct registry *reg,
+    struct incidents *incidents)
 {
 	struct web		*w;
 	char			*host = NULL;
@@ -148,6 +149,8 @@ web_start(struct event_base *base, const struct config *cfg,
 	w->base = base;
 	w->cfg = cfg;
 	w->sched = sched;
+	w->reg = reg;
+	w->incidents = incidents;
 	w->listen = xstrdup(cfg->listen);
 	if ((w->http = evhttp_new(base)) == NULL)
 		fatal("web: evhttp_new failed");
@@ -203,10 +206,11 @@ web_reload(struct web *w, const struct config *cfg)
 }
 
 void
-web_record(struct web *w, const struct result *r)
+web_record(struct web *w, const struct check_conf *c,
+    const struct result *r)
 {
 	if (w != NULL)
-		web_view_record(w->view, r);
+		web_view_record(w->view, c, r);
 }
 
 void

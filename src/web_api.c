@@ -33,26 +33,16 @@
 static json_t *
 api_check_json(struct web *w, const struct check_conf *c)
 {
-	struct web_check	*wc = web_view_check(w->view, c->name);
+	struct web_check	*wc = web_view_check(w->view, c);
 	struct status_view	 sv;
 
 	memset(&sv, 0, sizeof sv);
 	sv.name = c->name;
 	sv.site = c->site != NULL ? c->site->name : NULL;
 	sv.url = c->url;
-	sv.known = wc->have;
-	if (wc->have) {
-		sv.state = wc->last->state;
-		sv.cause = wc->last->cause;
-		sv.message = wc->last->message;
-		sv.since = wc->since;
-		sv.last_at = wc->last->at;
-		sv.last_total_ms = wc->last->total_ms;
-		sv.http_status = wc->last->http_status;
-	}
+	sv.st = wc->st;
 	sv.up24 = wc->up24;
 	sv.up30 = wc->up30;
-	sv.ticket = wc->ticket;
 	return status_json(&sv);
 }
 

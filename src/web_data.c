@@ -46,6 +46,7 @@ web_src_init(struct web_src *src, const struct config *cfg,
 		return;
 	src->has_check = 1;
 	src->check.name = xstrdup(c->name);
+	src->check.id = c->id;
 	src->check.interval = c->interval;
 	src->check.timeout = c->timeout;
 	if (c->site != NULL) {
@@ -202,51 +203,6 @@ web_data_ticket_action(struct web_data *wd, const struct web_src *src,
 		snprintf(err, errlen, "%s", rc == STORE_NOTFOUND ?
 		    "no such ticket" : store_errmsg(tdb));
 	return web_data_rc(rc);
-}
-
-struct web_data_states {
-	struct web_data_state	*v;
-	size_t			 n;
-};
-
-/* Collect one persisted check state. */
-static int
-web_data_state_cb(const struct store_check_state *st, void *arg)
-{
-	struct web_data_states	*s = arg;
-	struct web_data_state	*o;
-
-	s->v = xreallocarray(s->v, s->n + 1, sizeof *s->v);
-	o = &s->v[s->n++];
-	memset(o, 0, sizeof *o);
-	snprintf(o->name, sizeof o->name, "%s", st->name);
-	o->state = st->state;
-	o->since = st->since;
-	o->ticket = st->ticket;
-	return 0;
-}
-
-int
-web_data_check_states(struct web_data *wd, const struct web_src *src,
-    struct web_data_state **out, size_t *n, char *err, size_t errlen)
-{
-	*out = NULL;
-	*n = 0;
-	struct store	*tdb;
-	struct web_data_states	 s = { NULL, 0 };
-	int			 rc;
-
-	if ((tdb = web_data_tdb(wd, src, err, errlen)) == NULL)
-		return WEB_DATA_ERROR;
-	rc = store_check_states(tdb, web_data_state_cb, &s);
-	if (rc != STORE_OK) {
-		snprintf(err, errlen, "%s", store_errmsg(tdb));
-		free(s.v);
-		return web_data_rc(rc);
-	}
-	*out = s.v;
-	*n = s.n;
-	return WEB_DATA_OK;
 }
 
 /* A check that has not run yet has no file: say so, without its path. */

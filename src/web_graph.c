@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "registry.h"
 #include "web_data.h"
 #include "web_int.h"
 #include "xmalloc.h"
@@ -219,7 +220,7 @@ web_page_graph(struct web *w, struct evhttp_request *req, const char *rest)
 	}
 	memcpy(name, rest, len - 4);
 	name[len - 4] = '\0';
-	if ((c = config_find_check(w->cfg, name)) == NULL) {
+	if ((c = registry_check(w->reg, name)) == NULL) {
 		web_reply_error(w, req, 404, "There is no such check.");
 		return;
 	}

@@ -86,15 +86,15 @@ metrics_head(struct buf *b, const char *name, const char *type,
 
 static double m_up(struct web_check *wc) { return wc->last->up; }
 static double m_total(struct web_check *wc)
-    { return wc->last->total_ms / 1000; }
+    { return wc->st->last_total_ms / 1000; }
 static double m_http(struct web_check *wc)
-    { return (double)wc->last->http_status; }
+    { return (double)wc->st->http_status; }
 static double m_cert(struct web_check *wc)
     { return wc->last->cert_days_left >= 0 ? wc->last->cert_days_left : NAN; }
 static double m_up24(struct web_check *wc) { return wc->up24 / 100; }
 static double m_up30(struct web_check *wc) { return wc->up30 / 100; }
 static double m_since(struct web_check *wc)
-    { return wc->since > 0 ? wc->since : NAN; }
+    { return wc->st->since > 0 ? (double)wc->st->since : NAN; }
 static double m_at(struct web_check *wc) { return wc->last->at; }
 
 /*
@@ -145,7 +145,7 @@ metrics_check(struct web *w, struct buf *b, const struct metrics_part *p,
 	static const enum sw_state states[] = { SW_STATE_UP,
 				    SW_STATE_DEGRADED, SW_STATE_DOWN,
 				    SW_STATE_UNKNOWN };
-	struct web_check	*wc = web_view_check(w->view, c->name);
+	struct web_check	*wc = web_view_check(w->view, c);
 	double			 v;
 	size_t			 k;
 

@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "registry.h"
 #include "web_data.h"
 #include "scheduler.h"
 #include "web_int.h"
@@ -78,7 +79,7 @@ page_rows(struct web *w, size_t *n)
 	rows = xcalloc(cfg->nchecks + 1, sizeof *rows);
 	for (i = 0; i < cfg->nchecks; i++) {
 		rows[i].c = cfg->checks[i];
-		rows[i].wc = web_view_check(w->view, cfg->checks[i]->name);
+		rows[i].wc = web_view_check(w->view, cfg->checks[i]);
 	}
 	qsort(rows, cfg->nchecks, sizeof *rows, page_row_site_cmp);
 	for (i = 0; i < cfg->nchecks; i = j) {
@@ -107,14 +108,14 @@ page_check_data(struct render_check *rc, const struct check_conf *c,
 	rc->state = web_check_state(wc);
 	rc->have = wc->have;
 	if (wc->have) {
-		rc->cause = wc->last->cause;
-		rc->message = wc->last->message;
-		rc->since = wc->since;
-		rc->total_ms = wc->last->total_ms;
+		rc->cause = wc->st->cause;
+		rc->message = wc->st->message;
+		rc->since = (double)wc->st->since;
+		rc->total_ms = wc->st->last_total_ms;
 	}
 	rc->up24 = wc->up24;
 	rc->up30 = wc->up30;
-	rc->ticket = wc->ticket;
+	rc->ticket = wc->st->ticket;
 	rc->daily = wc->have_daily ? wc->daily : NULL;
 }
 
@@ -266,11 +267,11 @@ page_check_done(struct web_job *job)
 		web_reply_error(w, j->req, 503, "The server is stopping.");
 		goto out;
 	}
-	if ((c = config_find_check(w->cfg, j->name)) == NULL) {
+	if ((c = registry_check(w->reg, j->name)) == NULL) {
 		web_reply_error(w, j->req, 404, "There is no such check.");
 		goto out;
 	}
-	wc = web_view_check(w->view, c->name);
+	wc = web_view_check(w->view, c);
 	st = web_check_state(wc);
 	buf_init(&b);
 	render_nav(&b, "sitewatch — check", util_wall_time());
@@ -289,11 +290,11 @@ page_check_done(struct web_job *job)
 	    c->down_ms);
 	if (wc->have) {
 		buf_addstr(&b, "<dt>Cause</dt><dd id=\"cause\">");
-		html_escape(&b, sw_cause_name(wc->last->cause));
+		html_escape(&b, sw_cause_name(wc->st->cause));
 		buf_addstr(&b, "</dd><dt>Message</dt><dd id=\"message\">");
-		html_escape(&b, wc->last->message);
+		html_escape(&b, wc->st->message);
 		buf_addstr(&b, "</dd><dt>Since</dt><dd>");
-		html_time(&b, wc->since);
+		html_time(&b, (double)wc->st->since);
 		buf_addstr(&b, "</dd><dt>Last run</dt><dd>");
 		html_time(&b, wc->last->at);
 		buf_printf(&b, "</dd><dt>Timings</dt><dd>dns %.1f ms · "
@@ -301,8 +302,8 @@ page_check_done(struct web_job *job)
 		    "%.1f ms"
 		    "</dd><dt>HTTP</dt><dd>%ld, %lld bytes</dd>",
 		    wc->last->dns_ms, wc->last->connect_ms, wc->last->tls_ms,
-		    wc->last->ttfb_ms, wc->last->total_ms,
-		    wc->last->http_status, wc->last->bytes);
+		    wc->last->ttfb_ms, wc->st->last_total_ms,
+		    wc->st->http_status, wc->last->bytes);
 		if (wc->last->cert_days_left >= 0)
 			buf_printf(&b, "<dt>Certificate</dt><dd>expires in %d "
 			    "days</dd>", wc->last->cert_days_left);
@@ -377,7 +378,7 @@ web_page_check(struct web *w, struct evhttp_request *req, const char *rest)
 	const struct check_conf	*c;
 
 	if (!web_valid_name(rest, strlen(rest)) ||
-	    (c = config_find_check(w->cfg, rest)) == NULL) {
+	    (c = registry_check(w->reg, rest)) == NULL) {
 		web_reply_error(w, req, 404, "There is no such check.");
 		return;
 	}

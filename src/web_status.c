@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "registry.h"
 #include "web_int.h"
 #include "web_render.h"
 #include "web_view.h"
@@ -112,7 +113,7 @@ static void
 status_check(struct web *w, struct render_check *rc,
     const struct check_conf *c)
 {
-	struct web_check	*wc = web_view_check(w->view, c->name);
+	struct web_check	*wc = web_view_check(w->view, c);
 
 	memset(rc, 0, sizeof *rc);
 	rc->name = c->name;
@@ -122,7 +123,7 @@ status_check(struct web *w, struct render_check *rc,
 
 /* Open tickets as the page shows them, each under its check's site. */
 static void
-status_ticket(const struct config *cfg, json_t *t, struct render_ticket *rt,
+status_ticket(const struct registry *reg, json_t *t, struct render_ticket *rt,
     const struct site_conf **site)
 {
 	const struct check_conf	*c;
@@ -131,7 +132,7 @@ status_ticket(const struct config *cfg, json_t *t, struct render_ticket *rt,
 	memset(rt, 0, sizeof *rt);
 	*site = NULL;
 	check = json_string_value(json_object_get(t, "check"));
-	if (check == NULL || (c = config_find_check(cfg, check)) == NULL)
+	if (check == NULL || (c = registry_check(reg, check)) == NULL)
 		return;
 	*site = c->site;
 	rt->id = json_integer_value(json_object_get(t, "id"));
@@ -169,7 +170,7 @@ web_page_status(struct web *w, struct evhttp_request *req, const char *rest)
 	bysite = xcalloc(ntk + 1, sizeof *bysite);
 	tsite = xcalloc(ntk + 1, sizeof *tsite);
 	json_array_foreach(all, i, t)
-		status_ticket(cfg, t, &tickets[i], &tsite[i]);
+		status_ticket(w->reg, t, &tickets[i], &tsite[i]);
 	memset(&rs, 0, sizeof rs);
 	rs.words = status_words(w->status, lang);
 	rs.all_ok = cfg->nchecks > 0;
@@ -191,7 +192,7 @@ web_page_status(struct web *w, struct evhttp_request *req, const char *rest)
 	}
 	for (i = 0; i < cfg->nchecks; i++)
 		if (web_check_state(web_view_check(w->view,
-		    cfg->checks[i]->name)) != SW_STATE_UP)
+		    cfg->checks[i])) != SW_STATE_UP)
 			rs.all_ok = 0;
 	rs.sites = sites;
 	rs.nsites = cfg->nsites;

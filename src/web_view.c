@@ -1,19 +1,19 @@
 /*
- * web_view.c -- the web's per-check view: the last results, kept from
+ * web_view.c -- the web's per-check view: the recent results, kept from
  * web_record(), and what refresh jobs read off the loop (open tickets,
- * the mail queue, the daemon's saved states, uptime figures).
+ * the mail queue, uptime figures).  A check's status (state, since,
+ * ticket) is the incident engine's (incidents_status()), not kept here.
  *
  * DESIGN
  * The pages are served on the loop from this memory.  A timer starts the
  * refresh jobs every WEB_REFRESH_S on the web's worker threads: tickets
- * and the mail queue each time; the saved states (which tell since when
- * a state began before our start) every time for a minute after a start
- * or reload, then once a minute; uptime figures a batch of checks at a
+ * and the mail queue each time; uptime figures a batch of checks at a
  * time, so a tick costs the same whatever the number of checks.  A job
  * works on its own copies (web_src) and its done function swaps the
  * answers in on the loop; a job already running is never doubled.
- * The records are kept sorted by name and follow the config through
- * web_view_reload(), which the daemon's SIGHUP reaches via web_reload().
+ * The records sit at their check's registry id (registry.h), made on
+ * first use; web_view_reload(), which the daemon's SIGHUP reaches via
+ * web_reload(), frees those of checks that left the config.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -23,7 +23,9 @@
 #include <event2/event.h>
 
 #include "config.h"
+#include "incident.h"
 #include "log.h"
+#include "registry.h"
 #include "result.h"
 #include "util.h"
 #include "web_data.h"
@@ -32,7 +34,6 @@
 #include "xmalloc.h"
 
 #define WEB_REFRESH_S		5	/* tickets and states */
-#define WEB_STATES_MS		60000	/* saved states, after the first minute */
 #define WEB_STATS_MS		60000	/* uptime 24 h / 30 d */
 #define WEB_STATS_BATCH		64	/* checks per uptime job, at most */
 #define WEB_STATS_BATCH_MIN	8	/* and at least */
@@ -41,10 +42,8 @@
 
 struct web_view {
 	struct web		*w;		/* its config and queues */
-	struct web_check	**checks;	/* sorted by name */
-	size_t			 nchecks;
-	size_t			 capchecks;
-	unsigned		 gen;		/* reloads seen */
+	struct web_check	**by_id;	/* [registry id], NULL: none */
+	size_t			 nby_id;
 
 	json_t			*tickets;	/* open; NULL: unknown */
 	char			*tickets_err;	/* why it is NULL */
@@ -52,8 +51,6 @@ struct web_view {
 	long long		 mail_queued;	/* outbox rows; -1: unknown */
 	long long		 mail_failed;
 	int			 stats_busy;
-	uint64_t		 states_due_ms;	/* next read of saved states */
-	uint64_t		 states_fast_ms; /* every refresh until then */
 	uint64_t		 stats_due_ms;	/* next uptime refresh */
 	uint64_t		 daily_due_ms;
 	size_t			 stats_next;	/* next check of the rotation */
@@ -79,51 +76,30 @@ web_state_rank(enum sw_state st)
 enum sw_state
 web_check_state(const struct web_check *wc)
 {
-	return wc != NULL && wc->have ? wc->last->state : SW_STATE_UNKNOWN;
+	return wc != NULL && wc->have ? wc->st->state : SW_STATE_UNKNOWN;
 }
 
-/* Binary search; *pos is where name is or would be inserted. */
-static struct web_check *
-view_find(struct web_view *v, const char *name, size_t *pos)
-{
-	size_t	lo = 0, hi = v->nchecks, mid;
-	int	c;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if ((c = strcmp(name, v->checks[mid]->name)) == 0) {
-			*pos = mid;
-			return v->checks[mid];
-		}
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	*pos = lo;
-	return NULL;
-}
+/* Before a check's first result, and for checks the engine never saw. */
+static const struct check_status view_unknown = {
+	.state = SW_STATE_UNKNOWN,
+	.cause = SW_CAUSE_UNKNOWN,
+	.message = "",
+};
 
 struct web_check *
-web_view_check(struct web_view *v, const char *name)
+web_view_check(struct web_view *v, const struct check_conf *c)
 {
 	struct web_check	*wc;
-	size_t			 pos, len;
 
-	if ((wc = view_find(v, name, &pos)) != NULL)
-		return wc;
-	if (v->nchecks == v->capchecks) {
-		v->capchecks = v->capchecks ? v->capchecks * 2 : 64;
-		v->checks = xreallocarray(v->checks, v->capchecks,
-		    sizeof *v->checks);
+	v->by_id = registry_slots(v->by_id, &v->nby_id, c->id,
+	    sizeof *v->by_id);
+	if ((wc = v->by_id[c->id]) == NULL) {
+		wc = v->by_id[c->id] = xcalloc(1, sizeof *wc);
+		wc->up24 = wc->up30 = NAN;
 	}
-	memmove(v->checks + pos + 1, v->checks + pos,
-	    (v->nchecks - pos) * sizeof *v->checks);
-	v->nchecks++;
-	len = strlen(name);
-	wc = v->checks[pos] = xcalloc(1, sizeof *wc + len + 1);
-	memcpy(wc->name, name, len + 1);
-	wc->up24 = wc->up30 = NAN;
+	if ((wc->st = incidents_status(v->w->incidents, c->id)) == NULL)
+		wc->st = &view_unknown;
+	wc->have = wc->st->seen && wc->last != NULL;
 	return wc;
 }
 
@@ -136,8 +112,6 @@ view_check_free(struct web_check *wc)
 	for (i = 0; i < wc->capring; i++)
 		free(wc->ring[i].message);
 	free(wc->ring);
-	if (wc->last != NULL)
-		free(wc->last->message);
 	free(wc->last);
 	free(wc->daily);
 	free(wc);
@@ -146,21 +120,17 @@ view_check_free(struct web_check *wc)
 void
 web_view_reload(struct web_view *v, const struct config *cfg)
 {
-	size_t	i, o = 0;
+	size_t	i;
 
-	/* Only after a reload: at 100,000 checks this is not free. */
-	for (i = 0; i < v->nchecks; i++) {
-		if (config_find_check(cfg, v->checks[i]->name) != NULL)
-			v->checks[o++] = v->checks[i];
-		else
-			view_check_free(v->checks[i]);
+	(void)cfg;			/* already bound to the registry */
+	for (i = 0; i < v->nby_id; i++) {
+		if (v->by_id[i] != NULL &&
+		    registry_conf(v->w->reg, (unsigned)i) == NULL) {
+			view_check_free(v->by_id[i]);
+			v->by_id[i] = NULL;
+		}
 	}
-	v->nchecks = o;
-	for (i = 0; i < cfg->nchecks; i++)
-		(void)web_view_check(v, cfg->checks[i]->name);
-	v->gen++;
 	v->stats_next = 0;
-	v->states_fast_ms = util_mono_ms() + WEB_STATES_MS;
 }
 
 /* Keep what the pages show of r. */
@@ -168,19 +138,14 @@ static void
 view_last_set(struct web_last *l, const struct result *r)
 {
 	l->at = r->at;
-	l->state = r->state;
-	l->cause = r->cause;
 	l->up = r->up;
 	l->cert_days_left = r->cert_days_left;
-	l->http_status = r->http_status;
 	l->dns_ms = r->dns_ms;
 	l->connect_ms = r->connect_ms;
 	l->tls_ms = r->tls_ms;
 	l->ttfb_ms = r->ttfb_ms;
 	l->total_ms = r->total_ms;
 	l->bytes = r->bytes;
-	free(l->message);
-	l->message = xstrdup(r->message);
 }
 
 /* Put r at the head of the ring of recent results. */
@@ -215,23 +180,14 @@ view_ring_add(struct web_check *wc, const struct result *r)
 }
 
 void
-web_view_record(struct web_view *v, const struct result *r)
+web_view_record(struct web_view *v, const struct check_conf *c,
+    const struct result *r)
 {
 	struct web_check	*wc;
-	size_t			 pos;
 
-	/* Every configured check has its record after the first refresh. */
-	if ((wc = view_find(v, r->name, &pos)) == NULL) {
-		if (config_find_check(v->w->cfg, r->name) == NULL)
-			return;		/* left the config meanwhile */
-		wc = web_view_check(v, r->name);
-	}
-	if (!wc->have || wc->last->state != r->state) {
-		wc->since = r->at;
-		/* The first result after a start only says "at least". */
-		wc->since_exact = wc->have;
-	}
-	wc->have = 1;
+	if (registry_conf(v->w->reg, c->id) == NULL)
+		return;			/* left the config meanwhile */
+	wc = web_view_check(v, c);
 	if (wc->last == NULL)
 		wc->last = xcalloc(1, sizeof *wc->last);
 	view_last_set(wc->last, r);
@@ -256,21 +212,18 @@ void
 web_view_poke(struct web_view *v)
 {
 	event_active(v->ev_refresh, EV_TIMEOUT, 1);
+	/* The check's open ticket is the engine's: it reads it back too. */
+	incidents_poke(v->w->incidents);
 }
 
-/* ---- tickets, mail queue and saved states: the db job ---- */
+/* ---- tickets and the mail queue: the db job ---- */
 
 struct view_db_job {
 	struct web_view		*v;
 	struct web_src		 src;
 	json_t			*tickets;
-	struct web_data_state	*states;
-	size_t			 nstates;
 	long long		 mail_queued;
 	long long		 mail_failed;
-	int			 want_states;
-	int			 last_fast;	/* every check had a result */
-	unsigned		 gen;		/* ... of this configuration */
 	int			 rc;
 	char			 err[256];
 };
@@ -283,30 +236,8 @@ view_db_work(struct web_job *job)
 
 	r->rc = web_data_tickets(web_queue_data(job), &r->src, 0,
 	    &r->tickets, r->err, sizeof r->err);
-	if (r->want_states && web_data_check_states(web_queue_data(job),
-	    &r->src, &r->states, &r->nstates, err, sizeof err) != WEB_DATA_OK)
-		r->nstates = 0;
 	web_data_mail_queue(web_queue_data(job), &r->src, &r->mail_queued,
 	    &r->mail_failed, err, sizeof err);
-}
-
-/* A state that began before our start: take the daemon's word. */
-static void
-view_states_apply(struct web_view *v, const struct web_data_state *st,
-    size_t n)
-{
-	struct web_check	*wc;
-	size_t			 i, pos;
-
-	for (i = 0; i < n; i++) {
-		wc = view_find(v, st[i].name, &pos);
-		if (wc != NULL && wc->have && !wc->since_exact &&
-		    st[i].state == (int)wc->last->state &&
-		    st[i].since > 0 && st[i].since < wc->since) {
-			wc->since = st[i].since;
-			wc->since_exact = 1;
-		}
-	}
 }
 
 static void
@@ -314,10 +245,6 @@ view_db_done(struct web_job *job)
 {
 	struct view_db_job	*r = job->arg;
 	struct web_view		*v = r->v;
-	struct web_check	*wc;
-	json_t			*t;
-	size_t			 i, pos;
-	const char		*check;
 
 	if (job->cancelled)
 		goto out;
@@ -333,23 +260,8 @@ view_db_done(struct web_job *job)
 		r->tickets = NULL;
 	} else
 		v->tickets_err = xstrdup(r->err);
-
-	for (i = 0; i < v->nchecks; i++)
-		v->checks[i]->ticket = 0;
-	json_array_foreach(v->tickets, i, t) {
-		check = json_string_value(json_object_get(t, "check"));
-		if (check != NULL &&
-		    (wc = view_find(v, check, &pos)) != NULL &&
-		    wc->ticket == 0)
-			wc->ticket = json_integer_value(json_object_get(t,
-			    "id"));
-	}
-	if (r->last_fast && r->gen == v->gen && r->nstates > 0)
-		v->states_fast_ms = 0;
-	view_states_apply(v, r->states, r->nstates);
 out:
 	json_decref(r->tickets);
-	free(r->states);
 	web_src_free(&r->src);
 	free(r);
 }
@@ -359,32 +271,13 @@ static void
 view_db_start(struct web_view *v, uint64_t now)
 {
 	struct view_db_job	*dr;
-	size_t			 i;
 
+	(void)now;
 	if (v->db_busy)
 		return;
 	dr = xcalloc(1, sizeof *dr);
 	dr->v = v;
 	web_src_init(&dr->src, v->w->cfg, NULL);
-	/*
-	 * The saved states only tell since when a state began before our
-	 * start (or reload), for checks whose first result has come: read
-	 * them every refresh for a minute, then once a minute (100,000 rows
-	 * and as many lookups on the loop).
-	 */
-	dr->want_states = now < v->states_fast_ms || now >= v->states_due_ms;
-	if (dr->want_states)
-		v->states_due_ms = now + WEB_STATES_MS;
-	/*
-	 * Once every check has its first result, one more read serves them
-	 * all: the fast reads end there, not a minute after the start.
-	 */
-	if (now < v->states_fast_ms) {
-		for (i = 0; i < v->nchecks && v->checks[i]->have; i++)
-			;
-		dr->last_fast = i == v->nchecks;
-		dr->gen = v->gen;
-	}
 	if (web_queue_push(v->w->q_db, view_db_work, view_db_done, dr) == 0)
 		v->db_busy = 1;
 	else {
@@ -442,15 +335,18 @@ view_stats_done(struct web_job *job)
 {
 	struct view_stats_job	*r = job->arg;
 	struct web_check	*wc;
-	size_t			 i, d, pos;
+	const struct check_conf	*c;
+	size_t			 i, d;
 
 	if (job->cancelled)
 		goto out;
 	r->v->stats_busy = 0;
 	for (i = 0; i < r->n; i++) {
-		wc = view_find(r->v, r->srcs[i].check.name, &pos);
-		if (wc == NULL)
+		/* By id: a check gone meanwhile has no record to fill. */
+		if ((c = registry_conf(r->v->w->reg, r->srcs[i].check.id)) ==
+		    NULL)
 			continue;
+		wc = web_view_check(r->v, c);
 		wc->up24 = r->up24[i];
 		wc->up30 = r->up30[i];
 		if (r->daily) {
@@ -555,7 +451,6 @@ web_view_new(struct web *w)
 	v = xcalloc(1, sizeof *v);
 	v->w = w;
 	v->mail_queued = v->mail_failed = -1;
-	web_view_reload(v, w->cfg);
 	if ((v->ev_refresh = event_new(w->base, -1, EV_PERSIST, view_refresh,
 	    v)) == NULL)
 		fatal("web: event_new failed");
@@ -575,9 +470,10 @@ web_view_free(struct web_view *v)
 	if (v == NULL)
 		return;
 	event_free(v->ev_refresh);
-	for (i = 0; i < v->nchecks; i++)
-		view_check_free(v->checks[i]);
-	free(v->checks);
+	for (i = 0; i < v->nby_id; i++)
+		if (v->by_id[i] != NULL)
+			view_check_free(v->by_id[i]);
+	free(v->by_id);
 	json_decref(v->tickets);
 	free(v->tickets_err);
 	free(v);

@@ -39,6 +39,9 @@ assert_json "$RUN_OUT" 'j[0]["uptime_24h"] == 100 and j[0]["uptime_30d"] == 100'
 assert_json "$RUN_OUT" 'j[0]["ticket"] is None' "no ticket for st-ok"
 assert_json "$RUN_OUT" 'j[1]["state"] == "down" and j[1]["cause"] == "http"' "st-500 down/http"
 assert_json "$RUN_OUT" 'j[1]["uptime_24h"] == 0' "st-500 uptime 0 %"
+# The daemon saves the last HTTP status with the check's state.
+assert_json "$RUN_OUT" 'j[0]["http_status"] == 200 and j[1]["http_status"] == 500' \
+    "http_status of the last result, from the saved state"
 tid=$(sqlite3 "$SW_STATE_DIR/sitewatch.db" "SELECT id FROM tickets WHERE check_name='st-500' AND status!='resolved'")
 assert_json "$RUN_OUT" "j[1]['ticket'] == $tid" "st-500 shows its open ticket"
 

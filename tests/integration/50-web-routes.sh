@@ -164,6 +164,7 @@ assert_contains "$HDR" "Content-Type: application/json" "API type"
 assert_json "$BODY" 'len(j) == 4 and all(set(c) >= {"name","site","url","state","cause","since","last_total_ms","uptime_24h","uptime_30d","ticket"} for c in j)' "check fields"
 assert_json "$BODY" '[c["state"] for c in j if c["name"] == "shop-ok"] == ["up"]' "shop-ok up"
 assert_json "$BODY" '[(c["state"], c["cause"]) for c in j if c["name"] == "shop-err"] == [("down", "http")]' "shop-err down/http"
+assert_json "$BODY" '[(c["name"], c["http_status"]) for c in j if c["name"] in ("shop-ok", "shop-err")] == [("shop-ok", 200), ("shop-err", 500)]' "http_status of the last result"
 assert_json "$BODY" 'all(c["site"] == "<b>Shop</b> & \"Co\"\\Ltd" for c in j)' "site in JSON"
 assert_json "$BODY" 'all(c["since"].endswith("Z") and c["last_total_ms"] >= 0 for c in j)' "since and time"
 expect 400 GET '/api/v1/tickets?status=bogus'

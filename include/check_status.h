@@ -1,0 +1,26 @@
+/*
+ * check_status.h -- a check's status: one struct, owned by the incident
+ * engine (incidents_status()), read by the web, the metrics and, filled
+ * from the saved state, the CLI.  Plain data, no module behind it.
+ */
+#ifndef CHECK_STATUS_H
+#define CHECK_STATUS_H
+
+#include <time.h>
+
+#include "sitewatch.h"
+
+struct check_status {
+	int		 seen;		/* a result came since the start */
+	enum sw_state	 state;
+	enum sw_cause	 cause;
+	const char	*message;	/* never NULL */
+	time_t		 since;		/* 0: not known */
+	time_t		 last_at;	/* 0: no result ever */
+	double		 last_total_ms;
+	long		 http_status;	/* of the last result: 0 none came,
+					   -1 not known */
+	long long	 ticket;	/* the open one, 0: none */
+};
+
+#endif

@@ -1,0 +1,365 @@
+/*
+ * incident_writer.c -- the incident engine's ticket writer: its ops
+ * (struct wop, incident_int.h) written to the ticket db off the loop.
+ *
+ * DESIGN
+ * The ops go to the "ticket-db" bio queue (bio.c) as FIFO batches: the
+ * loop gathers ops while a batch is being written and hands them all
+ * over as the next one, which the writer commits as one transaction, so
+ * a burst of results costs one fsync, and a slow disk delays the db,
+ * never the next probe.  One batch is out at a time; a batch that fails
+ * for a passing reason (db locked, disk full) comes back to the loop,
+ * goes in front of what was queued since and is tried again a second
+ * later (state saves are shed past WRITER_MAX_PENDING).  Ops run in the
+ * order queued, so a ticket's insert always precedes its escalation,
+ * reminders and resolution.  A W_SYNC op's answer goes back to the
+ * engine on the loop, through the synced callback.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "bio.h"
+#include "incident_int.h"
+#include "log.h"
+#include "store.h"
+#include "xmalloc.h"
+
+struct iwriter {
+	struct store	*db;		/* ours alone */
+	struct bio		*bio;
+	struct wop		*head, **tail;	/* not handed over yet */
+	int			 busy;		/* a batch is out */
+	int			 failing;	/* last batch kept: retry */
+	int			 retry_wait;	/* ev_retry armed */
+	int			 closing;	/* every batch is a last try */
+	struct event		*ev_retry;	/* a second after a failure */
+	iwriter_synced_cb	 synced;
+	void			*arg;
+};
+
+/* One batch, from the loop to the writer and back. */
+struct wbatch {
+	struct iwriter		*wr;
+	struct wop		*ops;		/* in order */
+	int			 last_try;
+	int			 rc;		/* writer_batch()'s */
+	char			 why[256];
+};
+
+static void	writer_kick(struct iwriter *);
+static void	writer_done(void *, int);
+
+void
+wop_free(struct wop *w)
+{
+	free(w->s1);
+	free(w->s2);
+	free(w->s3);
+	free(w->s4);
+	free(w->s5);
+	free(w->items);
+	free(w);
+}
+
+struct wop *
+wop_new(enum wop_kind kind, long long id, time_t at)
+{
+	struct wop	*w;
+
+	w = xcalloc(1, sizeof *w);
+	w->kind = kind;
+	w->id = id;
+	w->at = at;
+	return w;
+}
+
+void
+iwriter_push_chain(struct iwriter *wr, struct wop *first, struct wop *last)
+{
+	*wr->tail = first;
+	wr->tail = &last->next;
+	writer_kick(wr);
+}
+
+void
+iwriter_push(struct iwriter *wr, struct wop *w)
+{
+	iwriter_push_chain(wr, w, w);
+}
+
+/* Run one op on the writer's connection (inside its transaction). */
+static int
+wop_run(struct store *db, struct wop *w)
+{
+	struct store_new_ticket		 nt;
+	struct ticket_brief		 b;
+	size_t				 i;
+
+	switch (w->kind) {
+	case W_STATE:
+		return store_check_state_save(db, &w->cs);
+	case W_INSERT:
+		memset(&nt, 0, sizeof nt);
+		nt.id = w->id;
+		nt.check = w->s1;
+		nt.site = w->s2;
+		nt.severity = w->s3;
+		nt.cause = w->s4;
+		nt.summary = w->s5;
+		nt.opened_at = w->at;
+		nt.first_failure_at = (time_t)w->n;
+		nt.flapping = 0;
+		return store_ticket_insert(db, &nt);
+	case W_ESCALATE:
+		return store_ticket_escalate(db, w->id, w->s1, w->s2, w->at);
+	case W_RESOLVE:
+		return store_ticket_auto_resolve(db, w->id, w->n, w->s1, w->at);
+	case W_REMINDED:
+		return store_ticket_reminded(db, w->id, w->at);
+	case W_FLAP:
+		return store_ticket_flapping(db, w->id, (int)w->n, w->s1,
+		    w->at);
+	case W_EVENT:
+		return store_event_add(db, w->id, w->at, w->s1, NULL,
+		    w->s2);
+	case W_SYNC:
+		for (i = 0; i < w->nitems; i++) {
+			if (store_ticket_brief(db, w->items[i].id, &b) ==
+			    STORE_OK) {
+				w->items[i].found = 1;
+				snprintf(w->items[i].status,
+				    sizeof w->items[i].status, "%s", b.status);
+			}
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/*
+ * Run a batch as one transaction.  A failure that may pass by itself (the
+ * db locked by another program past the busy timeout, a full disk) keeps
+ * the batch for another try: returns -1 with the reason in why, unless
+ * this is the last try (then 1: lost).  Any other failure retries the ops
+ * one by one, so that one bad op loses only itself.
+ */
+static int
+writer_batch(struct iwriter *wr, struct wop *batch, int last_try,
+    char *why, size_t whylen)
+{
+	struct wop	*w;
+	size_t		 n = 0;
+	int		 failed = 0, transient;
+
+	if (store_begin(wr->db) == -1)
+		failed = 1;
+	else {
+		for (w = batch; w != NULL && !failed; w = w->next)
+			if (wop_run(wr->db, w) == -1)
+				failed = 1;
+		if (!failed && store_commit(wr->db) == -1)
+			failed = 1;
+	}
+	if (!failed)
+		return 0;
+	transient = store_transient(wr->db);
+	snprintf(why, whylen, "%s", store_errmsg(wr->db));
+	/* SQLite may have rolled back already (disk full): no matter. */
+	store_rollback(wr->db);
+	if (transient && !last_try)
+		return -1;
+	if (transient) {
+		/*
+		 * Stopping: one by one, each op would wait out the busy
+		 * timeout again, and the stop must end within 10 s.
+		 */
+		for (w = batch; w != NULL; w = w->next)
+			n++;
+		log_error("ticket db: %zu writes lost at shutdown: %s", n,
+		    why);
+		return 1;
+	}
+	for (w = batch; w != NULL; w = w->next) {
+		if (wop_run(wr->db, w) == -1)
+			log_warn("ticket db: write of ticket %lld lost: %s",
+			    w->id, store_errmsg(wr->db));
+	}
+	return 0;
+}
+
+/*
+ * While writes fail, state saves pile up (one per result); past this many
+ * kept ops they are dropped -- each result saves the whole state again --
+ * so that a long outage cannot eat the memory.  Ticket ops are kept.
+ */
+#define WRITER_MAX_PENDING	20000
+
+/* Drop the kept state saves; returns the new tail pointer. */
+static struct wop **
+writer_shed(struct wop **pending, size_t *n)
+{
+	struct wop	**pp = pending, *w;
+
+	while ((w = *pp) != NULL) {
+		if (w->kind == W_STATE) {
+			*pp = w->next;
+			wop_free(w);
+			(*n)--;
+		} else
+			pp = &w->next;
+	}
+	return pp;
+}
+
+/* On the writer's thread: commit one batch. */
+static void
+writer_work(void *arg)
+{
+	struct wbatch	*b = arg;
+
+	b->rc = writer_batch(b->wr, b->ops, b->last_try, b->why,
+	    sizeof b->why);
+}
+
+/*
+ * Hand everything queued to the writer as one batch, unless a batch is
+ * out already (its done callback kicks again) or a failed one waits for
+ * its retry.
+ */
+static void
+writer_kick(struct iwriter *wr)
+{
+	struct wbatch	*b;
+
+	if (wr->bio == NULL || wr->busy || wr->head == NULL ||
+	    (wr->retry_wait && !wr->closing))
+		return;
+	b = xcalloc(1, sizeof *b);
+	b->wr = wr;
+	b->ops = wr->head;
+	b->last_try = wr->closing;
+	wr->head = NULL;
+	wr->tail = &wr->head;
+	wr->busy = 1;
+	/* One batch out at a time: the queue is never full. */
+	if (bio_submit(wr->bio, writer_work, writer_done, NULL, b,
+	    0) == -1)
+		fatal("ticket db: writer queue full");
+}
+
+/* A failed batch goes back in front of what was queued since. */
+static void
+writer_keep(struct iwriter *wr, struct wbatch *b)
+{
+	struct wop	**pp;
+	size_t		  n = 0;
+
+	for (pp = &b->ops; *pp != NULL; pp = &(*pp)->next)
+		n++;
+	*pp = wr->head;
+	if (wr->head == NULL)
+		wr->tail = pp;
+	wr->head = b->ops;
+	for (; *pp != NULL; pp = &(*pp)->next)
+		n++;
+	if (!wr->failing)
+		log_error("ticket db: cannot write (%s): keeping %zu writes, "
+		    "trying again every second", b->why, n);
+	wr->failing = 1;
+	if (n > WRITER_MAX_PENDING)
+		wr->tail = writer_shed(&wr->head, &n);
+}
+
+/* On the loop: a batch is written (or kept, or lost at shutdown). */
+static void
+writer_done(void *arg, int cancelled)
+{
+	struct wbatch	*b = arg;
+	struct iwriter	*wr = b->wr;
+	struct wop	*w, *next;
+	struct timeval	 sec = { 1, 0 };
+	size_t		 n = 0;
+
+	(void)cancelled;		/* the writer queue is drained */
+	wr->busy = 0;
+	if (b->rc == -1) {
+		writer_keep(wr, b);
+		if (!wr->closing) {
+			wr->retry_wait = 1;
+			evtimer_add(wr->ev_retry, &sec);
+		}
+		free(b);
+		writer_kick(wr);
+		return;
+	}
+	for (w = b->ops; w != NULL; w = w->next)
+		n++;
+	if (wr->failing && b->rc == 0)
+		log_info("ticket db: writes work again (%zu kept writes done)",
+		    n);
+	wr->failing = 0;
+	for (w = b->ops; w != NULL; w = next) {
+		next = w->next;
+		if (w->kind == W_SYNC && !wr->closing)
+			wr->synced(w, wr->arg);
+		wop_free(w);
+	}
+	free(b);
+	writer_kick(wr);
+}
+
+/* Timer: a second after a failed batch, try again. */
+static void
+on_retry(evutil_socket_t fd, short what, void *arg)
+{
+	struct iwriter	*wr = arg;
+
+	(void)fd;
+	(void)what;
+	wr->retry_wait = 0;
+	writer_kick(wr);
+}
+
+struct iwriter *
+iwriter_new(struct event_base *base, struct store *db,
+    iwriter_synced_cb synced, void *arg)
+{
+	struct iwriter	*wr;
+
+	wr = xcalloc(1, sizeof *wr);
+	wr->db = db;
+	wr->tail = &wr->head;
+	wr->synced = synced;
+	wr->arg = arg;
+	wr->bio = bio_new(base, "ticket-db", 2);
+	wr->ev_retry = evtimer_new(base, on_retry, wr);
+	return wr;
+}
+
+void
+iwriter_close(struct iwriter *wr)
+{
+	struct wop	*w, *next;
+
+	if (wr == NULL)
+		return;
+	/*
+	 * Stop the writer only after it has committed everything: from now
+	 * on each batch is a last try, and the drain runs the done
+	 * callbacks here (they hand over what is left).
+	 */
+	wr->closing = 1;
+	wr->retry_wait = 0;
+	evtimer_del(wr->ev_retry);
+	writer_kick(wr);
+	bio_free(wr->bio, BIO_DRAIN);
+	event_free(wr->ev_retry);
+	for (w = wr->head; w != NULL; w = next) {
+		next = w->next;
+		wop_free(w);
+	}
+	free(wr);
+}
