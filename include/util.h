@@ -25,7 +25,6 @@ int		 util_parse_ll(const char *, long long min, long long max,
  * Length of the character at s: 1 for ASCII, 2..4 for a valid UTF-8
  * sequence, 0 when the bytes are not valid UTF-8.
  */
-size_t		 util_utf8_len(const unsigned char *s);
 
 /* Format an epoch time as ISO 8601 UTC ("2026-11-01T12:00:00Z"). */
 char		*util_iso8601(time_t, char *buf, size_t len);

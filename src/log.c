@@ -9,7 +9,7 @@
 #include <time.h>
 
 #include "log.h"
-#include "util.h"
+#include "utf8.h"
 
 static const char	*log_prog = "sitewatch";
 static int		 log_foreground = 1;
@@ -41,7 +41,7 @@ log_escape(char *dst, size_t dstlen, const char *src)
 		return dst;
 	while (*s != '\0') {
 		/* C1 controls (U+0080..U+009F, NEL among them) are escaped. */
-		if (*s >= 0x80 && (n = util_utf8_len(s)) > 0 &&
+		if (*s >= 0x80 && (n = utf8_len(s)) > 0 &&
 		    !(s[0] == 0xc2 && s[1] < 0xa0)) {
 			if (o + n >= dstlen)
 				break;

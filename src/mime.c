@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "mime.h"
+#include "utf8.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -42,7 +43,7 @@ mime_clean(const char *in)
 	buf_init(&b);
 	buf_addstr(&b, "");
 	while (*s != '\0') {
-		n = util_utf8_len(s);
+		n = utf8_len(s);
 		if (n == 0) {
 			/* Not UTF-8: a replacement mark, never a raw byte. */
 			buf_add(&b, "?", 1);
@@ -125,7 +126,7 @@ mime_encoded_words(struct buf *b, const char *s)
 	while (off < len) {
 		n = 0;
 		while (off + n < len) {
-			k = util_utf8_len(p + off + n);
+			k = utf8_len(p + off + n);
 			if (k == 0)
 				k = 1;
 			if (n + k > EW_CHUNK)

@@ -21,7 +21,7 @@ set -eu
 : "${srcdir:=.}"
 
 # The project's sources the harnesses exercise, and what they call.
-lib_srcs="src/log.c src/xmalloc.c src/util.c src/conf_keys.c src/config.c
+lib_srcs="src/log.c src/utf8.c src/xmalloc.c src/util.c src/conf_keys.c src/config.c
 	src/config_read.c src/config_text.c src/config_types.c src/config_maint.c
 	src/config_status.c src/template.c src/mime.c src/store.c
 	src/store_sqlite.c src/store_sqlite_tickets.c src/store_sqlite_mail.c
