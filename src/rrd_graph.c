@@ -26,6 +26,7 @@
 
 #include "config.h"
 #include "report.h"
+#include "uptime.h"
 #include "rrd_graph.h"
 #include "rrd_store.h"
 #include "xmalloc.h"
@@ -163,8 +164,8 @@ rrd_graph_legend(struct rrd_argv *a, const char *path,
 		snprintf(line, sizeof line, "uptime %.3f %%", r.uptime_pct);
 	if (!isnan(r.mean_ms))
 		snprintf(line + strlen(line), sizeof line - strlen(line),
-		    "   mean %.0f ms   p95 %s ms", r.mean_ms,
-		    report_p95_str(r.p95_ms, p95, sizeof p95));
+		    "   mean %.0f ms   p95 %s", r.mean_ms,
+		    uptime_p95_text(r.p95_ms, p95, sizeof p95));
 	if (r.maintenance_s > 0)
 		snprintf(line + strlen(line), sizeof line - strlen(line),
 		    "   (maintenance excluded)");
