@@ -63,9 +63,10 @@ int	uptime_check(const struct config *, const struct check_conf *c,
 	    char *err, size_t errlen);
 
 /*
- * p95 for people: "≤ 250 ms", "> 5000 ms" or "-" (into buf).  JSON and
- * CSV carry the number (p95_ms) instead.
+ * p95 into buf: for people (bound set) "≤ 250 ms", "> 5000 ms"; for CSV
+ * and JSON "250", "> 5000"; "-" when none.
  */
-const char *uptime_p95_text(double p95, char *buf, size_t len);
+const char *uptime_p95_str(double p95, int bound, char *buf, size_t len);
+#define uptime_p95_text(p, b, l)	uptime_p95_str((p), 1, (b), (l))
 
 #endif

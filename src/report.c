@@ -196,11 +196,5 @@ report_period(const char *name, time_t now, time_t *start, time_t *end)
 const char *
 report_p95_str(double p95, char *buf, size_t len)
 {
-	if (isnan(p95))
-		snprintf(buf, len, "-");
-	else if (isinf(p95))
-		snprintf(buf, len, "> %d", rrd_bucket_ms[RRD_NBUCKETS - 1]);
-	else
-		snprintf(buf, len, "%.0f", p95);
-	return buf;
+	return uptime_p95_str(p95, 0, buf, len);
 }

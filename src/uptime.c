@@ -326,13 +326,15 @@ uptime_check(const struct config *cfg, const struct check_conf *c,
 }
 
 const char *
-uptime_p95_text(double p95, char *buf, size_t len)
+uptime_p95_str(double p95, int bound, char *buf, size_t len)
 {
 	if (isnan(p95))
 		snprintf(buf, len, "-");
 	else if (isinf(p95))
-		snprintf(buf, len, "> %d ms", rrd_bucket_ms[UPTIME_NBUCKETS - 1]);
+		snprintf(buf, len, "> %d%s", rrd_bucket_ms[UPTIME_NBUCKETS - 1],
+		    bound ? " ms" : "");
 	else
-		snprintf(buf, len, "\xe2\x89\xa4 %.0f ms", p95);
+		snprintf(buf, len, "%s%.0f%s", bound ? "\xe2\x89\xa4 " : "",
+		    p95, bound ? " ms" : "");
 	return buf;
 }

@@ -199,12 +199,23 @@ render_ticket_row(struct buf *b, const struct render_ticket *t, double now)
 	buf_addstr(b, "</td></tr>\n");
 }
 
+/* How long ago t was, the page's script keeps it current. */
+static void
+render_age_span(struct buf *b, double t, double now)
+{
+	char	iso[32];
+
+	util_iso8601((time_t)t, iso, sizeof iso);
+	buf_printf(b, "<span class=\"age\" data-since=\"%s\" title=\"%s\">",
+	    iso, iso);
+	html_duration(b, now - t);
+	buf_addstr(b, "</span>");
+}
+
 /* One row of the checks table. */
 static void
 render_check_row(struct buf *b, const struct render_check *c, double now)
 {
-	char	iso[32];
-
 	buf_printf(b, "<tr class=\"check %s\" data-check=\"",
 	    html_state_class(c->state));
 	html_escape(b, c->name);
@@ -218,13 +229,8 @@ render_check_row(struct buf *b, const struct render_check *c, double now)
 		/* Since when nothing came: the state may no longer hold. */
 		buf_addstr(b, " <span class=\"badge stale\">stale</span>"
 		    " <span class=\"msg stale\">no result for ");
-		if (c->last_at > 0) {
-			util_iso8601((time_t)c->last_at, iso, sizeof iso);
-			buf_printf(b, "<span class=\"age\" data-since=\"%s\" "
-			    "title=\"since %s\">", iso, iso);
-			html_duration(b, now - c->last_at);
-			buf_addstr(b, "</span>");
-		}
+		if (c->last_at > 0)
+			render_age_span(b, c->last_at, now);
 		buf_addstr(b, "</span>");
 	}
 	if (c->have && c->state != SW_STATE_UP) {
@@ -234,13 +240,8 @@ render_check_row(struct buf *b, const struct render_check *c, double now)
 		buf_addstr(b, "</span>");
 	}
 	buf_addstr(b, "</td><td>");
-	if (c->have && c->since > 0) {
-		util_iso8601((time_t)c->since, iso, sizeof iso);
-		buf_printf(b, "<span class=\"age\" data-since=\"%s\" "
-		    "title=\"%s\">", iso, iso);
-		html_duration(b, now - c->since);
-		buf_addstr(b, "</span>");
-	}
+	if (c->have && c->since > 0)
+		render_age_span(b, c->since, now);
 	buf_addstr(b, "</td><td>");
 	if (c->have)
 		buf_printf(b, "%.*f ms", c->total_ms < 10 ? 1 : 0,
