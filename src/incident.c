@@ -373,6 +373,13 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 	time_t			 at = (time_t)r->at;
 	long long		 tid;
 
+	/*
+	 * A run cut short by our own stop measured nothing: it is recorded
+	 * (UNKNOWN in the RRD) but leaves the check's state, and the "since"
+	 * a restart reads back, as they were.
+	 */
+	if (r->aborted)
+		return;
 	k = chk_get(in, c->id);
 	k->renotify = c->renotify;
 	k->st.seen = 1;
