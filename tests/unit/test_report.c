@@ -111,17 +111,27 @@ teardown(void **state)
 	return rrd_fixture_teardown(state);
 }
 
+/* The figures over the whole pattern, [t0, t0 + 6000), at t0 + 7000. */
+static void
+report_pattern(struct fixture *f, const char *db, report_maint_fn maint,
+    struct report_row *r)
+{
+	char	err[256];
+
+	if (report_check_file(f->rf.path, db, &f->rf.check, maint, f->t0,
+	    f->t0 + 6000, f->t0 + 7000, r, err, sizeof err) != 0)
+		fail_msg("report: %s", err);
+}
+
 /* The exact figures of the pattern. */
 static void
 test_pattern(void **state)
 {
 	struct fixture		*f = *state;
 	struct report_row	 r;
-	char			 err[256], p95[32];
+	char			 p95[32];
 
-	assert_int_equal(report_check_file(f->rf.path, f->db, &f->rf.check,
-	    maint_test, f->t0, f->t0 + 6000, f->t0 + 7000, &r, err,
-	    sizeof err), 0);
+	report_pattern(f, f->db, maint_test, &r);
 	assert_int_equal(r.resolution, 60);
 	assert_true(fabs(r.up_s - 4200) < 1e-6);
 	assert_true(fabs(r.downtime_s - 600) < 1e-6);
@@ -144,10 +154,8 @@ test_no_maintenance(void **state)
 {
 	struct fixture		*f = *state;
 	struct report_row	 r;
-	char			 err[256];
 
-	assert_int_equal(report_check_file(f->rf.path, NULL, &f->rf.check, NULL,
-	    f->t0, f->t0 + 6000, f->t0 + 7000, &r, err, sizeof err), 0);
+	report_pattern(f, NULL, NULL, &r);
 	assert_true(fabs(r.downtime_s - 1200) < 1e-6);
 	assert_true(fabs(r.maintenance_s) < 1e-6);
 	assert_true(fabs(r.uptime_pct - 4200.0 / 5400 * 100) < 1e-9);
@@ -186,15 +194,13 @@ test_tickets_db(void **state)
 	struct fixture		*f = *state;
 	struct report_row	 r;
 	sqlite3			*db;
-	char			 err[256], *sql;
+	char			*sql;
 
 	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "CREATE TABLE other(x)", NULL,
 	    NULL, NULL), SQLITE_OK);
 	/* A db without the table: back to the RRD count. */
-	assert_int_equal(report_check_file(f->rf.path, f->db, &f->rf.check,
-	    maint_test, f->t0, f->t0 + 6000, f->t0 + 7000, &r, err,
-	    sizeof err), 0);
+	report_pattern(f, f->db, maint_test, &r);
 	assert_int_equal(r.incidents_from, REPORT_INC_RRD);
 	xasprintf(&sql, "CREATE TABLE tickets(id INTEGER PRIMARY KEY, "
 	    "check_name TEXT, opened_at INTEGER);"
@@ -205,9 +211,7 @@ test_tickets_db(void **state)
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	free(sql);
 	sqlite3_close(db);
-	assert_int_equal(report_check_file(f->rf.path, f->db, &f->rf.check,
-	    maint_test, f->t0, f->t0 + 6000, f->t0 + 7000, &r, err,
-	    sizeof err), 0);
+	report_pattern(f, f->db, maint_test, &r);
 	assert_int_equal(r.incidents_from, REPORT_INC_TICKETS);
 	assert_int_equal(r.incidents, 2);
 }
@@ -233,9 +237,7 @@ test_tickets_store(void **state)
 	nt.check = "other";
 	assert_int_equal(store_ticket_insert(st, &nt), 0);
 	/* Read while this writer still holds the file open. */
-	assert_int_equal(report_check_file(f->rf.path, f->db, &f->rf.check,
-	    maint_test, f->t0, f->t0 + 6000, f->t0 + 7000, &r, err,
-	    sizeof err), 0);
+	report_pattern(f, f->db, maint_test, &r);
 	store_close(st);
 	assert_int_equal(r.incidents_from, REPORT_INC_TICKETS);
 	assert_int_equal(r.incidents, 1);

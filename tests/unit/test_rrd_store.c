@@ -42,21 +42,25 @@ setup(void **state)
 	return 0;
 }
 
-/* A result at t: up with total ms, down, or unknown (state). */
+/* Record a result of the check at t: its state and total ms. */
 static void
-mkresult(struct result *r, time_t t, enum sw_state st, double total)
+record(struct rrd_store *rs, struct fixture *f, time_t t, enum sw_state st,
+    double total)
 {
-	memset(r, 0, sizeof *r);
-	snprintf(r->name, sizeof r->name, "shop-home");
-	r->at = (double)t + 0.25;
-	r->state = st;
-	r->up = st == SW_STATE_UP || st == SW_STATE_DEGRADED;
-	r->total_ms = total;
-	r->dns_ms = total / 10;
-	r->connect_ms = total / 10;
-	r->tls_ms = total / 5;
-	r->ttfb_ms = total / 4;
-	r->cert_days_left = -1;
+	struct result	r;
+
+	memset(&r, 0, sizeof r);
+	snprintf(r.name, sizeof r.name, "shop-home");
+	r.at = (double)t + 0.25;
+	r.state = st;
+	r.up = st == SW_STATE_UP || st == SW_STATE_DEGRADED;
+	r.total_ms = total;
+	r.dns_ms = total / 10;
+	r.connect_ms = total / 10;
+	r.tls_ms = total / 5;
+	r.ttfb_ms = total / 4;
+	r.cert_days_left = -1;
+	rrd_store_record(rs, &f->rf.check, &r);
 }
 
 /* Value of ds in the one-step row covering (t - 60, t]. */
@@ -133,16 +137,20 @@ assert_info(const char *path, const char *key, const char *want)
 	free(v);
 }
 
+/* Files named path + suffix (a glob pattern), the moved-aside copies. */
 static int
-count_glob(const char *pattern)
+count_beside(const char *path, const char *suffix)
 {
-	glob_t	g;
-	int	n;
+	glob_t	 g;
+	char	*pattern;
+	int	 n = 0;
 
-	if (glob(pattern, 0, NULL, &g) != 0)
-		return 0;
-	n = (int)g.gl_pathc;
-	globfree(&g);
+	xasprintf(&pattern, "%s%s", path, suffix);
+	if (glob(pattern, 0, NULL, &g) == 0) {
+		n = (int)g.gl_pathc;
+		globfree(&g);
+	}
+	free(pattern);
 	return n;
 }
 
@@ -152,7 +160,6 @@ test_layout(void **state)
 {
 	struct fixture		*f = *state;
 	struct rrd_store	*rs;
-	struct result		 r;
 	static const char	*want[][3] = {
 		/* cf, pdp_per_row, rows: 2 d, 14 d, 90 d, 5 y at 60 s */
 		{ "AVERAGE", "1", "2880" },
@@ -169,8 +176,7 @@ test_layout(void **state)
 	struct stat		 st;
 
 	assert_non_null(rs = rrd_store_open(&f->rf.cfg));
-	mkresult(&r, f->t0, SW_STATE_UP, 120);
-	rrd_store_record(rs, &f->rf.check, &r);
+	record(rs, f, f->t0, SW_STATE_UP, 120);
 	rrd_store_close(rs);
 
 	assert_info(f->rf.path, "step", "60");
@@ -233,23 +239,16 @@ test_values(void **state)
 {
 	struct fixture		*f = *state;
 	struct rrd_store	*rs;
-	struct result		 r;
 	struct rrd_store_stats	 st;
 
 	assert_non_null(rs = rrd_store_open(&f->rf.cfg));
-	mkresult(&r, f->t0, SW_STATE_UP, 80);
-	rrd_store_record(rs, &f->rf.check, &r);
-	mkresult(&r, f->t0 + 60, SW_STATE_UP, 300);
-	rrd_store_record(rs, &f->rf.check, &r);
-	mkresult(&r, f->t0 + 120, SW_STATE_DOWN, 40);	/* HTTP 500 fast */
-	rrd_store_record(rs, &f->rf.check, &r);
-	mkresult(&r, f->t0 + 180, SW_STATE_UNKNOWN, 0);
-	rrd_store_record(rs, &f->rf.check, &r);
-	mkresult(&r, f->t0 + 240, SW_STATE_DEGRADED, 2500);
-	rrd_store_record(rs, &f->rf.check, &r);
+	record(rs, f, f->t0, SW_STATE_UP, 80);
+	record(rs, f, f->t0 + 60, SW_STATE_UP, 300);
+	record(rs, f, f->t0 + 120, SW_STATE_DOWN, 40);	/* HTTP 500 fast */
+	record(rs, f, f->t0 + 180, SW_STATE_UNKNOWN, 0);
+	record(rs, f, f->t0 + 240, SW_STATE_DEGRADED, 2500);
 	/* Same second as the one before: skipped, not an error. */
-	mkresult(&r, f->t0 + 240, SW_STATE_DOWN, 1);
-	rrd_store_record(rs, &f->rf.check, &r);
+	record(rs, f, f->t0 + 240, SW_STATE_DOWN, 1);
 	rrd_store_sync(rs);
 	rrd_store_get_stats(rs, &st);
 	assert_int_equal(st.queued, 6);
@@ -284,21 +283,15 @@ test_interval_change(void **state)
 {
 	struct fixture		*f = *state;
 	struct rrd_store	*rs;
-	struct result		 r;
-	char			*pat;
 
 	assert_non_null(rs = rrd_store_open(&f->rf.cfg));
-	mkresult(&r, f->t0, SW_STATE_UP, 80);
-	rrd_store_record(rs, &f->rf.check, &r);
+	record(rs, f, f->t0, SW_STATE_UP, 80);
 	rrd_store_sync(rs);
 	f->rf.check.interval = 30;
-	mkresult(&r, f->t0 + 30, SW_STATE_UP, 80);
-	rrd_store_record(rs, &f->rf.check, &r);
+	record(rs, f, f->t0 + 30, SW_STATE_UP, 80);
 	rrd_store_close(rs);
 	assert_info(f->rf.path, "step", "30");
-	xasprintf(&pat, "%s.step60.*", f->rf.path);
-	assert_int_equal(count_glob(pat), 1);
-	free(pat);
+	assert_int_equal(count_beside(f->rf.path, ".step60.*"), 1);
 }
 
 /* Deleted: created again.  Corrupt: moved aside and created again. */
@@ -307,17 +300,13 @@ test_deleted_and_corrupt(void **state)
 {
 	struct fixture		*f = *state;
 	struct rrd_store	*rs;
-	struct result		 r;
 	FILE			*fp;
-	char			*pat;
 
 	assert_non_null(rs = rrd_store_open(&f->rf.cfg));
-	mkresult(&r, f->t0, SW_STATE_UP, 80);
-	rrd_store_record(rs, &f->rf.check, &r);
+	record(rs, f, f->t0, SW_STATE_UP, 80);
 	rrd_store_sync(rs);
 	assert_int_equal(unlink(f->rf.path), 0);
-	mkresult(&r, f->t0 + 60, SW_STATE_UP, 90);
-	rrd_store_record(rs, &f->rf.check, &r);
+	record(rs, f, f->t0 + 60, SW_STATE_UP, 90);
 	rrd_store_sync(rs);
 	assert_true(fetch_at(f->rf.path, "total_ms", f->t0 + 60) == 90);
 	rrd_store_close(rs);
@@ -327,13 +316,10 @@ test_deleted_and_corrupt(void **state)
 	fputs("this is not an rrd file\n", fp);
 	fclose(fp);
 	assert_non_null(rs = rrd_store_open(&f->rf.cfg));
-	mkresult(&r, f->t0 + 120, SW_STATE_UP, 70);
-	rrd_store_record(rs, &f->rf.check, &r);
+	record(rs, f, f->t0 + 120, SW_STATE_UP, 70);
 	rrd_store_close(rs);
 	assert_true(fetch_at(f->rf.path, "total_ms", f->t0 + 120) == 70);
-	xasprintf(&pat, "%s.*.corrupt", f->rf.path);
-	assert_int_equal(count_glob(pat), 1);
-	free(pat);
+	assert_int_equal(count_beside(f->rf.path, ".*.corrupt"), 1);
 }
 
 /* A full queue drops the oldest; close writes what is still queued. */
@@ -342,7 +328,6 @@ test_overflow_and_close(void **state)
 {
 	struct fixture		*f = *state;
 	struct rrd_store	*rs;
-	struct result		 r;
 	struct rrd_store_stats	 st;
 	char			 last[32];
 	int			 i;
@@ -351,8 +336,7 @@ test_overflow_and_close(void **state)
 	rrd_store_set_queue_max(rs, 10);
 	rrd_store_hold(rs, 1);
 	for (i = 0; i < 25; i++) {
-		mkresult(&r, f->t0 + i * 60, SW_STATE_UP, 100 + i);
-		rrd_store_record(rs, &f->rf.check, &r);
+		record(rs, f, f->t0 + i * 60, SW_STATE_UP, 100 + i);
 	}
 	rrd_store_get_stats(rs, &st);
 	assert_int_equal(st.queued, 25);
@@ -394,7 +378,6 @@ test_write_errors(void **state)
 {
 	struct fixture		*f = *state;
 	struct rrd_store	*rs;
-	struct result		 r;
 	struct rrd_store_stats	 st;
 	char			*dir, *logf;
 	FILE			*fp;
@@ -411,8 +394,7 @@ test_write_errors(void **state)
 	saved = dup(2);
 	assert_non_null(freopen(logf, "w", stderr));
 	for (i = 0; i < 3; i++) {
-		mkresult(&r, f->t0 + i * 60, SW_STATE_UP, 80);
-		rrd_store_record(rs, &f->rf.check, &r);
+		record(rs, f, f->t0 + i * 60, SW_STATE_UP, 80);
 		rrd_store_sync(rs);
 	}
 	rrd_store_get_stats(rs, &st);
@@ -420,8 +402,7 @@ test_write_errors(void **state)
 	assert_int_equal(st.written, 0);
 	assert_int_equal(unlink(dir), 0);
 	assert_int_equal(mkdir(dir, 0755), 0);
-	mkresult(&r, f->t0 + 180, SW_STATE_UP, 80);
-	rrd_store_record(rs, &f->rf.check, &r);
+	record(rs, f, f->t0 + 180, SW_STATE_UP, 80);
 	rrd_store_close(rs);
 	fflush(stderr);
 	dup2(saved, 2);
