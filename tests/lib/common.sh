@@ -334,32 +334,35 @@ http_get() {
 # satisfied by a real answer.  1 on timeout; WAIT_BODY keeps the last
 # answer (or "(no answer)") for the failure message.
 wait_json() {
-	local secs=$1
-	WAIT_URL=$2 WAIT_EXPR=$3 WAIT_BODY="(no answer)"
-	wait_until "$secs" '_sw_wait_json_once'
+	WAIT_EXPR=$3
+	_sw_wait_answer "$1" "$2" _sw_json_ok
 }
-_sw_wait_json_once() {
-	local body
-	body=$(http_get "$WAIT_URL") || { WAIT_BODY="(no answer)"; return 1; }
-	WAIT_BODY=$body
-	json_holds "$body" "$WAIT_EXPR" >/dev/null
+_sw_json_ok() {
+	json_holds "$WAIT_BODY" "$WAIT_EXPR" >/dev/null
 }
 
 # wait_page SECONDS URL TEXT: poll URL until a successful answer contains
 # TEXT (a fixed string).  1 on timeout; WAIT_BODY as for wait_json.
 wait_page() {
-	local secs=$1
-	WAIT_URL=$2 WAIT_TEXT=$3 WAIT_BODY="(no answer)"
-	wait_until "$secs" '_sw_wait_page_once'
+	WAIT_TEXT=$3
+	_sw_wait_answer "$1" "$2" _sw_page_ok
 }
-_sw_wait_page_once() {
-	local body
-	body=$(http_get "$WAIT_URL") || { WAIT_BODY="(no answer)"; return 1; }
-	WAIT_BODY=$body
-	case $body in
+_sw_page_ok() {
+	case $WAIT_BODY in
 	*"$WAIT_TEXT"*)	return 0 ;;
 	*)		return 1 ;;
 	esac
+}
+
+# _sw_wait_answer SECONDS URL TEST: poll URL until TEST (a function that
+# reads the answer in WAIT_BODY) holds for a successful answer.
+_sw_wait_answer() {
+	WAIT_URL=$2 WAIT_TEST=$3 WAIT_BODY="(no answer)"
+	wait_until "$1" '_sw_wait_answer_once'
+}
+_sw_wait_answer_once() {
+	WAIT_BODY=$(http_get "$WAIT_URL") || { WAIT_BODY="(no answer)"; return 1; }
+	"$WAIT_TEST"
 }
 
 # sw_run CMD ARGS...: run CMD without tripping `set -e`; leaves its exit
