@@ -201,17 +201,16 @@ test_persistence(void **state)
 	store_close(ob);
 }
 
-/* A test run in a fresh fixture. */
-#define FX(t)	cmocka_unit_test_setup_teardown(t, setup, teardown)
-
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		FX(test_backoff),
-		FX(test_queue_cycle),
-		FX(test_give_up),
-		FX(test_persistence),
+		cmocka_unit_test_setup_teardown(test_backoff, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_cycle, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_give_up, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_persistence, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -443,24 +443,29 @@ test_period(void **state)
 	assert_int_equal(report_period("fortnight", 1000000, &s, &e), -1);
 }
 
-/* A test run in a fresh fixture. */
-#define FX(t)	cmocka_unit_test_setup_teardown(t, setup, teardown)
-
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		FX(test_pattern),
-		FX(test_no_maintenance),
-		FX(test_clipping),
-		FX(test_tickets_db),
-		FX(test_tickets_store),
-		FX(test_p95_edges),
-		FX(test_consolidated),
-		FX(test_no_file),
-		FX(test_report_uptime_coarse),
-		FX(test_report_uptime_short_file),
-		FX(test_report_check_config),
+		cmocka_unit_test_setup_teardown(test_pattern, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_maintenance, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_clipping, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tickets_db, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_tickets_store, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_p95_edges, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_consolidated, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_no_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_uptime_coarse,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_uptime_short_file,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_check_config, setup,
+		    teardown),
 		cmocka_unit_test(test_period),
 	};
 

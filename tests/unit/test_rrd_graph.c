@@ -245,17 +245,18 @@ test_threads(void **state)
 	}
 }
 
-/* A test run in a fresh fixture. */
-#define FX(t)	cmocka_unit_test_setup_teardown(t, setup, rrd_fixture_teardown)
-
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		FX(test_png),
-		FX(test_svg),
-		FX(test_file_and_errors),
-		FX(test_threads),
+		cmocka_unit_test_setup_teardown(test_png, setup,
+		    rrd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_svg, setup,
+		    rrd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_file_and_errors, setup,
+		    rrd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_threads, setup,
+		    rrd_fixture_teardown),
 	};
 
 	log_init("test_rrd_graph", 1, 0);

@@ -477,20 +477,24 @@ test_open_fails(void **state)
 	assert_null(rrd_store_open(&cfg));
 }
 
-/* A test run in a fresh fixture. */
-#define FX(t)	cmocka_unit_test_setup_teardown(t, setup, rrd_fixture_teardown)
-
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		FX(test_layout),
-		FX(test_layout_custom),
-		FX(test_values),
-		FX(test_interval_change),
-		FX(test_deleted_and_corrupt),
-		FX(test_overflow_and_close),
-		FX(test_write_errors),
+		cmocka_unit_test_setup_teardown(test_layout, setup,
+		    rrd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_layout_custom, setup,
+		    rrd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_values, setup,
+		    rrd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_interval_change, setup,
+		    rrd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_deleted_and_corrupt, setup,
+		    rrd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_overflow_and_close, setup,
+		    rrd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_write_errors, setup,
+		    rrd_fixture_teardown),
 		cmocka_unit_test(test_open_fails),
 		cmocka_unit_test(test_format_value),
 	};
