@@ -14,6 +14,16 @@
 
 #include "util.h"
 
+/*
+ * Where `make install` puts the configuration: what both programs read
+ * without -c (the CLI after $SITEWATCH_CONF).  The build passes
+ * SYSCONFDIR; the fallback serves a compile by hand.
+ */
+#ifndef SYSCONFDIR
+#define SYSCONFDIR	"/etc"
+#endif
+#define DEFAULT_CONFIG	SYSCONFDIR "/sitewatch/sitewatch.conf"
+
 /* One entry of expect_status: lo..hi inclusive (lo == hi for one code). */
 struct status_range {
 	int	lo;

@@ -46,6 +46,7 @@ void		 buf_addstr(struct buf *, const char *);
 void		 buf_printf(struct buf *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 void		 buf_free(struct buf *);
+char		*buf_read_file(const char *);
 
 /* A list of error lines, each already formatted as "FILE:LINE: msg". */
 struct errlist {

@@ -78,33 +78,41 @@ parse_local(const char *s, time_t *out)
 	return 0;
 }
 
+/*
+ * One end (which: "start" or "end") of a one-off window into *t; frees
+ * a, an allocated copy of the text.
+ */
+static int
+parse_edge(char *a, const char *which, time_t *t, char *err, size_t errlen)
+{
+	char	b[SHOW_BUF];
+	int	rc = 0;
+
+	if (parse_local(conf_rstrip(conf_lskip(a)), t) == -1) {
+		snprintf(err, errlen, "bad %s \"%s\" (expected a valid "
+		    "YYYY-MM-DDTHH:MM)", which, conf_show(a, b, sizeof b));
+		rc = -1;
+	}
+	free(a);
+	return rc;
+}
+
 /* Parse one maintenance window (weekly or one-off). */
 int
 maint_parse(const char *v, struct maint_window *w, char *err, size_t errlen)
 {
 	const char	*p, *slash;
-	char		 day[16], *a, b[SHOW_BUF];
+	char		 day[16], b[SHOW_BUF];
 	size_t		 n;
 	int		 d, start, end, dur;
 
 	memset(w, 0, sizeof *w);
 	if ((slash = strchr(v, '/')) != NULL) {
-		a = xstrndup(v, (size_t)(slash - v));
-		if (parse_local(conf_rstrip(conf_lskip(a)), &w->from) == -1) {
-			snprintf(err, errlen, "bad start \"%s\" (expected a "
-			    "valid YYYY-MM-DDTHH:MM)", conf_show(a, b, sizeof b));
-			free(a);
+		if (parse_edge(xstrndup(v, (size_t)(slash - v)), "start",
+		    &w->from, err, errlen) == -1 ||
+		    parse_edge(xstrdup(slash + 1), "end", &w->to, err,
+		    errlen) == -1)
 			return -1;
-		}
-		free(a);
-		a = xstrdup(slash + 1);
-		if (parse_local(conf_rstrip(conf_lskip(a)), &w->to) == -1) {
-			snprintf(err, errlen, "bad end \"%s\" (expected a "
-			    "valid YYYY-MM-DDTHH:MM)", conf_show(a, b, sizeof b));
-			free(a);
-			return -1;
-		}
-		free(a);
 		if (w->to <= w->from) {
 			snprintf(err, errlen, "window ends before it starts");
 			return -1;

@@ -147,6 +147,25 @@ result_cert_expiring(struct result *r, const struct probe_raw *raw,
 		    "certificate expires within the hour");
 }
 
+/* The transport failures judged by their kind alone: "WHAT: detail". */
+static const struct transport_verdict {
+	enum transport_outcome	 outcome;
+	enum sw_state		 state;
+	enum sw_cause		 cause;
+	const char		*what;
+} transport_verdicts[] = {
+	{ TRANSPORT_DNS, SW_STATE_DOWN, SW_CAUSE_DNS, "DNS lookup failed" },
+	{ TRANSPORT_CONNECT, SW_STATE_DOWN, SW_CAUSE_CONNECT,
+	    "connection failed" },
+	{ TRANSPORT_TLS, SW_STATE_DOWN, SW_CAUSE_TLS, "TLS failed" },
+	{ TRANSPORT_CERT_EXPIRED, SW_STATE_DOWN, SW_CAUSE_CERT,
+	    "certificate has expired" },
+	{ TRANSPORT_TOO_MANY_REDIRECTS, SW_STATE_DOWN, SW_CAUSE_HTTP,
+	    "too many redirects" },
+	{ TRANSPORT_ABORTED, SW_STATE_UNKNOWN, SW_CAUSE_UNKNOWN,
+	    "check aborted" },
+};
+
 /*
  * Judge a transport failure.  Returns 0 when the transfer itself went
  * well enough for the HTTP tests to run.
@@ -155,40 +174,27 @@ static int
 result_transport(const struct check_conf *c, const struct probe_raw *raw,
     struct result *r)
 {
-	char	detail[SW_MESSAGE_MAX];
+	const struct transport_verdict	*v;
+	char				 detail[SW_MESSAGE_MAX];
+	size_t				 i;
 
 	log_escape(detail, sizeof detail, raw->detail);
+	for (i = 0; i < sizeof transport_verdicts /
+	    sizeof transport_verdicts[0]; i++) {
+		v = &transport_verdicts[i];
+		if (v->outcome == raw->outcome) {
+			result_set(r, v->state, v->cause, "%s: %s", v->what,
+			    detail);
+			return -1;
+		}
+	}
 	switch (raw->outcome) {
 	case TRANSPORT_OK:
 	case TRANSPORT_BODY_LIMIT:
 		return 0;
-	case TRANSPORT_DNS:
-		result_set(r, SW_STATE_DOWN, SW_CAUSE_DNS,
-		    "DNS lookup failed: %s", detail);
-		break;
-	case TRANSPORT_CONNECT:
-		result_set(r, SW_STATE_DOWN, SW_CAUSE_CONNECT,
-		    "connection failed: %s", detail);
-		break;
-	case TRANSPORT_TLS:
-		result_set(r, SW_STATE_DOWN, SW_CAUSE_TLS,
-		    "TLS failed: %s", detail);
-		break;
-	case TRANSPORT_CERT_EXPIRED:
-		result_set(r, SW_STATE_DOWN, SW_CAUSE_CERT,
-		    "certificate has expired: %s", detail);
-		break;
 	case TRANSPORT_TIMEOUT:
 		result_set(r, SW_STATE_DOWN, SW_CAUSE_TIMEOUT,
 		    "no complete answer within %d s: %s", c->timeout, detail);
-		break;
-	case TRANSPORT_TOO_MANY_REDIRECTS:
-		result_set(r, SW_STATE_DOWN, SW_CAUSE_HTTP,
-		    "too many redirects: %s", detail);
-		break;
-	case TRANSPORT_ABORTED:
-		result_set(r, SW_STATE_UNKNOWN, SW_CAUSE_UNKNOWN,
-		    "check aborted: %s", detail);
 		break;
 	case TRANSPORT_LOCAL:
 		/* No ticket, no mail, RRD UNKNOWN: the site was not asked. */

@@ -14,14 +14,9 @@
 #include "config.h"
 #include "log.h"
 
-#ifndef SYSCONFDIR
-#define SYSCONFDIR "/etc"
-#endif
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
 #endif
-/* The daemon's default too: both read the installed configuration. */
-#define DEFAULT_CONFIG	SYSCONFDIR "/sitewatch/sitewatch.conf"
 
 static const struct verb {
 	const char	*name;

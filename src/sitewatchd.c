@@ -41,14 +41,9 @@
 #include "web.h"
 #include "xmalloc.h"
 
-#ifndef SYSCONFDIR
-#define SYSCONFDIR "/etc"
-#endif
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
 #endif
-/* Where `make install` puts the example configuration. */
-#define DEFAULT_CONFIG	SYSCONFDIR "/sitewatch/sitewatch.conf"
 
 struct daemon {
 	struct event_base	*base;

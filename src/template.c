@@ -398,38 +398,13 @@ tmpl_parse(const char *file, const char *text, struct errlist *errs)
 	return t;
 }
 
-/* Read a whole file into an allocated string; NULL with errno set. */
-static char *
-read_file(const char *path)
-{
-	FILE	*f;
-	char	 chunk[4096];
-	size_t	 n;
-	struct buf b;
-
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	buf_init(&b);
-	buf_addstr(&b, "");
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&b, chunk, n);
-	if (ferror(f)) {
-		fclose(f);
-		buf_free(&b);
-		errno = EIO;
-		return NULL;
-	}
-	fclose(f);
-	return b.data;
-}
-
 struct tmpl *
 tmpl_load(const char *path, struct errlist *errs)
 {
 	struct tmpl	*t;
 	char		*text;
 
-	if ((text = read_file(path)) == NULL) {
+	if ((text = buf_read_file(path)) == NULL) {
 		errlist_add(errs, path, 0, "cannot read template: %s",
 		    strerror(errno));
 		return NULL;
@@ -557,7 +532,7 @@ words_read(const char *path, char **(*slot)(void *, const char *),
 	int		  lineno = 0;
 	char		  shown[64 * 4];
 
-	if ((text = read_file(path)) == NULL) {
+	if ((text = buf_read_file(path)) == NULL) {
 		errlist_add(errs, path, 0, "cannot read words: %s",
 		    strerror(errno));
 		return -1;

@@ -221,6 +221,31 @@ buf_free(struct buf *b)
 	buf_init(b);
 }
 
+/* Read a whole file into an allocated string; NULL with errno set. */
+char *
+buf_read_file(const char *path)
+{
+	FILE		*f;
+	char		 chunk[4096];
+	size_t		 n;
+	struct buf	 b;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	buf_init(&b);
+	buf_addstr(&b, "");
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&b, chunk, n);
+	if (ferror(f)) {
+		fclose(f);
+		buf_free(&b);
+		errno = EIO;
+		return NULL;
+	}
+	fclose(f);
+	return b.data;
+}
+
 void
 errlist_init(struct errlist *el)
 {

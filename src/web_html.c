@@ -11,31 +11,26 @@
 #include <string.h>
 #include <time.h>
 
+#include "utf8.h"
 #include "web_render.h"
 #include "xmalloc.h"
 
-/* Length of a valid UTF-8 sequence at s, 0 when it is not one. */
-static size_t
-html_utf8_len(const unsigned char *s)
-{
-	size_t	n, i;
+/* What html_escape writes for the characters HTML gives a meaning. */
+static const char *const html_entities[] = {
+	['&'] = "&amp;",
+	['<'] = "&lt;",
+	['>'] = "&gt;",
+	['"'] = "&quot;",
+	['\''] = "&#39;",
+};
 
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	/* Overlong 3- and 4-byte forms, surrogates, past U+10FFFF. */
-	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
-	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
-		return 0;
-	return n;
+/* The entity for c, or NULL when c stands for itself. */
+static const char *
+html_entity(unsigned char c)
+{
+	if (c >= sizeof html_entities / sizeof html_entities[0])
+		return NULL;
+	return html_entities[c];
 }
 
 void
@@ -43,45 +38,29 @@ html_escape(struct buf *b, const char *str)
 {
 	const unsigned char	*s = (const unsigned char *)str;
 	const unsigned char	*run;
+	const char		*e;
 	size_t			 n;
 
 	if (s == NULL)
 		return;
 	while (*s != '\0') {
 		/* Copy the longest run of bytes that need nothing. */
-		for (run = s; *s >= 0x20 && *s < 0x7f && *s != '&' &&
-		    *s != '<' && *s != '>' && *s != '"' && *s != '\''; s++)
+		for (run = s; *s >= 0x20 && *s < 0x7f &&
+		    html_entity(*s) == NULL; s++)
 			;
 		if (s > run)
 			buf_add(b, run, (size_t)(s - run));
 		if (*s == '\0')
 			break;
-		switch (*s) {
-		case '&':
-			buf_addstr(b, "&amp;");
-			break;
-		case '<':
-			buf_addstr(b, "&lt;");
-			break;
-		case '>':
-			buf_addstr(b, "&gt;");
-			break;
-		case '"':
-			buf_addstr(b, "&quot;");
-			break;
-		case '\'':
-			buf_addstr(b, "&#39;");
-			break;
-		case '\t':
-		case '\n':
+		if ((e = html_entity(*s)) != NULL)
+			buf_addstr(b, e);
+		else if (*s == '\t' || *s == '\n')
 			buf_add(b, s, 1);
-			break;
-		default:
-			if (*s >= 0x80 && (n = html_utf8_len(s)) > 0) {
-				buf_add(b, s, n);
-				s += n;
-				continue;
-			}
+		else if (*s >= 0x80 && (n = utf8_len(s)) > 0) {
+			buf_add(b, s, n);
+			s += n;
+			continue;
+		} else {
 			/* Control bytes and broken UTF-8: the replacement. */
 			buf_addstr(b, "\xef\xbf\xbd");
 		}

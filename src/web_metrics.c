@@ -84,6 +84,15 @@ metrics_head(struct buf *b, const char *name, const char *type,
 	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* A family of one sample without labels. */
+static void
+metrics_one(struct buf *b, const char *name, const char *type,
+    const char *help, unsigned long long v)
+{
+	metrics_head(b, name, type, help);
+	buf_printf(b, "%s %llu\n", name, v);
+}
+
 static double m_up(struct web_check *wc) { return wc->last->up; }
 static double m_total(struct web_check *wc)
     { return wc->st->last_total_ms / 1000; }
@@ -196,9 +205,8 @@ metrics_tail(struct web *w, struct buf *b)
 
 	if ((tickets = web_view_tickets(w->view, &err)) != NULL) {
 		open = json_array_size(tickets);
-		metrics_head(b, "sitewatch_open_tickets", "gauge",
-		    "Tickets not yet resolved.");
-		buf_printf(b, "sitewatch_open_tickets %zu\n", open);
+		metrics_one(b, "sitewatch_open_tickets", "gauge",
+		    "Tickets not yet resolved.", open);
 	}
 
 	web_view_mail(w->view, &queued, &failed);
@@ -219,27 +227,23 @@ metrics_tail(struct web *w, struct buf *b)
 	    "sitewatch_checks_total{event=\"finished\"} %llu\n"
 	    "sitewatch_checks_total{event=\"skipped\"} %llu\n",
 	    st.started, st.finished, st.skipped);
-	metrics_head(b, "sitewatch_checks_configured", "gauge",
-	    "Checks in the configuration.");
-	buf_printf(b, "sitewatch_checks_configured %llu\n", st.checks);
-	metrics_head(b, "sitewatch_checks_in_flight", "gauge",
-	    "Check runs going on now.");
-	buf_printf(b, "sitewatch_checks_in_flight %u\n", st.in_flight);
-	metrics_head(b, "sitewatch_checks_queued", "gauge",
-	    "Check runs waiting for a free slot (max_parallel).");
-	buf_printf(b, "sitewatch_checks_queued %u\n", st.queued);
+	metrics_one(b, "sitewatch_checks_configured", "gauge",
+	    "Checks in the configuration.", st.checks);
+	metrics_one(b, "sitewatch_checks_in_flight", "gauge",
+	    "Check runs going on now.", st.in_flight);
+	metrics_one(b, "sitewatch_checks_queued", "gauge",
+	    "Check runs waiting for a free slot (max_parallel).", st.queued);
 	metrics_head(b, "sitewatch_scheduler_lateness_ms", "gauge",
 	    "How late runs start against their plan, in milliseconds.");
 	buf_printf(b, "sitewatch_scheduler_lateness_ms{quantile=\"0.5\"} "
 	    "%.3f\nsitewatch_scheduler_lateness_ms{quantile=\"0.99\"} %.3f\n"
 	    "sitewatch_scheduler_lateness_ms{quantile=\"1\"} %.3f\n",
 	    st.lateness_p50_ms, st.lateness_p99_ms, st.lateness_max_ms);
-	metrics_head(b, "sitewatch_checker_cut_off", "gauge",
-	    "1 while every canary fails: results are unknown.");
-	buf_printf(b, "sitewatch_checker_cut_off %d\n", st.cut_off);
-	metrics_head(b, "sitewatch_checker_impaired", "gauge",
-	    "1 while the checker's own faults keep checks from being made.");
-	buf_printf(b, "sitewatch_checker_impaired %d\n", st.impaired);
+	metrics_one(b, "sitewatch_checker_cut_off", "gauge",
+	    "1 while every canary fails: results are unknown.", st.cut_off);
+	metrics_one(b, "sitewatch_checker_impaired", "gauge",
+	    "1 while the checker's own faults keep checks from being made.",
+	    st.impaired);
 	metrics_head(b, "sitewatch_checker_local_failures_total", "counter",
 	    "Checks not made for a local reason, by kind.");
 	for (k = LOCAL_NONE + 1; k < LOCAL_NKINDS; k++)
@@ -247,17 +251,14 @@ metrics_tail(struct web *w, struct buf *b)
 		    "{kind=\"%s\"} %llu\n", local_kind_name(k),
 		    st.local_failures[k]);
 	web_listen_stats(w->wl, &ls);
-	metrics_head(b, "sitewatch_web_connections", "gauge",
-	    "Web connections open now.");
-	buf_printf(b, "sitewatch_web_connections %u\n", ls.open);
-	metrics_head(b, "sitewatch_web_connections_max", "gauge",
-	    "The cap on web connections (max_connections).");
-	buf_printf(b, "sitewatch_web_connections_max %u\n", ls.max);
+	metrics_one(b, "sitewatch_web_connections", "gauge",
+	    "Web connections open now.", ls.open);
+	metrics_one(b, "sitewatch_web_connections_max", "gauge",
+	    "The cap on web connections (max_connections).", ls.max);
 
 	web_reply_counts(w, &nrequests, nreplies);
-	metrics_head(b, "sitewatch_web_requests_total", "counter",
-	    "HTTP requests the web server took.");
-	buf_printf(b, "sitewatch_web_requests_total %llu\n", nrequests);
+	metrics_one(b, "sitewatch_web_requests_total", "counter",
+	    "HTTP requests the web server took.", nrequests);
 	metrics_head(b, "sitewatch_web_replies_total", "counter",
 	    "HTTP replies by status class.");
 	for (k = 2; k <= 5; k++)

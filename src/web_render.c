@@ -166,6 +166,25 @@ render_error(struct buf *b, int code, const char *reason, const char *msg)
 
 /* ---- dashboard ---- */
 
+/* A link to a check's page, named by the check. */
+static void
+render_check_link(struct buf *b, const char *name)
+{
+	buf_addstr(b, "<a href=\"/check/");
+	html_urlencode(b, name);
+	buf_addstr(b, "\">");
+	html_escape(b, name);
+	buf_addstr(b, "</a>");
+}
+
+/* End a table cell and start the next with s, escaped. */
+static void
+render_next_cell(struct buf *b, const char *s)
+{
+	buf_addstr(b, "</td><td>");
+	html_escape(b, s);
+}
+
 /* One open-ticket row of the dashboard. */
 static void
 render_ticket_row(struct buf *b, const struct render_ticket *t, double now)
@@ -175,22 +194,15 @@ render_ticket_row(struct buf *b, const struct render_ticket *t, double now)
 	buf_printf(b, "<tr class=\"ticket sev-%s\"><td>#%lld</td><td>",
 	    t->severity != NULL && strcmp(t->severity, "critical") == 0 ?
 	    "critical" : "warning", t->id);
-	buf_addstr(b, "<a href=\"/check/");
-	html_urlencode(b, t->check);
-	buf_addstr(b, "\">");
-	html_escape(b, t->check);
-	buf_addstr(b, "</a></td><td>");
-	html_escape(b, t->site);
-	buf_addstr(b, "</td><td>");
-	html_escape(b, t->severity);
-	buf_addstr(b, "</td><td>");
-	html_escape(b, t->status);
+	render_check_link(b, t->check);
+	render_next_cell(b, t->site);
+	render_next_cell(b, t->severity);
+	render_next_cell(b, t->status);
 	if (t->acked_by != NULL) {
 		buf_addstr(b, " by ");
 		html_escape(b, t->acked_by);
 	}
-	buf_addstr(b, "</td><td>");
-	html_escape(b, t->summary);
+	render_next_cell(b, t->summary);
 	buf_addstr(b, "</td><td class=\"age\" data-since=\"");
 	html_escape(b, t->opened_at);
 	buf_addstr(b, "\">");
@@ -219,11 +231,9 @@ render_check_row(struct buf *b, const struct render_check *c, double now)
 	buf_printf(b, "<tr class=\"check %s\" data-check=\"",
 	    html_state_class(c->state));
 	html_escape(b, c->name);
-	buf_addstr(b, "\"><td><a href=\"/check/");
-	html_urlencode(b, c->name);
-	buf_addstr(b, "\">");
-	html_escape(b, c->name);
-	buf_printf(b, "</a></td><td><span class=\"badge %s\">%s</span>",
+	buf_addstr(b, "\"><td>");
+	render_check_link(b, c->name);
+	buf_printf(b, "</td><td><span class=\"badge %s\">%s</span>",
 	    html_state_class(c->state), sw_state_name(c->state));
 	if (c->stale) {
 		/* Since when nothing came: the state may no longer hold. */

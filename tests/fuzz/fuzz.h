@@ -28,6 +28,20 @@ int	LLVMFuzzerInitialize(int *, char ***);
 	}								\
 } while (0)
 
+/*
+ * LLVMFuzzerInitialize for a harness that needs only the log (debug
+ * detail on stderr, under the harness's name).
+ */
+#define FUZZ_INIT_LOG(name)						\
+int									\
+LLVMFuzzerInitialize(int *argc, char ***argv)				\
+{									\
+	(void)argc;							\
+	(void)argv;							\
+	log_init(name, 1, 0);						\
+	return 0;							\
+}
+
 /* The input as a C string: copied, cut at its first NUL. */
 static inline char *
 fuzz_cstr(const uint8_t *data, size_t size)
@@ -39,6 +53,17 @@ fuzz_cstr(const uint8_t *data, size_t size)
 	memcpy(s, data, size);
 	s[size] = '\0';
 	return s;
+}
+
+/* Where a harness keeps its files: $TMPDIR when short, else /tmp. */
+static inline const char *
+fuzz_tmpdir(void)
+{
+	const char	*tmp;
+
+	if ((tmp = getenv("TMPDIR")) == NULL || strlen(tmp) > 30)
+		tmp = "/tmp";
+	return tmp;
 }
 
 /* Nonzero when s holds a control byte other than tab (C0 or DEL). */

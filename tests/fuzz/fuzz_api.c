@@ -29,14 +29,7 @@
 
 #define FZ_AT	1796000000
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	log_init("fuzz_api", 1, 0);
-	return 0;
-}
+FUZZ_INIT_LOG("fuzz_api")
 
 /* A fresh db with ticket 1 open. */
 static struct store *

@@ -40,14 +40,11 @@ fz_cleanup(void)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char	*tmp;
-
 	(void)argc;
 	(void)argv;
 	log_init("fuzz_config", 1, 0);
-	if ((tmp = getenv("TMPDIR")) == NULL || strlen(tmp) > 30)
-		tmp = "/tmp";
-	snprintf(fz_dir, sizeof fz_dir, "%s/fuzzconf.XXXXXX", tmp);
+	snprintf(fz_dir, sizeof fz_dir, "%s/fuzzconf.XXXXXX",
+	    fuzz_tmpdir());
 	if (mkdtemp(fz_dir) == NULL) {
 		perror("mkdtemp");
 		abort();

@@ -23,14 +23,7 @@
 #include "mime.h"
 #include "util.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	log_init("fuzz_mime", 1, 0);
-	return 0;
-}
+FUZZ_INIT_LOG("fuzz_mime")
 
 /* Length of the valid UTF-8 sequence at s (with no C1 control), or 0. */
 static size_t

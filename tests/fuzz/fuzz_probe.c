@@ -28,14 +28,7 @@ struct fz_in {
 	size_t		 left;
 };
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	log_init("fuzz_probe", 1, 0);
-	return 0;
-}
+FUZZ_INIT_LOG("fuzz_probe")
 
 /* Take up to n bytes; returns how many were there. */
 static size_t

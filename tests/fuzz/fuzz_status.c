@@ -14,14 +14,7 @@
 #include "fuzz.h"
 #include "log.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	log_init("fuzz_status", 1, 0);
-	return 0;
-}
+FUZZ_INIT_LOG("fuzz_status")
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -33,15 +33,13 @@ fz_cleanup(void)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char	*tmp;
-	int		 fd;
+	int	fd;
 
 	(void)argc;
 	(void)argv;
 	log_init("fuzz_template", 1, 0);
-	if ((tmp = getenv("TMPDIR")) == NULL || strlen(tmp) > 30)
-		tmp = "/tmp";
-	snprintf(fz_words, sizeof fz_words, "%s/fuzzwords.XXXXXX", tmp);
+	snprintf(fz_words, sizeof fz_words, "%s/fuzzwords.XXXXXX",
+	    fuzz_tmpdir());
 	if ((fd = mkstemp(fz_words)) == -1) {
 		perror("mkstemp");
 		abort();

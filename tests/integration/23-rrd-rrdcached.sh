@@ -16,39 +16,23 @@ bench=$top_builddir/tests/bench/rrd_bench
 start_rrdcached
 export TZ=UTC
 
-# stats KEY: one counter of rrdcached's STATS command.
-stats() {
-	/usr/bin/python3 - "$RRDCACHED_SOCK" "$1" <<'PY'
-import socket, sys
-s = socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(sys.argv[1])
-s.sendall(b"STATS\n"); data = b""
-while data.count(b"\n") < 1 or data.count(b"\n") <= int(data.split(b" ")[0]):
-    chunk = s.recv(4096)
-    if not chunk: break
-    data += chunk
-for line in data.decode().splitlines()[1:]:
-    k, _, v = line.partition(": ")
-    if k == sys.argv[2]: print(v)
-PY
-}
-
-before=$(stats UpdatesReceived)
-sets=$(stats DataSetsWritten)
+before=$(rrdcached_stat UpdatesReceived)
+sets=$(rrdcached_stat DataSetsWritten)
 sw_run "$bench" -d "$SW_STATE_DIR" -c 3 -n 50 -r "unix:$RRDCACHED_SOCK"
 assert_eq 0 "$RUN_RC" "rrd_bench through rrdcached ($RUN_ERR)"
 assert_contains "$RUN_OUT" "written 153 dropped 0 skipped 0 errors 0 batched 153" \
     "153 updates written, all through BATCH"
 assert_not_contains "$RUN_ERR" "writing files directly" "no fallback to direct writes"
 # UPDATE commands carry several values each: batched, at least one a file.
-cmds=$(( $(stats UpdatesReceived) - before ))
+cmds=$(( $(rrdcached_stat UpdatesReceived) - before ))
 [ "$cmds" -ge 3 ] && [ "$cmds" -lt 153 ] ||
     fail "rrdcached got $cmds UPDATE commands for 153 values (want 3..152)"
 for i in 0 1 2; do
 	rrdtool flushcached --daemon "unix:$RRDCACHED_SOCK" \
 	    "$SW_STATE_DIR/rrd/bench-$i.rrd" || fail "flushcached bench-$i"
 done
-[ $(( $(stats DataSetsWritten) - sets )) -ge 153 ] ||
-    fail "rrdcached wrote $(( $(stats DataSetsWritten) - sets )) values, want 153"
+[ $(( $(rrdcached_stat DataSetsWritten) - sets )) -ge 153 ] ||
+    fail "rrdcached wrote $(( $(rrdcached_stat DataSetsWritten) - sets )) values, want 153"
 
 f=$SW_STATE_DIR/rrd/bench-1.rrd
 rrdtool flushcached --daemon "unix:$RRDCACHED_SOCK" "$f" || fail "flushcached"
@@ -72,10 +56,10 @@ write_config "daemon.rrdcached=unix:$RRDCACHED_SOCK" defaults.interval=1 \
     defaults.timeout=1
 add_site web "Web Ltd"
 add_check web cached-ok "$NGINX_URL/ok"
-before=$(stats UpdatesReceived)
+before=$(rrdcached_stat UpdatesReceived)
 start_daemon
 okf=$SW_STATE_DIR/rrd/cached-ok.rrd
-wait_until 20 '[ $(( $(stats UpdatesReceived) - before )) -ge 3 ]' ||
+wait_until 20 '[ $(( $(rrdcached_stat UpdatesReceived) - before )) -ge 3 ]' ||
     fail "the daemon sent no updates to rrdcached"
 sw_run "$SWC" -c "$SW_CONF" report cached-ok --period day --json
 assert_eq 0 "$RUN_RC" "report through rrdcached ($RUN_ERR)"

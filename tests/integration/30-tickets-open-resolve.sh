@@ -11,7 +11,7 @@
 set -eu
 . "$top_srcdir/tests/lib/common.sh"
 
-command -v sqlite3 >/dev/null 2>&1 || skip "sqlite3 is not installed"
+use_db
 
 start_nginx
 OK_FILE=$SW_TMP/nginx/html/ok.txt
@@ -24,11 +24,6 @@ add_check shop broken "$NGINX_URL/status/500" interval=1 timeout=1 \
     retries=2 recover=2 renotify=1s
 add_check shop flip "$NGINX_URL/ok" interval=1 timeout=1 \
     retries=2 recover=2 renotify=1s
-DB=$SW_STATE_DIR/sitewatch.db
-
-q() {
-	sqlite3 -cmd '.timeout 5000' "$DB" "$1" 2>/dev/null
-}
 tickets_json() {
 	sw_run "$SWC" -c "$SW_CONF" tickets "$@" --json
 	[ "$RUN_RC" -eq 0 ] || fail "sitewatch tickets failed: $RUN_ERR"

@@ -11,7 +11,7 @@
 set -eu
 . "$top_srcdir/tests/lib/common.sh"
 
-command -v sqlite3 >/dev/null 2>&1 || skip "sqlite3 is not installed"
+use_db
 
 start_nginx
 from=$(date -d '-1 hour' +%Y-%m-%dT%H:%M)
@@ -23,10 +23,6 @@ add_check shop cart "$NGINX_URL/status/502" interval=1 timeout=1 retries=2 \
     depends=front
 add_check shop planned "$NGINX_URL/status/500" interval=1 timeout=1 \
     retries=1 "maintenance=$from/$to"
-DB=$SW_STATE_DIR/sitewatch.db
-q() {
-	sqlite3 -cmd '.timeout 5000' "$DB" "$1" 2>/dev/null
-}
 
 start_daemon
 wait_until 15 '[ "$(q "SELECT count(*) FROM tickets

@@ -10,9 +10,7 @@
 #   silent server      -> gives up after the short timeouts, exit 1
 set -eu
 . "$top_srcdir/tests/lib/common.sh"
-# libesmtp over-reads its own header names (see the file): not ours.
-ASAN_OPTIONS="suppressions=$top_srcdir/tests/integration/mail-asan.supp${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
-export ASAN_OPTIONS
+mail_asan
 
 INSPECT=$top_srcdir/tests/integration/mail_inspect.py
 

@@ -9,15 +9,8 @@
 #   daemon restarted     it sent; no second copy arrives later
 set -eu
 . "$top_srcdir/tests/lib/common.sh"
-# libesmtp over-reads its own header names (see the file): not ours.
-ASAN_OPTIONS="suppressions=$top_srcdir/tests/integration/mail-asan.supp${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
-export ASAN_OPTIONS
-
-command -v sqlite3 >/dev/null 2>&1 || skip "sqlite3 is not installed"
-DB=$SW_STATE_DIR/sitewatch.db
-q() {
-	sqlite3 -cmd '.timeout 5000' "$DB" "$1" 2>/dev/null
-}
+mail_asan
+use_db
 rcpt_tries() {
 	local n
 	n=$(grep -c "^RCPT ops@example.com" "$SMTP_LOG" 2>/dev/null) || true
@@ -26,8 +19,7 @@ rcpt_tries() {
 
 start_nginx
 start_smtp tempfail
-write_config smtp.retry_min=1 smtp.retry_max=2 smtp.host=127.0.0.1 "smtp.port=$SMTP_PORT" smtp.starttls=no \
-    smtp.staff=ops@example.com smtp.group_window=1
+write_mail_config "$SMTP_PORT" 2
 add_site shop "Shop Ltd"
 add_check shop broken "$NGINX_URL/status/503" interval=1 timeout=1 \
     retries=1 recover=1

@@ -7,20 +7,12 @@
 #   5xx at end of DATA    -> failed too
 set -eu
 . "$top_srcdir/tests/lib/common.sh"
-# libesmtp over-reads its own header names (see the file): not ours.
-ASAN_OPTIONS="suppressions=$top_srcdir/tests/integration/mail-asan.supp${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
-export ASAN_OPTIONS
-
-command -v sqlite3 >/dev/null 2>&1 || skip "sqlite3 is not installed"
-DB=$SW_STATE_DIR/sitewatch.db
-q() {
-	sqlite3 -cmd '.timeout 5000' "$DB" "$1" 2>/dev/null
-}
+mail_asan
+use_db
 
 start_nginx
 start_smtp permfail
-write_config smtp.retry_min=1 smtp.retry_max=1 smtp.host=127.0.0.1 "smtp.port=$SMTP_PORT" smtp.starttls=no \
-    smtp.staff=ops@example.com smtp.group_window=1
+write_mail_config "$SMTP_PORT" 1
 
 sw_run "$SWC" -c "$SW_CONF" mail-test nobody@example.com
 assert_eq 2 "$RUN_RC" "mail-test refused"

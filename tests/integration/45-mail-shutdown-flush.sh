@@ -5,11 +5,7 @@
 set -eu
 . "$top_srcdir/tests/lib/common.sh"
 
-command -v sqlite3 >/dev/null 2>&1 || skip "sqlite3 is not installed"
-DB=$SW_STATE_DIR/sitewatch.db
-q() {
-	sqlite3 -cmd '.timeout 5000' "$DB" "$1" 2>/dev/null
-}
+use_db
 
 start_nginx
 write_config smtp.staff=ops@example.com smtp.group_window=600

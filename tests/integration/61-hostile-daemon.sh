@@ -57,20 +57,16 @@ if ldd "$SWD" 2>/dev/null | grep -q libasan; then
 else
 	SAN=
 fi
-ALOG=$SW_TMP/nginx/logs/access.log
-ok_hits() {
-	grep -c 'GET /ok ' "$ALOG" || true
-}
 
 # -v: debug lines carry every result message, hostile text included.
 start_daemon -v
-wait_until 10 '[ "$(ok_hits)" -ge 1 ]' || fail "healthy check never ran"
+wait_until 10 '[ "$(nginx_hits /ok)" -ge 1 ]' || fail "healthy check never ran"
 sleep 3
 hwm_early=$(vm_kb "$SWD_PID" VmHWM)
 t0=$(date +%s)
-h0=$(ok_hits)
+h0=$(nginx_hits /ok)
 sleep 12
-h1=$(ok_hits)
+h1=$(nginx_hits /ok)
 t1=$(date +%s)
 hwm_late=$(vm_kb "$SWD_PID" VmHWM)
 daemon_alive || fail "daemon died among hostile sites"
@@ -79,7 +75,7 @@ echo "healthy: $((h1 - h0)) requests in $el s; VmHWM $hwm_early -> $hwm_late kB"
 # One request a second, give or take scheduling spread at the edges.
 assert_ge "$((h1 - h0))" "$((el - 2))" "healthy check kept its schedule"
 assert_le "$((h1 - h0))" "$((el + 2))" "healthy check not run twice a second"
-hugeruns=$(grep -c 'GET /huge ' "$ALOG" || true)
+hugeruns=$(nginx_hits /huge)
 assert_ge "$hugeruns" 6 "the /huge check ran repeatedly"
 assert_ge "$(grep -c '^/forever$' "$HOSTILE_REQS")" 6 \
     "the never-ending body check ran repeatedly"

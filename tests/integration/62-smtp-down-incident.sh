@@ -11,14 +11,8 @@
 set -eu
 . "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/lib/faults.bash"
-# libesmtp over-reads its own header names (see the file): not ours.
-ASAN_OPTIONS="suppressions=$top_srcdir/tests/integration/mail-asan.supp${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
-export ASAN_OPTIONS
-command -v sqlite3 >/dev/null 2>&1 || skip "sqlite3 is not installed"
-DB=$SW_STATE_DIR/sitewatch.db
-q() {
-	sqlite3 -cmd '.timeout 5000' "$DB" "$1" 2>/dev/null
-}
+mail_asan
+use_db
 
 start_nginx
 P=$(free_port)
@@ -29,23 +23,18 @@ HPID=$!
 _sw_track "$HPID" smtphang
 wait_until 10 "[ -s '$SW_TMP/smtphang.ready' ]" || fail "hang server"
 
-write_config smtp.retry_min=1 smtp.retry_max=2 smtp.host=127.0.0.1 "smtp.port=$P" smtp.starttls=no \
-    smtp.staff=ops@example.com smtp.group_window=1
+write_mail_config "$P" 2
 add_site shop "Shop Ltd"
 add_check shop broken "$NGINX_URL/status/503" interval=1 timeout=1 \
     retries=1 recover=1
 add_check shop healthy "$NGINX_URL/ok" interval=1 timeout=1
-ALOG=$SW_TMP/nginx/logs/access.log
-ok_hits() {
-	grep -c 'GET /ok ' "$ALOG" || true
-}
 start_daemon
 wait_until 15 '[ "$(q "SELECT count(*) FROM outbox")" = 1 ]' ||
     fail "the alert was not queued"
 # The sender is stuck in a silent session: checks must not notice.
-h0=$(ok_hits)
+h0=$(nginx_hits /ok)
 sleep 5
-h1=$(ok_hits)
+h1=$(nginx_hits /ok)
 assert_ge "$((h1 - h0))" 4 "healthy check ran on schedule while SMTP hung"
 assert_eq queued "$(q "SELECT status FROM outbox")" "queued while silent"
 

@@ -13,20 +13,6 @@ set -eu
 . "$top_srcdir/tests/lib/faults.bash"
 export TZ=UTC
 
-stats() {
-	"$SW_PY" - "$RRDCACHED_SOCK" "$1" <<'PY'
-import socket, sys
-s = socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(sys.argv[1])
-s.sendall(b"STATS\n"); data = b""
-while data.count(b"\n") < 1 or data.count(b"\n") <= int(data.split(b" ")[0]):
-    chunk = s.recv(4096)
-    if not chunk: break
-    data += chunk
-for line in data.decode().splitlines()[1:]:
-    k, _, v = line.partition(": ")
-    if k == sys.argv[2]: print(v)
-PY
-}
 # ups FILE FROM TO: rows with up == 1 in [FROM, TO].
 ups() {
 	rrd_read fetch "$1" AVERAGE -s "$(( $2 - 1 ))" -e "$3" |
@@ -41,7 +27,7 @@ add_site web "Web Ltd"
 add_check web a-ok "$NGINX_URL/ok" interval=1 timeout=1
 add_check web b-ok "$NGINX_URL/ok" interval=1 timeout=1
 start_daemon
-wait_until 10 '[ "$(stats UpdatesReceived)" -ge 4 ]' ||
+wait_until 10 '[ "$(rrdcached_stat UpdatesReceived)" -ge 4 ]' ||
     fail "no updates through rrdcached"
 t_start=$(date +%s)
 sleep 3
@@ -67,10 +53,10 @@ assert_eq 1 "$(grep -c 'cannot reach rrdcached' "$SW_LOG")" \
     "the outage is logged once, not per update"
 
 start_rrdcached
-before=$(stats UpdatesReceived)
+before=$(rrdcached_stat UpdatesReceived)
 wait_until 10 'grep -q "rrdcached .* is back" "$SW_LOG"' ||
     fail "the daemon did not go back to rrdcached"
-wait_until 10 '[ "$(( $(stats UpdatesReceived) - before ))" -ge 4 ]' ||
+wait_until 10 '[ "$(( $(rrdcached_stat UpdatesReceived) - before ))" -ge 4 ]' ||
     fail "updates do not go through rrdcached again"
 sleep 3
 t_end=$(date +%s)

@@ -12,11 +12,7 @@
 set -eu
 . "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/lib/faults.bash"
-command -v sqlite3 >/dev/null 2>&1 || skip "sqlite3 is not installed"
-DB=$SW_STATE_DIR/sitewatch.db
-q() {
-	sqlite3 -cmd '.timeout 5000' "$DB" "$1" 2>/dev/null
-}
+use_db
 
 mkdir -p "$SW_STATE_DIR"
 if ! mount -t tmpfs -o size=2m,mode=0755 sw-faults "$SW_STATE_DIR" \
@@ -36,10 +32,6 @@ add_site web "Web Ltd"
 add_check web healthy "$NGINX_URL/ok" interval=1 timeout=1
 add_check web flip "$HOSTILE_URL/fine" interval=1 timeout=1 retries=2 \
     recover=1
-ALOG=$SW_TMP/nginx/logs/access.log
-ok_hits() {
-	grep -c 'GET /ok ' "$ALOG" || true
-}
 start_daemon
 wait_until 10 '[ -s "$SW_STATE_DIR/rrd/healthy.rrd" ] &&
     [ -s "$SW_STATE_DIR/rrd/flip.rrd" ]' || fail "no RRD files"
@@ -49,13 +41,13 @@ nerr0=$(grep -c 'sitewatchd\[\(error\|warn\)\]' "$SW_LOG" || true)
 # Fill the file system.
 dd if=/dev/zero of="$SW_STATE_DIR/filler" bs=64k 2>/dev/null || true
 sw_log "filled: $(df -k "$SW_STATE_DIR" | tail -1)"
-h0=$(ok_hits)
+h0=$(nginx_hits /ok)
 sleep 3
 # The site goes down while the disk is full: an incident opens.
 _sw_stop_pid "$HOSTILE_PID" 5
 t_down=$(date +%s)
 sleep 6
-h1=$(ok_hits)
+h1=$(nginx_hits /ok)
 daemon_alive || fail "the daemon died on a full disk"
 assert_ge "$((h1 - h0))" 7 "checks kept running on a full disk"
 nerr=$(( $(grep -c 'sitewatchd\[\(error\|warn\)\]' "$SW_LOG" || true) - nerr0 ))

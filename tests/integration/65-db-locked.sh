@@ -11,13 +11,24 @@
 set -eu
 . "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/lib/faults.bash"
-command -v sqlite3 >/dev/null 2>&1 || skip "sqlite3 is not installed"
-DB=$SW_STATE_DIR/sitewatch.db
-q() {
-	sqlite3 -cmd '.timeout 10000' "$DB" "$1" 2>/dev/null
-}
+use_db 10000
 tickets() {
 	q "SELECT count(*) FROM tickets WHERE check_name = 'flip'"
+}
+# hold_lock SECS OUT: a sqlite3 CLI in the background takes the db's
+# write lock and keeps it SECS seconds (OUT gets "locked" once it has
+# it); sets LOCK_PID.
+hold_lock() {
+	{
+		echo 'BEGIN IMMEDIATE;'
+		echo "UPDATE check_state SET name = name WHERE 0;"
+		echo ".print locked"
+		sleep "$1"
+		echo 'COMMIT;'
+	} | sqlite3 "$DB" > "$2" 2>&1 &
+	LOCK_PID=$!
+	sw_on_exit "kill $LOCK_PID 2>/dev/null || true"
+	wait_until 5 "grep -q locked '$2'" || fail "could not lock the db"
 }
 
 start_nginx
@@ -27,35 +38,22 @@ add_site web "Web Ltd"
 add_check web healthy "$NGINX_URL/ok" interval=1 timeout=1
 add_check web flip "$HOSTILE_URL/fine" interval=1 timeout=1 retries=1 \
     recover=1
-ALOG=$SW_TMP/nginx/logs/access.log
-ok_hits() {
-	grep -c 'GET /ok ' "$ALOG" || true
-}
 start_daemon
 wait_until 10 '[ "$(q "SELECT count(*) FROM check_state")" = 2 ]' ||
     fail "the daemon saved no check state"
 
 # Take the write lock and hold it 8 s.
-{
-	echo 'BEGIN IMMEDIATE;'
-	echo "UPDATE check_state SET name = name WHERE 0;"
-	echo ".print locked"
-	sleep 8
-	echo 'COMMIT;'
-} | sqlite3 "$DB" > "$SW_TMP/lock.out" 2>&1 &
-LOCKPID=$!
-sw_on_exit "kill $LOCKPID 2>/dev/null || true"
-wait_until 5 'grep -q locked "$SW_TMP/lock.out"' || fail "could not lock the db"
+hold_lock 8 "$SW_TMP/lock.out"
 t_lock=$(date +%s)
 # The incident opens under the lock.
-h0=$(ok_hits)
+h0=$(nginx_hits /ok)
 _sw_stop_pid "$HOSTILE_PID" 5
 wait_until 5 'grep -q "check flip: .*opened" "$SW_LOG"' ||
     fail "the incident did not open"
 assert_eq 0 "$(tickets)" "no ticket visible while the db is locked"
-wait "$LOCKPID" || fail "the locking transaction failed: $(cat "$SW_TMP/lock.out")"
+wait "$LOCK_PID" || fail "the locking transaction failed: $(cat "$SW_TMP/lock.out")"
 t_free=$(date +%s)
-h1=$(ok_hits)
+h1=$(nginx_hits /ok)
 assert_ge "$((h1 - h0))" "$((t_free - t_lock - 2))" \
     "checks kept running while the db was locked"
 daemon_alive || fail "the daemon died on a locked db"
@@ -82,21 +80,12 @@ assert_eq "$nmail" "$(ls "$SW_STATE_DIR/outbox" | grep -c '\.eml$')" \
     "no mail sent twice after a restart"
 
 # Locked again, with state saves waiting: SIGTERM.
-{
-	echo 'BEGIN IMMEDIATE;'
-	echo "UPDATE check_state SET name = name WHERE 0;"
-	echo ".print locked"
-	sleep 14
-	echo 'COMMIT;'
-} | sqlite3 "$DB" > "$SW_TMP/lock2.out" 2>&1 &
-LOCK2=$!
-sw_on_exit "kill $LOCK2 2>/dev/null || true"
-wait_until 5 'grep -q locked "$SW_TMP/lock2.out"' || fail "could not lock the db"
+hold_lock 14 "$SW_TMP/lock2.out"
 wait_until 10 '[ "$(grep -c "ticket db: cannot write" "$SW_LOG")" -ge 2 ]' ||
     fail "the second lock was not noticed"
 stop_daemon
 assert_le "$SWD_STOP_MS" 10000 "stop time (ms) with the db locked"
-kill "$LOCK2" 2>/dev/null || true
-wait "$LOCK2" 2>/dev/null || true
+kill "$LOCK_PID" 2>/dev/null || true
+wait "$LOCK_PID" 2>/dev/null || true
 assert_eq 1 "$(tickets)" "one ticket after all that"
 exit 0

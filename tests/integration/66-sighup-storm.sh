@@ -18,12 +18,8 @@ add_check web healthy "$NGINX_URL/ok" interval=1 timeout=1
 add_check web other "$NGINX_URL/keyword" interval=1 timeout=1 \
     "expect_text=Add to cart"
 add_check web broken "$NGINX_URL/status/500" interval=1 timeout=1 retries=1
-ALOG=$SW_TMP/nginx/logs/access.log
-ok_hits() {
-	grep -c 'GET /ok ' "$ALOG" || true
-}
 start_daemon
-wait_until 10 '[ "$(ok_hits)" -ge 2 ]' || fail "checks do not run"
+wait_until 10 '[ "$(nginx_hits /ok)" -ge 2 ]' || fail "checks do not run"
 sleep 2
 fd0=$(fd_count "$SWD_PID")
 rss0=$(vm_kb "$SWD_PID" VmRSS)
@@ -47,10 +43,10 @@ wait_until 10 '[ "$(grep -c "configuration reloaded" "$SW_LOG")" -ge 1 ]' ||
 assert_eq 0 "$(grep -c 'not reloaded' "$SW_LOG" || true)" "no failed reload"
 
 sleep 1
-h0=$(ok_hits)
+h0=$(nginx_hits /ok)
 ta=$(date +%s)
 sleep 6
-h1=$(ok_hits)
+h1=$(nginx_hits /ok)
 tb=$(date +%s)
 assert_ge "$((h1 - h0))" "$((tb - ta - 2))" "checks on schedule after the storm"
 assert_le "$((h1 - h0))" "$((tb - ta + 2))" "no doubled schedule after the storm"

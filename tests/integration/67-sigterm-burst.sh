@@ -10,11 +10,7 @@
 set -eu
 . "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/lib/faults.bash"
-command -v sqlite3 >/dev/null 2>&1 || skip "sqlite3 is not installed"
-DB=$SW_STATE_DIR/sitewatch.db
-q() {
-	sqlite3 -cmd '.timeout 5000' "$DB" "$1" 2>/dev/null
-}
+use_db
 N=60
 
 start_nginx

@@ -334,32 +334,35 @@ http_get() {
 # satisfied by a real answer.  1 on timeout; WAIT_BODY keeps the last
 # answer (or "(no answer)") for the failure message.
 wait_json() {
-	local secs=$1
-	WAIT_URL=$2 WAIT_EXPR=$3 WAIT_BODY="(no answer)"
-	wait_until "$secs" '_sw_wait_json_once'
+	WAIT_EXPR=$3
+	_sw_wait_answer "$1" "$2" _sw_json_ok
 }
-_sw_wait_json_once() {
-	local body
-	body=$(http_get "$WAIT_URL") || { WAIT_BODY="(no answer)"; return 1; }
-	WAIT_BODY=$body
-	json_holds "$body" "$WAIT_EXPR" >/dev/null
+_sw_json_ok() {
+	json_holds "$WAIT_BODY" "$WAIT_EXPR" >/dev/null
 }
 
 # wait_page SECONDS URL TEXT: poll URL until a successful answer contains
 # TEXT (a fixed string).  1 on timeout; WAIT_BODY as for wait_json.
 wait_page() {
-	local secs=$1
-	WAIT_URL=$2 WAIT_TEXT=$3 WAIT_BODY="(no answer)"
-	wait_until "$secs" '_sw_wait_page_once'
+	WAIT_TEXT=$3
+	_sw_wait_answer "$1" "$2" _sw_page_ok
 }
-_sw_wait_page_once() {
-	local body
-	body=$(http_get "$WAIT_URL") || { WAIT_BODY="(no answer)"; return 1; }
-	WAIT_BODY=$body
-	case $body in
+_sw_page_ok() {
+	case $WAIT_BODY in
 	*"$WAIT_TEXT"*)	return 0 ;;
 	*)		return 1 ;;
 	esac
+}
+
+# _sw_wait_answer SECONDS URL TEST: poll URL until TEST (a function that
+# reads the answer in WAIT_BODY) holds for a successful answer.
+_sw_wait_answer() {
+	WAIT_URL=$2 WAIT_TEST=$3 WAIT_BODY="(no answer)"
+	wait_until "$1" '_sw_wait_answer_once'
+}
+_sw_wait_answer_once() {
+	WAIT_BODY=$(http_get "$WAIT_URL") || { WAIT_BODY="(no answer)"; return 1; }
+	"$WAIT_TEST"
 }
 
 # sw_run CMD ARGS...: run CMD without tripping `set -e`; leaves its exit
@@ -559,6 +562,12 @@ start_nginx() {
 	return 0
 }
 
+# nginx_hits PATH: how many GETs of PATH (to the first blank) nginx has
+# logged so far.
+nginx_hits() {
+	grep -c "GET $1 " "$SW_TMP/nginx/logs/access.log" || true
+}
+
 # ----------------------------------------------------------------- SMTP
 
 # _sw_start_smtp MODE [smtp_server.py options]
@@ -619,6 +628,25 @@ start_smtp_tls() {
 	_sw_start_smtp "${1:-accept}" "${extra[@]}"
 }
 
+# mail_asan: libesmtp over-reads its own header names (see
+# tests/integration/mail-asan.supp): not ours, so a scenario whose daemon
+# sends mail tells ASan to pass over it.
+mail_asan() {
+	ASAN_OPTIONS="suppressions=$top_srcdir/tests/integration/mail-asan.supp${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+	export ASAN_OPTIONS
+}
+
+# write_mail_config PORT RETRY_MAX [section.key=value ...]: write_config
+# for alerts to ops@example.com through plain SMTP on 127.0.0.1:PORT,
+# grouped for 1 s and retried after 1..RETRY_MAX s (not 30 s..1 h).
+write_mail_config() {
+	local port=$1 rmax=$2
+	shift 2
+	write_config smtp.retry_min=1 "smtp.retry_max=$rmax" \
+	    smtp.host=127.0.0.1 "smtp.port=$port" smtp.starttls=no \
+	    smtp.staff=ops@example.com smtp.group_window=1 "$@"
+}
+
 # smtp_set_mode MODE: switch the running server (e.g. end an outage).
 smtp_set_mode() {
 	echo "$1" > "$SMTP_MODE_FILE.tmp"
@@ -666,6 +694,37 @@ start_rrdcached() {
 	    fail "rrdcached did not start: $(cat "$base/stderr")"
 	RRDCACHED_PID=$pid
 	sw_log "rrdcached on $RRDCACHED_SOCK"
+}
+
+# rrdcached_stat KEY: one counter of rrdcached's STATS answer
+# (UpdatesReceived, DataSetsWritten, ...).
+rrdcached_stat() {
+	"$SW_PY" - "$RRDCACHED_SOCK" "$1" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(sys.argv[1])
+s.sendall(b"STATS\n"); data = b""
+while data.count(b"\n") < 1 or data.count(b"\n") <= int(data.split(b" ")[0]):
+    chunk = s.recv(4096)
+    if not chunk: break
+    data += chunk
+for line in data.decode().splitlines()[1:]:
+    k, _, v = line.partition(": ")
+    if k == sys.argv[2]: print(v)
+PY
+}
+
+# ------------------------------------------------------------- database
+
+# use_db [TIMEOUT_MS]: for a scenario that reads the daemon's sitewatch.db
+# (skipped without the sqlite3 CLI).  Sets DB; q SQL then prints the
+# answer, waiting out another writer's lock up to TIMEOUT_MS (5000).
+use_db() {
+	command -v sqlite3 >/dev/null 2>&1 || skip "sqlite3 is not installed"
+	DB=$SW_STATE_DIR/sitewatch.db
+	_SW_DB_TIMEOUT=${1:-5000}
+}
+q() {
+	sqlite3 -cmd ".timeout $_SW_DB_TIMEOUT" "$DB" "$1" 2>/dev/null
 }
 
 # --------------------------------------------------------------- config

@@ -46,19 +46,20 @@ def handle(conn, log):
     path = line[1].decode("latin-1") if len(line) > 1 else "/"
     with open(log, "a") as f:
         f.write(path + "\n")
-    if path == "/forever":
+    if path in ("/forever", "/drip"):
+        # A chunked body without end: big chunks at once, or small ones
+        # every 50 ms.
         send(conn, b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
              b"Content-Type: text/plain\r\n\r\n")
-        block = b"%x\r\n%s\r\n" % (4096, b"x" * 4096)
+        if path == "/forever":
+            n, c, pause = 4096, b"x", 0
+        else:
+            n, c, pause = 64, b"y", 0.05
+        block = b"%x\r\n%s\r\n" % (n, c * n)
         while True:
             send(conn, block)
-    elif path == "/drip":
-        send(conn, b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
-             b"Content-Type: text/plain\r\n\r\n")
-        block = b"%x\r\n%s\r\n" % (64, b"y" * 64)
-        while True:
-            send(conn, block)
-            time.sleep(0.05)
+            if pause:
+                time.sleep(pause)
     elif path == "/trickle":
         for b in b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello":
             send(conn, bytes([b]))

@@ -17,22 +17,35 @@
 static void
 test_errno_table(void **state)
 {
+	static const struct {
+		int		 err;
+		enum local_kind	 kind;
+	} cases[] = {
+		{ EMFILE, LOCAL_DESCRIPTORS },
+		{ ENFILE, LOCAL_DESCRIPTORS },
+		{ ENOMEM, LOCAL_MEMORY },
+		{ ENOBUFS, LOCAL_MEMORY },
+		{ EADDRNOTAVAIL, LOCAL_SOCKET },
+		{ EAFNOSUPPORT, LOCAL_SOCKET },
+		{ EPERM, LOCAL_SOCKET },
+		/* What the network or the site answered stays the site's. */
+		{ ECONNREFUSED, LOCAL_NONE },
+		{ ECONNRESET, LOCAL_NONE },
+		{ ENETUNREACH, LOCAL_NONE },
+		{ EHOSTUNREACH, LOCAL_NONE },
+		{ ETIMEDOUT, LOCAL_NONE },
+		{ EPIPE, LOCAL_NONE },
+		{ 0, LOCAL_NONE },
+	};
+	size_t	i;
+
 	(void)state;
-	assert_int_equal(local_errno_kind(EMFILE), LOCAL_DESCRIPTORS);
-	assert_int_equal(local_errno_kind(ENFILE), LOCAL_DESCRIPTORS);
-	assert_int_equal(local_errno_kind(ENOMEM), LOCAL_MEMORY);
-	assert_int_equal(local_errno_kind(ENOBUFS), LOCAL_MEMORY);
-	assert_int_equal(local_errno_kind(EADDRNOTAVAIL), LOCAL_SOCKET);
-	assert_int_equal(local_errno_kind(EAFNOSUPPORT), LOCAL_SOCKET);
-	assert_int_equal(local_errno_kind(EPERM), LOCAL_SOCKET);
-	/* What the network or the site answered stays the site's. */
-	assert_int_equal(local_errno_kind(ECONNREFUSED), LOCAL_NONE);
-	assert_int_equal(local_errno_kind(ECONNRESET), LOCAL_NONE);
-	assert_int_equal(local_errno_kind(ENETUNREACH), LOCAL_NONE);
-	assert_int_equal(local_errno_kind(EHOSTUNREACH), LOCAL_NONE);
-	assert_int_equal(local_errno_kind(ETIMEDOUT), LOCAL_NONE);
-	assert_int_equal(local_errno_kind(EPIPE), LOCAL_NONE);
-	assert_int_equal(local_errno_kind(0), LOCAL_NONE);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		if (local_errno_kind(cases[i].err) != cases[i].kind)
+			print_error("errno %d\n", cases[i].err);
+		assert_int_equal(local_errno_kind(cases[i].err),
+		    cases[i].kind);
+	}
 }
 
 static void

@@ -560,25 +560,6 @@ test_errs_not_empty(void **state)
 	errlist_free(&errs);
 }
 
-/* Read a whole file; NULL when it cannot be read. */
-static char *
-slurp(const char *path)
-{
-	struct buf	 b;
-	char		 chunk[4096];
-	size_t		 n;
-	FILE		*f;
-
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	buf_init(&b);
-	buf_addstr(&b, "");
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	return b.data;
-}
-
 /* One bad fixture: load NAME.conf, compare every error with NAME.expect. */
 static void
 test_bad_fixture(void **state)
@@ -592,7 +573,7 @@ test_bad_fixture(void **state)
 
 	assert_int_equal(chdir(CONF_FIXTURES "/bad"), 0);
 	xasprintf(&path, "%s.expect", name);
-	want = slurp(path);
+	want = buf_read_file(path);
 	free(path);
 	assert_non_null(want);
 
@@ -639,8 +620,9 @@ test_shipped_example(void **state)
 	config_free(cfg);
 	errlist_free(&errs);
 
-	assert_non_null(main_text = slurp(CONF_TOP_SRCDIR "/sitewatch.conf"));
-	assert_non_null(site_text = slurp(CONF_TOP_SRCDIR
+	assert_non_null(main_text = buf_read_file(CONF_TOP_SRCDIR
+	    "/sitewatch.conf"));
+	assert_non_null(site_text = buf_read_file(CONF_TOP_SRCDIR
 	    "/checks.d/example.conf"));
 	for (i = 0; i < conf_nkeys; i++) {
 		text = conf_keys[i].section == CONF_SEC_DAEMON ||
@@ -844,7 +826,7 @@ test_dump_keys(void **state)
 	fflush(stdout);
 	dup2(saved, 1);
 	close(saved);
-	assert_non_null(text = slurp(path));
+	assert_non_null(text = buf_read_file(path));
 	for (i = 0; i < conf_nkeys; i++) {
 		snprintf(line, sizeof line, "\n%s =%s%s\n", conf_keys[i].name,
 		    conf_keys[i].def != NULL && conf_keys[i].def[0] ? " " : "",

@@ -271,6 +271,19 @@ assert_one_call_each(struct run *t)
 	assert_int_equal(t->done, t->n);
 }
 
+/*
+ * Start every probe and run them to the end (10 s at most), each called
+ * back once; the first one's result.
+ */
+static struct result *
+run_all(struct run *t)
+{
+	run_start(t);
+	run_loop(t, 10);
+	assert_one_call_each(t);
+	return &t->slots[0].r;
+}
+
 static void
 assert_phases_sane(const struct result *r)
 {
@@ -289,10 +302,7 @@ test_ok(void **state)
 	struct result	*r;
 
 	run_init(&t, "/ok", 1);
-	run_start(&t);
-	run_loop(&t, 10);
-	assert_one_call_each(&t);
-	r = &t.slots[0].r;
+	r = run_all(&t);
 	assert_int_equal(r->state, SW_STATE_UP);
 	assert_int_equal(r->cause, SW_CAUSE_OK);
 	assert_int_equal(r->http_status, 200);
@@ -341,9 +351,7 @@ test_http_status(void **state)
 	struct run	t;
 
 	run_init(&t, "/status503", 1);
-	run_start(&t);
-	run_loop(&t, 10);
-	assert_one_call_each(&t);
+	run_all(&t);
 	assert_int_equal(t.slots[0].r.state, SW_STATE_DOWN);
 	assert_int_equal(t.slots[0].r.cause, SW_CAUSE_HTTP);
 	assert_string_equal(t.slots[0].r.message,
@@ -358,9 +366,7 @@ test_body_cap(void **state)
 
 	run_init(&t, "/big", 1);
 	t.conf.max_body = 65536;
-	run_start(&t);
-	run_loop(&t, 10);
-	assert_one_call_each(&t);
+	run_all(&t);
 	/* Stopping at the cap is not an error. */
 	assert_int_equal(t.slots[0].r.state, SW_STATE_UP);
 	assert_int_equal(t.slots[0].r.bytes, 65536);
@@ -411,10 +417,7 @@ test_timeout(void **state)
 
 	run_init(&t, "/hang", 3);
 	t.conf.timeout = 1;
-	run_start(&t);
-	run_loop(&t, 10);
-	assert_one_call_each(&t);
-	r = &t.slots[0].r;
+	r = run_all(&t);
 	assert_int_equal(r->state, SW_STATE_DOWN);
 	assert_int_equal(r->cause, SW_CAUSE_TIMEOUT);
 	assert_true(r->total_ms >= 1000 && r->total_ms < 2000);
@@ -431,9 +434,7 @@ test_connect_refused(void **state)
 
 	run_init(&t, "/ok", 1);
 	snprintf(t.url, sizeof t.url, "http://127.0.0.1:%d/ok", closed_port);
-	run_start(&t);
-	run_loop(&t, 10);
-	assert_one_call_each(&t);
+	run_all(&t);
 	assert_int_equal(t.slots[0].r.state, SW_STATE_DOWN);
 	assert_int_equal(t.slots[0].r.cause, SW_CAUSE_CONNECT);
 	assert_int_equal(t.slots[0].r.up, 0);
@@ -482,9 +483,7 @@ test_cancel_from_callback(void **state)
 
 	run_init(&t, "/ok", 200);
 	t.cancel_next = 1;
-	run_start(&t);
-	run_loop(&t, 10);
-	assert_one_call_each(&t);
+	run_all(&t);
 	for (i = 0; i < t.n; i++) {
 		if (t.slots[i].r.state == SW_STATE_UP)
 			up++;
@@ -548,9 +547,7 @@ test_handle_reuse(void **state)
 			t.conf.headers = NULL;
 			t.conf.nheaders = 0;
 		}
-		run_start(&t);
-		run_loop(&t, 10);
-		assert_one_call_each(&t);
+		run_all(&t);
 		if (t.slots[0].r.state != SW_STATE_UP)
 			fail_msg("run %u: %s", k, t.slots[0].r.message);
 	}
@@ -563,9 +560,7 @@ test_handle_reuse(void **state)
 	snprintf(t.url, sizeof t.url, "http://127.0.0.1:%d/ok", srv_port);
 	t.done = 0;
 	t.slots[0].calls = 0;
-	run_start(&t);
-	run_loop(&t, 10);
-	assert_one_call_each(&t);
+	run_all(&t);
 	assert_int_equal(t.slots[0].r.state, SW_STATE_UP);
 	run_free(&t);
 }

@@ -19,17 +19,14 @@
 #include "config.h"
 #include "log.h"
 #include "report.h"
+#include "rrd_fixture.h"
 #include "rrd_store.h"
 #include "store.h"
 #include "xmalloc.h"
 
 struct fixture {
-	char			 dir[64];
-	struct config		 cfg;
-	struct site_conf	 site;
-	struct check_conf	 check;
+	struct rrd_fixture	 rf;
 	struct maint_window	 win;
-	char			*path;
 	char			*db;
 	time_t			 t0;
 };
@@ -79,38 +76,27 @@ feed(const char *path, time_t t, int up, double total)
 static int
 setup(void **state)
 {
-	struct fixture	*f = xcalloc(1, sizeof *f);
-	char		 err[256];
+	struct fixture	*f = rrd_fixture_new(sizeof *f, "reptest", "Shop Ltd");
 	int		 i;
 
-	snprintf(f->dir, sizeof f->dir, "/tmp/sw-reptest.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	f->cfg.state_dir = f->dir;
-	f->site.name = "Shop Ltd";
-	f->check.name = "shop-home";
-	f->check.site = &f->site;
-	f->check.interval = 60;
-	xasprintf(&f->path, "%s/shop-home.rrd", f->dir);
-	xasprintf(&f->db, "%s/sitewatch.db", f->dir);
+	xasprintf(&f->db, "%s/sitewatch.db", f->rf.dir);
 	f->t0 = time(NULL) / 3600 * 3600 - 4 * 3600;
 	maint_from = f->t0 + 80 * 60;
 	maint_to = f->t0 + 90 * 60;
-	if (rrd_store_create(f->path, 60, f->t0, NULL, 0, err,
-	    sizeof err) != 0)
-		fail_msg("create: %s", err);
+	rrd_fixture_create(&f->rf, f->t0);
 	for (i = 0; i < 100; i++) {
 		time_t t = f->t0 + (i + 1) * 60;
 
 		if (i < 60)
-			feed(f->path, t, 1, 50);
+			feed(f->rf.path, t, 1, 50);
 		else if (i < 70)
-			feed(f->path, t, 0, 30);
+			feed(f->rf.path, t, 0, 30);
 		else if (i < 80)
-			feed(f->path, t, -1, 0);
+			feed(f->rf.path, t, -1, 0);
 		else if (i < 90)
-			feed(f->path, t, 0, 999);
+			feed(f->rf.path, t, 0, 999);
 		else
-			feed(f->path, t, 1, 300);
+			feed(f->rf.path, t, 1, 300);
 	}
 	*state = f;
 	return 0;
@@ -120,16 +106,21 @@ static int
 teardown(void **state)
 {
 	struct fixture	*f = *state;
-	char		*cmd;
 
-	xasprintf(&cmd, "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", f->dir);
-	free(cmd);
-	free(f->path);
 	free(f->db);
-	free(f);
-	return 0;
+	return rrd_fixture_teardown(state);
+}
+
+/* The figures over the whole pattern, [t0, t0 + 6000), at t0 + 7000. */
+static void
+report_pattern(struct fixture *f, const char *db, report_maint_fn maint,
+    struct report_row *r)
+{
+	char	err[256];
+
+	if (report_check_file(f->rf.path, db, &f->rf.check, maint, f->t0,
+	    f->t0 + 6000, f->t0 + 7000, r, err, sizeof err) != 0)
+		fail_msg("report: %s", err);
 }
 
 /* The exact figures of the pattern. */
@@ -138,11 +129,9 @@ test_pattern(void **state)
 {
 	struct fixture		*f = *state;
 	struct report_row	 r;
-	char			 err[256], p95[32];
+	char			 p95[32];
 
-	assert_int_equal(report_check_file(f->path, f->db, &f->check,
-	    maint_test, f->t0, f->t0 + 6000, f->t0 + 7000, &r, err,
-	    sizeof err), 0);
+	report_pattern(f, f->db, maint_test, &r);
 	assert_int_equal(r.resolution, 60);
 	assert_true(fabs(r.up_s - 4200) < 1e-6);
 	assert_true(fabs(r.downtime_s - 600) < 1e-6);
@@ -165,10 +154,8 @@ test_no_maintenance(void **state)
 {
 	struct fixture		*f = *state;
 	struct report_row	 r;
-	char			 err[256];
 
-	assert_int_equal(report_check_file(f->path, NULL, &f->check, NULL,
-	    f->t0, f->t0 + 6000, f->t0 + 7000, &r, err, sizeof err), 0);
+	report_pattern(f, NULL, NULL, &r);
 	assert_true(fabs(r.downtime_s - 1200) < 1e-6);
 	assert_true(fabs(r.maintenance_s) < 1e-6);
 	assert_true(fabs(r.uptime_pct - 4200.0 / 5400 * 100) < 1e-9);
@@ -184,19 +171,19 @@ test_clipping(void **state)
 	struct report_row	 r;
 	char			 err[256];
 
-	assert_int_equal(report_check_file(f->path, NULL, &f->check,
+	assert_int_equal(report_check_file(f->rf.path, NULL, &f->rf.check,
 	    maint_test, f->t0, f->t0 + 86400, f->t0 + 6000, &r, err,
 	    sizeof err), 0);
 	assert_true(fabs(r.unknown_s - 600) < 1e-6);
 	assert_true(fabs(r.up_s + r.downtime_s + r.unknown_s +
 	    r.maintenance_s - 6000) < 1e-6);
 	/* Half rows at both ends: [t0 + 30, t0 + 3630). */
-	assert_int_equal(report_check_file(f->path, NULL, &f->check,
+	assert_int_equal(report_check_file(f->rf.path, NULL, &f->rf.check,
 	    maint_test, f->t0 + 30, f->t0 + 3630, f->t0 + 7000, &r, err,
 	    sizeof err), 0);
 	assert_true(fabs(r.up_s - 3570) < 1e-6);
 	assert_true(fabs(r.downtime_s - 30) < 1e-6);
-	assert_int_equal(report_check_file(f->path, NULL, &f->check, NULL,
+	assert_int_equal(report_check_file(f->rf.path, NULL, &f->rf.check, NULL,
 	    f->t0 + 10, f->t0, f->t0 + 7000, &r, err, sizeof err), -1);
 }
 
@@ -207,15 +194,13 @@ test_tickets_db(void **state)
 	struct fixture		*f = *state;
 	struct report_row	 r;
 	sqlite3			*db;
-	char			 err[256], *sql;
+	char			*sql;
 
 	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "CREATE TABLE other(x)", NULL,
 	    NULL, NULL), SQLITE_OK);
 	/* A db without the table: back to the RRD count. */
-	assert_int_equal(report_check_file(f->path, f->db, &f->check,
-	    maint_test, f->t0, f->t0 + 6000, f->t0 + 7000, &r, err,
-	    sizeof err), 0);
+	report_pattern(f, f->db, maint_test, &r);
 	assert_int_equal(r.incidents_from, REPORT_INC_RRD);
 	xasprintf(&sql, "CREATE TABLE tickets(id INTEGER PRIMARY KEY, "
 	    "check_name TEXT, opened_at INTEGER);"
@@ -226,9 +211,7 @@ test_tickets_db(void **state)
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	free(sql);
 	sqlite3_close(db);
-	assert_int_equal(report_check_file(f->path, f->db, &f->check,
-	    maint_test, f->t0, f->t0 + 6000, f->t0 + 7000, &r, err,
-	    sizeof err), 0);
+	report_pattern(f, f->db, maint_test, &r);
 	assert_int_equal(r.incidents_from, REPORT_INC_TICKETS);
 	assert_int_equal(r.incidents, 2);
 }
@@ -254,9 +237,7 @@ test_tickets_store(void **state)
 	nt.check = "other";
 	assert_int_equal(store_ticket_insert(st, &nt), 0);
 	/* Read while this writer still holds the file open. */
-	assert_int_equal(report_check_file(f->path, f->db, &f->check,
-	    maint_test, f->t0, f->t0 + 6000, f->t0 + 7000, &r, err,
-	    sizeof err), 0);
+	report_pattern(f, f->db, maint_test, &r);
 	store_close(st);
 	assert_int_equal(r.incidents_from, REPORT_INC_TICKETS);
 	assert_int_equal(r.incidents, 1);
@@ -271,20 +252,20 @@ test_p95_edges(void **state)
 	char			 err[256], p95[32], *path;
 	int			 i;
 
-	xasprintf(&path, "%s/edge.rrd", f->dir);
+	xasprintf(&path, "%s/edge.rrd", f->rf.dir);
 	assert_int_equal(rrd_store_create(path, 60, f->t0, NULL, 0, err,
 	    sizeof err), 0);
 	for (i = 0; i < 40; i++)
 		feed(path, f->t0 + (i + 1) * 60, 1, i < 38 ? 90 : 1500);
 	for (; i < 50; i++)
 		feed(path, f->t0 + (i + 1) * 60, 1, 6000);
-	assert_int_equal(report_check_file(path, NULL, &f->check, NULL,
+	assert_int_equal(report_check_file(path, NULL, &f->rf.check, NULL,
 	    f->t0, f->t0 + 2400, f->t0 + 7000, &r, err, sizeof err), 0);
 	assert_true(r.p95_ms == 100);	/* 38 / 40 = 0.95 */
-	assert_int_equal(report_check_file(path, NULL, &f->check, NULL,
+	assert_int_equal(report_check_file(path, NULL, &f->rf.check, NULL,
 	    f->t0, f->t0 + 2460, f->t0 + 7000, &r, err, sizeof err), 0);
 	assert_true(r.p95_ms == 2000);	/* 40 / 41 under 2000 */
-	assert_int_equal(report_check_file(path, NULL, &f->check, NULL,
+	assert_int_equal(report_check_file(path, NULL, &f->rf.check, NULL,
 	    f->t0 + 2400, f->t0 + 3000, f->t0 + 7000, &r, err, sizeof err),
 	    0);
 	assert_true(isinf(r.p95_ms));
@@ -309,7 +290,7 @@ test_consolidated(void **state)
 	int			 i, j, n = 10 * 1440, chunk = 720;
 
 	d0 = (now - 10 * 86400) / 86400 * 86400;
-	xasprintf(&path, "%s/long.rrd", f->dir);
+	xasprintf(&path, "%s/long.rrd", f->rf.dir);
 	assert_int_equal(rrd_store_create(path, 60, d0, NULL, 0, err,
 	    sizeof err), 0);
 	vals = xcalloc((size_t)chunk, sizeof *vals);
@@ -330,14 +311,14 @@ test_consolidated(void **state)
 			free(vals[j]);
 	}
 	free(vals);
-	assert_int_equal(report_check_file(path, NULL, &f->check, NULL,
+	assert_int_equal(report_check_file(path, NULL, &f->rf.check, NULL,
 	    d0 + 86400, d0 + 2 * 86400, now, &r, err, sizeof err), 0);
 	assert_int_equal(r.resolution, 300);
 	assert_true(fabs(r.downtime_s - 3600) < 1e-6);
 	assert_true(fabs(r.uptime_pct - 100.0 * 23 / 24) < 1e-9);
 	assert_int_equal(r.incidents, 1);
 	assert_true(r.p95_ms == 250);
-	assert_int_equal(report_check_file(path, NULL, &f->check, NULL,
+	assert_int_equal(report_check_file(path, NULL, &f->rf.check, NULL,
 	    now - 30 * 86400, now, now, &r, err, sizeof err), 0);
 	/* The last 2 days come from the one-step archive, the rest hourly. */
 	assert_int_equal(r.resolution, 60);
@@ -355,7 +336,7 @@ test_no_file(void **state)
 	char			 err[256];
 
 	assert_int_equal(report_check_file("/nonexistent/x.rrd", NULL,
-	    &f->check, NULL, f->t0, f->t0 + 600, f->t0 + 7000, &r, err,
+	    &f->rf.check, NULL, f->t0, f->t0 + 600, f->t0 + 7000, &r, err,
 	    sizeof err), 0);
 	assert_true(fabs(r.unknown_s - 600) < 1e-6);
 	assert_true(isnan(r.uptime_pct));
@@ -371,31 +352,24 @@ test_report_check_config(void **state)
 {
 	struct fixture		*f = *state;
 	struct report_row	 r;
-	char			 err[256], *dir, *path;
+	char			 err[256];
 	time_t			 now = time(NULL);
 
 	f->win.weekly = 0;
 	f->win.from = maint_from;
 	f->win.to = maint_to;
-	f->check.maintenance = &f->win;
-	f->check.nmaintenance = 1;
-	if (!maint_active(&f->check, maint_from + 30)) {
+	f->rf.check.maintenance = &f->win;
+	f->rf.check.nmaintenance = 1;
+	if (!maint_active(&f->rf.check, maint_from + 30)) {
 		/* config.c's maint_active is still the skeleton stub. */
 		skip();
 	}
-	xasprintf(&dir, "%s/rrd", f->dir);
-	assert_int_equal(mkdir(dir, 0755), 0);
-	path = rrd_store_path(&f->cfg, "shop-home");
-	assert_int_equal(rename(f->path, path), 0);
-	assert_int_equal(report_check(&f->cfg, &f->check, f->t0, f->t0 + 6000,
-	    &r, err, sizeof err), 0);
+	assert_int_equal(report_check(&f->rf.cfg, &f->rf.check, f->t0,
+	    f->t0 + 6000, &r, err, sizeof err), 0);
 	assert_true(fabs(r.maintenance_s - 600) < 1e-6);
 	assert_true(fabs(r.uptime_pct - 87.5) < 1e-9);
-	assert_true(fabs(report_uptime(&f->cfg, &f->check, now, 86400) -
+	assert_true(fabs(report_uptime(&f->rf.cfg, &f->rf.check, now, 86400) -
 	    87.5) < 1e-9);
-	free(path);
-	free(dir);
-	(void)now;
 }
 
 /*
@@ -408,23 +382,17 @@ test_report_uptime_coarse(void **state)
 {
 	struct fixture		*f = *state;
 	struct report_row	 r;
-	char			 err[256], *dir, *path;
+	char			 err[256];
 	time_t			 now = time(NULL);
 	double			 want = 100.0 * 70 / 90;
 
-	xasprintf(&dir, "%s/rrd", f->dir);
-	assert_int_equal(mkdir(dir, 0755), 0);
-	path = rrd_store_path(&f->cfg, "shop-home");
-	assert_int_equal(rename(f->path, path), 0);
-	assert_int_equal(report_check_file(path, NULL, &f->check, NULL,
-	    now - 86400, now, now, &r, err, sizeof err), 0);
+	assert_int_equal(report_check_file(f->rf.path, NULL, &f->rf.check,
+	    NULL, now - 86400, now, now, &r, err, sizeof err), 0);
 	assert_true(fabs(r.uptime_pct - want) < 1e-9);
-	assert_true(fabs(report_uptime(&f->cfg, &f->check, now, 86400) -
+	assert_true(fabs(report_uptime(&f->rf.cfg, &f->rf.check, now, 86400) -
 	    want) < 1e-9);
-	assert_true(fabs(report_uptime(&f->cfg, &f->check, now, 30 * 86400) -
-	    want) < 1e-9);
-	free(path);
-	free(dir);
+	assert_true(fabs(report_uptime(&f->rf.cfg, &f->rf.check, now,
+	    30 * 86400) - want) < 1e-9);
 }
 
 /*
@@ -437,20 +405,18 @@ test_report_uptime_short_file(void **state)
 {
 	struct fixture		*f = *state;
 	struct rrd_rra		 rra[2] = { { 0, 3 * 3600 }, { 300, 6 * 3600 } };
-	struct check_conf	 c = f->check;
-	char			 err[256], *dir, *path;
+	struct check_conf	 c = f->rf.check;
+	char			 err[256], *path;
 	time_t			 now = time(NULL);
 	int			 i;
 
 	c.name = "shop-short";
-	f->cfg.rrd_rra[0] = rra[0];
-	f->cfg.rrd_rra[1] = rra[1];
-	f->cfg.nrrd_rra = 2;
-	assert_false(report_retention_covers(&f->cfg, 86400));
-	assert_true(report_retention_covers(&f->cfg, 3600));
-	xasprintf(&dir, "%s/rrd", f->dir);
-	assert_int_equal(mkdir(dir, 0755), 0);
-	path = rrd_store_path(&f->cfg, c.name);
+	f->rf.cfg.rrd_rra[0] = rra[0];
+	f->rf.cfg.rrd_rra[1] = rra[1];
+	f->rf.cfg.nrrd_rra = 2;
+	assert_false(report_retention_covers(&f->rf.cfg, 86400));
+	assert_true(report_retention_covers(&f->rf.cfg, 3600));
+	path = rrd_store_path(&f->rf.cfg, c.name);
 	if (rrd_store_create(path, 60, f->t0, rra, 2, err, sizeof err) != 0)
 		fail_msg("create: %s", err);
 	for (i = 0; i < 100; i++)
@@ -459,11 +425,10 @@ test_report_uptime_short_file(void **state)
 	/* Archives end at the last update, t0 + 100 min. */
 	assert_true(report_file_first(path) >= f->t0 + 6000 - 6 * 3600 - 300);
 	assert_true(report_file_first(path) <= f->t0 + 6000 - 6 * 3600 + 300);
-	assert_true(fabs(report_uptime(&f->cfg, &c, now, 30 * 86400) -
+	assert_true(fabs(report_uptime(&f->rf.cfg, &c, now, 30 * 86400) -
 	    100.0 * 70 / 90) < 1e-9);
 	assert_int_equal(report_file_first("/nonexistent/x.rrd"), -1);
 	free(path);
-	free(dir);
 }
 
 /* Period names. */
@@ -495,8 +460,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_consolidated, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_no_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_report_uptime_coarse, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(test_report_uptime_coarse,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_uptime_short_file,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_check_config, setup,

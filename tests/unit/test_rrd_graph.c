@@ -20,6 +20,7 @@
 #include "config.h"
 #include "log.h"
 #include "report.h"
+#include "rrd_fixture.h"
 #include "rrd_graph.h"
 #include "rrd_store.h"
 #include "xmalloc.h"
@@ -51,38 +52,23 @@ __lsan_default_suppressions(void)
 #endif
 
 struct fixture {
-	char			 dir[64];
-	struct config		 cfg;
-	struct site_conf	 site;
-	struct check_conf	 check;
-	char			*path;
+	struct rrd_fixture	 rf;
 	time_t			 now;
 };
 
 static int
 setup(void **state)
 {
-	struct fixture	*f = xcalloc(1, sizeof *f);
-	char		 err[256], *dir, **vals;
+	/* A colon in the site name must not break rrdgraph's syntax. */
+	struct fixture	*f = rrd_fixture_new(sizeof *f, "graphtest",
+			    "Shop: Ltd");
+	char		**vals;
 	time_t		 t0;
 	int		 i, n = 600;
 
-	snprintf(f->dir, sizeof f->dir, "/tmp/sw-graphtest.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	f->cfg.state_dir = f->dir;
-	/* A colon in the site name must not break rrdgraph's syntax. */
-	f->site.name = "Shop: Ltd";
-	f->check.name = "shop-home";
-	f->check.site = &f->site;
-	f->check.interval = 60;
-	xasprintf(&dir, "%s/rrd", f->dir);
-	assert_int_equal(mkdir(dir, 0755), 0);
-	free(dir);
-	f->path = rrd_store_path(&f->cfg, "shop-home");
 	f->now = time(NULL);
 	t0 = f->now / 60 * 60 - n * 60;
-	assert_int_equal(rrd_store_create(f->path, 60, t0, NULL, 0, err,
-	    sizeof err), 0);
+	rrd_fixture_create(&f->rf, t0);
 	vals = xcalloc((size_t)n, sizeof *vals);
 	for (i = 0; i < n; i++) {
 		int up = i % 50 != 0;
@@ -91,27 +77,12 @@ setup(void **state)
 		    (long long)(t0 + (i + 1) * 60), up, 150 + i % 100,
 		    60 + i % 30, up, up, up, up, up);
 	}
-	if (rrd_update_r(f->path, NULL, n, (const char **)vals) != 0)
+	if (rrd_update_r(f->rf.path, NULL, n, (const char **)vals) != 0)
 		fail_msg("update: %s", rrd_get_error());
 	for (i = 0; i < n; i++)
 		free(vals[i]);
 	free(vals);
 	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture	*f = *state;
-	char		*cmd;
-
-	xasprintf(&cmd, "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", f->dir);
-	free(cmd);
-	free(f->path);
-	free(f);
 	return 0;
 }
 
@@ -135,7 +106,7 @@ req_init(struct fixture *f, struct graph_req *g, enum graph_metric m,
     enum graph_format fmt, int w, int h)
 {
 	memset(g, 0, sizeof *g);
-	g->check = &f->check;
+	g->check = &f->rf.check;
 	assert_int_equal(report_period("day", f->now, &g->start, &g->end), 0);
 	g->period = "day";
 	g->metric = m;
@@ -158,7 +129,7 @@ test_png(void **state)
 	for (m = GRAPH_TIME; m <= GRAPH_PHASES; m++) {
 		buf_init(&b);
 		req_init(f, &g, m, GRAPH_PNG, 640, 240);
-		if (rrd_graph_render(&f->cfg, &g, &b, err, sizeof err) != 0)
+		if (rrd_graph_render(&f->rf.cfg, &g, &b, err, sizeof err) != 0)
 			fail_msg("metric %d: %s", m, err);
 		png_size(&b, &w, &h);
 		assert_int_equal(w, 640);
@@ -179,7 +150,7 @@ test_svg(void **state)
 	buf_init(&b);
 	req_init(f, &g, GRAPH_AVAILABILITY, GRAPH_SVG, 500, 200);
 	g.period = NULL;
-	if (rrd_graph_render(&f->cfg, &g, &b, err, sizeof err) != 0)
+	if (rrd_graph_render(&f->rf.cfg, &g, &b, err, sizeof err) != 0)
 		fail_msg("%s", err);
 	assert_non_null(strstr(b.data, "<svg"));
 	assert_non_null(strstr(b.data, "width=\"500pt\" height=\"200pt\""));
@@ -197,9 +168,9 @@ test_file_and_errors(void **state)
 	char			 err[512], *out;
 	struct stat		 st;
 
-	xasprintf(&out, "%s/g.png", f->dir);
+	xasprintf(&out, "%s/g.png", f->rf.dir);
 	req_init(f, &g, GRAPH_TIME, GRAPH_PNG, 300, 150);
-	if (rrd_graph_write(&f->cfg, &g, out, err, sizeof err) != 0)
+	if (rrd_graph_write(&f->rf.cfg, &g, out, err, sizeof err) != 0)
 		fail_msg("%s", err);
 	assert_int_equal(stat(out, &st), 0);
 	assert_true(st.st_size > 100);
@@ -210,12 +181,12 @@ test_file_and_errors(void **state)
 	g.check = &other;
 	buf_init(&b);
 	err[0] = '\0';
-	assert_int_equal(rrd_graph_render(&f->cfg, &g, &b, err, sizeof err),
+	assert_int_equal(rrd_graph_render(&f->rf.cfg, &g, &b, err, sizeof err),
 	    -1);
 	assert_non_null(strstr(err, "no-such-check.rrd"));
-	g.check = &f->check;
+	g.check = &f->rf.check;
 	g.end = g.start;
-	assert_int_equal(rrd_graph_render(&f->cfg, &g, &b, err, sizeof err),
+	assert_int_equal(rrd_graph_render(&f->rf.cfg, &g, &b, err, sizeof err),
 	    -1);
 	buf_free(&b);
 	assert_int_equal(rrd_graph_metric_parse("phases"), GRAPH_PHASES);
@@ -243,7 +214,7 @@ render_thread(void *arg)
 	for (i = 0; i < 3; i++) {
 		buf_init(&b);
 		req_init(ta->f, &g, i % 3, GRAPH_PNG, 400 + i, 200);
-		if (rrd_graph_render(&ta->f->cfg, &g, &b, err,
+		if (rrd_graph_render(&ta->f->rf.cfg, &g, &b, err,
 		    sizeof err) == 0) {
 			png_size(&b, &w, &h);
 			if (w == (uint32_t)(400 + i) && h == 200)
@@ -278,11 +249,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_png, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_svg, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_png, setup,
+		    rrd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_svg, setup,
+		    rrd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_file_and_errors, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
+		    rrd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_threads, setup,
+		    rrd_fixture_teardown),
 	};
 
 	log_init("test_rrd_graph", 1, 0);

@@ -21,68 +21,46 @@
 #include "config.h"
 #include "log.h"
 #include "result.h"
+#include "rrd_fixture.h"
 #include "rrd_store.h"
 #include "rrd_store_test.h"
 #include "xmalloc.h"
 
 struct fixture {
-	char			 dir[64];
-	struct config		 cfg;
-	struct site_conf	 site;
-	struct check_conf	 check;
-	char			*path;
+	struct rrd_fixture	 rf;
 	time_t			 t0;
 };
 
 static int
 setup(void **state)
 {
-	struct fixture	*f = xcalloc(1, sizeof *f);
+	struct fixture	*f = rrd_fixture_new(sizeof *f, "rrdtest", "Shop Ltd");
 
-	snprintf(f->dir, sizeof f->dir, "/tmp/sw-rrdtest.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	f->cfg.state_dir = f->dir;
-	f->site.name = "Shop Ltd";
-	f->check.name = "shop-home";
-	f->check.site = &f->site;
-	f->check.interval = 60;
-	f->path = rrd_store_path(&f->cfg, "shop-home");
 	/* A minute boundary two hours back: inside the one-step archive. */
 	f->t0 = time(NULL) / 60 * 60 - 7200;
 	*state = f;
 	return 0;
 }
 
-static int
-teardown(void **state)
-{
-	struct fixture	*f = *state;
-	char		*cmd;
-
-	xasprintf(&cmd, "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", f->dir);
-	free(cmd);
-	free(f->path);
-	free(f);
-	return 0;
-}
-
-/* A result at t: up with total ms, down, or unknown (state). */
+/* Record a result of the check at t: its state and total ms. */
 static void
-mkresult(struct result *r, time_t t, enum sw_state st, double total)
+record(struct rrd_store *rs, struct fixture *f, time_t t, enum sw_state st,
+    double total)
 {
-	memset(r, 0, sizeof *r);
-	snprintf(r->name, sizeof r->name, "shop-home");
-	r->at = (double)t + 0.25;
-	r->state = st;
-	r->up = st == SW_STATE_UP || st == SW_STATE_DEGRADED;
-	r->total_ms = total;
-	r->dns_ms = total / 10;
-	r->connect_ms = total / 10;
-	r->tls_ms = total / 5;
-	r->ttfb_ms = total / 4;
-	r->cert_days_left = -1;
+	struct result	r;
+
+	memset(&r, 0, sizeof r);
+	snprintf(r.name, sizeof r.name, "shop-home");
+	r.at = (double)t + 0.25;
+	r.state = st;
+	r.up = st == SW_STATE_UP || st == SW_STATE_DEGRADED;
+	r.total_ms = total;
+	r.dns_ms = total / 10;
+	r.connect_ms = total / 10;
+	r.tls_ms = total / 5;
+	r.ttfb_ms = total / 4;
+	r.cert_days_left = -1;
+	rrd_store_record(rs, &f->rf.check, &r);
 }
 
 /* Value of ds in the one-step row covering (t - 60, t]. */
@@ -159,16 +137,20 @@ assert_info(const char *path, const char *key, const char *want)
 	free(v);
 }
 
+/* Files named path + suffix (a glob pattern), the moved-aside copies. */
 static int
-count_glob(const char *pattern)
+count_beside(const char *path, const char *suffix)
 {
-	glob_t	g;
-	int	n;
+	glob_t	 g;
+	char	*pattern;
+	int	 n = 0;
 
-	if (glob(pattern, 0, NULL, &g) != 0)
-		return 0;
-	n = (int)g.gl_pathc;
-	globfree(&g);
+	xasprintf(&pattern, "%s%s", path, suffix);
+	if (glob(pattern, 0, NULL, &g) == 0) {
+		n = (int)g.gl_pathc;
+		globfree(&g);
+	}
+	free(pattern);
 	return n;
 }
 
@@ -178,7 +160,6 @@ test_layout(void **state)
 {
 	struct fixture		*f = *state;
 	struct rrd_store	*rs;
-	struct result		 r;
 	static const char	*want[][3] = {
 		/* cf, pdp_per_row, rows: 2 d, 14 d, 90 d, 5 y at 60 s */
 		{ "AVERAGE", "1", "2880" },
@@ -194,37 +175,36 @@ test_layout(void **state)
 	int			 d;
 	struct stat		 st;
 
-	assert_non_null(rs = rrd_store_open(&f->cfg));
-	mkresult(&r, f->t0, SW_STATE_UP, 120);
-	rrd_store_record(rs, &f->check, &r);
+	assert_non_null(rs = rrd_store_open(&f->rf.cfg));
+	record(rs, f, f->t0, SW_STATE_UP, 120);
 	rrd_store_close(rs);
 
-	assert_info(f->path, "step", "60");
+	assert_info(f->rf.path, "step", "60");
 	for (d = 0; d < RRD_DS_COUNT; d++) {
 		snprintf(key, sizeof key, "ds[%s].type", rrd_ds_names[d]);
-		assert_info(f->path, key, "GAUGE");
+		assert_info(f->rf.path, key, "GAUGE");
 		snprintf(key, sizeof key, "ds[%s].minimal_heartbeat",
 		    rrd_ds_names[d]);
-		assert_info(f->path, key, "120");
+		assert_info(f->rf.path, key, "120");
 		snprintf(key, sizeof key, "ds[%s].min", rrd_ds_names[d]);
-		assert_info(f->path, key, "0");
+		assert_info(f->rf.path, key, "0");
 		snprintf(key, sizeof key, "ds[%s].max", rrd_ds_names[d]);
 		snprintf(want_ds, sizeof want_ds, "%s",
 		    d == RRD_DS_UP || d >= RRD_DS_LE_100 ? "1" : "nan");
-		assert_info(f->path, key, want_ds);
+		assert_info(f->rf.path, key, want_ds);
 	}
 	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
 		snprintf(key, sizeof key, "rra[%zu].cf", i);
-		assert_info(f->path, key, want[i][0]);
+		assert_info(f->rf.path, key, want[i][0]);
 		snprintf(key, sizeof key, "rra[%zu].pdp_per_row", i);
-		assert_info(f->path, key, want[i][1]);
+		assert_info(f->rf.path, key, want[i][1]);
 		snprintf(key, sizeof key, "rra[%zu].rows", i);
-		assert_info(f->path, key, want[i][2]);
+		assert_info(f->rf.path, key, want[i][2]);
 	}
 	snprintf(key, sizeof key, "rra[%zu].cf", i);
-	assert_info(f->path, key, "(none)");
+	assert_info(f->rf.path, key, "(none)");
 	/* SPEC: about 2.6 MB per check at a 60 s step. */
-	assert_int_equal(stat(f->path, &st), 0);
+	assert_int_equal(stat(f->rf.path, &st), 0);
 	assert_true(st.st_size > 2500000 && st.st_size < 2700000);
 }
 
@@ -236,19 +216,20 @@ test_layout_custom(void **state)
 	struct rrd_rra	 rra[] = { { 0, 3600 }, { 120, 86400 } };
 	char		 err[256];
 
-	free(f->path);
-	xasprintf(&f->path, "%s/custom.rrd", f->dir);
-	if (rrd_store_create(f->path, 30, f->t0, rra, 2, err, sizeof err) != 0)
+	free(f->rf.path);
+	xasprintf(&f->rf.path, "%s/custom.rrd", f->rf.dir);
+	if (rrd_store_create(f->rf.path, 30, f->t0, rra, 2, err,
+	    sizeof err) != 0)
 		fail_msg("create: %s", err);
-	assert_info(f->path, "step", "30");
-	assert_info(f->path, "ds[up].minimal_heartbeat", "60");
-	assert_info(f->path, "rra[0].rows", "120");
-	assert_info(f->path, "rra[1].pdp_per_row", "4");
-	assert_info(f->path, "rra[1].rows", "720");
-	assert_info(f->path, "rra[2].cf", "MIN");
-	assert_info(f->path, "rra[3].cf", "MAX");
+	assert_info(f->rf.path, "step", "30");
+	assert_info(f->rf.path, "ds[up].minimal_heartbeat", "60");
+	assert_info(f->rf.path, "rra[0].rows", "120");
+	assert_info(f->rf.path, "rra[1].pdp_per_row", "4");
+	assert_info(f->rf.path, "rra[1].rows", "720");
+	assert_info(f->rf.path, "rra[2].cf", "MIN");
+	assert_info(f->rf.path, "rra[3].cf", "MAX");
 	/* Never overwrites. */
-	assert_int_equal(rrd_store_create(f->path, 30, f->t0, rra, 2, err,
+	assert_int_equal(rrd_store_create(f->rf.path, 30, f->t0, rra, 2, err,
 	    sizeof err), -1);
 }
 
@@ -258,23 +239,16 @@ test_values(void **state)
 {
 	struct fixture		*f = *state;
 	struct rrd_store	*rs;
-	struct result		 r;
 	struct rrd_store_stats	 st;
 
-	assert_non_null(rs = rrd_store_open(&f->cfg));
-	mkresult(&r, f->t0, SW_STATE_UP, 80);
-	rrd_store_record(rs, &f->check, &r);
-	mkresult(&r, f->t0 + 60, SW_STATE_UP, 300);
-	rrd_store_record(rs, &f->check, &r);
-	mkresult(&r, f->t0 + 120, SW_STATE_DOWN, 40);	/* HTTP 500 fast */
-	rrd_store_record(rs, &f->check, &r);
-	mkresult(&r, f->t0 + 180, SW_STATE_UNKNOWN, 0);
-	rrd_store_record(rs, &f->check, &r);
-	mkresult(&r, f->t0 + 240, SW_STATE_DEGRADED, 2500);
-	rrd_store_record(rs, &f->check, &r);
+	assert_non_null(rs = rrd_store_open(&f->rf.cfg));
+	record(rs, f, f->t0, SW_STATE_UP, 80);
+	record(rs, f, f->t0 + 60, SW_STATE_UP, 300);
+	record(rs, f, f->t0 + 120, SW_STATE_DOWN, 40);	/* HTTP 500 fast */
+	record(rs, f, f->t0 + 180, SW_STATE_UNKNOWN, 0);
+	record(rs, f, f->t0 + 240, SW_STATE_DEGRADED, 2500);
 	/* Same second as the one before: skipped, not an error. */
-	mkresult(&r, f->t0 + 240, SW_STATE_DOWN, 1);
-	rrd_store_record(rs, &f->check, &r);
+	record(rs, f, f->t0 + 240, SW_STATE_DOWN, 1);
 	rrd_store_sync(rs);
 	rrd_store_get_stats(rs, &st);
 	assert_int_equal(st.queued, 6);
@@ -283,24 +257,24 @@ test_values(void **state)
 	assert_int_equal(st.errors, 0);
 	rrd_store_close(rs);
 
-	assert_true(fetch_at(f->path, "up", f->t0 + 60) == 1);
-	assert_true(fabs(fetch_at(f->path, "total_ms", f->t0 + 60) - 300) <
+	assert_true(fetch_at(f->rf.path, "up", f->t0 + 60) == 1);
+	assert_true(fabs(fetch_at(f->rf.path, "total_ms", f->t0 + 60) - 300) <
 	    1e-6);
-	assert_true(fetch_at(f->path, "le_250", f->t0 + 60) == 0);
-	assert_true(fetch_at(f->path, "le_500", f->t0 + 60) == 1);
-	assert_true(fetch_at(f->path, "ttfb_ms", f->t0 + 60) == 75);
+	assert_true(fetch_at(f->rf.path, "le_250", f->t0 + 60) == 0);
+	assert_true(fetch_at(f->rf.path, "le_500", f->t0 + 60) == 1);
+	assert_true(fetch_at(f->rf.path, "ttfb_ms", f->t0 + 60) == 75);
 	/* A failed check: up 0, its timings, 0 in every bucket. */
-	assert_true(fetch_at(f->path, "up", f->t0 + 120) == 0);
-	assert_true(fetch_at(f->path, "total_ms", f->t0 + 120) == 40);
-	assert_true(fetch_at(f->path, "le_100", f->t0 + 120) == 0);
+	assert_true(fetch_at(f->rf.path, "up", f->t0 + 120) == 0);
+	assert_true(fetch_at(f->rf.path, "total_ms", f->t0 + 120) == 40);
+	assert_true(fetch_at(f->rf.path, "le_100", f->t0 + 120) == 0);
 	/* unknown: UNKNOWN everywhere, never 0 or 1. */
-	assert_true(isnan(fetch_at(f->path, "up", f->t0 + 180)));
-	assert_true(isnan(fetch_at(f->path, "le_5000", f->t0 + 180)));
-	assert_true(isnan(fetch_at(f->path, "total_ms", f->t0 + 180)));
+	assert_true(isnan(fetch_at(f->rf.path, "up", f->t0 + 180)));
+	assert_true(isnan(fetch_at(f->rf.path, "le_5000", f->t0 + 180)));
+	assert_true(isnan(fetch_at(f->rf.path, "total_ms", f->t0 + 180)));
 	/* Degraded is up, answered within 5000 but not 2000. */
-	assert_true(fetch_at(f->path, "up", f->t0 + 240) == 1);
-	assert_true(fetch_at(f->path, "le_2000", f->t0 + 240) == 0);
-	assert_true(fetch_at(f->path, "le_5000", f->t0 + 240) == 1);
+	assert_true(fetch_at(f->rf.path, "up", f->t0 + 240) == 1);
+	assert_true(fetch_at(f->rf.path, "le_2000", f->t0 + 240) == 0);
+	assert_true(fetch_at(f->rf.path, "le_5000", f->t0 + 240) == 1);
 }
 
 /* A new interval keeps the old file aside and starts a new one. */
@@ -309,21 +283,15 @@ test_interval_change(void **state)
 {
 	struct fixture		*f = *state;
 	struct rrd_store	*rs;
-	struct result		 r;
-	char			*pat;
 
-	assert_non_null(rs = rrd_store_open(&f->cfg));
-	mkresult(&r, f->t0, SW_STATE_UP, 80);
-	rrd_store_record(rs, &f->check, &r);
+	assert_non_null(rs = rrd_store_open(&f->rf.cfg));
+	record(rs, f, f->t0, SW_STATE_UP, 80);
 	rrd_store_sync(rs);
-	f->check.interval = 30;
-	mkresult(&r, f->t0 + 30, SW_STATE_UP, 80);
-	rrd_store_record(rs, &f->check, &r);
+	f->rf.check.interval = 30;
+	record(rs, f, f->t0 + 30, SW_STATE_UP, 80);
 	rrd_store_close(rs);
-	assert_info(f->path, "step", "30");
-	xasprintf(&pat, "%s.step60.*", f->path);
-	assert_int_equal(count_glob(pat), 1);
-	free(pat);
+	assert_info(f->rf.path, "step", "30");
+	assert_int_equal(count_beside(f->rf.path, ".step60.*"), 1);
 }
 
 /* Deleted: created again.  Corrupt: moved aside and created again. */
@@ -332,33 +300,26 @@ test_deleted_and_corrupt(void **state)
 {
 	struct fixture		*f = *state;
 	struct rrd_store	*rs;
-	struct result		 r;
 	FILE			*fp;
-	char			*pat;
 
-	assert_non_null(rs = rrd_store_open(&f->cfg));
-	mkresult(&r, f->t0, SW_STATE_UP, 80);
-	rrd_store_record(rs, &f->check, &r);
+	assert_non_null(rs = rrd_store_open(&f->rf.cfg));
+	record(rs, f, f->t0, SW_STATE_UP, 80);
 	rrd_store_sync(rs);
-	assert_int_equal(unlink(f->path), 0);
-	mkresult(&r, f->t0 + 60, SW_STATE_UP, 90);
-	rrd_store_record(rs, &f->check, &r);
+	assert_int_equal(unlink(f->rf.path), 0);
+	record(rs, f, f->t0 + 60, SW_STATE_UP, 90);
 	rrd_store_sync(rs);
-	assert_true(fetch_at(f->path, "total_ms", f->t0 + 60) == 90);
+	assert_true(fetch_at(f->rf.path, "total_ms", f->t0 + 60) == 90);
 	rrd_store_close(rs);
 
 	/* Overwrite the file with garbage; a fresh store finds it. */
-	assert_non_null(fp = fopen(f->path, "w"));
+	assert_non_null(fp = fopen(f->rf.path, "w"));
 	fputs("this is not an rrd file\n", fp);
 	fclose(fp);
-	assert_non_null(rs = rrd_store_open(&f->cfg));
-	mkresult(&r, f->t0 + 120, SW_STATE_UP, 70);
-	rrd_store_record(rs, &f->check, &r);
+	assert_non_null(rs = rrd_store_open(&f->rf.cfg));
+	record(rs, f, f->t0 + 120, SW_STATE_UP, 70);
 	rrd_store_close(rs);
-	assert_true(fetch_at(f->path, "total_ms", f->t0 + 120) == 70);
-	xasprintf(&pat, "%s.*.corrupt", f->path);
-	assert_int_equal(count_glob(pat), 1);
-	free(pat);
+	assert_true(fetch_at(f->rf.path, "total_ms", f->t0 + 120) == 70);
+	assert_int_equal(count_beside(f->rf.path, ".*.corrupt"), 1);
 }
 
 /* A full queue drops the oldest; close writes what is still queued. */
@@ -367,17 +328,15 @@ test_overflow_and_close(void **state)
 {
 	struct fixture		*f = *state;
 	struct rrd_store	*rs;
-	struct result		 r;
 	struct rrd_store_stats	 st;
 	char			 last[32];
 	int			 i;
 
-	assert_non_null(rs = rrd_store_open(&f->cfg));
+	assert_non_null(rs = rrd_store_open(&f->rf.cfg));
 	rrd_store_set_queue_max(rs, 10);
 	rrd_store_hold(rs, 1);
 	for (i = 0; i < 25; i++) {
-		mkresult(&r, f->t0 + i * 60, SW_STATE_UP, 100 + i);
-		rrd_store_record(rs, &f->check, &r);
+		record(rs, f, f->t0 + i * 60, SW_STATE_UP, 100 + i);
 	}
 	rrd_store_get_stats(rs, &st);
 	assert_int_equal(st.queued, 25);
@@ -385,11 +344,11 @@ test_overflow_and_close(void **state)
 	/* Close with all ten still queued and the writer held. */
 	rrd_store_close(rs);
 	/* The ten newest were written, the oldest fifteen dropped. */
-	assert_true(fetch_at(f->path, "total_ms", f->t0 + 24 * 60) == 124);
-	assert_true(fetch_at(f->path, "total_ms", f->t0 + 15 * 60) == 115);
-	assert_true(isnan(fetch_at(f->path, "total_ms", f->t0 + 10 * 60)));
+	assert_true(fetch_at(f->rf.path, "total_ms", f->t0 + 24 * 60) == 124);
+	assert_true(fetch_at(f->rf.path, "total_ms", f->t0 + 15 * 60) == 115);
+	assert_true(isnan(fetch_at(f->rf.path, "total_ms", f->t0 + 10 * 60)));
 	snprintf(last, sizeof last, "%lld", (long long)(f->t0 + 24 * 60));
-	assert_info(f->path, "last_update", last);
+	assert_info(f->rf.path, "last_update", last);
 }
 
 /* Count lines of file that contain needle. */
@@ -419,15 +378,14 @@ test_write_errors(void **state)
 {
 	struct fixture		*f = *state;
 	struct rrd_store	*rs;
-	struct result		 r;
 	struct rrd_store_stats	 st;
 	char			*dir, *logf;
 	FILE			*fp;
 	int			 saved, i;
 
-	xasprintf(&dir, "%s/rrd", f->dir);
-	xasprintf(&logf, "%s/log", f->dir);
-	assert_non_null(rs = rrd_store_open(&f->cfg));
+	xasprintf(&dir, "%s/rrd", f->rf.dir);
+	xasprintf(&logf, "%s/log", f->rf.dir);
+	assert_non_null(rs = rrd_store_open(&f->rf.cfg));
 	assert_int_equal(rmdir(dir), 0);
 	assert_non_null(fp = fopen(dir, "w"));
 	fclose(fp);
@@ -436,8 +394,7 @@ test_write_errors(void **state)
 	saved = dup(2);
 	assert_non_null(freopen(logf, "w", stderr));
 	for (i = 0; i < 3; i++) {
-		mkresult(&r, f->t0 + i * 60, SW_STATE_UP, 80);
-		rrd_store_record(rs, &f->check, &r);
+		record(rs, f, f->t0 + i * 60, SW_STATE_UP, 80);
 		rrd_store_sync(rs);
 	}
 	rrd_store_get_stats(rs, &st);
@@ -445,8 +402,7 @@ test_write_errors(void **state)
 	assert_int_equal(st.written, 0);
 	assert_int_equal(unlink(dir), 0);
 	assert_int_equal(mkdir(dir, 0755), 0);
-	mkresult(&r, f->t0 + 180, SW_STATE_UP, 80);
-	rrd_store_record(rs, &f->check, &r);
+	record(rs, f, f->t0 + 180, SW_STATE_UP, 80);
 	rrd_store_close(rs);
 	fflush(stderr);
 	dup2(saved, 2);
@@ -461,7 +417,7 @@ test_write_errors(void **state)
 		free(cmd);
 		fail_msg("want one error and one recovery line");
 	}
-	assert_true(fetch_at(f->path, "up", f->t0 + 180) == 1);
+	assert_true(fetch_at(f->rf.path, "up", f->t0 + 180) == 1);
 	free(dir);
 	free(logf);
 }
@@ -525,18 +481,20 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_layout, setup,
+		    rrd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_layout_custom, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_values, setup, teardown),
+		    rrd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_values, setup,
+		    rrd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_interval_change, setup,
-		    teardown),
+		    rrd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_deleted_and_corrupt, setup,
-		    teardown),
+		    rrd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_overflow_and_close, setup,
-		    teardown),
+		    rrd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_write_errors, setup,
-		    teardown),
+		    rrd_fixture_teardown),
 		cmocka_unit_test(test_open_fails),
 		cmocka_unit_test(test_format_value),
 	};

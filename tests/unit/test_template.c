@@ -27,6 +27,25 @@ srcdir(void)
 	return s != NULL ? s : ".";
 }
 
+/* The shipped words of lang ("en", "tr"); they load without error. */
+static struct words *
+shipped_words(const char *lang)
+{
+	struct words	*w;
+	struct errlist	 errs;
+	char		*path;
+
+	errlist_init(&errs);
+	xasprintf(&path, "%s/templates/mail/%s/words.txt", srcdir(), lang);
+	w = words_load(path, &errs);
+	free(path);
+	if (errs.n > 0)
+		fail_msg("%s", errs.lines[0]);
+	assert_non_null(w);
+	errlist_free(&errs);
+	return w;
+}
+
 /* Parse text; expect exactly one error line, equal to want. */
 static void
 expect_error(const char *text, const char *want)
@@ -44,21 +63,32 @@ expect_error(const char *text, const char *want)
 	errlist_free(&errs);
 }
 
+/*
+ * Render text with d: the subject is want_subject (unless NULL), the
+ * body want_body.
+ */
 static void
-render(const char *text, const struct tmpl_data *d, char **subject,
-    struct buf *body)
+expect_render(const char *text, const struct tmpl_data *d,
+    const char *want_subject, const char *want_body)
 {
 	struct errlist	 errs;
 	struct tmpl	*t;
+	struct buf	 body;
+	char		*subject;
 
 	errlist_init(&errs);
 	t = tmpl_parse("t.txt", text, &errs);
 	if (errs.n > 0)
 		fail_msg("%s", errs.lines[0]);
 	assert_non_null(t);
-	buf_init(body);
-	buf_addstr(body, "");
-	tmpl_render(t, d, subject, body);
+	buf_init(&body);
+	buf_addstr(&body, "");
+	tmpl_render(t, d, &subject, &body);
+	if (want_subject != NULL)
+		assert_string_equal(subject, want_subject);
+	assert_string_equal(body.data, want_body);
+	free(subject);
+	buf_free(&body);
 	tmpl_free(t);
 	errlist_free(&errs);
 }
@@ -67,20 +97,15 @@ static void
 test_variables(void **state)
 {
 	struct tmpl_data	 d;
-	struct buf		 body;
-	char			*subject;
 
 	memset(&d, 0, sizeof d);
 	d.top.v[TV_SITE] = "Shop Ltd";
 	d.top.v[TV_CHECK] = "shop-home";
 	d.top.v[TV_TICKET] = "#7";
-	render("Subject: {{site}} down {{ticket}}\n\nHello {{ check }}, "
-	    "{{url}}.\n", &d, &subject, &body);
-	assert_string_equal(subject, "Shop Ltd down #7");
-	/* A variable without a value renders empty. */
-	assert_string_equal(body.data, "Hello shop-home, .\n");
-	free(subject);
-	buf_free(&body);
+	/* A variable without a value ({{url}}) renders empty. */
+	expect_render("Subject: {{site}} down {{ticket}}\n\n"
+	    "Hello {{ check }}, {{url}}.\n", &d, "Shop Ltd down #7",
+	    "Hello shop-home, .\n");
 }
 
 static void
@@ -88,8 +113,6 @@ test_sections(void **state)
 {
 	struct tmpl_item	 items[2];
 	struct tmpl_data	 d;
-	struct buf		 body;
-	char			*subject;
 	const char		*text = "Subject: {{#staff}}S:{{/staff}}"
 	    "{{^staff}}C:{{/staff}}{{check}}\n"
 	    "\n"
@@ -114,21 +137,12 @@ test_sections(void **state)
 	d.top.v[TV_DETAIL] = "HTTP 503";
 	d.items = items;
 	d.nitems = 2;
-	render(text, &d, &subject, &body);
-	assert_string_equal(subject, "C:a (+1)");
 	/* Items fall back to the mail-wide value; tag lines vanish. */
-	assert_string_equal(body.data, "Top a (+1)\n- a at Shop\n- b at Shop\n"
-	    "for clients\nend\n");
-	free(subject);
-	buf_free(&body);
-
+	expect_render(text, &d, "C:a (+1)", "Top a (+1)\n- a at Shop\n"
+	    "- b at Shop\nfor clients\nend\n");
 	d.staff = 1;
-	render(text, &d, &subject, &body);
-	assert_string_equal(subject, "S:a (+1)");
-	assert_string_equal(body.data, "Top a (+1)\n- a at Shop\n- b at Shop\n"
-	    "secret HTTP 503\nend\n");
-	free(subject);
-	buf_free(&body);
+	expect_render(text, &d, "S:a (+1)", "Top a (+1)\n- a at Shop\n"
+	    "- b at Shop\nsecret HTTP 503\nend\n");
 }
 
 /* A variable as a section: kept only when it has a value. */
@@ -137,8 +151,6 @@ test_conditionals(void **state)
 {
 	struct tmpl_item	 items[2];
 	struct tmpl_data	 d;
-	struct buf		 body;
-	char			*subject;
 
 	memset(&d, 0, sizeof d);
 	memset(items, 0, sizeof items);
@@ -147,13 +159,10 @@ test_conditionals(void **state)
 	items[1].v[TV_CHECK] = "b";
 	d.items = items;
 	d.nitems = 2;
-	render("Subject: s\n{{#checks}}\n{{check}}\n{{#cause_text}}\n"
+	expect_render("Subject: s\n{{#checks}}\n{{check}}\n{{#cause_text}}\n"
 	    "  was {{cause_text}}\n{{/cause_text}}\n{{^cause_text}}\n"
-	    "  cause unknown\n{{/cause_text}}\n{{/checks}}\n", &d, &subject,
-	    &body);
-	assert_string_equal(body.data, "a\n  was slow\nb\n  cause unknown\n");
-	free(subject);
-	buf_free(&body);
+	    "  cause unknown\n{{/cause_text}}\n{{/checks}}\n", &d, NULL,
+	    "a\n  was slow\nb\n  cause unknown\n");
 }
 
 static void
@@ -186,22 +195,9 @@ test_errors(void **state)
 static void
 test_words_every_cause(void **state)
 {
-	struct words	*en, *tr;
-	struct errlist	 errs;
-	char		*path;
+	struct words	*en = shipped_words("en"), *tr = shipped_words("tr");
 	int		 i;
 
-	errlist_init(&errs);
-	xasprintf(&path, "%s/templates/mail/en/words.txt", srcdir());
-	en = words_load(path, &errs);
-	free(path);
-	xasprintf(&path, "%s/templates/mail/tr/words.txt", srcdir());
-	tr = words_load(path, &errs);
-	free(path);
-	if (errs.n > 0)
-		fail_msg("%s", errs.lines[0]);
-	assert_non_null(en);
-	assert_non_null(tr);
 	for (i = 0; i < SW_CAUSE_COUNT; i++) {
 		assert_true(strlen(words_cause(en, i)) > 10);
 		assert_true(strlen(words_cause(tr, i)) > 10);
@@ -217,7 +213,6 @@ test_words_every_cause(void **state)
 	assert_non_null(strstr(words_state(tr, SW_STATE_DOWN), "ş"));
 	words_free(en);
 	words_free(tr);
-	errlist_free(&errs);
 }
 
 static void
@@ -258,40 +253,29 @@ test_words_errors(void **state)
 static void
 test_duration(void **state)
 {
-	struct words	*en, *tr;
-	struct errlist	 errs;
-	char		*path, *s;
+	static const struct {
+		int		 tr;
+		long long	 secs;
+		const char	*want;
+	} cases[] = {
+		{ 0, 3900, "1 h 5 min" },
+		{ 1, 3900, "1 sa 5 dk" },
+		{ 0, 45, "45 s" },
+		{ 1, 90061, "1 g 1 sa" },
+		{ 0, 7200, "2 h" },
+		{ 0, 125, "2 min 5 s" },
+	};
+	struct words	*w[2] = { shipped_words("en"), shipped_words("tr") };
+	char		*s;
+	size_t		 i;
 
-	errlist_init(&errs);
-	xasprintf(&path, "%s/templates/mail/en/words.txt", srcdir());
-	en = words_load(path, &errs);
-	free(path);
-	xasprintf(&path, "%s/templates/mail/tr/words.txt", srcdir());
-	tr = words_load(path, &errs);
-	free(path);
-	assert_non_null(en);
-	assert_non_null(tr);
-	s = words_duration(en, 3900);
-	assert_string_equal(s, "1 h 5 min");
-	free(s);
-	s = words_duration(tr, 3900);
-	assert_string_equal(s, "1 sa 5 dk");
-	free(s);
-	s = words_duration(en, 45);
-	assert_string_equal(s, "45 s");
-	free(s);
-	s = words_duration(tr, 90061);
-	assert_string_equal(s, "1 g 1 sa");
-	free(s);
-	s = words_duration(en, 7200);
-	assert_string_equal(s, "2 h");
-	free(s);
-	s = words_duration(en, 125);
-	assert_string_equal(s, "2 min 5 s");
-	free(s);
-	words_free(en);
-	words_free(tr);
-	errlist_free(&errs);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		s = words_duration(w[cases[i].tr], cases[i].secs);
+		assert_string_equal(s, cases[i].want);
+		free(s);
+	}
+	words_free(w[0]);
+	words_free(w[1]);
 }
 
 /* The shipped templates pass the same check as sitewatchd -t. */
