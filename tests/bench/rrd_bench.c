@@ -156,6 +156,7 @@ main(int argc, char **argv)
 	for (i = 0; i < nchecks; i++) {
 		xasprintf(&checks[i].name, "bench-%lld", i);
 		checks[i].interval = 60;
+		checks[i].id = (unsigned)i;	/* as the registry would */
 	}
 	if ((rs = rrd_store_open(&cfg)) == NULL)
 		return 1;
