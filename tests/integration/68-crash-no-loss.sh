@@ -9,7 +9,8 @@
 #   - again, with the daemon and its rrdcached SIGKILLed together (a
 #     power cut, an OOM kill of the group): the new rrdcached replays
 #     the journal, and the same holds;
-#   - one rrdcached of ours at any time, none after the stop.
+#   - one rrdcached of ours at any time, none after the stop;
+#   - a child that dies (SIGKILL) is restarted, the daemon stays up.
 set -eu
 . "$top_srcdir/tests/lib/common.sh"
 command -v rrdcached >/dev/null 2>&1 || skip "rrdcached is not installed"
@@ -90,4 +91,18 @@ crash_round() {
 
 crash_round 0 25
 crash_round 1 20
+
+# The child alone dies: the daemon starts a new one (after its backoff)
+# and writes directly meanwhile; still one of ours, none after the stop.
+start_daemon
+wait_until 10 '[ -S "$SOCK" ] && [ "$(ours)" = 1 ]' || fail "no rrdcached"
+old=$(child_pid)
+kill -KILL "$old"
+wait_until 15 '[ -n "$(child_pid)" ] && [ "$(child_pid)" != "$old" ] &&
+    [ "$(ours)" = 1 ]' || fail "rrdcached not restarted after it died"
+assert_contains "$(cat "$SW_LOG")" "restarting rrdcached in 1 s" \
+    "the restart is logged"
+daemon_alive || fail "the daemon died with its rrdcached"
+stop_daemon
+wait_until 5 '[ "$(ours)" = 0 ]' || fail "rrdcached of ours runs on"
 exit 0
