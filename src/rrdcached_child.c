@@ -211,9 +211,9 @@ stop_stale(struct rrdcached_child *ch)
 static int
 spawn(struct rrdcached_child *ch)
 {
-	pid_t	pid, parent = getpid();
-	int	fd;
-	sigset_t all;
+	sigset_t	all;
+	pid_t		pid, parent = getpid();
+	int		fd;
 
 	if (mkdir(ch->journal, 0750) == -1 && errno != EEXIST) {
 		log_error("rrd: cannot create %s: %s", ch->journal,
