@@ -37,12 +37,12 @@ export SW_TEST_TIMEOUT
 . "$top_srcdir/tests/lib/common.sh"
 # libesmtp over-reads its own header names (tests/integration/mail-asan.supp).
 ASAN_OPTIONS="suppressions=$top_srcdir/tests/integration/mail-asan.supp${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
-export ASAN_OPTIONS SITEWATCH_MAIL_BACKOFF=1,5
+export ASAN_OPTIONS
 
 start_nginx
 start_smtp accept
 start_rrdcached
-write_config "daemon.rrdcached=unix:$RRDCACHED_SOCK" \
+write_config smtp.retry_min=1 smtp.retry_max=5 "daemon.rrdcached=unix:$RRDCACHED_SOCK" \
     daemon.rrd_retention=1s:1h,5m:1d,1h:7d,1d:30d \
     smtp.host=127.0.0.1 "smtp.port=$SMTP_PORT" smtp.starttls=no \
     smtp.staff=ops@example.com smtp.group_window=5

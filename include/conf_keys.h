@@ -26,7 +26,7 @@ enum conf_type {
 	CONF_PATH,	/* char *: made absolute against the conf dir */
 	CONF_URL,	/* char *: http:// or https:// */
 	CONF_INT,	/* int in [min, max] */
-	CONF_DURATION,	/* int: number with s/m/h/d, in units of unit s */
+	CONF_DURATION,	/* int seconds: a number with s/m/h/d, or plain in unit s */
 	CONF_SIZE,	/* size_t: bytes, k/M/G suffix allowed */
 	CONF_BOOL,	/* int: yes/no */
 	CONF_ENUM,	/* int: one of choices */
@@ -54,8 +54,8 @@ struct conf_choice {
 };
 
 /*
- * One key.  min/max bound INT, DURATION and SIZE values; unit is the
- * seconds per unit of a DURATION; choices (NULL-ended) serve ENUM and
+ * One key.  min/max bound INT, DURATION (in seconds) and SIZE values;
+ * unit is what a plain number of a DURATION counts, in seconds; choices (NULL-ended) serve ENUM and
  * WORD; def is written as in a file (NULL or "" = none); off locates the
  * value in the section's struct and count_off the size_t count of a list.
  */

@@ -70,7 +70,7 @@ struct check_conf {
 	int			  cert_warn_days;
 	int			  retries;
 	int			  recover;
-	int			  renotify;	/* minutes, 0 = never */
+	int			  renotify;	/* seconds, 0 = never */
 	struct maint_window	 *maintenance;
 	size_t			  nmaintenance;
 	int			  follow_redirects;
@@ -96,6 +96,8 @@ struct smtp_conf {
 	char			**staff;
 	size_t			  nstaff;
 	int			  group_window;	/* seconds */
+	int			  retry_min;	/* seconds: first retry */
+	int			  retry_max;	/* seconds: longest wait */
 };
 
 struct config {

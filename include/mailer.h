@@ -32,6 +32,8 @@ struct mailer_conf {
 	char	*password;
 	char	*outbox_dir;		/* state_dir/outbox */
 	int	 timeout_s;
+	int	 retry_min;		/* seconds, [smtp] retry_min */
+	int	 retry_max;
 };
 
 struct mailer_conf	*mailer_conf_new(const struct config *);

@@ -65,6 +65,7 @@ struct result {
 	double		lateness_ms;	/* start minus planned start */
 	int		local;		/* enum local_kind: not measured
 					   because of the checker itself */
+	int		aborted;	/* cut short by the daemon's stop */
 };
 
 /*

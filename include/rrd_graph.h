@@ -50,6 +50,15 @@ int	rrd_graph_write(const struct config *, const struct graph_req *,
 	    const char *path, char *err, size_t errlen);
 
 /* Names to enums; -1 when unknown. */
+/*
+ * The legend's text for check c over [start, end) from the file at path:
+ * "uptime 99.123 %   down 195 s   mean 12 ms   p95 <= 100 ms" (the
+ * figures of uptime.c).  Returns 0, or -1 when the file is unreadable.
+ */
+int	rrd_graph_legend_text(const char *path, const struct check_conf *c,
+	    int (*maint)(const struct check_conf *, time_t), time_t start,
+	    time_t end, time_t now, char *line, size_t len);
+
 int	rrd_graph_metric_parse(const char *);
 int	rrd_graph_format_parse(const char *);
 const char *rrd_graph_metric_name(enum graph_metric);

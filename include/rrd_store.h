@@ -51,6 +51,15 @@ extern const char	*const rrd_ds_names[RRD_DS_COUNT];
 #define RRD_NBUCKETS	6
 extern const int	 rrd_bucket_ms[RRD_NBUCKETS];
 
+/*
+ * Every archive's xff: a consolidated row is known when at least 1 % of
+ * its steps are, and then holds the share of good results among them.
+ * With 0.5 a row less than half known turned UNKNOWN and its down time
+ * went silently missing from every older figure (docs/rrd.md).
+ */
+#define RRD_XFF		"0.99"
+#define RRD_XFF_VAL	0.99
+
 /* state_dir/rrd/<check>.rrd, allocated. */
 char	*rrd_store_path(const struct config *, const char *check);
 /*

@@ -9,6 +9,8 @@
 #ifndef STATUS_JSON_H
 #define STATUS_JSON_H
 
+#include <time.h>
+
 #include <jansson.h>
 
 #include "check_status.h"
@@ -20,6 +22,7 @@ struct status_view {
 	const char			*url;
 	const struct check_status	*st;	/* seen: a result came */
 	double				 up24, up30;	/* NAN: not available */
+	int				 stale;	/* status_stale() */
 };
 
 /* The dump flags both sides use, so they print numbers alike. */
@@ -27,8 +30,17 @@ struct status_view {
 
 /*
  * {name, site, url, state, cause, since, last_total_ms, uptime_24h,
- * uptime_30d, ticket, message, http_status, last_at}, keys in that order.
+ * uptime_30d, ticket, message, http_status, last_at, stale}, keys in that
+ * order.
  */
 json_t	*status_json(const struct status_view *);
+
+/*
+ * Whether a status no longer says what the check is doing now: the
+ * daemon does not run, or its last result is older than two intervals.
+ * A check with no result yet is unknown, not stale (unless no daemon).
+ */
+int	 status_stale(const struct check_status *, int interval, time_t now,
+	    int daemon_running);
 
 #endif

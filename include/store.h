@@ -263,6 +263,8 @@ int		store_mail_retry(struct store *, long long id, time_t now,
 		    const char *error);
 int		store_mail_failed(struct store *, long long id, time_t now,
 		    const char *error);
+/* The waits between attempts ([smtp] retry_min, retry_max; seconds). */
+void		store_set_mail_backoff(struct store *, long min, long max);
 /* Seconds to wait after the given number of failed attempts. */
 long		store_mail_backoff(const struct store *, int attempts);
 /* Rows with the status ("queued", "sent", "failed"); -1 on error. */

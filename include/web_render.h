@@ -54,6 +54,8 @@ struct render_check {
 	double		 up24, up30;	/* NAN: not available */
 	long long	 ticket;	/* open one, 0: none */
 	const float	*daily;		/* RENDER_DAYS or NULL */
+	int		 stale;		/* no result for two intervals */
+	double		 last_at;	/* the last result, 0: none */
 };
 
 /* One open ticket. */

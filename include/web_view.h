@@ -94,6 +94,12 @@ struct web_check	*web_view_check(struct web_view *,
 			    const struct check_conf *);
 /* The check's state as shown: unknown before its first result. */
 enum sw_state		 web_check_state(const struct web_check *);
+/*
+ * Whether the shown state is stale: a result came, but none for more than
+ * two of the check's intervals (status_stale, the daemon running).
+ */
+int			 web_check_stale(const struct web_check *,
+			    const struct check_conf *, time_t now);
 /* Order of badness for sorting: down, degraded, unknown, up. */
 int			 web_state_rank(enum sw_state);
 /* Open tickets as last read; NULL with *err set when not known. */

@@ -53,7 +53,7 @@ cli_check_builtin(struct check_conf *c)
 	c->cert_warn_days = 14;
 	c->retries = 2;
 	c->recover = 2;
-	c->renotify = 60;
+	c->renotify = 3600;
 	c->follow_redirects = 1;
 	c->ip = IP_ANY;
 }

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "config.h"
 #include "report.h"
+#include "uptime.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -121,11 +122,11 @@ cli_report_text(const struct check_conf *c, const struct report_row *r)
 		snprintf(mean, sizeof mean, "-");
 	else
 		snprintf(mean, sizeof mean, "%.0f", r->mean_ms);
-	printf("%-24s %-20.20s %9s %9lld %9lld %9lld %5ld %7s %7s\n",
+	printf("%-24s %-20.20s %9s %9lld %9lld %9lld %5ld %7s %s\n",
 	    c->name, c->site != NULL && c->site->name != NULL ?
 	    c->site->name : "", up, llround(r->downtime_s),
 	    llround(r->unknown_s), llround(r->maintenance_s), r->incidents,
-	    mean, report_p95_str(r->p95_ms, p95, sizeof p95));
+	    mean, uptime_p95_text(r->p95_ms, p95, sizeof p95));
 }
 
 /*
@@ -180,9 +181,9 @@ cli_report_run(const struct config *cfg, const struct check_conf **checks,
 		printf("Report %s to %s (maintenance excluded)\n",
 		    util_iso8601(start, s1, sizeof s1),
 		    util_iso8601(end, s2, sizeof s2));
-		printf("%-24s %-20s %9s %9s %9s %9s %5s %7s %7s\n", "CHECK",
+		printf("%-24s %-20s %9s %9s %9s %9s %5s %7s %s\n", "CHECK",
 		    "SITE", "UPTIME", "DOWN_S", "UNKNOWN_S", "MAINT_S",
-		    "INCID", "MEAN_MS", "P95_MS");
+		    "INCID", "MEAN_MS", "P95");
 	}
 	for (i = 0; i < n; i++) {
 		if (report_check(cfg, checks[i], start, end, &r, err,

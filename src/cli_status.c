@@ -9,7 +9,9 @@
  */
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +38,36 @@ struct status_row {
 	double			 up24;
 	double			 up30;
 	long long		 ticket;
+	int			 stale;	/* status_stale() */
 };
+
+/*
+ * Whether the daemon runs: its pid file names a live process.  A pid
+ * file left by a crash names a dead one (or another user's, EPERM: taken
+ * as alive, the safe side is "not stale" only when it may run).
+ */
+static int
+cli_status_daemon_running(const struct config *cfg)
+{
+	char	*path, buf[32];
+	FILE	*f;
+	long	 pid = 0;
+
+	if (cfg->pid_file != NULL)
+		path = xstrdup(cfg->pid_file);
+	else
+		xasprintf(&path, "%s/sitewatchd.pid", cfg->state_dir);
+	f = fopen(path, "r");
+	free(path);
+	if (f == NULL)
+		return 0;
+	if (fgets(buf, sizeof buf, f) != NULL)
+		pid = strtol(buf, NULL, 10);
+	fclose(f);
+	if (pid <= 0)
+		return 0;
+	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
 
 /* Open the db only if it exists: reading status must not create it. */
 static struct store *
@@ -59,8 +90,11 @@ cli_status_db(const struct config *cfg)
 
 static void
 cli_status_collect(const struct config *cfg, struct store *db,
-    struct status_row *row, const struct check_conf *c, time_t now)
+    struct status_row *row, const struct check_conf *c, time_t now,
+    int running)
 {
+	struct check_status	st;
+
 	memset(row, 0, sizeof *row);
 	row->c = c;
 	if (db != NULL) {
@@ -70,6 +104,10 @@ cli_status_collect(const struct config *cfg, struct store *db,
 	}
 	row->up24 = report_uptime(cfg, c, now, 24L * 3600);
 	row->up30 = report_uptime(cfg, c, now, 30L * 24 * 3600);
+	memset(&st, 0, sizeof st);
+	st.seen = row->known;
+	st.last_at = row->st.last_at;
+	row->stale = status_stale(&st, c->interval, now, running);
 }
 
 static json_t *
@@ -96,6 +134,7 @@ cli_status_json(const struct status_row *r)
 	sv.st = &st;
 	sv.up24 = r->up24;
 	sv.up30 = r->up30;
+	sv.stale = r->stale;
 	return status_json(&sv);
 }
 
@@ -112,6 +151,7 @@ static void
 cli_status_text(const struct status_row *r)
 {
 	char	since[32], ms[32], u24[16], u30[16], tk[24], name[80];
+	char	state[32];
 
 	snprintf(since, sizeof since, "-");
 	if (r->known && r->st.since > 0)
@@ -123,8 +163,10 @@ cli_status_text(const struct status_row *r)
 	if (r->ticket > 0)
 		snprintf(tk, sizeof tk, "#%lld", r->ticket);
 	log_escape(name, sizeof name, r->c->name);
-	printf("%-24s %-9s %-8s %-20s %8s %8s %8s %s\n", name,
-	    r->known ? sw_state_name(r->st.state) : "unknown",
+	/* Never a plain "up" for a state that may no longer hold. */
+	snprintf(state, sizeof state, "%s%s", r->known ?
+	    sw_state_name(r->st.state) : "unknown", r->stale ? "(stale)" : "");
+	printf("%-24s %-15s %-8s %-20s %8s %8s %8s %s\n", name, state,
 	    r->known ? sw_cause_name(r->st.cause) : "-", since, ms,
 	    cli_status_pct(r->up24, u24, sizeof u24),
 	    cli_status_pct(r->up30, u30, sizeof u30), tk);
@@ -144,7 +186,7 @@ cli_status(struct cli *cli, int argc, char **argv)
 	json_t			*arr = NULL;
 	time_t			 now = time(NULL);
 	size_t			 i;
-	int			 ch, json = 0;
+	int			 ch, json = 0, running;
 
 	while ((ch = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -166,14 +208,19 @@ cli_status(struct cli *cli, int argc, char **argv)
 	if ((cfg = cli_config(cli)) == NULL)
 		return 3;
 	db = cli_status_db(cfg);
+	running = cli_status_daemon_running(cfg);
+	if (!running && !json)
+		printf("sitewatchd is not running: states are as last "
+		    "recorded (stale)\n");
 	if (json)
 		arr = json_array();
 	else
-		printf("%-24s %-9s %-8s %-20s %8s %8s %8s %s\n", "CHECK",
+		printf("%-24s %-15s %-8s %-20s %8s %8s %8s %s\n", "CHECK",
 		    "STATE", "CAUSE", "SINCE", "LAST_MS", "UP_24H", "UP_30D",
 		    "TICKET");
 	for (i = 0; i < cfg->nchecks; i++) {
-		cli_status_collect(cfg, db, &row, cfg->checks[i], now);
+		cli_status_collect(cfg, db, &row, cfg->checks[i], now,
+		    running);
 		if (json)
 			json_array_append_new(arr, cli_status_json(&row));
 		else

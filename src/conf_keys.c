@@ -120,6 +120,14 @@ const struct conf_key conf_keys[] = {
 	  SOFF(group_window), 0,
 	  "seconds an alert waits to be joined by others for the same "
 	  "recipient; then one mail lists them all" },
+	{ S(retry_min), CONF_DURATION, 0, 1, 86400, 1, NULL, "30",
+	  SOFF(retry_min), 0,
+	  "wait before the first retry of a mail the server did not take; "
+	  "it doubles with each attempt" },
+	{ S(retry_max), CONF_DURATION, 0, 1, 86400, 1, NULL, "1h",
+	  SOFF(retry_max), 0,
+	  "the longest wait between two attempts at a mail (it is given up "
+	  "after a few days)" },
 
 	/* [defaults] and [check NAME] */
 	{ C(url), CONF_URL, 0, 0, 0, 0, NULL, NULL,
@@ -168,10 +176,10 @@ const struct conf_key conf_keys[] = {
 	{ C(recover), CONF_INT, 0, 1, 1000, 0, NULL, "2",
 	  COFF(recover), 0,
 	  "consecutive good results before it resolves" },
-	{ C(renotify), CONF_DURATION, 0, 0, 525600, 60, NULL, "60",
+	{ C(renotify), CONF_DURATION, 0, 0, 31536000, 60, NULL, "60",
 	  COFF(renotify), 0,
 	  "minutes between reminder mails while down and unacknowledged "
-	  "(h, d suffixes allowed); 0 = never" },
+	  "(s, m, h, d suffixes allowed); 0 = never" },
 	{ C(maintenance), CONF_MAINT, OPT | REP, 0, 0, 0, NULL, "",
 	  COFF(maintenance), COFF(nmaintenance),
 	  "window without tickets or mail; may repeat; weekly "

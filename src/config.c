@@ -131,6 +131,13 @@ finish_main(struct loader *ld)
 		    "source \"%s\": not an IPv4 or IPv6 address",
 		    conf_show(cfg->source, b, sizeof b));
 	}
+	if (cfg->smtp.retry_max < cfg->smtp.retry_min) {
+		ks = &ld->main_src[conf_key_index(conf_key_find(
+		    CONF_SEC_SMTP, "retry_max"))];
+		errlist_add(ld->errs, KS_FILE(ld, ks), ks->line,
+		    "retry_max (%d s) must not be below retry_min (%d s)",
+		    cfg->smtp.retry_max, cfg->smtp.retry_min);
+	}
 	if (cfg->user != NULL && getpwnam(cfg->user) == NULL) {
 		ks = &ld->main_src[conf_key_index(conf_key_find(
 		    CONF_SEC_DAEMON, "user"))];

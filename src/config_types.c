@@ -466,14 +466,15 @@ parse_duration(const struct conf_key *k, void *base, const char *v,
 		    conf_show(suffix, b, sizeof b));
 		return BAD;
 	}
-	if (rc != -3 && *suffix != '\0' && k->unit > 1) {
-		/* A suffix gives seconds; the key counts units. */
-		if (n % k->unit != 0) {
-			snprintf(why, len, "%s must be a whole number of "
-			    "minutes", k->name);
-			return WHOLE;
-		}
-		n /= k->unit;
+	/*
+	 * Stored in seconds.  A plain number counts the key's unit (renotify
+	 * is written in minutes, as the SPEC has it); a suffix says itself.
+	 */
+	if (rc != -3 && *suffix == '\0' && k->unit > 1) {
+		if (n > LLONG_MAX / k->unit || n < LLONG_MIN / k->unit)
+			rc = -3;
+		else
+			n *= k->unit;
 	}
 	return store_number(k, base, v, rc, n, why, len);
 }
@@ -770,8 +771,8 @@ show_int(const struct conf_key *k, char *buf, size_t len)
 static void
 show_duration(const struct conf_key *k, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s %lld..%lld", k->unit == 60 ? "minutes" :
-	    "seconds", k->min, k->max);
+	snprintf(buf, len, "seconds %lld..%lld%s", k->min, k->max,
+	    k->unit == 60 ? " (a plain number is minutes)" : "");
 }
 
 static void

@@ -24,10 +24,6 @@
  * callback on the loop, which then notices acks (reminders stop) and
  * hand resolves (the check's next confirmed failure opens a new ticket),
  * and only then sends reminders.
- *
- * Testing knob: SITEWATCHD_RENOTIFY_UNIT_S (1..60, default 60) is the
- * length of one renotify "minute" in seconds, so that a scenario can see
- * reminders come and stop within seconds.  Nothing else reads it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,7 +61,7 @@ struct chk {
 	int			 acked;
 	time_t			 opened_at;
 	time_t			 last_reminder_at;
-	int			 renotify;	/* minutes, from the config */
+	int			 renotify;	/* seconds, from the config */
 	/* Changed since its last save; saved by chk_flush_dirty. */
 	int			 dirty;
 	struct chk		*dnext;
@@ -82,7 +78,6 @@ struct incidents {
 	struct chk		*dirty;		/* list through dnext */
 	time_t			 refreshed;	/* last chk_flush_dirty */
 	long long		 next_id;
-	int			 renotify_unit;	/* seconds per renotify unit */
 
 	struct store	*db;		/* the writer's, once started */
 	struct iwriter		*writer;	/* incident_writer.c */
@@ -385,6 +380,13 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 	long long		 tid;
 	int			 first;
 
+	/*
+	 * A run cut short by our own stop measured nothing: it is recorded
+	 * (UNKNOWN in the RRD) but leaves the check's state, and the "since"
+	 * a restart reads back, as they were.
+	 */
+	if (r->aborted)
+		return;
 	k = chk_get(in, c->id);
 	k->renotify = c->renotify;
 	k->st.seen = 1;
@@ -487,19 +489,6 @@ chk_flush_dirty(struct incidents *in)
 
 /* ---- sync with staff actions, reminders ---- */
 
-/* Seconds per renotify unit: 60; tests shorten it (see DESIGN). */
-static int
-renotify_unit(void)
-{
-	const char	*s = getenv("SITEWATCHD_RENOTIFY_UNIT_S");
-	long long	 v;
-	const char	*errstr;
-
-	if (s == NULL || util_parse_ll(s, 1, 60, &v, &errstr) == -1)
-		return 60;
-	return (int)v;
-}
-
 /* Send due reminders for open, unacknowledged tickets. */
 static void
 remind(struct incidents *in, time_t now)
@@ -513,7 +502,7 @@ remind(struct incidents *in, time_t now)
 		if ((k = in->chk[i]) == NULL || k->st.ticket == 0 ||
 		    k->acked || k->renotify <= 0)
 			continue;
-		every = k->renotify * in->renotify_unit;
+		every = k->renotify;
 		base = k->last_reminder_at != 0 ? k->last_reminder_at :
 		    k->opened_at;
 		if (now - base < every)
@@ -602,14 +591,35 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 
 /* ---- lifecycle ---- */
 
+/*
+ * The tick: staff actions are noticed within SYNC_MAX_MS, and a check
+ * whose renotify is shorter than that (seconds are allowed) is reminded
+ * on time, down to one second.
+ */
+static void
+tick_arm(struct incidents *in, const struct config *cfg)
+{
+	struct timeval	 tv;
+	long long	 ms = SYNC_MAX_MS;
+	size_t		 i;
+
+	for (i = 0; i < cfg->nchecks; i++)
+		if (cfg->checks[i]->renotify > 0 &&
+		    cfg->checks[i]->renotify * 1000LL < ms)
+			ms = cfg->checks[i]->renotify * 1000LL;
+	if (ms < 1000)
+		ms = 1000;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	event_add(in->ev_tick, &tv);
+}
+
 struct incidents *
 incidents_open(const struct config *cfg, struct registry *reg,
     struct event_base *base, incident_event_cb cb, void *arg)
 {
 	struct incidents	*in;
-	struct timeval		 tv;
 	char			 err[512];
-	int			 ms;
 
 	in = xcalloc(1, sizeof *in);
 	in->cfg = cfg;
@@ -617,7 +627,6 @@ incidents_open(const struct config *cfg, struct registry *reg,
 	in->base = base;
 	in->cb = cb;
 	in->cb_arg = arg;
-	in->renotify_unit = renotify_unit();
 	if ((in->db = store_open_dir(cfg->state_dir, 0, err, sizeof err))
 	    == NULL) {
 		log_error("ticket db: %s", err);
@@ -635,11 +644,7 @@ incidents_open(const struct config *cfg, struct registry *reg,
 	store_set_quiet(in->db, 1);
 	in->writer = iwriter_new(base, in->db, synced_apply, in);
 	in->ev_tick = event_new(base, -1, EV_PERSIST, on_tick, in);
-	ms = in->renotify_unit * 1000 < SYNC_MAX_MS ?
-	    in->renotify_unit * 1000 : SYNC_MAX_MS;
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
-	event_add(in->ev_tick, &tv);
+	tick_arm(in, cfg);
 	return in;
 }
 
@@ -661,6 +666,8 @@ incidents_reload(struct incidents *in, const struct config *cfg)
 	for (i = 0; i < cfg->nchecks; i++)
 		if ((k = chk_find(in, cfg->checks[i]->id)) != NULL)
 			k->renotify = cfg->checks[i]->renotify;
+	if (in->ev_tick != NULL)
+		tick_arm(in, cfg);
 }
 
 void

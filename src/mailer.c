@@ -98,6 +98,8 @@ mailer_conf_new(const struct config *cfg)
 	}
 	xasprintf(&mc->outbox_dir, "%s/outbox", cfg->state_dir);
 	mc->timeout_s = MAILER_TIMEOUT_S;
+	mc->retry_min = cfg->smtp.retry_min;
+	mc->retry_max = cfg->smtp.retry_max;
 	return mc;
 }
 
@@ -462,6 +464,9 @@ mailer_round(void *arg)
 		mailer_conf_free(ml->conf);
 		ml->conf = r->nc;
 		r->nc = NULL;
+		/* The store is the rounds' own: its waits change here. */
+		store_set_mail_backoff(ml->ob, ml->conf->retry_min,
+		    ml->conf->retry_max);
 	}
 	kept = mailer_store(ml, r->p, r->last) == -1;
 	r->p = NULL;
@@ -558,6 +563,8 @@ mailer_start(const struct config *cfg, struct event_base *base, char *err,
 		return NULL;
 	}
 	ml->conf = mailer_conf_new(cfg);
+	store_set_mail_backoff(ml->ob, ml->conf->retry_min,
+	    ml->conf->retry_max);
 	ml->tail = &ml->head;
 	ml->bio = bio_new(base, "mailer", 4);
 	if (base != NULL)

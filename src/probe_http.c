@@ -518,6 +518,7 @@ probe_finish(struct probe *p, CURLcode code)
 	if (raw.outcome == TRANSPORT_ABORTED) {
 		result_unknown(&r, p->conf->name,
 		    "check aborted: shutting down");
+		r.aborted = 1;
 		r.http_status = raw.http_status;
 		r.dns_ms = raw.dns_ms;
 		r.connect_ms = raw.connect_ms;

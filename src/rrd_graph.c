@@ -8,7 +8,7 @@
  * it (getopt), and calls hold one mutex: librrd's graph code keeps global
  * state (getopt, fonts).
  *
- * The legend's uptime, mean and p95 come from report.c over the same
+ * The legend's uptime, mean and p95 come from uptime.c over the same
  * period, so a graph and a report never disagree (maintenance excluded,
  * p95 from the latency buckets).
  */
@@ -25,7 +25,7 @@
 #include <rrd.h>
 
 #include "config.h"
-#include "report.h"
+#include "uptime.h"
 #include "rrd_graph.h"
 #include "rrd_store.h"
 #include "xmalloc.h"
@@ -146,28 +146,45 @@ rrd_graph_has_minmax(const char *path)
 	return min && max;
 }
 
-/* The legend line: uptime, mean and p95 of the period (from report.c). */
+int
+rrd_graph_legend_text(const char *path, const struct check_conf *c,
+    int (*maint)(const struct check_conf *, time_t), time_t start,
+    time_t end, time_t now, char *line, size_t len)
+{
+	struct uptime	u;
+	char		err[256], p95[32];
+	size_t		n;
+
+	if (uptime_file(path, c, maint, start, end, now, &u, err,
+	    sizeof err) == -1)
+		return -1;
+	if (isnan(u.uptime_pct))
+		snprintf(line, len, "uptime -");
+	else
+		snprintf(line, len, "uptime %.3f %%   down %lld s", u.uptime_pct,
+		    llround(u.down_s));
+	if (!isnan(u.mean_ms) && (n = strlen(line)) < len)
+		snprintf(line + n, len - n, "   mean %.0f ms   p95 %s",
+		    u.mean_ms, uptime_p95_text(u.p95_ms, p95, sizeof p95));
+	if (u.maint_s > 0 && (n = strlen(line)) < len)
+		snprintf(line + n, len - n, "   (maintenance excluded)");
+	return 0;
+}
+
+/*
+ * The legend line: our own figures for the period (uptime.c, as every
+ * view), as COMMENT text -- never rrdtool's GPRINT over its own
+ * consolidation, which disagreed with everything else.
+ */
 static void
 rrd_graph_legend(struct rrd_argv *a, const char *path,
     const struct graph_req *g)
 {
-	struct report_row	 r;
-	char			 err[256], p95[32], line[256], *esc;
+	char	line[256], *esc;
 
-	if (report_check_file(path, NULL, g->check, maint_active, g->start,
-	    g->end, time(NULL), &r, err, sizeof err) == -1)
+	if (rrd_graph_legend_text(path, g->check, maint_active, g->start,
+	    g->end, time(NULL), line, sizeof line) == -1)
 		return;
-	if (isnan(r.uptime_pct))
-		snprintf(line, sizeof line, "uptime -");
-	else
-		snprintf(line, sizeof line, "uptime %.3f %%", r.uptime_pct);
-	if (!isnan(r.mean_ms))
-		snprintf(line + strlen(line), sizeof line - strlen(line),
-		    "   mean %.0f ms   p95 %s ms", r.mean_ms,
-		    report_p95_str(r.p95_ms, p95, sizeof p95));
-	if (r.maintenance_s > 0)
-		snprintf(line + strlen(line), sizeof line - strlen(line),
-		    "   (maintenance excluded)");
 	esc = rrd_graph_esc(line);
 	rrd_argv_add(a, "COMMENT:%s\\l", esc);
 	free(esc);

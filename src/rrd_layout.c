@@ -112,7 +112,7 @@ rrd_store_create(const char *path, int interval, time_t last_up,
 			/* At one step MIN and MAX would repeat AVERAGE. */
 			if (c > 0 && res == 1)
 				break;
-			xasprintf(&owned[nowned], "RRA:%s:0.5:%lu:%lu", cf[c],
+			xasprintf(&owned[nowned], "RRA:%s:" RRD_XFF ":%lu:%lu", cf[c],
 			    res, rows);
 			argv[argc++] = owned[nowned++];
 		}

@@ -55,5 +55,17 @@ status_json(const struct status_view *s)
 	    json_integer(st->http_status) : json_null());
 	json_object_set_new(o, "last_at", known ?
 	    status_time((double)st->last_at) : json_null());
+	json_object_set_new(o, "stale", json_boolean(s->stale));
 	return o;
+}
+
+int
+status_stale(const struct check_status *st, int interval, time_t now,
+    int daemon_running)
+{
+	if (!daemon_running)
+		return 1;
+	if (!st->seen || st->last_at <= 0)
+		return 0;
+	return now - st->last_at > 2L * (interval > 0 ? interval : 60);
 }

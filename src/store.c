@@ -24,21 +24,11 @@
 #define STORE_TEXT_MAX	4096
 #define STORE_TEXT_MAX_S "4096"
 
-/* Read SITEWATCH_MAIL_BACKOFF="MIN,MAX" over the defaults. */
-static void
-store_read_backoff(struct store *s)
+void
+store_set_mail_backoff(struct store *s, long min, long max)
 {
-	const char	*env;
-	long		 a, b;
-
-	s->backoff_min = STORE_MAIL_BACKOFF_MIN;
-	s->backoff_max = STORE_MAIL_BACKOFF_MAX;
-	if ((env = getenv("SITEWATCH_MAIL_BACKOFF")) == NULL)
-		return;
-	if (sscanf(env, "%ld,%ld", &a, &b) == 2 && a >= 1 && b >= a) {
-		s->backoff_min = a;
-		s->backoff_max = b;
-	}
+	s->backoff_min = min >= 1 ? min : STORE_MAIL_BACKOFF_MIN;
+	s->backoff_max = max >= s->backoff_min ? max : s->backoff_min;
 }
 
 struct store *
@@ -51,7 +41,8 @@ store_open(const char *where, int flags, char *err, size_t errlen)
 	s->ops = &store_sqlite_ops;
 	s->where = xstrdup(where);
 	s->flags = flags;
-	store_read_backoff(s);
+	s->backoff_min = STORE_MAIL_BACKOFF_MIN;
+	s->backoff_max = STORE_MAIL_BACKOFF_MAX;
 	if (s->ops->open(s, err, errlen) == -1) {
 		store_close(s);
 		return NULL;

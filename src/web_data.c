@@ -22,6 +22,7 @@
 #include "rrd_store.h"
 #include "store.h"
 #include "ticket_json.h"
+#include "uptime.h"
 
 struct web_data {
 	struct store	*tdb;
@@ -272,124 +273,36 @@ web_data_uptime(const struct web_src *src, const char *check, time_t start,
 	return WEB_DATA_OK;
 }
 
-/* Mean of the finite values in v[0..n). */
-static double
-web_data_mean(const rrd_value_t *v, unsigned long n, unsigned long stride)
-{
-	double		sum = 0;
-	unsigned long	i, k = 0;
-
-	for (i = 0; i < n; i++)
-		if (isfinite(v[i * stride])) {
-			sum += v[i * stride];
-			k++;
-		}
-	return k > 0 ? sum / k : NAN;
-}
-
 /*
- * 100 x the mean of `up` over the known rows of (start, end] in the
- * archive librrd picks for resolution res; NAN when none is known.
- */
-static int
-web_data_mean_up(const char *path, time_t start, time_t end,
-    unsigned long res, double *pct)
-{
-	char		**names = NULL;
-	rrd_value_t	*data = NULL;
-	unsigned long	 step = res, nds = 0, up, i;
-
-	*pct = NAN;
-	rrd_clear_error();
-	if (rrd_fetch_r(path, "AVERAGE", &start, &end, &step, &nds, &names,
-	    &data) != 0) {
-		rrd_clear_error();
-		return -1;
-	}
-	for (up = 0; up < nds; up++)
-		if (strcmp(names[up], "up") == 0)
-			break;
-	if (up < nds && step > 0)
-		*pct = 100.0 * web_data_mean(data + up,
-		    (unsigned long)(end - start) / step, nds);
-	for (i = 0; i < nds; i++)
-		rrd_freemem(names[i]);
-	rrd_freemem(names);
-	rrd_freemem(data);
-	return 0;
-}
-
-/*
- * Daily uptime straight from the file's `up` data source: one fetch at
- * day resolution for the past, one at the finest for today (the daily
- * row of today is consolidated only when the day ends).  Days fall on
- * UTC boundaries, as the archive's rows do.
+ * Daily uptime: the same computation as every other figure, split at UTC
+ * midnights (uptime_file_split).  Today counts from its first result,
+ * read from the one-step rows, so a day with data never reads "no data".
  */
 int
 web_data_daily(const struct web_src *src, const char *check, time_t now,
     int ndays, double *pct)
 {
-	char		*path = NULL, **names = NULL;
-	rrd_value_t	*data = NULL;
-	unsigned long	 step, nds = 0, i, nrows, up = 0;
-	time_t		 today, first, start, end, kept;
-	int		 d, rc = WEB_DATA_ERROR;
+	struct uptime	*u;
+	char		*path, err[256];
+	time_t		 today;
+	int		 d, rc;
 
 	for (d = 0; d < ndays; d++)
 		pct[d] = NAN;
+	if (ndays <= 0)
+		return WEB_DATA_OK;
 	xasprintf(&path, "%s/rrd/%s.rrd", src->state_dir, check);
 	rrd_store_flush_file(&src->cfg, path);
 	today = now - now % 86400;
-
-	/* Past days: rows of the 1-day archive, each ending at midnight. */
-	first = today - (time_t)(ndays - 1) * 86400;
-	start = first;
-	if (!report_retention_covers(&src->cfg, (long)ndays * 86400) &&
-	    (kept = report_file_first(path)) > start)
-		start = kept < today ? kept - kept % 86400 : today;
-	end = today;
-	step = 86400;
-	rrd_clear_error();
-	if (ndays > 1 && rrd_fetch_r(path, "AVERAGE", &start, &end, &step,
-	    &nds, &names, &data) == 0) {
-		for (up = 0; up < nds; up++)
-			if (strcmp(names[up], "up") == 0)
-				break;
-		nrows = step > 0 ? (unsigned long)(end - start) / step : 0;
-		/* Row i covers (start + i*step, start + (i+1)*step]. */
-		for (i = 0; up < nds && i < nrows; i++) {
-			time_t	t = start + (time_t)i * (time_t)step;
-			long	day;
-
-			day = (long)((t - first) / 86400);
-
-			if (step != 86400 || day < 0 || day >= ndays - 1)
-				continue;
-			if (isfinite(data[i * nds + up]))
-				pct[day] = 100.0 * data[i * nds + up];
-		}
-		for (i = 0; i < nds; i++)
-			rrd_freemem(names[i]);
-		rrd_freemem(names);
-		rrd_freemem(data);
-		names = NULL;
-		data = NULL;
-	}
-
-	/*
-	 * Today so far: the 5-minute rows (a day of 10 s rows is 8640 rows of
-	 * 12 values, and this runs for every check); while none of those is
-	 * consolidated yet (just after midnight or a start), the finest rows
-	 * of the last ten minutes.
-	 */
-	rc = WEB_DATA_OK;
-	if (web_data_mean_up(path, today, now, 300, &pct[ndays - 1]) == -1 ||
-	    !isfinite(pct[ndays - 1]))
-		if (web_data_mean_up(path, now - 600 > today ? now - 600 :
-		    today, now, 1, &pct[ndays - 1]) == -1)
-			rc = WEB_DATA_ERROR;
+	u = xreallocarray(NULL, (size_t)ndays, sizeof *u);
+	rc = uptime_file_split(path, &src->check, maint_active,
+	    today - (time_t)(ndays - 1) * 86400, 86400, ndays, now, u, err,
+	    sizeof err);
+	for (d = 0; rc == 0 && d < ndays; d++)
+		pct[d] = u[d].uptime_pct;
+	free(u);
 	free(path);
-	return rc;
+	return rc == 0 ? WEB_DATA_OK : WEB_DATA_ERROR;
 }
 
 /*
@@ -403,7 +316,7 @@ web_data_spark(const struct web_src *src, const char *period,
     const char *metric, int width, int height, unsigned char **png,
     size_t *len, char *err, size_t errlen)
 {
-	char		*argv[16], *path = NULL, *esc = NULL, *e;
+	char		*argv[16], *path = NULL, *esc = NULL, *e, *opt;
 	rrd_info_t	*info, *i;
 	time_t		 start, end = time(NULL);
 	struct buf	 b;
@@ -438,13 +351,23 @@ web_data_spark(const struct web_src *src, const char *period,
 	argv[argc++] = xstrdup("--lower-limit=0");
 	argv[argc++] = xstrdup("--color=BACK#f1f5f8");
 	argv[argc++] = xstrdup("--color=CANVAS#f1f5f8");
-	xasprintf(&argv[argc++], "DEF:up=%s:up:AVERAGE", esc);
+	/*
+	 * A day is read from the one-step rows: librrd would pick the
+	 * 5-minute archive for a small image, and a check younger than its
+	 * first consolidated row would draw nothing.
+	 */
+	if (end - start <= 86400 && src->check.interval > 0)
+		xasprintf(&opt, ":step=%d", src->check.interval);
+	else
+		opt = xstrdup("");
+	xasprintf(&argv[argc++], "DEF:up=%s:up:AVERAGE%s", esc, opt);
 	argv[argc++] = xstrdup("CDEF:down=up,UN,UNKN,up,1,LT,INF,UNKN,IF,IF");
 	if (strcmp(metric, "availability") == 0) {
 		argv[argc++] = xstrdup("CDEF:pct=up,100,*");
 		argv[argc++] = xstrdup("AREA:pct#59a14f");
 	} else {
-		xasprintf(&argv[argc++], "DEF:t=%s:total_ms:AVERAGE", esc);
+		xasprintf(&argv[argc++], "DEF:t=%s:total_ms:AVERAGE%s", esc,
+		    opt);
 		argv[argc++] = xstrdup("AREA:t#4e79a7");
 	}
 	argv[argc++] = xstrdup("AREA:down#e15759aa");
@@ -469,6 +392,7 @@ out:
 	rrd_clear_error();
 	for (k = 0; k < (size_t)argc; k++)
 		free(argv[k]);
+	free(opt);
 	free(esc);
 	free(path);
 	return rc;

@@ -117,6 +117,8 @@ page_check_data(struct render_check *rc, const struct check_conf *c,
 	rc->up30 = wc->up30;
 	rc->ticket = wc->st->ticket;
 	rc->daily = wc->have_daily ? wc->daily : NULL;
+	rc->stale = web_check_stale(wc, c, time(NULL));
+	rc->last_at = wc->have ? (double)wc->st->last_at : 0;
 }
 
 /* An open ticket of the view as plain data. */
@@ -278,8 +280,15 @@ page_check_done(struct web_job *job)
 	buf_printf(&b, "<main class=\"check-page\">\n<h2 class=\"%s\">",
 	    html_state_class(st));
 	html_escape(&b, c->name);
-	buf_printf(&b, " <span class=\"badge %s\">%s</span></h2>\n",
+	buf_printf(&b, " <span class=\"badge %s\">%s</span>",
 	    html_state_class(st), sw_state_name(st));
+	if (web_check_stale(wc, c, time(NULL))) {
+		buf_addstr(&b, " <span class=\"badge stale\">stale</span>"
+		    "</h2>\n<p class=\"stale\">No result since ");
+		html_time(&b, (double)wc->st->last_at);
+		buf_addstr(&b, ": the state above may no longer hold.</p>\n");
+	} else
+		buf_addstr(&b, "</h2>\n");
 	buf_addstr(&b, "<dl class=\"facts\"><dt>Site</dt><dd>");
 	html_escape(&b, c->site != NULL ? c->site->name : "");
 	buf_addstr(&b, "</dd><dt>URL</dt><dd>");

@@ -199,12 +199,23 @@ render_ticket_row(struct buf *b, const struct render_ticket *t, double now)
 	buf_addstr(b, "</td></tr>\n");
 }
 
+/* How long ago t was, the page's script keeps it current. */
+static void
+render_age_span(struct buf *b, double t, double now)
+{
+	char	iso[32];
+
+	util_iso8601((time_t)t, iso, sizeof iso);
+	buf_printf(b, "<span class=\"age\" data-since=\"%s\" title=\"%s\">",
+	    iso, iso);
+	html_duration(b, now - t);
+	buf_addstr(b, "</span>");
+}
+
 /* One row of the checks table. */
 static void
 render_check_row(struct buf *b, const struct render_check *c, double now)
 {
-	char	iso[32];
-
 	buf_printf(b, "<tr class=\"check %s\" data-check=\"",
 	    html_state_class(c->state));
 	html_escape(b, c->name);
@@ -214,6 +225,14 @@ render_check_row(struct buf *b, const struct render_check *c, double now)
 	html_escape(b, c->name);
 	buf_printf(b, "</a></td><td><span class=\"badge %s\">%s</span>",
 	    html_state_class(c->state), sw_state_name(c->state));
+	if (c->stale) {
+		/* Since when nothing came: the state may no longer hold. */
+		buf_addstr(b, " <span class=\"badge stale\">stale</span>"
+		    " <span class=\"msg stale\">no result for ");
+		if (c->last_at > 0)
+			render_age_span(b, c->last_at, now);
+		buf_addstr(b, "</span>");
+	}
 	if (c->have && c->state != SW_STATE_UP) {
 		buf_addstr(b, " <span class=\"msg\">");
 		html_printf(b, "%s: %s", sw_cause_name(c->cause),
@@ -221,13 +240,8 @@ render_check_row(struct buf *b, const struct render_check *c, double now)
 		buf_addstr(b, "</span>");
 	}
 	buf_addstr(b, "</td><td>");
-	if (c->have && c->since > 0) {
-		util_iso8601((time_t)c->since, iso, sizeof iso);
-		buf_printf(b, "<span class=\"age\" data-since=\"%s\" "
-		    "title=\"%s\">", iso, iso);
-		html_duration(b, now - c->since);
-		buf_addstr(b, "</span>");
-	}
+	if (c->have && c->since > 0)
+		render_age_span(b, c->since, now);
 	buf_addstr(b, "</td><td>");
 	if (c->have)
 		buf_printf(b, "%.*f ms", c->total_ms < 10 ? 1 : 0,
@@ -410,8 +424,9 @@ render_site(struct buf *b, const struct render_site *s)
 	html_escape(b, s->name);
 	buf_addstr(b, "</h2>\n<ul class=\"services\">\n");
 	for (i = 0; i < s->nchecks; i++) {
-		buf_printf(b, "<li class=\"service %s\"><span class=\"name\">",
-		    html_state_class(s->checks[i].state));
+		buf_printf(b, "<li class=\"service %s%s\"><span "
+		    "class=\"name\">", html_state_class(s->checks[i].state),
+		    s->checks[i].stale ? " stale" : "");
 		html_escape(b, s->checks[i].name);
 		buf_addstr(b, "</span> <span class=\"state\">");
 		html_escape(b, word(s->words, state_word(s->checks[i].state)));

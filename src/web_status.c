@@ -119,6 +119,9 @@ status_check(struct web *w, struct render_check *rc,
 	rc->name = c->name;
 	rc->state = web_check_state(wc);
 	rc->daily = wc->have_daily ? wc->daily : NULL;
+	/* A state that may no longer hold is not shown as current. */
+	if ((rc->stale = web_check_stale(wc, c, time(NULL))))
+		rc->state = SW_STATE_UNKNOWN;
 }
 
 /* Open tickets as the page shows them, each under its check's site. */

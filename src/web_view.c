@@ -27,6 +27,7 @@
 #include "log.h"
 #include "registry.h"
 #include "result.h"
+#include "status_json.h"
 #include "util.h"
 #include "web_data.h"
 #include "web_int.h"
@@ -77,6 +78,14 @@ enum sw_state
 web_check_state(const struct web_check *wc)
 {
 	return wc != NULL && wc->have ? wc->st->state : SW_STATE_UNKNOWN;
+}
+
+int
+web_check_stale(const struct web_check *wc, const struct check_conf *c,
+    time_t now)
+{
+	return wc != NULL && wc->have && status_stale(wc->st, c->interval,
+	    now, 1);
 }
 
 /* Before a check's first result, and for checks the engine never saw. */

@@ -22,7 +22,7 @@ assert_no_file "$SW_STATE_DIR/sitewatch.db"
 
 start_daemon
 wait_until 30 '"$SWC" -c "$SW_CONF" status --json 2>/dev/null |
-    "$SW_PY" -c "import json,sys; j={c[\"name\"]: c for c in json.load(sys.stdin)}; sys.exit(0 if j[\"st-ok\"][\"state\"] == \"up\" and j[\"st-ok\"][\"uptime_24h\"] == 100 and j[\"st-500\"][\"ticket\"] else 1)"' ||
+    "$SW_PY" -c "import json,sys; j={c[\"name\"]: c for c in json.load(sys.stdin)}; sys.exit(0 if j[\"st-ok\"][\"state\"] == \"up\" and j[\"st-ok\"][\"stale\"] is False and j[\"st-ok\"][\"uptime_24h\"] == 100 and j[\"st-500\"][\"ticket\"] else 1)"' ||
     fail "status never showed st-ok up (100 % over 24 h) and a ticket for st-500"
 stop_daemon
 
@@ -31,8 +31,10 @@ assert_eq 0 "$RUN_RC" "status exits 0 with the daemon stopped"
 ok=$(json_get "$RUN_OUT" 0)
 assert_json "$RUN_OUT" '[c["name"] for c in j] == ["st-ok", "st-500"]' "config order"
 # The SPEC's fields first, then what /api/v1/checks adds (one renderer).
-assert_json "$RUN_OUT" 'list(j[0].keys()) == ["name", "site", "url", "state", "cause", "since", "last_total_ms", "uptime_24h", "uptime_30d", "ticket", "message", "http_status", "last_at"]' \
+assert_json "$RUN_OUT" 'list(j[0].keys()) == ["name", "site", "url", "state", "cause", "since", "last_total_ms", "uptime_24h", "uptime_30d", "ticket", "message", "http_status", "last_at", "stale"]' \
     "the SPEC fields, then the API's"
+# The daemon is stopped: what it recorded is no longer current.
+assert_json "$RUN_OUT" 'all(c["stale"] is True for c in j)' "stale with the daemon stopped"
 assert_json "$RUN_OUT" 'j[0]["state"] == "up" and j[0]["cause"] == "ok" and j[0]["site"] == "Web Ltd"' "st-ok up"
 assert_json "$RUN_OUT" 'j[0]["last_total_ms"] > 0 and j[0]["since"].endswith("Z")' "st-ok time and since"
 assert_json "$RUN_OUT" 'j[0]["uptime_24h"] == 100 and j[0]["uptime_30d"] == 100' "st-ok uptime 100 %"
@@ -49,6 +51,8 @@ sw_run "$SWC" -c "$SW_CONF" status
 assert_eq 0 "$RUN_RC" "text status exits 0"
 assert_contains "$RUN_OUT" "#$tid" "text shows the ticket"
 assert_contains "$(echo "$RUN_OUT" | grep st-ok)" "100.00%" "text shows uptime"
+assert_contains "$(echo "$RUN_OUT" | grep st-ok)" "up(stale)" "text never shows a plain up with no daemon"
+assert_contains "$RUN_OUT" "sitewatchd is not running" "text says why"
 
 sw_run "$SWC" -c "$SW_CONF" status --bogus
 assert_eq 3 "$RUN_RC" "unknown option is a usage error"

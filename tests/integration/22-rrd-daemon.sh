@@ -67,7 +67,9 @@ sw_run "$SWC" -c "$SW_CONF" report web-ok web-500 --period day --json
 assert_eq 0 "$RUN_RC" "report ($RUN_ERR)"
 assert_eq 100 "$(json_get "$RUN_OUT" 0.uptime_pct)" "web-ok uptime"
 assert_eq 0 "$(json_get "$RUN_OUT" 1.uptime_pct)" "web-500 uptime"
-assert_eq 100 "$(json_get "$RUN_OUT" 0.p95_ms)" "web-ok p95 bucket"
+# p95 is a bucket bound (exact figures: test_uptime_prop); on loopback a
+# low one, though a busy machine may push one run past 100 ms.
+assert_json "$RUN_OUT" 'j[0]["p95_ms"] in (100, 250, 500, 1000)' "web-ok p95 bucket"
 sw_run "$SWC" -c "$SW_CONF" graph web-ok --period day -o "$SW_TMP/ok.png"
 assert_eq 0 "$RUN_RC" "graph ($RUN_ERR)"
 assert_contains "$(file -b "$SW_TMP/ok.png")" "PNG image data" "graph is a PNG"

@@ -4,8 +4,8 @@
 #   broken  /status/500, retries 2      -> exactly one open critical ticket
 #   flip    /ok with its file removed   -> a ticket; file back -> resolved
 #                                          with downtime_s > 0
-# Reminders every renotify (sped up with SITEWATCHD_RENOTIFY_UNIT_S=1: one
-# "minute" is one second) stop once the ticket is acknowledged through
+# Reminders every renotify (renotify = 1s: a plain number is minutes, a
+# suffix says its unit) stop once the ticket is acknowledged through
 # the CLI; a restart of the daemon does not duplicate a ticket; a ticket
 # resolved by hand while the site is still down is followed by a new one.
 set -eu
@@ -21,9 +21,9 @@ mv "$OK_FILE" "$SW_TMP/ok.txt.saved"	# /ok now answers 404
 write_config
 add_site shop "Shop Ltd"
 add_check shop broken "$NGINX_URL/status/500" interval=1 timeout=1 \
-    retries=2 recover=2 renotify=1
+    retries=2 recover=2 renotify=1s
 add_check shop flip "$NGINX_URL/ok" interval=1 timeout=1 \
-    retries=2 recover=2 renotify=1
+    retries=2 recover=2 renotify=1s
 DB=$SW_STATE_DIR/sitewatch.db
 
 q() {
@@ -35,7 +35,6 @@ tickets_json() {
 	echo "$RUN_OUT"
 }
 
-export SITEWATCHD_RENOTIFY_UNIT_S=1
 start_daemon
 
 wait_until 20 '[ "$(q "SELECT count(*) FROM tickets

@@ -3,7 +3,7 @@
 # and a restart, and is delivered exactly once.
 #
 #   SMTP answers 451  -> the mail stays queued, retried with backoff
-#                        (SITEWATCH_MAIL_BACKOFF=1,2 shortens 30 s..1 h)
+#                        (smtp.retry_min=1, retry_max=2 shorten 30 s..1 h)
 #   daemon stopped    -> the row is still queued in sitewatch.db
 #   SMTP accepts,     -> the restarted daemon delivers it, once, and marks
 #   daemon restarted     it sent; no second copy arrives later
@@ -24,10 +24,9 @@ rcpt_tries() {
 	echo "${n:-0}"
 }
 
-export SITEWATCH_MAIL_BACKOFF=1,2
 start_nginx
 start_smtp tempfail
-write_config smtp.host=127.0.0.1 "smtp.port=$SMTP_PORT" smtp.starttls=no \
+write_config smtp.retry_min=1 smtp.retry_max=2 smtp.host=127.0.0.1 "smtp.port=$SMTP_PORT" smtp.starttls=no \
     smtp.staff=ops@example.com smtp.group_window=1
 add_site shop "Shop Ltd"
 add_check shop broken "$NGINX_URL/status/503" interval=1 timeout=1 \

@@ -17,10 +17,9 @@ q() {
 	sqlite3 -cmd '.timeout 5000' "$DB" "$1" 2>/dev/null
 }
 
-export SITEWATCH_MAIL_BACKOFF=1,1
 start_nginx
 start_smtp permfail
-write_config smtp.host=127.0.0.1 "smtp.port=$SMTP_PORT" smtp.starttls=no \
+write_config smtp.retry_min=1 smtp.retry_max=1 smtp.host=127.0.0.1 "smtp.port=$SMTP_PORT" smtp.starttls=no \
     smtp.staff=ops@example.com smtp.group_window=1
 
 sw_run "$SWC" -c "$SW_CONF" mail-test nobody@example.com

@@ -48,7 +48,10 @@ add_check good healthy "$NGINX_URL/ok" interval=1 timeout=1
 # ASan keeps freed memory in quarantine (256 MB by default), which would
 # read as growth: keep it small so that growth still means something.
 if ldd "$SWD" 2>/dev/null | grep -q libasan; then
-	ASAN_OPTIONS="quarantine_size_mb=8${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+	# And the fast unwinder on malloc: with the slow one every malloc
+	# walks the stack, and OpenSSL's thousands of them for the system CA
+	# store stalled the loop for seconds on a busy machine.
+	ASAN_OPTIONS="quarantine_size_mb=8${ASAN_OPTIONS:+:$ASAN_OPTIONS}:fast_unwind_on_malloc=1"
 	export ASAN_OPTIONS
 	SAN=1
 else

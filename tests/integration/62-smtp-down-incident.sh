@@ -19,7 +19,6 @@ DB=$SW_STATE_DIR/sitewatch.db
 q() {
 	sqlite3 -cmd '.timeout 5000' "$DB" "$1" 2>/dev/null
 }
-export SITEWATCH_MAIL_BACKOFF=1,2
 
 start_nginx
 P=$(free_port)
@@ -30,7 +29,7 @@ HPID=$!
 _sw_track "$HPID" smtphang
 wait_until 10 "[ -s '$SW_TMP/smtphang.ready' ]" || fail "hang server"
 
-write_config smtp.host=127.0.0.1 "smtp.port=$P" smtp.starttls=no \
+write_config smtp.retry_min=1 smtp.retry_max=2 smtp.host=127.0.0.1 "smtp.port=$P" smtp.starttls=no \
     smtp.staff=ops@example.com smtp.group_window=1
 add_site shop "Shop Ltd"
 add_check shop broken "$NGINX_URL/status/503" interval=1 timeout=1 \

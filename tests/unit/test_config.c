@@ -246,7 +246,7 @@ test_good(void **state)
 	assert_int_equal(c->cert_warn_days, 20);
 	assert_int_equal(c->retries, 3);
 	assert_int_equal(c->recover, 4);
-	assert_int_equal(c->renotify, 120);
+	assert_int_equal(c->renotify, 120 * 60);
 	assert_int_equal(c->nmaintenance, 2);
 	w = &c->maintenance[0];
 	assert_true(w->weekly);
@@ -283,7 +283,7 @@ test_good(void **state)
 	assert_int_equal(c->cert_warn_days, 7);
 	assert_int_equal(c->retries, 2);
 	assert_int_equal(c->recover, 2);
-	assert_int_equal(c->renotify, 60);
+	assert_int_equal(c->renotify, 3600);
 	assert_int_equal(c->nmaintenance, 1);
 	assert_int_equal(c->maintenance[0].week_start_min, 6 * 1440 + 120);
 	assert_int_equal(c->maintenance[0].week_end_min, 6 * 1440 + 240);
@@ -362,7 +362,7 @@ test_table_defaults(void **state)
 	assert_int_equal(c->cert_warn_days, 14);
 	assert_int_equal(c->retries, 2);
 	assert_int_equal(c->recover, 2);
-	assert_int_equal(c->renotify, 60);
+	assert_int_equal(c->renotify, 3600);
 	assert_int_equal(c->nmaintenance, 0);
 	assert_int_equal(c->follow_redirects, 1);
 	assert_int_equal(c->ip, IP_ANY);
@@ -484,7 +484,7 @@ test_units(void **state)
 	assert_int_equal(c->interval, 300);
 	assert_int_equal(c->timeout, 60);
 	assert_int_equal(c->max_body, 2 * 1024 * 1024);
-	assert_int_equal(c->renotify, 24 * 60);
+	assert_int_equal(c->renotify, 24 * 3600);
 	assert_string_equal(c->method, "HEAD");
 	assert_int_equal(c->nexpect_status, 2);
 	assert_int_equal(c->expect_status[0].lo, 200);
@@ -797,7 +797,8 @@ test_spec_keys(void **state)
 	    "rrd_retention", "api_token", "public_url", "canary", "user",
 	    "pid_file", "max_connections", "source", NULL };
 	static const char *smtp[] = { "host", "port", "starttls", "user",
-	    "password", "from", "staff", "group_window", NULL };
+	    "password", "from", "staff", "group_window", "retry_min",
+	    "retry_max", NULL };
 	static const char *site[] = { "name", "client_email", "language",
 	    NULL };
 	static const char *check[] = { "url", "interval", "timeout",

@@ -31,7 +31,6 @@ setup(void **state)
 	if (mkdtemp(f->dir) == NULL)
 		return -1;
 	xasprintf(&f->db, "%s/sitewatch.db", f->dir);
-	unsetenv("SITEWATCH_MAIL_BACKOFF");
 	*state = f;
 	return 0;
 }
@@ -89,18 +88,16 @@ test_backoff(void **state)
 	assert_int_equal(store_mail_backoff(ob, 500), 3600);
 	store_close(ob);
 
-	setenv("SITEWATCH_MAIL_BACKOFF", "1,4", 1);
 	ob = open_ob(f);
+	store_set_mail_backoff(ob, 1, 4);
 	assert_int_equal(store_mail_backoff(ob, 1), 1);
 	assert_int_equal(store_mail_backoff(ob, 3), 4);
 	assert_int_equal(store_mail_backoff(ob, 9), 4);
+	/* A longest wait below the first is the first. */
+	store_set_mail_backoff(ob, 9, 2);
+	assert_int_equal(store_mail_backoff(ob, 1), 9);
+	assert_int_equal(store_mail_backoff(ob, 5), 9);
 	store_close(ob);
-	/* Nonsense falls back to the defaults. */
-	setenv("SITEWATCH_MAIL_BACKOFF", "9,2", 1);
-	ob = open_ob(f);
-	assert_int_equal(store_mail_backoff(ob, 1), 30);
-	store_close(ob);
-	unsetenv("SITEWATCH_MAIL_BACKOFF");
 }
 
 static void

@@ -225,6 +225,41 @@ test_dashboard_escapes(void **state)
 	buf_free(&b);
 }
 
+/* A stale check: never a plain current state; says since when. */
+static void
+test_dashboard_stale(void **state)
+{
+	struct render_dashboard	d;
+	struct render_check	c;
+	struct buf		b;
+
+	(void)state;
+	memset(&c, 0, sizeof c);
+	c.name = "web";
+	c.state = SW_STATE_UP;
+	c.have = 1;
+	c.since = 1000;
+	c.up24 = c.up30 = NAN;
+	c.stale = 1;
+	c.last_at = 1000;
+	memset(&d, 0, sizeof d);
+	d.now = 1000 + 2 * 3600;
+	d.checks = &c;
+	d.nchecks = 1;
+	buf_init(&b);
+	render_dashboard(&b, &d);
+	assert_non_null(strstr(b.data, "<span class=\"badge stale\">stale"));
+	assert_non_null(strstr(b.data, "no result for <span class=\"age\" "
+	    "data-since=\"1970-01-01T00:16:40Z\""));
+	assert_non_null(strstr(b.data, ">2 h 0 min<"));
+	buf_free(&b);
+	c.stale = 0;
+	buf_init(&b);
+	render_dashboard(&b, &d);
+	assert_null(strstr(b.data, "stale"));
+	buf_free(&b);
+}
+
 /* Render a status page with one down check of a site in lang. */
 static char *
 status_page(const char *lang, struct render_ticket *t)
@@ -341,6 +376,7 @@ main(void)
 		cmocka_unit_test(test_classes),
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_dashboard_escapes),
+		cmocka_unit_test(test_dashboard_stale),
 		cmocka_unit_test(test_status_words),
 		cmocka_unit_test(test_page_frame),
 	};
