@@ -123,6 +123,7 @@ struct config {
 	int			  max_connections; /* web; 0 = from the budget */
 	char			 *source;	/* probes' local address; NULL = any */
 	char			 *rrdcached;	/* NULL = write files directly */
+	int			  rrdcached_own; /* rrdcached is the daemon's child */
 	struct rrd_rra		  rrd_rra[RRD_RRA_MAX];
 	size_t			  nrrd_rra;
 	char			 *api_token;	/* NULL = API read-only */

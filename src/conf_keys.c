@@ -70,8 +70,9 @@ const struct conf_key conf_keys[] = {
 	  "local address the probes leave from (e.g. 127.0.0.2); empty = any" },
 	{ D(rrdcached), CONF_STRING, OPT, 0, 0, 0, NULL, "",
 	  DOFF(rrdcached), 0,
-	  "rrdcached address, e.g. unix:/run/rrdcached.sock; empty = write "
-	  "RRD files directly" },
+	  "rrdcached address, e.g. unix:/run/rrdcached.sock; empty = the "
+	  "daemon runs its own on state_dir/rrdcached.sock; none = write RRD "
+	  "files directly" },
 	{ D(rrd_retention), CONF_RETENTION, 0, 0, 0, 0, NULL,
 	  "1s:2d,5m:14d,1h:90d,1d:5y", DOFF(rrd_rra), DOFF(nrrd_rra),
 	  "STEP:SPAN,... archive resolutions (units s m h d w y; 1s = one "

@@ -112,6 +112,17 @@ finish_main(struct loader *ld)
 		free(cfg->rrdcached);
 		cfg->rrdcached = s;
 	}
+	/*
+	 * Empty: the daemon runs its own rrdcached (rrdcached_child.c
+	 * fills in its address once it is the daemon).  "none": the writer
+	 * thread writes the files itself.
+	 */
+	if (cfg->rrdcached == NULL)
+		cfg->rrdcached_own = 1;
+	else if (strcmp(cfg->rrdcached, "none") == 0) {
+		free(cfg->rrdcached);
+		cfg->rrdcached = NULL;
+	}
 	if (cfg->source != NULL && inet_pton(AF_INET, cfg->source, a6) != 1 &&
 	    inet_pton(AF_INET6, cfg->source, a6) != 1) {
 		ks = &ld->main_src[conf_key_index(conf_key_find(

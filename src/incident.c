@@ -43,6 +43,11 @@
 #include "xmalloc.h"
 
 #define SYNC_MAX_MS	5000	/* ack/resolve by staff noticed within */
+/*
+ * Counters and last-result figures of checks whose state did not change
+ * are written this often (incidents_feed says why not per result).
+ */
+#define CHK_REFRESH_S	300
 
 /* One check as the incident engine knows it. */
 struct chk {
@@ -57,7 +62,7 @@ struct chk {
 	time_t			 opened_at;
 	time_t			 last_reminder_at;
 	int			 renotify;	/* seconds, from the config */
-	/* Changed since its last save; saved at the next tick. */
+	/* Changed since its last save; saved by chk_flush_dirty. */
 	int			 dirty;
 	struct chk		*dnext;
 };
@@ -71,6 +76,7 @@ struct incidents {
 	struct chk		**chk;		/* [registry id], NULL: none */
 	size_t			 nchk;
 	struct chk		*dirty;		/* list through dnext */
+	time_t			 refreshed;	/* last chk_flush_dirty */
 	long long		 next_id;
 
 	struct store	*db;		/* the writer's, once started */
@@ -372,6 +378,7 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 	enum sw_state		 old;
 	time_t			 at = (time_t)r->at;
 	long long		 tid;
+	int			 first;
 
 	/*
 	 * A run cut short by our own stop measured nothing: it is recorded
@@ -384,6 +391,7 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 	k->renotify = c->renotify;
 	k->st.seen = 1;
 	old = k->st.state;
+	first = k->st.since == 0;	/* never saved: a change too */
 	if (r->state != k->st.state || k->st.since == 0)
 		k->st.since = at;
 	k->st.state = r->state;
@@ -426,11 +434,21 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 		    sw_state_name(k->st.state), sw_cause_name(k->st.cause),
 		    r->total_ms);
 	/*
-	 * A change of state or a ticket action is saved at once; a result
-	 * that only moves the counters (most of them) is saved with the
-	 * next tick, one write per check however many results came.
+	 * A change of state or a ticket action is saved at once.  A result
+	 * that only moves the counters (retries/recover progress, flap
+	 * history) or the last result's time and figures (most of them) is
+	 * not saved per result: the check goes on the dirty list, written
+	 * out every CHK_REFRESH_S (so that `sitewatch status` beside a
+	 * running daemon is at most that far behind) and at shutdown.
+	 *
+	 * What a crash costs: the counters' progress since the check's last
+	 * save.  A check part-way through confirming a failure (retries) or
+	 * a recovery (recover) starts that confirmation again from the last
+	 * state change: at most one extra confirmation round before its
+	 * ticket opens or resolves; its state, since and ticket are never
+	 * lost, they are saved when they change.
 	 */
-	if (old != k->st.state || o.actions != 0) {
+	if (old != k->st.state || o.actions != 0 || first) {
 		chk_save(in, k);
 		if (k->dirty)
 			k->dirty = 2;	/* saved: skip it in the list */
@@ -446,6 +464,7 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 static void
 chk_flush_dirty(struct incidents *in)
 {
+	in->refreshed = time(NULL);
 	struct chk	*k, *next;
 	struct wop	*first = NULL, *last = NULL, *w;
 
@@ -544,7 +563,8 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	chk_flush_dirty(in);
+	if (time(NULL) - in->refreshed >= CHK_REFRESH_S)
+		chk_flush_dirty(in);
 	if (in->sync_busy)
 		return;
 	w = wop_new(W_SYNC, 0, time(NULL));
@@ -619,6 +639,7 @@ incidents_open(const struct config *cfg, struct registry *reg,
 		incidents_close(in);
 		return NULL;
 	}
+	in->refreshed = time(NULL);
 	/* Failures are reported by the writer, once, not per statement. */
 	store_set_quiet(in->db, 1);
 	in->writer = iwriter_new(base, in->db, synced_apply, in);

@@ -27,6 +27,7 @@
 #include "registry.h"
 #include "rrd_store.h"
 #include "rrd_store_int.h"
+#include "rrdcached_child.h"
 #include "xmalloc.h"
 
 /* With rrdcached, stat a known file this often to see it vanish. */
@@ -67,15 +68,33 @@ rrd_files_mkdirs(const char *dir)
 void
 rrd_store_flush_file(const struct config *cfg, const char *path)
 {
-	if (cfg == NULL || cfg->rrdcached == NULL || *cfg->rrdcached == '\0')
+	struct stat	 st;
+	char		*own = NULL;
+	const char	*addr;
+
+	if (cfg == NULL)
 		return;
+	addr = cfg->rrdcached;
+	/*
+	 * A tool (CLI) beside a running daemon: the daemon's own rrdcached,
+	 * when its socket is there, holds the values not yet written.
+	 */
+	if ((addr == NULL || *addr == '\0') &&
+	    (own = rrdcached_child_addr(cfg)) != NULL &&
+	    stat(own + 5, &st) == 0 && S_ISSOCK(st.st_mode))
+		addr = own;
+	if (addr == NULL || *addr == '\0') {
+		free(own);
+		return;
+	}
 	pthread_mutex_lock(&rrd_store_rrdc_lock);
 	rrd_clear_error();
-	if (rrdc_connect(cfg->rrdcached) == 0 && rrdc_flush(path) != 0)
+	if (rrdc_connect(addr) == 0 && rrdc_flush(path) != 0)
 		log_debug("rrd: flush %s through rrdcached: %s", path,
 		    rrd_get_error());
 	rrd_clear_error();
 	pthread_mutex_unlock(&rrd_store_rrdc_lock);
+	free(own);
 }
 
 struct rrd_files *

@@ -36,6 +36,7 @@
 #include "notify.h"
 #include "registry.h"
 #include "rrd_store.h"
+#include "rrdcached_child.h"
 #include "scheduler.h"
 #include "util.h"
 #include "web.h"
@@ -54,6 +55,7 @@ struct daemon {
 	struct evcurl		*curl;
 	struct scheduler	*sched;
 	struct rrd_store	*rrd;
+	struct rrdcached_child	*rrdcached;	/* our own, or NULL */
 	struct incidents	*incidents;
 	struct notifier		*notifier;
 	struct web		*web;
@@ -386,14 +388,14 @@ hint_rrdcached(const struct config *cfg)
 	size_t	i;
 
 	if (cfg->rrdcached != NULL && *cfg->rrdcached != '\0')
-		return;
+		return;	/* an operator's, or our own */
 	for (i = 0; i < cfg->nchecks; i++)
 		if (cfg->checks[i]->interval > 0)
 			per_s += 1.0 / cfg->checks[i]->interval;
 	if (per_s >= DIRECT_RRD_HINT_PER_S)
 		log_info("rrd: %.0f results a second are written to the RRD "
-		    "files directly; at this load set rrdcached in [daemon] "
-		    "(README: RRD at scale)", per_s);
+		    "files directly; at this load leave rrdcached in [daemon] "
+		    "empty or name one (README: RRD at scale)", per_s);
 }
 
 /*
@@ -470,6 +472,8 @@ on_sighup(evutil_socket_t sig, short what, void *arg)
 		config_free(cfg);
 		return;
 	}
+	rrdcached_child_bind(cfg);
+	d->rrdcached = rrdcached_child_reload(d->rrdcached, cfg, d->base);
 	evcurl_set_source(d->curl, cfg->source);
 	d->retired = xreallocarray(d->retired, d->nretired + 1,
 	    sizeof *d->retired);
@@ -581,6 +585,8 @@ main(int argc, char **argv)
 		return 1;
 	if (prepare_state_dir(d.cfg) == -1)
 		return 1;
+	/* Every module writes and reads through our own rrdcached. */
+	rrdcached_child_bind(d.cfg);
 	if (!foreground) {
 		if (daemon(1, 0) == -1)
 			fatal("daemon: %s", strerror(errno));
@@ -621,6 +627,12 @@ main(int argc, char **argv)
 	 * store threads already started too.
 	 */
 	drop_privileges(d.cfg);
+	/*
+	 * As the daemon's user, so that its socket and journal are that
+	 * user's; before the loop runs, so before the recorder's first
+	 * batch (the writer writes directly while it is not up).
+	 */
+	d.rrdcached = rrdcached_child_start(d.cfg, d.base);
 
 	d.ev_hup = evsignal_new(d.base, SIGHUP, on_sighup, &d);
 	d.ev_term = evsignal_new(d.base, SIGTERM, on_sigterm, &d);
@@ -642,6 +654,8 @@ main(int argc, char **argv)
 	scheduler_free(d.sched);
 	incidents_close(d.incidents);
 	rrd_store_close(d.rrd);
+	/* After the recorder's last batch went to it. */
+	rrdcached_child_stop(d.rrdcached);
 	notify_close(d.notifier);
 	evcurl_free(d.curl);
 	event_free(d.ev_hup);

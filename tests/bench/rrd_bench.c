@@ -158,6 +158,7 @@ main(int argc, char **argv)
 		/* The recorder keeps a file per registry id; no registry here. */
 		checks[i].id = (unsigned)i;
 		checks[i].interval = 60;
+		checks[i].id = (unsigned)i;	/* as the registry would */
 	}
 	if ((rs = rrd_store_open(&cfg)) == NULL)
 		return 1;

@@ -935,6 +935,12 @@ fi
 # writer holds the file's lock at that moment ("could not lock RRD").
 rrd_read() {
 	local i out
+	# The daemon's own rrdcached (default config) holds values for
+	# minutes: have it write FILE ($2) out first.
+	if [ -S "$SW_STATE_DIR/rrdcached.sock" ] && [ -n "${2:-}" ]; then
+		rrdtool flushcached --daemon "unix:$SW_STATE_DIR/rrdcached.sock" \
+		    "$2" >/dev/null 2>&1 || true
+	fi
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		if out=$(rrdtool "$@" 2>/dev/null); then
 			printf '%s\n' "$out"
