@@ -509,6 +509,121 @@ on_sigterm(evutil_socket_t sig, short what, void *arg)
 	event_del(d->ev_int);
 }
 
+/* -t: plain FILE:LINE lines on stderr, without log stamps; the exit code. */
+static int
+check_only(const char *path)
+{
+	struct errlist	 errs;
+	struct config	*cfg;
+	size_t		 i;
+	int		 rc;
+
+	errlist_init(&errs);
+	cfg = config_load(path, &errs);
+	if (cfg != NULL)
+		notify_check_templates(cfg, &errs);
+	if (cfg != NULL && errs.n == 0)
+		(void)fd_budget(cfg, fd_limit_hard(), &errs, 0);
+	for (i = 0; i < errs.n; i++)
+		fprintf(stderr, "%s\n", errs.lines[i]);
+	if (errs.n == 0)
+		fprintf(stderr, "%s: configuration OK (%zu checks)\n", path,
+		    cfg->nchecks);
+	rc = errs.n == 0 ? 0 : 1;
+	errlist_free(&errs);
+	if (cfg != NULL)
+		config_free(cfg);
+	return rc;
+}
+
+/*
+ * Wire the modules on one event_base, downstream first so that the first
+ * result has somewhere to go, then drop privileges and start our own
+ * rrdcached.
+ */
+static void
+daemon_wire(struct daemon *d)
+{
+	struct timeval	 gc_every = { 5, 0 };
+
+	if (curl_global_init(CURL_GLOBAL_ALL) != CURLE_OK)
+		fatal("curl_global_init failed");
+	if (evthread_use_pthreads() == -1)
+		fatal("libevent has no pthread support");
+	if ((d->base = event_base_new()) == NULL)
+		fatal("event_base_new failed");
+	if ((d->curl = evcurl_new(d->base)) == NULL)
+		fatal("cannot set up libcurl on the event loop");
+	evcurl_set_source(d->curl, d->cfg->source);
+
+	d->reg = registry_new();
+	registry_bind(d->reg, d->cfg);
+	d->notifier = notify_open(d->cfg, d->base);
+	d->incidents = incidents_open(d->cfg, d->reg, d->base, on_incident, d);
+	d->rrd = rrd_store_open_loop(d->cfg, d->base);
+	if (d->notifier == NULL || d->incidents == NULL || d->rrd == NULL)
+		fatal("cannot open the state in %s", d->cfg->state_dir);
+	d->sched = scheduler_new(d->base, d->curl, d->cfg, on_result, d);
+	checker_health_set_cb(scheduler_health(d->sched), on_impaired, d);
+	if ((d->web = web_start(d->base, d->cfg, d->sched, d->reg,
+	    d->incidents)) == NULL)
+		fatal("cannot start the web server on %s", d->cfg->listen);
+	/*
+	 * After the listener is bound (a port below 1024 needs root) and
+	 * before the loop runs any check.  glibc applies the change to the
+	 * store threads already started too.
+	 */
+	drop_privileges(d->cfg);
+	/*
+	 * As the daemon's user, so that its socket and journal are that
+	 * user's; before the loop runs, so before the recorder's first
+	 * batch (the writer writes directly while it is not up).
+	 */
+	d->rrdcached = rrdcached_child_start(d->cfg, d->base);
+
+	d->ev_hup = evsignal_new(d->base, SIGHUP, on_sighup, d);
+	d->ev_term = evsignal_new(d->base, SIGTERM, on_sigterm, d);
+	d->ev_int = evsignal_new(d->base, SIGINT, on_sigterm, d);
+	d->ev_gc = event_new(d->base, -1, EV_PERSIST, gc_configs, d);
+	event_add(d->ev_hup, NULL);
+	event_add(d->ev_term, NULL);
+	event_add(d->ev_int, NULL);
+	event_add(d->ev_gc, &gc_every);
+}
+
+/* Reverse order: stop producing, then drain each store. */
+static void
+daemon_unwire(struct daemon *d)
+{
+	size_t	i;
+
+	web_stop(d->web);
+	d->web = NULL;
+	scheduler_free(d->sched);
+	incidents_close(d->incidents);
+	rrd_store_close(d->rrd);
+	/* After the recorder's last batch went to it. */
+	rrdcached_child_stop(d->rrdcached);
+	notify_close(d->notifier);
+	evcurl_free(d->curl);
+	event_free(d->ev_hup);
+	event_free(d->ev_term);
+	event_free(d->ev_int);
+	event_free(d->ev_gc);
+	event_base_free(d->base);
+	for (i = 0; i < d->nretired; i++)
+		config_free(d->retired[i]);
+	free(d->retired);
+	if (d->pid_file != NULL) {
+		unlink(d->pid_file);
+		free(d->pid_file);
+	}
+	config_free(d->cfg);
+	registry_free(d->reg);
+	curl_global_cleanup();
+	libevent_global_shutdown();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -519,9 +634,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct daemon	 d;
-	struct timeval	 gc_every = { 5, 0 };
 	int		 ch, foreground = 0, test_only = 0, verbose = 0;
-	size_t		 i;
 
 	memset(&d, 0, sizeof d);
 	d.config_path = DEFAULT_CONFIG;
@@ -554,29 +667,8 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage(stderr, 1);
-
-	/* -t prints plain FILE:LINE lines on stderr, without log stamps. */
-	if (test_only) {
-		struct errlist	 errs;
-		struct config	*cfg;
-
-		errlist_init(&errs);
-		cfg = config_load(d.config_path, &errs);
-		if (cfg != NULL)
-			notify_check_templates(cfg, &errs);
-		if (cfg != NULL && errs.n == 0)
-			(void)fd_budget(cfg, fd_limit_hard(), &errs, 0);
-		for (i = 0; i < errs.n; i++)
-			fprintf(stderr, "%s\n", errs.lines[i]);
-		if (errs.n == 0)
-			fprintf(stderr, "%s: configuration OK (%zu checks)\n",
-			    d.config_path, cfg->nchecks);
-		ch = errs.n == 0 ? 0 : 1;
-		errlist_free(&errs);
-		if (cfg != NULL)
-			config_free(cfg);
-		return ch;
-	}
+	if (test_only)
+		return check_only(d.config_path);
 
 	/* State files (db, RRD, mails) are nobody else's business. */
 	umask(027);
@@ -598,82 +690,12 @@ main(int argc, char **argv)
 		return 1;
 	write_pid_file(&d);
 
-	if (curl_global_init(CURL_GLOBAL_ALL) != CURLE_OK)
-		fatal("curl_global_init failed");
-	if (evthread_use_pthreads() == -1)
-		fatal("libevent has no pthread support");
-	if ((d.base = event_base_new()) == NULL)
-		fatal("event_base_new failed");
-	if ((d.curl = evcurl_new(d.base)) == NULL)
-		fatal("cannot set up libcurl on the event loop");
-	evcurl_set_source(d.curl, d.cfg->source);
-
-	/* Downstream first, so the first result has somewhere to go. */
-	d.reg = registry_new();
-	registry_bind(d.reg, d.cfg);
-	d.notifier = notify_open(d.cfg, d.base);
-	d.incidents = incidents_open(d.cfg, d.reg, d.base, on_incident, &d);
-	d.rrd = rrd_store_open_loop(d.cfg, d.base);
-	if (d.notifier == NULL || d.incidents == NULL || d.rrd == NULL)
-		fatal("cannot open the state in %s", d.cfg->state_dir);
-	d.sched = scheduler_new(d.base, d.curl, d.cfg, on_result, &d);
-	checker_health_set_cb(scheduler_health(d.sched), on_impaired, &d);
-	if ((d.web = web_start(d.base, d.cfg, d.sched, d.reg,
-	    d.incidents)) == NULL)
-		fatal("cannot start the web server on %s", d.cfg->listen);
-	/*
-	 * After the listener is bound (a port below 1024 needs root) and
-	 * before the loop runs any check.  glibc applies the change to the
-	 * store threads already started too.
-	 */
-	drop_privileges(d.cfg);
-	/*
-	 * As the daemon's user, so that its socket and journal are that
-	 * user's; before the loop runs, so before the recorder's first
-	 * batch (the writer writes directly while it is not up).
-	 */
-	d.rrdcached = rrdcached_child_start(d.cfg, d.base);
-
-	d.ev_hup = evsignal_new(d.base, SIGHUP, on_sighup, &d);
-	d.ev_term = evsignal_new(d.base, SIGTERM, on_sigterm, &d);
-	d.ev_int = evsignal_new(d.base, SIGINT, on_sigterm, &d);
-	d.ev_gc = event_new(d.base, -1, EV_PERSIST, gc_configs, &d);
-	event_add(d.ev_hup, NULL);
-	event_add(d.ev_term, NULL);
-	event_add(d.ev_int, NULL);
-	event_add(d.ev_gc, &gc_every);
-
+	daemon_wire(&d);
 	log_info("started: %zu checks, state in %s", d.cfg->nchecks,
 	    d.cfg->state_dir);
 	hint_rrdcached(d.cfg);
 	event_base_dispatch(d.base);
-
-	/* Reverse order: stop producing, then drain each store. */
-	web_stop(d.web);
-	d.web = NULL;
-	scheduler_free(d.sched);
-	incidents_close(d.incidents);
-	rrd_store_close(d.rrd);
-	/* After the recorder's last batch went to it. */
-	rrdcached_child_stop(d.rrdcached);
-	notify_close(d.notifier);
-	evcurl_free(d.curl);
-	event_free(d.ev_hup);
-	event_free(d.ev_term);
-	event_free(d.ev_int);
-	event_free(d.ev_gc);
-	event_base_free(d.base);
-	for (i = 0; i < d.nretired; i++)
-		config_free(d.retired[i]);
-	free(d.retired);
-	if (d.pid_file != NULL) {
-		unlink(d.pid_file);
-		free(d.pid_file);
-	}
-	config_free(d.cfg);
-	registry_free(d.reg);
-	curl_global_cleanup();
-	libevent_global_shutdown();
+	daemon_unwire(&d);
 	log_info("stopped");
 	return 0;
 }
