@@ -40,8 +40,8 @@ for i in $(seq -w 1 "$N") broken; do
 	f=$SW_STATE_DIR/rrd/$n.rrd
 	rrd_read info "$f" >/dev/null 2>&1 || fail "$n.rrd is torn or missing"
 	h=$(grep -a -c "probe $n: \(up\|down\|degraded\)/" "$SW_LOG" || true)
-	s=$(rrd_read fetch "$f" AVERAGE -s "$((t_start - 1))" -e "$t_end" |
-	    awk 'NR > 2 && $2 !~ /nan/ { n++ } END { print n + 0 }')
+	s=$(rrd_known_rows "$f" "$((t_start - 1))" "$t_end") ||
+	    fail "$n.rrd cannot be read"
 	handled=$((handled + h))
 	stored=$((stored + s))
 	[ "$s" -ge "$h" ] || short="$short $n($s<$h)"

@@ -76,8 +76,8 @@ crash_round() {
 		    /^=== .*start_daemon/ { k++ }
 		    index($0, n) { c[k]++ }
 		    END { print c[k] + 0 }' "$SW_TMP/log.round")
-		s=$(rrd_read fetch "$f" AVERAGE -r 1 -s "$((t0 - 1))" -e "$tk" |
-		    awk 'NR > 2 && $2 !~ /nan/ { n++ } END { print n + 0 }')
+		s=$(rrd_known_rows "$f" "$((t0 - 1))" "$tk") ||
+		    fail "$n.rrd cannot be read"
 		handled=$((handled + h))
 		[ "$s" -ge "$((h - slack))" ] || short="$short $n($s<$h)"
 	done

@@ -950,3 +950,13 @@ rrd_read() {
 	done
 	rrdtool "$@"
 }
+
+# rrd_known_rows FILE START END: how many one-step rows of FILE between
+# START and END (epoch seconds) hold a known first value; fails when the
+# file cannot be read.
+rrd_known_rows() {
+	local out
+	out=$(rrd_read fetch "$1" AVERAGE -r 1 -s "$2" -e "$3") || return 1
+	printf '%s\n' "$out" |
+	    awk 'NR > 2 && $2 !~ /nan/ { n++ } END { print n + 0 }'
+}
