@@ -20,6 +20,11 @@ struct cli {
 
 /* Load the config or print its errors and return NULL. */
 struct config	*cli_config(struct cli *);
+/* The getopt_long rows of --period/--start/--end, shared by the verbs. */
+#define CLI_RANGE_OPTIONS \
+	{ "period", required_argument, NULL, 'p' }, \
+	{ "start", required_argument, NULL, 's' }, \
+	{ "end", required_argument, NULL, 'e' }
 /*
  * The time range of --period, or of --start/--end (default: the 24 h
  * before now or before --end); *period becomes "day" when none is

@@ -20,32 +20,6 @@
 	"           [--metric time|availability|phases] [--format png|svg]" \
 	" [--width W --height H] -o FILE\n"
 
-/*
- * Sanitizer builds only.  librrd and its font stack have no frame
- * pointers, so ASan's fast unwinder cannot see them in the stacks of the
- * small strings rrd_graph_v leaks per call (PLATFORM.md) and a
- * "leak:librrd" suppression never matches.  The slow unwinder can; the
- * suppressions are built in so they hold without LSAN_OPTIONS too.
- */
-#if defined(__SANITIZE_ADDRESS__)
-const char	*__asan_default_options(void);
-const char	*__lsan_default_suppressions(void);
-
-const char *
-__asan_default_options(void)
-{
-	return "fast_unwind_on_malloc=0";
-}
-
-const char *
-__lsan_default_suppressions(void)
-{
-	return "leak:librrd\nleak:libfontconfig\nleak:libpango\n"
-	    "leak:libcairo\nleak:libglib\nleak:libgobject\n"
-	    "leak:libharfbuzz\n";
-}
-#endif
-
 /* Parse a size option in pixels; 0 or -1 (message printed). */
 static int
 cli_graph_size(const char *opt, const char *s, int *out)
@@ -98,9 +72,7 @@ int
 cli_graph(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "period", required_argument, NULL, 'p' },
-		{ "start", required_argument, NULL, 's' },
-		{ "end", required_argument, NULL, 'e' },
+		CLI_RANGE_OPTIONS,
 		{ "metric", required_argument, NULL, 'm' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "width", required_argument, NULL, 'W' },

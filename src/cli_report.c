@@ -216,9 +216,7 @@ int
 cli_report(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "period", required_argument, NULL, 'p' },
-		{ "start", required_argument, NULL, 's' },
-		{ "end", required_argument, NULL, 'e' },
+		CLI_RANGE_OPTIONS,
 		{ "csv", no_argument, NULL, 'C' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
