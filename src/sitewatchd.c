@@ -552,6 +552,17 @@ daemon_wire(struct daemon *d)
 		fatal("libevent has no pthread support");
 	if ((d->base = event_base_new()) == NULL)
 		fatal("event_base_new failed");
+	/*
+	 * Signals first: a SIGTERM while the modules start (the mailer may
+	 * already have sent what was due) is then handled by the loop, a
+	 * clean stop, instead of killing the process half set up.
+	 */
+	d->ev_hup = evsignal_new(d->base, SIGHUP, on_sighup, d);
+	d->ev_term = evsignal_new(d->base, SIGTERM, on_sigterm, d);
+	d->ev_int = evsignal_new(d->base, SIGINT, on_sigterm, d);
+	event_add(d->ev_hup, NULL);
+	event_add(d->ev_term, NULL);
+	event_add(d->ev_int, NULL);
 	if ((d->curl = evcurl_new(d->base)) == NULL)
 		fatal("cannot set up libcurl on the event loop");
 	evcurl_set_source(d->curl, d->cfg->source);
@@ -581,13 +592,7 @@ daemon_wire(struct daemon *d)
 	 */
 	d->rrdcached = rrdcached_child_start(d->cfg, d->base);
 
-	d->ev_hup = evsignal_new(d->base, SIGHUP, on_sighup, d);
-	d->ev_term = evsignal_new(d->base, SIGTERM, on_sigterm, d);
-	d->ev_int = evsignal_new(d->base, SIGINT, on_sigterm, d);
 	d->ev_gc = event_new(d->base, -1, EV_PERSIST, gc_configs, d);
-	event_add(d->ev_hup, NULL);
-	event_add(d->ev_term, NULL);
-	event_add(d->ev_int, NULL);
 	event_add(d->ev_gc, &gc_every);
 }
 
