@@ -469,6 +469,41 @@ join_distinct(struct tmpl_item *items, size_t n, int var)
 	return b.data;
 }
 
+/*
+ * Build one message from the configured sender to the given addresses
+ * and queue it for each of them, one row a recipient.
+ */
+static void
+notify_queue(struct notifier *nt, const char **to, size_t nto,
+    const char *subject, const char *body)
+{
+	const struct config	*cfg = nt->cfg;
+	struct mime_msg		 m;
+	struct buf		 msg;
+	char			*sender, *rcpt;
+	size_t			 i;
+
+	memset(&m, 0, sizeof m);
+	m.from = cfg->smtp.from != NULL ? cfg->smtp.from : "sitewatch";
+	m.to = to;
+	m.nto = nto;
+	m.subject = subject;
+	m.body = body;
+	m.date = time(NULL);
+	buf_init(&msg);
+	mime_build(&m, &msg);
+	sender = mime_addr_spec(m.from);
+	for (i = 0; i < nto; i++) {
+		rcpt = mime_addr_spec(to[i]);
+		if (*rcpt != '\0')
+			mailer_submit(nt->mailer, sender, rcpt, subject,
+			    msg.data);
+		free(rcpt);
+	}
+	free(sender);
+	buf_free(&msg);
+}
+
 /* Render a group's mail and hand it to the mailer, one row a recipient. */
 static void
 group_send(struct group *g)
@@ -477,11 +512,10 @@ group_send(struct group *g)
 	const struct lang	*l;
 	struct tmpl_data	 d;
 	struct tmpl_item	*items;
-	struct mime_msg		 m;
 	struct pool		 p = { NULL, 0 };
-	struct buf		 body, msg;
+	struct buf		 body;
 	const char		*one[1], *public_url;
-	char			*subject, *sender, *rcpt, *count;
+	char			*subject, *count;
 	size_t			 i;
 	int			 staff = g->rcpt == NULL;
 
@@ -512,33 +546,14 @@ group_send(struct group *g)
 	buf_addstr(&body, "");
 	tmpl_render(l->t[g->kind], &d, &subject, &body);
 
-	memset(&m, 0, sizeof m);
-	m.from = cfg->smtp.from != NULL ? cfg->smtp.from : "sitewatch";
-	if (staff) {
-		m.to = (const char **)cfg->smtp.staff;
-		m.nto = cfg->smtp.nstaff;
-	} else {
-		one[0] = g->rcpt;
-		m.to = one;
-		m.nto = 1;
-	}
-	m.subject = subject;
-	m.body = body.data;
-	m.date = time(NULL);
-	buf_init(&msg);
-	mime_build(&m, &msg);
-	sender = mime_addr_spec(m.from);
-	for (i = 0; i < m.nto; i++) {
-		rcpt = mime_addr_spec(m.to[i]);
-		if (*rcpt != '\0')
-			mailer_submit(g->nt->mailer, sender, rcpt, subject,
-			    msg.data);
-		free(rcpt);
-	}
+	one[0] = g->rcpt;
+	if (staff)
+		notify_queue(g->nt, (const char **)cfg->smtp.staff,
+		    cfg->smtp.nstaff, subject, body.data);
+	else
+		notify_queue(g->nt, one, 1, subject, body.data);
 	log_info("mail %s to %s: %zu check(s), \"%s\"", kind_names[g->kind],
 	    staff ? "staff" : g->rcpt, g->nalerts, subject);
-	free(sender);
-	buf_free(&msg);
 	buf_free(&body);
 	free(subject);
 	free(items);
@@ -747,35 +762,11 @@ notify_event(struct notifier *nt, const struct incident_event *ev)
 void
 notify_staff(struct notifier *nt, const char *subject, const char *text)
 {
-	const struct config	*cfg;
-	struct mime_msg		 m;
-	struct buf		 msg;
-	char			*sender, *rcpt;
-	size_t			 i;
-
 	if (nt == NULL || nt->cfg->smtp.nstaff == 0)
 		return;
-	cfg = nt->cfg;
-	memset(&m, 0, sizeof m);
-	m.from = cfg->smtp.from != NULL ? cfg->smtp.from : "sitewatch";
-	m.to = (const char **)cfg->smtp.staff;
-	m.nto = cfg->smtp.nstaff;
-	m.subject = subject;
-	m.body = text;
-	m.date = time(NULL);
-	buf_init(&msg);
-	mime_build(&m, &msg);
-	sender = mime_addr_spec(m.from);
-	for (i = 0; i < m.nto; i++) {
-		rcpt = mime_addr_spec(m.to[i]);
-		if (*rcpt != '\0')
-			mailer_submit(nt->mailer, sender, rcpt, subject,
-			    msg.data);
-		free(rcpt);
-	}
+	notify_queue(nt, (const char **)nt->cfg->smtp.staff,
+	    nt->cfg->smtp.nstaff, subject, text);
 	log_info("mail to staff: \"%s\"", subject);
-	free(sender);
-	buf_free(&msg);
 }
 
 void
