@@ -10,6 +10,13 @@
 
 #include "sitewatch.h"
 
+/*
+ * A running daemon saves a check's last result at least this often (and
+ * at once on a change of state): a reader of the saved states (the CLI)
+ * sees a last result up to this much older than the daemon's own.
+ */
+#define CHECK_STATUS_SAVE_S	300
+
 struct check_status {
 	int		 seen;		/* a result came since the start */
 	enum sw_state	 state;

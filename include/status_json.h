@@ -37,10 +37,12 @@ json_t	*status_json(const struct status_view *);
 
 /*
  * Whether a status no longer says what the check is doing now: the
- * daemon does not run, or its last result is older than two intervals.
+ * daemon does not run, or its last result is older than two intervals
+ * (plus lag: how much older the reader's copy may be than the daemon's,
+ * CHECK_STATUS_SAVE_S for saved states, 0 for the daemon's own).
  * A check with no result yet is unknown, not stale (unless no daemon).
  */
 int	 status_stale(const struct check_status *, int interval, time_t now,
-	    int daemon_running);
+	    int daemon_running, int lag);
 
 #endif

@@ -107,7 +107,9 @@ cli_status_collect(const struct config *cfg, struct store *db,
 	memset(&st, 0, sizeof st);
 	st.seen = row->known;
 	st.last_at = row->st.last_at;
-	row->stale = status_stale(&st, c->interval, now, running);
+	/* Saved states lag the daemon's by up to CHECK_STATUS_SAVE_S. */
+	row->stale = status_stale(&st, c->interval, now, running,
+	    CHECK_STATUS_SAVE_S);
 }
 
 static json_t *

@@ -47,7 +47,7 @@
  * Counters and last-result figures of checks whose state did not change
  * are written this often (incidents_feed says why not per result).
  */
-#define CHK_REFRESH_S	300
+#define CHK_REFRESH_S	CHECK_STATUS_SAVE_S
 
 /* One check as the incident engine knows it. */
 struct chk {

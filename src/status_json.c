@@ -61,11 +61,11 @@ status_json(const struct status_view *s)
 
 int
 status_stale(const struct check_status *st, int interval, time_t now,
-    int daemon_running)
+    int daemon_running, int lag)
 {
 	if (!daemon_running)
 		return 1;
 	if (!st->seen || st->last_at <= 0)
 		return 0;
-	return now - st->last_at > 2L * (interval > 0 ? interval : 60);
+	return now - st->last_at > 2L * (interval > 0 ? interval : 60) + lag;
 }

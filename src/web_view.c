@@ -85,7 +85,7 @@ web_check_stale(const struct web_check *wc, const struct check_conf *c,
     time_t now)
 {
 	return wc != NULL && wc->have && status_stale(wc->st, c->interval,
-	    now, 1);
+	    now, 1, 0);
 }
 
 /* Before a check's first result, and for checks the engine never saw. */
