@@ -190,7 +190,7 @@ load_checks_dir(struct loader *ld)
 		if (de->d_name[0] == '.' || len <= 5 ||
 		    strcmp(de->d_name + len - 5, ".conf") != 0)
 			continue;
-		names = xreallocarray(names, n + 1, sizeof *names);
+		names = xappendarray(names, n, sizeof *names);
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);

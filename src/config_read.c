@@ -65,7 +65,7 @@ struct file_ctx {
 static const char *
 loader_name(struct loader *ld, const char *name)
 {
-	ld->names = xreallocarray(ld->names, ld->nnames + 1,
+	ld->names = xappendarray(ld->names, ld->nnames,
 	    sizeof *ld->names);
 	return ld->names[ld->nnames++] = xstrdup(name);
 }
@@ -146,7 +146,7 @@ section_begin(struct file_ctx *fc, char *s)
 		st->c = c;
 		st->src = xcalloc(conf_nkeys, sizeof *st->src);
 		st->order = ld->ncs;
-		ld->cs = xreallocarray(ld->cs, ld->ncs + 1, sizeof *ld->cs);
+		ld->cs = xappendarray(ld->cs, ld->ncs, sizeof *ld->cs);
 		ld->cs[ld->ncs++] = st;
 		fc->check = st;
 		fc->sec = SEC_CHECK;

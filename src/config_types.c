@@ -110,7 +110,7 @@ split_list(const char *v, char ***out)
 		item = conf_rstrip(conf_lskip(item));
 		if (*item == '\0')
 			continue;
-		list = xreallocarray(list, n + 1, sizeof *list);
+		list = xappendarray(list, n, sizeof *list);
 		list[n++] = xstrdup(item);
 	}
 	free(copy);

@@ -143,7 +143,7 @@ lang_load(struct langs *ls, const char *dir, const char *name,
 	char		*path;
 	size_t		 k;
 
-	ls->v = xreallocarray(ls->v, ls->n + 1, sizeof *ls->v);
+	ls->v = xappendarray(ls->v, ls->n, sizeof *ls->v);
 	l = &ls->v[ls->n++];
 	memset(l, 0, sizeof *l);
 	l->name = xstrdup(name);
@@ -349,7 +349,7 @@ struct pool {
 static const char *
 pool_add(struct pool *p, char *s)
 {
-	p->v = xreallocarray(p->v, p->n + 1, sizeof *p->v);
+	p->v = xappendarray(p->v, p->n, sizeof *p->v);
 	p->v[p->n++] = s;
 	return s;
 }
@@ -625,7 +625,7 @@ group_add(struct notifier *nt, enum mail_kind kind, const char *rcpt,
 			evtimer_add(g->timer, &tv);
 		}
 	}
-	g->alerts = xreallocarray(g->alerts, g->nalerts + 1,
+	g->alerts = xappendarray(g->alerts, g->nalerts,
 	    sizeof *g->alerts);
 	g->alerts[g->nalerts++] = a;
 	if (g->timer == NULL)

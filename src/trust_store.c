@@ -123,7 +123,7 @@ trust_store_get(struct trust_store *ts, const char *ca_file)
 	if ((s = trust_store_load(ts, ca_file)) == NULL)
 		return NULL;
 	if (e == NULL) {
-		ts->ents = xreallocarray(ts->ents, ts->nents + 1,
+		ts->ents = xappendarray(ts->ents, ts->nents,
 		    sizeof *ts->ents);
 		e = &ts->ents[ts->nents++];
 		memset(e, 0, sizeof *e);

@@ -51,6 +51,24 @@ xreallocarray(void *ptr, size_t nmemb, size_t size)
 	return p;
 }
 
+/*
+ * Room for element n of an array that holds n: grows by doubling, at
+ * n = 0, 1, 2, 4, 8 ..., so that lists read one item at a time (100,000
+ * checks from checks.d) cost a linear number of copies, not a quadratic.
+ */
+void *
+xappendarray(void *ptr, size_t n, size_t size)
+{
+	size_t	cap;
+
+	if (n != 0 && (n & (n - 1)) != 0)
+		return ptr;			/* room left since the last grow */
+	cap = n == 0 ? 1 : n * 2;
+	if (cap < n)
+		fatal("xappendarray: %zu elements overflow", n);
+	return xreallocarray(ptr, cap, size);
+}
+
 char *
 xstrdup(const char *s)
 {
