@@ -404,10 +404,10 @@ swd_stop() {
 	local t0 rc
 	t0=$(now_ms)
 	kill -TERM "$SPID" 2>/dev/null
-	if wait_for 20 "! kill -0 $SPID 2>/dev/null"; then
+	if wait_for 60 "! kill -0 $SPID 2>/dev/null"; then
 		wait "$SPID"; rc=$?
 	else
-		say "sitewatchd did not stop in 20 s: KILL"
+		say "sitewatchd did not stop in 60 s: KILL"
 		kill -KILL "$SPID" 2>/dev/null; wait "$SPID"; rc=137
 	fi
 	SSTOP_MS=$(( $(now_ms) - t0 ))

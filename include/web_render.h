@@ -74,8 +74,12 @@ struct render_ticket {
 /* The staff dashboard: checks in display order, sites grouped. */
 struct render_dashboard {
 	double				 now;
-	const struct render_check	*checks;
+	size_t				 total;		/* checks configured */
+	size_t				 counts[4];	/* of all, by sw_state */
+	const struct render_check	*checks;	/* this page's */
 	size_t				 nchecks;
+	size_t				 page;		/* 1.., 0: one page */
+	size_t				 npages;
 	const struct render_ticket	*tickets;
 	size_t				 ntickets;
 	const char			*tickets_err;	/* not available */

@@ -24,6 +24,7 @@
 #include "xmalloc.h"
 
 #define WEB_CHECK_TICKETS	10	/* tickets on a check's page */
+#define WEB_DASH_ROWS		200	/* checks on a dashboard page */
 
 /* ---- dashboard ---- */
 
@@ -65,11 +66,11 @@ page_row_site_cmp(const void *a, const void *b)
 
 /*
  * The rows of the checks table, in display order; *n set.  Two sorts
- * keep it O(n log n) for large configs: one groups each site to find its
- * worst state, the second puts them in display order.
+ * keep it O(n log n): one groups each site to find its worst state, the
+ * second puts them in display order.
  */
 static struct page_row *
-page_rows(struct web *w, size_t *n)
+page_rows_sorted(struct web *w, size_t *n)
 {
 	const struct config	*cfg = w->cfg;
 	struct page_row		*rows;
@@ -94,6 +95,64 @@ page_rows(struct web *w, size_t *n)
 	}
 	qsort(rows, cfg->nchecks, sizeof *rows, page_row_cmp);
 	*n = cfg->nchecks;
+	return rows;
+}
+
+/* A check that needs a look: not plainly up, or its result is old. */
+static int
+page_row_attention(const struct page_row *r, time_t now)
+{
+	return web_check_state(r->wc) != SW_STATE_UP ||
+	    web_check_stale(r->wc, r->c, now);
+}
+
+/*
+ * One page of a large config: the checks that need a look first (sorted
+ * as above), then the others in config order, WEB_DASH_ROWS a page.  No
+ * sort of the whole list: two scans of the config and a sort of the few
+ * that need a look, so 100,000 checks answer in a few ms on the loop and
+ * the page stays a size a browser can show.
+ */
+static struct page_row *
+page_rows_paged(struct web *w, size_t page, size_t *n)
+{
+	const struct config	*cfg = w->cfg;
+	struct page_row		*rows, *att = NULL, r;
+	size_t			 i, natt = 0, first, want, skip;
+	time_t			 now = time(NULL);
+
+	for (i = 0; i < cfg->nchecks; i++) {
+		r.c = cfg->checks[i];
+		r.wc = web_view_check(w->view, r.c);
+		r.site_rank = web_state_rank(web_check_state(r.wc));
+		if (page_row_attention(&r, now)) {
+			att = xappendarray(att, natt, sizeof *att);
+			att[natt++] = r;
+		}
+	}
+	/* Within the few: by state first, then as the full sort does. */
+	qsort(att, natt, sizeof *att, page_row_cmp);
+
+	first = (page - 1) * WEB_DASH_ROWS;
+	rows = xcalloc(WEB_DASH_ROWS + 1, sizeof *rows);
+	*n = 0;
+	for (i = first; i < natt && *n < WEB_DASH_ROWS; i++)
+		rows[(*n)++] = att[i];
+	want = WEB_DASH_ROWS - *n;
+	skip = first > natt ? first - natt : 0;
+	for (i = 0; i < cfg->nchecks && want > 0; i++) {
+		r.c = cfg->checks[i];
+		r.wc = web_view_check(w->view, r.c);
+		if (page_row_attention(&r, now))
+			continue;
+		if (skip > 0) {
+			skip--;
+			continue;
+		}
+		rows[(*n)++] = r;
+		want--;
+	}
+	free(att);
 	return rows;
 }
 
@@ -137,10 +196,27 @@ page_ticket_data(struct render_ticket *rt, json_t *t)
 	rt->opened_at = json_string_value(json_object_get(t, "opened_at"));
 }
 
+/* ?page=N of the dashboard, 1 when absent or malformed. */
+static size_t
+page_number(struct evhttp_request *req, size_t npages)
+{
+	char		*v, *end;
+	unsigned long	 p;
+
+	if ((v = web_query(req, "page")) == NULL)
+		return 1;
+	p = strtoul(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || p < 1)
+		p = 1;
+	free(v);
+	return p > npages ? npages : p;
+}
+
 void
 web_page_dashboard(struct web *w, struct evhttp_request *req,
     const char *rest)
 {
+	const struct config	*cfg = w->cfg;
 	struct render_dashboard	 d;
 	struct render_check	*checks;
 	struct render_ticket	*tickets;
@@ -148,10 +224,22 @@ web_page_dashboard(struct web *w, struct evhttp_request *req,
 	struct buf		 b;
 	json_t			*all, *t;
 	const char		*err;
-	size_t			 i, n;
+	size_t			 i, n, npages;
 
 	(void)rest;
-	rows = page_rows(w, &n);
+	memset(&d, 0, sizeof d);
+	npages = (cfg->nchecks + WEB_DASH_ROWS - 1) / WEB_DASH_ROWS;
+	if (npages <= 1)
+		rows = page_rows_sorted(w, &n);
+	else {
+		d.page = page_number(req, npages);
+		d.npages = npages;
+		rows = page_rows_paged(w, d.page, &n);
+	}
+	for (i = 0; i < cfg->nchecks; i++)
+		d.counts[web_check_state(web_view_check(w->view,
+		    cfg->checks[i]))]++;
+	d.total = cfg->nchecks;
 	checks = xcalloc(n + 1, sizeof *checks);
 	for (i = 0; i < n; i++)
 		page_check_data(&checks[i], rows[i].c, rows[i].wc);
@@ -159,7 +247,6 @@ web_page_dashboard(struct web *w, struct evhttp_request *req,
 	tickets = xcalloc(json_array_size(all) + 1, sizeof *tickets);
 	json_array_foreach(all, i, t)
 		page_ticket_data(&tickets[i], t);
-	memset(&d, 0, sizeof d);
 	d.now = util_wall_time();
 	d.impaired = w->sched != NULL &&
 	    checker_health_impaired(scheduler_health(w->sched));
@@ -258,6 +345,7 @@ page_check_done(struct web_job *job)
 	const struct check_conf	*c;
 	struct web_check	*wc;
 	struct web_sample	*s;
+	unsigned		 slot;
 	struct buf		 b;
 	const char		*periods[] = { "day", "week", "month",
 				    "year" };
@@ -341,7 +429,8 @@ page_check_done(struct web_job *job)
 	    "<th>State</th><th>Cause</th><th>HTTP</th><th>Total</th>"
 	    "<th>Message</th></tr></thead><tbody>\n");
 	for (i = 0; i < wc->nring; i++) {
-		s = &wc->ring[(wc->head + WEB_RING - 1 - i) % WEB_RING];
+		slot = (wc->head + WEB_RING - 1 - i) % WEB_RING;
+		s = &wc->ring[slot];
 		buf_printf(&b, "<tr class=\"%s\"><td>",
 		    html_state_class(s->state));
 		html_time(&b, s->at);
@@ -349,7 +438,11 @@ page_check_done(struct web_job *job)
 		    "<td>%.0f ms</td><td class=\"msg\">",
 		    sw_state_name(s->state), sw_cause_name(s->cause),
 		    (int)s->http_status, (double)s->total_ms);
-		html_escape(&b, s->message);
+		/* An up result's message is its status and time (web_view.h). */
+		if (wc->ring_msg != NULL && wc->ring_msg[slot] != NULL)
+			html_escape(&b, wc->ring_msg[slot]);
+		else
+			buf_printf(&b, "HTTP %d", (int)s->http_status);
 		buf_addstr(&b, "</td></tr>\n");
 	}
 	buf_addstr(&b, "</tbody></table></section>\n");

@@ -275,25 +275,41 @@ same_site(const char *a, const char *b)
 	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
+/*
+ * Page links of a long dashboard: the checks that need a look come first,
+ * so page 1 is the one that matters in an outage.
+ */
+static void
+render_pager(struct buf *b, size_t page, size_t npages)
+{
+	buf_addstr(b, "<nav class=\"pager\">");
+	if (page > 1)
+		buf_printf(b, "<a rel=\"prev\" href=\"/?page=%zu\">&larr; "
+		    "previous</a> ", page - 1);
+	buf_printf(b, "page %zu of %zu (needing a look first)", page, npages);
+	if (page < npages)
+		buf_printf(b, " <a rel=\"next\" href=\"/?page=%zu\">next "
+		    "&rarr;</a>", page + 1);
+	buf_addstr(b, "</nav>\n");
+}
+
 void
 render_dashboard(struct buf *b, const struct render_dashboard *d)
 {
-	size_t	i, counts[4] = { 0, 0, 0, 0 };
+	size_t	i;
 
 	render_nav(b, "sitewatch — dashboard", d->now);
 	if (d->impaired)
 		buf_addstr(b, "<p id=\"impaired\" class=\"banner st-down\">"
 		    "The monitor itself is impaired: checks it cannot make "
 		    "are unknown, not down (see the log and /metrics).</p>\n");
-	for (i = 0; i < d->nchecks; i++)
-		counts[d->checks[i].state]++;
 	buf_printf(b, "<main>\n<p id=\"summary\" class=\"summary\">%zu "
 	    "checks: <span class=\"st-down\">%zu down</span>, "
 	    "<span class=\"st-degraded\">%zu degraded</span>, "
 	    "<span class=\"st-up\">%zu up</span>, "
 	    "<span class=\"st-unknown\">%zu unknown</span></p>\n",
-	    d->nchecks, counts[SW_STATE_DOWN], counts[SW_STATE_DEGRADED],
-	    counts[SW_STATE_UP], counts[SW_STATE_UNKNOWN]);
+	    d->total, d->counts[SW_STATE_DOWN], d->counts[SW_STATE_DEGRADED],
+	    d->counts[SW_STATE_UP], d->counts[SW_STATE_UNKNOWN]);
 
 	buf_addstr(b, "<section><h2>Open tickets</h2>\n");
 	if (d->tickets_err != NULL) {
@@ -309,11 +325,16 @@ render_dashboard(struct buf *b, const struct render_dashboard *d)
 		render_ticket_row(b, &d->tickets[i], d->now);
 	buf_addstr(b, "</tbody></table></section>\n");
 
-	buf_addstr(b, "<section><h2>Checks</h2>\n<table id=\"checks\" "
-	    "class=\"checks\"><thead><tr><th>Check</th><th>State</th>"
+	buf_addstr(b, "<section><h2>Checks</h2>\n");
+	/* A page of many: the script leaves it alone (it polls them all). */
+	if (d->npages > 1)
+		render_pager(b, d->page, d->npages);
+	buf_printf(b, "<table id=\"checks\" class=\"checks\"%s><thead><tr>"
+	    "<th>Check</th><th>State</th>"
 	    "<th>Since</th><th>Last</th><th>24 h</th><th>30 d</th>"
 	    "<th>Ticket</th><th>Response time, 24 h</th></tr></thead>\n"
-	    "<tbody id=\"checks-body\">\n");
+	    "<tbody id=\"checks-body\">\n", d->npages > 1 ?
+	    " data-paged=\"1\"" : "");
 	for (i = 0; i < d->nchecks; i++) {
 		if (i == 0 || !same_site(d->checks[i].site,
 		    d->checks[i - 1].site)) {
@@ -324,7 +345,10 @@ render_dashboard(struct buf *b, const struct render_dashboard *d)
 		}
 		render_check_row(b, &d->checks[i], d->now);
 	}
-	buf_addstr(b, "</tbody></table></section>\n</main>\n");
+	buf_addstr(b, "</tbody></table>\n");
+	if (d->npages > 1)
+		render_pager(b, d->page, d->npages);
+	buf_addstr(b, "</section>\n</main>\n");
 }
 
 /* ---- public status page ---- */

@@ -118,8 +118,10 @@ view_check_free(struct web_check *wc)
 {
 	unsigned	i;
 
-	for (i = 0; i < wc->capring; i++)
-		free(wc->ring[i].message);
+	if (wc->ring_msg != NULL)
+		for (i = 0; i < WEB_RING; i++)
+			free(wc->ring_msg[i]);
+	free(wc->ring_msg);
 	free(wc->ring);
 	free(wc->last);
 	free(wc->daily);
@@ -149,11 +151,11 @@ view_last_set(struct web_last *l, const struct result *r)
 	l->at = r->at;
 	l->up = r->up;
 	l->cert_days_left = r->cert_days_left;
-	l->dns_ms = r->dns_ms;
-	l->connect_ms = r->connect_ms;
-	l->tls_ms = r->tls_ms;
-	l->ttfb_ms = r->ttfb_ms;
-	l->total_ms = r->total_ms;
+	l->dns_ms = (float)r->dns_ms;
+	l->connect_ms = (float)r->connect_ms;
+	l->tls_ms = (float)r->tls_ms;
+	l->ttfb_ms = (float)r->ttfb_ms;
+	l->total_ms = (float)r->total_ms;
 	l->bytes = r->bytes;
 }
 
@@ -175,14 +177,21 @@ view_ring_add(struct web_check *wc, const struct result *r)
 		wc->capring = cap;
 	}
 	s = &wc->ring[wc->head];
-	s->at = r->at;
+	s->at = r->at > 0 && r->at < UINT32_MAX ? (uint32_t)r->at : 0;
 	s->state = (unsigned char)r->state;
 	s->cause = (unsigned char)r->cause;
 	s->http_status = (short)(r->http_status >= 0 && r->http_status <= 999 ?
 	    r->http_status : 0);
 	s->total_ms = (float)r->total_ms;
-	free(s->message);
-	s->message = xstrdup(r->message);
+	if (wc->ring_msg != NULL) {
+		free(wc->ring_msg[wc->head]);
+		wc->ring_msg[wc->head] = NULL;
+	}
+	if (r->state != SW_STATE_UP) {
+		if (wc->ring_msg == NULL)
+			wc->ring_msg = xcalloc(WEB_RING, sizeof *wc->ring_msg);
+		wc->ring_msg[wc->head] = xstrdup(r->message);
+	}
 	wc->head = (wc->head + 1) % WEB_RING;
 	if (wc->nring < WEB_RING)
 		wc->nring++;

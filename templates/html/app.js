@@ -169,8 +169,11 @@
 	}
 
 	function poll() {
-		getJSON("/api/v1/checks").then(function (checks) {
-			renderChecks(checks);
+		/* A page of a long list is the server's: refresh the tickets only. */
+		var paged = document.getElementById("checks") &&
+		    document.getElementById("checks").getAttribute("data-paged") === "1";
+		(paged ? Promise.resolve(null) : getJSON("/api/v1/checks")).then(function (checks) {
+			if (checks) renderChecks(checks);
 			stamp("updated " + new Date().toLocaleTimeString(), false);
 			return getJSON("/api/v1/tickets?status=open");
 		}).then(renderTickets).catch(function (e) {
