@@ -50,20 +50,54 @@ struct web_mstreams {
 	TAILQ_HEAD(, web_mstream)	 list;
 };
 
-/* Append a label value, escaped for the exposition format. */
+/*
+ * Append a label value, escaped for the exposition format (backslash,
+ * double quote, newline).  Runs of plain bytes go in one copy: at
+ * 100,000 checks a scrape writes 1.6 million labels.
+ */
 static void
 metrics_label(struct buf *b, const char *s)
 {
-	for (; s != NULL && *s != '\0'; s++) {
-		if (*s == '\\')
-			buf_addstr(b, "\\\\");
-		else if (*s == '"')
-			buf_addstr(b, "\\\"");
-		else if (*s == '\n')
-			buf_addstr(b, "\\n");
-		else
-			buf_add(b, s, 1);
+	size_t	n;
+
+	while (s != NULL && *s != '\0') {
+		n = strcspn(s, "\\\"\n");
+		buf_add(b, s, n);
+		s += n;
+		if (*s == '\0')
+			break;
+		buf_addstr(b, *s == '\\' ? "\\\\" : *s == '"' ? "\\\"" :
+		    "\\n");
+		s++;
 	}
+}
+
+/*
+ * A sample's value: whole numbers (states, codes, days) without printf;
+ * timestamps to the millisecond (%.6g would round them to ten seconds);
+ * the rest, phase seconds and ratios, to six significant digits.
+ */
+static void
+metrics_value(struct buf *b, double v)
+{
+	char		 d[24], *p = d + sizeof d;
+	unsigned long long u;
+	int		 neg;
+
+	if (v == floor(v) && fabs(v) < 1e15) {
+		neg = v < 0;
+		u = (unsigned long long)(neg ? -v : v);
+		do {
+			*--p = (char)('0' + u % 10);
+			u /= 10;
+		} while (u != 0);
+		if (neg)
+			*--p = '-';
+		buf_add(b, p, (size_t)(d + sizeof d - p));
+	} else if (fabs(v) >= 1e6)
+		buf_printf(b, "%.3f", v);
+	else
+		buf_printf(b, "%.6g", v);
 }
 
 /* `{check="...",site="..."` without the closing brace. */
@@ -164,15 +198,19 @@ metrics_check(struct web *w, struct buf *b, const struct metrics_part *p,
 			return;
 		buf_addstr(b, p->name);
 		metrics_labels(b, c);
-		buf_printf(b, "%s} %.6g\n", p->extra, v);
+		buf_addstr(b, p->extra);
+		buf_addstr(b, "} ");
+		metrics_value(b, v);
+		buf_addstr(b, "\n");
 		break;
 	case MK_STATE:
 		for (k = 0; k < 4; k++) {
 			buf_addstr(b, p->name);
 			metrics_labels(b, c);
-			buf_printf(b, ",state=\"%s\"} %d\n",
-			    sw_state_name(states[k]),
-			    web_check_state(wc) == states[k]);
+			buf_addstr(b, ",state=\"");
+			buf_addstr(b, sw_state_name(states[k]));
+			buf_addstr(b, web_check_state(wc) == states[k] ?
+			    "\"} 1\n" : "\"} 0\n");
 		}
 		break;
 	case MK_PHASE:
@@ -184,8 +222,11 @@ metrics_check(struct web *w, struct buf *b, const struct metrics_part *p,
 			    wc->last->ttfb_ms;
 			buf_addstr(b, p->name);
 			metrics_labels(b, c);
-			buf_printf(b, ",phase=\"%s\"} %.6g\n", phases[k],
-			    v / 1000);
+			buf_addstr(b, ",phase=\"");
+			buf_addstr(b, phases[k]);
+			buf_addstr(b, "\"} ");
+			metrics_value(b, v / 1000);
+			buf_addstr(b, "\n");
 		}
 		break;
 	}

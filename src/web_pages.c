@@ -205,8 +205,9 @@ page_number(struct evhttp_request *req, size_t npages)
 
 	if ((v = web_query(req, "page")) == NULL)
 		return 1;
+	/* strtoul takes "-1" for a huge number: digits only. */
 	p = strtoul(v, &end, 10);
-	if (*v == '\0' || *end != '\0' || p < 1)
+	if (!isdigit((unsigned char)*v) || *end != '\0' || p < 1)
 		p = 1;
 	free(v);
 	return p > npages ? npages : p;
