@@ -54,6 +54,7 @@ api_ok() {
 }
 wait_until 80 api_ok ||
     fail "/api/v1/checks downtime_24h_s $(api_down), the rows say $(rows "== 0") s"
+http_req GET "http://127.0.0.1:$SW_HTTP_PORT/api/v1/checks"
 api_json=$HTTP_BODY
 http_req GET "http://127.0.0.1:$SW_HTTP_PORT/metrics"
 assert_eq 200 "$HTTP_STATUS" "/metrics"
@@ -80,8 +81,8 @@ within "$api_d30" "$down" "/api/v1/checks downtime_30d_s"
 assert_json "$api_json" "j[0]['stale'] is False" "API: not stale while running"
 # /metrics shows the figures the API showed (one refresh between is
 # allowed for: both read the daemon's one record of them).
-m24=$(printf '%s\n' "$metrics" | awk '/^sitewatch_check_downtime_seconds\{check="newbie".*window="24h"/ { print $2 }')
-m30=$(printf '%s\n' "$metrics" | awk '/^sitewatch_check_downtime_seconds\{check="newbie".*window="30d"/ { print $2 }')
+m24=$(printf '%s\n' "$metrics" | awk '/^sitewatch_check_downtime_seconds\{check="newbie".*window="24h"/ { print $NF }')
+m30=$(printf '%s\n' "$metrics" | awk '/^sitewatch_check_downtime_seconds\{check="newbie".*window="30d"/ { print $NF }')
 [ -n "$m24" ] && [ -n "$m30" ] || fail "no sitewatch_check_downtime_seconds for newbie in /metrics"
 within "$m24" "$down" "/metrics downtime 24h"
 within "$m30" "$down" "/metrics downtime 30d"
