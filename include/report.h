@@ -59,10 +59,12 @@ int	report_check_file(const char *rrd_path, const char *db_path,
 
 /*
  * Uptime in percent of the last `seconds` before now (for `status`):
- * NaN when nothing is known.  Maintenance excluded, as in reports.
+ * NaN when nothing is known.  Maintenance excluded, as in reports.  The
+ * down seconds of the same computation go to *down_s when not NULL
+ * (NaN when the file cannot be read).
  */
 double	report_uptime(const struct config *, const struct check_conf *c,
-	    time_t now, long seconds);
+	    time_t now, long seconds, double *down_s);
 
 /*
  * Turn a period name (day, week, month, year) into [*start, *end) ending

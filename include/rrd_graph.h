@@ -34,6 +34,12 @@ struct graph_req {
 	enum graph_format	 format;
 	int			 width;		/* whole image, px */
 	int			 height;
+	/*
+	 * When not NULL: the legend entries librrd drew on the image are
+	 * appended, one a line (its own report, the "legend[N]" values of
+	 * rrd_graph_v, so what is checked is what is drawn).
+	 */
+	struct buf		*legend;
 };
 
 /*

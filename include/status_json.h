@@ -22,6 +22,7 @@ struct status_view {
 	const char			*url;
 	const struct check_status	*st;	/* seen: a result came */
 	double				 up24, up30;	/* NAN: not available */
+	double				 down24, down30; /* seconds; NAN */
 	int				 stale;	/* status_stale() */
 };
 
@@ -30,8 +31,8 @@ struct status_view {
 
 /*
  * {name, site, url, state, cause, since, last_total_ms, uptime_24h,
- * uptime_30d, ticket, message, http_status, last_at, stale}, keys in that
- * order.
+ * uptime_30d, ticket, message, http_status, last_at, stale,
+ * downtime_24h_s, downtime_30d_s}, keys in that order.
  */
 json_t	*status_json(const struct status_view *);
 

@@ -75,9 +75,12 @@ int	web_data_graph(const struct web_src *, const char *check,
 int	web_data_spark(const struct web_src *, const char *period,
 	    const char *metric, int width, int height, unsigned char **png,
 	    size_t *len, char *err, size_t errlen);
-/* Uptime in percent over [start, end), NAN when nothing is known. */
+/*
+ * Uptime in percent over [start, end), NAN when nothing is known, and
+ * its down seconds (NAN when not read).
+ */
 int	web_data_uptime(const struct web_src *, const char *check,
-	    time_t start, time_t end, double *pct);
+	    time_t start, time_t end, double *pct, double *down_s);
 /* Uptime in percent of each of the last ndays UTC days, oldest first. */
 int	web_data_daily(const struct web_src *, const char *check,
 	    time_t now, int ndays, double *pct);

@@ -77,6 +77,8 @@ struct web_check {
 	/* Filled by the refresh jobs; NAN = not available. */
 	double			up24;
 	double			up30;
+	double			down24;		/* seconds */
+	double			down30;
 	/* float: a percentage needs no more, and it is 90 per check. */
 	float			*daily;		/* WEB_DAYS, oldest first */
 	int			have_daily;

@@ -1,7 +1,11 @@
 /*
  * cli_graph.c -- `sitewatch graph CHECK [--period P|--start T --end T]
  * [--metric time|availability|phases] [--format png|svg]
- * [--width W --height H] -o FILE`.
+ * [--width W --height H] [--legend] -o FILE`.
+ *
+ * --legend prints the legend entries librrd drew on the image, one a
+ * line: the graph's own words, for people and scripts that compare them
+ * with `report`.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -18,7 +22,8 @@
 #define GRAPH_USAGE	"usage: sitewatch graph CHECK [--period day|week|" \
 	"month|year | --start T --end T]\n" \
 	"           [--metric time|availability|phases] [--format png|svg]" \
-	" [--width W --height H] -o FILE\n"
+	" [--width W --height H]\n" \
+	"           [--legend] -o FILE\n"
 
 /* Parse a size option in pixels; 0 or -1 (message printed). */
 static int
@@ -78,23 +83,25 @@ cli_graph(struct cli *cli, int argc, char **argv)
 		{ "width", required_argument, NULL, 'W' },
 		{ "height", required_argument, NULL, 'H' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "legend", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct graph_req	 g;
+	struct buf		 legend;
 	struct config		*cfg;
 	const char		*period = NULL, *sstart = NULL, *send = NULL;
 	const char		*metric = "time", *format = NULL, *out = NULL;
 	char			 err[1024];
 	time_t			 now = time(NULL);
-	int			 ch;
+	int			 ch, want_legend = 0, rc;
 
 	memset(&g, 0, sizeof g);
 	g.width = 800;
 	g.height = 300;
 	/* 0, not 1: glibc then forgets main's "+" and permutes again. */
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "p:s:e:m:f:W:H:o:h", opts,
+	while ((ch = getopt_long(argc, argv, "p:s:e:m:f:W:H:o:lh", opts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'p':
@@ -123,6 +130,9 @@ cli_graph(struct cli *cli, int argc, char **argv)
 		case 'o':
 			out = optarg;
 			break;
+		case 'l':
+			want_legend = 1;
+			break;
 		case 'h':
 			fputs(GRAPH_USAGE, stdout);
 			return 0;
@@ -141,6 +151,11 @@ cli_graph(struct cli *cli, int argc, char **argv)
 		    GRAPH_USAGE);
 		return 3;
 	}
+	if (want_legend && strcmp(out, "-") == 0) {
+		fprintf(stderr, "sitewatch: graph: --legend prints to stdout: "
+		    "write the image to a file (-o FILE)\n");
+		return 3;
+	}
 	if (cli_graph_kind(&g, metric, format, out) == -1 ||
 	    cli_range("graph", &period, sstart, send, now, &g.start,
 	    &g.end) == -1)
@@ -153,9 +168,15 @@ cli_graph(struct cli *cli, int argc, char **argv)
 		    argv[optind]);
 		return 3;
 	}
+	buf_init(&legend);
+	if (want_legend)
+		g.legend = &legend;
+	rc = 0;
 	if (rrd_graph_write(cfg, &g, out, err, sizeof err) == -1) {
 		fprintf(stderr, "sitewatch: graph: %s\n", err);
-		return 1;
-	}
-	return 0;
+		rc = 1;
+	} else if (legend.len > 0)
+		fputs(legend.data, stdout);
+	buf_free(&legend);
+	return rc;
 }

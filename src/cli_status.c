@@ -37,6 +37,7 @@ struct status_row {
 	struct store_check_state	 st;
 	double			 up24;
 	double			 up30;
+	double			 down24, down30;
 	long long		 ticket;
 	int			 stale;	/* status_stale() */
 };
@@ -102,8 +103,9 @@ cli_status_collect(const struct config *cfg, struct store *db,
 		    STORE_OK;
 		row->ticket = store_open_ticket_for(db, c->name);
 	}
-	row->up24 = report_uptime(cfg, c, now, 24L * 3600);
-	row->up30 = report_uptime(cfg, c, now, 30L * 24 * 3600);
+	row->up24 = report_uptime(cfg, c, now, 24L * 3600, &row->down24);
+	row->up30 = report_uptime(cfg, c, now, 30L * 24 * 3600,
+	    &row->down30);
 	memset(&st, 0, sizeof st);
 	st.seen = row->known;
 	st.last_at = row->st.last_at;
@@ -136,6 +138,8 @@ cli_status_json(const struct status_row *r)
 	sv.st = &st;
 	sv.up24 = r->up24;
 	sv.up30 = r->up30;
+	sv.down24 = r->down24;
+	sv.down30 = r->down30;
 	sv.stale = r->stale;
 	return status_json(&sv);
 }

@@ -160,14 +160,18 @@ report_check(const struct config *cfg, const struct check_conf *c,
 
 double
 report_uptime(const struct config *cfg, const struct check_conf *c,
-    time_t now, long seconds)
+    time_t now, long seconds, double *down_s)
 {
 	struct uptime	u;
 	char		err[256];
 
+	if (down_s != NULL)
+		*down_s = NAN;
 	if (uptime_check(cfg, c, now - seconds, now, now, &u, err,
 	    sizeof err) == -1)
 		return NAN;
+	if (down_s != NULL)
+		*down_s = u.down_s;
 	return u.uptime_pct;
 }
 

@@ -190,6 +190,16 @@ rrd_graph_legend(struct rrd_argv *a, const char *path,
 	free(esc);
 }
 
+/* One drawn legend entry, without the room librrd leaves for its box. */
+static void
+rrd_graph_legend_line(struct buf *b, const char *s)
+{
+	while (*s == ' ')
+		s++;
+	buf_addstr(b, s);
+	buf_addstr(b, "\n");
+}
+
 /* The DEF/CDEF/AREA/LINE part of the response-time graphs. */
 static void
 rrd_graph_time_defs(struct rrd_argv *a, const char *p, int stacked,
@@ -314,7 +324,11 @@ rrd_graph_render_file(const char *path, const struct graph_req *g,
 				buf_add(out, i->value.u_blo.ptr,
 				    i->value.u_blo.size);
 				found = 1;
-			}
+			} else if (g->legend != NULL &&
+			    i->type == RD_I_STR &&
+			    strncmp(i->key, "legend[", 7) == 0)
+				rrd_graph_legend_line(g->legend,
+				    i->value.u_str);
 		}
 		rrd_info_free(info);
 		if (found)

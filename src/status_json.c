@@ -56,6 +56,9 @@ status_json(const struct status_view *s)
 	json_object_set_new(o, "last_at", known ?
 	    status_time((double)st->last_at) : json_null());
 	json_object_set_new(o, "stale", json_boolean(s->stale));
+	/* The seconds behind uptime_24h/30d, as `report` gives them. */
+	json_object_set_new(o, "downtime_24h_s", status_number(s->down24));
+	json_object_set_new(o, "downtime_30d_s", status_number(s->down30));
 	return o;
 }
 

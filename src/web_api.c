@@ -43,6 +43,8 @@ api_check_json(struct web *w, const struct check_conf *c)
 	sv.st = wc->st;
 	sv.up24 = wc->up24;
 	sv.up30 = wc->up30;
+	sv.down24 = wc->down24;
+	sv.down30 = wc->down30;
 	sv.stale = web_check_stale(wc, c, time(NULL));
 	return status_json(&sv);
 }

@@ -263,13 +263,13 @@ web_data_graph(const struct web_src *src, const char *check,
 
 int
 web_data_uptime(const struct web_src *src, const char *check, time_t start,
-    time_t end, double *pct)
+    time_t end, double *pct, double *down_s)
 {
-	*pct = NAN;
+	*pct = *down_s = NAN;
 	if (!src->has_check || strcmp(src->check.name, check) != 0)
 		return WEB_DATA_INVALID;
 	*pct = report_uptime(&src->cfg, &src->check, end,
-	    (long)(end - start));
+	    (long)(end - start), down_s);
 	return WEB_DATA_OK;
 }
 

@@ -1,8 +1,9 @@
 /*
  * web_metrics.c -- GET /metrics in the Prometheus text format (0.0.4).
  *
- * Per check: up, state, the last run's phase timings in seconds, HTTP
- * status, certificate days and uptime; then the scheduler's counters and
+ * Per check: up, state, whether that state is stale, the last run's
+ * phase timings in seconds, HTTP status, certificate days, uptime and
+ * down seconds (uptime.c, as every view); then the scheduler's counters and
  * lateness, open tickets and the web server's own counters.  Label
  * values come from the config and are escaped as the format asks
  * (backslash, double quote, newline).
@@ -13,6 +14,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/http.h>
@@ -139,6 +141,8 @@ static double m_up30(struct web_check *wc) { return wc->up30 / 100; }
 static double m_since(struct web_check *wc)
     { return wc->st->since > 0 ? (double)wc->st->since : NAN; }
 static double m_at(struct web_check *wc) { return wc->last->at; }
+static double m_down24(struct web_check *wc) { return wc->down24; }
+static double m_down30(struct web_check *wc) { return wc->down30; }
 
 /*
  * The per-check families in their order.  A plain one has a sample per
@@ -146,7 +150,7 @@ static double m_at(struct web_check *wc) { return wc->last->at; }
  * have four samples per check.  No help: the family goes on from the
  * part before (uptime 30 d after 24 h: HELP/TYPE only once).
  */
-enum metrics_kind { MK_PLAIN, MK_STATE, MK_PHASE };
+enum metrics_kind { MK_PLAIN, MK_STATE, MK_STALE, MK_PHASE };
 static const struct metrics_part {
 	enum metrics_kind	 kind;
 	const char		*name;
@@ -158,6 +162,8 @@ static const struct metrics_part {
 	    "check up or degraded.", "", m_up },
 	{ MK_STATE, "sitewatch_check_state", "1 for the check's current "
 	    "state (unknown before its first run).", "", NULL },
+	{ MK_STALE, "sitewatch_check_stale", "1 when the state above is "
+	    "stale: no result for more than two intervals.", "", NULL },
 	{ MK_PLAIN, "sitewatch_check_duration_seconds",
 	    "Whole duration of the last run.", "", m_total },
 	{ MK_PHASE, "sitewatch_check_phase_seconds",
@@ -176,6 +182,11 @@ static const struct metrics_part {
 	    m_up24 },
 	{ MK_PLAIN, "sitewatch_check_uptime_ratio", NULL, ",window=\"30d\"",
 	    m_up30 },
+	{ MK_PLAIN, "sitewatch_check_downtime_seconds",
+	    "Seconds the check was down in the last 24 hours / 30 days "
+	    "(maintenance excluded).", ",window=\"24h\"", m_down24 },
+	{ MK_PLAIN, "sitewatch_check_downtime_seconds", NULL,
+	    ",window=\"30d\"", m_down30 },
 };
 #define METRICS_NPARTS	(sizeof metrics_parts / sizeof metrics_parts[0])
 
@@ -212,6 +223,12 @@ metrics_check(struct web *w, struct buf *b, const struct metrics_part *p,
 			buf_addstr(b, web_check_state(wc) == states[k] ?
 			    "\"} 1\n" : "\"} 0\n");
 		}
+		break;
+	case MK_STALE:
+		/* Every check, as the state: the same test as the pages. */
+		buf_addstr(b, p->name);
+		metrics_labels(b, c);
+		buf_printf(b, "} %d\n", web_check_stale(wc, c, time(NULL)));
 		break;
 	case MK_PHASE:
 		if (!wc->have)

@@ -236,12 +236,19 @@ render_check_row(struct buf *b, const struct render_check *c, double now)
 	buf_printf(b, "</td><td><span class=\"badge %s\">%s</span>",
 	    html_state_class(c->state), sw_state_name(c->state));
 	if (c->stale) {
-		/* Since when nothing came: the state may no longer hold. */
-		buf_addstr(b, " <span class=\"badge stale\">stale</span>"
-		    " <span class=\"msg stale\">no result for ");
-		if (c->last_at > 0)
+		/*
+		 * Since when nothing came (the last result's time, and how
+		 * long ago): the state may no longer hold.  With no daemon
+		 * and no result ever there is no time to give.
+		 */
+		buf_addstr(b, " <span class=\"badge stale\">stale</span>");
+		if (c->last_at > 0) {
+			buf_addstr(b, " <span class=\"msg stale\">since ");
+			html_time(b, c->last_at);
+			buf_addstr(b, " (no result for ");
 			render_age_span(b, c->last_at, now);
-		buf_addstr(b, "</span>");
+			buf_addstr(b, ")</span>");
+		}
 	}
 	if (c->have && c->state != SW_STATE_UP) {
 		buf_addstr(b, " <span class=\"msg\">");

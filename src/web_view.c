@@ -104,7 +104,7 @@ web_view_check(struct web_view *v, const struct check_conf *c)
 	    sizeof *v->by_id);
 	if ((wc = v->by_id[c->id]) == NULL) {
 		wc = v->by_id[c->id] = xcalloc(1, sizeof *wc);
-		wc->up24 = wc->up30 = NAN;
+		wc->up24 = wc->up30 = wc->down24 = wc->down30 = NAN;
 	}
 	if ((wc->st = incidents_status(v->w->incidents, c->id)) == NULL)
 		wc->st = &view_unknown;
@@ -313,6 +313,7 @@ struct view_stats_job {
 	int			 daily;
 	time_t			 now;
 	double			*up24, *up30, *days;
+	double			*down24, *down30;
 };
 
 static void
@@ -325,9 +326,9 @@ view_stats_work(struct web_job *job)
 	for (i = 0; i < r->n; i++) {
 		src = &r->srcs[i];
 		web_data_uptime(src, src->check.name, r->now - 86400, r->now,
-		    &r->up24[i]);
+		    &r->up24[i], &r->down24[i]);
 		web_data_uptime(src, src->check.name, r->now - 30 * 86400,
-		    r->now, &r->up30[i]);
+		    r->now, &r->up30[i], &r->down30[i]);
 		if (r->daily)
 			web_data_daily(src, src->check.name, r->now, WEB_DAYS,
 			    &r->days[i * WEB_DAYS]);
@@ -344,6 +345,8 @@ view_stats_free(struct view_stats_job *r)
 	free(r->srcs);
 	free(r->up24);
 	free(r->up30);
+	free(r->down24);
+	free(r->down30);
 	free(r->days);
 	free(r);
 }
@@ -367,6 +370,8 @@ view_stats_done(struct web_job *job)
 		wc = web_view_check(r->v, c);
 		wc->up24 = r->up24[i];
 		wc->up30 = r->up30[i];
+		wc->down24 = r->down24[i];
+		wc->down30 = r->down30[i];
 		if (r->daily) {
 			if (wc->daily == NULL)
 				wc->daily = xcalloc(WEB_DAYS,
@@ -427,6 +432,8 @@ view_stats_start(struct web_view *v, uint64_t now)
 	sr->daily = v->stats_daily;
 	sr->srcs = xcalloc(sr->n + 1, sizeof *sr->srcs);
 	sr->up24 = xcalloc(sr->n + 1, sizeof *sr->up24);
+	sr->down24 = xcalloc(sr->n + 1, sizeof *sr->down24);
+	sr->down30 = xcalloc(sr->n + 1, sizeof *sr->down30);
 	sr->up30 = xcalloc(sr->n + 1, sizeof *sr->up30);
 	sr->days = xcalloc((sr->n + 1) * WEB_DAYS, sizeof *sr->days);
 	for (i = 0; i < sr->n; i++)

@@ -31,7 +31,7 @@ assert_eq 0 "$RUN_RC" "status exits 0 with the daemon stopped"
 ok=$(json_get "$RUN_OUT" 0)
 assert_json "$RUN_OUT" '[c["name"] for c in j] == ["st-ok", "st-500"]' "config order"
 # The SPEC's fields first, then what /api/v1/checks adds (one renderer).
-assert_json "$RUN_OUT" 'list(j[0].keys()) == ["name", "site", "url", "state", "cause", "since", "last_total_ms", "uptime_24h", "uptime_30d", "ticket", "message", "http_status", "last_at", "stale"]' \
+assert_json "$RUN_OUT" 'list(j[0].keys()) == ["name", "site", "url", "state", "cause", "since", "last_total_ms", "uptime_24h", "uptime_30d", "ticket", "message", "http_status", "last_at", "stale", "downtime_24h_s", "downtime_30d_s"]' \
     "the SPEC fields, then the API's"
 # The daemon is stopped: what it recorded is no longer current.
 assert_json "$RUN_OUT" 'all(c["stale"] is True for c in j)' "stale with the daemon stopped"

@@ -368,7 +368,7 @@ test_report_check_config(void **state)
 	    f->t0 + 6000, &r, err, sizeof err), 0);
 	assert_true(fabs(r.maintenance_s - 600) < 1e-6);
 	assert_true(fabs(r.uptime_pct - 87.5) < 1e-9);
-	assert_true(fabs(report_uptime(&f->rf.cfg, &f->rf.check, now, 86400) -
+	assert_true(fabs(report_uptime(&f->rf.cfg, &f->rf.check, now, 86400, NULL) -
 	    87.5) < 1e-9);
 }
 
@@ -389,10 +389,10 @@ test_report_uptime_coarse(void **state)
 	assert_int_equal(report_check_file(f->rf.path, NULL, &f->rf.check,
 	    NULL, now - 86400, now, now, &r, err, sizeof err), 0);
 	assert_true(fabs(r.uptime_pct - want) < 1e-9);
-	assert_true(fabs(report_uptime(&f->rf.cfg, &f->rf.check, now, 86400) -
-	    want) < 1e-9);
+	assert_true(fabs(report_uptime(&f->rf.cfg, &f->rf.check, now, 86400,
+	    NULL) - want) < 1e-9);
 	assert_true(fabs(report_uptime(&f->rf.cfg, &f->rf.check, now,
-	    30 * 86400) - want) < 1e-9);
+	    30 * 86400, NULL) - want) < 1e-9);
 }
 
 /*
@@ -425,7 +425,7 @@ test_report_uptime_short_file(void **state)
 	/* Archives end at the last update, t0 + 100 min. */
 	assert_true(report_file_first(path) >= f->t0 + 6000 - 6 * 3600 - 300);
 	assert_true(report_file_first(path) <= f->t0 + 6000 - 6 * 3600 + 300);
-	assert_true(fabs(report_uptime(&f->rf.cfg, &c, now, 30 * 86400) -
+	assert_true(fabs(report_uptime(&f->rf.cfg, &c, now, 30 * 86400, NULL) -
 	    100.0 * 70 / 90) < 1e-9);
 	assert_int_equal(report_file_first("/nonexistent/x.rrd"), -1);
 	free(path);

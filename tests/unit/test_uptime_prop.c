@@ -338,7 +338,14 @@ check_views(const char *path, const struct check_conf *c, struct hist *h,
 	sv.st = &st;
 	sv.up24 = u.uptime_pct;
 	sv.up30 = r.uptime_pct;
+	sv.down24 = u.down_s;
+	sv.down30 = r.downtime_s;
 	o = status_json(&sv);
+	/* Rounded to three decimals there. */
+	assert_close(json_real_value(json_object_get(o, "downtime_24h_s")),
+	    round(e.down * 1000) / 1000, "status downtime_24h_s", hist);
+	assert_close(json_real_value(json_object_get(o, "downtime_30d_s")),
+	    round(e.down * 1000) / 1000, "status downtime_30d_s", hist);
 	if (e.up + e.down > 0) {
 		double want = round(100000 * e.up / (e.up + e.down)) / 1000;
 

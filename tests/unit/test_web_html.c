@@ -249,8 +249,9 @@ test_dashboard_stale(void **state)
 	buf_init(&b);
 	render_dashboard(&b, &d);
 	assert_non_null(strstr(b.data, "<span class=\"badge stale\">stale"));
-	assert_non_null(strstr(b.data, "no result for <span class=\"age\" "
-	    "data-since=\"1970-01-01T00:16:40Z\""));
+	assert_non_null(strstr(b.data, "stale</span> <span class=\"msg "
+	    "stale\">since 1970-01-01 00:16:40 UTC (no result for "
+	    "<span class=\"age\" data-since=\"1970-01-01T00:16:40Z\""));
 	assert_non_null(strstr(b.data, ">2 h 0 min<"));
 	buf_free(&b);
 	c.stale = 0;
