@@ -104,7 +104,8 @@ void	web_reply_counts(struct web *, unsigned long long *requests,
  * fresh (WEB_RESP_TTL_MS), else fn's answer, saved on the way out.
  */
 void	web_reply_cached(struct web *, struct evhttp_request *,
-	    void (*fn)(struct web *, struct evhttp_request *, const char *));
+	    void (*fn)(struct web *, struct evhttp_request *, const char *),
+	    const char *rest);
 
 /*
  * Reply helpers.  Contract: every request handler ends in exactly one
@@ -146,7 +147,11 @@ int	web_valid_name(const char *s, size_t len);
 /* web_status.c */
 struct web_status	*web_status_new(const struct config *);
 void			 web_status_free(struct web_status *);
+/* /status: every site, only with status_index = yes (else 404). */
 void	web_page_status(struct web *, struct evhttp_request *,
+	    const char *rest);
+/* /status/SITE: one client's own page. */
+void	web_page_status_site(struct web *, struct evhttp_request *,
 	    const char *rest);
 
 /* web_graph.c */

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "sitewatch.h"
+#include "tzinfo.h"
 #include "util.h"
 
 /* ---- web_html.c ---- */
@@ -44,6 +45,7 @@ const char	*html_uptime_class(double pct);
 /* One check as a page shows it. */
 struct render_check {
 	const char	*name;
+	const char	*title;		/* public name; NULL: name */
 	const char	*site;		/* NULL: no site */
 	enum sw_state	 state;
 	int		 have;		/* a result was seen: what follows */
@@ -94,6 +96,8 @@ enum status_word {
 	SW_W_UPTIME, SW_W_TODAY, SW_W_AGO,
 	SW_W_C_DNS, SW_W_C_CONNECT, SW_W_C_TLS, SW_W_C_TIMEOUT, SW_W_C_HTTP,
 	SW_W_C_CONTENT, SW_W_C_SLOW, SW_W_C_CERT, SW_W_C_OTHER,
+	SW_W_B_DEGRADED, SW_W_B_DOWN, SW_W_B_UNKNOWN,
+	SW_W_UPDATED,
 	SW_W_COUNT
 };
 struct status_words {
@@ -107,10 +111,12 @@ int	status_words_load(const char *dir, const char *lang,
 	    struct status_words *, struct errlist *errs);
 void	status_words_free(struct status_words *);
 
-/* One site of the public status page, in its own language. */
+/* One site of the public status page, in its own language and zone. */
 struct render_site {
 	const char			*name;
+	const char			*id;		/* its /status/ID */
 	const char			*lang;
+	const struct tzinfo		*tz;		/* NULL: UTC */
 	const struct status_words	*words;
 	const struct render_check	*checks;
 	size_t				 nchecks;
@@ -119,11 +125,18 @@ struct render_site {
 };
 struct render_status {
 	const struct status_words	*words;		/* of the frame */
-	int				 all_ok;
+	double				 now;
+	int				 one;		/* one site's own page */
 	const struct render_site	*sites;
 	size_t				 nsites;
 };
+/*
+ * The index (every site, each with a link to its page) or, with one set,
+ * the single site's page: its name, banner, services, bars, incidents.
+ */
 void	render_status(struct buf *, const struct render_status *);
+/* The overall state of checks: the worst, unknown only when none is bad. */
+enum sw_state	render_overall(const struct render_check *, size_t);
 
 /* Pieces the check page (web_pages.c) shares with the dashboard. */
 void	render_nav(struct buf *, const char *title, double now);

@@ -52,6 +52,8 @@ static const struct web_route {
 } web_routes[] = {
 	{ "/", 0, 1, M_GET | M_HEAD, "GET, HEAD", web_page_dashboard },
 	{ "/status", 0, 1, M_GET | M_HEAD, "GET, HEAD", web_page_status },
+	{ "/status/", 1, 1, M_GET | M_HEAD, "GET, HEAD",
+	    web_page_status_site },
 	{ "/check/", 1, 0, M_GET | M_HEAD, "GET, HEAD", web_page_check },
 	{ "/graph/", 1, 0, M_GET | M_HEAD, "GET, HEAD", web_page_graph },
 	{ "/static/", 1, 0, M_GET | M_HEAD, "GET, HEAD", web_static },
@@ -94,7 +96,8 @@ web_dispatch(struct evhttp_request *req, void *arg)
 		}
 		if (r->cache && evhttp_request_get_command(req) ==
 		    EVHTTP_REQ_GET) {
-			web_reply_cached(w, req, r->fn);
+			web_reply_cached(w, req, r->fn,
+			    r->prefix ? path + n : "");
 			return;
 		}
 		r->fn(w, req, r->prefix ? path + n : "");

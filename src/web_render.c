@@ -46,6 +46,10 @@ static const char *const status_keys[SW_W_COUNT] = {
 	[SW_W_C_SLOW] = "cause.slow",
 	[SW_W_C_CERT] = "cause.cert",
 	[SW_W_C_OTHER] = "cause.other",
+	[SW_W_B_DEGRADED] = "banner.degraded",
+	[SW_W_B_DOWN] = "banner.down",
+	[SW_W_B_UNKNOWN] = "banner.unknown",
+	[SW_W_UPDATED] = "updated",
 };
 
 /* Where a word of the status page goes; NULL for an unknown key. */
@@ -356,13 +360,79 @@ state_word(enum sw_state st)
 	}
 }
 
-/* The 90 daily bars: each day the mean of the site's checks. */
-static void
-render_days(struct buf *b, const struct render_site *s)
+/* The name a client sees for a check. */
+static const char *
+check_title(const struct render_check *c)
 {
-	double	day[RENDER_DAYS], mean;
-	int	nday[RENDER_DAYS];
-	size_t	i, d;
+	return c->title != NULL ? c->title : c->name;
+}
+
+enum sw_state
+render_overall(const struct render_check *c, size_t n)
+{
+	size_t	i;
+	int	down = 0, degraded = 0, unknown = 0;
+
+	for (i = 0; i < n; i++)
+		switch (c[i].state) {
+		case SW_STATE_DOWN: down = 1; break;
+		case SW_STATE_DEGRADED: degraded = 1; break;
+		case SW_STATE_UP: break;
+		default: unknown = 1; break;
+		}
+	if (down)
+		return SW_STATE_DOWN;
+	if (degraded)
+		return SW_STATE_DEGRADED;
+	return unknown || n == 0 ? SW_STATE_UNKNOWN : SW_STATE_UP;
+}
+
+/* Worse is more: up, unknown (not measured yet), degraded, down. */
+static int
+state_rank(enum sw_state st)
+{
+	switch (st) {
+	case SW_STATE_UP: return 0;
+	case SW_STATE_DEGRADED: return 2;
+	case SW_STATE_DOWN: return 3;
+	default: return 1;
+	}
+}
+
+/* The banner over a set of services, in words of their language. */
+static void
+render_banner(struct buf *b, const struct status_words *w,
+    enum sw_state st)
+{
+	enum status_word	k;
+
+	switch (st) {
+	case SW_STATE_UP: k = SW_W_ALL_OK; break;
+	case SW_STATE_DEGRADED: k = SW_W_B_DEGRADED; break;
+	case SW_STATE_DOWN: k = SW_W_B_DOWN; break;
+	default: k = SW_W_B_UNKNOWN; break;
+	}
+	buf_printf(b, "<p class=\"banner %s\" id=\"banner\" data-state=\"%s\">",
+	    html_state_class(st), sw_state_name(st));
+	html_escape(b, word(w, k));
+	buf_addstr(b, "</p>\n");
+}
+
+/*
+ * The 90 daily bars: each day the mean of the site's checks.  The days
+ * are UTC days (as every uptime figure); each bar's tooltip names its
+ * date and figure, and the bars are a list so a reader without sight or
+ * script gets the same.
+ */
+static void
+render_days(struct buf *b, const struct render_site *s, double now)
+{
+	double		day[RENDER_DAYS], mean;
+	int		nday[RENDER_DAYS];
+	size_t		i, d;
+	time_t		t;
+	struct tm	tm;
+	char		date[32];
 
 	for (d = 0; d < RENDER_DAYS; d++) {
 		day[d] = 0;
@@ -374,47 +444,49 @@ render_days(struct buf *b, const struct render_site *s)
 				day[d] += s->checks[i].daily[d];
 				nday[d]++;
 			}
-	buf_printf(b, "<p class=\"days-title\">%s</p>\n<div class=\"days\">",
+	buf_printf(b, "<p class=\"days-title\">%s</p>\n<ol class=\"days\">",
 	    word(s->words, SW_W_DAYS));
 	for (d = 0; d < RENDER_DAYS; d++) {
 		mean = nday[d] > 0 ? day[d] / nday[d] : NAN;
-		buf_printf(b, "<span class=\"day %s\" title=\"",
-		    html_uptime_class(mean));
+		t = (time_t)now - (time_t)(RENDER_DAYS - 1 - d) * 86400;
+		gmtime_r(&t, &tm);
+		strftime(date, sizeof date, "%Y-%m-%d", &tm);
+		buf_printf(b, "<li class=\"day %s\" title=\"%s: ",
+		    html_uptime_class(mean), date);
 		if (isfinite(mean))
 			buf_printf(b, "%.2f %% %s", mean,
 			    word(s->words, SW_W_UPTIME));
 		else
 			buf_addstr(b, word(s->words, SW_W_NODATA));
-		buf_addstr(b, "\"></span>");
+		buf_addstr(b, "\"></li>");
 	}
-	buf_printf(b, "</div>\n<p class=\"days-legend\"><span>%s</span>"
+	buf_printf(b, "</ol>\n<p class=\"days-legend\"><span>%s</span>"
 	    "<span>%s</span></p>\n", word(s->words, SW_W_AGO),
 	    word(s->words, SW_W_TODAY));
 }
 
-/* One incident: which service, what clients see, since when. */
+/* One incident: which service, what clients see, since when (site zone). */
 static void
 render_incident(struct buf *b, const struct render_site *s,
     const struct render_ticket *t)
 {
 	time_t		when;
-	struct tm	tm;
-	char		ts[64];
+	char		ts[96];
 
 	ts[0] = '\0';
-	if (t->opened_at != NULL && util_parse_time(t->opened_at, &when) == 0) {
-		gmtime_r(&when, &tm);
-		strftime(ts, sizeof ts, "%Y-%m-%d %H:%M UTC", &tm);
-	}
+	if (t->opened_at != NULL && util_parse_time(t->opened_at, &when) == 0)
+		tzinfo_format(s->tz, when, ts, sizeof ts);
 	buf_printf(b, "<div class=\"incident sev-%s\"><p><b>",
 	    t->severity != NULL && strcmp(t->severity, "warning") == 0 ?
 	    "warning" : "critical");
 	html_escape(b, t->check);
 	buf_addstr(b, "</b>: ");
 	html_escape(b, word(s->words, cause_word(t->cause)));
-	buf_addstr(b, ". ");
+	buf_addstr(b, ".</p><p class=\"when\">");
 	html_escape(b, word(s->words, SW_W_SINCE));
-	buf_printf(b, " %s.</p><p>", ts);
+	buf_addstr(b, " <time>");
+	html_escape(b, ts);
+	buf_addstr(b, "</time></p><p>");
 	html_escape(b, word(s->words, t->status != NULL &&
 	    strcmp(t->status, "acknowledged") == 0 ? SW_W_ACKED : SW_W_OPEN));
 	buf_addstr(b, " ");
@@ -422,28 +494,42 @@ render_incident(struct buf *b, const struct render_site *s,
 	buf_printf(b, " #%lld</p></div>\n", t->id);
 }
 
-/* One site's block: state, 90-day bar, incidents; nothing internal. */
+/*
+ * One site's block: state, 90-day bar, incidents; nothing internal (the
+ * services go by their public titles).  On the site's own page it has
+ * the banner; on the index its name links to that page.
+ */
 static void
-render_site(struct buf *b, const struct render_site *s)
+render_site(struct buf *b, const struct render_site *s, double now, int one)
 {
 	size_t	i;
+	char	ts[96];
 
 	buf_addstr(b, "<section class=\"site\" lang=\"");
 	html_escape(b, s->lang);
-	buf_addstr(b, "\"><h2>");
-	html_escape(b, s->name);
-	buf_addstr(b, "</h2>\n<ul class=\"services\">\n");
+	buf_addstr(b, "\">");
+	if (one)
+		render_banner(b, s->words, render_overall(s->checks,
+		    s->nchecks));
+	else {
+		buf_addstr(b, "<h2><a href=\"/status/");
+		html_urlencode(b, s->id);
+		buf_addstr(b, "\">");
+		html_escape(b, s->name);
+		buf_addstr(b, "</a></h2>\n");
+	}
+	buf_addstr(b, "<ul class=\"services\">\n");
 	for (i = 0; i < s->nchecks; i++) {
 		buf_printf(b, "<li class=\"service %s%s\"><span "
 		    "class=\"name\">", html_state_class(s->checks[i].state),
 		    s->checks[i].stale ? " stale" : "");
-		html_escape(b, s->checks[i].name);
+		html_escape(b, check_title(&s->checks[i]));
 		buf_addstr(b, "</span> <span class=\"state\">");
 		html_escape(b, word(s->words, state_word(s->checks[i].state)));
 		buf_addstr(b, "</span></li>\n");
 	}
 	buf_addstr(b, "</ul>\n");
-	render_days(b, s);
+	render_days(b, s, now);
 	buf_addstr(b, "<h3>");
 	html_escape(b, word(s->words, SW_W_INCIDENTS));
 	buf_addstr(b, "</h3>\n");
@@ -454,24 +540,46 @@ render_site(struct buf *b, const struct render_site *s)
 		html_escape(b, word(s->words, SW_W_NO_INCIDENTS));
 		buf_addstr(b, "</p>\n");
 	}
+	if (one) {
+		tzinfo_format(s->tz, (time_t)now, ts, sizeof ts);
+		buf_addstr(b, "<p class=\"zone\" id=\"zone\">");
+		html_escape(b, word(s->words, SW_W_UPDATED));
+		buf_addstr(b, " <time>");
+		html_escape(b, ts);
+		buf_addstr(b, "</time></p>\n");
+	}
 	buf_addstr(b, "</section>\n");
 }
 
 void
 render_status(struct buf *b, const struct render_status *st)
 {
-	size_t	i;
+	const struct render_site	*one = st->one && st->nsites == 1 ?
+					    &st->sites[0] : NULL;
+	enum sw_state			 worst, s;
+	size_t				 i;
 
 	buf_addstr(b, "<header class=\"top public\"><h1>");
-	html_escape(b, word(st->words, SW_W_TITLE));
-	buf_addstr(b, "</h1><span id=\"updated\" class=\"updated\"></span>"
-	    "</header>\n<main>\n");
-	if (st->all_ok) {
-		buf_addstr(b, "<p class=\"banner st-up\">");
-		html_escape(b, word(st->words, SW_W_ALL_OK));
-		buf_addstr(b, "</p>\n");
+	if (one != NULL) {
+		html_escape(b, one->name);
+		buf_addstr(b, "</h1><span class=\"sub\">");
+		html_escape(b, word(one->words, SW_W_TITLE));
+		buf_addstr(b, "</span></header>\n<main>\n");
+		render_site(b, one, st->now, 1);
+		buf_addstr(b, "</main>\n");
+		return;
 	}
+	html_escape(b, word(st->words, SW_W_TITLE));
+	buf_addstr(b, "</h1></header>\n<main>\n");
+	/* One banner over every site: the worst of theirs. */
+	worst = st->nsites > 0 ? SW_STATE_UP : SW_STATE_UNKNOWN;
+	for (i = 0; i < st->nsites; i++) {
+		s = render_overall(st->sites[i].checks, st->sites[i].nchecks);
+		if (state_rank(s) > state_rank(worst))
+			worst = s;
+	}
+	render_banner(b, st->words, worst);
 	for (i = 0; i < st->nsites; i++)
-		render_site(b, &st->sites[i]);
+		render_site(b, &st->sites[i], st->now, 0);
 	buf_addstr(b, "</main>\n");
 }

@@ -282,7 +282,8 @@ web_static(struct web *w, struct evhttp_request *req, const char *rest)
 
 void
 web_reply_cached(struct web *w, struct evhttp_request *req,
-    void (*fn)(struct web *, struct evhttp_request *, const char *))
+    void (*fn)(struct web *, struct evhttp_request *, const char *),
+    const char *rest)
 {
 	struct web_resp	*c;
 
@@ -293,7 +294,7 @@ web_reply_cached(struct web *w, struct evhttp_request *req,
 	}
 	/* The handler replies before it returns, so web_reply() sees it. */
 	w->replies->capture = evhttp_request_get_uri(req);
-	fn(w, req, "");
+	fn(w, req, rest);
 	w->replies->capture = NULL;
 }
 

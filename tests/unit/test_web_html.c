@@ -260,9 +260,13 @@ test_dashboard_stale(void **state)
 	buf_free(&b);
 }
 
-/* Render a status page with one down check of a site in lang. */
+/*
+ * Render a status page with one down check of a site in lang: the index
+ * (one = 0) or the site's own page in zone tz (NULL: UTC).
+ */
 static char *
-status_page(const char *lang, struct render_ticket *t)
+status_page(const char *lang, struct render_ticket *t, int one,
+    const struct tzinfo *tz)
 {
 	struct status_words	 sw;
 	struct render_status	 rs;
@@ -272,6 +276,7 @@ status_page(const char *lang, struct render_ticket *t)
 	float			 days[RENDER_DAYS];
 	struct buf		 b;
 	char			*dir;
+	time_t			 now;
 	size_t			 i;
 
 	xasprintf(&dir, "%s/templates", srcdir());
@@ -285,13 +290,17 @@ status_page(const char *lang, struct render_ticket *t)
 	errlist_free(&errs);
 	free(dir);
 	hostile_check(&c);
+	if (one)
+		c.title = "Web <shop>";
 	for (i = 0; i < RENDER_DAYS; i++)
 		days[i] = i < 10 ? NAN : 100;
 	days[RENDER_DAYS - 1] = 50;
 	c.daily = days;
 	memset(&site, 0, sizeof site);
 	site.name = c.site;
+	site.id = "shop ltd";
 	site.lang = lang;
+	site.tz = tz;
 	site.words = &sw;
 	site.checks = &c;
 	site.nchecks = 1;
@@ -299,6 +308,9 @@ status_page(const char *lang, struct render_ticket *t)
 	site.ntickets = t != NULL;
 	memset(&rs, 0, sizeof rs);
 	rs.words = &sw;
+	assert_int_equal(util_parse_time("2026-11-25T12:00:00Z", &now), 0);
+	rs.now = (double)now;
+	rs.one = one;
 	rs.sites = &site;
 	rs.nsites = 1;
 	buf_init(&b);
@@ -319,20 +331,25 @@ test_status_words(void **state)
 	t.status = "open";
 	t.cause = "dns";
 	t.opened_at = "2026-11-25T02:31:00Z";
-	en = status_page("en", &t);
-	tr = status_page("tr", NULL);
+	en = status_page("en", &t, 0, NULL);
+	tr = status_page("tr", NULL, 0, NULL);
 
 	assert_non_null(strstr(en, "<h1>Service status</h1>"));
+	assert_non_null(strstr(en, "data-state=\"down\">Some services are "
+	    "not available.</p>"));
+	assert_non_null(strstr(en, "<a href=\"/status/shop%20ltd\">"));
 	assert_non_null(strstr(en, "Not available"));
-	assert_non_null(strstr(en, "the site&#39;s address cannot be found. "
-	    "Since 2026-11-25 02:31 UTC."));
+	assert_non_null(strstr(en, "the site&#39;s address cannot be found."
+	    "</p><p class=\"when\">Since <time>2026-11-25 02:31 UTC</time>"));
 	assert_non_null(strstr(en, "Our support team has been alerted. "
 	    "Reference #12"));
-	assert_non_null(strstr(en, "title=\"no data\""));
-	assert_non_null(strstr(en, "title=\"50.00 % available\""));
+	/* Each bar names its day: the first is 89 days before today. */
+	assert_non_null(strstr(en, "title=\"2026-08-28: no data\""));
+	assert_non_null(strstr(en, "title=\"2026-11-25: 50.00 % available\""));
 	assert_int_equal(strstr(en, "u-low") != NULL, 1);
 
 	assert_non_null(strstr(tr, "<h1>Hizmet durumu</h1>"));
+	assert_non_null(strstr(tr, "Bazı hizmetlere erişilemiyor."));
 	assert_non_null(strstr(tr, "Erişilemiyor"));
 	assert_non_null(strstr(tr, "Süren bir olay yok."));
 	assert_non_null(strstr(tr, "lang=\"tr\""));
@@ -346,6 +363,78 @@ test_status_words(void **state)
 	assert_null(strstr(tr, "<script"));
 	free(en);
 	free(tr);
+}
+
+/* A site's own page: its name, banner, public titles, its zone. */
+static void
+test_status_site(void **state)
+{
+	struct render_ticket	 t;
+	struct render_check	 c[3];
+	struct tzinfo		*tz;
+	char			 why[256], *tr;
+
+	tz = tzinfo_load("Europe/Istanbul", why, sizeof why);
+	if (tz == NULL)
+		skip();		/* no tzdata */
+	memset(&t, 0, sizeof t);
+	t.id = 3;
+	t.check = "Web <shop>";
+	t.status = "acknowledged";
+	t.cause = "http";
+	t.opened_at = "2026-11-25T02:31:00Z";
+	tr = status_page("tr", &t, 1, tz);
+	assert_non_null(strstr(tr, "<h1>&lt;b&gt;Shop&lt;/b&gt; &amp; "
+	    "&#39;Co&#39;</h1>"));
+	assert_non_null(strstr(tr, "<span class=\"name\">Web &lt;shop&gt;"
+	    "</span>"));
+	assert_null(strstr(tr, "script"));	/* the internal name */
+	assert_non_null(strstr(tr, "Bazı hizmetlere erişilemiyor."));
+	assert_non_null(strstr(tr, "<time>2026-11-25 05:31 +03 "
+	    "(Europe/Istanbul)</time>"));
+	assert_non_null(strstr(tr, "Güncellendi: <time>2026-11-25 15:00 +03 "
+	    "(Europe/Istanbul)</time>"));
+	assert_null(strstr(tr, "href=\"/status/"));
+	free(tr);
+	tzinfo_free(tz);
+
+	/* The banner is the worst state; unknown only with nothing bad. */
+	memset(c, 0, sizeof c);
+	c[0].state = c[1].state = c[2].state = SW_STATE_UP;
+	assert_int_equal(render_overall(c, 3), SW_STATE_UP);
+	c[1].state = SW_STATE_UNKNOWN;
+	assert_int_equal(render_overall(c, 3), SW_STATE_UNKNOWN);
+	c[2].state = SW_STATE_DEGRADED;
+	assert_int_equal(render_overall(c, 3), SW_STATE_DEGRADED);
+	c[0].state = SW_STATE_DOWN;
+	assert_int_equal(render_overall(c, 3), SW_STATE_DOWN);
+	assert_int_equal(render_overall(c, 0), SW_STATE_UNKNOWN);
+}
+
+/* Zones: a malformed or missing name is refused; offsets follow DST. */
+static void
+test_tzinfo(void **state)
+{
+	struct tzinfo	*tz;
+	char		 why[256], out[96];
+	time_t		 t;
+
+	assert_null(tzinfo_load("../../etc/passwd", why, sizeof why));
+	assert_non_null(strstr(why, "not a time zone name"));
+	assert_null(tzinfo_load("/etc/localtime", why, sizeof why));
+	assert_null(tzinfo_load("Europe/Nowhere", why, sizeof why));
+	assert_non_null(strstr(why, "no time zone"));
+	if ((tz = tzinfo_load("Europe/Berlin", why, sizeof why)) == NULL)
+		skip();
+	assert_int_equal(util_parse_time("2026-07-01T12:00:00Z", &t), 0);
+	tzinfo_format(tz, t, out, sizeof out);
+	assert_string_equal(out, "2026-07-01 14:00 CEST (Europe/Berlin)");
+	assert_int_equal(util_parse_time("2026-01-01T12:00:00Z", &t), 0);
+	tzinfo_format(tz, t, out, sizeof out);
+	assert_string_equal(out, "2026-01-01 13:00 CET (Europe/Berlin)");
+	tzinfo_free(tz);
+	tzinfo_format(NULL, t, out, sizeof out);
+	assert_string_equal(out, "2026-01-01 12:00 UTC");
 }
 
 static void
@@ -378,6 +467,8 @@ main(void)
 		cmocka_unit_test(test_dashboard_escapes),
 		cmocka_unit_test(test_dashboard_stale),
 		cmocka_unit_test(test_status_words),
+		cmocka_unit_test(test_status_site),
+		cmocka_unit_test(test_tzinfo),
 		cmocka_unit_test(test_page_frame),
 	};
 
