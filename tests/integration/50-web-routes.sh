@@ -118,9 +118,14 @@ expect 404 GET '/check/%3Cb%3Ex%3C%2Fb%3E'
 assert_not_contains "$BODY" '<b>x' "404 does not echo the path"
 expect 404 GET /check/
 
-# ---- public status page: plain words, nothing internal
-expect 200 GET /status
-secure /status
+# ---- public status page: plain words, nothing internal; no index of
+# every client unless status_index = yes
+expect 404 GET /status
+expect 404 GET /status/nope
+expect 404 GET '/status/%3Cb%3E'
+assert_not_contains "$BODY" '<b>' "404 does not echo the site"
+expect 200 GET /status/shop
+secure /status/shop
 assert_contains "$BODY" '&lt;b&gt;Shop&lt;/b&gt;' "status: site name escaped"
 assert_contains "$BODY" 'Not available' "status: down in plain words"
 assert_contains "$BODY" 'Working normally' "status: up in plain words"
