@@ -154,6 +154,10 @@ void	web_page_status(struct web *, struct evhttp_request *,
 void	web_page_status_site(struct web *, struct evhttp_request *,
 	    const char *rest);
 
+/* web_series.c: /api/v1/checks/NAME/series */
+void	web_api_check_sub(struct web *, struct evhttp_request *,
+	    const char *rest);
+
 /* web_graph.c */
 struct web_graphs	*web_graphs_new(struct event_base *);
 void			 web_graphs_free(struct web_graphs *);

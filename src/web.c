@@ -59,6 +59,8 @@ static const struct web_route {
 	{ "/static/", 1, 0, M_GET | M_HEAD, "GET, HEAD", web_static },
 	{ "/api/v1/checks", 0, 1, M_GET | M_HEAD, "GET, HEAD",
 	    web_api_checks },
+	{ "/api/v1/checks/", 1, 0, M_GET | M_HEAD, "GET, HEAD",
+	    web_api_check_sub },
 	{ "/api/v1/tickets", 0, 0, M_GET | M_HEAD, "GET, HEAD",
 	    web_api_tickets },
 	/* GET .../ID and POST .../ID/ACTION: the handler sorts them out. */

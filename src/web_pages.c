@@ -323,7 +323,35 @@ page_check_done(struct web_job *job)
 	render_uptime(&b, wc->up30);
 	buf_addstr(&b, "</dd></dl>\n");
 
-	buf_addstr(&b, "<section><h3>Graphs</h3>\n");
+	/*
+	 * The live charts: drawn in the browser by dygraphs from
+	 * /api/v1/checks/NAME/series (app.js); times in UTC, as everywhere
+	 * on the staff pages.  The server-drawn PNGs stay below, folded.
+	 */
+	buf_addstr(&b, "<link rel=\"stylesheet\" "
+	    "href=\"/static/dygraph.min.css\">\n<script "
+	    "src=\"/static/dygraph.min.js\" defer></script>\n"
+	    "<section class=\"live\"><h3>Response time <small>(UTC; drag "
+	    "to zoom, double-click to reset)</small></h3>\n"
+	    "<p class=\"periods\" id=\"periods\">");
+	for (i = 0; i < 5; i++) {
+		static const char *const live[] = { "hour", "day", "week",
+		    "month", "year" };
+		buf_printf(&b, "<button type=\"button\" data-period=\"%s\"%s>"
+		    "%s</button> ", live[i], i == 1 ? " class=\"on\"" : "",
+		    live[i]);
+	}
+	buf_addstr(&b, "</p>\n<div id=\"chart-phases\" class=\"chart\" "
+	    "data-check=\"");
+	html_escape(&b, c->name);
+	buf_addstr(&b, "\"></div>\n<div id=\"chart-total\" "
+	    "class=\"chart\"></div>\n<div id=\"chart-up\" class=\"chart "
+	    "small\"></div>\n<p id=\"chart-note\" class=\"note\">The "
+	    "charts need JavaScript; the server-drawn graphs are below."
+	    "</p></section>\n");
+
+	buf_addstr(&b, "<details class=\"pngs\"><summary>Server-drawn "
+	    "graphs</summary>\n");
 	buf_addstr(&b, "<div class=\"graphs\">\n");
 	for (i = 0; i < 4; i++) {
 		buf_printf(&b, "<figure><figcaption>%s</figcaption>",
@@ -334,7 +362,7 @@ page_check_done(struct web_job *job)
 		    240, "graph");
 		buf_addstr(&b, "</figure>\n");
 	}
-	buf_addstr(&b, "</div></section>\n");
+	buf_addstr(&b, "</div></details>\n");
 
 	buf_addstr(&b, "<section><h3>Recent results</h3>\n<table "
 	    "id=\"results\" class=\"results\"><thead><tr><th>Time</th>"

@@ -180,9 +180,120 @@
 		});
 	}
 
+	/*
+	 * The check page's live charts (Debian's dygraphs, /static/): the
+	 * phases stacked, the total with its min-max band, availability.
+	 * Each chart's element says what it drew (data-rows, and data-ink:
+	 * the painted pixels of its plot), which the browser tests read.
+	 */
+	var charts = {};
+
+	function ink(div) {
+		var cs = div.querySelectorAll("canvas"), most = 0, n, d, i, k;
+		for (k = 0; k < cs.length; k++) {
+			d = cs[k].getContext("2d").getImageData(0, 0,
+			    cs[k].width, cs[k].height).data;
+			for (n = 0, i = 3; i < d.length; i += 4)
+				if (d[i] > 0) n++;
+			most = Math.max(most, n);
+		}
+		return most;
+	}
+
+	function drawn(id, rows) {
+		return function (g) {
+			var div = document.getElementById(id);
+			div.setAttribute("data-rows", String(rows));
+			div.setAttribute("data-ink", String(ink(div)));
+		};
+	}
+
+	function chart(id, data, opts) {
+		var div = document.getElementById(id);
+		opts.drawCallback = drawn(id, data.length);
+		opts.labelsUTC = true;
+		opts.legend = "always";
+		opts.labelsSeparateLines = false;
+		if (charts[id]) {
+			opts.file = data;
+			charts[id].updateOptions(opts);
+		} else
+			charts[id] = new Dygraph(div, data, opts);
+	}
+
+	function loadSeries(period) {
+		var ph = document.getElementById("chart-phases");
+		var name = ph.getAttribute("data-check");
+		var note = document.getElementById("chart-note");
+		getJSON("/api/v1/checks/" + encodeURIComponent(name) +
+		    "/series?period=" + period).then(function (s) {
+			var phases = [], total = [], up = [];
+			s.rows.forEach(function (r) {
+				var t = new Date(r[0] * 1000);
+				phases.push([t, r[1], r[2], r[3], r[4], r[5]]);
+				total.push([t, r[6] === null ? null : [r[7], r[6], r[8]]]);
+				up.push([t, r[9]]);
+			});
+			if (s.rows.length === 0) {
+				note.textContent = "No results recorded in this period yet.";
+				return;
+			}
+			note.textContent = (s.uptime_pct === null ? "" :
+			    "Available " + s.uptime_pct.toFixed(2) + " % of the " +
+			    period + "; ") + s.rows.length + " points, one per " +
+			    duration(s.step) + " (UTC).";
+			chart("chart-phases", phases, {
+				labels: ["time (UTC)", "dns", "connect", "tls",
+				    "first byte", "transfer"],
+				stackedGraph: true, fillGraph: true, ylabel: "ms",
+				title: "Phases (stacked)", height: 240
+			});
+			chart("chart-total", total, {
+				labels: ["time (UTC)", "total"], customBars: true,
+				ylabel: "ms", title: "Total, with min–max band",
+				height: 200
+			});
+			chart("chart-up", up, {
+				labels: ["time (UTC)", "available %"],
+				valueRange: [0, 105], fillGraph: true,
+				title: "Availability", height: 140
+			});
+		}).catch(function (e) {
+			note.textContent = "The charts could not be loaded (" +
+			    e.message + ").";
+		});
+	}
+
+	function initCharts() {
+		if (!document.getElementById("chart-phases")) return false;
+		if (typeof Dygraph === "undefined") {
+			document.getElementById("chart-note").textContent =
+			    "The chart library is missing (libjs-dygraphs); " +
+			    "the server-drawn graphs are below.";
+			return true;
+		}
+		var period = "day";
+		document.getElementById("periods").addEventListener("click",
+		    function (ev) {
+			var b = ev.target.closest("button"), all, i;
+			if (!b) return;
+			all = this.querySelectorAll("button");
+			for (i = 0; i < all.length; i++) all[i].className = "";
+			b.className = "on";
+			period = b.getAttribute("data-period");
+			loadSeries(period);
+		});
+		loadSeries(period);
+		/* Fresh data every half minute; a zoom is kept. */
+		setInterval(function () { loadSeries(period); }, 30000);
+		return true;
+	}
+
 	document.addEventListener("DOMContentLoaded", function () {
 		if (document.body.classList.contains("dashboard"))
 			poll();
+		else if (document.body.classList.contains("check") && initCharts())
+			;	/* the charts refresh themselves */
 		else if (document.body.classList.contains("public") ||
 		    document.body.classList.contains("check"))
 			setTimeout(function () { location.reload(); }, 60000);
