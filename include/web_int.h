@@ -63,6 +63,7 @@ void			 web_queue_free(struct web_queue *);
  * The web's one record: what the loop's files share.  Each part is
  * owned by one file, which alone reads and writes inside it:
  *   view	web_view.c	per-check results, tickets, uptime (refresh jobs)
+ *   beats	web_beats.c	each check's last 50 results, compact
  *   replies	web_reply.c	frame, static files, answer cache, counters
  *   graphs	web_graph.c	graph cache
  *   status	web_status.c	the status page's words
@@ -84,6 +85,7 @@ struct web {
 	struct web_queue	*q_graph;	/* graphs (librrd, slow) */
 
 	struct web_view		*view;
+	struct web_beats	*beats;		/* web_beats.c: heartbeat bars */
 	struct web_replies	*replies;
 	struct web_graphs	*graphs;
 	struct web_status	*status;

@@ -10,6 +10,7 @@
 #define WEB_RENDER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sitewatch.h"
 #include "tzinfo.h"
@@ -42,6 +43,18 @@ const char	*html_uptime_class(double pct);
 
 #define RENDER_DAYS	90	/* days on the public status bar */
 
+/*
+ * One result of the dashboard's heartbeat bar: 8 bytes, since every
+ * check keeps RENDER_BEATS of them (web_beats.c).
+ */
+#define RENDER_BEATS	50
+struct render_beat {
+	uint32_t	at;		/* epoch seconds (to 2106) */
+	uint16_t	total_ms;	/* saturates at 65535 */
+	uint8_t		state;		/* enum sw_state */
+	uint8_t		cause;		/* enum sw_cause */
+};
+
 /* One check as a page shows it. */
 struct render_check {
 	const char	*name;
@@ -58,6 +71,10 @@ struct render_check {
 	const float	*daily;		/* RENDER_DAYS or NULL */
 	int		 stale;		/* no result for two intervals */
 	double		 last_at;	/* the last result, 0: none */
+	/* The heartbeat ring: nbeats results, the oldest at beat0. */
+	const struct render_beat *beats;
+	unsigned	 nbeats;
+	unsigned	 beat0;
 };
 
 /* One open ticket. */

@@ -31,6 +31,7 @@
 #include "web.h"
 #include "web_int.h"
 #include "web_view.h"
+#include "web_beats.h"
 #include "web_listen.h"
 #include "xmalloc.h"
 
@@ -189,6 +190,7 @@ web_start(struct event_base *base, const struct config *cfg,
 	w->q_stats = web_queue_new(base, "stats", 4);
 	w->q_graph = web_queue_new(base, "graph", WEB_QUEUE_MAX);
 	w->view = web_view_new(w);
+	w->beats = web_beats_new();
 	log_info("web: listening on http://%s/", cfg->listen);
 	return w;
 }
@@ -214,8 +216,10 @@ void
 web_record(struct web *w, const struct check_conf *c,
     const struct result *r)
 {
-	if (w != NULL)
+	if (w != NULL) {
 		web_view_record(w->view, c, r);
+		web_beats_record(w->beats, c, r);
+	}
 }
 
 void
@@ -232,6 +236,7 @@ web_stop(struct web *w)
 	web_queue_free(w->q_stats);
 	web_queue_free(w->q_db);
 	web_view_free(w->view);
+	web_beats_free(w->beats);
 	web_graphs_free(w->graphs);
 	web_mstreams_free(w->mstreams);
 	evhttp_free(w->http);

@@ -18,6 +18,7 @@
 #include "registry.h"
 #include "web_data.h"
 #include "scheduler.h"
+#include "web_beats.h"
 #include "web_int.h"
 #include "web_render.h"
 #include "web_view.h"
@@ -153,8 +154,10 @@ web_page_dashboard(struct web *w, struct evhttp_request *req,
 	(void)rest;
 	rows = page_rows(w, &n);
 	checks = xcalloc(n + 1, sizeof *checks);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		page_check_data(&checks[i], rows[i].c, rows[i].wc);
+		web_beats_fill(w->beats, rows[i].c, &checks[i]);
+	}
 	all = web_view_tickets(w->view, &err);
 	tickets = xcalloc(json_array_size(all) + 1, sizeof *tickets);
 	json_array_foreach(all, i, t)

@@ -228,6 +228,38 @@ render_age_span(struct buf *b, double t, double now)
 	buf_addstr(b, "</span>");
 }
 
+/*
+ * The heartbeat bar, compact: data-hb holds one "DT S C MS" token per
+ * result, oldest first -- DT seconds since the one before (the first: its
+ * epoch time), S the state (u up, g degraded, d down, k unknown), C the
+ * cause's number (enum sw_cause, one digit), MS the total -- about 7
+ * bytes a result, so 10,000 rows of 50 stay a few MB.  app.js draws the
+ * marks with a tooltip each (time in UTC, state, cause, total); the
+ * span's own title counts them for a reader without script.
+ */
+static void
+render_beats(struct buf *b, const struct render_check *c)
+{
+	const struct render_beat	*bt;
+	unsigned			 k, n[4] = { 0, 0, 0, 0 };
+	uint32_t			 prev = 0;
+
+	buf_printf(b, "<span class=\"hb\" data-n=\"%u\" data-hb=\"",
+	    c->nbeats);
+	for (k = 0; k < c->nbeats; k++) {
+		bt = &c->beats[(c->beat0 + k) % RENDER_BEATS];
+		buf_printf(b, "%s%lu%c%u%u", k > 0 ? " " : "",
+		    (unsigned long)(k > 0 && bt->at >= prev ? bt->at - prev :
+		    bt->at), "kugd"[bt->state & 3], bt->cause % 10,
+		    bt->total_ms);
+		prev = bt->at;
+		n[bt->state & 3]++;
+	}
+	buf_printf(b, "\" title=\"last %u results: %u up, %u degraded, %u "
+	    "down, %u unknown\"></span>", c->nbeats, n[SW_STATE_UP],
+	    n[SW_STATE_DEGRADED], n[SW_STATE_DOWN], n[SW_STATE_UNKNOWN]);
+}
+
 /* One row of the checks table. */
 static void
 render_check_row(struct buf *b, const struct render_check *c, double now)
@@ -267,8 +299,8 @@ render_check_row(struct buf *b, const struct render_check *c, double now)
 	buf_addstr(b, "</td><td>");
 	if (c->ticket > 0)
 		buf_printf(b, "#%lld", c->ticket);
-	buf_addstr(b, "</td><td>");
-	render_graph_img(b, c->name, "day", "time", 160, 32, "spark");
+	buf_addstr(b, "</td><td class=\"beats\">");
+	render_beats(b, c);
 	buf_addstr(b, "</td></tr>\n");
 }
 
@@ -305,7 +337,13 @@ render_dashboard(struct buf *b, const struct render_dashboard *d)
 		html_escape(b, d->tickets_err);
 		buf_addstr(b, "</p>\n");
 	}
-	buf_addstr(b, "<table id=\"tickets\" class=\"tickets\"><thead><tr>"
+	/* An empty table says nothing: a sentence does. */
+	buf_printf(b, "<p id=\"no-tickets\" class=\"none\"%s>No open "
+	    "tickets.</p>\n", d->ntickets == 0 && d->tickets_err == NULL ?
+	    "" : " hidden");
+	buf_printf(b, "<table id=\"tickets\" class=\"tickets\"%s><thead><tr>",
+	    d->ntickets == 0 ? " hidden" : "");
+	buf_addstr(b, ""
 	    "<th>Ticket</th><th>Check</th><th>Site</th><th>Severity</th>"
 	    "<th>Status</th><th>Summary</th><th>Age</th></tr></thead>"
 	    "<tbody id=\"tickets-body\">\n");
@@ -313,10 +351,19 @@ render_dashboard(struct buf *b, const struct render_dashboard *d)
 		render_ticket_row(b, &d->tickets[i], d->now);
 	buf_addstr(b, "</tbody></table></section>\n");
 
-	buf_addstr(b, "<section><h2>Checks</h2>\n<table id=\"checks\" "
+	/* The filters work in the browser (app.js) over the rows. */
+	buf_addstr(b, "<section><h2>Checks</h2>\n<p class=\"filters\">"
+	    "<input id=\"f-q\" type=\"search\" placeholder=\"Search "
+	    "checks, sites, messages\" aria-label=\"Search\"> "
+	    "<select id=\"f-state\" aria-label=\"State\"><option value=\"\">"
+	    "every state</option><option>down</option><option>degraded"
+	    "</option><option>up</option><option>unknown</option></select> "
+	    "<select id=\"f-site\" aria-label=\"Site\"><option value=\"\">"
+	    "every site</option></select></p>\n");
+	buf_addstr(b, "<table id=\"checks\" "
 	    "class=\"checks\"><thead><tr><th>Check</th><th>State</th>"
 	    "<th>Since</th><th>Last</th><th>24 h</th><th>30 d</th>"
-	    "<th>Ticket</th><th>Response time, 24 h</th></tr></thead>\n"
+	    "<th>Ticket</th><th>Last 50 results</th></tr></thead>\n"
 	    "<tbody id=\"checks-body\">\n");
 	for (i = 0; i < d->nchecks; i++) {
 		if (i == 0 || !same_site(d->checks[i].site,

@@ -60,6 +60,7 @@
 			    (rank(a) - rank(b)) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 		});
 		var frag = document.createDocumentFragment(), last = null;
+		var beats = oldBeats(body);
 		checks.forEach(function (c) {
 			var site = c.site || "(no site)";
 			if (site !== last) {
@@ -101,22 +102,21 @@
 			td.appendChild(pct(c.uptime_30d));
 			tr.appendChild(td);
 			tr.appendChild(el("td", null, c.ticket ? "#" + c.ticket : ""));
-			td = el("td");
-			var img = el("img", "spark");
-			img.loading = "lazy";
-			img.width = 160;
-			img.height = 32;
-			img.alt = c.name + " time day";
-			img.src = "/graph/" + encodeURIComponent(c.name) +
-			    ".png?period=day&metric=time&width=160&height=32&style=spark&r=" +
-			    Math.floor(Date.now() / 60000);
-			td.appendChild(img);
+			/* The heartbeat bar is the server's: kept from the old row. */
+			td = beats[c.name] || el("td", "beats");
 			tr.appendChild(td);
+			tr.setAttribute("data-site", site);
+			tr.setAttribute("data-state", c.state);
+			tr.setAttribute("data-text", (c.name + " " + site + " " +
+			    (c.cause || "") + " " + (c.message || "")).toLowerCase());
 			frag.appendChild(tr);
 		});
 		body.textContent = "";
 		body.appendChild(frag);
 		document.getElementById("checks").setAttribute("data-rendered", "js");
+		siteOptions(checks);
+		drawBeats(body);
+		filter();
 		var sum = document.getElementById("summary");
 		if (sum) {
 			sum.textContent = checks.length + " checks: ";
@@ -126,6 +126,110 @@
 				sum.appendChild(el("span", p[1], counts[p[0]] + " " + p[0]));
 			});
 		}
+	}
+
+	/*
+	 * Draw each heartbeat bar from its compact data-hb (see
+	 * render_beats in web_render.c): one mark per result, its tooltip
+	 * the time in UTC, state, cause and total.
+	 */
+	var CAUSES = ["ok", "dns", "connect", "tls", "timeout", "http",
+	    "content", "slow", "cert", "unknown"];
+	var STATES = { u: "up", g: "degraded", d: "down", k: "unknown" };
+
+	function drawBeats(root) {
+		var spans = root.querySelectorAll("span.hb[data-hb]"), i;
+		for (i = 0; i < spans.length; i++) {
+			var sp = spans[i], toks = sp.getAttribute("data-hb").split(" ");
+			var t = 0, frag = document.createDocumentFragment(), k, m, st, b;
+			sp.removeAttribute("data-hb");
+			toks = toks[0] === "" ? [] : toks;
+			for (k = toks.length; k < 50; k++)
+				frag.appendChild(el("i", "b none"));
+			for (k = 0; k < toks.length; k++) {
+				m = /^(\d+)([ugdk])(\d)(\d+)$/.exec(toks[k]);
+				if (!m) continue;
+				t = k === 0 ? Number(m[1]) : t + Number(m[1]);
+				st = STATES[m[2]];
+				b = el("i", "b st-" + st);
+				b.title = new Date(t * 1000).toISOString().slice(0, 19)
+				    .replace("T", " ") + " UTC: " + st + ", " +
+				    CAUSES[Number(m[3])] + ", " + m[4] + " ms";
+				frag.appendChild(b);
+			}
+			sp.textContent = "";
+			sp.appendChild(frag);
+			sp.setAttribute("data-drawn", String(toks.length));
+		}
+	}
+
+	/* The heartbeat cells of the rows on the page, by check. */
+	function oldBeats(root) {
+		var m = {}, rows = root.querySelectorAll("tr[data-check]"), i, td;
+		for (i = 0; i < rows.length; i++) {
+			td = rows[i].querySelector("td.beats");
+			if (td) m[rows[i].getAttribute("data-check")] = td;
+		}
+		return m;
+	}
+
+	/* Fresh bars: the server renders them; take its cells over. */
+	function refreshBeats() {
+		fetch("/", { cache: "no-store", credentials: "same-origin" })
+		    .then(function (r) { return r.ok ? r.text() : ""; })
+		    .then(function (html) {
+			var doc = new DOMParser().parseFromString(html, "text/html");
+			var fresh = oldBeats(doc), rows, i, td, name;
+			rows = document.querySelectorAll("#checks-body tr[data-check]");
+			for (i = 0; i < rows.length; i++) {
+				name = rows[i].getAttribute("data-check");
+				td = rows[i].querySelector("td.beats");
+				if (td && fresh[name])
+					rows[i].replaceChild(document.importNode(fresh[name], true), td);
+			}
+			drawBeats(document);
+		}).catch(function () {});
+	}
+
+	function siteOptions(checks) {
+		var sel = document.getElementById("f-site"), seen = {}, cur;
+		if (!sel) return;
+		cur = sel.value;
+		while (sel.options.length > 1) sel.remove(1);
+		checks.forEach(function (c) {
+			var s = c.site || "(no site)";
+			if (seen[s]) return;
+			seen[s] = 1;
+			var o = el("option", null, s);
+			o.value = s;
+			sel.appendChild(o);
+		});
+		sel.value = cur;
+	}
+
+	/* Show the rows that match the search, state and site chosen. */
+	function filter() {
+		var q = (document.getElementById("f-q") || {}).value || "";
+		var st = (document.getElementById("f-state") || {}).value || "";
+		var site = (document.getElementById("f-site") || {}).value || "";
+		var rows = document.querySelectorAll("#checks-body tr"), i, r, show;
+		var head = null, any = false;
+		q = q.toLowerCase();
+		for (i = 0; i < rows.length; i++) {
+			r = rows[i];
+			if (r.className === "site") {
+				if (head) head.hidden = !any;
+				head = r;
+				any = false;
+				continue;
+			}
+			show = (!q || (r.getAttribute("data-text") || "").indexOf(q) >= 0) &&
+			    (!st || r.getAttribute("data-state") === st) &&
+			    (!site || r.getAttribute("data-site") === site);
+			r.hidden = !show;
+			if (show) any = true;
+		}
+		if (head) head.hidden = !any;
 	}
 
 	function renderTickets(tickets) {
@@ -151,6 +255,8 @@
 		body.textContent = "";
 		body.appendChild(frag);
 		document.getElementById("tickets").setAttribute("data-rendered", "js");
+		document.getElementById("tickets").hidden = tickets.length === 0;
+		document.getElementById("no-tickets").hidden = tickets.length !== 0;
 	}
 
 	function stamp(text, bad) {
@@ -171,7 +277,8 @@
 	function poll() {
 		getJSON("/api/v1/checks").then(function (checks) {
 			renderChecks(checks);
-			stamp("updated " + new Date().toLocaleTimeString(), false);
+			stamp("updated " + new Date().toISOString().slice(0, 19)
+			    .replace("T", " ") + " UTC", false);
 			return getJSON("/api/v1/tickets?status=open");
 		}).then(renderTickets).catch(function (e) {
 			stamp("update failed (" + e.message + "), retrying", true);
@@ -290,8 +397,25 @@
 	}
 
 	document.addEventListener("DOMContentLoaded", function () {
-		if (document.body.classList.contains("dashboard"))
+		if (document.body.classList.contains("dashboard")) {
+			/* ?q=&state=&site= set the filters: a view can be bookmarked. */
+			var qs = new URLSearchParams(location.search);
+			[["f-q", "q"], ["f-state", "state"], ["f-site", "site"]].forEach(function (p) {
+				var e = document.getElementById(p[0]);
+				if (!e) return;
+				if (qs.get(p[1])) {
+					if (e.tagName === "SELECT" && p[1] === "site") {
+						var o = el("option", null, qs.get(p[1]));
+						o.value = qs.get(p[1]);
+						e.appendChild(o);
+					}
+					e.value = qs.get(p[1]);
+				}
+				e.addEventListener("input", filter);
+			});
 			poll();
+			setInterval(refreshBeats, 30000);
+		}
 		else if (document.body.classList.contains("check") && initCharts())
 			;	/* the charts refresh themselves */
 		else if (document.body.classList.contains("public") ||

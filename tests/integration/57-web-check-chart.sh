@@ -74,6 +74,11 @@ assert_contains "$(cat "$SW_TMP/check.html")" 'points, one per 1 s (UTC)' "the n
 chrome --window-size=1280,900 --dump-dom "$B/check/shop-new" > "$SW_TMP/new.html" ||
     fail "chromium failed on /check/shop-new"
 
+# No ticket open: the dashboard says so in a sentence.
+http_req GET "$B/"
+assert_contains "$HTTP_BODY" '<p id="no-tickets" class="none">No open tickets.</p>' "no open tickets, said"
+assert_contains "$HTTP_BODY" '<table id="tickets" class="tickets" hidden>' "no empty ticket table"
+
 for w in 390x844 1280x900; do
 	f=$SHOTS/check-shop-home-${w%%x*}.png
 	chrome --window-size="${w/x/,}" --screenshot="$f" "$B/check/shop-home" \
