@@ -70,6 +70,7 @@ struct render_check {
 	long long	 ticket;	/* open one, 0: none */
 	const float	*daily;		/* RENDER_DAYS or NULL */
 	int		 stale;		/* no result for two intervals */
+	int		 cert_days;	/* TLS certificate, -1: none */
 	double		 last_at;	/* the last result, 0: none */
 	/* The heartbeat ring: nbeats results, the oldest at beat0. */
 	const struct render_beat *beats;

@@ -114,6 +114,7 @@ page_check_data(struct render_check *rc, const struct check_conf *c,
 		rc->since = (double)wc->st->since;
 		rc->total_ms = wc->st->last_total_ms;
 	}
+	rc->cert_days = wc->have ? wc->last->cert_days_left : -1;
 	rc->up24 = wc->up24;
 	rc->up30 = wc->up30;
 	rc->ticket = wc->st->ticket;

@@ -299,6 +299,9 @@ render_check_row(struct buf *b, const struct render_check *c, double now)
 	buf_addstr(b, "</td><td>");
 	if (c->ticket > 0)
 		buf_printf(b, "#%lld", c->ticket);
+	buf_addstr(b, "</td><td class=\"cert\">");
+	if (c->cert_days >= 0)
+		buf_printf(b, "%d d", c->cert_days);
 	buf_addstr(b, "</td><td class=\"beats\">");
 	render_beats(b, c);
 	buf_addstr(b, "</td></tr>\n");
@@ -363,12 +366,13 @@ render_dashboard(struct buf *b, const struct render_dashboard *d)
 	buf_addstr(b, "<table id=\"checks\" "
 	    "class=\"checks\"><thead><tr><th>Check</th><th>State</th>"
 	    "<th>Since</th><th>Last</th><th>24 h</th><th>30 d</th>"
-	    "<th>Ticket</th><th>Last 50 results</th></tr></thead>\n"
+	    "<th>Ticket</th><th title=\"days the TLS certificate has "
+	    "left\">Cert</th><th>Last 50 results</th></tr></thead>\n"
 	    "<tbody id=\"checks-body\">\n");
 	for (i = 0; i < d->nchecks; i++) {
 		if (i == 0 || !same_site(d->checks[i].site,
 		    d->checks[i - 1].site)) {
-			buf_addstr(b, "<tr class=\"site\"><th colspan=\"8\">");
+			buf_addstr(b, "<tr class=\"site\"><th colspan=\"9\">");
 			html_escape(b, d->checks[i].site != NULL ?
 			    d->checks[i].site : "(no site)");
 			buf_addstr(b, "</th></tr>\n");

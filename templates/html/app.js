@@ -65,7 +65,7 @@
 			var site = c.site || "(no site)";
 			if (site !== last) {
 				var sr = el("tr", "site"), th = el("th", null, site);
-				th.colSpan = 8;
+				th.colSpan = 9;
 				sr.appendChild(th);
 				frag.appendChild(sr);
 				last = site;
@@ -102,6 +102,8 @@
 			td.appendChild(pct(c.uptime_30d));
 			tr.appendChild(td);
 			tr.appendChild(el("td", null, c.ticket ? "#" + c.ticket : ""));
+			tr.appendChild(el("td", "cert", c.cert_days_left === null ||
+			    c.cert_days_left === undefined ? "" : c.cert_days_left + " d"));
 			/* The heartbeat bar is the server's: kept from the old row. */
 			td = beats[c.name] || el("td", "beats");
 			tr.appendChild(td);

@@ -89,7 +89,9 @@ pos() { grep -bo "data-check=\"$1\"" "$SW_TMP/body" | head -1 | cut -d: -f1; }
 for c in shop-err shop-evil shop-text; do
 	[ "$(pos $c)" -lt "$(pos shop-ok)" ] || fail "$c (down) is not listed before shop-ok (up)"
 done
-assert_contains "$BODY" '/graph/shop-ok.png?period=day&amp;metric=time&amp;width=160&amp;height=32&amp;style=spark' "sparkline img"
+# The heartbeat bar: compact results ("DT S C MS"), up/ok for shop-ok.
+printf '%s' "$BODY" | grep -o 'data-check="shop-ok".*' | head -1 |
+    grep -Eq 'data-hb="[0-9]+u0[0-9]+' || fail "no heartbeat data for shop-ok"
 assert_contains "$BODY" 'class="badge st-down">down<' "down badge"
 
 # HEAD: headers, no body.

@@ -5,7 +5,8 @@
 # its tooltip the time in UTC, state, cause and total; the filters by
 # state, site and text hide the other rows (?state=, ?site=, ?q= set
 # them); with a ticket open the "No open tickets" line is hidden and the
-# table shown; the update stamp is in UTC.  Screenshots at desktop and
+# table shown; a TLS check shows its certificate's days left; the update
+# stamp is in UTC.  Screenshots at desktop and
 # phone width are kept in tests/integration/58-web-dashboard.dir/.
 set -eu
 . "$top_srcdir/tests/lib/common.sh"
@@ -23,6 +24,7 @@ write_config defaults.interval=1 defaults.timeout=1
 add_site shop 'Shop Ltd' en
 add_check shop shop-home "$NGINX_URL/ok"
 add_check shop shop-cart "$NGINX_URL/status/503"
+add_check shop shop-tls "$NGINX_TLS_URL/ok" "ca_file=$TEST_CA"
 add_site dukkan 'Dükkan Ltd' tr
 add_check dukkan dukkan-home "$NGINX_URL/ok"
 start_daemon
@@ -62,7 +64,14 @@ assert_ge "$(grep -o '<i class="b st-down" title="[0-9-]* [0-9:]* UTC: down, htt
     "down marks with time, cause and total"
 assert_ge "$(grep -o '<i class="b st-up" title="[0-9-]* [0-9:]* UTC: up, ok, [0-9]* ms"' "$SW_TMP/dash.html" | grep -c .)" 12 \
     "up marks of the two up checks"
-assert_eq 150 "$(grep -o '<i class="b ' "$SW_TMP/dash.html" | grep -c .)" "50 marks a check"
+assert_eq 200 "$(grep -o '<i class="b ' "$SW_TMP/dash.html" | grep -c .)" "50 marks a check"
+# Certificate days left: on the TLS check's row only.
+assert_contains "$(grep -o 'data-check="shop-tls".*' "$SW_TMP/dash.html" | head -1)" \
+    '<td class="cert">' "cert cell"
+grep -o 'data-check="shop-tls".*' "$SW_TMP/dash.html" | head -1 |
+    grep -Eq '<td class="cert">[0-9]+ d</td>' || fail "no days left on shop-tls"
+grep -o 'data-check="shop-home".*' "$SW_TMP/dash.html" | head -1 |
+    grep -q '<td class="cert"></td>' || fail "days left on a plain-HTTP check"
 D=$(cat "$SW_TMP/dash.html")
 assert_contains "$D" 'id="no-tickets" class="none" hidden=""' "'No open tickets' hidden with a ticket open"
 assert_not_contains "$D" 'id="tickets" class="tickets" data-rendered="js" hidden' "the ticket table is shown"
