@@ -133,7 +133,7 @@ render_nav(struct buf *b, const char *title, double now)
 	buf_addstr(b, "<header class=\"top\"><h1>");
 	html_escape(b, title);
 	buf_addstr(b, "</h1><nav><a href=\"/\">Dashboard</a> "
-	    "<a href=\"/status\">Public status</a> "
+
 	    "<a href=\"/metrics\">Metrics</a> "
 	    "<a href=\"/api/v1/checks\">API</a></nav>"
 	    "<span id=\"updated\" class=\"updated\">rendered ");

@@ -317,17 +317,39 @@
 		};
 	}
 
+	/*
+	 * A legend of our own under the chart: dygraphs' writes style
+	 * attributes in markup, which the pages' CSP refuses; colours set
+	 * through the DOM are allowed.
+	 */
+	function legend(id, g, labels) {
+		var div = document.getElementById(id), lg, colors = g.getColors(), i, s;
+		lg = document.getElementById(id + "-legend");
+		if (!lg) {
+			lg = el("p", "legend");
+			lg.id = id + "-legend";
+			div.parentNode.insertBefore(lg, div.nextSibling);
+		}
+		lg.textContent = "";
+		for (i = 1; i < labels.length; i++) {
+			s = el("span", "swatch");
+			s.style.backgroundColor = colors[i - 1];
+			lg.appendChild(s);
+			lg.appendChild(document.createTextNode(labels[i] + " "));
+		}
+	}
+
 	function chart(id, data, opts) {
 		var div = document.getElementById(id);
 		opts.drawCallback = drawn(id, data.length);
 		opts.labelsUTC = true;
-		opts.legend = "always";
-		opts.labelsSeparateLines = false;
+		opts.legend = "never";
 		if (charts[id]) {
 			opts.file = data;
 			charts[id].updateOptions(opts);
 		} else
 			charts[id] = new Dygraph(div, data, opts);
+		legend(id, charts[id], opts.labels);
 	}
 
 	function loadSeries(period) {
