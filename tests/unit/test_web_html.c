@@ -14,6 +14,9 @@
 #include <cmocka.h>
 #include <math.h>
 
+#include "config.h"
+#include "result.h"
+#include "web_beats.h"
 #include "web_render.h"
 #include "xmalloc.h"
 
@@ -437,6 +440,102 @@ test_tzinfo(void **state)
 	assert_string_equal(out, "2026-01-01 12:00 UTC");
 }
 
+/*
+ * The heartbeat bar: a wrapped ring comes out oldest first, each result
+ * as "DT S C MS" (the first DT is its epoch time); no ticket: a sentence.
+ */
+static void
+test_dashboard_beats(void **state)
+{
+	struct render_dashboard	d;
+	struct render_check	c;
+	struct render_beat	ring[RENDER_BEATS];
+	struct buf		b;
+
+	memset(ring, 0, sizeof ring);
+	/* Three results; the ring's end wraps: oldest at 49. */
+	ring[49] = (struct render_beat){ 1800000000, 12, SW_STATE_UP,
+	    SW_CAUSE_OK };
+	ring[0] = (struct render_beat){ 1800000060, 65535, SW_STATE_DOWN,
+	    SW_CAUSE_TIMEOUT };
+	ring[1] = (struct render_beat){ 1800000120, 3, SW_STATE_DEGRADED,
+	    SW_CAUSE_SLOW };
+	memset(&c, 0, sizeof c);
+	c.name = "shop";
+	c.state = SW_STATE_DEGRADED;
+	c.cert_days = 12;
+	c.beats = ring;
+	c.nbeats = 3;
+	c.beat0 = 49;
+	memset(&d, 0, sizeof d);
+	d.now = 1800000120;
+	d.checks = &c;
+	d.nchecks = 1;
+	buf_init(&b);
+	render_dashboard(&b, &d);
+	assert_non_null(strstr(b.data, "data-n=\"3\" data-hb=\"1800000000u012 "
+	    "60d465535 60g73\" title=\"last 3 results: 1 up, 1 degraded, 1 "
+	    "down, 0 unknown\""));
+	assert_non_null(strstr(b.data, "<td class=\"cert\">12 d</td>"));
+	assert_non_null(strstr(b.data, "<p id=\"no-tickets\" class=\"none\">"
+	    "No open tickets.</p>"));
+	assert_non_null(strstr(b.data, "<table id=\"tickets\" "
+	    "class=\"tickets\" hidden>"));
+	buf_free(&b);
+
+	/* A check with no result yet: an empty bar, no cert figure. */
+	c.nbeats = 0;
+	c.beats = NULL;
+	c.cert_days = -1;
+	buf_init(&b);
+	render_dashboard(&b, &d);
+	assert_non_null(strstr(b.data, "data-n=\"0\" data-hb=\"\""));
+	assert_non_null(strstr(b.data, "<td class=\"cert\"></td>"));
+	buf_free(&b);
+}
+
+/* The ring keeps the last RENDER_BEATS results, compact, oldest first. */
+static void
+test_beats_ring(void **state)
+{
+	struct web_beats	*bs = web_beats_new();
+	struct check_conf	 c;
+	struct render_check	 rc;
+	struct result		 r;
+	const struct render_beat *first, *last;
+	int			 i;
+
+	memset(&c, 0, sizeof c);
+	c.id = 3;
+	memset(&rc, 0, sizeof rc);
+	web_beats_fill(bs, &c, &rc);
+	assert_int_equal(rc.nbeats, 0);		/* no result yet */
+	memset(&r, 0, sizeof r);
+	for (i = 0; i < RENDER_BEATS + 5; i++) {
+		r.at = 1800000000.0 + i * 60;
+		r.state = i % 2 ? SW_STATE_DOWN : SW_STATE_UP;
+		r.cause = i % 2 ? SW_CAUSE_HTTP : SW_CAUSE_OK;
+		r.total_ms = i == 7 ? 1e9 : i + 0.4;
+		web_beats_record(bs, &c, &r);
+	}
+	web_beats_fill(bs, &c, &rc);
+	assert_int_equal(rc.nbeats, RENDER_BEATS);
+	first = &rc.beats[rc.beat0];
+	last = &rc.beats[(rc.beat0 + RENDER_BEATS - 1) % RENDER_BEATS];
+	assert_int_equal(first->at, 1800000000 + 5 * 60);
+	assert_int_equal(first->state, SW_STATE_DOWN);
+	assert_int_equal(first->cause, SW_CAUSE_HTTP);
+	assert_int_equal(last->at, 1800000000 + (RENDER_BEATS + 4) * 60);
+	assert_int_equal(rc.beats[(rc.beat0 + 2) % RENDER_BEATS].total_ms,
+	    65535);			/* result 7 saturates */
+	assert_int_equal(last->total_ms, RENDER_BEATS + 4);
+	/* Another check has its own (empty) ring. */
+	c.id = 1;
+	web_beats_fill(bs, &c, &rc);
+	assert_int_equal(rc.nbeats, 0);
+	web_beats_free(bs);
+}
+
 static void
 test_page_frame(void **state)
 {
@@ -466,6 +565,8 @@ main(void)
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_dashboard_escapes),
 		cmocka_unit_test(test_dashboard_stale),
+		cmocka_unit_test(test_dashboard_beats),
+		cmocka_unit_test(test_beats_ring),
 		cmocka_unit_test(test_status_words),
 		cmocka_unit_test(test_status_site),
 		cmocka_unit_test(test_tzinfo),
