@@ -70,9 +70,15 @@ for id in chart-phases chart-total chart-up; do
 	assert_ge "$(attr "$SW_TMP/check.html" $id data-ink)" 2000 "$id: pixels painted"
 done
 assert_contains "$(cat "$SW_TMP/check.html")" 'points, one per 1 s (UTC)' "the note says what is drawn"
-# A new check with no data: a plain sentence, no empty chart.
+# A new check (one result an hour): its series starts at its first
+# result, so the chart is its data, not a sliver at the end of a day.
+http_req GET "$B/api/v1/checks/shop-new/series"
+assert_eq 200 "$HTTP_STATUS" "series of a new check"
+assert_json "$HTTP_BODY" 'len(j["rows"]) >= 1 and j["rows"][0][6] is not None' \
+    "a new check's series begins with its first result"
 chrome --window-size=1280,900 --dump-dom "$B/check/shop-new" > "$SW_TMP/new.html" ||
     fail "chromium failed on /check/shop-new"
+assert_ge "$(attr "$SW_TMP/new.html" chart-phases data-rows)" 1 "a new check's chart has its point"
 
 # No ticket open: the dashboard says so in a sentence.
 http_req GET "$B/"
