@@ -112,6 +112,8 @@ struct smtp_conf {
 	int			  group_window;	/* seconds */
 	int			  retry_min;	/* seconds: first retry */
 	int			  retry_max;	/* seconds: longest wait */
+	char			 *organization;	/* signs client pages; NULL */
+	char			 *contact;	/* the same; NULL */
 };
 
 struct config {

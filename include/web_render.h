@@ -145,6 +145,8 @@ struct render_status {
 	const struct status_words	*words;		/* of the frame */
 	double				 now;
 	int				 one;		/* one site's own page */
+	const char			*organization;	/* signature; NULL */
+	const char			*contact;	/* NULL */
 	const struct render_site	*sites;
 	size_t				 nsites;
 };

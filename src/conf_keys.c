@@ -134,6 +134,15 @@ const struct conf_key conf_keys[] = {
 	  "the longest wait between two attempts at a mail (it is given up "
 	  "after a few days)" },
 
+	{ S(organization), CONF_STRING, OPT, 0, 0, 0, NULL, "",
+	  SOFF(organization), 0,
+	  "who supports the sites, signing the clients' status pages; "
+	  "empty = no signature" },
+	{ S(contact), CONF_STRING, OPT, 0, 0, 0, NULL, "",
+	  SOFF(contact), 0,
+	  "how clients reach support (an address or phone), on their status "
+	  "pages; empty = none" },
+
 	/* [defaults] and [check NAME] */
 	{ C(url), CONF_URL, 0, 0, 0, 0, NULL, NULL,
 	  COFF(url), 0,

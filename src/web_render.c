@@ -622,6 +622,22 @@ render_site(struct buf *b, const struct render_site *s, double now, int one)
 	buf_addstr(b, "</section>\n");
 }
 
+/* Who signs the page ([smtp] organization and contact), as text. */
+static void
+render_sign(struct buf *b, const struct render_status *st)
+{
+	if (st->organization == NULL && st->contact == NULL)
+		return;
+	buf_addstr(b, "<p class=\"sign\" id=\"sign\">");
+	if (st->organization != NULL)
+		html_escape(b, st->organization);
+	if (st->organization != NULL && st->contact != NULL)
+		buf_addstr(b, " · ");
+	if (st->contact != NULL)
+		html_escape(b, st->contact);
+	buf_addstr(b, "</p>\n");
+}
+
 void
 render_status(struct buf *b, const struct render_status *st)
 {
@@ -637,6 +653,7 @@ render_status(struct buf *b, const struct render_status *st)
 		html_escape(b, word(one->words, SW_W_TITLE));
 		buf_addstr(b, "</span></header>\n<main>\n");
 		render_site(b, one, st->now, 1);
+		render_sign(b, st);
 		buf_addstr(b, "</main>\n");
 		return;
 	}
@@ -652,5 +669,6 @@ render_status(struct buf *b, const struct render_status *st)
 	render_banner(b, st->words, worst);
 	for (i = 0; i < st->nsites; i++)
 		render_site(b, &st->sites[i], st->now, 0);
+	render_sign(b, st);
 	buf_addstr(b, "</main>\n");
 }

@@ -259,6 +259,8 @@ web_page_status(struct web *w, struct evhttp_request *req, const char *rest)
 	memset(&rs, 0, sizeof rs);
 	rs.words = status_words(w->status, lang);
 	rs.now = (double)time(NULL);
+	rs.organization = cfg->smtp.organization;
+	rs.contact = cfg->smtp.contact;
 	rs.sites = g.sites;
 	rs.nsites = cfg->nsites;
 	buf_init(&b);
@@ -297,6 +299,8 @@ web_page_status_site(struct web *w, struct evhttp_request *req,
 	memset(&rs, 0, sizeof rs);
 	rs.words = g.sites[0].words;
 	rs.now = (double)time(NULL);
+	rs.organization = cfg->smtp.organization;
+	rs.contact = cfg->smtp.contact;
 	rs.one = 1;
 	rs.sites = g.sites;
 	rs.nsites = 1;

@@ -19,7 +19,8 @@ rm -rf "$SHOTS"
 mkdir -p "$SHOTS"
 
 start_nginx
-write_config defaults.interval=2 defaults.timeout=2
+write_config defaults.interval=2 defaults.timeout=2 \
+    'smtp.organization=Web <b>Care</b> Ltd' 'smtp.contact=+90 212 555 0101'
 add_site acme 'Acme Shop' en
 echo 'timezone = Europe/London' >> "$SW_CHECKS_DIR/acme.conf"
 add_check acme acme-home "$NGINX_URL/ok" 'title=Shop front'
@@ -55,6 +56,8 @@ assert_contains "$A" 'data-state="down">Some services are not available.<' "down
 assert_contains "$A" '<span class="name">Shop front</span>' "public title"
 assert_contains "$A" '<span class="name">Checkout</span>' "public title of the down check"
 assert_contains "$A" '(Europe/London)</time>' "times in the site's zone"
+assert_contains "$A" '<p class="sign" id="sign">Web &lt;b&gt;Care&lt;/b&gt; Ltd · +90 212 555 0101</p>' \
+    "signed by the organization, as text"
 for leak in acme-home acme-cart ornek Örnek Arama calm Calm "$NGINX_PORT" 127.0.0.1 \
     '/graph/' 'HTTP 503'; do
 	assert_not_contains "$A" "$leak" "/status/acme shows '$leak'"
@@ -125,7 +128,8 @@ assert_contains "$D" '&lt;script&gt;alert(1)&lt;/script&gt; Home' "title as text
 assert_not_contains "$D" '<img src="x"' "an img element made from the site name"
 
 # ---- status_index = yes: the index lists every site, linked
-write_config defaults.interval=2 defaults.timeout=2 daemon.status_index=yes
+write_config defaults.interval=2 defaults.timeout=2 daemon.status_index=yes \
+    'smtp.organization=Web <b>Care</b> Ltd' 'smtp.contact=+90 212 555 0101'
 reload_daemon
 wait_page 10 "$B/status" 'href="/status/ornek"' ||
     fail "no index after status_index = yes: $WAIT_BODY"

@@ -780,7 +780,7 @@ test_spec_keys(void **state)
 	    "pid_file", "max_connections", "source", "status_index", NULL };
 	static const char *smtp[] = { "host", "port", "starttls", "user",
 	    "password", "from", "staff", "group_window", "retry_min",
-	    "retry_max", NULL };
+	    "retry_max", "organization", "contact", NULL };
 	static const char *site[] = { "name", "client_email", "language",
 	    "timezone", NULL };
 	static const char *check[] = { "url", "interval", "timeout",
