@@ -40,7 +40,8 @@ enum conf_type {
 	CONF_METHOD,	/* char *: an HTTP method token */
 	CONF_LISTEN,	/* char *: ADDRESS:PORT */
 	CONF_CHECKREF,	/* char *: the name of another check */
-	CONF_MAILBOX	/* char *: "Name <a@b>" or "a@b" */
+	CONF_MAILBOX,	/* char *: "Name <a@b>" or "a@b" */
+	CONF_TZ		/* char *: an IANA time zone found in zoneinfo */
 };
 
 /* Flags of a key. */

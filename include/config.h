@@ -53,6 +53,9 @@ struct site_conf {
 	char	**client_emails;
 	size_t	  nclient_emails;
 	char	 *language;		/* "en" or "tr" */
+	char	 *timezone;		/* IANA name, NULL = the daemon's */
+	char	 *id;			/* file name without .conf: the
+					   SITE of /status/SITE */
 };
 
 /* One [check NAME]: plain data, every [defaults] value already applied. */
@@ -65,6 +68,7 @@ struct check_conf {
 						   the config's files[]) */
 	int			  line;
 	char			 *url;
+	char			 *title;	/* public name, NULL = name */
 	int			  interval;	/* seconds */
 	int			  timeout;	/* seconds, whole check */
 	char			 *method;
@@ -108,6 +112,8 @@ struct smtp_conf {
 	int			  group_window;	/* seconds */
 	int			  retry_min;	/* seconds: first retry */
 	int			  retry_max;	/* seconds: longest wait */
+	char			 *organization;	/* signs client pages; NULL */
+	char			 *contact;	/* the same; NULL */
 };
 
 struct config {
@@ -127,6 +133,7 @@ struct config {
 	struct rrd_rra		  rrd_rra[RRD_RRA_MAX];
 	size_t			  nrrd_rra;
 	char			 *api_token;	/* NULL = API read-only */
+	int			  status_index;	/* /status lists every site */
 	char			 *public_url;
 	char			**canary;
 	size_t			  ncanary;

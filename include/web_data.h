@@ -81,6 +81,18 @@ int	web_data_spark(const struct web_src *, const char *period,
  */
 int	web_data_uptime(const struct web_src *, const char *check,
 	    time_t start, time_t end, double *pct, double *down_s);
+/*
+ * A check's series over the last span seconds, at most about maxpts rows,
+ * as JSON: {"check", "start", "end", "step", "columns", "rows",
+ * "uptime_pct", "mean_ms"}.  Each row is [time, dns, connect, tls, ttfb,
+ * transfer, total, total_min, total_max, up_pct] (ms and percent; null
+ * unknown); the phases add up to total, so they stack.  Rows before the
+ * first known one are left out, so a new check's data fills the chart.
+ * uptime_pct and mean_ms are the period's one figures, from uptime.c as
+ * everywhere else.
+ */
+int	web_data_series(const struct web_src *, time_t now, time_t span,
+	    int maxpts, json_t **out, char *err, size_t errlen);
 /* Uptime in percent of each of the last ndays UTC days, oldest first. */
 int	web_data_daily(const struct web_src *, const char *check,
 	    time_t now, int ndays, double *pct);

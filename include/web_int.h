@@ -63,6 +63,7 @@ void			 web_queue_free(struct web_queue *);
  * The web's one record: what the loop's files share.  Each part is
  * owned by one file, which alone reads and writes inside it:
  *   view	web_view.c	per-check results, tickets, uptime (refresh jobs)
+ *   beats	web_beats.c	each check's last 50 results, compact
  *   replies	web_reply.c	frame, static files, answer cache, counters
  *   graphs	web_graph.c	graph cache
  *   status	web_status.c	the status page's words
@@ -84,6 +85,7 @@ struct web {
 	struct web_queue	*q_graph;	/* graphs (librrd, slow) */
 
 	struct web_view		*view;
+	struct web_beats	*beats;		/* web_beats.c: heartbeat bars */
 	struct web_replies	*replies;
 	struct web_graphs	*graphs;
 	struct web_status	*status;
@@ -104,7 +106,8 @@ void	web_reply_counts(struct web *, unsigned long long *requests,
  * fresh (WEB_RESP_TTL_MS), else fn's answer, saved on the way out.
  */
 void	web_reply_cached(struct web *, struct evhttp_request *,
-	    void (*fn)(struct web *, struct evhttp_request *, const char *));
+	    void (*fn)(struct web *, struct evhttp_request *, const char *),
+	    const char *rest);
 
 /*
  * Reply helpers.  Contract: every request handler ends in exactly one
@@ -146,7 +149,15 @@ int	web_valid_name(const char *s, size_t len);
 /* web_status.c */
 struct web_status	*web_status_new(const struct config *);
 void			 web_status_free(struct web_status *);
+/* /status: every site, only with status_index = yes (else 404). */
 void	web_page_status(struct web *, struct evhttp_request *,
+	    const char *rest);
+/* /status/SITE: one client's own page. */
+void	web_page_status_site(struct web *, struct evhttp_request *,
+	    const char *rest);
+
+/* web_series.c: /api/v1/checks/NAME/series */
+void	web_api_check_sub(struct web *, struct evhttp_request *,
 	    const char *rest);
 
 /* web_graph.c */

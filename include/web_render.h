@@ -10,8 +10,10 @@
 #define WEB_RENDER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sitewatch.h"
+#include "tzinfo.h"
 #include "util.h"
 
 /* ---- web_html.c ---- */
@@ -41,9 +43,22 @@ const char	*html_uptime_class(double pct);
 
 #define RENDER_DAYS	90	/* days on the public status bar */
 
+/*
+ * One result of the dashboard's heartbeat bar: 8 bytes, since every
+ * check keeps RENDER_BEATS of them (web_beats.c).
+ */
+#define RENDER_BEATS	50
+struct render_beat {
+	uint32_t	at;		/* epoch seconds (to 2106) */
+	uint16_t	total_ms;	/* saturates at 65535 */
+	uint8_t		state;		/* enum sw_state */
+	uint8_t		cause;		/* enum sw_cause */
+};
+
 /* One check as a page shows it. */
 struct render_check {
 	const char	*name;
+	const char	*title;		/* public name; NULL: name */
 	const char	*site;		/* NULL: no site */
 	enum sw_state	 state;
 	int		 have;		/* a result was seen: what follows */
@@ -55,7 +70,12 @@ struct render_check {
 	long long	 ticket;	/* open one, 0: none */
 	const float	*daily;		/* RENDER_DAYS or NULL */
 	int		 stale;		/* no result for two intervals */
+	int		 cert_days;	/* TLS certificate, -1: none */
 	double		 last_at;	/* the last result, 0: none */
+	/* The heartbeat ring: nbeats results, the oldest at beat0. */
+	const struct render_beat *beats;
+	unsigned	 nbeats;
+	unsigned	 beat0;
 };
 
 /* One open ticket. */
@@ -79,7 +99,8 @@ struct render_dashboard {
 	const struct render_check	*checks;	/* this page's */
 	size_t				 nchecks;
 	size_t				 page;		/* 1.., 0: one page */
-	size_t				 npages;
+	size_t				 npages;	/* 0: all on one */
+	const char			*query;		/* "&state=.." or "" */
 	const struct render_ticket	*tickets;
 	size_t				 ntickets;
 	const char			*tickets_err;	/* not available */
@@ -98,6 +119,8 @@ enum status_word {
 	SW_W_UPTIME, SW_W_TODAY, SW_W_AGO,
 	SW_W_C_DNS, SW_W_C_CONNECT, SW_W_C_TLS, SW_W_C_TIMEOUT, SW_W_C_HTTP,
 	SW_W_C_CONTENT, SW_W_C_SLOW, SW_W_C_CERT, SW_W_C_OTHER,
+	SW_W_B_DEGRADED, SW_W_B_DOWN, SW_W_B_UNKNOWN,
+	SW_W_UPDATED,
 	SW_W_COUNT
 };
 struct status_words {
@@ -111,10 +134,12 @@ int	status_words_load(const char *dir, const char *lang,
 	    struct status_words *, struct errlist *errs);
 void	status_words_free(struct status_words *);
 
-/* One site of the public status page, in its own language. */
+/* One site of the public status page, in its own language and zone. */
 struct render_site {
 	const char			*name;
+	const char			*id;		/* its /status/ID */
 	const char			*lang;
+	const struct tzinfo		*tz;		/* NULL: UTC */
 	const struct status_words	*words;
 	const struct render_check	*checks;
 	size_t				 nchecks;
@@ -123,11 +148,20 @@ struct render_site {
 };
 struct render_status {
 	const struct status_words	*words;		/* of the frame */
-	int				 all_ok;
+	double				 now;
+	int				 one;		/* one site's own page */
+	const char			*organization;	/* signature; NULL */
+	const char			*contact;	/* NULL */
 	const struct render_site	*sites;
 	size_t				 nsites;
 };
+/*
+ * The index (every site, each with a link to its page) or, with one set,
+ * the single site's page: its name, banner, services, bars, incidents.
+ */
 void	render_status(struct buf *, const struct render_status *);
+/* The overall state of checks: the worst, unknown only when none is bad. */
+enum sw_state	render_overall(const struct render_check *, size_t);
 
 /* Pieces the check page (web_pages.c) shares with the dashboard. */
 void	render_nav(struct buf *, const char *title, double now);

@@ -94,6 +94,11 @@ const struct conf_key conf_keys[] = {
 	  DOFF(pid_file), 0,
 	  "pid file; empty = state_dir/sitewatchd.pid" },
 
+	{ D(status_index), CONF_BOOL, 0, 0, 0, 0, NULL, "no",
+	  DOFF(status_index), 0,
+	  "yes = /status lists every site; no = it answers 404 and each "
+	  "client only has /status/SITE" },
+
 	/* [smtp] */
 	{ S(host), CONF_STRING, OPT, 0, 0, 0, NULL, "",
 	  SOFF(host), 0,
@@ -129,10 +134,22 @@ const struct conf_key conf_keys[] = {
 	  "the longest wait between two attempts at a mail (it is given up "
 	  "after a few days)" },
 
+	{ S(organization), CONF_STRING, OPT, 0, 0, 0, NULL, "",
+	  SOFF(organization), 0,
+	  "who supports the sites, signing the clients' status pages; "
+	  "empty = no signature" },
+	{ S(contact), CONF_STRING, OPT, 0, 0, 0, NULL, "",
+	  SOFF(contact), 0,
+	  "how clients reach support (an address or phone), on their status "
+	  "pages; empty = none" },
+
 	/* [defaults] and [check NAME] */
 	{ C(url), CONF_URL, 0, 0, 0, 0, NULL, NULL,
 	  COFF(url), 0,
 	  "the address to check, http:// or https:// (required)" },
+	{ C(title), CONF_STRING, OPT, 0, 0, 0, NULL, "",
+	  COFF(title), 0,
+	  "the check's name on the public status page; empty = its name" },
 	{ C(interval), CONF_DURATION, 0, 1, 86400, 1, NULL, "60",
 	  COFF(interval), 0,
 	  "seconds between checks (s, m, h suffixes allowed)" },
@@ -209,6 +226,10 @@ const struct conf_key conf_keys[] = {
 	{ SITE(language), CONF_WORD, 0, 0, 0, 0, language_choices, "en",
 	  SITEOFF(language), 0,
 	  "language of client mails and of the status page" },
+	{ SITE(timezone), CONF_TZ, OPT, 0, 0, 0, NULL, "",
+	  SITEOFF(timezone), 0,
+	  "IANA time zone of the site's status page, e.g. Europe/Istanbul; "
+	  "empty = UTC" },
 };
 
 const size_t conf_nkeys = sizeof conf_keys / sizeof conf_keys[0];

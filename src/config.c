@@ -472,6 +472,7 @@ config_free(struct config *cfg)
 			if (conf_keys[j].section == CONF_SEC_SITE)
 				conf_value_free(&conf_keys[j], s);
 		free(s->file);
+		free(s->id);
 		free(s);
 	}
 	free(cfg->sites);

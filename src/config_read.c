@@ -366,14 +366,14 @@ conf_read_file(struct loader *ld, FILE *f, const char *file, int is_main)
 	if (!is_main) {
 		conf_apply_defaults(ld, CONF_SEC_SITE, fc.site, fc.site_src);
 		/* No name: the file's name without .conf stands in. */
-		if (fc.site->name == NULL) {
-			base = strrchr(file, '/');
-			base = base != NULL ? base + 1 : file;
-			len = strlen(base);
-			if (len > 5 && strcmp(base + len - 5, ".conf") == 0)
-				len -= 5;
+		base = strrchr(file, '/');
+		base = base != NULL ? base + 1 : file;
+		len = strlen(base);
+		if (len > 5 && strcmp(base + len - 5, ".conf") == 0)
+			len -= 5;
+		fc.site->id = xstrndup(base, len);
+		if (fc.site->name == NULL)
 			fc.site->name = xstrndup(base, len);
-		}
 		free(fc.site_src);
 	}
 	free(fc.raw);

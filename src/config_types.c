@@ -26,6 +26,7 @@
 #include "config_int.h"
 #include "log.h"
 #include "sitewatch.h"
+#include "tzinfo.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -593,6 +594,20 @@ parse_word(const struct conf_key *k, void *base, const char *v,
 	return str_set(k, base, xstrdup(c->name));
 }
 
+/* A time zone is read here, so a name the pages cannot use is FILE:LINE. */
+static int
+parse_tz(const struct conf_key *k, void *base, const char *v,
+    const char *dir, char *why, size_t len)
+{
+	struct tzinfo	*tz;
+
+	(void)dir;
+	if ((tz = tzinfo_load(v, why, len)) == NULL)
+		return BAD;
+	tzinfo_free(tz);
+	return str_set(k, base, xstrdup(v));
+}
+
 /* EMAILS and URLS: a comma-separated list, every item checked. */
 static int
 parse_list(const struct conf_key *k, void *base, const char *v,
@@ -829,6 +844,8 @@ static const struct conf_type_ops type_ops[] = {
 			    "check name" },
 	[CONF_MAILBOX] = { parse_mailbox, str_free, str_copy, NULL,
 			    "mail address, \"Name <a@b>\" allowed" },
+	[CONF_TZ] =	{ parse_tz, str_free, str_copy, NULL,
+			    "IANA time zone, e.g. Europe/Istanbul" },
 };
 
 int

@@ -31,6 +31,7 @@
 #include "web.h"
 #include "web_int.h"
 #include "web_view.h"
+#include "web_beats.h"
 #include "web_listen.h"
 #include "xmalloc.h"
 
@@ -52,11 +53,15 @@ static const struct web_route {
 } web_routes[] = {
 	{ "/", 0, 1, M_GET | M_HEAD, "GET, HEAD", web_page_dashboard },
 	{ "/status", 0, 1, M_GET | M_HEAD, "GET, HEAD", web_page_status },
+	{ "/status/", 1, 1, M_GET | M_HEAD, "GET, HEAD",
+	    web_page_status_site },
 	{ "/check/", 1, 0, M_GET | M_HEAD, "GET, HEAD", web_page_check },
 	{ "/graph/", 1, 0, M_GET | M_HEAD, "GET, HEAD", web_page_graph },
 	{ "/static/", 1, 0, M_GET | M_HEAD, "GET, HEAD", web_static },
 	{ "/api/v1/checks", 0, 1, M_GET | M_HEAD, "GET, HEAD",
 	    web_api_checks },
+	{ "/api/v1/checks/", 1, 0, M_GET | M_HEAD, "GET, HEAD",
+	    web_api_check_sub },
 	{ "/api/v1/tickets", 0, 0, M_GET | M_HEAD, "GET, HEAD",
 	    web_api_tickets },
 	/* GET .../ID and POST .../ID/ACTION: the handler sorts them out. */
@@ -94,7 +99,8 @@ web_dispatch(struct evhttp_request *req, void *arg)
 		}
 		if (r->cache && evhttp_request_get_command(req) ==
 		    EVHTTP_REQ_GET) {
-			web_reply_cached(w, req, r->fn);
+			web_reply_cached(w, req, r->fn,
+			    r->prefix ? path + n : "");
 			return;
 		}
 		r->fn(w, req, r->prefix ? path + n : "");
@@ -184,6 +190,7 @@ web_start(struct event_base *base, const struct config *cfg,
 	w->q_stats = web_queue_new(base, "stats", 4);
 	w->q_graph = web_queue_new(base, "graph", WEB_QUEUE_MAX);
 	w->view = web_view_new(w);
+	w->beats = web_beats_new();
 	log_info("web: listening on http://%s/", cfg->listen);
 	return w;
 }
@@ -209,8 +216,10 @@ void
 web_record(struct web *w, const struct check_conf *c,
     const struct result *r)
 {
-	if (w != NULL)
+	if (w != NULL) {
 		web_view_record(w->view, c, r);
+		web_beats_record(w->beats, c, r);
+	}
 }
 
 void
@@ -227,6 +236,7 @@ web_stop(struct web *w)
 	web_queue_free(w->q_stats);
 	web_queue_free(w->q_db);
 	web_view_free(w->view);
+	web_beats_free(w->beats);
 	web_graphs_free(w->graphs);
 	web_mstreams_free(w->mstreams);
 	evhttp_free(w->http);

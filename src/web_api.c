@@ -35,6 +35,7 @@ api_check_json(struct web *w, const struct check_conf *c)
 {
 	struct web_check	*wc = web_view_check(w->view, c);
 	struct status_view	 sv;
+	json_t			*o;
 
 	memset(&sv, 0, sizeof sv);
 	sv.name = c->name;
@@ -46,7 +47,12 @@ api_check_json(struct web *w, const struct check_conf *c)
 	sv.down24 = wc->down24;
 	sv.down30 = wc->down30;
 	sv.stale = web_check_stale(wc, c, time(NULL));
-	return status_json(&sv);
+	o = status_json(&sv);
+	/* The web's own addition: the dashboard shows it. */
+	json_object_set_new(o, "cert_days_left", wc->have &&
+	    wc->last->cert_days_left >= 0 ?
+	    json_integer(wc->last->cert_days_left) : json_null());
+	return o;
 }
 
 void

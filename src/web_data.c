@@ -273,6 +273,162 @@ web_data_uptime(const struct web_src *src, const char *check, time_t start,
 	return WEB_DATA_OK;
 }
 
+/* One CF's rows of path over [*start, *end] at about step seconds. */
+static int
+series_fetch(const char *path, const char *cf, time_t *start, time_t *end,
+    unsigned long *step, unsigned long *nds, char ***names,
+    rrd_value_t **data, char *err, size_t errlen)
+{
+	rrd_clear_error();
+	if (rrd_fetch_r(path, cf, start, end, step, nds, names, data) != 0) {
+		snprintf(err, errlen, "%s", rrd_get_error());
+		rrd_clear_error();
+		return -1;
+	}
+	return 0;
+}
+
+static void
+series_names_free(char **names, unsigned long nds)
+{
+	unsigned long	i;
+
+	for (i = 0; names != NULL && i < nds; i++)
+		rrd_freemem(names[i]);
+	rrd_freemem(names);
+}
+
+static int
+series_ds(char **names, unsigned long nds, const char *name)
+{
+	unsigned long	i;
+
+	for (i = 0; i < nds; i++)
+		if (strcmp(names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A value as JSON: a number rounded to 0.01, or null. */
+static json_t *
+series_num(double v)
+{
+	return isfinite(v) ? json_real(round(v * 100) / 100) : json_null();
+}
+
+int
+web_data_series(const struct web_src *src, time_t now, time_t span,
+    int maxpts, json_t **out, char *err, size_t errlen)
+{
+	static const char *const phase[] = { "dns_ms", "connect_ms",
+	    "tls_ms", "ttfb_ms" };
+	struct uptime	 u;
+	char		*path, **names = NULL, **mnames = NULL, **xnames = NULL;
+	rrd_value_t	*data = NULL, *mdata = NULL, *xdata = NULL, v;
+	time_t		 fs, fe, ms, me, xs, xe, t;
+	unsigned long	 step, mstep, xstep, nds = 0, mnds = 0, xnds = 0;
+	unsigned long	 nrows, i, k;
+	int		 ix[4], ixt, ixu, ixm, ixx, p, known = 0, rc;
+	json_t		*rows, *row, *cols;
+	double		 sum, tot;
+
+	*out = NULL;
+	if (!src->has_check)
+		return WEB_DATA_INVALID;
+	xasprintf(&path, "%s/rrd/%s.rrd", src->state_dir, src->check.name);
+	rrd_store_flush_file(&src->cfg, path);
+	rows = json_array();
+	fs = now - span;
+	fe = now;
+	step = (unsigned long)(span / (maxpts > 0 ? maxpts : 600));
+	if (access(path, F_OK) == -1) {
+		/* Not written yet: an empty series, not an error. */
+		step = (unsigned long)src->check.interval;
+		goto done;
+	}
+	if (series_fetch(path, "AVERAGE", &fs, &fe, &step, &nds, &names,
+	    &data, err, errlen) == -1) {
+		json_decref(rows);
+		free(path);
+		return WEB_DATA_ERROR;
+	}
+	/* MIN and MAX live at the coarser steps only; a miss is no band. */
+	ms = xs = now - span;
+	me = xe = now;
+	mstep = xstep = step;
+	if (series_fetch(path, "MIN", &ms, &me, &mstep, &mnds, &mnames,
+	    &mdata, err, errlen) == -1)
+		mnds = 0;
+	if (series_fetch(path, "MAX", &xs, &xe, &xstep, &xnds, &xnames,
+	    &xdata, err, errlen) == -1)
+		xnds = 0;
+	for (p = 0; p < 4; p++)
+		ix[p] = series_ds(names, nds, phase[p]);
+	ixt = series_ds(names, nds, "total_ms");
+	ixu = series_ds(names, nds, "up");
+	ixm = mnds > 0 ? series_ds(mnames, mnds, "total_ms") : -1;
+	ixx = xnds > 0 ? series_ds(xnames, xnds, "total_ms") : -1;
+	nrows = step > 0 ? (unsigned long)(fe - fs) / step : 0;
+	for (i = 0; i < nrows; i++) {
+		/* Row i is the step that ends at fs + (i + 1) * step. */
+		t = fs + (time_t)((i + 1) * step);
+		if (t > now)
+			break;
+		tot = ixt >= 0 ? data[i * nds + (unsigned long)ixt] : NAN;
+		if (!known && !isfinite(tot) && (ixu < 0 ||
+		    !isfinite(data[i * nds + (unsigned long)ixu])))
+			continue;
+		known = 1;
+		row = json_array();
+		json_array_append_new(row, json_integer((json_int_t)t));
+		sum = 0;
+		for (p = 0; p < 4; p++) {
+			v = ix[p] >= 0 ? data[i * nds + (unsigned long)ix[p]] :
+			    NAN;
+			json_array_append_new(row, series_num(v));
+			if (isfinite(v))
+				sum += v;
+		}
+		/* Transfer is what the phases leave of the total. */
+		json_array_append_new(row, series_num(isfinite(tot) ?
+		    fmax(tot - sum, 0) : NAN));
+		json_array_append_new(row, series_num(tot));
+		v = NAN;
+		if (ixm >= 0 && t > ms && mstep > 0 && (k = (unsigned long)
+		    (t - ms - 1) / mstep) < (unsigned long)(me - ms) / mstep)
+			v = mdata[k * mnds + (unsigned long)ixm];
+		json_array_append_new(row, series_num(isfinite(v) ? v : tot));
+		v = NAN;
+		if (ixx >= 0 && t > xs && xstep > 0 && (k = (unsigned long)
+		    (t - xs - 1) / xstep) < (unsigned long)(xe - xs) / xstep)
+			v = xdata[k * xnds + (unsigned long)ixx];
+		json_array_append_new(row, series_num(isfinite(v) ? v : tot));
+		v = ixu >= 0 ? data[i * nds + (unsigned long)ixu] : NAN;
+		json_array_append_new(row, series_num(v * 100));
+		json_array_append_new(rows, row);
+	}
+	series_names_free(names, nds);
+	series_names_free(mnames, mnds);
+	series_names_free(xnames, xnds);
+	rrd_freemem(data);
+	rrd_freemem(mdata);
+	rrd_freemem(xdata);
+done:
+	rc = uptime_file(path, &src->check, maint_active, now - span, now, now,
+	    &u, err, errlen);
+	free(path);
+	cols = json_pack("[ssssssssss]", "time", "dns_ms", "connect_ms",
+	    "tls_ms", "ttfb_ms", "transfer_ms", "total_ms", "total_min_ms",
+	    "total_max_ms", "up_pct");
+	*out = json_pack("{s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:o}",
+	    "check", src->check.name, "start", (json_int_t)(now - span),
+	    "end", (json_int_t)now, "step", (json_int_t)step,
+	    "columns", cols, "rows", rows,
+	    "uptime_pct", series_num(rc == 0 ? u.uptime_pct : NAN),
+	    "mean_ms", series_num(rc == 0 ? u.mean_ms : NAN));
+	return *out != NULL ? WEB_DATA_OK : WEB_DATA_ERROR;
+}
+
 /*
  * Daily uptime: the same computation as every other figure, split at UTC
  * midnights (uptime_file_split).  Today counts from its first result,

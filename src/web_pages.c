@@ -18,6 +18,7 @@
 #include "registry.h"
 #include "web_data.h"
 #include "scheduler.h"
+#include "web_beats.h"
 #include "web_int.h"
 #include "web_render.h"
 #include "web_view.h"
@@ -106,53 +107,61 @@ page_row_attention(const struct page_row *r, time_t now)
 	    web_check_stale(r->wc, r->c, now);
 }
 
+/* The server's filters of a long dashboard (?state=&site=&q=). */
+struct page_filter {
+	char	*state;			/* a state name, or NULL */
+	char	*site;			/* a site's display name, or NULL */
+	char	*q;			/* a piece of the name or site */
+};
+
+static int
+page_row_match(const struct page_row *r, const struct page_filter *f)
+{
+	const char	*site = r->c->site != NULL ? r->c->site->name : "";
+
+	if (f->state != NULL && strcmp(f->state,
+	    sw_state_name(web_check_state(r->wc))) != 0)
+		return 0;
+	if (f->site != NULL && strcmp(f->site, site) != 0)
+		return 0;
+	return f->q == NULL || strcasestr(r->c->name, f->q) != NULL ||
+	    strcasestr(site, f->q) != NULL;
+}
+
 /*
- * One page of a large config: the checks that need a look first (sorted
- * as above), then the others in config order, WEB_DASH_ROWS a page.  No
- * sort of the whole list: two scans of the config and a sort of the few
- * that need a look, so 100,000 checks answer in a few ms on the loop and
- * the page stays a size a browser can show.
+ * The rows of a large config, filtered: the checks that need a look
+ * first (sorted as above), then the others in config order.  No sort of
+ * the whole list: one scan and a sort of the few that need a look, so
+ * 100,000 checks answer in a few ms on the loop; the caller shows one
+ * page of WEB_DASH_ROWS, a size a browser can show.
  */
 static struct page_row *
-page_rows_paged(struct web *w, size_t page, size_t *n)
+page_rows_listed(struct web *w, const struct page_filter *f, size_t *n)
 {
 	const struct config	*cfg = w->cfg;
-	struct page_row		*rows, *att = NULL, r;
-	size_t			 i, natt = 0, first, want, skip;
+	struct page_row		*rows, *rest, r;
+	size_t			 i, nrest = 0;
 	time_t			 now = time(NULL);
 
+	rows = xcalloc(cfg->nchecks + 1, sizeof *rows);
+	rest = xcalloc(cfg->nchecks + 1, sizeof *rest);
+	*n = 0;
 	for (i = 0; i < cfg->nchecks; i++) {
 		r.c = cfg->checks[i];
 		r.wc = web_view_check(w->view, r.c);
 		r.site_rank = web_state_rank(web_check_state(r.wc));
-		if (page_row_attention(&r, now)) {
-			att = xappendarray(att, natt, sizeof *att);
-			att[natt++] = r;
-		}
+		if (!page_row_match(&r, f))
+			continue;
+		if (page_row_attention(&r, now))
+			rows[(*n)++] = r;
+		else
+			rest[nrest++] = r;
 	}
 	/* Within the few: by state first, then as the full sort does. */
-	qsort(att, natt, sizeof *att, page_row_cmp);
-
-	first = (page - 1) * WEB_DASH_ROWS;
-	rows = xcalloc(WEB_DASH_ROWS + 1, sizeof *rows);
-	*n = 0;
-	for (i = first; i < natt && *n < WEB_DASH_ROWS; i++)
-		rows[(*n)++] = att[i];
-	want = WEB_DASH_ROWS - *n;
-	skip = first > natt ? first - natt : 0;
-	for (i = 0; i < cfg->nchecks && want > 0; i++) {
-		r.c = cfg->checks[i];
-		r.wc = web_view_check(w->view, r.c);
-		if (page_row_attention(&r, now))
-			continue;
-		if (skip > 0) {
-			skip--;
-			continue;
-		}
-		rows[(*n)++] = r;
-		want--;
-	}
-	free(att);
+	qsort(rows, *n, sizeof *rows, page_row_cmp);
+	memcpy(rows + *n, rest, nrest * sizeof *rest);
+	*n += nrest;
+	free(rest);
 	return rows;
 }
 
@@ -172,6 +181,7 @@ page_check_data(struct render_check *rc, const struct check_conf *c,
 		rc->since = (double)wc->st->since;
 		rc->total_ms = wc->st->last_total_ms;
 	}
+	rc->cert_days = wc->have ? wc->last->cert_days_left : -1;
 	rc->up24 = wc->up24;
 	rc->up30 = wc->up30;
 	rc->ticket = wc->st->ticket;
@@ -213,6 +223,23 @@ page_number(struct evhttp_request *req, size_t npages)
 	return p > npages ? npages : p;
 }
 
+/* One filter of the query: NULL when absent or empty. */
+static char *
+page_filter_get(struct evhttp_request *req, const char *key, struct buf *qs)
+{
+	char	*v, *enc;
+
+	if ((v = web_query(req, key)) != NULL && *v == '\0') {
+		free(v);
+		v = NULL;
+	}
+	if (v != NULL && (enc = evhttp_uriencode(v, -1, 0)) != NULL) {
+		buf_printf(qs, "&%s=%s", key, enc);
+		free(enc);
+	}
+	return v;
+}
+
 void
 web_page_dashboard(struct web *w, struct evhttp_request *req,
     const char *rest)
@@ -221,29 +248,43 @@ web_page_dashboard(struct web *w, struct evhttp_request *req,
 	struct render_dashboard	 d;
 	struct render_check	*checks;
 	struct render_ticket	*tickets;
-	struct page_row		*rows;
-	struct buf		 b;
+	struct page_row		*rows, *shown;
+	struct page_filter	 f;
+	struct buf		 b, qs;
 	json_t			*all, *t;
 	const char		*err;
-	size_t			 i, n, npages;
+	size_t			 i, n;
 
 	(void)rest;
 	memset(&d, 0, sizeof d);
-	npages = (cfg->nchecks + WEB_DASH_ROWS - 1) / WEB_DASH_ROWS;
-	if (npages <= 1)
+	memset(&f, 0, sizeof f);
+	buf_init(&qs);
+	if (cfg->nchecks <= WEB_DASH_ROWS) {
+		/* All on one page: the script keeps it live and filters it. */
 		rows = page_rows_sorted(w, &n);
-	else {
-		d.page = page_number(req, npages);
-		d.npages = npages;
-		rows = page_rows_paged(w, d.page, &n);
+		shown = rows;
+	} else {
+		f.state = page_filter_get(req, "state", &qs);
+		f.site = page_filter_get(req, "site", &qs);
+		f.q = page_filter_get(req, "q", &qs);
+		rows = page_rows_listed(w, &f, &n);
+		d.npages = n == 0 ? 1 : (n + WEB_DASH_ROWS - 1) / WEB_DASH_ROWS;
+		d.page = page_number(req, d.npages);
+		d.query = qs.len > 0 ? qs.data : "";
+		shown = rows + (d.page - 1) * WEB_DASH_ROWS;
+		n -= (d.page - 1) * WEB_DASH_ROWS;
+		if (n > WEB_DASH_ROWS)
+			n = WEB_DASH_ROWS;
 	}
 	for (i = 0; i < cfg->nchecks; i++)
 		d.counts[web_check_state(web_view_check(w->view,
 		    cfg->checks[i]))]++;
 	d.total = cfg->nchecks;
 	checks = xcalloc(n + 1, sizeof *checks);
-	for (i = 0; i < n; i++)
-		page_check_data(&checks[i], rows[i].c, rows[i].wc);
+	for (i = 0; i < n; i++) {
+		page_check_data(&checks[i], shown[i].c, shown[i].wc);
+		web_beats_fill(w->beats, shown[i].c, &checks[i]);
+	}
 	all = web_view_tickets(w->view, &err);
 	tickets = xcalloc(json_array_size(all) + 1, sizeof *tickets);
 	json_array_foreach(all, i, t)
@@ -262,6 +303,10 @@ web_page_dashboard(struct web *w, struct evhttp_request *req,
 	free(tickets);
 	free(checks);
 	free(rows);
+	free(f.state);
+	free(f.site);
+	free(f.q);
+	buf_free(&qs);
 }
 
 /* ---- one check ---- */
@@ -412,7 +457,35 @@ page_check_done(struct web_job *job)
 	render_uptime(&b, wc->up30);
 	buf_addstr(&b, "</dd></dl>\n");
 
-	buf_addstr(&b, "<section><h3>Graphs</h3>\n");
+	/*
+	 * The live charts: drawn in the browser by dygraphs from
+	 * /api/v1/checks/NAME/series (app.js); times in UTC, as everywhere
+	 * on the staff pages.  The server-drawn PNGs stay below, folded.
+	 */
+	buf_addstr(&b, "<link rel=\"stylesheet\" "
+	    "href=\"/static/dygraph.min.css\">\n<script "
+	    "src=\"/static/dygraph.min.js\" defer></script>\n"
+	    "<section class=\"live\"><h3>Response time <small>(UTC; drag "
+	    "to zoom, double-click to reset)</small></h3>\n"
+	    "<p class=\"periods\" id=\"periods\">");
+	for (i = 0; i < 5; i++) {
+		static const char *const live[] = { "hour", "day", "week",
+		    "month", "year" };
+		buf_printf(&b, "<button type=\"button\" data-period=\"%s\"%s>"
+		    "%s</button> ", live[i], i == 1 ? " class=\"on\"" : "",
+		    live[i]);
+	}
+	buf_addstr(&b, "</p>\n<div id=\"chart-phases\" class=\"chart\" "
+	    "data-check=\"");
+	html_escape(&b, c->name);
+	buf_addstr(&b, "\"></div>\n<div id=\"chart-total\" "
+	    "class=\"chart\"></div>\n<div id=\"chart-up\" class=\"chart "
+	    "small\"></div>\n<p id=\"chart-note\" class=\"note\">The "
+	    "charts need JavaScript; the server-drawn graphs are below."
+	    "</p></section>\n");
+
+	buf_addstr(&b, "<details class=\"pngs\"><summary>Server-drawn "
+	    "graphs</summary>\n");
 	buf_addstr(&b, "<div class=\"graphs\">\n");
 	for (i = 0; i < 4; i++) {
 		buf_printf(&b, "<figure><figcaption>%s</figcaption>",
@@ -423,7 +496,7 @@ page_check_done(struct web_job *job)
 		    240, "graph");
 		buf_addstr(&b, "</figure>\n");
 	}
-	buf_addstr(&b, "</div></section>\n");
+	buf_addstr(&b, "</div></details>\n");
 
 	buf_addstr(&b, "<section><h3>Recent results</h3>\n<table "
 	    "id=\"results\" class=\"results\"><thead><tr><th>Time</th>"

@@ -46,6 +46,10 @@ static const char *const status_keys[SW_W_COUNT] = {
 	[SW_W_C_SLOW] = "cause.slow",
 	[SW_W_C_CERT] = "cause.cert",
 	[SW_W_C_OTHER] = "cause.other",
+	[SW_W_B_DEGRADED] = "banner.degraded",
+	[SW_W_B_DOWN] = "banner.down",
+	[SW_W_B_UNKNOWN] = "banner.unknown",
+	[SW_W_UPDATED] = "updated",
 };
 
 /* Where a word of the status page goes; NULL for an unknown key. */
@@ -129,7 +133,7 @@ render_nav(struct buf *b, const char *title, double now)
 	buf_addstr(b, "<header class=\"top\"><h1>");
 	html_escape(b, title);
 	buf_addstr(b, "</h1><nav><a href=\"/\">Dashboard</a> "
-	    "<a href=\"/status\">Public status</a> "
+
 	    "<a href=\"/metrics\">Metrics</a> "
 	    "<a href=\"/api/v1/checks\">API</a></nav>"
 	    "<span id=\"updated\" class=\"updated\">rendered ");
@@ -224,6 +228,58 @@ render_age_span(struct buf *b, double t, double now)
 	buf_addstr(b, "</span>");
 }
 
+/*
+ * The heartbeat bar, compact: data-hb holds one "DT S C MS" token per
+ * result, oldest first -- DT seconds since the one before (the first: its
+ * epoch time), S the state (u up, g degraded, d down, k unknown), C the
+ * cause's number (enum sw_cause, one digit), MS the total -- about 7
+ * bytes a result, so 10,000 rows of 50 stay a few MB.  app.js draws the
+ * marks with a tooltip each (time in UTC, state, cause, total); the
+ * span's own title counts them for a reader without script.
+ */
+/* Decimal digits of v at p; returns the end. */
+static char *
+put_uint(char *p, unsigned long v)
+{
+	char	tmp[24];
+	size_t	n = 0;
+
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	while (n > 0)
+		*p++ = tmp[--n];
+	return p;
+}
+
+static void
+render_beats(struct buf *b, const struct render_check *c)
+{
+	const struct render_beat	*bt;
+	unsigned			 k, n[4] = { 0, 0, 0, 0 };
+	uint32_t			 prev = 0;
+	/* 10,000 rows of 50: one buffer a row, no printf per result. */
+	char				 hb[RENDER_BEATS * 24], *p = hb;
+
+	for (k = 0; k < c->nbeats && k < RENDER_BEATS; k++) {
+		bt = &c->beats[(c->beat0 + k) % RENDER_BEATS];
+		if (k > 0)
+			*p++ = ' ';
+		p = put_uint(p, k > 0 && bt->at >= prev ? bt->at - prev :
+		    bt->at);
+		*p++ = "kugd"[bt->state & 3];
+		*p++ = (char)('0' + bt->cause % 10);
+		p = put_uint(p, bt->total_ms);
+		prev = bt->at;
+		n[bt->state & 3]++;
+	}
+	*p = '\0';
+	buf_printf(b, "<span class=\"hb\" data-n=\"%u\" data-hb=\"%s\" "
+	    "title=\"last %u results: %u up, %u degraded, %u down, %u "
+	    "unknown\"></span>", c->nbeats, hb, c->nbeats, n[SW_STATE_UP],
+	    n[SW_STATE_DEGRADED], n[SW_STATE_DOWN], n[SW_STATE_UNKNOWN]);
+}
+
 /* One row of the checks table. */
 static void
 render_check_row(struct buf *b, const struct render_check *c, double now)
@@ -270,8 +326,11 @@ render_check_row(struct buf *b, const struct render_check *c, double now)
 	buf_addstr(b, "</td><td>");
 	if (c->ticket > 0)
 		buf_printf(b, "#%lld", c->ticket);
-	buf_addstr(b, "</td><td>");
-	render_graph_img(b, c->name, "day", "time", 160, 32, "spark");
+	buf_addstr(b, "</td><td class=\"cert\">");
+	if (c->cert_days >= 0)
+		buf_printf(b, "%d d", c->cert_days);
+	buf_addstr(b, "</td><td class=\"beats\">");
+	render_beats(b, c);
 	buf_addstr(b, "</td></tr>\n");
 }
 
@@ -287,16 +346,20 @@ same_site(const char *a, const char *b)
  * so page 1 is the one that matters in an outage.
  */
 static void
-render_pager(struct buf *b, size_t page, size_t npages)
+render_pager(struct buf *b, size_t page, size_t npages, const char *query)
 {
 	buf_addstr(b, "<nav class=\"pager\">");
-	if (page > 1)
-		buf_printf(b, "<a rel=\"prev\" href=\"/?page=%zu\">&larr; "
-		    "previous</a> ", page - 1);
+	if (page > 1) {
+		buf_printf(b, "<a rel=\"prev\" href=\"/?page=%zu", page - 1);
+		html_escape(b, query);
+		buf_addstr(b, "\">&larr; previous</a> ");
+	}
 	buf_printf(b, "page %zu of %zu (needing a look first)", page, npages);
-	if (page < npages)
-		buf_printf(b, " <a rel=\"next\" href=\"/?page=%zu\">next "
-		    "&rarr;</a>", page + 1);
+	if (page < npages) {
+		buf_printf(b, " <a rel=\"next\" href=\"/?page=%zu", page + 1);
+		html_escape(b, query);
+		buf_addstr(b, "\">next &rarr;</a>");
+	}
 	buf_addstr(b, "</nav>\n");
 }
 
@@ -324,7 +387,13 @@ render_dashboard(struct buf *b, const struct render_dashboard *d)
 		html_escape(b, d->tickets_err);
 		buf_addstr(b, "</p>\n");
 	}
-	buf_addstr(b, "<table id=\"tickets\" class=\"tickets\"><thead><tr>"
+	/* An empty table says nothing: a sentence does. */
+	buf_printf(b, "<p id=\"no-tickets\" class=\"none\"%s>No open "
+	    "tickets.</p>\n", d->ntickets == 0 && d->tickets_err == NULL ?
+	    "" : " hidden");
+	buf_printf(b, "<table id=\"tickets\" class=\"tickets\"%s><thead><tr>",
+	    d->ntickets == 0 ? " hidden" : "");
+	buf_addstr(b, ""
 	    "<th>Ticket</th><th>Check</th><th>Site</th><th>Severity</th>"
 	    "<th>Status</th><th>Summary</th><th>Age</th></tr></thead>"
 	    "<tbody id=\"tickets-body\">\n");
@@ -332,20 +401,37 @@ render_dashboard(struct buf *b, const struct render_dashboard *d)
 		render_ticket_row(b, &d->tickets[i], d->now);
 	buf_addstr(b, "</tbody></table></section>\n");
 
-	buf_addstr(b, "<section><h2>Checks</h2>\n");
-	/* A page of many: the script leaves it alone (it polls them all). */
+	/*
+	 * The filters work in the browser (app.js) over the rows; on a page
+	 * of many the form also asks the server (?state=&site=&q=).
+	 */
+	buf_addstr(b, "<section><h2>Checks</h2>\n<form class=\"filters\" "
+	    "method=\"get\" action=\"/\"><p>"
+	    "<input id=\"f-q\" name=\"q\" type=\"search\" placeholder=\"Search "
+	    "checks, sites, messages\" aria-label=\"Search\"> "
+	    "<select id=\"f-state\" name=\"state\" aria-label=\"State\">"
+	    "<option value=\"\">"
+	    "every state</option><option>down</option><option>degraded"
+	    "</option><option>up</option><option>unknown</option></select> "
+	    "<select id=\"f-site\" name=\"site\" aria-label=\"Site\">"
+	    "<option value=\"\">every site</option></select>");
+	if (d->npages > 0)
+		buf_addstr(b, " <button type=\"submit\">Filter</button>");
+	buf_addstr(b, "</p></form>\n");
+	/* A page of many: the script leaves the rows alone (web_pages.c). */
 	if (d->npages > 1)
-		render_pager(b, d->page, d->npages);
-	buf_printf(b, "<table id=\"checks\" class=\"checks\"%s><thead><tr>"
-	    "<th>Check</th><th>State</th>"
+		render_pager(b, d->page, d->npages, d->query);
+	buf_printf(b, "<table id=\"checks\" "
+	    "class=\"checks\"%s><thead><tr><th>Check</th><th>State</th>"
 	    "<th>Since</th><th>Last</th><th>24 h</th><th>30 d</th>"
-	    "<th>Ticket</th><th>Response time, 24 h</th></tr></thead>\n"
-	    "<tbody id=\"checks-body\">\n", d->npages > 1 ?
+	    "<th>Ticket</th><th title=\"days the TLS certificate has "
+	    "left\">Cert</th><th>Last 50 results</th></tr></thead>\n"
+	    "<tbody id=\"checks-body\">\n", d->npages > 0 ?
 	    " data-paged=\"1\"" : "");
 	for (i = 0; i < d->nchecks; i++) {
 		if (i == 0 || !same_site(d->checks[i].site,
 		    d->checks[i - 1].site)) {
-			buf_addstr(b, "<tr class=\"site\"><th colspan=\"8\">");
+			buf_addstr(b, "<tr class=\"site\"><th colspan=\"9\">");
 			html_escape(b, d->checks[i].site != NULL ?
 			    d->checks[i].site : "(no site)");
 			buf_addstr(b, "</th></tr>\n");
@@ -354,7 +440,7 @@ render_dashboard(struct buf *b, const struct render_dashboard *d)
 	}
 	buf_addstr(b, "</tbody></table>\n");
 	if (d->npages > 1)
-		render_pager(b, d->page, d->npages);
+		render_pager(b, d->page, d->npages, d->query);
 	buf_addstr(b, "</section>\n</main>\n");
 }
 
@@ -387,13 +473,79 @@ state_word(enum sw_state st)
 	}
 }
 
-/* The 90 daily bars: each day the mean of the site's checks. */
-static void
-render_days(struct buf *b, const struct render_site *s)
+/* The name a client sees for a check. */
+static const char *
+check_title(const struct render_check *c)
 {
-	double	day[RENDER_DAYS], mean;
-	int	nday[RENDER_DAYS];
-	size_t	i, d;
+	return c->title != NULL ? c->title : c->name;
+}
+
+enum sw_state
+render_overall(const struct render_check *c, size_t n)
+{
+	size_t	i;
+	int	down = 0, degraded = 0, unknown = 0;
+
+	for (i = 0; i < n; i++)
+		switch (c[i].state) {
+		case SW_STATE_DOWN: down = 1; break;
+		case SW_STATE_DEGRADED: degraded = 1; break;
+		case SW_STATE_UP: break;
+		default: unknown = 1; break;
+		}
+	if (down)
+		return SW_STATE_DOWN;
+	if (degraded)
+		return SW_STATE_DEGRADED;
+	return unknown || n == 0 ? SW_STATE_UNKNOWN : SW_STATE_UP;
+}
+
+/* Worse is more: up, unknown (not measured yet), degraded, down. */
+static int
+state_rank(enum sw_state st)
+{
+	switch (st) {
+	case SW_STATE_UP: return 0;
+	case SW_STATE_DEGRADED: return 2;
+	case SW_STATE_DOWN: return 3;
+	default: return 1;
+	}
+}
+
+/* The banner over a set of services, in words of their language. */
+static void
+render_banner(struct buf *b, const struct status_words *w,
+    enum sw_state st)
+{
+	enum status_word	k;
+
+	switch (st) {
+	case SW_STATE_UP: k = SW_W_ALL_OK; break;
+	case SW_STATE_DEGRADED: k = SW_W_B_DEGRADED; break;
+	case SW_STATE_DOWN: k = SW_W_B_DOWN; break;
+	default: k = SW_W_B_UNKNOWN; break;
+	}
+	buf_printf(b, "<p class=\"banner %s\" id=\"banner\" data-state=\"%s\">",
+	    html_state_class(st), sw_state_name(st));
+	html_escape(b, word(w, k));
+	buf_addstr(b, "</p>\n");
+}
+
+/*
+ * The 90 daily bars: each day the mean of the site's checks.  The days
+ * are UTC days (as every uptime figure); each bar's tooltip names its
+ * date and figure, and the bars are a list so a reader without sight or
+ * script gets the same.
+ */
+static void
+render_days(struct buf *b, const struct render_site *s, double now)
+{
+	double		day[RENDER_DAYS], mean;
+	int		nday[RENDER_DAYS];
+	size_t		i, d;
+	time_t		t;
+	struct tm	tm;
+	char		date[32];
 
 	for (d = 0; d < RENDER_DAYS; d++) {
 		day[d] = 0;
@@ -405,47 +557,49 @@ render_days(struct buf *b, const struct render_site *s)
 				day[d] += s->checks[i].daily[d];
 				nday[d]++;
 			}
-	buf_printf(b, "<p class=\"days-title\">%s</p>\n<div class=\"days\">",
+	buf_printf(b, "<p class=\"days-title\">%s</p>\n<ol class=\"days\">",
 	    word(s->words, SW_W_DAYS));
 	for (d = 0; d < RENDER_DAYS; d++) {
 		mean = nday[d] > 0 ? day[d] / nday[d] : NAN;
-		buf_printf(b, "<span class=\"day %s\" title=\"",
-		    html_uptime_class(mean));
+		t = (time_t)now - (time_t)(RENDER_DAYS - 1 - d) * 86400;
+		gmtime_r(&t, &tm);
+		strftime(date, sizeof date, "%Y-%m-%d", &tm);
+		buf_printf(b, "<li class=\"day %s\" title=\"%s: ",
+		    html_uptime_class(mean), date);
 		if (isfinite(mean))
 			buf_printf(b, "%.2f %% %s", mean,
 			    word(s->words, SW_W_UPTIME));
 		else
 			buf_addstr(b, word(s->words, SW_W_NODATA));
-		buf_addstr(b, "\"></span>");
+		buf_addstr(b, "\"></li>");
 	}
-	buf_printf(b, "</div>\n<p class=\"days-legend\"><span>%s</span>"
+	buf_printf(b, "</ol>\n<p class=\"days-legend\"><span>%s</span>"
 	    "<span>%s</span></p>\n", word(s->words, SW_W_AGO),
 	    word(s->words, SW_W_TODAY));
 }
 
-/* One incident: which service, what clients see, since when. */
+/* One incident: which service, what clients see, since when (site zone). */
 static void
 render_incident(struct buf *b, const struct render_site *s,
     const struct render_ticket *t)
 {
 	time_t		when;
-	struct tm	tm;
-	char		ts[64];
+	char		ts[96];
 
 	ts[0] = '\0';
-	if (t->opened_at != NULL && util_parse_time(t->opened_at, &when) == 0) {
-		gmtime_r(&when, &tm);
-		strftime(ts, sizeof ts, "%Y-%m-%d %H:%M UTC", &tm);
-	}
+	if (t->opened_at != NULL && util_parse_time(t->opened_at, &when) == 0)
+		tzinfo_format(s->tz, when, ts, sizeof ts);
 	buf_printf(b, "<div class=\"incident sev-%s\"><p><b>",
 	    t->severity != NULL && strcmp(t->severity, "warning") == 0 ?
 	    "warning" : "critical");
 	html_escape(b, t->check);
 	buf_addstr(b, "</b>: ");
 	html_escape(b, word(s->words, cause_word(t->cause)));
-	buf_addstr(b, ". ");
+	buf_addstr(b, ".</p><p class=\"when\">");
 	html_escape(b, word(s->words, SW_W_SINCE));
-	buf_printf(b, " %s.</p><p>", ts);
+	buf_addstr(b, " <time>");
+	html_escape(b, ts);
+	buf_addstr(b, "</time></p><p>");
 	html_escape(b, word(s->words, t->status != NULL &&
 	    strcmp(t->status, "acknowledged") == 0 ? SW_W_ACKED : SW_W_OPEN));
 	buf_addstr(b, " ");
@@ -453,28 +607,42 @@ render_incident(struct buf *b, const struct render_site *s,
 	buf_printf(b, " #%lld</p></div>\n", t->id);
 }
 
-/* One site's block: state, 90-day bar, incidents; nothing internal. */
+/*
+ * One site's block: state, 90-day bar, incidents; nothing internal (the
+ * services go by their public titles).  On the site's own page it has
+ * the banner; on the index its name links to that page.
+ */
 static void
-render_site(struct buf *b, const struct render_site *s)
+render_site(struct buf *b, const struct render_site *s, double now, int one)
 {
 	size_t	i;
+	char	ts[96];
 
 	buf_addstr(b, "<section class=\"site\" lang=\"");
 	html_escape(b, s->lang);
-	buf_addstr(b, "\"><h2>");
-	html_escape(b, s->name);
-	buf_addstr(b, "</h2>\n<ul class=\"services\">\n");
+	buf_addstr(b, "\">");
+	if (one)
+		render_banner(b, s->words, render_overall(s->checks,
+		    s->nchecks));
+	else {
+		buf_addstr(b, "<h2><a href=\"/status/");
+		html_urlencode(b, s->id);
+		buf_addstr(b, "\">");
+		html_escape(b, s->name);
+		buf_addstr(b, "</a></h2>\n");
+	}
+	buf_addstr(b, "<ul class=\"services\">\n");
 	for (i = 0; i < s->nchecks; i++) {
 		buf_printf(b, "<li class=\"service %s%s\"><span "
 		    "class=\"name\">", html_state_class(s->checks[i].state),
 		    s->checks[i].stale ? " stale" : "");
-		html_escape(b, s->checks[i].name);
+		html_escape(b, check_title(&s->checks[i]));
 		buf_addstr(b, "</span> <span class=\"state\">");
 		html_escape(b, word(s->words, state_word(s->checks[i].state)));
 		buf_addstr(b, "</span></li>\n");
 	}
 	buf_addstr(b, "</ul>\n");
-	render_days(b, s);
+	render_days(b, s, now);
 	buf_addstr(b, "<h3>");
 	html_escape(b, word(s->words, SW_W_INCIDENTS));
 	buf_addstr(b, "</h3>\n");
@@ -485,24 +653,64 @@ render_site(struct buf *b, const struct render_site *s)
 		html_escape(b, word(s->words, SW_W_NO_INCIDENTS));
 		buf_addstr(b, "</p>\n");
 	}
+	if (one) {
+		tzinfo_format(s->tz, (time_t)now, ts, sizeof ts);
+		buf_addstr(b, "<p class=\"zone\" id=\"zone\">");
+		html_escape(b, word(s->words, SW_W_UPDATED));
+		buf_addstr(b, " <time>");
+		html_escape(b, ts);
+		buf_addstr(b, "</time></p>\n");
+	}
 	buf_addstr(b, "</section>\n");
+}
+
+/* Who signs the page ([smtp] organization and contact), as text. */
+static void
+render_sign(struct buf *b, const struct render_status *st)
+{
+	if (st->organization == NULL && st->contact == NULL)
+		return;
+	buf_addstr(b, "<p class=\"sign\" id=\"sign\">");
+	if (st->organization != NULL)
+		html_escape(b, st->organization);
+	if (st->organization != NULL && st->contact != NULL)
+		buf_addstr(b, " · ");
+	if (st->contact != NULL)
+		html_escape(b, st->contact);
+	buf_addstr(b, "</p>\n");
 }
 
 void
 render_status(struct buf *b, const struct render_status *st)
 {
-	size_t	i;
+	const struct render_site	*one = st->one && st->nsites == 1 ?
+					    &st->sites[0] : NULL;
+	enum sw_state			 worst, s;
+	size_t				 i;
 
 	buf_addstr(b, "<header class=\"top public\"><h1>");
-	html_escape(b, word(st->words, SW_W_TITLE));
-	buf_addstr(b, "</h1><span id=\"updated\" class=\"updated\"></span>"
-	    "</header>\n<main>\n");
-	if (st->all_ok) {
-		buf_addstr(b, "<p class=\"banner st-up\">");
-		html_escape(b, word(st->words, SW_W_ALL_OK));
-		buf_addstr(b, "</p>\n");
+	if (one != NULL) {
+		html_escape(b, one->name);
+		buf_addstr(b, "</h1><span class=\"sub\">");
+		html_escape(b, word(one->words, SW_W_TITLE));
+		buf_addstr(b, "</span></header>\n<main>\n");
+		render_site(b, one, st->now, 1);
+		render_sign(b, st);
+		buf_addstr(b, "</main>\n");
+		return;
 	}
+	html_escape(b, word(st->words, SW_W_TITLE));
+	buf_addstr(b, "</h1></header>\n<main>\n");
+	/* One banner over every site: the worst of theirs. */
+	worst = st->nsites > 0 ? SW_STATE_UP : SW_STATE_UNKNOWN;
+	for (i = 0; i < st->nsites; i++) {
+		s = render_overall(st->sites[i].checks, st->sites[i].nchecks);
+		if (state_rank(s) > state_rank(worst))
+			worst = s;
+	}
+	render_banner(b, st->words, worst);
 	for (i = 0; i < st->nsites; i++)
-		render_site(b, &st->sites[i]);
+		render_site(b, &st->sites[i], st->now, 0);
+	render_sign(b, st);
 	buf_addstr(b, "</main>\n");
 }

@@ -36,6 +36,12 @@
 #include "xmalloc.h"
 
 #define WEB_STATIC_MAX		(256 * 1024)
+/*
+ * The chart library of the check page: Debian's libjs-dygraphs, served
+ * from where the package puts it (read once at start, like app.js),
+ * never a copy in this tree.
+ */
+#define WEB_DYGRAPHS_DIR	"/usr/share/javascript/dygraphs"
 
 /*
  * A rendered answer kept for WEB_RESP_TTL_MS: a hundred clients polling
@@ -59,6 +65,10 @@ struct web_replies {
 	size_t			 js_len;
 	char			*css;
 	size_t			 css_len;
+	char			*dy_js;		/* NULL: not installed */
+	size_t			 dy_js_len;
+	char			*dy_css;
+	size_t			 dy_css_len;
 	struct web_resp		 resp[WEB_RESP_CACHE];
 	const char		*capture;	/* web_reply() saves */
 	unsigned long long	 nrequests;
@@ -276,13 +286,29 @@ web_static(struct web *w, struct evhttp_request *req, const char *rest)
 		evhttp_add_header(h, "Cache-Control", "max-age=60");
 		web_reply(w, req, 200, "text/css; charset=utf-8", rp->css,
 		    rp->css_len);
+	} else if (strcmp(rest, "dygraph.min.js") == 0 ||
+	    strcmp(rest, "dygraph.min.css") == 0) {
+		if (rp->dy_js == NULL || rp->dy_css == NULL) {
+			web_reply_error(w, req, 404, "The chart library is "
+			    "not installed: apt-get install libjs-dygraphs "
+			    "(" WEB_DYGRAPHS_DIR "), then restart sitewatchd.");
+			return;
+		}
+		evhttp_add_header(h, "Cache-Control", "max-age=3600");
+		if (strcmp(rest, "dygraph.min.js") == 0)
+			web_reply(w, req, 200, "text/javascript; "
+			    "charset=utf-8", rp->dy_js, rp->dy_js_len);
+		else
+			web_reply(w, req, 200, "text/css; charset=utf-8",
+			    rp->dy_css, rp->dy_css_len);
 	} else
 		web_reply_error(w, req, 404, "No such file.");
 }
 
 void
 web_reply_cached(struct web *w, struct evhttp_request *req,
-    void (*fn)(struct web *, struct evhttp_request *, const char *))
+    void (*fn)(struct web *, struct evhttp_request *, const char *),
+    const char *rest)
 {
 	struct web_resp	*c;
 
@@ -293,7 +319,7 @@ web_reply_cached(struct web *w, struct evhttp_request *req,
 	}
 	/* The handler replies before it returns, so web_reply() sees it. */
 	w->replies->capture = evhttp_request_get_uri(req);
-	fn(w, req, "");
+	fn(w, req, rest);
 	w->replies->capture = NULL;
 }
 
@@ -326,14 +352,14 @@ web_reply_counts(struct web *w, unsigned long long *requests,
 
 /* Read templates_dir/html/NAME into memory; NULL when it cannot. */
 static char *
-reply_load(const struct config *cfg, const char *name, size_t *len)
+reply_load(const char *dir, const char *name, size_t *len)
 {
 	char		*path, *data = NULL;
 	struct stat	 st;
 	ssize_t		 n;
 	int		 fd;
 
-	xasprintf(&path, "%s/html/%s", cfg->templates_dir, name);
+	xasprintf(&path, "%s/%s", dir, name);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fstat(fd, &st) == -1 || st.st_size > WEB_STATIC_MAX) {
 		log_warn("web: cannot read %s: %s", path,
@@ -361,11 +387,18 @@ web_replies_new(const struct config *cfg)
 {
 	struct web_replies	*rp;
 	size_t			 len;
+	char			*dir;
 
 	rp = xcalloc(1, sizeof *rp);
-	rp->layout = reply_load(cfg, "layout.html", &len);
-	rp->js = reply_load(cfg, "app.js", &rp->js_len);
-	rp->css = reply_load(cfg, "style.css", &rp->css_len);
+	xasprintf(&dir, "%s/html", cfg->templates_dir);
+	rp->layout = reply_load(dir, "layout.html", &len);
+	rp->js = reply_load(dir, "app.js", &rp->js_len);
+	rp->css = reply_load(dir, "style.css", &rp->css_len);
+	free(dir);
+	rp->dy_js = reply_load(WEB_DYGRAPHS_DIR, "dygraph.min.js",
+	    &rp->dy_js_len);
+	rp->dy_css = reply_load(WEB_DYGRAPHS_DIR, "dygraph.min.css",
+	    &rp->dy_css_len);
 	return rp;
 }
 
@@ -384,5 +417,7 @@ web_replies_free(struct web_replies *rp)
 	free(rp->layout);
 	free(rp->js);
 	free(rp->css);
+	free(rp->dy_js);
+	free(rp->dy_css);
 	free(rp);
 }

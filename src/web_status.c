@@ -28,6 +28,8 @@ struct status_lang {
 struct web_status {
 	struct status_lang	*langs;		/* [0] is English */
 	size_t			 nlangs;
+	struct tzinfo		**tz;		/* per cfg->sites[i]; NULL: UTC */
+	size_t			 ntz;
 };
 
 /* Read one language's words; -1 (logged) when broken or incomplete. */
@@ -70,6 +72,7 @@ struct web_status *
 web_status_new(const struct config *cfg)
 {
 	struct web_status	*st;
+	char			 why[256];
 	size_t			 i;
 
 	st = xcalloc(1, sizeof *st);
@@ -78,6 +81,15 @@ web_status_new(const struct config *cfg)
 	for (i = 0; i < cfg->nsites; i++)
 		status_lang_add(st, cfg->templates_dir,
 		    cfg->sites[i]->language);
+	/* Zones are read here, once a load: never a file per request. */
+	st->ntz = cfg->nsites;
+	st->tz = xcalloc(cfg->nsites + 1, sizeof *st->tz);
+	for (i = 0; i < cfg->nsites; i++)
+		if (cfg->sites[i]->timezone != NULL &&
+		    (st->tz[i] = tzinfo_load(cfg->sites[i]->timezone, why,
+		    sizeof why)) == NULL)
+			log_warn("web: site %s: %s; its page shows UTC",
+			    cfg->sites[i]->id, why);
 	return st;
 }
 
@@ -93,6 +105,9 @@ web_status_free(struct web_status *st)
 		free(st->langs[i].lang);
 	}
 	free(st->langs);
+	for (i = 0; i < st->ntz; i++)
+		tzinfo_free(st->tz[i]);
+	free(st->tz);
 	free(st);
 }
 
@@ -117,6 +132,7 @@ status_check(struct web *w, struct render_check *rc,
 
 	memset(rc, 0, sizeof *rc);
 	rc->name = c->name;
+	rc->title = c->title;
 	rc->state = web_check_state(wc);
 	rc->daily = wc->have_daily ? wc->daily : NULL;
 	/* A state that may no longer hold is not shown as current. */
@@ -139,11 +155,81 @@ status_ticket(const struct registry *reg, json_t *t, struct render_ticket *rt,
 		return;
 	*site = c->site;
 	rt->id = json_integer_value(json_object_get(t, "id"));
-	rt->check = c->name;
+	rt->check = c->title != NULL ? c->title : c->name;
 	rt->severity = json_string_value(json_object_get(t, "severity"));
 	rt->status = json_string_value(json_object_get(t, "status"));
 	rt->cause = json_string_value(json_object_get(t, "cause"));
 	rt->opened_at = json_string_value(json_object_get(t, "opened_at"));
+}
+
+/*
+ * Fill sites[0..n) from cfg's sites whose index is in which[] (n of
+ * them), with their checks and open tickets; what is returned is freed
+ * with status_gather_free.
+ */
+struct status_gather {
+	struct render_site	*sites;
+	struct render_check	*checks;
+	struct render_ticket	*tickets, *bysite;
+	const struct site_conf	**tsite;
+};
+
+static void
+status_gather(struct web *w, const size_t *which, size_t n,
+    struct status_gather *g)
+{
+	const struct config	*cfg = w->cfg;
+	const struct site_conf	*site;
+	struct render_site	*rs;
+	json_t			*all, *t;
+	const char		*err;
+	size_t			 i, j, k, nc = 0, nt = 0, ntk, maxc = 0;
+
+	all = web_view_tickets(w->view, &err);
+	ntk = json_array_size(all);
+	for (k = 0; k < n; k++)
+		for (j = 0; j < cfg->nchecks; j++)
+			if (cfg->checks[j]->site == cfg->sites[which[k]])
+				maxc++;
+	g->sites = xcalloc(n + 1, sizeof *g->sites);
+	g->checks = xcalloc(maxc + 1, sizeof *g->checks);
+	g->tickets = xcalloc(ntk + 1, sizeof *g->tickets);
+	g->bysite = xcalloc(ntk + 1, sizeof *g->bysite);
+	g->tsite = xcalloc(ntk + 1, sizeof *g->tsite);
+	json_array_foreach(all, i, t)
+		status_ticket(w->reg, t, &g->tickets[i], &g->tsite[i]);
+	/* Grouped by site: each site's checks and tickets are in a row. */
+	for (k = 0; k < n; k++) {
+		site = cfg->sites[which[k]];
+		rs = &g->sites[k];
+		rs->name = site->name;
+		rs->id = site->id;
+		rs->lang = site->language;
+		rs->words = status_words(w->status, rs->lang);
+		rs->tz = which[k] < w->status->ntz ?
+		    w->status->tz[which[k]] : NULL;
+		rs->checks = g->checks + nc;
+		for (j = 0; j < cfg->nchecks; j++)
+			if (cfg->checks[j]->site == site)
+				status_check(w, &g->checks[nc++],
+				    cfg->checks[j]);
+		rs->nchecks = (size_t)(g->checks + nc - rs->checks);
+		rs->tickets = g->bysite + nt;
+		for (j = 0; j < ntk; j++)
+			if (g->tsite[j] == site)
+				g->bysite[nt++] = g->tickets[j];
+		rs->ntickets = (size_t)(g->bysite + nt - rs->tickets);
+	}
+}
+
+static void
+status_gather_free(struct status_gather *g)
+{
+	free(g->sites);
+	free(g->checks);
+	free(g->tickets);
+	free(g->bysite);
+	free(g->tsite);
 }
 
 void
@@ -151,61 +237,81 @@ web_page_status(struct web *w, struct evhttp_request *req, const char *rest)
 {
 	const struct config	*cfg = w->cfg;
 	struct render_status	 rs;
-	struct render_site	*sites;
-	struct render_check	*checks;
-	struct render_ticket	*tickets, *bysite;
-	const struct site_conf	**tsite;
-	json_t			*all, *t;
-	const char		*err, *lang = "en";
+	struct status_gather	 g;
+	const char		*lang = "en";
 	struct buf		 b;
-	size_t			 i, j, nc = 0, nt = 0, ntk;
+	size_t			*which, i;
 
 	(void)rest;
+	/* One client never learns of another's sites unless asked. */
+	if (!cfg->status_index) {
+		web_reply_error(w, req, 404, "There is no such page.");
+		return;
+	}
 	/* One language for the frame when every site shares it. */
 	for (i = 0; i < cfg->nsites; i++)
 		if (i == 0 || strcmp(cfg->sites[i]->language, lang) != 0)
 			lang = i == 0 ? cfg->sites[i]->language : "en";
-	all = web_view_tickets(w->view, &err);
-	ntk = json_array_size(all);
-	sites = xcalloc(cfg->nsites + 1, sizeof *sites);
-	checks = xcalloc(cfg->nchecks + 1, sizeof *checks);
-	tickets = xcalloc(ntk + 1, sizeof *tickets);
-	bysite = xcalloc(ntk + 1, sizeof *bysite);
-	tsite = xcalloc(ntk + 1, sizeof *tsite);
-	json_array_foreach(all, i, t)
-		status_ticket(w->reg, t, &tickets[i], &tsite[i]);
+	which = xcalloc(cfg->nsites + 1, sizeof *which);
+	for (i = 0; i < cfg->nsites; i++)
+		which[i] = i;
+	status_gather(w, which, cfg->nsites, &g);
 	memset(&rs, 0, sizeof rs);
 	rs.words = status_words(w->status, lang);
-	rs.all_ok = cfg->nchecks > 0;
-	/* Grouped by site: each site's checks and tickets are in a row. */
-	for (i = 0; i < cfg->nsites; i++) {
-		sites[i].name = cfg->sites[i]->name;
-		sites[i].lang = cfg->sites[i]->language;
-		sites[i].words = status_words(w->status, sites[i].lang);
-		sites[i].checks = checks + nc;
-		for (j = 0; j < cfg->nchecks; j++)
-			if (cfg->checks[j]->site == cfg->sites[i])
-				status_check(w, &checks[nc++], cfg->checks[j]);
-		sites[i].nchecks = (size_t)(checks + nc - sites[i].checks);
-		sites[i].tickets = bysite + nt;
-		for (j = 0; j < ntk; j++)
-			if (tsite[j] == cfg->sites[i])
-				bysite[nt++] = tickets[j];
-		sites[i].ntickets = (size_t)(bysite + nt - sites[i].tickets);
-	}
-	for (i = 0; i < cfg->nchecks; i++)
-		if (web_check_state(web_view_check(w->view,
-		    cfg->checks[i])) != SW_STATE_UP)
-			rs.all_ok = 0;
-	rs.sites = sites;
+	rs.now = (double)time(NULL);
+	rs.organization = cfg->smtp.organization;
+	rs.contact = cfg->smtp.contact;
+	rs.sites = g.sites;
 	rs.nsites = cfg->nsites;
 	buf_init(&b);
 	render_status(&b, &rs);
 	web_reply_page(w, req, lang, rs.words->w[SW_W_TITLE] != NULL ?
 	    rs.words->w[SW_W_TITLE] : "Service status", "public", &b);
-	free(sites);
-	free(checks);
-	free(tickets);
-	free(bysite);
-	free(tsite);
+	status_gather_free(&g);
+	free(which);
+}
+
+void
+web_page_status_site(struct web *w, struct evhttp_request *req,
+    const char *rest)
+{
+	const struct config	*cfg = w->cfg;
+	struct render_status	 rs;
+	struct status_gather	 g;
+	struct buf		 b, title;
+	char			*id;
+	size_t			 i;
+
+	/* The index links with the id percent-encoded. */
+	if ((id = evhttp_uridecode(rest, 0, NULL)) == NULL) {
+		web_reply_error(w, req, 404, "There is no such page.");
+		return;
+	}
+	for (i = 0; i < cfg->nsites; i++)
+		if (strcmp(cfg->sites[i]->id, id) == 0)
+			break;
+	free(id);
+	if (i == cfg->nsites) {
+		web_reply_error(w, req, 404, "There is no such page.");
+		return;
+	}
+	status_gather(w, &i, 1, &g);
+	memset(&rs, 0, sizeof rs);
+	rs.words = g.sites[0].words;
+	rs.now = (double)time(NULL);
+	rs.organization = cfg->smtp.organization;
+	rs.contact = cfg->smtp.contact;
+	rs.one = 1;
+	rs.sites = g.sites;
+	rs.nsites = 1;
+	buf_init(&b);
+	render_status(&b, &rs);
+	buf_init(&title);
+	buf_printf(&title, "%s: %s", cfg->sites[i]->name,
+	    rs.words->w[SW_W_TITLE] != NULL ? rs.words->w[SW_W_TITLE] :
+	    "Service status");
+	web_reply_page(w, req, cfg->sites[i]->language, title.data,
+	    "public", &b);
+	buf_free(&title);
+	status_gather_free(&g);
 }

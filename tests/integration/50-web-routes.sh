@@ -89,7 +89,9 @@ pos() { grep -bo "data-check=\"$1\"" "$SW_TMP/body" | head -1 | cut -d: -f1; }
 for c in shop-err shop-evil shop-text; do
 	[ "$(pos $c)" -lt "$(pos shop-ok)" ] || fail "$c (down) is not listed before shop-ok (up)"
 done
-assert_contains "$BODY" '/graph/shop-ok.png?period=day&amp;metric=time&amp;width=160&amp;height=32&amp;style=spark' "sparkline img"
+# The heartbeat bar: compact results ("DT S C MS"), up/ok for shop-ok.
+printf '%s' "$BODY" | grep -o 'data-check="shop-ok".*' | head -1 |
+    grep -Eq 'data-hb="[0-9]+u0[0-9]+' || fail "no heartbeat data for shop-ok"
 assert_contains "$BODY" 'class="badge st-down">down<' "down badge"
 
 # HEAD: headers, no body.
@@ -118,9 +120,14 @@ expect 404 GET '/check/%3Cb%3Ex%3C%2Fb%3E'
 assert_not_contains "$BODY" '<b>x' "404 does not echo the path"
 expect 404 GET /check/
 
-# ---- public status page: plain words, nothing internal
-expect 200 GET /status
-secure /status
+# ---- public status page: plain words, nothing internal; no index of
+# every client unless status_index = yes
+expect 404 GET /status
+expect 404 GET /status/nope
+expect 404 GET '/status/%3Cb%3E'
+assert_not_contains "$BODY" '<b>' "404 does not echo the site"
+expect 200 GET /status/shop
+secure /status/shop
 assert_contains "$BODY" '&lt;b&gt;Shop&lt;/b&gt;' "status: site name escaped"
 assert_contains "$BODY" 'Not available' "status: down in plain words"
 assert_contains "$BODY" 'Working normally' "status: up in plain words"

@@ -76,9 +76,9 @@ assert_not_contains "$BODY" '<script>alert(3)' "raw note"
 assert_contains "$BODY" 'looking into it' "ack note in the timeline"
 
 # The public page: plain words, no staff names or notes.
-wait_page 10 "$B/status" "Our support team is working on it." ||
-    fail "/status does not say the ticket is being worked on: $WAIT_BODY"
-call GET /status
+wait_page 10 "$B/status/shop" "Our support team is working on it." ||
+    fail "/status/shop does not say the ticket is being worked on: $WAIT_BODY"
+call GET /status/shop
 for leak in alice bob 'looking into' upstream; do
 	assert_not_contains "$BODY" "$leak" "/status leaks '$leak'"
 done

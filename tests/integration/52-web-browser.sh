@@ -18,7 +18,7 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 
 start_nginx
-write_config defaults.interval=3 defaults.timeout=3
+write_config defaults.interval=3 defaults.timeout=3 daemon.status_index=yes
 add_site shop 'Shop <img src=x onerror=alert(7)>' en
 add_check shop shop-home "$NGINX_URL/ok"
 add_check shop shop-cart "$NGINX_URL/status/503"

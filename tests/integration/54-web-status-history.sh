@@ -58,8 +58,8 @@ wait_json 20 "$B/api/v1/checks" 'j[0]["uptime_30d"] is not None' ||
 assert_json "$WAIT_BODY" '80 < j[0]["uptime_30d"] < 100' \
     "30-day uptime between 80 and 100 %"
 
-wait_page 10 "$B/status" 'class="day u-full"' ||
-    fail "no coloured day on /status: $WAIT_BODY"
+wait_page 10 "$B/status/hist" 'class="day u-full"' ||
+    fail "no coloured day on /status/hist: $WAIT_BODY"
 status_page=$WAIT_BODY
 printf '%s\n' "$status_page" | grep -o 'class="day u-[a-z]*"' |
     sed 's/.*u-//; s/"//' > "$SW_TMP/bars"
@@ -74,7 +74,7 @@ for d in 5 6 7 8 9 10; do
 done
 assert_eq none "$(bar 11)" "eleven days ago: before the file"
 assert_eq none "$(bar 89)" "89 days ago"
-# The bar's tooltip gives the figure.
-assert_contains "$status_page" 'title="95.83 % available"' \
+# The bar's tooltip gives its (UTC) date and the figure.
+assert_contains "$status_page" "title=\"$(date -u -d '2 days ago' +%F): 95.83 % available\"" \
     "two days ago in words"
 stop_daemon

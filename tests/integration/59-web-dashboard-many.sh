@@ -70,6 +70,24 @@ for q in 99 0 abc -1; do
 	assert_contains "$(cat "$SW_TMP/q.html")" "page $want of 3" "page=$q"
 done
 
+# The server filters a long list: by state, by site, by a piece of name.
+curl -s -o "$SW_TMP/f.html" "$B/?state=down" || fail "GET /?state=down"
+assert_eq "d0448 d0449 d0450" "$(rows "$SW_TMP/f.html" | tr '\n' ' ' |
+    sed 's/ $//')" "state=down"
+assert_not_contains "$(cat "$SW_TMP/f.html")" 'rel="next"' "state=down: one page"
+curl -s -o "$SW_TMP/f.html" "$B/?q=D04" || fail "GET /?q=D04"
+assert_eq 51 "$(rows "$SW_TMP/f.html" | grep -c '^d04')" "q=D04 (any case)"
+assert_eq 51 "$(rows "$SW_TMP/f.html" | wc -l)" "q=D04: nothing else"
+curl -s -o "$SW_TMP/f.html" "$B/?site=Site%202&q=d01" ||
+    fail "GET /?site=Site 2"
+assert_eq "d0100 d0101" "$(rows "$SW_TMP/f.html" | sed -n '1,2p' |
+    tr '\n' ' ' | sed 's/ $//')" "site=Site 2 and q=d01"
+assert_eq 81 "$(rows "$SW_TMP/f.html" | wc -l)" "site=Site 2 and q=d01: all"
+curl -s -o "$SW_TMP/f.html" "$B/?state=up&page=2" || fail "GET state=up"
+assert_contains "$(cat "$SW_TMP/f.html")" \
+    'href="/?page=1&amp;state=up"' "the pager keeps the filter"
+assert_contains "$(cat "$SW_TMP/f.html")" "page 2 of 3" "state=up: pages"
+
 # Timestamps keep their milliseconds and agree with the clock.
 curl -s -o "$SW_TMP/m" "$B/metrics" || fail "GET /metrics"
 now=$(date +%s)

@@ -43,7 +43,7 @@ web="http://127.0.0.1:$SW_HTTP_PORT"
 wait_until 60 '[ -n "$(sqlite3 "$SW_STATE_DIR/sitewatch.db" \
     "SELECT id FROM tickets WHERE check_name = '"'vg-500'"'" 2>/dev/null)" ]' ||
     fail "no ticket for vg-500 under valgrind"
-for path in / /status /check/vg-ok /api/v1/checks /api/v1/tickets \
+for path in / /status/web /check/vg-ok /api/v1/checks /api/v1/tickets \
     /metrics "/graph/vg-ok.png?period=day&metric=time"; do
 	http_req GET "$web$path"
 	assert_eq 200 "$HTTP_STATUS" "GET $path"

@@ -616,7 +616,7 @@ test_shipped_example(void **state)
 	assert_non_null(cfg);
 	assert_int_equal(cfg->nchecks, 1);
 	assert_string_equal(cfg->checks[0]->url,
-	    "http://127.0.0.1:8080/status");
+	    "http://127.0.0.1:8080/status/example");
 	config_free(cfg);
 	errlist_free(&errs);
 
@@ -777,17 +777,17 @@ test_spec_keys(void **state)
 	static const char *daemon[] = { "state_dir", "checks_dir",
 	    "templates_dir", "listen", "max_parallel", "rrdcached",
 	    "rrd_retention", "api_token", "public_url", "canary", "user",
-	    "pid_file", "max_connections", "source", NULL };
+	    "pid_file", "max_connections", "source", "status_index", NULL };
 	static const char *smtp[] = { "host", "port", "starttls", "user",
 	    "password", "from", "staff", "group_window", "retry_min",
-	    "retry_max", NULL };
+	    "retry_max", "organization", "contact", NULL };
 	static const char *site[] = { "name", "client_email", "language",
-	    NULL };
+	    "timezone", NULL };
 	static const char *check[] = { "url", "interval", "timeout",
 	    "method", "header", "body", "expect_status", "expect_text",
 	    "max_body", "slow_ms", "down_ms", "cert_warn_days", "retries",
 	    "recover", "renotify", "maintenance", "follow_redirects", "ip",
-	    "ca_file", "depends", NULL };
+	    "ca_file", "depends", "title", NULL };
 	size_t	i, n = 0;
 
 	(void)state;

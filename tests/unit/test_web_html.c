@@ -14,6 +14,9 @@
 #include <cmocka.h>
 #include <math.h>
 
+#include "config.h"
+#include "result.h"
+#include "web_beats.h"
 #include "web_render.h"
 #include "xmalloc.h"
 
@@ -261,9 +264,13 @@ test_dashboard_stale(void **state)
 	buf_free(&b);
 }
 
-/* Render a status page with one down check of a site in lang. */
+/*
+ * Render a status page with one down check of a site in lang: the index
+ * (one = 0) or the site's own page in zone tz (NULL: UTC).
+ */
 static char *
-status_page(const char *lang, struct render_ticket *t)
+status_page(const char *lang, struct render_ticket *t, int one,
+    const struct tzinfo *tz)
 {
 	struct status_words	 sw;
 	struct render_status	 rs;
@@ -273,6 +280,7 @@ status_page(const char *lang, struct render_ticket *t)
 	float			 days[RENDER_DAYS];
 	struct buf		 b;
 	char			*dir;
+	time_t			 now;
 	size_t			 i;
 
 	xasprintf(&dir, "%s/templates", srcdir());
@@ -286,13 +294,17 @@ status_page(const char *lang, struct render_ticket *t)
 	errlist_free(&errs);
 	free(dir);
 	hostile_check(&c);
+	if (one)
+		c.title = "Web <shop>";
 	for (i = 0; i < RENDER_DAYS; i++)
 		days[i] = i < 10 ? NAN : 100;
 	days[RENDER_DAYS - 1] = 50;
 	c.daily = days;
 	memset(&site, 0, sizeof site);
 	site.name = c.site;
+	site.id = "shop ltd";
 	site.lang = lang;
+	site.tz = tz;
 	site.words = &sw;
 	site.checks = &c;
 	site.nchecks = 1;
@@ -300,6 +312,9 @@ status_page(const char *lang, struct render_ticket *t)
 	site.ntickets = t != NULL;
 	memset(&rs, 0, sizeof rs);
 	rs.words = &sw;
+	assert_int_equal(util_parse_time("2026-11-25T12:00:00Z", &now), 0);
+	rs.now = (double)now;
+	rs.one = one;
 	rs.sites = &site;
 	rs.nsites = 1;
 	buf_init(&b);
@@ -320,20 +335,25 @@ test_status_words(void **state)
 	t.status = "open";
 	t.cause = "dns";
 	t.opened_at = "2026-11-25T02:31:00Z";
-	en = status_page("en", &t);
-	tr = status_page("tr", NULL);
+	en = status_page("en", &t, 0, NULL);
+	tr = status_page("tr", NULL, 0, NULL);
 
 	assert_non_null(strstr(en, "<h1>Service status</h1>"));
+	assert_non_null(strstr(en, "data-state=\"down\">Some services are "
+	    "not available.</p>"));
+	assert_non_null(strstr(en, "<a href=\"/status/shop%20ltd\">"));
 	assert_non_null(strstr(en, "Not available"));
-	assert_non_null(strstr(en, "the site&#39;s address cannot be found. "
-	    "Since 2026-11-25 02:31 UTC."));
+	assert_non_null(strstr(en, "the site&#39;s address cannot be found."
+	    "</p><p class=\"when\">Since <time>2026-11-25 02:31 UTC</time>"));
 	assert_non_null(strstr(en, "Our support team has been alerted. "
 	    "Reference #12"));
-	assert_non_null(strstr(en, "title=\"no data\""));
-	assert_non_null(strstr(en, "title=\"50.00 % available\""));
+	/* Each bar names its day: the first is 89 days before today. */
+	assert_non_null(strstr(en, "title=\"2026-08-28: no data\""));
+	assert_non_null(strstr(en, "title=\"2026-11-25: 50.00 % available\""));
 	assert_int_equal(strstr(en, "u-low") != NULL, 1);
 
 	assert_non_null(strstr(tr, "<h1>Hizmet durumu</h1>"));
+	assert_non_null(strstr(tr, "Bazı hizmetlere erişilemiyor."));
 	assert_non_null(strstr(tr, "Erişilemiyor"));
 	assert_non_null(strstr(tr, "Süren bir olay yok."));
 	assert_non_null(strstr(tr, "lang=\"tr\""));
@@ -347,6 +367,174 @@ test_status_words(void **state)
 	assert_null(strstr(tr, "<script"));
 	free(en);
 	free(tr);
+}
+
+/* A site's own page: its name, banner, public titles, its zone. */
+static void
+test_status_site(void **state)
+{
+	struct render_ticket	 t;
+	struct render_check	 c[3];
+	struct tzinfo		*tz;
+	char			 why[256], *tr;
+
+	tz = tzinfo_load("Europe/Istanbul", why, sizeof why);
+	if (tz == NULL)
+		skip();		/* no tzdata */
+	memset(&t, 0, sizeof t);
+	t.id = 3;
+	t.check = "Web <shop>";
+	t.status = "acknowledged";
+	t.cause = "http";
+	t.opened_at = "2026-11-25T02:31:00Z";
+	tr = status_page("tr", &t, 1, tz);
+	assert_non_null(strstr(tr, "<h1>&lt;b&gt;Shop&lt;/b&gt; &amp; "
+	    "&#39;Co&#39;</h1>"));
+	assert_non_null(strstr(tr, "<span class=\"name\">Web &lt;shop&gt;"
+	    "</span>"));
+	assert_null(strstr(tr, "script"));	/* the internal name */
+	assert_non_null(strstr(tr, "Bazı hizmetlere erişilemiyor."));
+	assert_non_null(strstr(tr, "<time>2026-11-25 05:31 +03 "
+	    "(Europe/Istanbul)</time>"));
+	assert_non_null(strstr(tr, "Güncellendi: <time>2026-11-25 15:00 +03 "
+	    "(Europe/Istanbul)</time>"));
+	assert_null(strstr(tr, "href=\"/status/"));
+	free(tr);
+	tzinfo_free(tz);
+
+	/* The banner is the worst state; unknown only with nothing bad. */
+	memset(c, 0, sizeof c);
+	c[0].state = c[1].state = c[2].state = SW_STATE_UP;
+	assert_int_equal(render_overall(c, 3), SW_STATE_UP);
+	c[1].state = SW_STATE_UNKNOWN;
+	assert_int_equal(render_overall(c, 3), SW_STATE_UNKNOWN);
+	c[2].state = SW_STATE_DEGRADED;
+	assert_int_equal(render_overall(c, 3), SW_STATE_DEGRADED);
+	c[0].state = SW_STATE_DOWN;
+	assert_int_equal(render_overall(c, 3), SW_STATE_DOWN);
+	assert_int_equal(render_overall(c, 0), SW_STATE_UNKNOWN);
+}
+
+/* Zones: a malformed or missing name is refused; offsets follow DST. */
+static void
+test_tzinfo(void **state)
+{
+	struct tzinfo	*tz;
+	char		 why[256], out[96];
+	time_t		 t;
+
+	assert_null(tzinfo_load("../../etc/passwd", why, sizeof why));
+	assert_non_null(strstr(why, "not a time zone name"));
+	assert_null(tzinfo_load("/etc/localtime", why, sizeof why));
+	assert_null(tzinfo_load("Europe/Nowhere", why, sizeof why));
+	assert_non_null(strstr(why, "no time zone"));
+	if ((tz = tzinfo_load("Europe/Berlin", why, sizeof why)) == NULL)
+		skip();
+	assert_int_equal(util_parse_time("2026-07-01T12:00:00Z", &t), 0);
+	tzinfo_format(tz, t, out, sizeof out);
+	assert_string_equal(out, "2026-07-01 14:00 CEST (Europe/Berlin)");
+	assert_int_equal(util_parse_time("2026-01-01T12:00:00Z", &t), 0);
+	tzinfo_format(tz, t, out, sizeof out);
+	assert_string_equal(out, "2026-01-01 13:00 CET (Europe/Berlin)");
+	tzinfo_free(tz);
+	tzinfo_format(NULL, t, out, sizeof out);
+	assert_string_equal(out, "2026-01-01 12:00 UTC");
+}
+
+/*
+ * The heartbeat bar: a wrapped ring comes out oldest first, each result
+ * as "DT S C MS" (the first DT is its epoch time); no ticket: a sentence.
+ */
+static void
+test_dashboard_beats(void **state)
+{
+	struct render_dashboard	d;
+	struct render_check	c;
+	struct render_beat	ring[RENDER_BEATS];
+	struct buf		b;
+
+	memset(ring, 0, sizeof ring);
+	/* Three results; the ring's end wraps: oldest at 49. */
+	ring[49] = (struct render_beat){ 1800000000, 12, SW_STATE_UP,
+	    SW_CAUSE_OK };
+	ring[0] = (struct render_beat){ 1800000060, 65535, SW_STATE_DOWN,
+	    SW_CAUSE_TIMEOUT };
+	ring[1] = (struct render_beat){ 1800000120, 3, SW_STATE_DEGRADED,
+	    SW_CAUSE_SLOW };
+	memset(&c, 0, sizeof c);
+	c.name = "shop";
+	c.state = SW_STATE_DEGRADED;
+	c.cert_days = 12;
+	c.beats = ring;
+	c.nbeats = 3;
+	c.beat0 = 49;
+	memset(&d, 0, sizeof d);
+	d.now = 1800000120;
+	d.checks = &c;
+	d.nchecks = 1;
+	buf_init(&b);
+	render_dashboard(&b, &d);
+	assert_non_null(strstr(b.data, "data-n=\"3\" data-hb=\"1800000000u012 "
+	    "60d465535 60g73\" title=\"last 3 results: 1 up, 1 degraded, 1 "
+	    "down, 0 unknown\""));
+	assert_non_null(strstr(b.data, "<td class=\"cert\">12 d</td>"));
+	assert_non_null(strstr(b.data, "<p id=\"no-tickets\" class=\"none\">"
+	    "No open tickets.</p>"));
+	assert_non_null(strstr(b.data, "<table id=\"tickets\" "
+	    "class=\"tickets\" hidden>"));
+	buf_free(&b);
+
+	/* A check with no result yet: an empty bar, no cert figure. */
+	c.nbeats = 0;
+	c.beats = NULL;
+	c.cert_days = -1;
+	buf_init(&b);
+	render_dashboard(&b, &d);
+	assert_non_null(strstr(b.data, "data-n=\"0\" data-hb=\"\""));
+	assert_non_null(strstr(b.data, "<td class=\"cert\"></td>"));
+	buf_free(&b);
+}
+
+/* The ring keeps the last RENDER_BEATS results, compact, oldest first. */
+static void
+test_beats_ring(void **state)
+{
+	struct web_beats	*bs = web_beats_new();
+	struct check_conf	 c;
+	struct render_check	 rc;
+	struct result		 r;
+	const struct render_beat *first, *last;
+	int			 i;
+
+	memset(&c, 0, sizeof c);
+	c.id = 3;
+	memset(&rc, 0, sizeof rc);
+	web_beats_fill(bs, &c, &rc);
+	assert_int_equal(rc.nbeats, 0);		/* no result yet */
+	memset(&r, 0, sizeof r);
+	for (i = 0; i < RENDER_BEATS + 5; i++) {
+		r.at = 1800000000.0 + i * 60;
+		r.state = i % 2 ? SW_STATE_DOWN : SW_STATE_UP;
+		r.cause = i % 2 ? SW_CAUSE_HTTP : SW_CAUSE_OK;
+		r.total_ms = i == 7 ? 1e9 : i + 0.4;
+		web_beats_record(bs, &c, &r);
+	}
+	web_beats_fill(bs, &c, &rc);
+	assert_int_equal(rc.nbeats, RENDER_BEATS);
+	first = &rc.beats[rc.beat0];
+	last = &rc.beats[(rc.beat0 + RENDER_BEATS - 1) % RENDER_BEATS];
+	assert_int_equal(first->at, 1800000000 + 5 * 60);
+	assert_int_equal(first->state, SW_STATE_DOWN);
+	assert_int_equal(first->cause, SW_CAUSE_HTTP);
+	assert_int_equal(last->at, 1800000000 + (RENDER_BEATS + 4) * 60);
+	assert_int_equal(rc.beats[(rc.beat0 + 2) % RENDER_BEATS].total_ms,
+	    65535);			/* result 7 saturates */
+	assert_int_equal(last->total_ms, RENDER_BEATS + 4);
+	/* Another check has its own (empty) ring. */
+	c.id = 1;
+	web_beats_fill(bs, &c, &rc);
+	assert_int_equal(rc.nbeats, 0);
+	web_beats_free(bs);
 }
 
 static void
@@ -378,7 +566,11 @@ main(void)
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_dashboard_escapes),
 		cmocka_unit_test(test_dashboard_stale),
+		cmocka_unit_test(test_dashboard_beats),
+		cmocka_unit_test(test_beats_ring),
 		cmocka_unit_test(test_status_words),
+		cmocka_unit_test(test_status_site),
+		cmocka_unit_test(test_tzinfo),
 		cmocka_unit_test(test_page_frame),
 	};
 
