@@ -193,6 +193,8 @@ test_dashboard_escapes(void **state)
 	d.now = 1000 + 3 * 3600;
 	d.checks = &c;
 	d.nchecks = 1;
+	d.total = 1;		/* the summary counts all checks, not the page */
+	d.counts[SW_STATE_DOWN] = 1;
 	d.tickets = &t;
 	d.ntickets = 1;
 	buf_init(&b);
