@@ -116,6 +116,7 @@ struct config {
 
 	/* [daemon]; paths are already made absolute against dir. */
 	char			 *state_dir;
+	char			 *database;	/* libpq URI; NULL = SQLite */
 	char			 *checks_dir;
 	char			 *templates_dir;
 	char			 *listen;	/* "127.0.0.1:8080" */

@@ -44,12 +44,22 @@ enum store_rc {
 #define STORE_DURABLE	0x02	/* each commit on disk before it returns */
 
 /*
- * Open the store at `where` (a file path for SQLite) and bring its schema
+ * Open the store at `where` (a file path for SQLite, a libpq URI for
+ * PostgreSQL: store_pg.c) and bring its schema
  * to the version this program writes.  NULL on failure with a message in
  * err.  A read-only open of a missing file fails.
  */
 struct store	*store_open(const char *where, int flags, char *err,
 		    size_t errlen);
+/* True when where is a libpq URI (postgresql:// or postgres://). */
+int		 store_is_uri(const char *where);
+/*
+ * What store_open takes for [daemon] database (NULL or empty: SQLite
+ * in state_dir).  Allocated.
+ */
+char		*store_where(const char *database, const char *state_dir);
+/* A URI fit to show: its password replaced by "***".  Allocated. */
+char		*store_mask_uri(const char *uri);
 /* The same for state_dir/sitewatch.db. */
 struct store	*store_open_dir(const char *state_dir, int flags, char *err,
 		    size_t errlen);

@@ -48,6 +48,10 @@ const struct conf_key conf_keys[] = {
 	{ D(state_dir), CONF_PATH, 0, 0, 0, 0, NULL, "var",
 	  DOFF(state_dir), 0,
 	  "folder for rrd/, sitewatch.db and outbox/; created when missing" },
+	{ D(database), CONF_STRING, OPT, 0, 0, 0, NULL, "",
+	  DOFF(database), 0,
+	  "empty = state_dir/sitewatch.db (SQLite); or a libpq URI, e.g. "
+	  "postgresql://USER:PASSWORD@HOST/DB, shared by several nodes" },
 	{ D(checks_dir), CONF_PATH, 0, 0, 0, 0, NULL, "checks.d",
 	  DOFF(checks_dir), 0,
 	  "folder of the per-site files; every *.conf in it is loaded, in "

@@ -619,7 +619,7 @@ incidents_open(const struct config *cfg, struct registry *reg,
     struct event_base *base, incident_event_cb cb, void *arg)
 {
 	struct incidents	*in;
-	char			 err[512];
+	char			 err[512], *where;
 
 	in = xcalloc(1, sizeof *in);
 	in->cfg = cfg;
@@ -627,8 +627,10 @@ incidents_open(const struct config *cfg, struct registry *reg,
 	in->base = base;
 	in->cb = cb;
 	in->cb_arg = arg;
-	if ((in->db = store_open_dir(cfg->state_dir, 0, err, sizeof err))
-	    == NULL) {
+	where = store_where(cfg->database, cfg->state_dir);
+	in->db = store_open(where, 0, err, sizeof err);
+	free(where);
+	if (in->db == NULL) {
 		log_error("ticket db: %s", err);
 		free(in);
 		return NULL;

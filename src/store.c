@@ -37,8 +37,7 @@ store_open(const char *where, int flags, char *err, size_t errlen)
 	struct store	*s;
 
 	s = xcalloc(1, sizeof *s);
-	/* Issue 15 adds: a libpq URI selects &store_pg_ops. */
-	s->ops = &store_sqlite_ops;
+	s->ops = store_is_uri(where) ? &store_pg_ops : &store_sqlite_ops;
 	s->where = xstrdup(where);
 	s->flags = flags;
 	s->backoff_min = STORE_MAIL_BACKOFF_MIN;
@@ -48,6 +47,73 @@ store_open(const char *where, int flags, char *err, size_t errlen)
 		return NULL;
 	}
 	return s;
+}
+
+int
+store_is_uri(const char *where)
+{
+	return where != NULL && (strncmp(where, "postgresql://", 13) == 0 ||
+	    strncmp(where, "postgres://", 11) == 0);
+}
+
+char *
+store_where(const char *database, const char *state_dir)
+{
+	char	*path;
+
+	if (database != NULL && *database != '\0')
+		return xstrdup(database);
+	xasprintf(&path, "%s/%s", state_dir, STORE_FILE);
+	return path;
+}
+
+/*
+ * Copy uri with the password of its user part and any password=
+ * parameter replaced by "***".  What is not a URI is copied as it is.
+ */
+char *
+store_mask_uri(const char *uri)
+{
+	const char	*auth, *end, *at, *colon, *p, *v;
+	char		*out, *o;
+	size_t		 len;
+
+	len = strlen(uri);
+	/* Each masked value shrinks or grows to 3 bytes: room for it all. */
+	out = o = xmalloc(len * 2 + 4);
+	if ((auth = strstr(uri, "://")) == NULL) {
+		memcpy(out, uri, len + 1);
+		return out;
+	}
+	auth += 3;
+	end = auth + strcspn(auth, "/?#");
+	at = NULL;
+	for (p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	colon = at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon != NULL) {
+		memcpy(o, uri, (size_t)(colon + 1 - uri));
+		o += colon + 1 - uri;
+		memcpy(o, "***", 3);
+		o += 3;
+		p = at;
+	} else
+		p = uri;
+	/* The query: mask the value of every password= parameter. */
+	while (*p != '\0') {
+		if (p > end && (p[-1] == '?' || p[-1] == '&') &&
+		    strncmp(p, "password=", 9) == 0) {
+			memcpy(o, "password=***", 12);
+			o += 12;
+			v = p + 9;
+			p = v + strcspn(v, "&#");
+			continue;
+		}
+		*o++ = *p++;
+	}
+	*o = '\0';
+	return out;
 }
 
 struct store *
