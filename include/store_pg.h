@@ -17,6 +17,7 @@ struct pg {
 	char		 err[512];	/* the last failure, one line */
 	char		 sqlstate[6];	/* of the last failure; "" = none */
 	int		 in_tx;		/* inside BEGIN: never reconnect */
+	int		 away;		/* lost, said so: quiet until back */
 };
 
 #define PG(s)	((struct pg *)(s)->be)

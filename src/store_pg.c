@@ -192,6 +192,12 @@ pg_keep_error(struct store *s, PGresult *r)
 	code = r != NULL ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	snprintf(p->sqlstate, sizeof p->sqlstate, "%s", code != NULL ? code :
 	    "");
+	/* A server away fails every statement: say so once, not each. */
+	if (PQstatus(p->conn) != CONNECTION_OK) {
+		if (p->away)
+			return;
+		p->away = 1;
+	}
 	if (!s->quiet)
 		log_warn("%s: %s", s->where, p->err);
 }
@@ -213,6 +219,7 @@ pg_ensure(struct store *s)
 	PQreset(p->conn);
 	if (PQstatus(p->conn) != CONNECTION_OK)
 		return -1;
+	p->away = 0;
 	log_info("%s: connected again", s->where);
 	return 0;
 }
