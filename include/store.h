@@ -102,6 +102,10 @@ struct ticket {
 	time_t			 acknowledged_at;
 	time_t			 resolved_at;
 	long long		 downtime_s;	/* -1: not resolved yet */
+	/* The daemon's own fields: for a copy (sitewatch migrate). */
+	time_t			 first_failure_at;
+	time_t			 last_reminder_at;
+	int			 flapping;
 	struct ticket_event	*events;	/* oldest first */
 	size_t			 nevents;
 };
@@ -282,5 +286,23 @@ long long	store_mail_count(struct store *, const char *status);
 /* Rows for listing: status NULL = every row; newest first, at most max. */
 size_t		store_mail_list(struct store *, const char *status,
 		    struct mail_row *out, size_t max);
+
+/* ---- copying one store into another (sitewatch migrate) ---- */
+
+/*
+ * Call fn for every mail, message included, oldest first; a nonzero
+ * return of fn stops the walk.  STORE_INVALID when the backend cannot.
+ */
+int	store_mail_walk(struct store *,
+	    int (*fn)(const struct mail_row *, void *), void *arg);
+/*
+ * Write a ticket with its events, or a mail, as read from another store,
+ * keeping its id; nothing when that id is there already (so a copy may
+ * run again).  1 written, 0 already there, -1 on error.
+ */
+int	store_ticket_import(struct store *, const struct ticket *);
+int	store_mail_import(struct store *, const struct mail_row *);
+/* After imports: ids the database hands out start past the largest. */
+int	store_import_done(struct store *);
 
 #endif

@@ -79,6 +79,15 @@ struct store_ops {
 	long long	 (*mail_count)(struct store *, const char *);
 	size_t		 (*mail_list)(struct store *, const char *,
 			    struct mail_row *, size_t);
+
+	/* A copy's source and target; NULL when the backend is not one. */
+	int		 (*mail_walk)(struct store *,
+			    int (*)(const struct mail_row *, void *), void *);
+	int		 (*ticket_import)(struct store *,
+			    const struct ticket *);
+	int		 (*mail_import)(struct store *,
+			    const struct mail_row *);
+	int		 (*import_done)(struct store *);
 };
 
 struct store {

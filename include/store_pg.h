@@ -83,7 +83,11 @@ int		 pg_open_tickets(struct store *, struct ticket_brief **,
 int		 pg_ticket_brief(struct store *, long long,
 		    struct ticket_brief *);
 
+int		 pg_ticket_import(struct store *, const struct ticket *);
+
 /* store_pg_mail.c */
+int		 pg_mail_import(struct store *, const struct mail_row *);
+int		 pg_import_done(struct store *);
 long long	 pg_mail_push(struct store *, const char *, const char *,
 		    const char *, const char *, time_t);
 size_t		 pg_mail_due(struct store *, time_t, struct mail_row *,

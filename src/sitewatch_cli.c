@@ -34,6 +34,7 @@ static const struct verb {
 	{ "report", cli_report,
 	    "report [CHECK...] [--period P|--start T --end T] [--csv|--json]" },
 	{ "mail-test", cli_mail_test, "mail-test ADDRESS" },
+	{ "migrate", cli_migrate, "migrate --to URI [--force]" },
 };
 
 static void

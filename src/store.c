@@ -456,6 +456,39 @@ store_mail_count(struct store *s, const char *status)
 	return s->ops->mail_count(s, status);
 }
 
+int
+store_mail_walk(struct store *s, int (*fn)(const struct mail_row *, void *),
+    void *arg)
+{
+	if (s->ops->mail_walk == NULL)
+		return STORE_INVALID;
+	return s->ops->mail_walk(s, fn, arg);
+}
+
+int
+store_ticket_import(struct store *s, const struct ticket *t)
+{
+	if (s->ops->ticket_import == NULL)
+		return -1;
+	return s->ops->ticket_import(s, t);
+}
+
+int
+store_mail_import(struct store *s, const struct mail_row *m)
+{
+	if (s->ops->mail_import == NULL)
+		return -1;
+	return s->ops->mail_import(s, m);
+}
+
+int
+store_import_done(struct store *s)
+{
+	if (s->ops->import_done == NULL)
+		return 0;
+	return s->ops->import_done(s);
+}
+
 size_t
 store_mail_list(struct store *s, const char *status, struct mail_row *out,
     size_t max)

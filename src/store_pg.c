@@ -688,4 +688,7 @@ const struct store_ops store_pg_ops = {
 	.mail_reschedule = pg_mail_reschedule,
 	.mail_count = pg_mail_count,
 	.mail_list = pg_mail_list,
+	.ticket_import = pg_ticket_import,
+	.mail_import = pg_mail_import,
+	.import_done = pg_import_done,
 };

@@ -219,3 +219,42 @@ pg_mail_list(struct store *s, const char *status, struct mail_row *out,
 		return 0;
 	return pg_mail_rows(r, out, max);
 }
+
+/* A mail copied from another store, id kept (store.h). */
+int
+pg_mail_import(struct store *s, const struct mail_row *m)
+{
+	struct pg_args	a;
+	long long	n;
+
+	pg_args_init(&a);
+	pg_int(&a, m->id);
+	pg_int(&a, (long long)m->created_at);
+	pg_text(&a, m->sender);
+	pg_text(&a, m->rcpt);
+	pg_text(&a, m->subject);
+	pg_text(&a, m->message);
+	pg_text(&a, m->status);
+	pg_int(&a, m->attempts);
+	pg_int(&a, (long long)m->next_attempt_at);
+	pg_text(&a, m->last_error != NULL && *m->last_error != '\0' ?
+	    m->last_error : NULL);
+	n = pg_changed(s, "INSERT INTO outbox (id, created_at, sender,"
+	    " recipients, subject, message, status, attempts,"
+	    " next_attempt_at, sent_at, last_error) VALUES ($1, $2, $3, $4,"
+	    " $5, $6, $7, $8, $9, CASE WHEN $7 = 'sent' THEN $9::bigint END,"
+	    " $10) ON CONFLICT (id) DO NOTHING", &a);
+	return n < 0 ? -1 : (int)n;
+}
+
+/* Ids handed out after a copy start past the copied ones. */
+int
+pg_import_done(struct store *s)
+{
+	/* An empty table: the next id is 1 (setval's third argument). */
+	return pg_do(s, "SELECT setval('tickets_id_seq', greatest(m, 1),"
+	    " m > 0) FROM (SELECT coalesce(max(id), 0) AS m FROM tickets) t;",
+	    NULL) == -1 || pg_do(s, "SELECT setval('outbox_id_seq',"
+	    " greatest(m, 1), m > 0) FROM (SELECT coalesce(max(id), 0) AS m"
+	    " FROM outbox) o", NULL) == -1 ? -1 : 0;
+}

@@ -23,7 +23,7 @@
 
 #define TICKET_COLS "id, check_name, site, severity, status, cause, " \
 	"summary, opened_at, acknowledged_by, acknowledged_at, resolved_at, " \
-	"downtime_s"
+	"downtime_s, first_failure_at, last_reminder_at, flapping"
 
 /* Fill the timeline of t (its id set). */
 static int
@@ -70,6 +70,9 @@ pg_ticket_row(struct store *s, PGresult *r, int i, struct ticket *t)
 	t->acknowledged_at = (time_t)pg_col_ll(r, i, 9);
 	t->resolved_at = (time_t)pg_col_ll(r, i, 10);
 	t->downtime_s = PQgetisnull(r, i, 11) ? -1 : pg_col_ll(r, i, 11);
+	t->first_failure_at = (time_t)pg_col_ll(r, i, 12);
+	t->last_reminder_at = (time_t)pg_col_ll(r, i, 13);
+	t->flapping = (int)pg_col_ll(r, i, 14);
 	return pg_events(s, t);
 }
 
@@ -452,4 +455,45 @@ pg_ticket_brief(struct store *s, long long id, struct ticket_brief *out)
 	}
 	PQclear(r);
 	return rc;
+}
+
+/* A ticket copied from another store, id and timeline kept (store.h). */
+int
+pg_ticket_import(struct store *s, const struct ticket *t)
+{
+	struct pg_args	a;
+	long long	n;
+	size_t		i;
+
+	pg_args_init(&a);
+	pg_int(&a, t->id);
+	pg_text(&a, t->check);
+	pg_text(&a, t->site);
+	pg_text(&a, t->severity);
+	pg_text(&a, t->status);
+	pg_text(&a, t->cause);
+	pg_text(&a, t->summary);
+	pg_time(&a, t->opened_at);
+	pg_time(&a, t->first_failure_at);
+	pg_text(&a, t->acknowledged_by);
+	pg_time(&a, t->acknowledged_at);
+	pg_time(&a, t->resolved_at);
+	if (t->downtime_s >= 0)
+		pg_int(&a, t->downtime_s);
+	else
+		pg_text(&a, NULL);
+	pg_time(&a, t->last_reminder_at);
+	pg_int(&a, t->flapping != 0);
+	if ((n = pg_changed(s, "INSERT INTO tickets (id, check_name, site,"
+	    " severity, status, cause, summary, opened_at, first_failure_at,"
+	    " acknowledged_by, acknowledged_at, resolved_at, downtime_s,"
+	    " last_reminder_at, flapping) VALUES ($1, $2, $3, $4, $5, $6, $7,"
+	    " $8, $9, $10, $11, $12, $13, $14, $15)"
+	    " ON CONFLICT (id) DO NOTHING", &a)) <= 0)
+		return n == 0 ? 0 : -1;
+	for (i = 0; i < t->nevents; i++)
+		if (pg_event_add(s, t->id, t->events[i].at, t->events[i].kind,
+		    t->events[i].by, t->events[i].text) == -1)
+			return -1;
+	return 1;
 }

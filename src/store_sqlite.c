@@ -575,4 +575,5 @@ const struct store_ops store_sqlite_ops = {
 	.mail_reschedule = sq_mail_reschedule,
 	.mail_count = sq_mail_count,
 	.mail_list = sq_mail_list,
+	.mail_walk = sq_mail_walk,
 };
