@@ -18,6 +18,9 @@ struct pg {
 	char		 sqlstate[6];	/* of the last failure; "" = none */
 	int		 in_tx;		/* inside BEGIN: never reconnect */
 	int		 away;		/* lost, said so: quiet until back */
+	int		 prepared;	/* PG_PREP_* made on this connection */
+	char		 claim[64];	/* this handle's mark on claimed mail */
+	int		 claimed;	/* it claimed some: release at close */
 };
 
 #define PG(s)	((struct pg *)(s)->be)
@@ -43,6 +46,13 @@ void		 pg_double(struct pg_args *, double);
  * completed, NULL (logged unless quiet, kept for errmsg) on failure.
  */
 PGresult	*pg_run(struct store *, const char *sql, struct pg_args *);
+/*
+ * pg_run of a statement kept prepared on the connection under name (one
+ * bit of PG_PREP_*): the hot paths, parsed and planned once.
+ */
+#define PG_PREP_STATE	0x01
+PGresult	*pg_run_prepared(struct store *, int bit, const char *name,
+		    const char *sql, struct pg_args *);
 /* pg_run for a statement without rows; -1 on failure. */
 int		 pg_do(struct store *, const char *sql, struct pg_args *);
 /* Rows changed by pg_run's command, -1 on failure. */

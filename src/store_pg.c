@@ -37,6 +37,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <libpq-fe.h>
 
@@ -114,7 +116,8 @@ static const char *migrations[] = {
 	"  next_attempt_at BIGINT NOT NULL,"
 	"  sent_at BIGINT,"
 	"  last_error TEXT,"
-	"  claimed_until BIGINT);"
+	"  claimed_until BIGINT,"
+	"  claimed_by TEXT);"
 	"CREATE INDEX outbox_due ON outbox (status, next_attempt_at);",
 };
 
@@ -219,31 +222,62 @@ pg_ensure(struct store *s)
 	PQreset(p->conn);
 	if (PQstatus(p->conn) != CONNECTION_OK)
 		return -1;
+	/* A new server session: its prepared statements are gone. */
+	p->prepared = 0;
 	p->away = 0;
 	log_info("%s: connected again", s->where);
 	return 0;
 }
 
-PGresult *
-pg_run(struct store *s, const char *sql, struct pg_args *a)
+/* The result of r when it succeeded, else NULL with the error kept. */
+static PGresult *
+pg_result(struct store *s, PGresult *r)
 {
-	struct pg	*p = PG(s);
-	PGresult	*r;
-	ExecStatusType	 st;
+	ExecStatusType	st;
 
-	p->sqlstate[0] = '\0';
-	if (pg_ensure(s) == -1) {
-		pg_keep_error(s, NULL);
-		return NULL;
-	}
-	r = PQexecParams(p->conn, sql, a != NULL ? a->n : 0, NULL,
-	    a != NULL ? a->v : NULL, NULL, NULL, 0);
 	st = r != NULL ? PQresultStatus(r) : PGRES_FATAL_ERROR;
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
 		return r;
 	pg_keep_error(s, r);
 	PQclear(r);
 	return NULL;
+}
+
+PGresult *
+pg_run(struct store *s, const char *sql, struct pg_args *a)
+{
+	struct pg	*p = PG(s);
+
+	p->sqlstate[0] = '\0';
+	if (pg_ensure(s) == -1) {
+		pg_keep_error(s, NULL);
+		return NULL;
+	}
+	return pg_result(s, PQexecParams(p->conn, sql, a != NULL ? a->n : 0,
+	    NULL, a != NULL ? a->v : NULL, NULL, NULL, 0));
+}
+
+PGresult *
+pg_run_prepared(struct store *s, int bit, const char *name, const char *sql,
+    struct pg_args *a)
+{
+	struct pg	*p = PG(s);
+	PGresult	*r;
+
+	p->sqlstate[0] = '\0';
+	if (pg_ensure(s) == -1) {
+		pg_keep_error(s, NULL);
+		return NULL;
+	}
+	if (!(p->prepared & bit)) {
+		if ((r = pg_result(s, PQprepare(p->conn, name, sql, a->n,
+		    NULL))) == NULL)
+			return NULL;
+		PQclear(r);
+		p->prepared |= bit;
+	}
+	return pg_result(s, PQexecPrepared(p->conn, name, a->n, a->v, NULL,
+	    NULL, 0));
 }
 
 int
@@ -457,6 +491,9 @@ pg_open(struct store *s, char *err, size_t errlen)
 	s->be = p = xcalloc(1, sizeof *p);
 	p->conninfo = s->where;
 	s->where = store_mask_uri(p->conninfo);
+	/* Unique enough among the handles of every node at once. */
+	snprintf(p->claim, sizeof p->claim, "%ld.%p.%lld", (long)getpid(),
+	    (void *)p, (long long)time(NULL));
 	/* The URI comes last, so its own connect_timeout wins. */
 	vals[0] = PG_CONNECT_TIMEOUT;
 	vals[1] = "sitewatch";
@@ -496,9 +533,22 @@ static void
 pg_close(struct store *s)
 {
 	struct pg	*p = s->be;
+	struct pg_args	 a;
 
 	if (p == NULL)
 		return;
+	/*
+	 * Mails this handle claimed and did not send (a stop between the
+	 * claim and the send) go back to the queue now, not at the end of
+	 * their lease.
+	 */
+	if (p->claimed && p->conn != NULL && !p->in_tx &&
+	    PQstatus(p->conn) == CONNECTION_OK) {
+		pg_args_init(&a);
+		pg_text(&a, p->claim);
+		(void)pg_do(s, "UPDATE outbox SET claimed_until = NULL,"
+		    " claimed_by = NULL WHERE claimed_by = $1", &a);
+	}
 	if (p->conn != NULL)
 		PQfinish(p->conn);
 	free(p->conninfo);
@@ -603,7 +653,8 @@ pg_check_states(struct store *s,
 static int
 pg_check_state_save(struct store *s, const struct store_check_state *cs)
 {
-	struct pg_args	a;
+	struct pg_args	 a;
+	PGresult	*r;
 
 	pg_args_init(&a);
 	pg_text(&a, cs->name);
@@ -633,7 +684,9 @@ pg_check_state_save(struct store *s, const struct store_check_state *cs)
 		pg_int(&a, cs->http_status);
 	else
 		pg_text(&a, NULL);
-	return pg_do(s, "INSERT INTO check_state (" CS_COLS ") VALUES"
+	/* One a result: at 10,000 checks every 10 s, 1,000 a second. */
+	if ((r = pg_run_prepared(s, PG_PREP_STATE, "sw_state_save",
+	    "INSERT INTO check_state (" CS_COLS ") VALUES"
 	    " ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,"
 	    "$18,$19,$20,$21)"
 	    " ON CONFLICT (name) DO UPDATE SET state = excluded.state,"
@@ -650,7 +703,10 @@ pg_check_state_save(struct store *s, const struct store_check_state *cs)
 	    " severity = excluded.severity, flapping = excluded.flapping,"
 	    " history = excluded.history, nhistory = excluded.nhistory,"
 	    " dep_noted = excluded.dep_noted,"
-	    " http_status = excluded.http_status", &a);
+	    " http_status = excluded.http_status", &a)) == NULL)
+		return -1;
+	PQclear(r);
+	return 0;
 }
 
 const struct store_ops store_pg_ops = {

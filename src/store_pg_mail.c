@@ -93,14 +93,18 @@ pg_mail_due(struct store *s, time_t now, struct mail_row *out, size_t max)
 	pg_int(&a, (long long)now);
 	pg_int(&a, (long long)max);
 	pg_int(&a, PG_MAIL_LEASE);
+	pg_text(&a, PG(s)->claim);
 	if ((r = pg_run(s, "WITH c AS (UPDATE outbox SET claimed_until ="
-	    " $1::bigint + $3::bigint WHERE id IN (SELECT id FROM outbox"
+	    " $1::bigint + $3::bigint, claimed_by = $4"
+	    " WHERE id IN (SELECT id FROM outbox"
 	    " WHERE status = 'queued' AND next_attempt_at <= $1"
 	    " AND (claimed_until IS NULL OR claimed_until <= $1)"
 	    " ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)"
 	    " RETURNING " MAIL_COLS("message") ")"
 	    " SELECT * FROM c ORDER BY next_attempt_at, id", &a)) == NULL)
 		return 0;
+	if (PQntuples(r) > 0)
+		PG(s)->claimed = 1;
 	return pg_mail_rows(r, out, max);
 }
 
@@ -181,10 +185,12 @@ pg_mail_done(struct store *s, long long id, const char *status, time_t now,
 		return pg_do(s, "UPDATE outbox SET status = 'sent',"
 		    " attempts = attempts + 1, sent_at = $1,"
 		    " next_attempt_at = $1, last_error = $2,"
-		    " claimed_until = NULL WHERE id = $3", &a);
+		    " claimed_until = NULL,"
+		    " claimed_by = NULL WHERE id = $3", &a);
 	return pg_do(s, "UPDATE outbox SET status = 'failed',"
 	    " attempts = attempts + 1, next_attempt_at = $1,"
-	    " last_error = $2, claimed_until = NULL WHERE id = $3", &a);
+	    " last_error = $2, claimed_until = NULL,"
+	    " claimed_by = NULL WHERE id = $3", &a);
 }
 
 int
@@ -199,7 +205,8 @@ pg_mail_reschedule(struct store *s, long long id, int attempts, time_t next,
 	pg_text(&a, text);
 	pg_int(&a, id);
 	return pg_do(s, "UPDATE outbox SET attempts = $1,"
-	    " next_attempt_at = $2, last_error = $3, claimed_until = NULL"
+	    " next_attempt_at = $2, last_error = $3, claimed_until = NULL,"
+	    " claimed_by = NULL"
 	    " WHERE id = $4", &a);
 }
 

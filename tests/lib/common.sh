@@ -815,6 +815,19 @@ start_postgres_again() {
 	PG_PID=$pid
 }
 
+# reset_db: start again with an empty database (the daemon stopped):
+# sitewatch.db removed, or the PostgreSQL database made anew.
+reset_db() {
+	if [ "${SW_TEST_DB:-}" = pg ] && [ -n "$PG_PID" ]; then
+		pg_q_admin "DROP DATABASE sitewatch WITH (FORCE)" >/dev/null &&
+		    pg_q_admin "CREATE DATABASE sitewatch" >/dev/null ||
+		    fail "cannot make the database anew"
+		return 0
+	fi
+	rm -f "$SW_STATE_DIR/sitewatch.db" "$SW_STATE_DIR/sitewatch.db-wal" \
+	    "$SW_STATE_DIR/sitewatch.db-shm"
+}
+
 # pg_q_admin SQL: run SQL as the cluster's owner on database postgres.
 pg_q_admin() {
 	psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$PG_DIR" -p "$PG_PORT" \
