@@ -42,5 +42,6 @@ int	cli_graph(struct cli *, int argc, char **argv);
 int	cli_report(struct cli *, int argc, char **argv);
 int	cli_mail_test(struct cli *, int argc, char **argv);
 int	cli_migrate(struct cli *, int argc, char **argv);
+int	cli_nodes(struct cli *, int argc, char **argv);
 
 #endif

@@ -133,6 +133,8 @@ struct config {
 	size_t			  ncanary;
 	char			 *user;		/* drop privileges to; NULL = stay */
 	char			 *pid_file;
+	char			 *node;		/* NULL = the host name */
+	int			  node_timeout;	/* seconds */
 
 	struct smtp_conf	  smtp;
 

@@ -287,6 +287,21 @@ long long	store_mail_count(struct store *, const char *status);
 size_t		store_mail_list(struct store *, const char *status,
 		    struct mail_row *out, size_t max);
 
+/* ---- the nodes (daemons) sharing the database ---- */
+
+struct store_node {
+	char		name[SW_NAME_MAX];
+	time_t		started_at;
+	time_t		last_seen;
+	int		checks;		/* checks it runs */
+};
+
+/* A daemon's heartbeat: it runs, since started_at, with checks checks. */
+int	store_node_beat(struct store *, const char *name, time_t started_at,
+	    time_t now, int checks);
+/* Every node that ever beat, by name; free *out. */
+int	store_nodes(struct store *, struct store_node **out, size_t *n);
+
 /* ---- copying one store into another (sitewatch migrate) ---- */
 
 /*

@@ -80,6 +80,11 @@ struct store_ops {
 	size_t		 (*mail_list)(struct store *, const char *,
 			    struct mail_row *, size_t);
 
+	int		 (*node_beat)(struct store *, const char *, time_t,
+			    time_t, int);
+	int		 (*nodes)(struct store *, struct store_node **,
+			    size_t *);
+
 	/* A copy's source and target; NULL when the backend is not one. */
 	int		 (*mail_walk)(struct store *,
 			    int (*)(const struct mail_row *, void *), void *);

@@ -97,6 +97,13 @@ const struct conf_key conf_keys[] = {
 	{ D(pid_file), CONF_PATH, OPT, 0, 0, 0, NULL, "",
 	  DOFF(pid_file), 0,
 	  "pid file; empty = state_dir/sitewatchd.pid" },
+	{ D(node), CONF_STRING, OPT, 0, 0, 0, NULL, "",
+	  DOFF(node), 0,
+	  "this node's name, unique among the daemons sharing a database; "
+	  "empty = the host name" },
+	{ D(node_timeout), CONF_DURATION, 0, 1, 86400, 1, NULL, "30",
+	  DOFF(node_timeout), 0,
+	  "seconds without a heartbeat after which a node counts as gone" },
 
 	/* [smtp] */
 	{ S(host), CONF_STRING, OPT, 0, 0, 0, NULL, "",

@@ -457,6 +457,21 @@ store_mail_count(struct store *s, const char *status)
 }
 
 int
+store_node_beat(struct store *s, const char *name, time_t started_at,
+    time_t now, int checks)
+{
+	return s->ops->node_beat(s, name, started_at, now, checks);
+}
+
+int
+store_nodes(struct store *s, struct store_node **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	return s->ops->nodes(s, out, n);
+}
+
+int
 store_mail_walk(struct store *s, int (*fn)(const struct mail_row *, void *),
     void *arg)
 {

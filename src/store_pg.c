@@ -119,6 +119,12 @@ static const char *migrations[] = {
 	"  claimed_until BIGINT,"
 	"  claimed_by TEXT);"
 	"CREATE INDEX outbox_due ON outbox (status, next_attempt_at);",
+	/* 1 -> 2: the nodes' heartbeats, for `sitewatch nodes`. */
+	"CREATE TABLE nodes ("
+	"  name TEXT PRIMARY KEY,"
+	"  started_at BIGINT,"
+	"  last_seen BIGINT NOT NULL,"
+	"  checks INTEGER NOT NULL DEFAULT 0);",
 };
 
 #define PG_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
@@ -709,6 +715,48 @@ pg_check_state_save(struct store *s, const struct store_check_state *cs)
 	return 0;
 }
 
+/* ---- nodes ---- */
+
+static int
+pg_node_beat(struct store *s, const char *name, time_t started_at,
+    time_t now, int checks)
+{
+	struct pg_args	a;
+
+	pg_args_init(&a);
+	pg_text(&a, name);
+	pg_time(&a, started_at);
+	pg_int(&a, (long long)now);
+	pg_int(&a, checks);
+	return pg_do(s, "INSERT INTO nodes (name, started_at, last_seen,"
+	    " checks) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE"
+	    " SET started_at = excluded.started_at,"
+	    " last_seen = excluded.last_seen, checks = excluded.checks", &a);
+}
+
+static int
+pg_nodes(struct store *s, struct store_node **out, size_t *n)
+{
+	PGresult	*r;
+	int		 i, rows;
+
+	if ((r = pg_run(s, "SELECT name, started_at, last_seen, checks"
+	    " FROM nodes ORDER BY name", NULL)) == NULL)
+		return STORE_ERROR;
+	rows = PQntuples(r);
+	if (rows > 0)
+		*out = xcalloc((size_t)rows, sizeof **out);
+	for (i = 0; i < rows; i++) {
+		pg_col_copy(r, i, 0, (*out)[i].name, sizeof (*out)[i].name);
+		(*out)[i].started_at = (time_t)pg_col_ll(r, i, 1);
+		(*out)[i].last_seen = (time_t)pg_col_ll(r, i, 2);
+		(*out)[i].checks = (int)pg_col_ll(r, i, 3);
+		(*n)++;
+	}
+	PQclear(r);
+	return STORE_OK;
+}
+
 const struct store_ops store_pg_ops = {
 	.name = "postgresql",
 	.open = pg_open,
@@ -747,4 +795,6 @@ const struct store_ops store_pg_ops = {
 	.ticket_import = pg_ticket_import,
 	.mail_import = pg_mail_import,
 	.import_done = pg_import_done,
+	.node_beat = pg_node_beat,
+	.nodes = pg_nodes,
 };
