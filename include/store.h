@@ -6,9 +6,11 @@
  *
  * A struct store is one connection used by one thread at a time (the
  * daemon keeps one per thread that writes: the ticket writer, the mailer;
- * the CLI and each web worker keep their own).  Today the one backend is
- * SQLite, state_dir/sitewatch.db in WAL mode with a busy timeout, so the
- * daemon and any number of CLI processes use it at once.  Every backend
+ * the CLI and each web worker keep their own).  Two backends: SQLite,
+ * state_dir/sitewatch.db in WAL mode with a busy timeout, so the daemon
+ * and any number of CLI processes use it at once (the default); and
+ * PostgreSQL, when [daemon] database is a libpq URI, which several
+ * daemons (nodes) share (store_pg.c says what it guarantees).  Every backend
  * implements the same struct store_ops (store_impl.h): callers never see
  * which one they talk to.
  *

@@ -1,12 +1,12 @@
 /*
  * store_impl.h -- what a database backend of store.h implements.  Only
- * store.c and the backends (store_sqlite*.c) include this.
+ * store.c and the backends (store_sqlite*.c, store_pg*.c) include this.
  *
  * store.c keeps what does not depend on the database (argument checks of
  * staff actions, the mail backoff and give-up policy, freeing results)
  * and calls the backend through one struct store_ops; a backend owns its
- * connection, its SQL and its schema migrations.  A second backend (say
- * PostgreSQL) is one more table of these functions and one more line in
+ * connection, its SQL and its schema migrations.  PostgreSQL came that
+ * way: one more table of these functions and one more line in
  * store_open's choice, not one more set of callers.
  */
 #ifndef STORE_IMPL_H
