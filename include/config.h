@@ -122,6 +122,7 @@ struct config {
 
 	/* [daemon]; paths are already made absolute against dir. */
 	char			 *state_dir;
+	char			 *database;	/* libpq URI; NULL = SQLite */
 	char			 *checks_dir;
 	char			 *templates_dir;
 	char			 *listen;	/* "127.0.0.1:8080" */
@@ -139,6 +140,8 @@ struct config {
 	size_t			  ncanary;
 	char			 *user;		/* drop privileges to; NULL = stay */
 	char			 *pid_file;
+	char			 *node;		/* NULL = the host name */
+	int			  node_timeout;	/* seconds */
 
 	struct smtp_conf	  smtp;
 

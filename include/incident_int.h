@@ -25,6 +25,7 @@ enum wop_kind {
 	W_FLAP,
 	W_EVENT,	/* timeline event only */
 	W_SYNC,		/* read back ticket statuses for the loop */
+	W_BEAT,		/* this node's heartbeat: s1 name, n checks */
 };
 
 /* One ticket the loop asked about, and what the db said. */

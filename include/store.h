@@ -6,9 +6,11 @@
  *
  * A struct store is one connection used by one thread at a time (the
  * daemon keeps one per thread that writes: the ticket writer, the mailer;
- * the CLI and each web worker keep their own).  Today the one backend is
- * SQLite, state_dir/sitewatch.db in WAL mode with a busy timeout, so the
- * daemon and any number of CLI processes use it at once.  Every backend
+ * the CLI and each web worker keep their own).  Two backends: SQLite,
+ * state_dir/sitewatch.db in WAL mode with a busy timeout, so the daemon
+ * and any number of CLI processes use it at once (the default); and
+ * PostgreSQL, when [daemon] database is a libpq URI, which several
+ * daemons (nodes) share (store_pg.c says what it guarantees).  Every backend
  * implements the same struct store_ops (store_impl.h): callers never see
  * which one they talk to.
  *
@@ -44,12 +46,22 @@ enum store_rc {
 #define STORE_DURABLE	0x02	/* each commit on disk before it returns */
 
 /*
- * Open the store at `where` (a file path for SQLite) and bring its schema
+ * Open the store at `where` (a file path for SQLite, a libpq URI for
+ * PostgreSQL: store_pg.c) and bring its schema
  * to the version this program writes.  NULL on failure with a message in
  * err.  A read-only open of a missing file fails.
  */
 struct store	*store_open(const char *where, int flags, char *err,
 		    size_t errlen);
+/* True when where is a libpq URI (postgresql:// or postgres://). */
+int		 store_is_uri(const char *where);
+/*
+ * What store_open takes for [daemon] database (NULL or empty: SQLite
+ * in state_dir).  Allocated.
+ */
+char		*store_where(const char *database, const char *state_dir);
+/* A URI fit to show: its password replaced by "***".  Allocated. */
+char		*store_mask_uri(const char *uri);
 /* The same for state_dir/sitewatch.db. */
 struct store	*store_open_dir(const char *state_dir, int flags, char *err,
 		    size_t errlen);
@@ -92,6 +104,10 @@ struct ticket {
 	time_t			 acknowledged_at;
 	time_t			 resolved_at;
 	long long		 downtime_s;	/* -1: not resolved yet */
+	/* The daemon's own fields: for a copy (sitewatch migrate). */
+	time_t			 first_failure_at;
+	time_t			 last_reminder_at;
+	int			 flapping;
 	struct ticket_event	*events;	/* oldest first */
 	size_t			 nevents;
 };
@@ -272,5 +288,38 @@ long long	store_mail_count(struct store *, const char *status);
 /* Rows for listing: status NULL = every row; newest first, at most max. */
 size_t		store_mail_list(struct store *, const char *status,
 		    struct mail_row *out, size_t max);
+
+/* ---- the nodes (daemons) sharing the database ---- */
+
+struct store_node {
+	char		name[SW_NAME_MAX];
+	time_t		started_at;
+	time_t		last_seen;
+	int		checks;		/* checks it runs */
+};
+
+/* A daemon's heartbeat: it runs, since started_at, with checks checks. */
+int	store_node_beat(struct store *, const char *name, time_t started_at,
+	    time_t now, int checks);
+/* Every node that ever beat, by name; free *out. */
+int	store_nodes(struct store *, struct store_node **out, size_t *n);
+
+/* ---- copying one store into another (sitewatch migrate) ---- */
+
+/*
+ * Call fn for every mail, message included, oldest first; a nonzero
+ * return of fn stops the walk.  STORE_INVALID when the backend cannot.
+ */
+int	store_mail_walk(struct store *,
+	    int (*fn)(const struct mail_row *, void *), void *arg);
+/*
+ * Write a ticket with its events, or a mail, as read from another store,
+ * keeping its id; nothing when that id is there already (so a copy may
+ * run again).  1 written, 0 already there, -1 on error.
+ */
+int	store_ticket_import(struct store *, const struct ticket *);
+int	store_mail_import(struct store *, const struct mail_row *);
+/* After imports: ids the database hands out start past the largest. */
+int	store_import_done(struct store *);
 
 #endif

@@ -1,12 +1,12 @@
 /*
  * store_impl.h -- what a database backend of store.h implements.  Only
- * store.c and the backends (store_sqlite*.c) include this.
+ * store.c and the backends (store_sqlite*.c, store_pg*.c) include this.
  *
  * store.c keeps what does not depend on the database (argument checks of
  * staff actions, the mail backoff and give-up policy, freeing results)
  * and calls the backend through one struct store_ops; a backend owns its
- * connection, its SQL and its schema migrations.  A second backend (say
- * PostgreSQL) is one more table of these functions and one more line in
+ * connection, its SQL and its schema migrations.  PostgreSQL came that
+ * way: one more table of these functions and one more line in
  * store_open's choice, not one more set of callers.
  */
 #ifndef STORE_IMPL_H
@@ -79,6 +79,20 @@ struct store_ops {
 	long long	 (*mail_count)(struct store *, const char *);
 	size_t		 (*mail_list)(struct store *, const char *,
 			    struct mail_row *, size_t);
+
+	int		 (*node_beat)(struct store *, const char *, time_t,
+			    time_t, int);
+	int		 (*nodes)(struct store *, struct store_node **,
+			    size_t *);
+
+	/* A copy's source and target; NULL when the backend is not one. */
+	int		 (*mail_walk)(struct store *,
+			    int (*)(const struct mail_row *, void *), void *);
+	int		 (*ticket_import)(struct store *,
+			    const struct ticket *);
+	int		 (*mail_import)(struct store *,
+			    const struct mail_row *);
+	int		 (*import_done)(struct store *);
 };
 
 struct store {
@@ -92,5 +106,6 @@ struct store {
 };
 
 extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_pg_ops;
 
 #endif

@@ -43,6 +43,9 @@ char		*sq_col_dup0(sqlite3_stmt *, int);
 /* Copy a text column into a fixed buffer (empty for NULL). */
 void		 sq_col_copy(sqlite3_stmt *, int, char *, size_t);
 
+int		 sq_mail_walk(struct store *,
+		    int (*)(const struct mail_row *, void *), void *);
+
 /* store_sqlite_tickets.c */
 int		 sq_ticket_get(struct store *, long long, struct ticket *);
 int		 sq_ticket_list(struct store *, int, struct ticket **,

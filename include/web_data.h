@@ -34,6 +34,7 @@ enum web_data_rc {
  */
 struct web_src {
 	char			*state_dir;
+	char			*db_where;	/* store_where(): never shown */
 	char			*rrdcached;	/* NULL: direct */
 	struct config		 cfg;
 	struct site_conf	 site;

@@ -6,9 +6,10 @@
 set -e
 PKGS="build-essential autoconf automake libtool pkg-config
  libcurl4-openssl-dev libevent-dev librrd-dev rrdtool rrdcached
- libesmtp-dev libsqlite3-dev sqlite3 libinih-dev libjansson-dev
+ libesmtp-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15
+ libinih-dev libjansson-dev
  libcmocka-dev libssl-dev libjemalloc-dev nginx-light python3-aiosmtpd openssl curl
  libjs-dygraphs tzdata
  ca-certificates procps strace
  mandoc systemd debhelper dpkg-dev fakeroot lintian"
-exec "$(dirname "$0")/apt-install.sh" $PKGS -- nginx rrdcached
+exec "$(dirname "$0")/apt-install.sh" $PKGS -- nginx rrdcached postgresql

@@ -144,7 +144,7 @@ cli_mail_test(struct cli *cli, int argc, char **argv)
 	/* libesmtp writes to sockets the server may have closed. */
 	signal(SIGPIPE, SIG_IGN);
 	(void)mkdir(cfg->state_dir, 0750);
-	xasprintf(&db, "%s/sitewatch.db", cfg->state_dir);
+	db = store_where(cfg->database, cfg->state_dir);
 	ob = store_open(db, STORE_DURABLE, err, sizeof err);
 	free(db);
 	if (ob == NULL) {

@@ -78,13 +78,13 @@ cli_status_db(const struct config *cfg)
 	char		*path, err[256];
 	struct store	*db;
 
-	xasprintf(&path, "%s/%s", cfg->state_dir, STORE_FILE);
-	if (stat(path, &sb) == -1) {
+	path = store_where(cfg->database, cfg->state_dir);
+	if (!store_is_uri(path) && stat(path, &sb) == -1) {
 		free(path);
 		return NULL;
 	}
 	if ((db = store_open(path, 0, err, sizeof err)) == NULL)
-		fprintf(stderr, "sitewatch: status: %s: %s\n", path, err);
+		fprintf(stderr, "sitewatch: status: %s\n", err);
 	free(path);
 	return db;
 }

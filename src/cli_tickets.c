@@ -58,9 +58,9 @@ tickets_db(struct cli *cli, int *absent)
 	*absent = 0;
 	if ((cfg = cli_config(cli)) == NULL)
 		return NULL;
-	xasprintf(&path, "%s/%s", cfg->state_dir, STORE_FILE);
+	path = store_where(cfg->database, cfg->state_dir);
 	/* No db yet: nothing was ever opened; do not create one here. */
-	if (stat(path, &sb) == -1 && errno == ENOENT) {
+	if (!store_is_uri(path) && stat(path, &sb) == -1 && errno == ENOENT) {
 		free(path);
 		*absent = 1;
 		return NULL;

@@ -48,6 +48,10 @@ const struct conf_key conf_keys[] = {
 	{ D(state_dir), CONF_PATH, 0, 0, 0, 0, NULL, "var",
 	  DOFF(state_dir), 0,
 	  "folder for rrd/, sitewatch.db and outbox/; created when missing" },
+	{ D(database), CONF_STRING, OPT, 0, 0, 0, NULL, "",
+	  DOFF(database), 0,
+	  "empty = state_dir/sitewatch.db (SQLite); or a libpq URI, e.g. "
+	  "postgresql://USER:PASSWORD@HOST/DB, shared by several nodes" },
 	{ D(checks_dir), CONF_PATH, 0, 0, 0, 0, NULL, "checks.d",
 	  DOFF(checks_dir), 0,
 	  "folder of the per-site files; every *.conf in it is loaded, in "
@@ -93,6 +97,13 @@ const struct conf_key conf_keys[] = {
 	{ D(pid_file), CONF_PATH, OPT, 0, 0, 0, NULL, "",
 	  DOFF(pid_file), 0,
 	  "pid file; empty = state_dir/sitewatchd.pid" },
+	{ D(node), CONF_STRING, OPT, 0, 0, 0, NULL, "",
+	  DOFF(node), 0,
+	  "this node's name, unique among the daemons sharing a database; "
+	  "empty = the host name" },
+	{ D(node_timeout), CONF_DURATION, 0, 1, 86400, 1, NULL, "30",
+	  DOFF(node_timeout), 0,
+	  "seconds without a heartbeat after which a node counts as gone" },
 
 	{ D(status_index), CONF_BOOL, 0, 0, 0, 0, NULL, "no",
 	  DOFF(status_index), 0,

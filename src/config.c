@@ -131,6 +131,16 @@ finish_main(struct loader *ld)
 		    "source \"%s\": not an IPv4 or IPv6 address",
 		    conf_show(cfg->source, b, sizeof b));
 	}
+	/* The URI holds a password: the message never quotes it. */
+	if (cfg->database != NULL && strncmp(cfg->database,
+	    "postgresql://", 13) != 0 && strncmp(cfg->database,
+	    "postgres://", 11) != 0) {
+		ks = &ld->main_src[conf_key_index(conf_key_find(
+		    CONF_SEC_DAEMON, "database"))];
+		errlist_add(ld->errs, KS_FILE(ld, ks), ks->line,
+		    "database: not a libpq URI (postgresql://USER@HOST/DB); "
+		    "leave it empty for SQLite in state_dir");
+	}
 	if (cfg->smtp.retry_max < cfg->smtp.retry_min) {
 		ks = &ld->main_src[conf_key_index(conf_key_find(
 		    CONF_SEC_SMTP, "retry_max"))];

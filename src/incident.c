@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
@@ -83,6 +84,8 @@ struct incidents {
 	struct iwriter		*writer;	/* incident_writer.c */
 	struct event		*ev_tick;	/* periodic sync + reminders */
 	int			 sync_busy;
+	time_t			 started_at;	/* for the heartbeat */
+	time_t			 beat_at;	/* the last one queued */
 };
 
 static struct chk *
@@ -552,6 +555,35 @@ synced_apply(struct wop *w, void *arg)
 	remind(in, time(NULL));
 }
 
+/*
+ * This node's heartbeat, three times per node_timeout (through the
+ * writer, so a database away delays it like any write): `sitewatch
+ * nodes` on any node tells the live daemons from the gone ones.
+ */
+static void
+beat(struct incidents *in, time_t now)
+{
+	struct wop	*w;
+	char		 host[256];
+	long		 every;
+
+	every = in->cfg->node_timeout / 3;
+	if (every < 1)
+		every = 1;
+	if (in->beat_at != 0 && now - in->beat_at < every)
+		return;
+	in->beat_at = now;
+	if (in->cfg->node == NULL) {
+		if (gethostname(host, sizeof host) == -1)
+			snprintf(host, sizeof host, "localhost");
+		host[sizeof host - 1] = '\0';
+	}
+	w = wop_new(W_BEAT, (long long)in->started_at, now);
+	w->s1 = xstrdup(in->cfg->node != NULL ? in->cfg->node : host);
+	w->n = (long long)in->cfg->nchecks;
+	iwriter_push(in->writer, w);
+}
+
 /* Timer: ask the writer for the status of every ticket we hold open. */
 static void
 on_tick(evutil_socket_t fd, short what, void *arg)
@@ -563,6 +595,7 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	beat(in, time(NULL));
 	if (time(NULL) - in->refreshed >= CHK_REFRESH_S)
 		chk_flush_dirty(in);
 	if (in->sync_busy)
@@ -607,6 +640,9 @@ tick_arm(struct incidents *in, const struct config *cfg)
 		if (cfg->checks[i]->renotify > 0 &&
 		    cfg->checks[i]->renotify * 1000LL < ms)
 			ms = cfg->checks[i]->renotify * 1000LL;
+	/* The heartbeat: three per node_timeout. */
+	if (cfg->node_timeout * 1000LL / 3 < ms)
+		ms = cfg->node_timeout * 1000LL / 3;
 	if (ms < 1000)
 		ms = 1000;
 	tv.tv_sec = ms / 1000;
@@ -619,7 +655,7 @@ incidents_open(const struct config *cfg, struct registry *reg,
     struct event_base *base, incident_event_cb cb, void *arg)
 {
 	struct incidents	*in;
-	char			 err[512];
+	char			 err[512], *where;
 
 	in = xcalloc(1, sizeof *in);
 	in->cfg = cfg;
@@ -627,8 +663,10 @@ incidents_open(const struct config *cfg, struct registry *reg,
 	in->base = base;
 	in->cb = cb;
 	in->cb_arg = arg;
-	if ((in->db = store_open_dir(cfg->state_dir, 0, err, sizeof err))
-	    == NULL) {
+	where = store_where(cfg->database, cfg->state_dir);
+	in->db = store_open(where, 0, err, sizeof err);
+	free(where);
+	if (in->db == NULL) {
 		log_error("ticket db: %s", err);
 		free(in);
 		return NULL;
@@ -645,6 +683,8 @@ incidents_open(const struct config *cfg, struct registry *reg,
 	in->writer = iwriter_new(base, in->db, synced_apply, in);
 	in->ev_tick = event_new(base, -1, EV_PERSIST, on_tick, in);
 	tick_arm(in, cfg);
+	in->started_at = time(NULL);
+	beat(in, in->started_at);
 	return in;
 }
 

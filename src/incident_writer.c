@@ -125,6 +125,9 @@ wop_run(struct store *db, struct wop *w)
 	case W_EVENT:
 		return store_event_add(db, w->id, w->at, w->s1, NULL,
 		    w->s2);
+	case W_BEAT:
+		return store_node_beat(db, w->s1, (time_t)w->id, w->at,
+		    (int)w->n);
 	case W_SYNC:
 		for (i = 0; i < w->nitems; i++) {
 			if (store_ticket_brief(db, w->items[i].id, &b) ==

@@ -555,7 +555,7 @@ mailer_start(const struct config *cfg, struct event_base *base, char *err,
 	char		*db;
 
 	ml = xcalloc(1, sizeof *ml);
-	xasprintf(&db, "%s/sitewatch.db", cfg->state_dir);
+	db = store_where(cfg->database, cfg->state_dir);
 	ml->ob = store_open(db, STORE_DURABLE, err, errlen);
 	free(db);
 	if (ml->ob == NULL) {

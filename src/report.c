@@ -149,7 +149,7 @@ report_check(const struct config *cfg, const struct check_conf *c,
 	int	 rc;
 
 	path = rrd_store_path(cfg, c->name);
-	xasprintf(&db, "%s/sitewatch.db", cfg->state_dir);
+	db = store_where(cfg->database, cfg->state_dir);
 	rrd_store_flush_file(cfg, path);
 	rc = report_check_file(path, db, c, maint_active, start, end,
 	    time(NULL), out, err, errlen);

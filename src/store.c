@@ -37,8 +37,7 @@ store_open(const char *where, int flags, char *err, size_t errlen)
 	struct store	*s;
 
 	s = xcalloc(1, sizeof *s);
-	/* Issue 15 adds: a libpq URI selects &store_pg_ops. */
-	s->ops = &store_sqlite_ops;
+	s->ops = store_is_uri(where) ? &store_pg_ops : &store_sqlite_ops;
 	s->where = xstrdup(where);
 	s->flags = flags;
 	s->backoff_min = STORE_MAIL_BACKOFF_MIN;
@@ -48,6 +47,73 @@ store_open(const char *where, int flags, char *err, size_t errlen)
 		return NULL;
 	}
 	return s;
+}
+
+int
+store_is_uri(const char *where)
+{
+	return where != NULL && (strncmp(where, "postgresql://", 13) == 0 ||
+	    strncmp(where, "postgres://", 11) == 0);
+}
+
+char *
+store_where(const char *database, const char *state_dir)
+{
+	char	*path;
+
+	if (database != NULL && *database != '\0')
+		return xstrdup(database);
+	xasprintf(&path, "%s/%s", state_dir, STORE_FILE);
+	return path;
+}
+
+/*
+ * Copy uri with the password of its user part and any password=
+ * parameter replaced by "***".  What is not a URI is copied as it is.
+ */
+char *
+store_mask_uri(const char *uri)
+{
+	const char	*auth, *end, *at, *colon, *p, *v;
+	char		*out, *o;
+	size_t		 len;
+
+	len = strlen(uri);
+	/* Each masked value shrinks or grows to 3 bytes: room for it all. */
+	out = o = xmalloc(len * 2 + 4);
+	if ((auth = strstr(uri, "://")) == NULL) {
+		memcpy(out, uri, len + 1);
+		return out;
+	}
+	auth += 3;
+	end = auth + strcspn(auth, "/?#");
+	at = NULL;
+	for (p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	colon = at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon != NULL) {
+		memcpy(o, uri, (size_t)(colon + 1 - uri));
+		o += colon + 1 - uri;
+		memcpy(o, "***", 3);
+		o += 3;
+		p = at;
+	} else
+		p = uri;
+	/* The query: mask the value of every password= parameter. */
+	while (*p != '\0') {
+		if (p > end && (p[-1] == '?' || p[-1] == '&') &&
+		    strncmp(p, "password=", 9) == 0) {
+			memcpy(o, "password=***", 12);
+			o += 12;
+			v = p + 9;
+			p = v + strcspn(v, "&#");
+			continue;
+		}
+		*o++ = *p++;
+	}
+	*o = '\0';
+	return out;
 }
 
 struct store *
@@ -388,6 +454,54 @@ long long
 store_mail_count(struct store *s, const char *status)
 {
 	return s->ops->mail_count(s, status);
+}
+
+int
+store_node_beat(struct store *s, const char *name, time_t started_at,
+    time_t now, int checks)
+{
+	return s->ops->node_beat(s, name, started_at, now, checks);
+}
+
+int
+store_nodes(struct store *s, struct store_node **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	return s->ops->nodes(s, out, n);
+}
+
+int
+store_mail_walk(struct store *s, int (*fn)(const struct mail_row *, void *),
+    void *arg)
+{
+	if (s->ops->mail_walk == NULL)
+		return STORE_INVALID;
+	return s->ops->mail_walk(s, fn, arg);
+}
+
+int
+store_ticket_import(struct store *s, const struct ticket *t)
+{
+	if (s->ops->ticket_import == NULL)
+		return -1;
+	return s->ops->ticket_import(s, t);
+}
+
+int
+store_mail_import(struct store *s, const struct mail_row *m)
+{
+	if (s->ops->mail_import == NULL)
+		return -1;
+	return s->ops->mail_import(s, m);
+}
+
+int
+store_import_done(struct store *s)
+{
+	if (s->ops->import_done == NULL)
+		return 0;
+	return s->ops->import_done(s);
 }
 
 size_t

@@ -103,6 +103,12 @@ static const char *migrations[] = {
 	" ON outbox (status, next_attempt_at);",
 	/* 2 -> 3: the last result's HTTP status, for `sitewatch status`. */
 	"ALTER TABLE check_state ADD COLUMN http_status INTEGER;",
+	/* 3 -> 4: the daemons' heartbeats, for `sitewatch nodes`. */
+	"CREATE TABLE IF NOT EXISTS nodes ("
+	"  name TEXT PRIMARY KEY,"
+	"  started_at INTEGER,"
+	"  last_seen INTEGER NOT NULL,"
+	"  checks INTEGER NOT NULL DEFAULT 0);",
 };
 
 #define SQ_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
@@ -539,6 +545,56 @@ sq_check_state_save(struct store *s,
 	return rc;
 }
 
+/* ---- nodes ---- */
+
+static int
+sq_node_beat(struct store *s, const char *name, time_t started_at,
+    time_t now, int checks)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = sq_prepare(s, "INSERT INTO nodes (name, started_at,"
+	    " last_seen, checks) VALUES (?, ?, ?, ?) ON CONFLICT(name) DO"
+	    " UPDATE SET started_at = excluded.started_at,"
+	    " last_seen = excluded.last_seen, checks = excluded.checks"))
+	    == NULL)
+		return -1;
+	sq_bind_text(st, 1, name);
+	sq_bind_time(st, 2, started_at);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+	sqlite3_bind_int(st, 4, checks);
+	return sq_done(s, st);
+}
+
+static int
+sq_nodes(struct store *s, struct store_node **out, size_t *n)
+{
+	sqlite3_stmt	*st;
+	size_t		 cap = 0;
+	int		 rc;
+
+	if ((st = sq_prepare(s, "SELECT name, started_at, last_seen, checks"
+	    " FROM nodes ORDER BY name")) == NULL)
+		return STORE_ERROR;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			*out = xreallocarray(*out, cap, sizeof **out);
+		}
+		memset(&(*out)[*n], 0, sizeof **out);
+		sq_col_copy(st, 0, (*out)[*n].name, sizeof (*out)[*n].name);
+		(*out)[*n].started_at = (time_t)sqlite3_column_int64(st, 1);
+		(*out)[*n].last_seen = (time_t)sqlite3_column_int64(st, 2);
+		(*out)[*n].checks = sqlite3_column_int(st, 3);
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		sq_warn(s);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
 
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
@@ -575,4 +631,7 @@ const struct store_ops store_sqlite_ops = {
 	.mail_reschedule = sq_mail_reschedule,
 	.mail_count = sq_mail_count,
 	.mail_list = sq_mail_list,
+	.mail_walk = sq_mail_walk,
+	.node_beat = sq_node_beat,
+	.nodes = sq_nodes,
 };

@@ -181,6 +181,42 @@ sq_mail_reschedule(struct store *s, long long id, int attempts, time_t next,
 	    attempts, next, text);
 }
 
+int
+sq_mail_walk(struct store *s, int (*fn)(const struct mail_row *, void *),
+    void *arg)
+{
+	sqlite3_stmt	*st;
+	struct mail_row	 m;
+	int		 rc = STORE_OK, stop = 0;
+
+	if ((st = sq_prepare(s, "SELECT " MAIL_COLS("message") " FROM outbox"
+	    " ORDER BY id")) == NULL)
+		return STORE_ERROR;
+	/* One row at a time: a queue may hold many large messages. */
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&m, 0, sizeof m);
+		m.id = sqlite3_column_int64(st, 0);
+		m.sender = sq_col_dup0(st, 1);
+		m.rcpt = sq_col_dup0(st, 2);
+		m.subject = sq_col_dup0(st, 3);
+		m.message = sq_col_dup0(st, 4);
+		m.status = sq_col_dup0(st, 5);
+		m.attempts = sqlite3_column_int(st, 6);
+		m.created_at = sqlite3_column_int64(st, 7);
+		m.next_attempt_at = sqlite3_column_int64(st, 8);
+		m.last_error = sq_col_dup0(st, 9);
+		stop = fn(&m, arg) != 0;
+		mail_row_free(&m);
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		sq_warn(s);
+		rc = STORE_ERROR;
+	} else
+		rc = STORE_OK;
+	sqlite3_finalize(st);
+	return rc;
+}
+
 size_t
 sq_mail_list(struct store *s, const char *status, struct mail_row *out,
     size_t max)

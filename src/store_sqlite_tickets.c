@@ -21,7 +21,7 @@
 
 #define TICKET_COLS "id, check_name, site, severity, status, cause, " \
 	"summary, opened_at, acknowledged_by, acknowledged_at, resolved_at, " \
-	"downtime_s"
+	"downtime_s, first_failure_at, last_reminder_at, flapping"
 
 /* Fill the timeline of t (its id set). */
 static int
@@ -73,6 +73,9 @@ sq_ticket_row(struct store *s, sqlite3_stmt *st, struct ticket *t)
 	t->resolved_at = (time_t)sqlite3_column_int64(st, 10);
 	t->downtime_s = sqlite3_column_type(st, 11) == SQLITE_NULL ? -1 :
 	    sqlite3_column_int64(st, 11);
+	t->first_failure_at = (time_t)sqlite3_column_int64(st, 12);
+	t->last_reminder_at = (time_t)sqlite3_column_int64(st, 13);
+	t->flapping = sqlite3_column_int(st, 14);
 	return sq_events(s, t);
 }
 

@@ -36,6 +36,7 @@ web_src_init(struct web_src *src, const struct config *cfg,
 {
 	memset(src, 0, sizeof *src);
 	src->state_dir = xstrdup(cfg->state_dir);
+	src->db_where = store_where(cfg->database, cfg->state_dir);
 	src->rrdcached = cfg->rrdcached != NULL ? xstrdup(cfg->rrdcached) :
 	    NULL;
 	src->cfg.state_dir = src->state_dir;
@@ -68,6 +69,7 @@ void
 web_src_free(struct web_src *src)
 {
 	free(src->state_dir);
+	free(src->db_where);
 	free(src->rrdcached);
 	free(src->check.name);
 	free(src->check.maintenance);
@@ -93,19 +95,19 @@ web_data_free(struct web_data *wd)
 	free(wd);
 }
 
-/* This thread's connection, (re)opened when state_dir changed. */
+/* This thread's connection, (re)opened when the database changed. */
 static struct store *
 web_data_tdb(struct web_data *wd, const struct web_src *src, char *err,
     size_t errlen)
 {
-	if (wd->tdb != NULL && strcmp(wd->tdb_dir, src->state_dir) != 0) {
+	if (wd->tdb != NULL && strcmp(wd->tdb_dir, src->db_where) != 0) {
 		store_close(wd->tdb);
 		wd->tdb = NULL;
 	}
 	if (wd->tdb == NULL) {
 		free(wd->tdb_dir);
-		wd->tdb_dir = xstrdup(src->state_dir);
-		wd->tdb = store_open_dir(src->state_dir, 0, err, errlen);
+		wd->tdb_dir = xstrdup(src->db_where);
+		wd->tdb = store_open(src->db_where, 0, err, errlen);
 	}
 	return wd->tdb;
 }

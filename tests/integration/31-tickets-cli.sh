@@ -5,14 +5,13 @@
 set -eu
 . "$top_srcdir/tests/lib/common.sh"
 
-command -v sqlite3 >/dev/null 2>&1 || skip "sqlite3 is not installed"
+use_db
 
 start_nginx
 write_config
 add_site shop "Shop <b>Ltd</b>"
 add_check shop broken "$NGINX_URL/status/503" interval=1 timeout=1 \
     retries=1 renotify=0
-DB=$SW_STATE_DIR/sitewatch.db
 C=("$SWC" -c "$SW_CONF")
 
 # No db yet: an empty list, and "no such ticket".
@@ -25,10 +24,10 @@ assert_contains "$RUN_ERR" "no ticket 1" "show without a db"
 
 # Let the daemon open one ticket, then stop it.
 start_daemon
-wait_until 15 '[ "$(sqlite3 "$DB" "SELECT count(*) FROM tickets" \
-    2>/dev/null)" = 1 ]' || fail "no ticket opened"
+wait_until 15 '[ "$(q "SELECT count(*) FROM tickets")" = 1 ]' ||
+    fail "no ticket opened"
 stop_daemon
-ID=$(sqlite3 "$DB" "SELECT id FROM tickets")
+ID=$(q "SELECT id FROM tickets")
 
 sw_run "${C[@]}" tickets
 assert_eq 0 "$RUN_RC" "tickets"
@@ -65,7 +64,7 @@ sw_run "${C[@]}" tickets --bogus
 assert_eq 1 "$RUN_RC" "unknown option"
 sw_run "${C[@]}" ticket ack 999 --by ayse
 assert_eq 1 "$RUN_RC" "ack of an unknown id"
-assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM ticket_events")" \
+assert_eq 1 "$(q "SELECT count(*) FROM ticket_events")" \
     "refused actions leave no trace"
 
 # Options anywhere after the verb; the note is the rest of the words.

@@ -5,7 +5,7 @@
 set -eu
 . "$top_srcdir/tests/lib/common.sh"
 
-command -v sqlite3 >/dev/null 2>&1 || skip "sqlite3 is not installed"
+use_db
 INSPECT=$top_srcdir/tests/integration/mail_inspect.py
 
 write_config "smtp.from=Site Support <support@example.com>"
@@ -20,8 +20,8 @@ J=$("$SW_PY" "$INSPECT" "$EML")
 assert_json "$J" 'j[0]["to"] == "owner@shop.example" and
     j[0]["subject"] == "sitewatch test mail / deneme e-postası" and
     "çğıİöşü" in j[0]["body"] and j[0]["crlf"]' "the .eml is the message"
-assert_eq "sent|1" "$(sqlite3 "$SW_STATE_DIR/sitewatch.db" \
-    "SELECT status, attempts FROM outbox WHERE id = 1")" "row marked sent"
+assert_eq "sent|1" "$(q "SELECT status, attempts FROM outbox WHERE id = 1")" \
+    "row marked sent"
 
 # A second one gets the next id; a bad address is refused up front.
 sw_run "$SWC" -c "$SW_CONF" mail-test ops@example.com

@@ -127,11 +127,12 @@ _sw_untrack() {
 	_sw_procs=$out
 }
 
-# SIGTERM PID, SIGKILL it after $2 seconds; reap it when it is our child.
+# SIGTERM (or signal $3) PID, SIGKILL it after $2 seconds; reap it when
+# it is our child.
 _sw_stop_pid() {
-	local pid=$1 grace=${2:-5}
+	local pid=$1 grace=${2:-5} sig=${3:-TERM}
 	if _sw_alive "$pid" && _sw_ours "$pid"; then
-		kill -TERM "$pid" 2>/dev/null || true
+		kill -"$sig" "$pid" 2>/dev/null || true
 		if ! _sw_wait_gone "$pid" "$grace"; then
 			echo "harness: pid $pid did not stop on SIGTERM;" \
 			    "killing it" >&2
@@ -179,8 +180,13 @@ _sw_exit() {
 	for w in $_sw_procs; do
 		[ "${w#*:}" = sitewatchd ] && _sw_stop_pid "${w%%:*}" 12
 	done
+	# PostgreSQL's SIGTERM waits for every client to leave: SIGINT is
+	# its fast stop, which ends them.
 	for w in $_sw_procs; do
-		_sw_stop_pid "${w%%:*}" 5
+		case ${w#*:} in
+		postgres) _sw_stop_pid "${w%%:*}" 10 INT ;;
+		*) _sw_stop_pid "${w%%:*}" 5 ;;
+		esac
 	done
 	if [ -s "$SW_TMP/.ports" ]; then
 		while read -r p; do
@@ -715,15 +721,142 @@ PY
 
 # ------------------------------------------------------------- database
 
-# use_db [TIMEOUT_MS]: for a scenario that reads the daemon's sitewatch.db
-# (skipped without the sqlite3 CLI).  Sets DB; q SQL then prints the
-# answer, waiting out another writer's lock up to TIMEOUT_MS (5000).
+# PostgreSQL 15 (Debian's postgresql-15) for SW_TEST_DB=pg and the
+# scenarios that need it.  It refuses to run as root, so it runs as
+# SW_PG_USER (created as a system user when absent), in $SW_TMP/pg which
+# that user owns, on a unix socket in that folder and a free loopback
+# port, and is stopped by PID (SIGINT: its fast stop) when the scenario
+# ends.
+SW_PG_BIN=${SW_PG_BIN:-/usr/lib/postgresql/15/bin}
+SW_PG_USER=${SW_PG_USER:-sitewatch-test}
+# Never shown anywhere: scenarios grep logs and pages for it.
+SW_PG_PASSWORD=pw-$$-secret
+PG_URI=
+PG_PID=
+
+# The user PostgreSQL runs as; created once per machine.
+_sw_pg_user() {
+	getent passwd "$SW_PG_USER" >/dev/null 2>&1 && return 0
+	[ "$(id -u)" -eq 0 ] || skip "PostgreSQL needs a non-root user" 	    "($SW_PG_USER) and only root can create it"
+	useradd --system --no-create-home --home-dir /nonexistent 	    --shell /usr/sbin/nologin "$SW_PG_USER" 2>/dev/null ||
+	    getent passwd "$SW_PG_USER" >/dev/null ||
+	    fail "cannot create the user $SW_PG_USER"
+}
+
+# Exec a command as the PostgreSQL user: call it in a subshell, ( ) or
+# &, so that the PID of a background call is the server's own.
+_sw_as_pg() {
+	if [ "$(id -u)" -eq 0 ]; then
+		exec setpriv --reuid="$SW_PG_USER" --regid="$SW_PG_USER" \
+		    --init-groups -- "$@"
+	fi
+	exec "$@"
+}
+
+# start_postgres: a fresh cluster with database "sitewatch" owned by
+# user "sitewatch" (password SW_PG_PASSWORD); sets PG_DIR (its socket
+# folder), PG_PORT, PG_PID and PG_URI.  A second call does nothing.
+start_postgres() {
+	local dir=$SW_TMP/pg pid
+	[ -z "$PG_PID" ] || return 0
+	[ -x "$SW_PG_BIN/postgres" ] ||
+	    skip "PostgreSQL 15 is not installed (postgresql-15)"
+	[ "$(id -u)" -ne 0 ] || _sw_pg_user
+	PG_PORT=$(free_port) || fail "no free port"
+	PG_DIR=$dir
+	mkdir -p "$dir"
+	# The server must reach its folder: $SW_TMP is mode 0700.
+	chmod 0711 "$SW_TMP"
+	[ "$(id -u)" -ne 0 ] || chown "$SW_PG_USER:" "$dir"
+	echo "$SW_PG_PASSWORD" > "$dir/pwfile"
+	(_sw_as_pg "$SW_PG_BIN/initdb" -D "$dir/data" -U sitewatch \
+	    --pwfile="$dir/pwfile" --auth-local=trust --auth-host=scram-sha-256 \
+	    -E UTF8 --locale=C.UTF-8 --no-sync) >"$dir/initdb.log" 2>&1 ||
+	    fail "initdb failed: $(tail -5 "$dir/initdb.log")"
+	rm -f "$dir/pwfile"
+	# fsync off: a test cluster need not survive a power cut.
+	_sw_as_pg "$SW_PG_BIN/postgres" -D "$dir/data" -k "$dir" \
+	    -p "$PG_PORT" -c listen_addresses=127.0.0.1 -c fsync=off \
+	    -c synchronous_commit=off -c full_page_writes=off \
+	    </dev/null >"$dir/postgres.log" 2>&1 &
+	pid=$!
+	_sw_track "$pid" postgres
+	wait_until 30 "[ -S '$dir/.s.PGSQL.$PG_PORT' ] || ! _sw_alive $pid" ||
+	    true
+	[ -S "$dir/.s.PGSQL.$PG_PORT" ] && _sw_alive "$pid" ||
+	    fail "postgres did not start: $(tail -5 "$dir/postgres.log")"
+	wait_until 30 "pg_isready -q -h '$dir' -p $PG_PORT" ||
+	    fail "postgres does not accept connections"
+	PG_PID=$pid
+	pg_q_admin "CREATE DATABASE sitewatch" >/dev/null ||
+	    fail "cannot create the database"
+	# Over TCP with the password, as a remote node would connect.
+	PG_URI="postgresql://sitewatch:$SW_PG_PASSWORD@127.0.0.1:$PG_PORT/sitewatch"
+	sw_log "postgres on $dir port $PG_PORT (pid $pid)"
+}
+
+# stop_postgres: a fast stop (SIGINT), waited for; start_postgres_again
+# brings the same cluster back on the same port.
+stop_postgres() {
+	[ -n "$PG_PID" ] || return 0
+	_sw_stop_pid "$PG_PID" 20 INT
+	PG_PID=
+}
+start_postgres_again() {
+	local dir=$PG_DIR pid
+	_sw_as_pg "$SW_PG_BIN/postgres" -D "$dir/data" -k "$dir" \
+	    -p "$PG_PORT" -c listen_addresses=127.0.0.1 -c fsync=off \
+	    -c synchronous_commit=off -c full_page_writes=off \
+	    </dev/null >>"$dir/postgres.log" 2>&1 &
+	pid=$!
+	_sw_track "$pid" postgres
+	wait_until 30 "pg_isready -q -h '$dir' -p $PG_PORT" ||
+	    fail "postgres did not start again"
+	PG_PID=$pid
+}
+
+# reset_db: start again with an empty database (the daemon stopped):
+# sitewatch.db removed, or the PostgreSQL database made anew.
+reset_db() {
+	if [ "${SW_TEST_DB:-}" = pg ] && [ -n "$PG_PID" ]; then
+		pg_q_admin "DROP DATABASE sitewatch WITH (FORCE)" >/dev/null &&
+		    pg_q_admin "CREATE DATABASE sitewatch" >/dev/null ||
+		    fail "cannot make the database anew"
+		return 0
+	fi
+	rm -f "$SW_STATE_DIR/sitewatch.db" "$SW_STATE_DIR/sitewatch.db-wal" \
+	    "$SW_STATE_DIR/sitewatch.db-shm"
+}
+
+# pg_q_admin SQL: run SQL as the cluster's owner on database postgres.
+pg_q_admin() {
+	psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$PG_DIR" -p "$PG_PORT" \
+	    -U sitewatch -d postgres -c "$1"
+}
+
+# use_db [TIMEOUT_MS]: for a scenario that reads the daemon's database:
+# sitewatch.db (skipped without the sqlite3 CLI), or with SW_TEST_DB=pg
+# the PostgreSQL database write_config names.  Sets DB; q SQL then prints
+# the answer as sqlite3 does (columns joined by "|", NULL as nothing),
+# waiting out another writer's lock up to TIMEOUT_MS (5000).
 use_db() {
+	_SW_DB_TIMEOUT=${1:-5000}
+	if [ "${SW_TEST_DB:-}" = pg ]; then
+		start_postgres
+		DB=$PG_URI
+		return 0
+	fi
 	command -v sqlite3 >/dev/null 2>&1 || skip "sqlite3 is not installed"
 	DB=$SW_STATE_DIR/sitewatch.db
-	_SW_DB_TIMEOUT=${1:-5000}
 }
 q() {
+	if [ "${SW_TEST_DB:-}" = pg ]; then
+		# Before the daemon made the schema: no rows, as with SQLite.
+		PGOPTIONS="-c lock_timeout=$_SW_DB_TIMEOUT" psql -X -q -A -t \
+		    -F '|' -h "$PG_DIR" -p "$PG_PORT" -U sitewatch \
+		    -d sitewatch -c "$1" 2>/dev/null
+		return 0
+	fi
 	sqlite3 -cmd ".timeout $_SW_DB_TIMEOUT" "$DB" "$1" 2>/dev/null
 }
 
@@ -738,6 +871,11 @@ write_config() {
 	local line k sec cur=
 	if [ -z "$SW_HTTP_PORT" ]; then
 		SW_HTTP_PORT=$(free_port) || fail "no free port"
+	fi
+	# SW_TEST_DB=pg: the same scenario on PostgreSQL (tests/lib/on-pg.sh).
+	if [ "${SW_TEST_DB:-}" = pg ]; then
+		start_postgres
+		set -- "daemon.database=$PG_URI" "$@"
 	fi
 	for line in \
 	    "daemon.state_dir=$SW_STATE_DIR" \

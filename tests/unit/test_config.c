@@ -777,7 +777,8 @@ test_spec_keys(void **state)
 	static const char *daemon[] = { "state_dir", "checks_dir",
 	    "templates_dir", "listen", "max_parallel", "rrdcached",
 	    "rrd_retention", "api_token", "public_url", "canary", "user",
-	    "pid_file", "max_connections", "source", "status_index", NULL };
+	    "pid_file", "max_connections", "source", "status_index",
+	    "database", "node", "node_timeout", NULL };
 	static const char *smtp[] = { "host", "port", "starttls", "user",
 	    "password", "from", "staff", "group_window", "retry_min",
 	    "retry_max", "organization", "contact", NULL };

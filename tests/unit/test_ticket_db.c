@@ -601,6 +601,59 @@ test_briefs(void **state)
 	    STORE_NOTFOUND);
 }
 
+/* Check that masking uri gives want, and that no secret is left. */
+static void
+masked(const char *uri, const char *want)
+{
+	char	*got;
+
+	got = store_mask_uri(uri);
+	assert_string_equal(got, want);
+	assert_null(strstr(got, "s3cret"));
+	free(got);
+}
+
+/* A libpq URI picks PostgreSQL; its password never reaches a message. */
+static void
+test_uri_masked(void **state)
+{
+	char	*w;
+
+	(void)state;
+	assert_true(store_is_uri("postgresql://h/db"));
+	assert_true(store_is_uri("postgres://h/db"));
+	assert_false(store_is_uri("/var/lib/sitewatch/sitewatch.db"));
+	assert_false(store_is_uri(NULL));
+	w = store_where(NULL, "/st");
+	assert_string_equal(w, "/st/" STORE_FILE);
+	free(w);
+	w = store_where("", "/st");
+	assert_string_equal(w, "/st/" STORE_FILE);
+	free(w);
+	w = store_where("postgresql://h/db", "/st");
+	assert_string_equal(w, "postgresql://h/db");
+	free(w);
+
+	masked("postgresql://sw:s3cret@db.example:5432/sitewatch",
+	    "postgresql://sw:***@db.example:5432/sitewatch");
+	masked("postgresql://sw@db.example/sitewatch",
+	    "postgresql://sw@db.example/sitewatch");
+	masked("postgresql://db.example/sitewatch",
+	    "postgresql://db.example/sitewatch");
+	/* An @ in the password, written raw: the last @ ends the user. */
+	masked("postgres://sw:s3cret@x@db/sw", "postgres://sw:***@db/sw");
+	masked("postgresql://db/sw?password=s3cret&sslmode=require",
+	    "postgresql://db/sw?password=***&sslmode=require");
+	masked("postgresql://db/sw?sslmode=require&password=s3cret",
+	    "postgresql://db/sw?sslmode=require&password=***");
+	masked("postgresql://u:s3cret@db/sw?password=s3cret",
+	    "postgresql://u:***@db/sw?password=***");
+	/* "password=" inside another value is no parameter of its own. */
+	masked("postgresql://db/sw?application_name=xpassword=1",
+	    "postgresql://db/sw?application_name=xpassword=1");
+	masked("", "");
+}
+
 int
 main(void)
 {
@@ -625,6 +678,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_concurrent_write,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_briefs, setup, teardown),
+		cmocka_unit_test(test_uri_masked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
