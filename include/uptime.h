@@ -64,9 +64,15 @@ int	uptime_check(const struct config *, const struct check_conf *c,
 
 /*
  * p95 into buf: for people (bound set) "≤ 250 ms", "> 5000 ms"; for CSV
- * and JSON "250", "> 5000"; "-" when none.
+ * "250", or the number uptime_p95_bound gives; "-" when none.
  */
 const char *uptime_p95_str(double p95, int bound, char *buf, size_t len);
+/*
+ * p95 as a number for JSON and CSV: the bucket bound reached, or, above
+ * the largest bucket, the check's timeout in ms (an answered result
+ * ended within it); NAN when there was no answered result.
+ */
+double	uptime_p95_bound(double p95, const struct check_conf *c);
 #define uptime_p95_text(p, b, l)	uptime_p95_str((p), 1, (b), (l))
 
 #endif

@@ -55,15 +55,13 @@ cli_report_num(double v, int decimals)
 static json_t *
 cli_report_json(const struct check_conf *c, const struct report_row *r)
 {
-	char	s1[32], s2[32], p95[32];
+	char	s1[32], s2[32];
 	json_t	*o, *jp;
 
 	if (isnan(r->p95_ms))
 		jp = json_null();
-	else if (isinf(r->p95_ms))
-		jp = json_string(report_p95_str(r->p95_ms, p95, sizeof p95));
 	else
-		jp = json_integer((json_int_t)r->p95_ms);
+		jp = json_integer((json_int_t)uptime_p95_bound(r->p95_ms, c));
 	o = json_object();
 	json_object_set_new(o, "name", json_string(c->name));
 	json_object_set_new(o, "site", c->site != NULL && c->site->name !=
@@ -90,7 +88,7 @@ cli_report_json(const struct check_conf *c, const struct report_row *r)
 static void
 cli_report_csv(const struct check_conf *c, const struct report_row *r)
 {
-	char	s1[32], s2[32], p95[32];
+	char	s1[32], s2[32];
 
 	cli_report_csv_field(c->name);
 	putchar(',');
@@ -104,8 +102,10 @@ cli_report_csv(const struct check_conf *c, const struct report_row *r)
 	    llround(r->unknown_s), llround(r->maintenance_s), r->incidents);
 	if (!isnan(r->mean_ms))
 		printf("%.1f", r->mean_ms);
-	printf(",%s\n", isnan(r->p95_ms) ? "" :
-	    report_p95_str(r->p95_ms, p95, sizeof p95));
+	if (isnan(r->p95_ms))
+		printf(",\n");
+	else
+		printf(",%.0f\n", uptime_p95_bound(r->p95_ms, c));
 }
 
 /* One line of the text table. */

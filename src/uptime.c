@@ -325,6 +325,19 @@ uptime_check(const struct config *cfg, const struct check_conf *c,
 	return rc;
 }
 
+double
+uptime_p95_bound(double p95, const struct check_conf *c)
+{
+	double	last = rrd_bucket_ms[UPTIME_NBUCKETS - 1];
+
+	if (!isinf(p95))
+		return p95;
+	/* An older configuration may have had a longer timeout: never
+	 * claim less than the largest bucket. */
+	return c != NULL && c->timeout * 1000.0 > last ?
+	    c->timeout * 1000.0 : last;
+}
+
 const char *
 uptime_p95_str(double p95, int bound, char *buf, size_t len)
 {

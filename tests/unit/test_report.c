@@ -21,6 +21,7 @@
 #include "report.h"
 #include "rrd_fixture.h"
 #include "rrd_store.h"
+#include "uptime.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -271,6 +272,12 @@ test_p95_edges(void **state)
 	assert_true(isinf(r.p95_ms));
 	assert_string_equal(report_p95_str(r.p95_ms, p95, sizeof p95),
 	    "> 5000");
+	/* JSON and CSV: a number, the timeout every answer ended within. */
+	f->rf.check.timeout = 10;
+	assert_true(uptime_p95_bound(r.p95_ms, &f->rf.check) == 10000);
+	f->rf.check.timeout = 3;
+	assert_true(uptime_p95_bound(r.p95_ms, &f->rf.check) == 5000);
+	assert_true(uptime_p95_bound(250, &f->rf.check) == 250);
 	assert_true(fabs(r.uptime_pct - 100) < 1e-9);
 	free(path);
 }
