@@ -318,6 +318,64 @@ series_num(double v)
 	return isfinite(v) ? json_real(round(v * 100) / 100) : json_null();
 }
 
+/*
+ * The newest result, from the file's last update, when no whole step
+ * holds it yet: a step is only written out once it ends, and librrd
+ * leaves a step unknown when less than half of it is known, so a check
+ * of an hour's interval would otherwise show nothing for up to two
+ * hours.  The row is the result itself (no band).
+ */
+static void
+series_last_row(const char *path, time_t after, time_t since,
+    json_t *rows)
+{
+	static const char *const name[] = { "dns_ms", "connect_ms",
+	    "tls_ms", "ttfb_ms", "total_ms", "up" };
+	double		 v[6], sum = 0;
+	char		**names = NULL, **vals = NULL, *end;
+	unsigned long	 nds = 0, i;
+	time_t		 last;
+	json_t		*row;
+	int		 k;
+
+	rrd_clear_error();
+	if (rrd_lastupdate_r(path, &last, &nds, &names, &vals) != 0) {
+		rrd_clear_error();
+		return;
+	}
+	for (k = 0; k < 6; k++)
+		v[k] = NAN;
+	for (i = 0; i < nds; i++)
+		for (k = 0; k < 6; k++)
+			if (strcmp(names[i], name[k]) == 0) {
+				v[k] = strtod(vals[i], &end);
+				if (end == vals[i] || *end != '\0')
+					v[k] = NAN;	/* "U" */
+			}
+	if (last > after && last > since && isfinite(v[5])) {
+		row = json_array();
+		json_array_append_new(row, json_integer((json_int_t)last));
+		for (k = 0; k < 4; k++) {
+			json_array_append_new(row, series_num(v[k]));
+			if (isfinite(v[k]))
+				sum += v[k];
+		}
+		json_array_append_new(row, series_num(isfinite(v[4]) ?
+		    fmax(v[4] - sum, 0) : NAN));
+		for (k = 0; k < 3; k++)
+			json_array_append_new(row, series_num(v[4]));
+		json_array_append_new(row, series_num(v[5] * 100));
+		json_array_append_new(rows, row);
+	}
+	for (i = 0; i < nds; i++) {
+		rrd_freemem(names[i]);
+		rrd_freemem(vals[i]);
+	}
+	rrd_freemem(names);
+	rrd_freemem(vals);
+	rrd_clear_error();
+}
+
 int
 web_data_series(const struct web_src *src, time_t now, time_t span,
     int maxpts, json_t **out, char *err, size_t errlen)
@@ -327,7 +385,7 @@ web_data_series(const struct web_src *src, time_t now, time_t span,
 	struct uptime	 u;
 	char		*path, **names = NULL, **mnames = NULL, **xnames = NULL;
 	rrd_value_t	*data = NULL, *mdata = NULL, *xdata = NULL, v;
-	time_t		 fs, fe, ms, me, xs, xe, t;
+	time_t		 fs, fe, ms, me, xs, xe, t, shown = 0;
 	unsigned long	 step, mstep, xstep, nds = 0, mnds = 0, xnds = 0;
 	unsigned long	 nrows, i, k;
 	int		 ix[4], ixt, ixu, ixm, ixx, p, known = 0, rc;
@@ -381,6 +439,7 @@ web_data_series(const struct web_src *src, time_t now, time_t span,
 		    !isfinite(data[i * nds + (unsigned long)ixu])))
 			continue;
 		known = 1;
+		shown = t;
 		row = json_array();
 		json_array_append_new(row, json_integer((json_int_t)t));
 		sum = 0;
@@ -409,6 +468,7 @@ web_data_series(const struct web_src *src, time_t now, time_t span,
 		json_array_append_new(row, series_num(v * 100));
 		json_array_append_new(rows, row);
 	}
+	series_last_row(path, shown, now - span, rows);
 	series_names_free(names, nds);
 	series_names_free(mnames, mnds);
 	series_names_free(xnames, xnds);

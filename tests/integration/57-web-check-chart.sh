@@ -76,6 +76,11 @@ http_req GET "$B/api/v1/checks/shop-new/series"
 assert_eq 200 "$HTTP_STATUS" "series of a new check"
 assert_json "$HTTP_BODY" 'len(j["rows"]) >= 1 and j["rows"][0][6] is not None' \
     "a new check's series begins with its first result"
+# Its step is an hour, and librrd writes a step out only once it ends
+# (unknown if less than half of it was known): the newest row is the
+# result itself, whatever the minute of the hour the test runs in.
+assert_json "$HTTP_BODY" 'j["step"] == 3600 and j["end"] - j["rows"][-1][0] < 120 and j["rows"][-1][9] == 100' \
+    "the newest row is the first result, not the end of an hour"
 chrome --window-size=1280,900 --dump-dom "$B/check/shop-new" > "$SW_TMP/new.html" ||
     fail "chromium failed on /check/shop-new"
 assert_ge "$(attr "$SW_TMP/new.html" chart-phases data-rows)" 1 "a new check's chart has its point"
