@@ -15,8 +15,12 @@
  * never runs twice at once: if it is still running or still queued when
  * it is due again, that turn is skipped and counted.
  *
- * First runs are spread evenly over the interval: the k-th of n checks
- * that share an interval starts k/n of an interval after load.
+ * First runs are spread evenly so that no burst hits the network at load:
+ * the k-th of n checks that share an interval starts k/n of a window
+ * after load, the window being the interval or, when shorter, the time
+ * n starts take at SPREAD_RATE a second.  A few hourly checks then run at
+ * once (a new check shows a result in its first minute, not up to an
+ * hour later), and 100,000 checks at 60 s still start evenly.
  *
  * Reload matches checks by their registry id (registry.h): the checks
  * sit in an array at [id].  A check that stays keeps its phase, its
@@ -53,6 +57,7 @@
 #define CANARY_INTERVAL_MS	15000
 #define CANARY_TIMEOUT_S	5
 #define LATENESS_BUCKETS	10001	/* 1 ms buckets up to 10 s */
+#define SPREAD_RATE		100	/* first runs a second, at most, while spread */
 
 struct sched_check {
 	struct scheduler	*sched;
@@ -448,13 +453,13 @@ check_new(struct scheduler *s, const struct check_conf *conf)
 }
 
 /*
- * Spread the first runs of new checks: within each interval, the k-th of n
- * new checks starts k/n of the interval from now.
+ * Spread the first runs of new checks: the k-th of n new checks of one
+ * interval starts k/n of the window from now (see the top of the file).
  */
 static void
 spread_new(struct scheduler *s, struct sched_check **fresh, size_t n)
 {
-	uint64_t	now = util_mono_ms();
+	uint64_t	now = util_mono_ms(), window;
 	size_t		i, j, k, count;
 	int		iv;
 
@@ -466,11 +471,14 @@ spread_new(struct scheduler *s, struct sched_check **fresh, size_t n)
 		for (j = i; j < n; j++)
 			if (fresh[j] != NULL && fresh[j]->conf->interval == iv)
 				count++;
+		window = (uint64_t)iv * 1000;
+		if (window > (uint64_t)count * 1000 / SPREAD_RATE)
+			window = (uint64_t)count * 1000 / SPREAD_RATE;
 		k = 0;
 		for (j = i; j < n; j++) {
 			if (fresh[j] == NULL || fresh[j]->conf->interval != iv)
 				continue;
-			fresh[j]->due = now + (uint64_t)iv * 1000 * k / count;
+			fresh[j]->due = now + window * k / count;
 			heap_push(s, fresh[j]);
 			fresh[j] = NULL;
 			k++;

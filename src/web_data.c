@@ -319,61 +319,74 @@ series_num(double v)
 }
 
 /*
- * The newest result, from the file's last update, when no whole step
- * holds it yet: a step is only written out once it ends, and librrd
- * leaves a step unknown when less than half of it is known, so a check
- * of an hour's interval would otherwise show nothing for up to two
- * hours.  The row is the result itself (no band).
+ * The newest result, from the file's last update: the phases, total and
+ * up (NAN where not given).  A step is only written out once it ends,
+ * and librrd leaves a step unknown when less than half of it is known,
+ * so a check of an hour's interval has no whole step of its first
+ * result for up to two hours; the views that must show it from the
+ * first minute read it here.
  */
-static void
-series_last_row(const char *path, time_t after, time_t since,
-    json_t *rows)
+enum { LAST_DNS, LAST_CONNECT, LAST_TLS, LAST_TTFB, LAST_TOTAL, LAST_UP,
+    LAST_N };
+
+static int
+last_result(const char *path, time_t *at, double v[LAST_N])
 {
-	static const char *const name[] = { "dns_ms", "connect_ms",
+	static const char *const name[LAST_N] = { "dns_ms", "connect_ms",
 	    "tls_ms", "ttfb_ms", "total_ms", "up" };
-	double		 v[6], sum = 0;
 	char		**names = NULL, **vals = NULL, *end;
 	unsigned long	 nds = 0, i;
-	time_t		 last;
-	json_t		*row;
 	int		 k;
 
-	rrd_clear_error();
-	if (rrd_lastupdate_r(path, &last, &nds, &names, &vals) != 0) {
-		rrd_clear_error();
-		return;
-	}
-	for (k = 0; k < 6; k++)
+	for (k = 0; k < LAST_N; k++)
 		v[k] = NAN;
-	for (i = 0; i < nds; i++)
-		for (k = 0; k < 6; k++)
+	rrd_clear_error();
+	if (rrd_lastupdate_r(path, at, &nds, &names, &vals) != 0) {
+		rrd_clear_error();
+		return -1;
+	}
+	for (i = 0; i < nds; i++) {
+		for (k = 0; k < LAST_N; k++)
 			if (strcmp(names[i], name[k]) == 0) {
 				v[k] = strtod(vals[i], &end);
 				if (end == vals[i] || *end != '\0')
 					v[k] = NAN;	/* "U" */
 			}
-	if (last > after && last > since && isfinite(v[5])) {
-		row = json_array();
-		json_array_append_new(row, json_integer((json_int_t)last));
-		for (k = 0; k < 4; k++) {
-			json_array_append_new(row, series_num(v[k]));
-			if (isfinite(v[k]))
-				sum += v[k];
-		}
-		json_array_append_new(row, series_num(isfinite(v[4]) ?
-		    fmax(v[4] - sum, 0) : NAN));
-		for (k = 0; k < 3; k++)
-			json_array_append_new(row, series_num(v[4]));
-		json_array_append_new(row, series_num(v[5] * 100));
-		json_array_append_new(rows, row);
-	}
-	for (i = 0; i < nds; i++) {
 		rrd_freemem(names[i]);
 		rrd_freemem(vals[i]);
 	}
 	rrd_freemem(names);
 	rrd_freemem(vals);
-	rrd_clear_error();
+	return 0;
+}
+
+/* The newest result as the series' last row (no band) when it is after
+ * the rows read. */
+static void
+series_last_row(const char *path, time_t after, time_t since,
+    json_t *rows)
+{
+	double		 v[LAST_N], sum = 0;
+	time_t		 last;
+	json_t		*row;
+	int		 k;
+
+	if (last_result(path, &last, v) == -1 || last <= after ||
+	    last <= since || !isfinite(v[LAST_UP]))
+		return;
+	row = json_array();
+	json_array_append_new(row, json_integer((json_int_t)last));
+	for (k = LAST_DNS; k <= LAST_TTFB; k++) {
+		json_array_append_new(row, series_num(v[k]));
+		if (isfinite(v[k]))
+			sum += v[k];
+	}
+	json_array_append_new(row, series_num(isfinite(v[LAST_TOTAL]) ?
+	    fmax(v[LAST_TOTAL] - sum, 0) : NAN));
+	for (k = 0; k < 3; k++)
+		json_array_append_new(row, series_num(v[LAST_TOTAL]));
+	json_array_append_new(row, series_num(v[LAST_UP] * 100));
+	json_array_append_new(rows, row);
 }
 
 int
@@ -502,7 +515,8 @@ web_data_daily(const struct web_src *src, const char *check, time_t now,
 {
 	struct uptime	*u;
 	char		*path, err[256];
-	time_t		 today;
+	double		 v[LAST_N];
+	time_t		 today, last;
 	int		 d, rc;
 
 	for (d = 0; d < ndays; d++)
@@ -518,6 +532,12 @@ web_data_daily(const struct web_src *src, const char *check, time_t now,
 	    sizeof err);
 	for (d = 0; rc == 0 && d < ndays; d++)
 		pct[d] = u[d].uptime_pct;
+	/* Today's first result may not be in a whole step yet: then the
+	 * bar is that result, never "no data". */
+	if (rc == 0 && isnan(pct[ndays - 1]) &&
+	    last_result(path, &last, v) == 0 && last >= today &&
+	    isfinite(v[LAST_UP]))
+		pct[ndays - 1] = 100 * v[LAST_UP];
 	free(u);
 	free(path);
 	return rc == 0 ? WEB_DATA_OK : WEB_DATA_ERROR;

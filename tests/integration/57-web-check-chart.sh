@@ -26,6 +26,8 @@ write_config defaults.interval=1 defaults.timeout=1
 add_site shop 'Shop Ltd' en
 add_check shop shop-home "$NGINX_URL/ok"
 add_check shop shop-new "$NGINX_URL/ok" interval=3600
+add_site news 'News Ltd' en
+add_check news news-hourly "$NGINX_URL/ok" interval=3600
 start_daemon
 B=http://127.0.0.1:$SW_HTTP_PORT
 
@@ -84,6 +86,13 @@ assert_json "$HTTP_BODY" 'j["step"] == 3600 and j["end"] - j["rows"][-1][0] < 12
 chrome --window-size=1280,900 --dump-dom "$B/check/shop-new" > "$SW_TMP/new.html" ||
     fail "chromium failed on /check/shop-new"
 assert_ge "$(attr "$SW_TMP/new.html" chart-phases data-rows)" 1 "a new check's chart has its point"
+
+# A site whose only check runs hourly: today's bar is its first result,
+# not "no data" (no whole step of it may exist yet).
+http_req GET "$B/status/news"
+assert_eq 200 "$HTTP_STATUS" "/status/news"
+today=$(printf '%s' "$HTTP_BODY" | grep -o '<li class="day [^"]*" title="[^"]*"' | tail -n 1)
+assert_contains "$today" "$(date -u +%F): 100.00 %" "today's bar of an hourly check"
 
 # No ticket open: the dashboard says so in a sentence.
 http_req GET "$B/"
