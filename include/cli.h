@@ -43,5 +43,6 @@ int	cli_report(struct cli *, int argc, char **argv);
 int	cli_mail_test(struct cli *, int argc, char **argv);
 int	cli_migrate(struct cli *, int argc, char **argv);
 int	cli_nodes(struct cli *, int argc, char **argv);
+int	cli_report_mail(struct cli *, int argc, char **argv);
 
 #endif

@@ -54,6 +54,7 @@ struct site_conf {
 	size_t	  nclient_emails;
 	char	 *language;		/* "en" or "tr" */
 	char	 *timezone;		/* IANA name, NULL = the daemon's */
+	int	  report;		/* 1: monthly report mail */
 	char	 *id;			/* file name without .conf: the
 					   SITE of /status/SITE */
 };

@@ -11,6 +11,14 @@
 
 #include "util.h"
 
+/* A file sent with a message (base64; name plain ASCII). */
+struct mime_attach {
+	const char		*name;		/* "uptime.png" */
+	const char		*type;		/* "image/png" */
+	const unsigned char	*data;
+	size_t			 len;
+};
+
 /* What a message is made of; every string is UTF-8 and may be hostile. */
 struct mime_msg {
 	const char	 *from;		/* "Name <addr>" or "addr" */
@@ -19,6 +27,9 @@ struct mime_msg {
 	const char	 *subject;
 	const char	 *body;		/* LF or CRLF line ends */
 	time_t		  date;
+	/* With attachments the message is multipart/mixed, body first. */
+	const struct mime_attach *attach;
+	size_t		  nattach;
 };
 
 /*

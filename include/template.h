@@ -34,6 +34,14 @@ enum tmpl_var {
 	TV_LINK,
 	TV_DETAIL,
 	TV_COUNT,
+	/* The monthly report (report_mail.c). */
+	TV_PERIOD,
+	TV_UPTIME,
+	TV_UNKNOWN,
+	TV_INCIDENTS,
+	TV_INCIDENT_LIST,
+	TV_MEAN,
+	TV_P95,
 	TV_NVARS
 };
 

@@ -26,6 +26,12 @@ static const struct conf_choice ip_choices[] = {
 	{ NULL, 0 }
 };
 
+static const struct conf_choice report_choices[] = {
+	{ "no", 0 },
+	{ "monthly", 1 },
+	{ NULL, 0 }
+};
+
 static const struct conf_choice language_choices[] = {
 	{ "en", 0 },
 	{ "tr", 1 },
@@ -237,6 +243,10 @@ const struct conf_key conf_keys[] = {
 	{ SITE(language), CONF_WORD, 0, 0, 0, 0, language_choices, "en",
 	  SITEOFF(language), 0,
 	  "language of client mails and of the status page" },
+	{ SITE(report), CONF_ENUM, 0, 0, 0, 0, report_choices, "no",
+	  SITEOFF(report), 0,
+	  "monthly = on the 1st at 06:00 (daemon time) each client address "
+	  "gets the past month's report; no = never" },
 	{ SITE(timezone), CONF_TZ, OPT, 0, 0, 0, NULL, "",
 	  SITEOFF(timezone), 0,
 	  "IANA time zone of the site's status page, e.g. Europe/Istanbul; "

@@ -348,7 +348,9 @@ mime_qp_encode(struct buf *b, const char *text)
 void
 mime_build(const struct mime_msg *m, struct buf *out)
 {
-	size_t	i;
+	const struct mime_attach	*a;
+	char				 boundary[64], *name, *p;
+	size_t				 i, off;
 
 	mime_date(out, m->date);
 	buf_addstr(out, "From: ");
@@ -365,10 +367,49 @@ mime_build(const struct mime_msg *m, struct buf *out)
 	buf_addstr(out, "\r\n");
 	mime_header_text(out, "Subject", m->subject);
 	mime_message_id(out, m->from, m->date);
-	buf_addstr(out, "MIME-Version: 1.0\r\n"
+	if (m->nattach == 0) {
+		buf_addstr(out, "MIME-Version: 1.0\r\n"
+		    "Content-Type: text/plain; charset=UTF-8\r\n"
+		    "Content-Transfer-Encoding: quoted-printable\r\n"
+		    "Auto-Submitted: auto-generated\r\n"
+		    "\r\n");
+		mime_qp_encode(out, m->body);
+		return;
+	}
+	/*
+	 * "=_" can occur neither in quoted-printable (= is followed by hex
+	 * or a line end) nor in base64 (no _), so the boundary never
+	 * appears inside a part.
+	 */
+	snprintf(boundary, sizeof boundary, "=_sitewatch_%lld_%zu",
+	    (long long)m->date, m->nattach);
+	buf_printf(out, "MIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"%s\"\r\n"
+	    "Auto-Submitted: auto-generated\r\n"
+	    "\r\n"
+	    "--%s\r\n"
 	    "Content-Type: text/plain; charset=UTF-8\r\n"
 	    "Content-Transfer-Encoding: quoted-printable\r\n"
-	    "Auto-Submitted: auto-generated\r\n"
-	    "\r\n");
+	    "\r\n", boundary, boundary);
 	mime_qp_encode(out, m->body);
+	for (i = 0; i < m->nattach; i++) {
+		a = &m->attach[i];
+		name = mime_clean(a->name);
+		for (p = name; *p != '\0'; p++)
+			if (*p == '"' || *p == '\\' || (unsigned char)*p > 126)
+				*p = '_';
+		buf_printf(out, "\r\n--%s\r\n"
+		    "Content-Type: %s; name=\"%s\"\r\n"
+		    "Content-Disposition: attachment; filename=\"%s\"\r\n"
+		    "Content-Transfer-Encoding: base64\r\n"
+		    "\r\n", boundary, a->type, name, name);
+		free(name);
+		/* 57 bytes make a 76-column line. */
+		for (off = 0; off < a->len; off += 57) {
+			mime_b64(out, a->data + off,
+			    a->len - off < 57 ? a->len - off : 57);
+			buf_addstr(out, "\r\n");
+		}
+	}
+	buf_printf(out, "\r\n--%s--\r\n", boundary);
 }

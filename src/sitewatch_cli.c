@@ -34,6 +34,9 @@ static const struct verb {
 	{ "report", cli_report,
 	    "report [CHECK...] [--period P|--start T --end T] [--csv|--json]" },
 	{ "mail-test", cli_mail_test, "mail-test ADDRESS" },
+	{ "report-mail", cli_report_mail,
+	    "report-mail SITE [--period month|--start T --end T] "
+	    "[--to ADDRESS]" },
 	{ "migrate", cli_migrate, "migrate --to URI [--force]" },
 	{ "nodes", cli_nodes, "nodes [--json]" },
 };

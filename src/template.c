@@ -57,6 +57,13 @@ static const char *var_names[TV_NVARS] = {
 	[TV_LINK] = "link",
 	[TV_DETAIL] = "detail",
 	[TV_COUNT] = "count",
+	[TV_PERIOD] = "period",
+	[TV_UPTIME] = "uptime",
+	[TV_UNKNOWN] = "unknown",
+	[TV_INCIDENTS] = "incidents",
+	[TV_INCIDENT_LIST] = "incident_list",
+	[TV_MEAN] = "mean",
+	[TV_P95] = "p95",
 };
 
 static const char *section_names[] = {

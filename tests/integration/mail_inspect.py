@@ -8,7 +8,9 @@ Per message: envelope (rcpt, mail_from, tls, auth: from the X- lines the
 SMTP server adds), subject / from / to (RFC 2047 decoded), body (decoded
 text), charset, cte, message_id, date_ok, crlf (every line ends in CRLF),
 header_names (in order), ascii_headers (no 8-bit byte in the header
-section), max_line (longest line in bytes, without CRLF).
+section), max_line (longest line in bytes, without CRLF).  A multipart
+message gives its text part's body, charset and cte, and parts: per
+attachment {type, filename, size, png (the bytes start as a PNG)}.
 """
 import email
 import email.policy
@@ -35,8 +37,16 @@ def inspect(path):
         date_ok = email.utils.parsedate_to_datetime(str(date)) is not None
     except (TypeError, ValueError):
         date_ok = False
+    text = msg.get_body(("plain",)) if msg.is_multipart() else msg
+    parts = []
+    for part in msg.iter_attachments() if msg.is_multipart() else []:
+        data = part.get_payload(decode=True) or b""
+        parts.append({"type": part.get_content_type(),
+                      "filename": part.get_filename(), "size": len(data),
+                      "png": data.startswith(b"\x89PNG\r\n\x1a\n")})
     return {
         "file": path,
+        "parts": parts,
         "rcpt": env.get("X-Rcpt-To"),
         "mail_from": env.get("X-Mail-From"),
         "tls": env.get("X-Smtp-Tls"),
@@ -49,9 +59,9 @@ def inspect(path):
         "date_ok": date_ok,
         "mime_version": str(msg["MIME-Version"]),
         "content_type": msg.get_content_type(),
-        "charset": msg.get_content_charset(),
-        "cte": str(msg["Content-Transfer-Encoding"]),
-        "body": msg.get_content(),
+        "charset": text.get_content_charset(),
+        "cte": str(text["Content-Transfer-Encoding"]),
+        "body": text.get_content(),
         "crlf": crlf,
         "ascii_headers": all(b < 0x80 for b in head),
         "max_line": max(len(l.rstrip(b"\r")) for l in lines),

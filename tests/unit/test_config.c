@@ -783,7 +783,7 @@ test_spec_keys(void **state)
 	    "password", "from", "staff", "group_window", "retry_min",
 	    "retry_max", "organization", "contact", NULL };
 	static const char *site[] = { "name", "client_email", "language",
-	    "timezone", NULL };
+	    "timezone", "report", NULL };
 	static const char *check[] = { "url", "interval", "timeout",
 	    "method", "header", "body", "expect_status", "expect_text",
 	    "max_body", "slow_ms", "down_ms", "cert_warn_days", "retries",
