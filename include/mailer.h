@@ -54,6 +54,8 @@ void		 mailer_submit(struct mailer *, const char *sender,
 		    const char *rcpt, const char *subject,
 		    const char *message);
 void		 mailer_reconfigure(struct mailer *, const struct config *);
+/* Look at the queue now: another writer (a job, the CLI) added mail. */
+void		 mailer_poke(struct mailer *);
 /*
  * Stop after the current session: submitted mails are written to the
  * outbox first, so they go out on the next start.

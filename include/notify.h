@@ -22,6 +22,8 @@ void		 notify_staff(struct notifier *, const char *subject,
 void		 notify_reload(struct notifier *, const struct config *);
 /* Stop the mailer after its current message; the queue stays on disk. */
 void		 notify_close(struct notifier *);
+/* Mail was queued by another writer: send it now, not at the next wake. */
+void		 notify_poke_mail(struct notifier *);
 
 /* Validate every template under templates_dir (sitewatchd -t). */
 int		 notify_check_templates(const struct config *,

@@ -36,14 +36,24 @@ const struct site_conf *report_mail_site(const struct config *,
  * addresses (or only for `to` when not NULL) and queue one message a
  * recipient in st's mail queue, in one transaction.  When rows is not
  * NULL the queued rows go there (allocated, *nrows of them; free each
- * with mail_row_free).  Returns 0, or -1 with a message in err
- * (unreadable templates, no address, a failed queue write: then nothing
- * is queued).
+ * with mail_row_free).
+ *
+ * With claim (a period's name, "2026-11") the same transaction claims
+ * (site, claim) in the store's record of reports sent first: a report
+ * some node already sent is not sent again, and a period without a
+ * single measured second is recorded but not mailed.
+ *
+ * Returns REPORT_MAIL_QUEUED, _ALREADY or _EMPTY, or -1 with a message in
+ * err (unreadable templates, no address, a failed queue write: then
+ * nothing is queued or recorded).
  */
+#define REPORT_MAIL_QUEUED	0
+#define REPORT_MAIL_ALREADY	1
+#define REPORT_MAIL_EMPTY	2
 int	report_mail_queue(const struct config *, const struct site_conf *site,
 	    struct store *st, time_t start, time_t end, time_t now,
-	    const char *to, struct mail_row **rows, size_t *nrows, char *err,
-	    size_t errlen);
+	    const char *to, const char *claim, struct mail_row **rows,
+	    size_t *nrows, char *err, size_t errlen);
 
 /* Load and check every language's report.txt (for sitewatchd -t). */
 int	report_mail_check_templates(const struct config *, struct errlist *);

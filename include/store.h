@@ -289,6 +289,15 @@ long long	store_mail_count(struct store *, const char *status);
 size_t		store_mail_list(struct store *, const char *status,
 		    struct mail_row *out, size_t max);
 
+/*
+ * The record of the clients' reports sent: claim (site, period) for
+ * this node.  1 when it was not claimed before (then send it), 0 when it
+ * was, -1 on error.  Inside the transaction that queues the mails, so
+ * the record and the mails are written together or not at all.
+ */
+int		store_report_claim(struct store *, const char *site,
+		    const char *period, time_t now);
+
 /* ---- the nodes (daemons) sharing the database ---- */
 
 struct store_node {

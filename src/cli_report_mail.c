@@ -140,7 +140,7 @@ cli_report_mail(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, "sitewatch: report-mail: %s\n", err);
 		return 3;
 	}
-	if (report_mail_queue(cfg, site, db, start, end, now, to, &rows,
+	if (report_mail_queue(cfg, site, db, start, end, now, to, NULL, &rows,
 	    &nrows, err, sizeof err) == -1) {
 		fprintf(stderr, "sitewatch: report-mail: %s\n", err);
 		rc = 3;

@@ -65,6 +65,7 @@ struct mailer {
 	struct pending		**tail;
 	struct mailer_conf	*next_conf;
 	int			 busy;		/* a round is out */
+	int			 poked;		/* new rows since it left */
 	int			 stopping;
 	/* The rounds' (one at a time): */
 	struct mailer_conf	*conf;
@@ -505,6 +506,7 @@ mailer_kick(struct mailer *ml)
 	ml->tail = &ml->head;
 	ml->next_conf = NULL;
 	ml->busy = 1;
+	ml->poked = 0;
 	if (ml->ev_wake != NULL)
 		evtimer_del(ml->ev_wake);
 	/* One round out at a time: the queue is never full. */
@@ -528,7 +530,7 @@ mailer_round_done(void *arg, int cancelled)
 		if (!r->last)
 			mailer_kick(ml);
 	} else if (ml->head != NULL || ml->next_conf != NULL ||
-	    r->delay == 0)
+	    r->delay == 0 || ml->poked)
 		mailer_kick(ml);
 	else if (ml->ev_wake != NULL) {
 		tv.tv_sec = r->delay;
@@ -600,6 +602,18 @@ mailer_reconfigure(struct mailer *ml, const struct config *cfg)
 	ml->next_conf = nc;
 	mailer_conf_free(old);
 	mailer_kick(ml);
+}
+
+void
+mailer_poke(struct mailer *ml)
+{
+	if (ml == NULL || ml->stopping)
+		return;
+	/* A round out may have looked already: it starts another. */
+	if (ml->busy)
+		ml->poked = 1;
+	else
+		mailer_kick(ml);
 }
 
 void

@@ -794,6 +794,12 @@ notify_reload(struct notifier *nt, const struct config *cfg)
 }
 
 void
+notify_poke_mail(struct notifier *nt)
+{
+	mailer_poke(nt->mailer);
+}
+
+void
 notify_close(struct notifier *nt)
 {
 	if (nt == NULL)

@@ -235,7 +235,8 @@ report_mail_check_templates(const struct config *cfg, struct errlist *errs)
 int
 report_mail_queue(const struct config *cfg, const struct site_conf *site,
     struct store *st, time_t start, time_t end, time_t now, const char *to,
-    struct mail_row **rows, size_t *nrows, char *err, size_t errlen)
+    const char *claim, struct mail_row **rows, size_t *nrows, char *err,
+    size_t errlen)
 {
 	struct errlist		 errs;
 	struct words		*w = NULL;
@@ -255,7 +256,7 @@ report_mail_queue(const struct config *cfg, const struct site_conf *site,
 	size_t			 ntickets = 0, n = 0, i, k, nrcpt;
 	struct tm		 tm;
 	time_t			 last;
-	int			 count, rc = -1;
+	int			 count, rc = -1, known = 0;
 	long long		 id;
 
 	struct mail_row		*out = NULL;
@@ -296,6 +297,8 @@ report_mail_queue(const struct config *cfg, const struct site_conf *site,
 			r.uptime_pct = r.mean_ms = r.p95_ms = NAN;
 			r.unknown_s = (double)(end - start);
 		}
+		if (r.up_s + r.downtime_s + r.maintenance_s > 0)
+			known = 1;
 		it->v[TV_UPTIME] = keep(&keep_s, fmt_num("%.3f %%",
 		    r.uptime_pct));
 		it->v[TV_DOWNTIME] = keep(&keep_s, words_duration(w,
@@ -363,6 +366,25 @@ report_mail_queue(const struct config *cfg, const struct site_conf *site,
 	    "sitewatch");
 	out = xcalloc(nrcpt, sizeof *out);
 	rc = store_begin(st) == 0 ? 0 : -1;
+	if (rc == -1)
+		snprintf(err, errlen, "mail queue: %s", store_errmsg(st));
+	if (rc == 0 && claim != NULL) {
+		switch (store_report_claim(st, site->id != NULL ? site->id :
+		    site->name, claim, now)) {
+		case 1:
+			if (!known)
+				nrcpt = 0;	/* recorded, nothing to say */
+			break;
+		case 0:
+			store_rollback(st);
+			rc = REPORT_MAIL_ALREADY;
+			goto unqueued;
+		default:
+			snprintf(err, errlen, "reports sent: %s",
+			    store_errmsg(st));
+			rc = -1;
+		}
+	}
 	for (i = 0; rc == 0 && i < nrcpt; i++) {
 		one[0] = to != NULL ? to : site->client_emails[i];
 		memset(&m, 0, sizeof m);
@@ -402,7 +424,10 @@ report_mail_queue(const struct config *cfg, const struct site_conf *site,
 	}
 	if (rc == -1)
 		store_rollback(st);
-	if (rc == 0 && rows != NULL) {
+	else if (claim != NULL && !known)
+		rc = REPORT_MAIL_EMPTY;
+unqueued:
+	if (rc != -1 && rows != NULL) {
 		*rows = out;
 		*nrows = nout;
 		out = NULL;

@@ -36,6 +36,7 @@
 #include "notify.h"
 #include "registry.h"
 #include "report_mail.h"
+#include "report_monthly.h"
 #include "rrd_store.h"
 #include "rrdcached_child.h"
 #include "scheduler.h"
@@ -59,6 +60,7 @@ struct daemon {
 	struct rrdcached_child	*rrdcached;	/* our own, or NULL */
 	struct incidents	*incidents;
 	struct notifier		*notifier;
+	struct report_monthly	*reports;
 	struct web		*web;
 	struct event		*ev_hup, *ev_term, *ev_int, *ev_gc;
 	const char		*config_path;
@@ -443,6 +445,15 @@ on_incident(const struct incident_event *ev, void *arg)
 	notify_event(d->notifier, ev);
 }
 
+/* The monthly reports were queued: send them now. */
+static void
+on_reports_queued(void *arg)
+{
+	struct daemon	*d = arg;
+
+	notify_poke_mail(d->notifier);
+}
+
 /* Free the retired configs that no probe points into any more. */
 static void
 gc_configs(evutil_socket_t fd, short what, void *arg)
@@ -451,7 +462,8 @@ gc_configs(evutil_socket_t fd, short what, void *arg)
 	size_t		 i = 0;
 
 	while (i < d->nretired) {
-		if (scheduler_config_unused(d->sched, d->retired[i])) {
+		if (scheduler_config_unused(d->sched, d->retired[i]) &&
+		    report_monthly_config_unused(d->reports, d->retired[i])) {
 			config_free(d->retired[i]);
 			d->retired[i] = d->retired[--d->nretired];
 		} else
@@ -487,6 +499,7 @@ on_sighup(evutil_socket_t sig, short what, void *arg)
 	rrd_store_reload(d->rrd, cfg);
 	incidents_reload(d->incidents, cfg);
 	notify_reload(d->notifier, cfg);
+	report_monthly_reload(d->reports, cfg);
 	scheduler_reload(d->sched, cfg);
 	web_reload(d->web, cfg);
 	log_info("configuration reloaded: %zu checks", cfg->nchecks);
@@ -597,6 +610,9 @@ daemon_wire(struct daemon *d)
 	 */
 	d->rrdcached = rrdcached_child_start(d->cfg, d->base);
 
+	d->reports = report_monthly_start(d->base, d->cfg, on_reports_queued,
+	    d);
+
 	d->ev_gc = event_new(d->base, -1, EV_PERSIST, gc_configs, d);
 	event_add(d->ev_gc, &gc_every);
 }
@@ -614,6 +630,7 @@ daemon_unwire(struct daemon *d)
 	rrd_store_close(d->rrd);
 	/* After the recorder's last batch went to it. */
 	rrdcached_child_stop(d->rrdcached);
+	report_monthly_stop(d->reports);
 	notify_close(d->notifier);
 	evcurl_free(d->curl);
 	event_free(d->ev_hup);

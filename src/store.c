@@ -457,6 +457,13 @@ store_mail_count(struct store *s, const char *status)
 }
 
 int
+store_report_claim(struct store *s, const char *site, const char *period,
+    time_t now)
+{
+	return s->ops->report_claim(s, site, period, now);
+}
+
+int
 store_node_beat(struct store *s, const char *name, time_t started_at,
     time_t now, int checks)
 {

@@ -125,6 +125,12 @@ static const char *migrations[] = {
 	"  started_at BIGINT,"
 	"  last_seen BIGINT NOT NULL,"
 	"  checks INTEGER NOT NULL DEFAULT 0);",
+	/* 2 -> 3: the clients' reports sent, once per site and period. */
+	"CREATE TABLE reports_sent ("
+	"  site TEXT NOT NULL,"
+	"  period TEXT NOT NULL,"
+	"  sent_at BIGINT NOT NULL,"
+	"  PRIMARY KEY (site, period));",
 };
 
 #define PG_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
@@ -735,6 +741,26 @@ pg_node_beat(struct store *s, const char *name, time_t started_at,
 }
 
 static int
+pg_report_claim(struct store *s, const char *site, const char *period,
+    time_t now)
+{
+	struct pg_args	 a;
+	PGresult	*r;
+	int		 claimed;
+
+	pg_args_init(&a);
+	pg_text(&a, site);
+	pg_text(&a, period);
+	pg_int(&a, (long long)now);
+	if ((r = pg_run(s, "INSERT INTO reports_sent (site, period, sent_at)"
+	    " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", &a)) == NULL)
+		return -1;
+	claimed = strcmp(PQcmdTuples(r), "1") == 0;
+	PQclear(r);
+	return claimed;
+}
+
+static int
 pg_nodes(struct store *s, struct store_node **out, size_t *n)
 {
 	PGresult	*r;
@@ -796,5 +822,6 @@ const struct store_ops store_pg_ops = {
 	.mail_import = pg_mail_import,
 	.import_done = pg_import_done,
 	.node_beat = pg_node_beat,
+	.report_claim = pg_report_claim,
 	.nodes = pg_nodes,
 };

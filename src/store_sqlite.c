@@ -109,6 +109,12 @@ static const char *migrations[] = {
 	"  started_at INTEGER,"
 	"  last_seen INTEGER NOT NULL,"
 	"  checks INTEGER NOT NULL DEFAULT 0);",
+	/* 4 -> 5: the clients' reports sent, once per site and period. */
+	"CREATE TABLE IF NOT EXISTS reports_sent ("
+	"  site TEXT NOT NULL,"
+	"  period TEXT NOT NULL,"
+	"  sent_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (site, period));",
 };
 
 #define SQ_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
@@ -567,6 +573,23 @@ sq_node_beat(struct store *s, const char *name, time_t started_at,
 }
 
 static int
+sq_report_claim(struct store *s, const char *site, const char *period,
+    time_t now)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = sq_prepare(s, "INSERT INTO reports_sent (site, period,"
+	    " sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) == NULL)
+		return -1;
+	sq_bind_text(st, 1, site);
+	sq_bind_text(st, 2, period);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+	if (sq_done(s, st) == -1)
+		return -1;
+	return sqlite3_changes(SQ(s)) == 1 ? 1 : 0;
+}
+
+static int
 sq_nodes(struct store *s, struct store_node **out, size_t *n)
 {
 	sqlite3_stmt	*st;
@@ -633,5 +656,6 @@ const struct store_ops store_sqlite_ops = {
 	.mail_list = sq_mail_list,
 	.mail_walk = sq_mail_walk,
 	.node_beat = sq_node_beat,
+	.report_claim = sq_report_claim,
 	.nodes = sq_nodes,
 };

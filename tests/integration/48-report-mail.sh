@@ -86,6 +86,40 @@ assert_json "$RUN_OUT" 'any(m["to"] == "late@shop.example" and m["status"] == "q
     "queued for the daemon to retry"
 smtp_set_mode accept
 
+# The daemon: report = monthly sends the past calendar month's report once.
+# The check's data is moved into that month (the pattern, three days in).
+lm_start=$(date -d "$(date +%Y-%m-01) -1 month" +%s)
+lm_end=$(date -d "$(date +%Y-%m-01)" +%s)
+period="$(date -d "@$lm_start" +%F) - $(date -d "@$(( lm_end - 1 ))" +%F)"
+lm_key=$(date -d "@$lm_start" +%Y-%m)
+rm -f "$SW_STATE_DIR/rrd/shop-home.rrd"
+rrd_make_layout "$SW_STATE_DIR/rrd/shop-home.rrd" 60 $(( lm_start + 3 * 86400 ))
+rrd_feed_pattern "$SW_STATE_DIR/rrd/shop-home.rrd" $(( lm_start + 3 * 86400 ))
+reports() {	# the monthly report mails the sink holds
+	[ "$(smtp_count)" -gt 0 ] || { echo 0; return; }
+	"$SW_PY" "$INSPECT" $(smtp_messages) |
+	    "$SW_PY" -c 'import json, sys
+print(sum(sys.argv[1] in m["subject"] for m in json.load(sys.stdin)))' "$period"
+}
+start_daemon
+wait_until 60 '[ "$(reports)" -ge 2 ]' ||
+    fail "no monthly report mails within 60 s ($(reports))"
+J=$("$SW_PY" "$INSPECT" $(smtp_messages))
+assert_json "$J" "sorted(m['rcpt'] for m in j if '$period' in m['subject']) == ['ali@shop.example', 'ayse@shop.example']" \
+    "the past month's report to each client address"
+assert_json "$J" "all(m['parts'][0]['png'] for m in j if '$period' in m['subject'])" "with its graph"
+assert_eq "$lm_key" "$("$SW_PY" -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("SELECT period FROM reports_sent WHERE site = ?", ("shop",)).fetchone()[0])' "$SW_STATE_DIR/sitewatch.db")" \
+    "recorded as sent"
+# A restart does not send it again: the daemon says so, the sink agrees.
+stop_daemon
+start_daemon
+wait_until 60 "grep -q 'report $lm_key for Shop, Ltd: sent already' '$SW_LOG'" ||
+    fail "the restarted daemon did not look at the monthly report"
+sleep 1
+assert_eq 2 "$(reports)" "still one report a client address after a restart"
+stop_daemon
+
 # Errors: an unknown site, a broken template named by file and line.
 sw_run "$SWC" -c "$SW_CONF" report-mail nosuch
 assert_eq 3 "$RUN_RC" "unknown site"
