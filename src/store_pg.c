@@ -125,6 +125,12 @@ static const char *migrations[] = {
 	"  started_at BIGINT,"
 	"  last_seen BIGINT NOT NULL,"
 	"  checks INTEGER NOT NULL DEFAULT 0);",
+	/* 2 -> 3: staff accounts (store_pg_users.c). */
+	"CREATE TABLE users ("
+	"  name TEXT PRIMARY KEY,"
+	"  role TEXT NOT NULL CHECK (role IN ('staff', 'viewer')),"
+	"  hash TEXT NOT NULL,"
+	"  created_at BIGINT NOT NULL);",
 };
 
 #define PG_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
@@ -797,4 +803,8 @@ const struct store_ops store_pg_ops = {
 	.import_done = pg_import_done,
 	.node_beat = pg_node_beat,
 	.nodes = pg_nodes,
+	.user_add = pg_user_add,
+	.user_del = pg_user_del,
+	.user_get = pg_user_get,
+	.users = pg_users,
 };

@@ -109,6 +109,12 @@ static const char *migrations[] = {
 	"  started_at INTEGER,"
 	"  last_seen INTEGER NOT NULL,"
 	"  checks INTEGER NOT NULL DEFAULT 0);",
+	/* 4 -> 5: staff accounts (store_sqlite_users.c). */
+	"CREATE TABLE users ("
+	"  name TEXT PRIMARY KEY,"
+	"  role TEXT NOT NULL CHECK (role IN ('staff', 'viewer')),"
+	"  hash TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL);",
 };
 
 #define SQ_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
@@ -634,4 +640,8 @@ const struct store_ops store_sqlite_ops = {
 	.mail_walk = sq_mail_walk,
 	.node_beat = sq_node_beat,
 	.nodes = sq_nodes,
+	.user_add = sq_user_add,
+	.user_del = sq_user_del,
+	.user_get = sq_user_get,
+	.users = sq_users,
 };
