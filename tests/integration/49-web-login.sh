@@ -10,8 +10,9 @@
 # refused (403); staff acknowledge through the dashboard's own form and
 # `sitewatch ticket show` shows it.  A removed account's session ends,
 # sessions expire.  Then headless Chromium logs in through the form and
-# acknowledges from the dashboard, with screenshots at desktop and phone
-# widths in the artefact folder.
+# acknowledges from the dashboard and adds a note from the check page, with
+# screenshots of the login page, the dashboard and the check page at
+# desktop and phone widths in tests/integration/49-web-login.dir/.
 set -eu
 . "$top_srcdir/tests/lib/common.sh"
 
@@ -303,13 +304,29 @@ with cdp.Browser(profile, log=log) as b:
            'r => r.textContent.includes("acknowledged by alice"))' % ack,
            timeout=20, what="the dashboard shows the ack")
     shoot(b, "dashboard-acked")
+    # The check page's own forms: a note, from the browser.
+    b.goto(base + "/check/shop-pay")
+    b.wait('document.querySelector("form.act-note input[name=text]") '
+           '!== null', what="the check page's note form")
+    b.eval('document.querySelector("form.act-note input[name=text]").value'
+           ' = "<i>noted</i> in the browser";'
+           'document.querySelector("form.act-note button").click()')
+    b.wait('location.pathname === "/check/shop-pay" && [...document.'
+           'querySelectorAll(".timeline li")].some(l => l.textContent.'
+           'includes("<i>noted</i> in the browser"))',
+           what="the note on the check page's timeline")
+    assert b.eval('document.querySelector(".timeline i")') is None, \
+        "the note became markup"
+    shoot(b, "check")
 print("browser: ok")
 PY
 cat "$SW_TMP/browser.out" >> "$SW_TMP/commands.log"
 assert_eq 0 "$RUN_RC" "the browser part: $(tail -5 "$SW_TMP/browser.out")"
 show "$ID3"
 assert_json "$TICKET" 'j["status"] == "acknowledged" and j["acknowledged_by"] == "alice"' "ticket show sees the browser's ack"
-for f in login-1280 login-390 dashboard-1280 dashboard-390 dashboard-acked-390; do
+assert_json "$TICKET" 'any(e["kind"] == "note" and e["by"] == "alice" and e["text"] == "<i>noted</i> in the browser" for e in j["events"])' "ticket show sees the browser's note"
+for f in login-1280 login-390 dashboard-1280 dashboard-390 dashboard-acked-390 \
+    check-1280 check-390; do
 	assert_eq "89504e47" "$(head -c 4 "$SHOTS/$f.png" | od -An -tx1 | tr -d ' \n')" "$f is a PNG"
 	assert_ge "$(stat -c %s "$SHOTS/$f.png")" 8000 "$f has content"
 done
