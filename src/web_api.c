@@ -213,9 +213,10 @@ api_ticket_action(struct web *w, struct evhttp_request *req, long long id,
 	size_t			 len;
 	int			 status;
 	char			 msg[256];
+	const char		*user;
 
 	/* A staff session with its CSRF token stands for the token. */
-	if (web_auth_api_staff(w, req) != NULL)
+	if ((user = web_auth_api_staff(w, req)) != NULL)
 		;
 	else if (web_auth_session(w, req) != NULL &&
 	    !web_auth_bearer_ok(w, req)) {
@@ -243,6 +244,11 @@ api_ticket_action(struct web *w, struct evhttp_request *req, long long id,
 	j = api_job_new(w, req);
 	j->id = id;
 	snprintf(j->action, sizeof j->action, "%s", action);
+	/* A session acts under its own name, whatever the body says. */
+	if (user != NULL) {
+		free(by);
+		by = xstrdup(user);
+	}
 	j->by = by;
 	j->text = text;
 	j->at = time(NULL);

@@ -281,7 +281,7 @@ web_auth_token(char *hex)
 	OPENSSL_cleanse(raw, sizeof raw);
 }
 
-/* The session cookie's value in the request, NULL when there is none. */
+/* The session cookie's value into out: 1, or 0 when there is none. */
 static int
 web_auth_cookie_value(struct evhttp_request *req, char *out)
 {
@@ -294,7 +294,8 @@ web_auth_cookie_value(struct evhttp_request *req, char *out)
 		while (*p == ' ' || *p == ';')
 			p++;
 		if (strncmp(p, WEB_COOKIE, n) == 0 && p[n] == '=' &&
-		    strspn(p + n + 1, "0123456789abcdef") == WEB_TOKEN_HEX) {
+		    strspn(p + n + 1, "0123456789abcdef") == WEB_TOKEN_HEX &&
+		    strchr("; ", p[n + 1 + WEB_TOKEN_HEX]) != NULL) {
 			memcpy(out, p + n + 1, WEB_TOKEN_HEX);
 			out[WEB_TOKEN_HEX] = '\0';
 			return 1;

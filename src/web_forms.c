@@ -23,7 +23,7 @@ render_login(struct buf *b, const char *next, const char *name,
 	}
 	buf_addstr(b, "<p><label for=\"l-name\">Name</label>"
 	    "<input id=\"l-name\" name=\"name\" autocomplete=\"username\" "
-	    "autocapitalize=\"none\" spellcheck=\"false\" required "
+	    "autocapitalize=\"none\" spellcheck=\"false\" required autofocus "
 	    "maxlength=\"63\" value=\"");
 	html_escape(b, name != NULL ? name : "");
 	buf_addstr(b, "\"></p>\n<p><label for=\"l-password\">Password"

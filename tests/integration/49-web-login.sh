@@ -216,8 +216,9 @@ show "$ID2"
 assert_json "$TICKET" 'j["status"] == "resolved" and any(e["by"] == "alice" and e["text"] == "fixed by hand" for e in j["events"])' "ticket show sees the resolve"
 # The API takes a staff session with its CSRF header.
 call POST "/api/v1/tickets/$ID/note" -b "$JAR" -H "X-CSRF-Token: $CSRF" \
-    -d '{"by": "alice", "text": "through the API"}'
+    -d '{"by": "mallory", "text": "through the API"}'
 assert_eq 200 "$CODE" "API note with a session: $BODY"
+assert_json "$BODY" 'any(e["by"] == "alice" and e["text"] == "through the API" for e in j["events"])' "a session's API note is under its own name"
 
 # ---- expiry, a removed account
 sleep 7
