@@ -353,5 +353,11 @@ int	store_user_get(struct store *, const char *name,
 	    struct store_user *out);
 /* Every account by name, without hashes; free *out. */
 int	store_users(struct store *, struct store_user **out, size_t *n);
+/*
+ * Copy every account of from into to (sitewatch migrate), hashes and
+ * all; a name to has already is left as it is.  -1 on failure.
+ */
+int	store_users_copy(struct store *from, struct store *to,
+	    long long *written, long long *kept);
 
 #endif

@@ -72,6 +72,17 @@ sq_users(struct store *s, struct store_user **out, size_t *n)
 	size_t		 cap = 0;
 	int		 rc;
 
+	/*
+	 * A file no program of version 5 or later opened for writing (read
+	 * only: sitewatch migrate's source) has no accounts table: none.
+	 */
+	if ((st = sq_prepare(s, "SELECT 1 FROM sqlite_master WHERE"
+	    " type = 'table' AND name = 'users'")) == NULL)
+		return STORE_ERROR;
+	rc = sq_one(s, st);
+	sqlite3_finalize(st);
+	if (rc != STORE_OK)
+		return rc == STORE_NOTFOUND ? STORE_OK : STORE_ERROR;
 	if ((st = sq_prepare(s, "SELECT name, role, created_at FROM users"
 	    " ORDER BY name")) == NULL)
 		return STORE_ERROR;

@@ -68,3 +68,37 @@ store_users(struct store *s, struct store_user **out, size_t *n)
 	*n = 0;
 	return s->ops->users(s, out, n);
 }
+
+int
+store_users_copy(struct store *from, struct store *to, long long *written,
+    long long *kept)
+{
+	struct store_user	*v, u;
+	size_t			 n, i;
+	int			 rc = 0;
+
+	*written = *kept = 0;
+	if (store_users(from, &v, &n) != STORE_OK)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		if (store_user_get(from, v[i].name, &u) != STORE_OK) {
+			rc = -1;
+			break;
+		}
+		switch (store_user_add(to, u.name, u.role, u.hash,
+		    u.created_at)) {
+		case STORE_OK:
+			(*written)++;
+			break;
+		case STORE_CONFLICT:
+			(*kept)++;
+			break;
+		default:
+			rc = -1;
+			break;
+		}
+		free(u.hash);
+	}
+	free(v);
+	return rc;
+}

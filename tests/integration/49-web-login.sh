@@ -9,7 +9,7 @@
 # is refused (403) and the ticket stays as it was; a viewer's POST is
 # refused (403); staff acknowledge through the dashboard's own form and
 # `sitewatch ticket show` shows it.  A removed account's session ends,
-# sessions expire.  Then headless Chromium logs in through the form and
+# sessions expire.  `sitewatch migrate` takes the accounts to PostgreSQL.  Then headless Chromium logs in through the form and
 # acknowledges from the dashboard and adds a note from the check page, with
 # screenshots of the login page, the dashboard and the check page at
 # desktop and phone widths in tests/integration/49-web-login.dir/.
@@ -333,4 +333,21 @@ for f in login-1280 login-390 dashboard-1280 dashboard-390 dashboard-acked-390 \
 done
 
 daemon_alive || fail "sitewatchd died"
+stop_daemon
+
+# ---- sitewatch migrate takes the accounts along: on PostgreSQL the
+# pages stay closed and the same passwords open them.
+start_postgres
+sw_run "$SWC" -c "$SW_CONF" migrate --to "$PG_URI"
+assert_eq 0 "$RUN_RC" "migrate: $RUN_ERR"
+assert_contains "$RUN_OUT" "copied 2 staff accounts" "migrate copies the accounts"
+write_config defaults.interval=1 defaults.timeout=1 "daemon.api_token=$TOKEN" \
+    "daemon.database=$PG_URI"
+start_daemon
+wait_until 20 'call GET /; [ "$CODE" = 303 ]' ||
+    fail "the pages on PostgreSQL do not ask for a login (HTTP $CODE)"
+call POST /login -d name=alice --data-urlencode 'password=correct horse battery'
+assert_eq 303 "$CODE" "alice's password works after the migration"
+call POST /login -d name=victor --data-urlencode 'password=viewer pass 1'
+assert_eq 303 "$CODE" "victor's password works after the migration"
 stop_daemon
