@@ -29,6 +29,7 @@
  */
 #include <sys/socket.h>
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,6 +212,7 @@ web_auth_new(struct web *w)
 	struct timeval		 tv;
 	char			*where, err[512];
 	size_t			 n = 0;
+	long			 fails = WEB_LOGIN_FAILS;
 
 	a = xcalloc(1, sizeof *a);
 	a->w = w;
@@ -218,12 +220,8 @@ web_auth_new(struct web *w)
 	a->max_s = WEB_SESSION_MAX_S;
 	web_auth_env("SITEWATCH_SESSION_TTL", &a->idle_s, &a->max_s);
 	a->window_s = WEB_LOGIN_WINDOW_S;
-	{
-		long	fails = WEB_LOGIN_FAILS;
-
-		web_auth_env("SITEWATCH_LOGIN_LIMIT", &fails, &a->window_s);
-		a->fails_max = (int)fails;
-	}
+	web_auth_env("SITEWATCH_LOGIN_LIMIT", &fails, &a->window_s);
+	a->fails_max = fails < INT_MAX ? (int)fails : INT_MAX;
 	/*
 	 * Once, on the loop, at start: the pages must know before their
 	 * first request whether they are open.
