@@ -44,5 +44,8 @@ int	cli_mail_test(struct cli *, int argc, char **argv);
 int	cli_migrate(struct cli *, int argc, char **argv);
 int	cli_nodes(struct cli *, int argc, char **argv);
 int	cli_report_mail(struct cli *, int argc, char **argv);
+/* cli_users.c: staff accounts of the web pages. */
+int	cli_user(struct cli *, int argc, char **argv);
+int	cli_users(struct cli *, int argc, char **argv);
 
 #endif

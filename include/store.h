@@ -331,4 +331,42 @@ int	store_mail_import(struct store *, const struct mail_row *);
 /* After imports: ids the database hands out start past the largest. */
 int	store_import_done(struct store *);
 
+/* ---- staff accounts: sitewatch user, the web's /login ---- */
+
+/*
+ * One account.  hash is a crypt(3) string (passwd.h makes and checks
+ * it); the store never sees a password.  role: "staff" may act on
+ * tickets from the web, "viewer" only reads.
+ */
+struct store_user {
+	char	 name[SW_NAME_MAX];
+	char	 role[16];
+	char	*hash;			/* NULL in listings */
+	time_t	 created_at;
+};
+
+/* Is name fit for an account ([A-Za-z0-9._@-], 1..63 bytes)? */
+int	store_user_name_ok(const char *name);
+/* "staff" or "viewer"? */
+int	store_user_role_ok(const char *role);
+/*
+ * Add an account: STORE_CONFLICT when the name is taken, STORE_INVALID
+ * for a bad name, role or hash.
+ */
+int	store_user_add(struct store *, const char *name, const char *role,
+	    const char *hash, time_t now);
+/* Remove an account; STORE_NOTFOUND when there is none. */
+int	store_user_del(struct store *, const char *name);
+/* One account with its hash (free out->hash); STORE_NOTFOUND if none. */
+int	store_user_get(struct store *, const char *name,
+	    struct store_user *out);
+/* Every account by name, without hashes; free *out. */
+int	store_users(struct store *, struct store_user **out, size_t *n);
+/*
+ * Copy every account of from into to (sitewatch migrate), hashes and
+ * all; a name to has already is left as it is.  -1 on failure.
+ */
+int	store_users_copy(struct store *from, struct store *to,
+	    long long *written, long long *kept);
+
 #endif

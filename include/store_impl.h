@@ -95,6 +95,15 @@ struct store_ops {
 	int		 (*mail_import)(struct store *,
 			    const struct mail_row *);
 	int		 (*import_done)(struct store *);
+
+	/* Staff accounts (store_users.c checked the arguments). */
+	int		 (*user_add)(struct store *, const char *,
+			    const char *, const char *, time_t);
+	int		 (*user_del)(struct store *, const char *);
+	int		 (*user_get)(struct store *, const char *,
+			    struct store_user *);
+	int		 (*users)(struct store *, struct store_user **,
+			    size_t *);
 };
 
 struct store {

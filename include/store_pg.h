@@ -112,4 +112,12 @@ long long	 pg_mail_count(struct store *, const char *);
 size_t		 pg_mail_list(struct store *, const char *,
 		    struct mail_row *, size_t);
 
+/* store_pg_users.c */
+int		 pg_user_add(struct store *, const char *, const char *,
+		    const char *, time_t);
+int		 pg_user_del(struct store *, const char *);
+int		 pg_user_get(struct store *, const char *,
+		    struct store_user *);
+int		 pg_users(struct store *, struct store_user **, size_t *);
+
 #endif

@@ -88,4 +88,12 @@ long long	 sq_mail_count(struct store *, const char *);
 size_t		 sq_mail_list(struct store *, const char *, struct mail_row *,
 		    size_t);
 
+/* store_sqlite_users.c */
+int		 sq_user_add(struct store *, const char *, const char *,
+		    const char *, time_t);
+int		 sq_user_del(struct store *, const char *);
+int		 sq_user_get(struct store *, const char *,
+		    struct store_user *);
+int		 sq_users(struct store *, struct store_user **, size_t *);
+
 #endif

@@ -50,6 +50,11 @@ struct web_data;
 struct web_data	*web_data_new(void);
 void		 web_data_free(struct web_data *);
 
+struct store;
+/* This thread's store connection (web_auth.c's accounts); NULL: err. */
+struct store	*web_data_store(struct web_data *, const struct web_src *,
+		    char *err, size_t errlen);
+
 /* ---- tickets ---- */
 int	web_data_tickets(struct web_data *, const struct web_src *, int all,
 	    json_t **out, char *err, size_t errlen);

@@ -83,6 +83,7 @@ struct web {
 	struct web_queue	*q_db;		/* tickets (SQLite) */
 	struct web_queue	*q_stats;	/* uptime figures (librrd) */
 	struct web_queue	*q_graph;	/* graphs (librrd, slow) */
+	struct web_queue	*q_auth;	/* accounts, password checks */
 
 	struct web_view		*view;
 	struct web_beats	*beats;		/* web_beats.c: heartbeat bars */
@@ -90,6 +91,7 @@ struct web {
 	struct web_graphs	*graphs;
 	struct web_status	*status;
 	struct web_mstreams	*mstreams;
+	struct web_auth		*auth;		/* web_auth.c: logins */
 };
 
 /* ---- web_reply.c: every answer goes out here ---- */
@@ -128,6 +130,10 @@ void	web_reply_error(struct web *, struct evhttp_request *, int code,
 	    const char *msg);	/* JSON under /api/, else an HTML page */
 /* An HTML page: body (emptied) in the layout of templates/html. */
 void	web_reply_page(struct web *, struct evhttp_request *,
+	    const char *lang, const char *title, const char *page_class,
+	    struct buf *body);
+/* The same with another status (a login refused: 401). */
+void	web_reply_page_code(struct web *, struct evhttp_request *, int code,
 	    const char *lang, const char *title, const char *page_class,
 	    struct buf *body);
 const char	*web_reason(int code);

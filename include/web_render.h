@@ -105,6 +105,11 @@ struct render_dashboard {
 	size_t				 ntickets;
 	const char			*tickets_err;	/* not available */
 	int				 impaired;	/* the checker's own faults */
+	/* Logged in (web_auth.h): NULL when the pages are open. */
+	const char			*user;
+	const char			*role;
+	const char			*csrf;		/* the session's */
+	int				 staff;		/* may act: forms */
 };
 void	render_dashboard(struct buf *, const struct render_dashboard *);
 

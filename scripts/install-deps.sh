@@ -7,7 +7,7 @@ set -e
 PKGS="build-essential autoconf automake libtool pkg-config
  libcurl4-openssl-dev libevent-dev librrd-dev rrdtool rrdcached
  libesmtp-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15
- libinih-dev libjansson-dev
+ libinih-dev libjansson-dev libcrypt-dev
  libcmocka-dev libssl-dev libjemalloc-dev nginx-light python3-aiosmtpd openssl curl
  libjs-dygraphs tzdata
  ca-certificates procps strace

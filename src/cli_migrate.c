@@ -1,7 +1,7 @@
 /*
  * cli_migrate.c -- `sitewatch migrate --to URI [--force]`: copy a single
  * node's SQLite state (tickets with their timelines, check states, the
- * mail queue) into PostgreSQL, so the node, and others after it, can run
+ * mail queue, the staff accounts) into PostgreSQL, so the node, and others after it, can run
  * on `database = URI`.
  *
  * DESIGN
@@ -141,6 +141,7 @@ cli_migrate(struct cli *cli, int argc, char **argv)
 	struct stat	 sb;
 	const char	*uri = NULL;
 	char		*path, *shown, err[512];
+	long long	 uwritten, ukept;
 	int		 ch, force = 0, rc = 3;
 
 	while ((ch = getopt_long(argc, argv, "t:fh", longopts, NULL)) != -1) {
@@ -203,7 +204,9 @@ cli_migrate(struct cli *cli, int argc, char **argv)
 	c[0] = &tickets;
 	c[1] = &states;
 	c[2] = &mails;
+	/* The accounts too: without them the pages there would be open. */
 	if (store_begin(to) == -1 || migrate_copy(from, to, c) == -1 ||
+	    store_users_copy(from, to, &uwritten, &ukept) == -1 ||
 	    store_commit(to) == -1) {
 		fprintf(stderr, "sitewatch: migrate: %s: %s; nothing copied\n",
 		    shown, store_errmsg(to));
@@ -215,6 +218,8 @@ cli_migrate(struct cli *cli, int argc, char **argv)
 	    "%lld check states, %lld mails (%lld there already)\n", shown,
 	    tickets.written, tickets.kept, states.written, mails.written,
 	    mails.kept);
+	printf("copied %lld staff accounts (%lld there already)\n",
+	    uwritten, ukept);
 	free(shown);
 	rc = 0;
 out:

@@ -39,6 +39,9 @@ static const struct verb {
 	    "[--to ADDRESS]" },
 	{ "migrate", cli_migrate, "migrate --to URI [--force]" },
 	{ "nodes", cli_nodes, "nodes [--json]" },
+	{ "user", cli_user,
+	    "user add NAME [--role staff|viewer] --password-stdin | del NAME" },
+	{ "users", cli_users, "users [--json]" },
 };
 
 static void

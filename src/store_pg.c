@@ -125,7 +125,13 @@ static const char *migrations[] = {
 	"  started_at BIGINT,"
 	"  last_seen BIGINT NOT NULL,"
 	"  checks INTEGER NOT NULL DEFAULT 0);",
-	/* 2 -> 3: the clients' reports sent, once per site and period. */
+	/* 2 -> 3: staff accounts (store_pg_users.c). */
+	"CREATE TABLE users ("
+	"  name TEXT PRIMARY KEY,"
+	"  role TEXT NOT NULL CHECK (role IN ('staff', 'viewer')),"
+	"  hash TEXT NOT NULL,"
+	"  created_at BIGINT NOT NULL);",
+	/* 3 -> 4: the clients' reports sent, once per site and period. */
 	"CREATE TABLE reports_sent ("
 	"  site TEXT NOT NULL,"
 	"  period TEXT NOT NULL,"
@@ -824,4 +830,8 @@ const struct store_ops store_pg_ops = {
 	.node_beat = pg_node_beat,
 	.report_claim = pg_report_claim,
 	.nodes = pg_nodes,
+	.user_add = pg_user_add,
+	.user_del = pg_user_del,
+	.user_get = pg_user_get,
+	.users = pg_users,
 };

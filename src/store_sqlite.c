@@ -109,7 +109,13 @@ static const char *migrations[] = {
 	"  started_at INTEGER,"
 	"  last_seen INTEGER NOT NULL,"
 	"  checks INTEGER NOT NULL DEFAULT 0);",
-	/* 4 -> 5: the clients' reports sent, once per site and period. */
+	/* 4 -> 5: staff accounts (store_sqlite_users.c). */
+	"CREATE TABLE users ("
+	"  name TEXT PRIMARY KEY,"
+	"  role TEXT NOT NULL CHECK (role IN ('staff', 'viewer')),"
+	"  hash TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL);",
+	/* 5 -> 6: the clients' reports sent, once per site and period. */
 	"CREATE TABLE IF NOT EXISTS reports_sent ("
 	"  site TEXT NOT NULL,"
 	"  period TEXT NOT NULL,"
@@ -658,4 +664,8 @@ const struct store_ops store_sqlite_ops = {
 	.node_beat = sq_node_beat,
 	.report_claim = sq_report_claim,
 	.nodes = sq_nodes,
+	.user_add = sq_user_add,
+	.user_del = sq_user_del,
+	.user_get = sq_user_get,
+	.users = sq_users,
 };

@@ -33,6 +33,7 @@
 #include "web_view.h"
 #include "web_beats.h"
 #include "web_listen.h"
+#include "web_auth.h"
 #include "xmalloc.h"
 
 #define WEB_QUEUE_MAX		256	/* jobs waiting per worker */
@@ -41,33 +42,49 @@
 #define M_HEAD	EVHTTP_REQ_HEAD
 #define M_POST	EVHTTP_REQ_POST
 
+#define OPEN	WEB_GATE_NONE
+#define PAGE	WEB_GATE_PAGE
+#define API	WEB_GATE_API
+
 /* Every route: exact path or prefix, methods allowed, handler. */
 static const struct web_route {
 	const char	*path;
 	int		 prefix;	/* rest of the path goes to fn */
 	int		 cache;		/* reuse answers for 1 s */
+	enum web_gate	 gate;		/* web_auth.h: who may ask */
 	unsigned	 methods;
 	const char	*allow;		/* for the 405 answer */
 	void		(*fn)(struct web *, struct evhttp_request *,
 			    const char *rest);
 } web_routes[] = {
-	{ "/", 0, 1, M_GET | M_HEAD, "GET, HEAD", web_page_dashboard },
-	{ "/status", 0, 1, M_GET | M_HEAD, "GET, HEAD", web_page_status },
-	{ "/status/", 1, 1, M_GET | M_HEAD, "GET, HEAD",
+	{ "/", 0, 1, PAGE, M_GET | M_HEAD, "GET, HEAD", web_page_dashboard },
+	{ "/status", 0, 1, OPEN, M_GET | M_HEAD, "GET, HEAD",
+	    web_page_status },
+	{ "/status/", 1, 1, OPEN, M_GET | M_HEAD, "GET, HEAD",
 	    web_page_status_site },
-	{ "/check/", 1, 0, M_GET | M_HEAD, "GET, HEAD", web_page_check },
-	{ "/graph/", 1, 0, M_GET | M_HEAD, "GET, HEAD", web_page_graph },
-	{ "/static/", 1, 0, M_GET | M_HEAD, "GET, HEAD", web_static },
-	{ "/api/v1/checks", 0, 1, M_GET | M_HEAD, "GET, HEAD",
+	{ "/check/", 1, 0, PAGE, M_GET | M_HEAD, "GET, HEAD",
+	    web_page_check },
+	{ "/graph/", 1, 0, PAGE, M_GET | M_HEAD, "GET, HEAD",
+	    web_page_graph },
+	{ "/static/", 1, 0, OPEN, M_GET | M_HEAD, "GET, HEAD", web_static },
+	{ "/login", 0, 0, OPEN, M_GET | M_HEAD | M_POST, "GET, HEAD, POST",
+	    web_page_login },
+	{ "/logout", 0, 0, OPEN, M_POST, "POST", web_page_logout },
+	/* The forms' actions check session, CSRF token and role. */
+	{ "/ticket/", 1, 0, OPEN, M_POST, "POST", web_page_ticket_action },
+	{ "/api/v1/checks", 0, 1, API, M_GET | M_HEAD, "GET, HEAD",
 	    web_api_checks },
-	{ "/api/v1/checks/", 1, 0, M_GET | M_HEAD, "GET, HEAD",
+	{ "/api/v1/checks/", 1, 0, API, M_GET | M_HEAD, "GET, HEAD",
 	    web_api_check_sub },
-	{ "/api/v1/tickets", 0, 0, M_GET | M_HEAD, "GET, HEAD",
+	{ "/api/v1/tickets", 0, 0, API, M_GET | M_HEAD, "GET, HEAD",
 	    web_api_tickets },
-	/* GET .../ID and POST .../ID/ACTION: the handler sorts them out. */
-	{ "/api/v1/tickets/", 1, 0, M_GET | M_HEAD | M_POST,
+	/*
+	 * GET .../ID and POST .../ID/ACTION: the handler sorts them out
+	 * (a POST takes the bearer token or a staff session, see web_api.c).
+	 */
+	{ "/api/v1/tickets/", 1, 0, OPEN, M_GET | M_HEAD | M_POST,
 	    "GET, HEAD, POST", web_api_ticket },
-	{ "/metrics", 0, 1, M_GET | M_HEAD, "GET, HEAD", web_metrics },
+	{ "/metrics", 0, 1, API, M_GET | M_HEAD, "GET, HEAD", web_metrics },
 };
 
 /* The one evhttp callback: find the route, check the method, call it. */
@@ -97,8 +114,12 @@ web_dispatch(struct evhttp_request *req, void *arg)
 			    "This method is not allowed here.");
 			return;
 		}
+		if (!web_auth_gate(w, req, r->gate))
+			return;
+		/* A staff page carries its session's own forms: not shared. */
 		if (r->cache && evhttp_request_get_command(req) ==
-		    EVHTTP_REQ_GET) {
+		    EVHTTP_REQ_GET && !(r->gate == WEB_GATE_PAGE &&
+		    web_auth_on(w))) {
 			web_reply_cached(w, req, r->fn,
 			    r->prefix ? path + n : "");
 			return;
@@ -189,6 +210,9 @@ web_start(struct event_base *base, const struct config *cfg,
 	w->q_db = web_queue_new(base, "db", WEB_QUEUE_MAX);
 	w->q_stats = web_queue_new(base, "stats", 4);
 	w->q_graph = web_queue_new(base, "graph", WEB_QUEUE_MAX);
+	/* Its own thread: a burst of logins never delays a ticket action. */
+	w->q_auth = web_queue_new(base, "auth", 32);
+	w->auth = web_auth_new(w);
 	w->view = web_view_new(w);
 	w->beats = web_beats_new();
 	log_info("web: listening on http://%s/", cfg->listen);
@@ -232,6 +256,8 @@ web_stop(struct web *w)
 	 * their done functions may still touch the view and the graph
 	 * cache, so those go after the queues.
 	 */
+	web_queue_free(w->q_auth);
+	web_auth_free(w->auth);
 	web_queue_free(w->q_graph);
 	web_queue_free(w->q_stats);
 	web_queue_free(w->q_db);

@@ -1,8 +1,10 @@
 /*
  * web_api.c -- the JSON API under /api/v1.
  *
- * Reads are open (the listener is meant for the staff network); ticket
- * changes need "Authorization: Bearer <api_token>".  Errors are
+ * Reads are open (the listener is meant for the staff network) until a
+ * staff account exists, then they take the token or a session
+ * (web_auth.h); ticket changes need "Authorization: Bearer <api_token>"
+ * or a staff session with its X-CSRF-Token header.  Errors are
  * {"error": "..."} with the matching status: 400 bad body, 401 no or
  * wrong token, 403 no token configured (read-only), 404 no such ticket,
  * 409 not allowed in the ticket's status, 413 body too large.
@@ -16,8 +18,6 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
-#include <openssl/crypto.h>
-#include <openssl/sha.h>
 
 #include "config.h"
 #include "log.h"
@@ -26,6 +26,7 @@
 #include "web_body.h"
 #include "web_int.h"
 #include "web_view.h"
+#include "web_auth.h"
 #include "xmalloc.h"
 
 
@@ -200,26 +201,6 @@ web_api_tickets(struct web *w, struct evhttp_request *req, const char *rest)
 	api_job_push(w, j);
 }
 
-/*
- * Is the request carrying the configured token?  Both sides are hashed
- * first, so the comparison takes the same time whatever the length or
- * content of the guess.
- */
-static int
-api_token_ok(const char *token, const char *header)
-{
-	unsigned char	a[SHA256_DIGEST_LENGTH], b[SHA256_DIGEST_LENGTH];
-	const char	*given;
-
-	if (header == NULL || strncasecmp(header, "Bearer ", 7) != 0)
-		return 0;
-	for (given = header + 7; *given == ' '; given++)
-		;
-	SHA256((const unsigned char *)token, strlen(token), a);
-	SHA256((const unsigned char *)given, strlen(given), b);
-	return CRYPTO_memcmp(a, b, sizeof a) == 0;
-}
-
 /* POST /api/v1/tickets/ID/ACTION: checks in the order the SPEC lists. */
 static void
 api_ticket_action(struct web *w, struct evhttp_request *req, long long id,
@@ -232,14 +213,21 @@ api_ticket_action(struct web *w, struct evhttp_request *req, long long id,
 	size_t			 len;
 	int			 status;
 	char			 msg[256];
+	const char		*user;
 
-	if (cfg->api_token == NULL || cfg->api_token[0] == '\0') {
+	/* A staff session with its CSRF token stands for the token. */
+	if ((user = web_auth_api_staff(w, req)) != NULL)
+		;
+	else if (web_auth_session(w, req) != NULL &&
+	    !web_auth_bearer_ok(w, req)) {
+		web_reply_error(w, req, 403, "a session acts only as staff "
+		    "and with its X-CSRF-Token header");
+		return;
+	} else if (cfg->api_token == NULL || cfg->api_token[0] == '\0') {
 		web_reply_error(w, req, 403, "the API is read-only: no "
 		    "api_token is configured");
 		return;
-	}
-	if (!api_token_ok(cfg->api_token, evhttp_find_header(
-	    evhttp_request_get_input_headers(req), "Authorization"))) {
+	} else if (!web_auth_bearer_ok(w, req)) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "WWW-Authenticate", "Bearer realm=\"sitewatch\"");
 		web_reply_error(w, req, 401, "a valid bearer token is needed");
@@ -256,6 +244,11 @@ api_ticket_action(struct web *w, struct evhttp_request *req, long long id,
 	j = api_job_new(w, req);
 	j->id = id;
 	snprintf(j->action, sizeof j->action, "%s", action);
+	/* A session acts under its own name, whatever the body says. */
+	if (user != NULL) {
+		free(by);
+		by = xstrdup(user);
+	}
 	j->by = by;
 	j->text = text;
 	j->at = time(NULL);
@@ -285,6 +278,9 @@ web_api_ticket(struct web *w, struct evhttp_request *req, const char *rest)
 			web_reply_error(w, req, 405, "use GET");
 			return;
 		}
+		/* A read: the token or a session once accounts exist. */
+		if (!web_auth_gate(w, req, WEB_GATE_API))
+			return;
 		j = api_job_new(w, req);
 		j->id = id;
 		api_job_push(w, j);

@@ -112,6 +112,13 @@ web_data_tdb(struct web_data *wd, const struct web_src *src, char *err,
 	return wd->tdb;
 }
 
+struct store *
+web_data_store(struct web_data *wd, const struct web_src *src, char *err,
+    size_t errlen)
+{
+	return web_data_tdb(wd, src, err, errlen);
+}
+
 /* Map the store's return codes onto ours. */
 static int
 web_data_rc(int rc)

@@ -22,6 +22,8 @@
 #include "web_int.h"
 #include "web_render.h"
 #include "web_view.h"
+#include "web_auth.h"
+#include "web_forms.h"
 #include "xmalloc.h"
 
 #define WEB_CHECK_TICKETS	10	/* tickets on a check's page */
@@ -250,6 +252,7 @@ web_page_dashboard(struct web *w, struct evhttp_request *req,
 	struct render_ticket	*tickets;
 	struct page_row		*rows, *shown;
 	struct page_filter	 f;
+	const struct web_session *s;
 	struct buf		 b, qs;
 	json_t			*all, *t;
 	const char		*err;
@@ -297,6 +300,12 @@ web_page_dashboard(struct web *w, struct evhttp_request *req,
 	d.tickets = tickets;
 	d.ntickets = json_array_size(all);
 	d.tickets_err = all == NULL ? err : NULL;
+	if ((s = web_auth_session(w, req)) != NULL) {
+		d.user = web_session_user(s);
+		d.role = web_session_role(s);
+		d.csrf = web_session_csrf(s);
+		d.staff = web_session_staff(s);
+	}
 	buf_init(&b);
 	render_dashboard(&b, &d);
 	web_reply_page(w, req, "en", "sitewatch dashboard", "dashboard", &b);
@@ -398,6 +407,8 @@ page_check_done(struct web_job *job)
 	json_t			*t;
 	size_t			 i, shown = 0;
 	enum sw_state		 st;
+	const struct web_session *sess;
+	struct buf		 back;
 
 	if (job->cancelled) {
 		web_reply_error(w, j->req, 503, "The server is stopping.");
@@ -411,6 +422,12 @@ page_check_done(struct web_job *job)
 	st = web_check_state(wc);
 	buf_init(&b);
 	render_nav(&b, "sitewatch — check", util_wall_time());
+	if ((sess = web_auth_session(w, j->req)) != NULL)
+		render_userbar(&b, web_session_user(sess),
+		    web_session_role(sess), web_session_csrf(sess));
+	buf_init(&back);
+	buf_addstr(&back, "/check/");
+	html_urlencode(&back, c->name);
 	buf_printf(&b, "<main class=\"check-page\">\n<h2 class=\"%s\">",
 	    html_state_class(st));
 	html_escape(&b, c->name);
@@ -534,6 +551,12 @@ page_check_done(struct web_job *job)
 		if (tc == NULL || strcmp(tc, c->name) != 0)
 			continue;
 		page_timeline(&b, t);
+		/* Staff act here; a resolved ticket takes notes only. */
+		if (web_session_staff(sess))
+			render_ticket_actions(&b, (long long)json_integer_value(
+			    json_object_get(t, "id")), json_string_value(
+			    json_object_get(t, "status")),
+			    web_session_csrf(sess), back.data);
 		if (++shown == WEB_CHECK_TICKETS)
 			break;
 	}
@@ -541,6 +564,7 @@ page_check_done(struct web_job *job)
 		buf_addstr(&b, "<p>No tickets.</p>\n");
 	buf_addstr(&b, "</section>\n</main>\n");
 	web_reply_page(w, j->req, "en", c->name, "check", &b);
+	buf_free(&back);
 out:
 	json_decref(j->tickets);
 	web_src_free(&j->src);

@@ -17,6 +17,7 @@
 
 #include "template.h"
 #include "web_render.h"
+#include "web_forms.h"
 #include "xmalloc.h"
 
 static const char *const status_keys[SW_W_COUNT] = {
@@ -189,9 +190,10 @@ render_next_cell(struct buf *b, const char *s)
 	html_escape(b, s);
 }
 
-/* One open-ticket row of the dashboard. */
+/* One open-ticket row of the dashboard; csrf set: with its actions. */
 static void
-render_ticket_row(struct buf *b, const struct render_ticket *t, double now)
+render_ticket_row(struct buf *b, const struct render_ticket *t, double now,
+    const char *csrf)
 {
 	double	age;
 
@@ -212,6 +214,10 @@ render_ticket_row(struct buf *b, const struct render_ticket *t, double now)
 	buf_addstr(b, "\">");
 	if ((age = render_age(t->opened_at, now)) >= 0)
 		html_duration(b, age);
+	if (csrf != NULL) {
+		buf_addstr(b, "</td><td class=\"acts\">");
+		render_ticket_actions(b, t->id, t->status, csrf, "/");
+	}
 	buf_addstr(b, "</td></tr>\n");
 }
 
@@ -369,6 +375,8 @@ render_dashboard(struct buf *b, const struct render_dashboard *d)
 	size_t	i;
 
 	render_nav(b, "sitewatch — dashboard", d->now);
+	if (d->user != NULL)
+		render_userbar(b, d->user, d->role, d->csrf);
 	if (d->impaired)
 		buf_addstr(b, "<p id=\"impaired\" class=\"banner st-down\">"
 		    "The monitor itself is impaired: checks it cannot make "
@@ -391,14 +399,23 @@ render_dashboard(struct buf *b, const struct render_dashboard *d)
 	buf_printf(b, "<p id=\"no-tickets\" class=\"none\"%s>No open "
 	    "tickets.</p>\n", d->ntickets == 0 && d->tickets_err == NULL ?
 	    "" : " hidden");
-	buf_printf(b, "<table id=\"tickets\" class=\"tickets\"%s><thead><tr>",
+	buf_printf(b, "<table id=\"tickets\" class=\"tickets\"%s",
 	    d->ntickets == 0 ? " hidden" : "");
-	buf_addstr(b, ""
+	/* The script rebuilds the rows: it needs the token for the forms. */
+	if (d->staff && d->csrf != NULL) {
+		buf_addstr(b, " data-csrf=\"");
+		html_escape(b, d->csrf);
+		buf_addstr(b, "\"");
+	}
+	buf_addstr(b, "><thead><tr>"
 	    "<th>Ticket</th><th>Check</th><th>Site</th><th>Severity</th>"
-	    "<th>Status</th><th>Summary</th><th>Age</th></tr></thead>"
-	    "<tbody id=\"tickets-body\">\n");
+	    "<th>Status</th><th>Summary</th><th>Age</th>");
+	if (d->staff && d->csrf != NULL)
+		buf_addstr(b, "<th>Actions</th>");
+	buf_addstr(b, "</tr></thead><tbody id=\"tickets-body\">\n");
 	for (i = 0; i < d->ntickets; i++)
-		render_ticket_row(b, &d->tickets[i], d->now);
+		render_ticket_row(b, &d->tickets[i], d->now,
+		    d->staff ? d->csrf : NULL);
 	buf_addstr(b, "</tbody></table></section>\n");
 
 	/*

@@ -155,7 +155,7 @@ web_reply_headers(struct web *w, struct evhttp_request *req, int code,
 	evhttp_add_header(h, "Content-Security-Policy",
 	    "default-src 'none'; script-src 'self'; style-src 'self'; "
 	    "img-src 'self'; connect-src 'self'; base-uri 'none'; "
-	    "form-action 'none'; frame-ancestors 'none'");
+	    "form-action 'self'; frame-ancestors 'none'");
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(h, "X-Frame-Options", "DENY");
 	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
@@ -213,12 +213,20 @@ void
 web_reply_page(struct web *w, struct evhttp_request *req, const char *lang,
     const char *title, const char *page_class, struct buf *body)
 {
+	web_reply_page_code(w, req, 200, lang, title, page_class, body);
+}
+
+void
+web_reply_page_code(struct web *w, struct evhttp_request *req, int code,
+    const char *lang, const char *title, const char *page_class,
+    struct buf *body)
+{
 	struct buf	page;
 
 	buf_init(&page);
 	html_page(&page, w->replies->layout, lang, title, page_class,
 	    body->data != NULL ? body->data : "");
-	web_reply(w, req, 200, "text/html; charset=utf-8", page.data,
+	web_reply(w, req, code, "text/html; charset=utf-8", page.data,
 	    page.len);
 	buf_free(&page);
 	buf_free(body);

@@ -234,9 +234,60 @@
 		if (head) head.hidden = !any;
 	}
 
+	/*
+	 * A ticket's action forms, as the server writes them (web_forms.c):
+	 * plain forms with the session's CSRF token, posted by the browser.
+	 */
+	function actionForm(t, action, label, text, csrf) {
+		var f = el("form", "act act-" + action), i, b;
+		f.method = "post";
+		f.action = "/ticket/" + encodeURIComponent(t.id) + "/" + action;
+		[["csrf", csrf], ["back", "/"]].forEach(function (kv) {
+			i = el("input");
+			i.type = "hidden";
+			i.name = kv[0];
+			i.value = kv[1];
+			f.appendChild(i);
+		});
+		if (text) {
+			i = el("input");
+			i.name = "text";
+			i.maxLength = 4096;
+			i.placeholder = action === "note" ? "note" : "note (optional)";
+			i.setAttribute("aria-label", action === "note" ? "Note" :
+			    "Resolution note");
+			if (action === "note") i.required = true;
+			f.appendChild(i);
+		}
+		b = el("button", null, label);
+		b.type = "submit";
+		b.name = "do";
+		b.value = action;
+		f.appendChild(b);
+		return f;
+	}
+
+	function actionCell(t, csrf) {
+		var td = el("td", "acts"), d = el("div", "actions");
+		d.setAttribute("data-ticket", t.id);
+		if (t.status === "open")
+			d.appendChild(actionForm(t, "ack", "Acknowledge", false, csrf));
+		d.appendChild(actionForm(t, "note", "Add note", true, csrf));
+		if (t.status !== "resolved")
+			d.appendChild(actionForm(t, "resolve", "Resolve", true, csrf));
+		td.appendChild(d);
+		return td;
+	}
+
 	function renderTickets(tickets) {
 		var body = document.getElementById("tickets-body");
 		var frag = document.createDocumentFragment();
+		var csrf = document.getElementById("tickets").getAttribute("data-csrf");
+		/* Someone typing a note: leave the rows alone until next time. */
+		var active = document.activeElement;
+		if (active && active.name === "text" && body.contains(active) &&
+		    active.value !== "")
+			return;
 		tickets.forEach(function (t) {
 			var tr = el("tr", "ticket sev-" + (t.severity === "critical" ?
 			    "critical" : "warning"));
@@ -252,6 +303,7 @@
 			    (t.acknowledged_by ? " by " + t.acknowledged_by : "")));
 			tr.appendChild(el("td", null, t.summary));
 			tr.appendChild(el("td", "age", age(t.opened_at)));
+			if (csrf) tr.appendChild(actionCell(t, csrf));
 			frag.appendChild(tr);
 		});
 		body.textContent = "";
