@@ -57,6 +57,7 @@ struct langs {
 struct alert {
 	char		*check;
 	char		*site;
+	char		*site_id;	/* its /status/SITE */
 	char		*url_staff;	/* password masked */
 	char		*url_client;	/* no credentials, query, fragment */
 	char		*message;
@@ -298,6 +299,8 @@ alert_new(const struct incident_event *ev, const struct check_conf *c)
 	a->check = mime_clean(ev->check != NULL ? ev->check : "?");
 	a->site = mime_clean(c != NULL && c->site != NULL &&
 	    c->site->name != NULL ? c->site->name : "");
+	a->site_id = xstrdup(c != NULL && c->site != NULL &&
+	    c->site->id != NULL ? c->site->id : "");
 	a->url_staff = url_clean(c != NULL ? c->url : NULL, 0);
 	a->url_client = url_clean(c != NULL ? c->url : NULL, 1);
 	a->message = mime_clean(ev->message != NULL ? ev->message : "");
@@ -317,6 +320,7 @@ alert_free(struct alert *a)
 {
 	free(a->check);
 	free(a->site);
+	free(a->site_id);
 	free(a->url_staff);
 	free(a->url_client);
 	free(a->message);
@@ -332,6 +336,7 @@ alert_dup(const struct alert *a)
 	*b = *a;
 	b->check = xstrdup(a->check);
 	b->site = xstrdup(a->site);
+	b->site_id = xstrdup(a->site_id);
 	b->url_staff = xstrdup(a->url_staff);
 	b->url_client = xstrdup(a->url_client);
 	b->message = xstrdup(a->message);
@@ -404,7 +409,9 @@ alert_item(const struct alert *a, const struct lang *l, int staff,
 	if (staff)
 		xasprintf(&s, "%s/check/%s", public_url, a->check);
 	else
-		xasprintf(&s, "%s/status", public_url);
+		/* The client's own page: /status lists every site only
+		 * when status_index allows it. */
+		xasprintf(&s, "%s/status/%s", public_url, a->site_id);
 	it->v[TV_LINK] = pool_add(p, s);
 	if (staff) {
 		struct buf	b;

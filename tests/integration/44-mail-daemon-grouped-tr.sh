@@ -72,6 +72,8 @@ assert_json "$J" '"bağlantı kabul etmiyor" in j[0]["body"] and
 assert_json "$J" 'all(s not in j[0]["body"] for s in ("hunter2", "user:",
     "token=", "HTTP 503", "Message:", "/check/"))' \
     "no credentials, query, raw error or staff link for the client"
+assert_json "$J" '"/status/dukkan\r\n" in j[0]["body"]' \
+    "the client's link is its own status page, not the index (404 by default)"
 assert_json "$J" 'j[0]["to"] == "sahip@dukkan.example" and
     j[0]["charset"] == "utf-8"' "client To and charset"
 
