@@ -285,6 +285,8 @@ rrd_graph_render_file(const char *path, const struct graph_req *g,
 	rrd_argv_add(&a, "--height=%d", g->height > 0 ? g->height : 300);
 	/* Width and height are the whole image, as users expect. */
 	rrd_argv_add(&a, "--full-size-mode");
+	/* Our graphs go to clients: no tool advertisement in the margin. */
+	rrd_argv_add(&a, "--disable-rrdtool-tag");
 	rrd_argv_add(&a, "--title=%s", title);
 	rrd_argv_add(&a, "--lower-limit=0");
 	switch (g->metric) {
