@@ -34,6 +34,7 @@ enum tmpl_var {
 	TV_LINK,
 	TV_DETAIL,
 	TV_COUNT,
+	TV_EVENT,	/* DOWN, DEGRADED, UP, REMINDER, TEST */
 	TV_NVARS
 };
 

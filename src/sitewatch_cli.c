@@ -34,6 +34,8 @@ static const struct verb {
 	{ "report", cli_report,
 	    "report [CHECK...] [--period P|--start T --end T] [--csv|--json]" },
 	{ "mail-test", cli_mail_test, "mail-test ADDRESS" },
+	{ "notify-test", cli_notify_test, "notify-test NAME" },
+	{ "notify-queue", cli_notify_queue, "notify-queue [--json]" },
 	{ "migrate", cli_migrate, "migrate --to URI [--force]" },
 	{ "nodes", cli_nodes, "nodes [--json]" },
 };

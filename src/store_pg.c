@@ -125,6 +125,8 @@ static const char *migrations[] = {
 	"  started_at BIGINT,"
 	"  last_seen BIGINT NOT NULL,"
 	"  checks INTEGER NOT NULL DEFAULT 0);",
+	/* 2 -> 3: notifications share the queue, marked with a channel. */
+	"ALTER TABLE outbox ADD COLUMN channel TEXT;",
 };
 
 #define PG_VERSION	((int)(sizeof migrations / sizeof migrations[0]))

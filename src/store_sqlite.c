@@ -109,6 +109,8 @@ static const char *migrations[] = {
 	"  started_at INTEGER,"
 	"  last_seen INTEGER NOT NULL,"
 	"  checks INTEGER NOT NULL DEFAULT 0);",
+	/* 4 -> 5: notifications share the queue, marked with a channel. */
+	"ALTER TABLE outbox ADD COLUMN channel TEXT;",
 };
 
 #define SQ_VERSION	((int)(sizeof migrations / sizeof migrations[0]))

@@ -57,6 +57,7 @@ static const char *var_names[TV_NVARS] = {
 	[TV_LINK] = "link",
 	[TV_DETAIL] = "detail",
 	[TV_COUNT] = "count",
+	[TV_EVENT] = "event",
 };
 
 static const char *section_names[] = {
