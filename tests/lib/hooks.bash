@@ -31,7 +31,8 @@ hook_count() {
 }
 
 # hook_req N EXPR: a Python expression over request N (r: its record,
-# b: its body parsed as JSON when it is JSON), printed.
+# b: its body parsed as JSON when it is JSON), printed (True/False for
+# a truth, JSON for a structure).
 hook_req() {
 	"$SW_PY" - "$HOOK_DIR/req/$(printf %04d "$1").json" "$2" <<'PY'
 import json, sys
@@ -40,8 +41,11 @@ try:
     b = json.loads(r["body"])
 except ValueError:
     b = None
-v = eval(sys.argv[2])
-print(v if isinstance(v, str) else json.dumps(v))
+v = eval("(" + sys.argv[2] + ")")
+if isinstance(v, (str, bool)):
+    print(v)
+else:
+    print(json.dumps(v))
 PY
 }
 
