@@ -8,6 +8,8 @@
  * shows in the listing; it is tried once and never retried.  No url,
  * token or secret is ever printed.
  */
+#include <sys/stat.h>
+
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -34,6 +36,8 @@ open_queue(const struct config *cfg)
 	struct store	*s;
 	char		*db, err[512];
 
+	/* A first run before the daemon's: SQLite needs the folder. */
+	(void)mkdir(cfg->state_dir, 0750);
 	db = store_where(cfg->database, cfg->state_dir);
 	s = store_open(db, STORE_DURABLE, err, sizeof err);
 	free(db);

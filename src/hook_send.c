@@ -358,22 +358,28 @@ hreq_judge(struct hreq *r, CURLcode rc)
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
 	job->status = (int)status;
 	hreq_said(r, said, sizeof said);
-	if (rc != CURLE_OK && !(status >= 200 && status < 300 &&
-	    (rc == CURLE_WRITE_ERROR || rc == CURLE_FILESIZE_EXCEEDED))) {
-		/* Never the url: curl's words may quote it, so not those. */
+	/*
+	 * A 2xx status line means the endpoint took the message, whatever
+	 * came after it (an endless body, huge headers, a stall): sending it
+	 * again would be a second message.
+	 */
+	if (status >= 200 && status < 300) {
+		job->verdict = HOOK_SENT;
+		snprintf(job->answer, sizeof job->answer, "HTTP %ld%s%s%s%s",
+		    status, *said != '\0' ? " " : "", said,
+		    rc != CURLE_OK ? "; answer cut: " : "",
+		    rc != CURLE_OK ? curl_easy_strerror(rc) : "");
+		return;
+	}
+	if (rc != CURLE_OK) {
+		/* Never the url: curl's error buffer may quote it. */
 		job->verdict = HOOK_RETRY;
 		snprintf(job->answer, sizeof job->answer, "%s%s",
 		    rc == CURLE_WRITE_ERROR ? "answer too large: " : "",
 		    curl_easy_strerror(rc));
-		if (status > 0 && status != 429 && status < 500 &&
-		    status >= 300)
+		if (status >= 300 && status < 500 && status != 408 &&
+		    status != 429)
 			job->verdict = HOOK_FAILED;
-		return;
-	}
-	if (status >= 200 && status < 300) {
-		job->verdict = HOOK_SENT;
-		snprintf(job->answer, sizeof job->answer, "HTTP %ld%s%s",
-		    status, *said != '\0' ? " " : "", said);
 		return;
 	}
 	if (status == 408 || status == 429 || status >= 500) {
