@@ -74,8 +74,14 @@ struct hook_job {
 #define HOOK_HEADERS_MAX	(32 * 1024)	/* response headers, all */
 #define HOOK_RETRY_AFTER_MAX	3600
 
-/* Send every job at once and judge each (blocking, HOOK_TIMEOUT_S). */
-void	hook_deliver(struct hook_job *, size_t n);
+/*
+ * Send every job at once and judge each (blocking, HOOK_TIMEOUT_S).
+ * stop (may be NULL) is asked about once a second: when it says yes, the
+ * requests still out are abandoned and left to retry (a daemon that
+ * stops does not wait for a hanging endpoint).
+ */
+void	hook_deliver(struct hook_job *, size_t n, int (*stop)(void *),
+	    void *arg);
 
 /* The daemon's sender. */
 struct hooksend;

@@ -182,7 +182,7 @@ cli_notify_test(struct cli *cli, int argc, char **argv)
 		memset(&job, 0, sizeof job);
 		job.row = &row;
 		job.nc = nc;
-		hook_deliver(&job, 1);
+		hook_deliver(&job, 1, NULL, NULL);
 		if (job.verdict == HOOK_SENT) {
 			store_mail_sent(s, row.id, time(NULL), job.answer);
 			printf("notify %lld to %s (%s): sent: %s\n", row.id,

@@ -404,7 +404,8 @@ hreq_free(struct hreq *r)
 }
 
 void
-hook_deliver(struct hook_job *jobs, size_t n)
+hook_deliver(struct hook_job *jobs, size_t n, int (*stop)(void *),
+    void *arg)
 {
 	struct hreq	*reqs;
 	CURLM		*multi;
@@ -455,6 +456,9 @@ hook_deliver(struct hook_job *jobs, size_t n)
 		}
 		if (running > 0 && curl_multi_poll(multi, NULL, 0, 1000,
 		    NULL) != CURLM_OK)
+			break;
+		/* What is still out stays queued ("interrupted"). */
+		if (running > 0 && stop != NULL && stop(arg))
 			break;
 	} while (running > 0);
 	for (i = 0; i < n; i++) {

@@ -200,6 +200,13 @@ hooksend_record(struct hooksend *hs, struct hook_job *j)
 	}
 }
 
+/* hook_deliver's question: is the sender stopping? */
+static int
+hooksend_stopping(void *arg)
+{
+	return bio_closing(arg);
+}
+
 /* Send everything due now, a batch at a time. */
 static void
 hooksend_send_due(struct hooksend *hs)
@@ -219,7 +226,7 @@ hooksend_send_due(struct hooksend *hs)
 			jobs[i].row = &rows[i];
 			jobs[i].nc = channels_find(hs->ch, rows[i].channel);
 		}
-		hook_deliver(jobs, n);
+		hook_deliver(jobs, n, hooksend_stopping, hs->bio);
 		for (i = 0; i < n; i++) {
 			hooksend_record(hs, &jobs[i]);
 			mail_row_free(&rows[i]);

@@ -3,7 +3,8 @@
 # answers delays neither the checks (their RRD rows keep coming, one a
 # second) nor the mail (the staff alert arrives at once); the request is
 # cut at its timeout and retried, and once the endpoint answers again
-# the message is delivered.  SIGTERM still ends the daemon in time.
+# the message is delivered.  SIGTERM during a hanging request ends the
+# daemon at once (the request is left queued), and the next run sends it.
 set -eu
 . "$top_srcdir/tests/lib/common.sh"
 . "$SW_LIB/hooks.bash"
@@ -48,10 +49,20 @@ wait_until 15 '[ -n "$(q "SELECT last_error FROM outbox
     fail "the hanging request was not cut at its timeout"
 assert_contains "$(q "SELECT last_error FROM outbox WHERE channel = 'slow'")" \
     "imeout" "the wait ended by the timeout"
+# The retry hangs too: a stop does not wait for it.
+N=$(hook_count)
+wait_until 15 '[ "$(hook_count)" -gt "$N" ]' || fail "no retry"
+sleep 1
+stop_daemon
+assert_le "$SWD_STOP_MS" 3000 "stop time with a request hanging (ms)"
+assert_eq queued "$(q "SELECT status FROM outbox WHERE channel = 'slow'")" \
+    "still queued after the stop"
 hook_mode 200
+start_daemon
 wait_until 20 '[ "$(q "SELECT status FROM outbox
     WHERE channel = '"'slow'"'")" = sent ]' ||
     fail "not delivered after the endpoint came back"
+assert_eq 1 "$(hook_reqs_where 'r["answer"] == "200"' | wc -w)" \
+    "delivered once"
 stop_daemon
-assert_le "$SWD_STOP_MS" 10000 "stop time (ms)"
 exit 0
