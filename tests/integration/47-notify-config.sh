@@ -135,7 +135,22 @@ assert_contains "$RUN_ERR" "shop.conf:$(grep -n -F '[notify stray]' "$SW_CHECKS_
     "[notify] outside sitewatch.conf"
 sed -i '/notify stray/,$d' "$SW_CHECKS_DIR/shop.conf"
 
-# 4. The daemon does not start on a broken channel.
+# 4. The templates of the types in use are checked too.
+T=$SW_TMP/templates
+cp -r "$top_srcdir/templates" "$T"
+chmod -R u+w "$T"
+sed -i "s|^templates_dir = .*|templates_dir = $T|" "$SW_CONF"
+sed -i '3s/$/ {{nope}}/' "$T/notify/slack.txt"
+sw_run "$SWD" -t -c "$SW_CONF"
+assert_eq 1 "$RUN_RC" "-t fails on a broken notify template"
+assert_contains "$RUN_ERR" "$T/notify/slack.txt:3: unknown variable {{nope}}" \
+    "the template's FILE:LINE"
+rm "$T/notify/teams.txt"
+sw_run "$SWD" -t -c "$SW_CONF"
+assert_contains "$RUN_ERR" "$T/notify/teams.txt" "a missing template"
+cp "$top_srcdir/templates/notify/"*.txt "$T/notify/"
+
+# 5. The daemon does not start on a broken channel.
 cp "$SW_CONF" "$SW_TMP/good.conf"
 printf '\n[notify x]\ntype = webhook\n' >> "$SW_CONF"
 sw_run timeout 20 "$SWD" -f -c "$SW_CONF"
