@@ -38,15 +38,23 @@ assert_eq 0 "$RUN_RC" "the channels pass -t ($RUN_ERR)"
 # try NAME RC WORDS: notify-test NAME exits RC within 12 s, saying WORDS.
 try() {
 	local t0 t1
+	local -a tm=()
+	# GNU time gives the peak memory; without it only the time is seen.
+	[ -x /usr/bin/time ] && tm=(/usr/bin/time -f '%M' -o "$SW_TMP/rss")
+	echo 0 > "$SW_TMP/rss"
 	t0=$(date +%s%N)
-	sw_run /usr/bin/time -f '%M' -o "$SW_TMP/rss" timeout 30 \
-	    "$SWC" -c "$SW_CONF" notify-test "$1"
+	sw_run "${tm[@]}" timeout 30 "$SWC" -c "$SW_CONF" notify-test "$1"
 	t1=$(date +%s%N)
 	assert_eq "$2" "$RUN_RC" "$1: exit status ($RUN_OUT$RUN_ERR)"
 	assert_contains "$RUN_OUT$RUN_ERR" "$3" "$1: the verdict"
 	assert_le "$(( (t1 - t0) / 1000000 ))" 12000 "$1: ends in time (ms)"
 	assert_le "$(tail -n 1 "$SW_TMP/rss")" 200000 "$1: max RSS (kB)"
+	sw_log "$1: $(( (t1 - t0) / 1000000 )) ms, $(tail -n 1 "$SW_TMP/rss") kB"
+	echo "$1 $(( (t1 - t0) / 1000000 )) ms $(tail -n 1 "$SW_TMP/rss") kB" \
+	    >> "$SW_TMP/figures"
 }
+ch plain "$NGINX_URL/status/200"
+try plain 0 "HTTP 200"
 try forever 0 "answer cut"
 try bigheader 0 "HTTP 200"
 try trickle 1 "temporary failure"
