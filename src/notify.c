@@ -637,7 +637,8 @@ group_send_channel(struct group *g)
 
 	memset(&m, 0, sizeof m);
 	m.event = kind_names[g->kind];
-	m.at = time(NULL);
+	/* When it happened (the first of the group), not when it is sent. */
+	m.at = g->alerts[0]->at > 0 ? g->alerts[0]->at : time(NULL);
 	m.title = subject;
 	m.text = body.data;
 	m.checks = hc;

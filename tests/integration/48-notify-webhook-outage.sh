@@ -56,6 +56,7 @@ stop_daemon
 assert_eq "1|queued" "$(q "SELECT count(*), min(status) FROM outbox
     WHERE channel = 'ops'")" "still queued after the stop"
 BEFORE=$(hook_count)
+T_STOP=$(date +%s)
 
 hook_mode 200
 start_daemon
@@ -84,6 +85,9 @@ assert_eq True "$(hook_req "$OK" 'sorted(b) == ["at", "checks", "event"] and
     b["at"].endswith("Z")')" "the SPEC's body"
 assert_eq '["flip", "flop"]' "$(hook_req "$OK" 'sorted(c["name"] for c in b["checks"])')" \
     "both checks in one message"
+assert_eq True "$(hook_req "$OK" '__import__("calendar").timegm(
+    __import__("time").strptime(b["at"], "%Y-%m-%dT%H:%M:%SZ")) <= '"$T_STOP")" \
+    "at is when it happened, not when it was delivered"
 assert_eq True "$(hook_req "$OK" 'sorted(b["checks"][0]) == ["cause",
     "downtime_s", "message", "name", "site", "state", "ticket", "url"]')" \
     "every field of a check"
