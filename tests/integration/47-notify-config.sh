@@ -54,7 +54,8 @@ events = down, up
 CONF
 sw_run "$SWD" -t -c "$SW_CONF"
 assert_eq 0 "$RUN_RC" "seven good channels pass -t ($RUN_ERR)"
-assert_contains "$RUN_ERR" "configuration OK" "-t says OK"
+assert_contains "$RUN_ERR" "configuration OK (1 checks, 7 channels)" \
+    "-t says OK and counts the channels"
 
 # 2. The same file broken one way per channel.
 cp "$SW_CONF" "$SW_TMP/good.conf"
