@@ -16,6 +16,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -109,15 +110,44 @@ body_webhook(const struct hook_msg *m)
 	return jdump(o);
 }
 
+/*
+ * Slack reads "<!channel>", "<@U123>" and "<url|text>" in its text as
+ * mentions and links: a check's message (a site's own words) must not
+ * page a whole workspace, so &, < and > are escaped as Slack asks.
+ */
+static char *
+slack_escape(const char *s)
+{
+	struct buf	b;
+
+	buf_init(&b);
+	buf_addstr(&b, "");
+	for (; *s != '\0'; s++) {
+		if (*s == '&')
+			buf_addstr(&b, "&amp;");
+		else if (*s == '<')
+			buf_addstr(&b, "&lt;");
+		else if (*s == '>')
+			buf_addstr(&b, "&gt;");
+		else
+			buf_add(&b, s, 1);
+	}
+	return b.data;
+}
+
 /* Slack incoming webhook: text (the notification) and blocks. */
 static char *
 body_slack(const struct hook_msg *m)
 {
 	json_t	*o, *blocks, *b, *t;
-	char	*text, *all;
+	char	*text, *all, *esc;
 
-	text = text_cut(m->text, SLACK_TEXT_MAX);
-	xasprintf(&all, "%s\n%s", m->title, text);
+	esc = slack_escape(m->text);
+	text = text_cut(esc, SLACK_TEXT_MAX);
+	free(esc);
+	esc = slack_escape(m->title);
+	xasprintf(&all, "%s\n%s", esc, text);
+	free(esc);
 	blocks = json_array();
 	b = json_object();
 	t = json_object();
@@ -234,14 +264,36 @@ body_ntfy(const struct hook_msg *m)
 	return jdump(o);
 }
 
+/*
+ * Matrix clients notify the whole room for "@room" in a body: a site's
+ * words must not, so a zero-width space goes after each such '@'.
+ */
+static char *
+matrix_defuse(const char *s)
+{
+	struct buf	b;
+
+	buf_init(&b);
+	buf_addstr(&b, "");
+	for (; *s != '\0'; s++) {
+		buf_add(&b, s, 1);
+		if (*s == '@' && strncasecmp(s + 1, "room", 4) == 0)
+			buf_addstr(&b, "\xe2\x80\x8b");
+	}
+	return b.data;
+}
+
 /* Matrix m.room.message (the room, txn id and token join at sending). */
 static char *
 body_matrix(const struct hook_msg *m)
 {
 	json_t	*o;
-	char	*all, *text;
+	char	*all, *text, *safe;
 
 	xasprintf(&all, "%s\n\n%s", m->title, m->text);
+	safe = matrix_defuse(all);
+	free(all);
+	all = safe;
 	text = text_cut(all, TEXT_MAX);
 	o = json_object();
 	json_object_set_new(o, "msgtype", json_string("m.text"));

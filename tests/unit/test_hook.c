@@ -106,9 +106,16 @@ test_chat_types(void **state)
 	json_t		*j, *card;
 
 	(void)state;
+	m.text = "the site says <!channel> & <@U1>";
 	j = one_body(NOTIFY_SLACK, &m);
 	assert_non_null(strstr(json_string_value(json_object_get(j, "text")),
 	    "DOWN: shop-home"));
+	/* A site's words cannot mention anyone. */
+	assert_null(strstr(json_string_value(json_object_get(j, "text")),
+	    "<!channel>"));
+	assert_non_null(strstr(json_string_value(json_object_get(j, "text")),
+	    "&lt;!channel&gt; &amp; &lt;@U1&gt;"));
+	m = msg("down", 1);
 	assert_int_equal(json_array_size(json_object_get(j, "blocks")), 2);
 	json_decref(j);
 
@@ -127,9 +134,13 @@ test_chat_types(void **state)
 	assert_non_null(json_object_get(j, "text"));
 	json_decref(j);
 
+	m.text = "the site says @room look";
 	j = one_body(NOTIFY_MATRIX, &m);
 	assert_string_equal(json_string_value(json_object_get(j, "msgtype")),
 	    "m.text");
+	assert_null(strstr(json_string_value(json_object_get(j, "body")),
+	    "@room"));
+	m = msg("down", 1);
 	json_decref(j);
 
 	j = one_body(NOTIFY_NTFY, &m);
