@@ -41,6 +41,8 @@ int	cli_ticket(struct cli *, int argc, char **argv);
 int	cli_graph(struct cli *, int argc, char **argv);
 int	cli_report(struct cli *, int argc, char **argv);
 int	cli_mail_test(struct cli *, int argc, char **argv);
+int	cli_notify_test(struct cli *, int argc, char **argv);
+int	cli_notify_queue(struct cli *, int argc, char **argv);
 int	cli_migrate(struct cli *, int argc, char **argv);
 int	cli_nodes(struct cli *, int argc, char **argv);
 int	cli_report_mail(struct cli *, int argc, char **argv);

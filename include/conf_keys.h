@@ -17,6 +17,7 @@ enum conf_section {
 	CONF_SEC_SMTP,
 	CONF_SEC_CHECK,		/* [check NAME] and [defaults] */
 	CONF_SEC_SITE,
+	CONF_SEC_NOTIFY,	/* [notify NAME] */
 	CONF_SEC_COUNT
 };
 
@@ -47,6 +48,7 @@ enum conf_type {
 /* Flags of a key. */
 #define CONF_F_OPTIONAL	0x01	/* empty means "none" (NULL) */
 #define CONF_F_REPEAT	0x02	/* may appear again; accumulates */
+#define CONF_F_SECRET	0x04	/* never quoted in a message */
 
 /* One choice of a CONF_ENUM or CONF_WORD key. */
 struct conf_choice {

@@ -117,6 +117,46 @@ struct smtp_conf {
 	char			 *contact;	/* the same; NULL */
 };
 
+/* The types of [notify NAME] channels (SPEC "Notification channels"). */
+enum notify_type {
+	NOTIFY_WEBHOOK = 0,
+	NOTIFY_SLACK,
+	NOTIFY_TEAMS,
+	NOTIFY_TELEGRAM,
+	NOTIFY_NTFY,
+	NOTIFY_MATRIX,
+	NOTIFY_PAGERDUTY,
+	NOTIFY_TYPE_COUNT
+};
+
+/* The events a channel may take (bits of notify_conf events). */
+#define NOTIFY_EV_DOWN		0x01
+#define NOTIFY_EV_DEGRADED	0x02
+#define NOTIFY_EV_UP		0x04
+#define NOTIFY_EV_REMINDER	0x08
+#define NOTIFY_EV_ALL		0x0f
+
+/*
+ * One [notify NAME] of sitewatch.conf.  secret and token are never shown
+ * (not in -t errors, logs, the web or /metrics); url may hold a token too
+ * (Slack, Teams), so it is shown only as its scheme and host.
+ */
+struct notify_conf {
+	char			 *name;
+	char			 *file;		/* shared: the config's files[] */
+	int			  line;
+	int			  type;		/* enum notify_type */
+	char			 *url;		/* NULL: the service's default */
+	char			 *secret;	/* webhook HMAC key; NULL */
+	char			 *token;	/* NULL */
+	char			 *chat;		/* telegram chat, matrix room */
+	char			 *events_text;	/* as written */
+	char			 *sites_text;
+	unsigned		  events;	/* NOTIFY_EV_* */
+	char			**sites;	/* [site] names; none = all */
+	size_t			  nsites;
+};
+
 struct config {
 	char			 *path;		/* sitewatch.conf as given */
 	char			 *dir;		/* its folder: base of relative paths */
@@ -150,6 +190,8 @@ struct config {
 	size_t			  nsites;
 	struct check_conf	**checks;	/* sorted by file, then order */
 	size_t			  nchecks;
+	struct notify_conf	**notifies;	/* in file order */
+	size_t			  nnotifies;
 
 	/*
 	 * The [defaults] section as a check (name and url NULL), for ad-hoc
@@ -183,6 +225,14 @@ const struct check_conf	*config_find_check(const struct config *,
 int	status_ranges_parse(const char *, struct status_range **out,
 	    size_t *nout, char *err, size_t errlen);
 int	status_ranges_match(const struct status_range *, size_t, int status);
+
+/* "webhook", ... for a notify type; "invalid" out of range. */
+const char		*notify_type_name(int);
+/* The channel called name, or NULL. */
+const struct notify_conf	*config_find_notify(const struct config *,
+			    const char *name);
+/* The NOTIFY_EV_* bit of "down", "degraded", "up", "reminder"; 0 if none. */
+unsigned		 notify_event_bit(const char *);
 
 /* Nonzero when t lies inside one of the check's maintenance windows. */
 int	maint_active(const struct check_conf *, time_t t);

@@ -51,6 +51,12 @@ struct check_state {
 	struct check_state	*dep;	/* resolved depends */
 };
 
+/* A [notify NAME] while loading. */
+struct notify_state {
+	struct notify_conf	*n;
+	struct keysrc		*src;	/* conf_nkeys entries */
+};
+
 /* One load in progress: what every file read adds to. */
 struct loader {
 	struct config		 *cfg;
@@ -61,6 +67,8 @@ struct loader {
 	struct keysrc		 *defs_src;
 	struct check_state	**cs;
 	size_t			  ncs;
+	struct notify_state	**ns;
+	size_t			  nns;
 	char			**names;	/* for keysrc */
 	size_t			  nnames;
 };
@@ -81,6 +89,8 @@ int	conf_value_parse(const struct conf_key *k, void *base, const char *v,
 	    const char *dir, char *err, size_t errlen);
 void	conf_value_free(const struct conf_key *k, void *base);
 void	conf_value_copy(const struct conf_key *k, const void *from, void *to);
+/* Split "a, b,c" into trimmed, non-empty items; how many. */
+size_t	conf_split_list(const char *v, char ***out);
 
 /* config_maint.c: one maintenance window; 0, or -1 with why in err. */
 int	maint_parse(const char *, struct maint_window *, char *, size_t);

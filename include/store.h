@@ -249,6 +249,7 @@ struct mail_row {
 	time_t		 created_at;
 	time_t		 next_attempt_at;
 	char		*last_error;	/* the server's last answer */
+	char		*channel;	/* a [notify NAME]; NULL: a mail */
 };
 
 void	mail_row_free(struct mail_row *);
@@ -297,6 +298,32 @@ size_t		store_mail_list(struct store *, const char *status,
  */
 int		store_report_claim(struct store *, const char *site,
 		    const char *period, time_t now);
+
+/*
+ * ---- the notification queue ----
+ *
+ * Messages to [notify NAME] channels are rows of the same outbox, marked
+ * with their channel, so they are kept, retried and given up on exactly
+ * as mail is; the mail functions above never see them.  In a row the
+ * channel's name stands in the recipient, the event in the subject and
+ * the request body in the message.  No secret is stored: the token, the
+ * signature and the endpoint come from the config when the row is sent.
+ * store_mail_sent and store_mail_failed end a notification too.
+ */
+long long	store_hook_push(struct store *, const char *channel,
+		    const char *event, const char *body, time_t now);
+size_t		store_hook_due(struct store *, time_t now,
+		    struct mail_row *out, size_t max);
+int		store_hook_next_due(struct store *, time_t *when);
+/*
+ * Count an attempt and plan the next one, not sooner than min_wait
+ * seconds (a Retry-After); gives up after GIVE_UP_S.
+ */
+int		store_hook_retry(struct store *, long long id, time_t now,
+		    const char *error, long min_wait);
+long long	store_hook_count(struct store *, const char *status);
+size_t		store_hook_list(struct store *, const char *status,
+		    struct mail_row *out, size_t max);
 
 /* ---- the nodes (daemons) sharing the database ---- */
 

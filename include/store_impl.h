@@ -62,11 +62,16 @@ struct store_ops {
 	int		 (*check_state_save)(struct store *,
 			    const struct store_check_state *);
 
-	long long	 (*mail_push)(struct store *, const char *,
-			    const char *, const char *, const char *, time_t);
-	size_t		 (*mail_due)(struct store *, time_t,
+	/*
+	 * The queue functions take q: 0 the mails, 1 the notifications
+	 * (rows with a channel; store.h).  channel NULL pushes a mail.
+	 */
+	long long	 (*mail_push)(struct store *, const char *channel,
+			    const char *, const char *, const char *,
+			    const char *, time_t);
+	size_t		 (*mail_due)(struct store *, int q, time_t,
 			    struct mail_row *, size_t);
-	int		 (*mail_next_due)(struct store *, time_t *);
+	int		 (*mail_next_due)(struct store *, int q, time_t *);
 	/* attempts and created_at of one mail; STORE_NOTFOUND if gone. */
 	int		 (*mail_attempts)(struct store *, long long, int *,
 			    time_t *);
@@ -76,8 +81,8 @@ struct store_ops {
 	/* Still queued: attempts so far, next try at next. */
 	int		 (*mail_reschedule)(struct store *, long long,
 			    int attempts, time_t next, const char *text);
-	long long	 (*mail_count)(struct store *, const char *);
-	size_t		 (*mail_list)(struct store *, const char *,
+	long long	 (*mail_count)(struct store *, int q, const char *);
+	size_t		 (*mail_list)(struct store *, int q, const char *,
 			    struct mail_row *, size_t);
 
 	int		 (*node_beat)(struct store *, const char *, time_t,

@@ -99,17 +99,17 @@ int		 pg_ticket_import(struct store *, const struct ticket *);
 int		 pg_mail_import(struct store *, const struct mail_row *);
 int		 pg_import_done(struct store *);
 long long	 pg_mail_push(struct store *, const char *, const char *,
-		    const char *, const char *, time_t);
-size_t		 pg_mail_due(struct store *, time_t, struct mail_row *,
+		    const char *, const char *, const char *, time_t);
+size_t		 pg_mail_due(struct store *, int, time_t, struct mail_row *,
 		    size_t);
-int		 pg_mail_next_due(struct store *, time_t *);
+int		 pg_mail_next_due(struct store *, int, time_t *);
 int		 pg_mail_attempts(struct store *, long long, int *, time_t *);
 int		 pg_mail_done(struct store *, long long, const char *, time_t,
 		    const char *);
 int		 pg_mail_reschedule(struct store *, long long, int, time_t,
 		    const char *);
-long long	 pg_mail_count(struct store *, const char *);
-size_t		 pg_mail_list(struct store *, const char *,
+long long	 pg_mail_count(struct store *, int, const char *);
+size_t		 pg_mail_list(struct store *, int, const char *,
 		    struct mail_row *, size_t);
 
 /* store_pg_users.c */

@@ -75,17 +75,17 @@ int		 sq_ticket_brief(struct store *, long long,
 
 /* store_sqlite_mail.c */
 long long	 sq_mail_push(struct store *, const char *, const char *,
-		    const char *, const char *, time_t);
-size_t		 sq_mail_due(struct store *, time_t, struct mail_row *,
+		    const char *, const char *, const char *, time_t);
+size_t		 sq_mail_due(struct store *, int, time_t, struct mail_row *,
 		    size_t);
-int		 sq_mail_next_due(struct store *, time_t *);
+int		 sq_mail_next_due(struct store *, int, time_t *);
 int		 sq_mail_attempts(struct store *, long long, int *, time_t *);
 int		 sq_mail_done(struct store *, long long, const char *, time_t,
 		    const char *);
 int		 sq_mail_reschedule(struct store *, long long, int, time_t,
 		    const char *);
-long long	 sq_mail_count(struct store *, const char *);
-size_t		 sq_mail_list(struct store *, const char *, struct mail_row *,
+long long	 sq_mail_count(struct store *, int, const char *);
+size_t		 sq_mail_list(struct store *, int, const char *, struct mail_row *,
 		    size_t);
 
 /* store_sqlite_users.c */

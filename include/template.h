@@ -42,6 +42,7 @@ enum tmpl_var {
 	TV_INCIDENT_LIST,
 	TV_MEAN,
 	TV_P95,
+	TV_EVENT,	/* DOWN, DEGRADED, UP, REMINDER, TEST */
 	TV_NVARS
 };
 

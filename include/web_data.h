@@ -60,9 +60,13 @@ int	web_data_tickets(struct web_data *, const struct web_src *, int all,
 	    json_t **out, char *err, size_t errlen);
 int	web_data_ticket(struct web_data *, const struct web_src *,
 	    long long id, json_t **out, char *err, size_t errlen);
-/* Mails waiting in the outbox, and mails given up on (-1: unknown). */
+/*
+ * Mails waiting in the outbox and mails given up on, then the same of
+ * the notifications to channels (-1: unknown).
+ */
 int	web_data_mail_queue(struct web_data *, const struct web_src *,
-	    long long *queued, long long *failed, char *err, size_t errlen);
+	    long long *queued, long long *failed, long long *nqueued,
+	    long long *nfailed, char *err, size_t errlen);
 /* action: "ack", "note" or "resolve"; text may be NULL (not for note). */
 int	web_data_ticket_action(struct web_data *, const struct web_src *,
 	    long long id, const char *action, const char *by,

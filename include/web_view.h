@@ -117,5 +117,8 @@ json_t			*web_view_tickets(struct web_view *,
 /* Mails waiting and given up on in the outbox (-1: not known). */
 void			 web_view_mail(struct web_view *, long long *queued,
 			    long long *failed);
+/* The same for the notifications to [notify NAME] channels. */
+void			 web_view_notify(struct web_view *, long long *queued,
+			    long long *failed);
 
 #endif

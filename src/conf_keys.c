@@ -32,6 +32,17 @@ static const struct conf_choice report_choices[] = {
 	{ NULL, 0 }
 };
 
+static const struct conf_choice notify_choices[] = {
+	{ "webhook", NOTIFY_WEBHOOK },
+	{ "slack", NOTIFY_SLACK },
+	{ "teams", NOTIFY_TEAMS },
+	{ "telegram", NOTIFY_TELEGRAM },
+	{ "ntfy", NOTIFY_NTFY },
+	{ "matrix", NOTIFY_MATRIX },
+	{ "pagerduty", NOTIFY_PAGERDUTY },
+	{ NULL, 0 }
+};
+
 static const struct conf_choice language_choices[] = {
 	{ "en", 0 },
 	{ "tr", 1 },
@@ -46,6 +57,9 @@ static const struct conf_choice language_choices[] = {
 #define COFF(f)		offsetof(struct check_conf, f)
 #define SITE(f)		CONF_SEC_SITE, #f
 #define SITEOFF(f)	offsetof(struct site_conf, f)
+#define N(f)		CONF_SEC_NOTIFY, #f
+#define NOFF(f)		offsetof(struct notify_conf, f)
+#define SECRET		CONF_F_SECRET
 #define OPT		CONF_F_OPTIONAL
 #define REP		CONF_F_REPEAT
 
@@ -251,6 +265,33 @@ const struct conf_key conf_keys[] = {
 	  SITEOFF(timezone), 0,
 	  "IANA time zone of the site's status page, e.g. Europe/Istanbul; "
 	  "empty = UTC" },
+
+	/* [notify NAME] */
+	{ N(type), CONF_ENUM, 0, 0, 0, 0, notify_choices, "",
+	  NOFF(type), 0,
+	  "the service: webhook, slack, teams, telegram, ntfy, matrix or "
+	  "pagerduty (required)" },
+	{ N(url), CONF_URL, OPT | SECRET, 0, 0, 0, NULL, "",
+	  NOFF(url), 0,
+	  "the endpoint; for telegram, matrix and pagerduty the API base "
+	  "(empty = the public service); never shown, it may hold a token" },
+	{ N(secret), CONF_STRING, OPT | SECRET, 0, 0, 0, NULL, "",
+	  NOFF(secret), 0,
+	  "webhook: HMAC-SHA256 key of the X-Sitewatch-Signature header" },
+	{ N(token), CONF_STRING, OPT | SECRET, 0, 0, 0, NULL, "",
+	  NOFF(token), 0,
+	  "telegram bot token, matrix access token, pagerduty routing key, "
+	  "ntfy access token" },
+	{ N(chat), CONF_STRING, OPT, 0, 0, 0, NULL, "",
+	  NOFF(chat), 0,
+	  "telegram chat id or matrix room id" },
+	{ N(events), CONF_STRING, 0, 0, 0, 0, NULL,
+	  "down, degraded, up, reminder",
+	  NOFF(events_text), 0,
+	  "the events this channel gets, comma-separated" },
+	{ N(sites), CONF_STRING, OPT, 0, 0, 0, NULL, "",
+	  NOFF(sites_text), 0,
+	  "only these sites ([site] names), comma-separated; empty = all" },
 };
 
 const size_t conf_nkeys = sizeof conf_keys / sizeof conf_keys[0];
@@ -260,6 +301,7 @@ static const char *section_names[CONF_SEC_COUNT] = {
 	[CONF_SEC_SMTP] = "smtp",
 	[CONF_SEC_CHECK] = "check",
 	[CONF_SEC_SITE] = "site",
+	[CONF_SEC_NOTIFY] = "notify",
 };
 
 const struct conf_key *

@@ -381,6 +381,196 @@ finish_checks(struct loader *ld)
 	ld->ncs = 0;
 }
 
+/* Free one notify_conf and everything it owns. */
+static void
+notify_free(struct notify_conf *n)
+{
+	size_t	i;
+
+	if (n == NULL)
+		return;
+	for (i = 0; i < conf_nkeys; i++)
+		if (conf_keys[i].section == CONF_SEC_NOTIFY)
+			conf_value_free(&conf_keys[i], n);
+	conf_free_list(n->sites, n->nsites);
+	free(n->name);
+	free(n);
+}
+
+static const char *notify_type_names[NOTIFY_TYPE_COUNT] = {
+	[NOTIFY_WEBHOOK] = "webhook",
+	[NOTIFY_SLACK] = "slack",
+	[NOTIFY_TEAMS] = "teams",
+	[NOTIFY_TELEGRAM] = "telegram",
+	[NOTIFY_NTFY] = "ntfy",
+	[NOTIFY_MATRIX] = "matrix",
+	[NOTIFY_PAGERDUTY] = "pagerduty",
+};
+
+const char *
+notify_type_name(int t)
+{
+	if (t < 0 || t >= NOTIFY_TYPE_COUNT)
+		return "invalid";
+	return notify_type_names[t];
+}
+
+unsigned
+notify_event_bit(const char *s)
+{
+	if (strcmp(s, "down") == 0)
+		return NOTIFY_EV_DOWN;
+	if (strcmp(s, "degraded") == 0)
+		return NOTIFY_EV_DEGRADED;
+	if (strcmp(s, "up") == 0)
+		return NOTIFY_EV_UP;
+	if (strcmp(s, "reminder") == 0)
+		return NOTIFY_EV_REMINDER;
+	return 0;
+}
+
+/* A site named s (its [site] name, or its file name without .conf). */
+static int
+site_known(const struct config *cfg, const char *s)
+{
+	size_t	i;
+
+	for (i = 0; i < cfg->nsites; i++)
+		if ((cfg->sites[i]->name != NULL &&
+		    strcmp(cfg->sites[i]->name, s) == 0) ||
+		    (cfg->sites[i]->id != NULL &&
+		    strcmp(cfg->sites[i]->id, s) == 0))
+			return 1;
+	return 0;
+}
+
+/* The keysrc of key name of a [notify NAME] being loaded. */
+static const struct keysrc *
+notify_src(const struct notify_state *ns, const char *name)
+{
+	return &ns->src[conf_key_index(conf_key_find(CONF_SEC_NOTIFY,
+	    name))];
+}
+
+/*
+ * After every file: each [notify NAME] has what its type needs, names
+ * known events and sites, and a name of its own.  A secret, a token or
+ * a url is never quoted (the url of Slack or Teams is itself the key).
+ */
+static void
+finish_notifies(struct loader *ld)
+{
+	struct config		*cfg = ld->cfg;
+	struct notify_state	*ns;
+	struct notify_conf	*n;
+	const struct keysrc	*ks;
+	char		       **items, b[SHOW_BUF];
+	size_t			 i, j, nitems;
+	unsigned		 bit;
+	int			 dropped;
+
+	if (ld->nns > 0)
+		cfg->notifies = xreallocarray(NULL, ld->nns,
+		    sizeof *cfg->notifies);
+	for (i = 0; i < ld->nns; i++) {
+		ns = ld->ns[i];
+		n = ns->n;
+		dropped = 0;
+		for (j = 0; j < cfg->nnotifies; j++)
+			if (strcmp(cfg->notifies[j]->name, n->name) == 0)
+				break;
+		if (j < cfg->nnotifies) {
+			errlist_add(ld->errs, n->file, n->line,
+			    "duplicate channel name \"%s\" (first defined at "
+			    "%s:%d)", n->name, cfg->notifies[j]->file,
+			    cfg->notifies[j]->line);
+			dropped = 1;
+		}
+		conf_apply_defaults(ld, CONF_SEC_NOTIFY, n, ns->src);
+		if (n->type < 0) {
+			if (!notify_src(ns, "type")->bad)
+				errlist_add(ld->errs, n->file, n->line,
+				    "[notify %s] needs type = webhook, slack, "
+				    "teams, telegram, ntfy, matrix or pagerduty",
+				    n->name);
+		} else {
+			switch (n->type) {
+			case NOTIFY_WEBHOOK:
+			case NOTIFY_SLACK:
+			case NOTIFY_TEAMS:
+			case NOTIFY_NTFY:
+				if (n->url == NULL &&
+				    !notify_src(ns, "url")->bad)
+					errlist_add(ld->errs, n->file,
+					    n->line, "[notify %s] needs url "
+					    "(type %s)", n->name,
+					    notify_type_name(n->type));
+				break;
+			default:
+				if (n->token == NULL)
+					errlist_add(ld->errs, n->file,
+					    n->line, "[notify %s] needs token "
+					    "(type %s)", n->name,
+					    notify_type_name(n->type));
+				if (n->type != NOTIFY_PAGERDUTY &&
+				    n->chat == NULL)
+					errlist_add(ld->errs, n->file,
+					    n->line, "[notify %s] needs chat "
+					    "(the %s)", n->name,
+					    n->type == NOTIFY_TELEGRAM ?
+					    "telegram chat id" :
+					    "matrix room id");
+				break;
+			}
+		}
+		n->events = 0;
+		ks = notify_src(ns, "events");
+		nitems = conf_split_list(n->events_text != NULL ?
+		    n->events_text : "", &items);
+		for (j = 0; j < nitems; j++) {
+			if ((bit = notify_event_bit(items[j])) == 0)
+				errlist_add(ld->errs, ks->line ?
+				    KS_FILE(ld, ks) : n->file, ks->line ?
+				    (int)ks->line : n->line,
+				    "events: unknown event \"%s\" (expected "
+				    "down, degraded, up or reminder)",
+				    conf_show(items[j], b, sizeof b));
+			n->events |= bit;
+		}
+		conf_free_list(items, nitems);
+		ks = notify_src(ns, "sites");
+		n->nsites = conf_split_list(n->sites_text != NULL ?
+		    n->sites_text : "", &n->sites);
+		for (j = 0; j < n->nsites; j++)
+			if (!site_known(cfg, n->sites[j]))
+				errlist_add(ld->errs, KS_FILE(ld, ks),
+				    ks->line, "sites: unknown site \"%s\" "
+				    "(not the [site] name of any file in "
+				    "checks_dir)", conf_show(n->sites[j], b,
+				    sizeof b));
+		if (dropped)
+			notify_free(n);
+		else
+			cfg->notifies[cfg->nnotifies++] = n;
+		free(ns->src);
+		free(ns);
+	}
+	free(ld->ns);
+	ld->ns = NULL;
+	ld->nns = 0;
+}
+
+const struct notify_conf *
+config_find_notify(const struct config *cfg, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < cfg->nnotifies; i++)
+		if (strcmp(cfg->notifies[i]->name, name) == 0)
+			return cfg->notifies[i];
+	return NULL;
+}
+
 /* Free what the loader owns (not the config it built). */
 static void
 loader_free(struct loader *ld)
@@ -396,6 +586,12 @@ loader_free(struct loader *ld)
 		free(ld->cs[i]);
 	}
 	free(ld->cs);
+	for (i = 0; i < ld->nns; i++) {
+		notify_free(ld->ns[i]->n);
+		free(ld->ns[i]->src);
+		free(ld->ns[i]);
+	}
+	free(ld->ns);
 	conf_free_list(ld->names, ld->nnames);
 	free(ld->main_src);
 	free(ld->defs_src);
@@ -445,6 +641,7 @@ config_load(const char *path, struct errlist *errs)
 	finish_main(&ld);
 	load_checks_dir(&ld);
 	finish_checks(&ld);
+	finish_notifies(&ld);
 	/* Ad-hoc URL checks (sitewatch check URL) start from [defaults]. */
 	cfg->defaults = xmalloc(sizeof *cfg->defaults);
 	*cfg->defaults = ld.defs;
@@ -489,6 +686,9 @@ config_free(struct config *cfg)
 	for (i = 0; i < cfg->nchecks; i++)
 		check_free(cfg->checks[i]);
 	free(cfg->checks);
+	for (i = 0; i < cfg->nnotifies; i++)
+		notify_free(cfg->notifies[i]);
+	free(cfg->notifies);
 	check_free(cfg->defaults);
 	conf_free_list(cfg->files, cfg->nfiles);
 	free(cfg->path);
@@ -546,6 +746,8 @@ config_dump_keys(void)
 	    "every key below may also be set in a [check NAME] section; a "
 	    "check takes the\n; [defaults] value for each key it leaves "
 	    "out or empty");
+	dump_section(CONF_SEC_NOTIFY, "[notify NAME]", "a notification "
+	    "channel besides mail; NAME as a check name; as many as wanted");
 	printf("\n; ---- checks_dir/SITE.conf: one [site], one [check NAME] "
 	    "per URL ----\n");
 	dump_section(CONF_SEC_SITE, "[site]", NULL);

@@ -41,7 +41,8 @@ enum sec_kind {
 	SEC_SMTP,
 	SEC_DEFAULTS,
 	SEC_SITE,
-	SEC_CHECK
+	SEC_CHECK,
+	SEC_NOTIFY
 };
 
 /* One file being read. */
@@ -59,6 +60,7 @@ struct file_ctx {
 	struct site_conf	*site;
 	struct keysrc		*site_src;
 	struct check_state	*check;
+	struct notify_state	*notify;
 };
 
 /* Keep a copy of a file name that keysrc entries may point at. */
@@ -76,6 +78,7 @@ section_begin(struct file_ctx *fc, char *s)
 {
 	struct loader		*ld = fc->ld;
 	struct check_state	*st;
+	struct notify_state	*ns;
 	struct check_conf	*c;
 	char			*close, *name, *rest, err[ERR_MAX];
 	char			 b[SHOW_BUF];
@@ -84,6 +87,7 @@ section_begin(struct file_ctx *fc, char *s)
 	fc->secname = NULL;
 	fc->sec = SEC_IGNORE;
 	fc->check = NULL;
+	fc->notify = NULL;
 	if ((close = strchr(s, ']')) == NULL) {
 		errlist_add(ld->errs, fc->file, fc->line,
 		    "syntax error: missing \"]\"");
@@ -109,6 +113,38 @@ section_begin(struct file_ctx *fc, char *s)
 		fc->sec = name[0] == 'd' ? (name[1] == 'a' ? SEC_DAEMON :
 		    SEC_DEFAULTS) : SEC_SMTP;
 		xasprintf(&fc->secname, "[%s]", name);
+		return;
+	}
+	if (strncmp(name, "notify", 6) == 0 && (name[6] == '\0' ||
+	    isspace((unsigned char)name[6]))) {
+		if (!fc->main) {
+			errlist_add(ld->errs, fc->file, fc->line,
+			    "[notify NAME] belongs in %s, not in a checks_dir "
+			    "file", ld->cfg->path);
+			return;
+		}
+		name = conf_lskip(name + 6);
+		if (*name == '\0') {
+			errlist_add(ld->errs, fc->file, fc->line,
+			    "[notify] needs a name: [notify NAME]");
+			return;
+		}
+		if (!conf_check_name_ok(name, err, sizeof err)) {
+			errlist_add(ld->errs, fc->file, fc->line, "%s", err);
+			return;
+		}
+		ns = xcalloc(1, sizeof *ns);
+		ns->n = xcalloc(1, sizeof *ns->n);
+		ns->n->name = xstrdup(name);
+		ns->n->file = ld->names[fc->fileno];
+		ns->n->line = fc->line;
+		ns->n->type = -1;
+		ns->src = xcalloc(conf_nkeys, sizeof *ns->src);
+		ld->ns = xappendarray(ld->ns, ld->nns, sizeof *ld->ns);
+		ld->ns[ld->nns++] = ns;
+		fc->notify = ns;
+		fc->sec = SEC_NOTIFY;
+		xasprintf(&fc->secname, "[notify %s]", name);
 		return;
 	}
 	if (strcmp(name, "site") == 0 || strncmp(name, "check", 5) == 0) {
@@ -200,6 +236,11 @@ conf_handler(void *user, const char *section, const char *name,
 		base = fc->site;
 		src = fc->site_src;
 		break;
+	case SEC_NOTIFY:
+		cs = CONF_SEC_NOTIFY;
+		base = fc->notify->n;
+		src = fc->notify->src;
+		break;
 	case SEC_CHECK:
 	default:
 		cs = CONF_SEC_CHECK;
@@ -220,7 +261,8 @@ conf_handler(void *user, const char *section, const char *name,
 			    "[defaults] or [check NAME]" :
 			    other->section == CONF_SEC_DAEMON ? "[daemon]" :
 			    other->section == CONF_SEC_SMTP ? "[smtp]" :
-			    "[site]");
+			    other->section == CONF_SEC_NOTIFY ?
+			    "[notify NAME]" : "[site]");
 		else
 			errlist_add(ld->errs, fc->file, fc->line,
 			    "unknown key \"%s\" in %s",

@@ -98,8 +98,8 @@ mailbox_ok(const char *s)
  * Split a comma-separated value into trimmed, non-empty items.  Returns
  * the count; *out is NULL when there are none.
  */
-static size_t
-split_list(const char *v, char ***out)
+size_t
+conf_split_list(const char *v, char ***out)
 {
 	char	*copy, *item, *save = NULL;
 	char   **list = NULL;
@@ -617,7 +617,7 @@ parse_list(const struct conf_key *k, void *base, const char *v,
 	size_t	   i, nlist;
 
 	(void)dir;
-	nlist = split_list(v, &list);
+	nlist = conf_split_list(v, &list);
 	for (i = 0; i < nlist; i++) {
 		if (k->type == CONF_EMAILS && !addr_ok(list[i])) {
 			snprintf(why, len, "\"%s\" is not a mail address",
@@ -861,6 +861,8 @@ conf_value_parse(const struct conf_key *k, void *base, const char *v,
 		return 0;
 	if (rc == WHOLE)
 		snprintf(err, errlen, "%s", why);
+	else if (k->flags & CONF_F_SECRET)
+		snprintf(err, errlen, "bad value for %s: %s", k->name, why);
 	else
 		snprintf(err, errlen, "bad value \"%s\" for %s: %s",
 		    conf_show(v, b, sizeof b), k->name, why);

@@ -12,6 +12,13 @@
  * rendered message goes to the mailer thread, which writes it to SQLite
  * and sends it.  At shutdown the waiting groups are rendered at once, so
  * nothing held in memory is lost.
+ *
+ * Channels ([notify NAME]) are one more audience each: the staff wording
+ * in English, grouped by the same window, filtered by the channel's
+ * events and sites.  A channel's group is rendered with its type's
+ * template (templates/notify/TYPE.txt) into the service's body
+ * (hook_bodies) and handed to the notification sender (hooksend.c),
+ * which keeps it in the same persistent queue as mail.
  */
 #include <sys/stat.h>
 
@@ -24,6 +31,7 @@
 #include <event2/event.h>
 
 #include "config.h"
+#include "hook.h"
 #include "incident.h"
 #include "log.h"
 #include "mailer.h"
@@ -73,6 +81,7 @@ struct alert {
 
 struct group {
 	enum mail_kind	  kind;
+	char		 *channel;	/* a [notify NAME]; NULL: a mail */
 	char		 *rcpt;		/* NULL: the staff */
 	char		 *lang;
 	struct alert	**alerts;
@@ -96,6 +105,24 @@ struct notifier {
 	struct langs		 langs;
 	struct group		*groups;
 	struct mailer		*mailer;
+	/* Channels: templates by type (NULL: none needed), the sender. */
+	struct tmpl		*hook_t[NOTIFY_TYPE_COUNT];
+	struct hooksend		*hooks;
+};
+
+/* The types whose text comes from templates/notify/TYPE.txt. */
+static int
+type_has_template(int type)
+{
+	return type != NOTIFY_WEBHOOK && type != NOTIFY_PAGERDUTY;
+}
+
+/* What {{event}} says for each kind of group. */
+static const char *event_words[MK_COUNT] = {
+	[MK_DOWN] = "DOWN",
+	[MK_DEGRADED] = "DEGRADED",
+	[MK_UP] = "UP",
+	[MK_REMINDER] = "REMINDER",
 };
 
 static void	group_fire(evutil_socket_t, short, void *);
@@ -237,14 +264,54 @@ langs_load(struct langs *ls, const struct config *cfg, struct errlist *errs)
 	return errs->n - before;
 }
 
+/*
+ * Load templates/notify/TYPE.txt for every type a channel uses into t[]
+ * (the others NULL).  Returns the number of errors added.
+ */
+static size_t
+hook_tmpls_load(struct tmpl **t, const struct config *cfg,
+    struct errlist *errs)
+{
+	size_t	i, before = errs->n;
+	int	type;
+	char	*path;
+
+	memset(t, 0, NOTIFY_TYPE_COUNT * sizeof *t);
+	for (i = 0; i < cfg->nnotifies; i++) {
+		type = cfg->notifies[i]->type;
+		if (type < 0 || type >= NOTIFY_TYPE_COUNT ||
+		    !type_has_template(type) || t[type] != NULL)
+			continue;
+		xasprintf(&path, "%s/notify/%s.txt", cfg->templates_dir,
+		    notify_type_name(type));
+		t[type] = tmpl_load(path, errs);
+		free(path);
+	}
+	return errs->n - before;
+}
+
+static void
+hook_tmpls_free(struct tmpl **t)
+{
+	size_t	i;
+
+	for (i = 0; i < NOTIFY_TYPE_COUNT; i++) {
+		tmpl_free(t[i]);
+		t[i] = NULL;
+	}
+}
+
 int
 notify_check_templates(const struct config *cfg, struct errlist *errs)
 {
 	struct langs	ls;
+	struct tmpl	*t[NOTIFY_TYPE_COUNT];
 	size_t		nerr;
 
 	nerr = langs_load(&ls, cfg, errs);
 	langs_free(&ls);
+	nerr += hook_tmpls_load(t, cfg, errs);
+	hook_tmpls_free(t);
 	return nerr > 0 ? -1 : 0;
 }
 
@@ -511,6 +578,94 @@ notify_queue(struct notifier *nt, const char **to, size_t nto,
 	buf_free(&msg);
 }
 
+/*
+ * Render a channel's group: the title and text from its type's template
+ * (staff wording), the facts for the body, and hand each body to the
+ * notification sender.
+ */
+static void
+group_send_channel(struct group *g)
+{
+	const struct config		*cfg = g->nt->cfg;
+	const struct notify_conf	*nc;
+	const struct lang		*l;
+	struct tmpl_data		 d;
+	struct tmpl_item		*items;
+	struct hook_check		*hc;
+	struct hook_msg			 m;
+	struct pool			 p = { NULL, 0 };
+	struct buf			 body;
+	const char			*public_url;
+	char				*subject = NULL, *count, **bodies;
+	size_t				 i, nb;
+
+	if ((nc = config_find_notify(cfg, g->channel)) == NULL ||
+	    (l = langs_find(&g->nt->langs, "en")) == NULL)
+		return;
+	public_url = cfg->public_url != NULL ? cfg->public_url : "";
+	items = xcalloc(g->nalerts, sizeof *items);
+	hc = xcalloc(g->nalerts, sizeof *hc);
+	xasprintf(&count, "%zu", g->nalerts);
+	pool_add(&p, count);
+	for (i = 0; i < g->nalerts; i++) {
+		const struct alert *a = g->alerts[i];
+
+		alert_item(a, l, 1, public_url, &p, &items[i]);
+		items[i].v[TV_COUNT] = count;
+		items[i].v[TV_EVENT] = event_words[g->kind];
+		hc[i].name = a->check;
+		hc[i].site = a->site;
+		hc[i].url = a->url_staff;
+		hc[i].state = sw_state_name(a->state);
+		hc[i].cause = a->cause_known ? sw_cause_name(a->cause) : NULL;
+		hc[i].message = a->message;
+		hc[i].ticket = a->ticket;
+		hc[i].downtime_s = a->resolved ? a->downtime_s : -1;
+	}
+	memset(&d, 0, sizeof d);
+	d.top = items[0];
+	d.items = items;
+	d.nitems = g->nalerts;
+	d.staff = 1;
+	d.top.v[TV_SITE] = pool_add(&p, join_distinct(items, g->nalerts,
+	    TV_SITE));
+	d.top.v[TV_CHECK] = pool_add(&p, join_distinct(items, g->nalerts,
+	    TV_CHECK));
+	d.top.v[TV_TICKET] = pool_add(&p, join_distinct(items, g->nalerts,
+	    TV_TICKET));
+	buf_init(&body);
+	buf_addstr(&body, "");
+	if (nc->type >= 0 && nc->type < NOTIFY_TYPE_COUNT &&
+	    g->nt->hook_t[nc->type] != NULL)
+		tmpl_render(g->nt->hook_t[nc->type], &d, &subject, &body);
+	else
+		xasprintf(&subject, "%s: %s (%s) %s", event_words[g->kind],
+		    d.top.v[TV_CHECK], d.top.v[TV_SITE], d.top.v[TV_TICKET]);
+
+	memset(&m, 0, sizeof m);
+	m.event = kind_names[g->kind];
+	/* When it happened (the first of the group), not when it is sent. */
+	m.at = g->alerts[0]->at > 0 ? g->alerts[0]->at : time(NULL);
+	m.title = subject;
+	m.text = body.data;
+	m.checks = hc;
+	m.nchecks = g->nalerts;
+	nb = hook_bodies(nc, &m, &bodies);
+	for (i = 0; i < nb; i++) {
+		hooksend_submit(g->nt->hooks, nc->name, m.event, bodies[i]);
+		free(bodies[i]);
+	}
+	free(bodies);
+	log_info("notify %s to %s (%s): %zu check(s), \"%s\"",
+	    kind_names[g->kind], nc->name, notify_type_name(nc->type),
+	    g->nalerts, subject);
+	buf_free(&body);
+	free(subject);
+	free(hc);
+	free(items);
+	pool_free(&p);
+}
+
 /* Render a group's mail and hand it to the mailer, one row a recipient. */
 static void
 group_send(struct group *g)
@@ -526,6 +681,10 @@ group_send(struct group *g)
 	size_t			 i;
 	int			 staff = g->rcpt == NULL;
 
+	if (g->channel != NULL) {
+		group_send_channel(g);
+		return;
+	}
 	if ((l = langs_find(&g->nt->langs, g->lang)) == NULL &&
 	    (l = langs_find(&g->nt->langs, "en")) == NULL)
 		return;
@@ -578,6 +737,7 @@ group_free(struct group *g)
 	if (g->timer != NULL)
 		event_free(g->timer);
 	free(g->rcpt);
+	free(g->channel);
 	free(g->lang);
 	free(g);
 }
@@ -603,22 +763,36 @@ group_fire(evutil_socket_t fd, short what, void *arg)
 	group_flush(arg);
 }
 
-/* Add a to the waiting group of (kind, rcpt, lang), opening one if needed. */
+/* The same channel, or both mail. */
+static int
+same_channel(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/*
+ * Add a to the waiting group of (kind, channel, rcpt, lang), opening one
+ * if needed.
+ */
 static void
-group_add(struct notifier *nt, enum mail_kind kind, const char *rcpt,
-    const char *lang, struct alert *a)
+group_add(struct notifier *nt, enum mail_kind kind, const char *channel,
+    const char *rcpt, const char *lang, struct alert *a)
 {
 	struct group	*g;
 	struct timeval	 tv;
 
 	for (g = nt->groups; g != NULL; g = g->next)
 		if (g->kind == kind && strcmp(g->lang, lang) == 0 &&
+		    same_channel(g->channel, channel) &&
 		    ((g->rcpt == NULL && rcpt == NULL) || (g->rcpt != NULL &&
 		    rcpt != NULL && strcasecmp(g->rcpt, rcpt) == 0)))
 			break;
 	if (g == NULL) {
 		g = xcalloc(1, sizeof *g);
 		g->kind = kind;
+		g->channel = channel != NULL ? xstrdup(channel) : NULL;
 		g->rcpt = rcpt != NULL ? xstrdup(rcpt) : NULL;
 		g->lang = xstrdup(lang);
 		g->nt = nt;
@@ -670,6 +844,31 @@ cause_note(struct notifier *nt, long long ticket, int cause, int forget)
 	return old;
 }
 
+/* Whether channel nc takes an event of kind about a check of site. */
+static int
+channel_wants(const struct notify_conf *nc, enum mail_kind kind,
+    const struct site_conf *site)
+{
+	static const unsigned	bits[MK_COUNT] = {
+		[MK_DOWN] = NOTIFY_EV_DOWN,
+		[MK_DEGRADED] = NOTIFY_EV_DEGRADED,
+		[MK_UP] = NOTIFY_EV_UP,
+		[MK_REMINDER] = NOTIFY_EV_REMINDER,
+	};
+	size_t			i;
+
+	if ((nc->events & bits[kind]) == 0)
+		return 0;
+	if (nc->nsites == 0)
+		return 1;
+	for (i = 0; site != NULL && i < nc->nsites; i++)
+		if ((site->name != NULL && strcmp(site->name,
+		    nc->sites[i]) == 0) || (site->id != NULL &&
+		    strcmp(site->id, nc->sites[i]) == 0))
+			return 1;
+	return 0;
+}
+
 /* --- the daemon-facing API ------------------------------------------- */
 
 struct notifier *
@@ -684,18 +883,32 @@ notify_open(const struct config *cfg, struct event_base *base)
 	nt->cfg = cfg;
 	nt->base = base;
 	errlist_init(&errs);
-	if (langs_load(&nt->langs, cfg, &errs) > 0) {
+	if (langs_load(&nt->langs, cfg, &errs) > 0 ||
+	    hook_tmpls_load(nt->hook_t, cfg, &errs) > 0) {
 		for (i = 0; i < errs.n; i++)
 			log_error("%s", errs.lines[i]);
 		errlist_free(&errs);
 		langs_free(&nt->langs);
+		hook_tmpls_free(nt->hook_t);
 		free(nt);
 		return NULL;
 	}
 	errlist_free(&errs);
+	/* A sender only when there are channels (or on the reload that
+	   adds the first); rows of removed channels wait for it. */
+	if (cfg->nnotifies > 0 && (nt->hooks = hooksend_start(cfg, base,
+	    err, sizeof err)) == NULL) {
+		log_error("notify queue: %s", err);
+		langs_free(&nt->langs);
+		hook_tmpls_free(nt->hook_t);
+		free(nt);
+		return NULL;
+	}
 	if ((nt->mailer = mailer_start(cfg, base, err, sizeof err)) == NULL) {
 		log_error("mail queue: %s", err);
+		hooksend_stop(nt->hooks);
 		langs_free(&nt->langs);
+		hook_tmpls_free(nt->hook_t);
 		free(nt);
 		return NULL;
 	}
@@ -752,12 +965,19 @@ notify_event(struct notifier *nt, const struct incident_event *ev)
 	}
 	if (kind != MK_REMINDER && site != NULL) {
 		for (i = 0; i < site->nclient_emails; i++)
-			group_add(nt, kind, site->client_emails[i],
+			group_add(nt, kind, NULL, site->client_emails[i],
 			    site->language != NULL ? site->language : "en",
 			    alert_dup(a));
 	}
+	for (i = 0; i < nt->cfg->nnotifies; i++) {
+		const struct notify_conf *nc = nt->cfg->notifies[i];
+
+		if (channel_wants(nc, kind, site))
+			group_add(nt, kind, nc->name, NULL, "en",
+			    alert_dup(a));
+	}
 	if (nt->cfg->smtp.nstaff > 0)
-		group_add(nt, kind, NULL, "en", a);
+		group_add(nt, kind, NULL, NULL, "en", a);
 	else
 		alert_free(a);
 }
@@ -780,7 +1000,9 @@ void
 notify_reload(struct notifier *nt, const struct config *cfg)
 {
 	struct langs	ls;
+	struct tmpl	*t[NOTIFY_TYPE_COUNT];
 	struct errlist	errs;
+	char		err[512];
 	size_t		i;
 
 	if (nt == NULL)
@@ -796,8 +1018,24 @@ notify_reload(struct notifier *nt, const struct config *cfg)
 		nt->langs = ls;
 	}
 	errlist_free(&errs);
+	errlist_init(&errs);
+	if (hook_tmpls_load(t, cfg, &errs) > 0) {
+		for (i = 0; i < errs.n; i++)
+			log_error("%s", errs.lines[i]);
+		log_error("notify templates not reloaded");
+		hook_tmpls_free(t);
+	} else {
+		hook_tmpls_free(nt->hook_t);
+		memcpy(nt->hook_t, t, sizeof t);
+	}
+	errlist_free(&errs);
 	nt->cfg = cfg;
 	mailer_reconfigure(nt->mailer, cfg);
+	if (nt->hooks != NULL)
+		hooksend_reconfigure(nt->hooks, cfg);
+	else if (cfg->nnotifies > 0 && (nt->hooks = hooksend_start(cfg,
+	    nt->base, err, sizeof err)) == NULL)
+		log_error("notify queue: %s", err);
 }
 
 void
@@ -815,7 +1053,9 @@ notify_close(struct notifier *nt)
 	while (nt->groups != NULL)
 		group_flush(nt->groups);
 	mailer_stop(nt->mailer);
+	hooksend_stop(nt->hooks);
 	langs_free(&nt->langs);
+	hook_tmpls_free(nt->hook_t);
 	free(nt->causes);
 	free(nt);
 }

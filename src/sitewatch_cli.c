@@ -37,6 +37,8 @@ static const struct verb {
 	{ "report-mail", cli_report_mail,
 	    "report-mail SITE [--period month|--start T --end T] "
 	    "[--to ADDRESS]" },
+	{ "notify-test", cli_notify_test, "notify-test NAME" },
+	{ "notify-queue", cli_notify_queue, "notify-queue [--json]" },
 	{ "migrate", cli_migrate, "migrate --to URI [--force]" },
 	{ "nodes", cli_nodes, "nodes [--json]" },
 	{ "user", cli_user,

@@ -544,7 +544,10 @@ check_only(const char *path)
 		(void)fd_budget(cfg, fd_limit_hard(), &errs, 0);
 	for (i = 0; i < errs.n; i++)
 		fprintf(stderr, "%s\n", errs.lines[i]);
-	if (errs.n == 0)
+	if (errs.n == 0 && cfg->nnotifies > 0)
+		fprintf(stderr, "%s: configuration OK (%zu checks, %zu "
+		    "channels)\n", path, cfg->nchecks, cfg->nnotifies);
+	else if (errs.n == 0)
 		fprintf(stderr, "%s: configuration OK (%zu checks)\n", path,
 		    cfg->nchecks);
 	rc = errs.n == 0 ? 0 : 1;

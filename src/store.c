@@ -381,6 +381,7 @@ mail_row_free(struct mail_row *m)
 	free(m->message);
 	free(m->status);
 	free(m->last_error);
+	free(m->channel);
 	memset(m, 0, sizeof *m);
 }
 
@@ -399,20 +400,21 @@ long long
 store_mail_push(struct store *s, const char *sender, const char *rcpt,
     const char *subject, const char *message, time_t now)
 {
-	return s->ops->mail_push(s, sender, rcpt, subject, message, now);
+	return s->ops->mail_push(s, NULL, sender, rcpt, subject, message,
+	    now);
 }
 
 size_t
 store_mail_due(struct store *s, time_t now, struct mail_row *out, size_t max)
 {
 	memset(out, 0, max * sizeof *out);
-	return s->ops->mail_due(s, now, out, max);
+	return s->ops->mail_due(s, 0, now, out, max);
 }
 
 int
 store_mail_next_due(struct store *s, time_t *when)
 {
-	return s->ops->mail_next_due(s, when);
+	return s->ops->mail_next_due(s, 0, when);
 }
 
 int
@@ -428,11 +430,13 @@ store_mail_failed(struct store *s, long long id, time_t now,
 	return s->ops->mail_done(s, id, "failed", now, error);
 }
 
-int
-store_mail_retry(struct store *s, long long id, time_t now,
-    const char *error)
+/* A temporary failure of a mail or notification (store.h). */
+static int
+queue_retry(struct store *s, long long id, time_t now, const char *error,
+    long min_wait)
 {
 	time_t	 created = now;
+	long	 wait;
 	int	 attempts = 0, rc;
 	char	*why;
 
@@ -446,14 +450,64 @@ store_mail_retry(struct store *s, long long id, time_t now,
 		free(why);
 		return rc;
 	}
-	return s->ops->mail_reschedule(s, id, attempts,
-	    now + store_mail_backoff(s, attempts), error);
+	wait = store_mail_backoff(s, attempts);
+	if (wait < min_wait)
+		wait = min_wait;
+	return s->ops->mail_reschedule(s, id, attempts, now + wait, error);
+}
+
+int
+store_mail_retry(struct store *s, long long id, time_t now,
+    const char *error)
+{
+	return queue_retry(s, id, now, error, 0);
 }
 
 long long
 store_mail_count(struct store *s, const char *status)
 {
-	return s->ops->mail_count(s, status);
+	return s->ops->mail_count(s, 0, status);
+}
+
+long long
+store_hook_push(struct store *s, const char *channel, const char *event,
+    const char *body, time_t now)
+{
+	return s->ops->mail_push(s, channel, "", channel, event, body, now);
+}
+
+size_t
+store_hook_due(struct store *s, time_t now, struct mail_row *out, size_t max)
+{
+	memset(out, 0, max * sizeof *out);
+	return s->ops->mail_due(s, 1, now, out, max);
+}
+
+int
+store_hook_next_due(struct store *s, time_t *when)
+{
+	return s->ops->mail_next_due(s, 1, when);
+}
+
+int
+store_hook_retry(struct store *s, long long id, time_t now,
+    const char *error, long min_wait)
+{
+	return queue_retry(s, id, now, error, min_wait);
+}
+
+long long
+store_hook_count(struct store *s, const char *status)
+{
+	return s->ops->mail_count(s, 1, status);
+}
+
+size_t
+store_hook_list(struct store *s, const char *status, struct mail_row *out,
+    size_t max)
+{
+	memset(out, 0, max * sizeof *out);
+	return s->ops->mail_list(s, 1, status, out, max);
 }
 
 int
@@ -516,5 +570,5 @@ store_mail_list(struct store *s, const char *status, struct mail_row *out,
     size_t max)
 {
 	memset(out, 0, max * sizeof *out);
-	return s->ops->mail_list(s, status, out, max);
+	return s->ops->mail_list(s, 0, status, out, max);
 }

@@ -137,6 +137,8 @@ static const char *migrations[] = {
 	"  period TEXT NOT NULL,"
 	"  sent_at BIGINT NOT NULL,"
 	"  PRIMARY KEY (site, period));",
+	/* 4 -> 5: notifications share the queue, marked with a channel. */
+	"ALTER TABLE outbox ADD COLUMN channel TEXT;",
 };
 
 #define PG_VERSION	((int)(sizeof migrations / sizeof migrations[0]))

@@ -27,8 +27,8 @@
 #define PG_MAIL_LEASE	300
 
 long long
-pg_mail_push(struct store *s, const char *sender, const char *rcpt,
-    const char *subject, const char *message, time_t now)
+pg_mail_push(struct store *s, const char *channel, const char *sender,
+    const char *rcpt, const char *subject, const char *message, time_t now)
 {
 	struct pg_args	 a;
 	PGresult	*r;
@@ -40,9 +40,10 @@ pg_mail_push(struct store *s, const char *sender, const char *rcpt,
 	pg_text(&a, rcpt);
 	pg_text(&a, subject);
 	pg_text(&a, message);
+	pg_text(&a, channel);
 	if ((r = pg_run(s, "INSERT INTO outbox (created_at, sender,"
-	    " recipients, subject, message, next_attempt_at)"
-	    " VALUES ($1, $2, $3, $4, $5, $1) RETURNING id", &a)) == NULL)
+	    " recipients, subject, message, next_attempt_at, channel)"
+	    " VALUES ($1, $2, $3, $4, $5, $1, $6) RETURNING id", &a)) == NULL)
 		return -1;
 	if (PQntuples(r) == 1)
 		id = pg_col_ll(r, 0, 0);
@@ -55,7 +56,9 @@ pg_mail_push(struct store *s, const char *sender, const char *rcpt,
  * (MAIL_COLS("''")), the sender needs it.
  */
 #define MAIL_COLS(msg) "id, sender, recipients, subject, " msg ", status, " \
-	"attempts, created_at, next_attempt_at, last_error"
+	"attempts, created_at, next_attempt_at, last_error, channel"
+/* The rows of queue q (store_impl.h), q the parameter N. */
+#define IN_QUEUE(N)	" (channel IS NOT NULL) = ($" #N "::int <> 0) "
 
 /* Up to max MAIL_COLS rows of r into out; how many.  Clears r. */
 static size_t
@@ -77,6 +80,8 @@ pg_mail_rows(PGresult *r, struct mail_row *out, size_t max)
 		m->created_at = (time_t)pg_col_ll(r, i, 7);
 		m->next_attempt_at = (time_t)pg_col_ll(r, i, 8);
 		m->last_error = pg_col_dup0(r, i, 9);
+		m->channel = PQgetisnull(r, i, 10) ? NULL :
+		    pg_col_dup0(r, i, 10);
 	}
 	PQclear(r);
 	return n;
@@ -84,7 +89,8 @@ pg_mail_rows(PGresult *r, struct mail_row *out, size_t max)
 
 /* Claim up to max due rows (see DESIGN). */
 size_t
-pg_mail_due(struct store *s, time_t now, struct mail_row *out, size_t max)
+pg_mail_due(struct store *s, int q, time_t now, struct mail_row *out,
+    size_t max)
 {
 	struct pg_args	 a;
 	PGresult	*r;
@@ -94,10 +100,12 @@ pg_mail_due(struct store *s, time_t now, struct mail_row *out, size_t max)
 	pg_int(&a, (long long)max);
 	pg_int(&a, PG_MAIL_LEASE);
 	pg_text(&a, PG(s)->claim);
+	pg_int(&a, q != 0);
 	if ((r = pg_run(s, "WITH c AS (UPDATE outbox SET claimed_until ="
 	    " $1::bigint + $3::bigint, claimed_by = $4"
 	    " WHERE id IN (SELECT id FROM outbox"
-	    " WHERE status = 'queued' AND next_attempt_at <= $1"
+	    " WHERE status = 'queued' AND next_attempt_at <= $1 AND"
+	    IN_QUEUE(5)
 	    " AND (claimed_until IS NULL OR claimed_until <= $1)"
 	    " ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)"
 	    " RETURNING " MAIL_COLS("message") ")"
@@ -109,15 +117,18 @@ pg_mail_due(struct store *s, time_t now, struct mail_row *out, size_t max)
 }
 
 int
-pg_mail_next_due(struct store *s, time_t *when)
+pg_mail_next_due(struct store *s, int q, time_t *when)
 {
+	struct pg_args	 a;
 	PGresult	*r;
 	int		 rc = -1;
 
+	pg_args_init(&a);
+	pg_int(&a, q != 0);
 	/* A claimed row is due again when its lease runs out. */
 	if ((r = pg_run(s, "SELECT MIN(greatest(next_attempt_at,"
 	    " coalesce(claimed_until, 0))) FROM outbox"
-	    " WHERE status = 'queued'", NULL)) == NULL)
+	    " WHERE status = 'queued' AND" IN_QUEUE(1), &a)) == NULL)
 		return -1;
 	if (PQntuples(r) == 1) {
 		if (PQgetisnull(r, 0, 0))
@@ -154,7 +165,7 @@ pg_mail_attempts(struct store *s, long long id, int *attempts,
 }
 
 long long
-pg_mail_count(struct store *s, const char *status)
+pg_mail_count(struct store *s, int q, const char *status)
 {
 	struct pg_args	 a;
 	PGresult	*r;
@@ -162,8 +173,9 @@ pg_mail_count(struct store *s, const char *status)
 
 	pg_args_init(&a);
 	pg_text(&a, status);
-	if ((r = pg_run(s, "SELECT COUNT(*) FROM outbox WHERE status = $1",
-	    &a)) == NULL)
+	pg_int(&a, q != 0);
+	if ((r = pg_run(s, "SELECT COUNT(*) FROM outbox WHERE status = $1"
+	    " AND" IN_QUEUE(2), &a)) == NULL)
 		return -1;
 	if (PQntuples(r) == 1)
 		n = pg_col_ll(r, 0, 0);
@@ -211,8 +223,8 @@ pg_mail_reschedule(struct store *s, long long id, int attempts, time_t next,
 }
 
 size_t
-pg_mail_list(struct store *s, const char *status, struct mail_row *out,
-    size_t max)
+pg_mail_list(struct store *s, int q, const char *status,
+    struct mail_row *out, size_t max)
 {
 	struct pg_args	 a;
 	PGresult	*r;
@@ -220,9 +232,10 @@ pg_mail_list(struct store *s, const char *status, struct mail_row *out,
 	pg_args_init(&a);
 	pg_text(&a, status);
 	pg_int(&a, (long long)max);
+	pg_int(&a, q != 0);
 	if ((r = pg_run(s, "SELECT " MAIL_COLS("''") " FROM outbox"
-	    " WHERE $1::text IS NULL OR status = $1 ORDER BY id DESC LIMIT $2",
-	    &a)) == NULL)
+	    " WHERE ($1::text IS NULL OR status = $1) AND" IN_QUEUE(3)
+	    " ORDER BY id DESC LIMIT $2", &a)) == NULL)
 		return 0;
 	return pg_mail_rows(r, out, max);
 }
@@ -246,11 +259,12 @@ pg_mail_import(struct store *s, const struct mail_row *m)
 	pg_int(&a, (long long)m->next_attempt_at);
 	pg_text(&a, m->last_error != NULL && *m->last_error != '\0' ?
 	    m->last_error : NULL);
+	pg_text(&a, m->channel);
 	n = pg_changed(s, "INSERT INTO outbox (id, created_at, sender,"
 	    " recipients, subject, message, status, attempts,"
-	    " next_attempt_at, sent_at, last_error) VALUES ($1, $2, $3, $4,"
-	    " $5, $6, $7, $8, $9, CASE WHEN $7 = 'sent' THEN $9::bigint END,"
-	    " $10) ON CONFLICT (id) DO NOTHING", &a);
+	    " next_attempt_at, sent_at, last_error, channel) VALUES ($1, $2,"
+	    " $3, $4, $5, $6, $7, $8, $9, CASE WHEN $7 = 'sent' THEN"
+	    " $9::bigint END, $10, $11) ON CONFLICT (id) DO NOTHING", &a);
 	return n < 0 ? -1 : (int)n;
 }
 

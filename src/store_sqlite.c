@@ -121,6 +121,8 @@ static const char *migrations[] = {
 	"  period TEXT NOT NULL,"
 	"  sent_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (site, period));",
+	/* 6 -> 7: notifications share the queue, marked with a channel. */
+	"ALTER TABLE outbox ADD COLUMN channel TEXT;",
 };
 
 #define SQ_VERSION	((int)(sizeof migrations / sizeof migrations[0]))

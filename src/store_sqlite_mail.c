@@ -17,16 +17,18 @@
 #include "xmalloc.h"
 
 long long
-sq_mail_push(struct store *s, const char *sender, const char *rcpt,
-    const char *subject, const char *message, time_t now)
+sq_mail_push(struct store *s, const char *channel, const char *sender,
+    const char *rcpt, const char *subject, const char *message, time_t now)
 {
 	sqlite3_stmt	*st;
 	long long	 id = -1;
 
 	if ((st = sq_prepare(s, "INSERT INTO outbox (created_at, "
-	    "sender, recipients, subject, message, next_attempt_at) "
-	    "VALUES (?, ?, ?, ?, ?, ?)")) == NULL)
+	    "sender, recipients, subject, message, next_attempt_at, channel) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?)")) == NULL)
 		return -1;
+	if (channel != NULL)
+		sqlite3_bind_text(st, 7, channel, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_text(st, 2, sender, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, rcpt, -1, SQLITE_STATIC);
@@ -46,7 +48,9 @@ sq_mail_push(struct store *s, const char *sender, const char *rcpt,
  * (MAIL_COLS("''")), the sender needs it.
  */
 #define MAIL_COLS(msg) "id, sender, recipients, subject, " msg ", status, " \
-	"attempts, created_at, next_attempt_at, last_error"
+	"attempts, created_at, next_attempt_at, last_error, channel"
+/* The rows of queue q (store_impl.h): ?9 is q. */
+#define IN_QUEUE	" (channel IS NOT NULL) = ?9 "
 
 /* Run st and read up to max MAIL_COLS rows into out; how many. */
 static size_t
@@ -67,34 +71,39 @@ sq_mail_rows(sqlite3_stmt *st, struct mail_row *out, size_t max)
 		m->created_at = sqlite3_column_int64(st, 7);
 		m->next_attempt_at = sqlite3_column_int64(st, 8);
 		m->last_error = sq_col_dup0(st, 9);
+		m->channel = sqlite3_column_type(st, 10) == SQLITE_NULL ?
+		    NULL : sq_col_dup0(st, 10);
 	}
 	sqlite3_finalize(st);
 	return n;
 }
 
 size_t
-sq_mail_due(struct store *s, time_t now, struct mail_row *out, size_t max)
+sq_mail_due(struct store *s, int q, time_t now, struct mail_row *out,
+    size_t max)
 {
 	sqlite3_stmt	*st;
 
 	if ((st = sq_prepare(s, "SELECT " MAIL_COLS("message") " FROM outbox"
-	    " WHERE status = 'queued' AND next_attempt_at <= ?"
-	    " ORDER BY next_attempt_at, id LIMIT ?")) == NULL)
+	    " WHERE status = 'queued' AND next_attempt_at <= ?1 AND" IN_QUEUE
+	    " ORDER BY next_attempt_at, id LIMIT ?2")) == NULL)
 		return 0;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	sqlite3_bind_int(st, 9, q != 0);
 	return sq_mail_rows(st, out, max);
 }
 
 int
-sq_mail_next_due(struct store *s, time_t *when)
+sq_mail_next_due(struct store *s, int q, time_t *when)
 {
 	sqlite3_stmt	*st;
 	int		 rc = -1;
 
 	if ((st = sq_prepare(s, "SELECT MIN(next_attempt_at) FROM "
-	    "outbox WHERE status = 'queued'")) == NULL)
+	    "outbox WHERE status = 'queued' AND" IN_QUEUE)) == NULL)
 		return -1;
+	sqlite3_bind_int(st, 9, q != 0);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
 			rc = 0;
@@ -127,14 +136,15 @@ sq_mail_attempts(struct store *s, long long id, int *attempts,
 }
 
 long long
-sq_mail_count(struct store *s, const char *status)
+sq_mail_count(struct store *s, int q, const char *status)
 {
 	sqlite3_stmt	*st;
 	long long	 n = -1;
 
 	if ((st = sq_prepare(s, "SELECT COUNT(*) FROM outbox WHERE "
-	    "status = ?1")) == NULL)
+	    "status = ?1 AND" IN_QUEUE)) == NULL)
 		return -1;
+	sqlite3_bind_int(st, 9, q != 0);
 	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
@@ -205,6 +215,8 @@ sq_mail_walk(struct store *s, int (*fn)(const struct mail_row *, void *),
 		m.created_at = sqlite3_column_int64(st, 7);
 		m.next_attempt_at = sqlite3_column_int64(st, 8);
 		m.last_error = sq_col_dup0(st, 9);
+		m.channel = sqlite3_column_type(st, 10) == SQLITE_NULL ?
+		    NULL : sq_col_dup0(st, 10);
 		stop = fn(&m, arg) != 0;
 		mail_row_free(&m);
 	}
@@ -218,15 +230,16 @@ sq_mail_walk(struct store *s, int (*fn)(const struct mail_row *, void *),
 }
 
 size_t
-sq_mail_list(struct store *s, const char *status, struct mail_row *out,
-    size_t max)
+sq_mail_list(struct store *s, int q, const char *status,
+    struct mail_row *out, size_t max)
 {
 	sqlite3_stmt	*st;
 
 	if ((st = sq_prepare(s, "SELECT " MAIL_COLS("''") " FROM outbox"
-	    " WHERE ?1 IS NULL OR status = ?1 ORDER BY id DESC LIMIT ?2"))
-	    == NULL)
+	    " WHERE (?1 IS NULL OR status = ?1) AND" IN_QUEUE
+	    " ORDER BY id DESC LIMIT ?2")) == NULL)
 		return 0;
+	sqlite3_bind_int(st, 9, q != 0);
 	if (status != NULL)
 		sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);

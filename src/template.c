@@ -64,6 +64,7 @@ static const char *var_names[TV_NVARS] = {
 	[TV_INCIDENT_LIST] = "incident_list",
 	[TV_MEAN] = "mean",
 	[TV_P95] = "p95",
+	[TV_EVENT] = "event",
 };
 
 static const char *section_names[] = {

@@ -160,15 +160,18 @@ web_data_tickets(struct web_data *wd, const struct web_src *src, int all,
 
 int
 web_data_mail_queue(struct web_data *wd, const struct web_src *src,
-    long long *queued, long long *failed, char *err, size_t errlen)
+    long long *queued, long long *failed, long long *nqueued,
+    long long *nfailed, char *err, size_t errlen)
 {
 	struct store	*tdb;
 
-	*queued = *failed = -1;
+	*queued = *failed = *nqueued = *nfailed = -1;
 	if ((tdb = web_data_tdb(wd, src, err, errlen)) == NULL)
 		return WEB_DATA_ERROR;
 	*queued = store_mail_count(tdb, "queued");
 	*failed = store_mail_count(tdb, "failed");
+	*nqueued = store_hook_count(tdb, "queued");
+	*nfailed = store_hook_count(tdb, "failed");
 	return *queued >= 0 && *failed >= 0 ? WEB_DATA_OK : WEB_DATA_ERROR;
 }
 

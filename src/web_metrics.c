@@ -276,6 +276,16 @@ metrics_tail(struct web *w, struct buf *b)
 		    "sitewatch_mail_queue{status=\"failed\"} %lld\n",
 		    queued, failed);
 	}
+	web_view_notify(w->view, &queued, &failed);
+	if (queued >= 0 && failed >= 0) {
+		metrics_head(b, "sitewatch_notify_queue", "gauge",
+		    "Notifications to [notify] channels in the same queue: "
+		    "waiting to be delivered, and failed for good (a 4xx "
+		    "answer).");
+		buf_printf(b, "sitewatch_notify_queue{status=\"queued\"} %lld\n"
+		    "sitewatch_notify_queue{status=\"failed\"} %lld\n",
+		    queued, failed);
+	}
 
 	scheduler_get_stats(w->sched, &st);
 	metrics_head(b, "sitewatch_checks_total", "counter",

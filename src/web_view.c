@@ -51,6 +51,8 @@ struct web_view {
 	int			 db_busy;	/* refresh job queued */
 	long long		 mail_queued;	/* outbox rows; -1: unknown */
 	long long		 mail_failed;
+	long long		 notify_queued;	/* the same, channels' */
+	long long		 notify_failed;
 	int			 stats_busy;
 	uint64_t		 stats_due_ms;	/* next uptime refresh */
 	uint64_t		 daily_due_ms;
@@ -227,6 +229,13 @@ web_view_mail(struct web_view *v, long long *queued, long long *failed)
 }
 
 void
+web_view_notify(struct web_view *v, long long *queued, long long *failed)
+{
+	*queued = v->notify_queued;
+	*failed = v->notify_failed;
+}
+
+void
 web_view_poke(struct web_view *v)
 {
 	event_active(v->ev_refresh, EV_TIMEOUT, 1);
@@ -242,6 +251,8 @@ struct view_db_job {
 	json_t			*tickets;
 	long long		 mail_queued;
 	long long		 mail_failed;
+	long long		 notify_queued;
+	long long		 notify_failed;
 	int			 rc;
 	char			 err[256];
 };
@@ -255,7 +266,8 @@ view_db_work(struct web_job *job)
 	r->rc = web_data_tickets(web_queue_data(job), &r->src, 0,
 	    &r->tickets, r->err, sizeof r->err);
 	web_data_mail_queue(web_queue_data(job), &r->src, &r->mail_queued,
-	    &r->mail_failed, err, sizeof err);
+	    &r->mail_failed, &r->notify_queued, &r->notify_failed, err,
+	    sizeof err);
 }
 
 static void
@@ -269,6 +281,8 @@ view_db_done(struct web_job *job)
 	v->db_busy = 0;
 	v->mail_queued = r->mail_queued;
 	v->mail_failed = r->mail_failed;
+	v->notify_queued = r->notify_queued;
+	v->notify_failed = r->notify_failed;
 	json_decref(v->tickets);
 	free(v->tickets_err);
 	v->tickets = NULL;
@@ -476,6 +490,7 @@ web_view_new(struct web *w)
 	v = xcalloc(1, sizeof *v);
 	v->w = w;
 	v->mail_queued = v->mail_failed = -1;
+	v->notify_queued = v->notify_failed = -1;
 	if ((v->ev_refresh = event_new(w->base, -1, EV_PERSIST, view_refresh,
 	    v)) == NULL)
 		fatal("web: event_new failed");

@@ -626,14 +626,18 @@ test_shipped_example(void **state)
 	    "/checks.d/example.conf"));
 	for (i = 0; i < conf_nkeys; i++) {
 		text = conf_keys[i].section == CONF_SEC_DAEMON ||
-		    conf_keys[i].section == CONF_SEC_SMTP ? main_text :
+		    conf_keys[i].section == CONF_SEC_SMTP ||
+		    conf_keys[i].section == CONF_SEC_NOTIFY ? main_text :
 		    site_text;
 		/* A line starting with the key, then spaces and "=". */
 		found = 0;
 		len = strlen(conf_keys[i].name);
 		for (p = strstr(text, conf_keys[i].name); p != NULL && !found;
 		    p = strstr(p + 1, conf_keys[i].name)) {
-			if (p != text && p[-1] != '\n')
+			/* A channel is shown commented out (none by default). */
+			if (p != text && p[-1] != '\n' &&
+			    !(conf_keys[i].section == CONF_SEC_NOTIFY &&
+			    p - text >= 2 && p[-1] == ';' && p[-2] == '\n'))
 				continue;
 			for (line = p + len; *line == ' '; line++)
 				;
@@ -789,6 +793,8 @@ test_spec_keys(void **state)
 	    "max_body", "slow_ms", "down_ms", "cert_warn_days", "retries",
 	    "recover", "renotify", "maintenance", "follow_redirects", "ip",
 	    "ca_file", "depends", "title", NULL };
+	static const char *notify[] = { "type", "url", "secret", "token",
+	    "chat", "events", "sites", NULL };
 	size_t	i, n = 0;
 
 	(void)state;
@@ -800,6 +806,8 @@ test_spec_keys(void **state)
 		assert_non_null(conf_key_find(CONF_SEC_SITE, site[i]));
 	for (i = 0; check[i] != NULL; i++, n++)
 		assert_non_null(conf_key_find(CONF_SEC_CHECK, check[i]));
+	for (i = 0; notify[i] != NULL; i++, n++)
+		assert_non_null(conf_key_find(CONF_SEC_NOTIFY, notify[i]));
 	assert_int_equal(n, conf_nkeys);
 	assert_null(conf_key_find(CONF_SEC_DAEMON, "interval"));
 	for (i = 0; i < conf_nkeys; i++)
