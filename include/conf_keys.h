@@ -34,6 +34,8 @@ enum conf_type {
 	CONF_WORD,	/* char *: one of choices, stored as text */
 	CONF_EMAILS,	/* char ** + count: comma-separated addresses */
 	CONF_URLS,	/* char ** + count: comma-separated URLs */
+	CONF_ESCALATE,	/* char ** + count: "DURATION ADDRESS...", comma-
+			   separated, later levels later (escalate_level) */
 	CONF_HEADER,	/* char ** + count: "Name: value", repeats */
 	CONF_STATUS,	/* struct status_range * + count */
 	CONF_MAINT,	/* struct maint_window * + count, repeats */

@@ -101,6 +101,14 @@ struct rrd_rra {
 };
 #define RRD_RRA_MAX	8
 
+/*
+ * One level of [smtp] escalate, "15m lead@example.com boss@example.com":
+ * seconds after the ticket opened and the addresses (allocated; free
+ * and each address).  0, or -1 with why filled.
+ */
+int	escalate_level(const char *item, long *after_s, char ***addrs,
+	    size_t *naddrs, char *why, size_t len);
+
 struct smtp_conf {
 	char			 *host;		/* NULL = write to outbox/ */
 	int			  port;
@@ -115,6 +123,8 @@ struct smtp_conf {
 	int			  retry_max;	/* seconds: longest wait */
 	char			 *organization;	/* signs client pages; NULL */
 	char			 *contact;	/* the same; NULL */
+	char			**escalate;	/* levels, see escalate_level */
+	size_t			  nescalate;
 };
 
 /* The types of [notify NAME] channels (SPEC "Notification channels"). */

@@ -291,13 +291,15 @@ size_t		store_mail_list(struct store *, const char *status,
 		    struct mail_row *out, size_t max);
 
 /*
- * The record of the clients' reports sent: claim (site, period) for
- * this node.  1 when it was not claimed before (then send it), 0 when it
- * was, -1 on error.  Inside the transaction that queues the mails, so
- * the record and the mails are written together or not at all.
+ * The record of what is sent once for good (a client's monthly report
+ * "report", site/period; an escalation level "escalation", ticket#level):
+ * claim (kind, key) for this node.  1 when it was not claimed before
+ * (then send it), 0 when it was, -1 on error.  Called inside the
+ * transaction that queues the mails, so the record and the mails are
+ * written together or not at all, whichever node or restart tries.
  */
-int		store_report_claim(struct store *, const char *site,
-		    const char *period, time_t now);
+int		store_claim_once(struct store *, const char *kind,
+		    const char *key, time_t now);
 
 /*
  * ---- the notification queue ----

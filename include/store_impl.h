@@ -89,7 +89,7 @@ struct store_ops {
 			    time_t, int);
 	int		 (*nodes)(struct store *, struct store_node **,
 			    size_t *);
-	int		 (*report_claim)(struct store *, const char *,
+	int		 (*claim_once)(struct store *, const char *,
 			    const char *, time_t);
 
 	/* A copy's source and target; NULL when the backend is not one. */

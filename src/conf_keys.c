@@ -165,6 +165,11 @@ const struct conf_key conf_keys[] = {
 	  "the longest wait between two attempts at a mail (it is given up "
 	  "after a few days)" },
 
+	{ S(escalate), CONF_ESCALATE, OPT, 0, 0, 0, NULL, "",
+	  SOFF(escalate), SOFF(nescalate),
+	  "levels \"15m lead@example.com, 60m boss@example.com\": a critical "
+	  "ticket not acknowledged that long after it opened is mailed to "
+	  "that level once; empty = none" },
 	{ S(organization), CONF_STRING, OPT, 0, 0, 0, NULL, "",
 	  SOFF(organization), 0,
 	  "who supports the sites, signing the clients' status pages; "

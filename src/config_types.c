@@ -153,6 +153,78 @@ parse_scaled(const char *s, const char *units, const long long *mult,
 	return 0;
 }
 
+int
+escalate_level(const char *item, long *after_s, char ***addrs,
+    size_t *naddrs, char *why, size_t len)
+{
+	static const long long	 mult[] = { 1, 60, 3600, 86400 };
+	const char		*suffix, *p, *e;
+	char			*word;
+	long long		 n;
+	int			 rc;
+
+	*addrs = NULL;
+	*naddrs = 0;
+	e = item + strcspn(item, " \t");
+	word = xstrndup(item, (size_t)(e - item));
+	rc = parse_scaled(word, "smhd", mult, &n, &suffix);
+	/* A plain number is minutes, as in the SPEC's "15m". */
+	if (rc == 0 && *suffix == '\0')
+		n *= 60;
+	free(word);
+	if (rc != 0 || n <= 0 || n > 365LL * 86400) {
+		snprintf(why, len, "expected a time (e.g. 15m) first");
+		return -1;
+	}
+	*after_s = (long)n;
+	for (p = e; *p != '\0'; p = e) {
+		p += strspn(p, " \t");
+		if (*p == '\0')
+			break;
+		e = p + strcspn(p, " \t");
+		word = xstrndup(p, (size_t)(e - p));
+		if (!addr_ok(word)) {
+			snprintf(why, len, "\"%s\" is not a mail address",
+			    word);
+			free(word);
+			conf_free_list(*addrs, *naddrs);
+			*addrs = NULL;
+			*naddrs = 0;
+			return -1;
+		}
+		*addrs = xappendarray(*addrs, *naddrs, sizeof **addrs);
+		(*addrs)[(*naddrs)++] = word;
+	}
+	if (*naddrs == 0) {
+		snprintf(why, len, "no address after the time");
+		return -1;
+	}
+	return 0;
+}
+
+/* One level is well formed and later than the one before (or first). */
+static int
+escalate_item_ok(const char *item, const char *prev, char *why, size_t len)
+{
+	char	**a;
+	size_t	  n;
+	long	  t, tprev;
+
+	if (escalate_level(item, &t, &a, &n, why, len) == -1)
+		return 0;
+	conf_free_list(a, n);
+	if (prev != NULL && escalate_level(prev, &tprev, &a, &n, why,
+	    len) == 0) {
+		conf_free_list(a, n);
+		if (t <= tprev) {
+			snprintf(why, len, "each level must come later than "
+			    "the one before");
+			return 0;
+		}
+	}
+	return 1;
+}
+
 /* Parse rrd_retention into rra[]; returns the count or -1. */
 static int
 retention_parse(const char *v, struct rrd_rra *rra, char *err, size_t errlen)
@@ -630,6 +702,12 @@ parse_list(const struct conf_key *k, void *base, const char *v,
 			    conf_show(list[i], b, sizeof b), urlwhy);
 			break;
 		}
+		if (k->type == CONF_ESCALATE && escalate_item_ok(list[i],
+		    i > 0 ? list[i - 1] : NULL, urlwhy, sizeof urlwhy) == 0) {
+			snprintf(why, len, "\"%s\": %s",
+			    conf_show(list[i], b, sizeof b), urlwhy);
+			break;
+		}
 	}
 	if (i < nlist) {
 		conf_free_list(list, nlist);
@@ -825,6 +903,8 @@ static const struct conf_type_ops type_ops[] = {
 			    NULL },
 	[CONF_EMAILS] =	{ parse_list, list_free, list_copy, NULL,
 			    "mail addresses, comma-separated" },
+	[CONF_ESCALATE] = { parse_list, list_free, list_copy, NULL,
+			    "levels \"DURATION ADDRESS...\", comma-separated" },
 	[CONF_URLS] =	{ parse_list, list_free, list_copy, NULL,
 			    "URLs, comma-separated" },
 	[CONF_HEADER] =	{ parse_header, list_free, list_copy, NULL,

@@ -256,7 +256,7 @@ report_mail_queue(const struct config *cfg, const struct site_conf *site,
 	size_t			 ntickets = 0, n = 0, i, k, nrcpt;
 	struct tm		 tm;
 	time_t			 last;
-	int			 count, rc = -1, known = 0;
+	int			 count, rc = -1, known = 0, claimed;
 	long long		 id;
 
 	struct mail_row		*out = NULL;
@@ -369,8 +369,11 @@ report_mail_queue(const struct config *cfg, const struct site_conf *site,
 	if (rc == -1)
 		snprintf(err, errlen, "mail queue: %s", store_errmsg(st));
 	if (rc == 0 && claim != NULL) {
-		switch (store_report_claim(st, site->id != NULL ? site->id :
-		    site->name, claim, now)) {
+		xasprintf(&s, "%s/%s", site->id != NULL ? site->id :
+		    site->name, claim);
+		claimed = store_claim_once(st, "report", s, now);
+		free(s);
+		switch (claimed) {
 		case 1:
 			if (!known)
 				nrcpt = 0;	/* recorded, nothing to say */

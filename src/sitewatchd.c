@@ -37,6 +37,7 @@
 #include "registry.h"
 #include "report_mail.h"
 #include "report_monthly.h"
+#include "escalate.h"
 #include "rrd_store.h"
 #include "rrdcached_child.h"
 #include "scheduler.h"
@@ -61,6 +62,7 @@ struct daemon {
 	struct incidents	*incidents;
 	struct notifier		*notifier;
 	struct report_monthly	*reports;
+	struct escalate		*escalate;
 	struct web		*web;
 	struct event		*ev_hup, *ev_term, *ev_int, *ev_gc;
 	const char		*config_path;
@@ -95,6 +97,7 @@ load_config(const char *path, int with_templates)
 	if (cfg != NULL && with_templates) {
 		notify_check_templates(cfg, &errs);
 		report_mail_check_templates(cfg, &errs);
+		escalate_check_templates(cfg, &errs);
 	}
 	for (i = 0; i < errs.n; i++)
 		log_error("%s", errs.lines[i]);
@@ -445,7 +448,7 @@ on_incident(const struct incident_event *ev, void *arg)
 	notify_event(d->notifier, ev);
 }
 
-/* The monthly reports were queued: send them now. */
+/* A job queued mail (monthly reports, escalations): send it now. */
 static void
 on_reports_queued(void *arg)
 {
@@ -463,7 +466,8 @@ gc_configs(evutil_socket_t fd, short what, void *arg)
 
 	while (i < d->nretired) {
 		if (scheduler_config_unused(d->sched, d->retired[i]) &&
-		    report_monthly_config_unused(d->reports, d->retired[i])) {
+		    report_monthly_config_unused(d->reports, d->retired[i]) &&
+		    escalate_config_unused(d->escalate, d->retired[i])) {
 			config_free(d->retired[i]);
 			d->retired[i] = d->retired[--d->nretired];
 		} else
@@ -500,6 +504,7 @@ on_sighup(evutil_socket_t sig, short what, void *arg)
 	incidents_reload(d->incidents, cfg);
 	notify_reload(d->notifier, cfg);
 	report_monthly_reload(d->reports, cfg);
+	escalate_reload(d->escalate, cfg);
 	scheduler_reload(d->sched, cfg);
 	web_reload(d->web, cfg);
 	log_info("configuration reloaded: %zu checks", cfg->nchecks);
@@ -539,6 +544,7 @@ check_only(const char *path)
 	if (cfg != NULL) {
 		notify_check_templates(cfg, &errs);
 		report_mail_check_templates(cfg, &errs);
+		escalate_check_templates(cfg, &errs);
 	}
 	if (cfg != NULL && errs.n == 0)
 		(void)fd_budget(cfg, fd_limit_hard(), &errs, 0);
@@ -615,6 +621,7 @@ daemon_wire(struct daemon *d)
 
 	d->reports = report_monthly_start(d->base, d->cfg, on_reports_queued,
 	    d);
+	d->escalate = escalate_start(d->base, d->cfg, on_reports_queued, d);
 
 	d->ev_gc = event_new(d->base, -1, EV_PERSIST, gc_configs, d);
 	event_add(d->ev_gc, &gc_every);
@@ -634,6 +641,7 @@ daemon_unwire(struct daemon *d)
 	/* After the recorder's last batch went to it. */
 	rrdcached_child_stop(d->rrdcached);
 	report_monthly_stop(d->reports);
+	escalate_stop(d->escalate);
 	notify_close(d->notifier);
 	evcurl_free(d->curl);
 	event_free(d->ev_hup);

@@ -511,10 +511,10 @@ store_hook_list(struct store *s, const char *status, struct mail_row *out,
 }
 
 int
-store_report_claim(struct store *s, const char *site, const char *period,
+store_claim_once(struct store *s, const char *kind, const char *key,
     time_t now)
 {
-	return s->ops->report_claim(s, site, period, now);
+	return s->ops->claim_once(s, kind, key, now);
 }
 
 int

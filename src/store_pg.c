@@ -131,12 +131,12 @@ static const char *migrations[] = {
 	"  role TEXT NOT NULL CHECK (role IN ('staff', 'viewer')),"
 	"  hash TEXT NOT NULL,"
 	"  created_at BIGINT NOT NULL);",
-	/* 3 -> 4: the clients' reports sent, once per site and period. */
-	"CREATE TABLE reports_sent ("
-	"  site TEXT NOT NULL,"
-	"  period TEXT NOT NULL,"
+	/* 3 -> 4: what is sent once for good (store_claim_once). */
+	"CREATE TABLE sent_once ("
+	"  kind TEXT NOT NULL,"
+	"  key TEXT NOT NULL,"
 	"  sent_at BIGINT NOT NULL,"
-	"  PRIMARY KEY (site, period));",
+	"  PRIMARY KEY (kind, key));",
 	/* 4 -> 5: notifications share the queue, marked with a channel. */
 	"ALTER TABLE outbox ADD COLUMN channel TEXT;",
 };
@@ -749,7 +749,7 @@ pg_node_beat(struct store *s, const char *name, time_t started_at,
 }
 
 static int
-pg_report_claim(struct store *s, const char *site, const char *period,
+pg_claim_once(struct store *s, const char *kind, const char *key,
     time_t now)
 {
 	struct pg_args	 a;
@@ -757,10 +757,10 @@ pg_report_claim(struct store *s, const char *site, const char *period,
 	int		 claimed;
 
 	pg_args_init(&a);
-	pg_text(&a, site);
-	pg_text(&a, period);
+	pg_text(&a, kind);
+	pg_text(&a, key);
 	pg_int(&a, (long long)now);
-	if ((r = pg_run(s, "INSERT INTO reports_sent (site, period, sent_at)"
+	if ((r = pg_run(s, "INSERT INTO sent_once (kind, key, sent_at)"
 	    " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", &a)) == NULL)
 		return -1;
 	claimed = strcmp(PQcmdTuples(r), "1") == 0;
@@ -830,7 +830,7 @@ const struct store_ops store_pg_ops = {
 	.mail_import = pg_mail_import,
 	.import_done = pg_import_done,
 	.node_beat = pg_node_beat,
-	.report_claim = pg_report_claim,
+	.claim_once = pg_claim_once,
 	.nodes = pg_nodes,
 	.user_add = pg_user_add,
 	.user_del = pg_user_del,

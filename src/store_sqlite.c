@@ -115,12 +115,12 @@ static const char *migrations[] = {
 	"  role TEXT NOT NULL CHECK (role IN ('staff', 'viewer')),"
 	"  hash TEXT NOT NULL,"
 	"  created_at INTEGER NOT NULL);",
-	/* 5 -> 6: the clients' reports sent, once per site and period. */
-	"CREATE TABLE IF NOT EXISTS reports_sent ("
-	"  site TEXT NOT NULL,"
-	"  period TEXT NOT NULL,"
+	/* 5 -> 6: what is sent once for good (store_claim_once). */
+	"CREATE TABLE IF NOT EXISTS sent_once ("
+	"  kind TEXT NOT NULL,"
+	"  key TEXT NOT NULL,"
 	"  sent_at INTEGER NOT NULL,"
-	"  PRIMARY KEY (site, period));",
+	"  PRIMARY KEY (kind, key));",
 	/* 6 -> 7: notifications share the queue, marked with a channel. */
 	"ALTER TABLE outbox ADD COLUMN channel TEXT;",
 };
@@ -581,16 +581,16 @@ sq_node_beat(struct store *s, const char *name, time_t started_at,
 }
 
 static int
-sq_report_claim(struct store *s, const char *site, const char *period,
+sq_claim_once(struct store *s, const char *kind, const char *key,
     time_t now)
 {
 	sqlite3_stmt	*st;
 
-	if ((st = sq_prepare(s, "INSERT INTO reports_sent (site, period,"
-	    " sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) == NULL)
+	if ((st = sq_prepare(s, "INSERT INTO sent_once (kind, key, sent_at)"
+	    " VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) == NULL)
 		return -1;
-	sq_bind_text(st, 1, site);
-	sq_bind_text(st, 2, period);
+	sq_bind_text(st, 1, kind);
+	sq_bind_text(st, 2, key);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
 	if (sq_done(s, st) == -1)
 		return -1;
@@ -664,7 +664,7 @@ const struct store_ops store_sqlite_ops = {
 	.mail_list = sq_mail_list,
 	.mail_walk = sq_mail_walk,
 	.node_beat = sq_node_beat,
-	.report_claim = sq_report_claim,
+	.claim_once = sq_claim_once,
 	.nodes = sq_nodes,
 	.user_add = sq_user_add,
 	.user_del = sq_user_del,

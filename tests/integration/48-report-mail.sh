@@ -108,8 +108,8 @@ J=$("$SW_PY" "$INSPECT" $(smtp_messages))
 assert_json "$J" "sorted(m['rcpt'] for m in j if '$period' in m['subject']) == ['ali@shop.example', 'ayse@shop.example']" \
     "the past month's report to each client address"
 assert_json "$J" "all(m['parts'][0]['png'] for m in j if '$period' in m['subject'])" "with its graph"
-assert_eq "$lm_key" "$("$SW_PY" -c 'import sqlite3, sys
-print(sqlite3.connect(sys.argv[1]).execute("SELECT period FROM reports_sent WHERE site = ?", ("shop",)).fetchone()[0])' "$SW_STATE_DIR/sitewatch.db")" \
+assert_eq "shop/$lm_key" "$("$SW_PY" -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("SELECT key FROM sent_once WHERE kind = ?", ("report",)).fetchone()[0])' "$SW_STATE_DIR/sitewatch.db")" \
     "recorded as sent"
 # A restart does not send it again: the daemon says so, the sink agrees.
 stop_daemon
