@@ -785,7 +785,7 @@ test_spec_keys(void **state)
 	    "database", "node", "node_timeout", NULL };
 	static const char *smtp[] = { "host", "port", "starttls", "user",
 	    "password", "from", "staff", "group_window", "retry_min",
-	    "retry_max", "organization", "contact", NULL };
+	    "retry_max", "organization", "contact", "escalate", NULL };
 	static const char *site[] = { "name", "client_email", "language",
 	    "timezone", "report", NULL };
 	static const char *check[] = { "url", "interval", "timeout",
