@@ -84,6 +84,8 @@ struct check_conf {
 	int			  down_ms;
 	int			  cert_warn_days;
 	int			  retries;
+	int			  locations;	/* nodes probing it; 0 = all */
+	int			  confirm;	/* of them failing: an incident */
 	int			  recover;
 	int			  renotify;	/* seconds, 0 = never */
 	struct maint_window	 *maintenance;
@@ -192,6 +194,7 @@ struct config {
 	char			 *user;		/* drop privileges to; NULL = stay */
 	char			 *pid_file;
 	char			 *node;		/* NULL = the host name */
+	char			 *location;	/* NULL = the node's name */
 	int			  node_timeout;	/* seconds */
 
 	struct smtp_conf	  smtp;

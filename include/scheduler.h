@@ -56,5 +56,11 @@ void			 scheduler_get_stats(struct scheduler *,
 			    struct scheduler_stats *);
 /* The checker's own health: counts, impaired, the transition callback. */
 struct checker_health	*scheduler_health(struct scheduler *);
+/*
+ * With several nodes: runs(check id, arg) says whether this node probes
+ * the check at its turn (the turn is kept either way).  NULL: all.
+ */
+void			 scheduler_set_owner(struct scheduler *,
+			    int (*runs)(unsigned, void *), void *arg);
 
 #endif

@@ -121,6 +121,9 @@ const struct conf_key conf_keys[] = {
 	  DOFF(node), 0,
 	  "this node's name, unique among the daemons sharing a database; "
 	  "empty = the host name" },
+	{ D(location), CONF_STRING, OPT, 0, 0, 0, NULL, "",
+	  DOFF(location), 0,
+	  "where this node probes from; empty = the node's name" },
 	{ D(node_timeout), CONF_DURATION, 0, 1, 86400, 1, NULL, "30",
 	  DOFF(node_timeout), 0,
 	  "seconds without a heartbeat after which a node counts as gone" },
@@ -226,6 +229,14 @@ const struct conf_key conf_keys[] = {
 	{ C(retries), CONF_INT, 0, 1, 1000, 0, NULL, "2",
 	  COFF(retries), 0,
 	  "consecutive failed results before an incident opens" },
+	{ C(locations), CONF_INT, 0, 0, 1000, 0, NULL, "1",
+	  COFF(locations), 0,
+	  "with several nodes on one database: how many of them probe the "
+	  "check each interval (0 = all)" },
+	{ C(confirm), CONF_INT, 0, 1, 1000, 0, NULL, "1",
+	  COFF(confirm), 0,
+	  "how many of those locations must see it failing before an "
+	  "incident opens; at most locations" },
 	{ C(recover), CONF_INT, 0, 1, 1000, 0, NULL, "2",
 	  COFF(recover), 0,
 	  "consecutive good results before it resolves" },

@@ -74,6 +74,15 @@ cross_checks(struct loader *ld, struct check_conf *c,
 	a = &src[conf_key_index(conf_key_find(CONF_SEC_CHECK, "timeout"))];
 	if (adjust && c->timeout > c->interval && a->line == 0)
 		c->timeout = c->interval;
+	a = &src[conf_key_index(conf_key_find(CONF_SEC_CHECK, "confirm"))];
+	b = &src[conf_key_index(conf_key_find(CONF_SEC_CHECK, "locations"))];
+	if (c->locations > 0 && c->confirm > c->locations && !a->bad &&
+	    !b->bad && (a->own || b->own)) {
+		at = a->own ? a : b;
+		errlist_add(ld->errs, KS_FILE(ld, at), at->line,
+		    "confirm (%d) must not exceed locations (%d)", c->confirm,
+		    c->locations);
+	}
 	a = &src[conf_key_index(conf_key_find(CONF_SEC_CHECK, "slow_ms"))];
 	b = &src[conf_key_index(conf_key_find(CONF_SEC_CHECK, "down_ms"))];
 	if (c->slow_ms > c->down_ms && !a->bad && !b->bad) {

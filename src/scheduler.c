@@ -129,6 +129,10 @@ struct scheduler {
 	unsigned		 in_flight;
 	unsigned		 max_parallel;
 
+	/* Several nodes: whether this one probes a check (assign.c). */
+	int			(*runs)(unsigned, void *);
+	void			*runs_arg;
+
 	struct canary		*canaries;
 	size_t			 ncanaries;
 	struct event		*canary_timer;
@@ -412,6 +416,9 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 			s->skipped++;
 			log_debug("%s: still running at its next turn, "
 			    "turn skipped", c->name);
+		} else if (s->runs != NULL && !s->runs(c->id, s->runs_arg)) {
+			/* Another node's turn; the phase stays, so taking
+			 * the check over starts on time. */
 		} else {
 			c->run_planned = c->due;
 			if (s->in_flight < s->max_parallel)
@@ -779,6 +786,14 @@ scheduler_get_stats(struct scheduler *s, struct scheduler_stats *st)
 }
 
 /* The checker's own health, fed by every result (see checker_health.h). */
+void
+scheduler_set_owner(struct scheduler *s, int (*runs)(unsigned, void *),
+    void *arg)
+{
+	s->runs = runs;
+	s->runs_arg = arg;
+}
+
 struct checker_health *
 scheduler_health(struct scheduler *s)
 {

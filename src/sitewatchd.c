@@ -38,6 +38,8 @@
 #include "report_mail.h"
 #include "report_monthly.h"
 #include "escalate.h"
+#include "assign.h"
+#include "store.h"
 #include "rrd_store.h"
 #include "rrdcached_child.h"
 #include "scheduler.h"
@@ -63,6 +65,7 @@ struct daemon {
 	struct notifier		*notifier;
 	struct report_monthly	*reports;
 	struct escalate		*escalate;
+	struct assign		*assign;	/* several nodes, else NULL */
 	struct web		*web;
 	struct event		*ev_hup, *ev_term, *ev_int, *ev_gc;
 	const char		*config_path;
@@ -467,7 +470,8 @@ gc_configs(evutil_socket_t fd, short what, void *arg)
 	while (i < d->nretired) {
 		if (scheduler_config_unused(d->sched, d->retired[i]) &&
 		    report_monthly_config_unused(d->reports, d->retired[i]) &&
-		    escalate_config_unused(d->escalate, d->retired[i])) {
+		    escalate_config_unused(d->escalate, d->retired[i]) &&
+		    assign_config_unused(d->assign, d->retired[i])) {
 			config_free(d->retired[i]);
 			d->retired[i] = d->retired[--d->nretired];
 		} else
@@ -505,6 +509,7 @@ on_sighup(evutil_socket_t sig, short what, void *arg)
 	notify_reload(d->notifier, cfg);
 	report_monthly_reload(d->reports, cfg);
 	escalate_reload(d->escalate, cfg);
+	assign_reload(d->assign, cfg);
 	scheduler_reload(d->sched, cfg);
 	web_reload(d->web, cfg);
 	log_info("configuration reloaded: %zu checks", cfg->nchecks);
@@ -622,6 +627,11 @@ daemon_wire(struct daemon *d)
 	d->reports = report_monthly_start(d->base, d->cfg, on_reports_queued,
 	    d);
 	d->escalate = escalate_start(d->base, d->cfg, on_reports_queued, d);
+	/* Nodes sharing PostgreSQL share the checks; one node runs them all. */
+	if (d->cfg->database != NULL && store_is_uri(d->cfg->database)) {
+		d->assign = assign_start(d->base, d->cfg);
+		scheduler_set_owner(d->sched, assign_runs, d->assign);
+	}
 
 	d->ev_gc = event_new(d->base, -1, EV_PERSIST, gc_configs, d);
 	event_add(d->ev_gc, &gc_every);
@@ -642,6 +652,7 @@ daemon_unwire(struct daemon *d)
 	rrdcached_child_stop(d->rrdcached);
 	report_monthly_stop(d->reports);
 	escalate_stop(d->escalate);
+	assign_stop(d->assign);
 	notify_close(d->notifier);
 	evcurl_free(d->curl);
 	event_free(d->ev_hup);

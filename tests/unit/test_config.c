@@ -782,7 +782,7 @@ test_spec_keys(void **state)
 	    "templates_dir", "listen", "max_parallel", "rrdcached",
 	    "rrd_retention", "api_token", "public_url", "canary", "user",
 	    "pid_file", "max_connections", "source", "status_index",
-	    "database", "node", "node_timeout", NULL };
+	    "database", "node", "node_timeout", "location", NULL };
 	static const char *smtp[] = { "host", "port", "starttls", "user",
 	    "password", "from", "staff", "group_window", "retry_min",
 	    "retry_max", "organization", "contact", "escalate", NULL };
@@ -792,7 +792,7 @@ test_spec_keys(void **state)
 	    "method", "header", "body", "expect_status", "expect_text",
 	    "max_body", "slow_ms", "down_ms", "cert_warn_days", "retries",
 	    "recover", "renotify", "maintenance", "follow_redirects", "ip",
-	    "ca_file", "depends", "title", NULL };
+	    "ca_file", "depends", "title", "locations", "confirm", NULL };
 	static const char *notify[] = { "type", "url", "secret", "token",
 	    "chat", "events", "sites", NULL };
 	size_t	i, n = 0;

@@ -1,0 +1,39 @@
+/*
+ * assign.h -- which checks this node probes when several nodes share one
+ * PostgreSQL database (SPEC "Several nodes, several locations").
+ *
+ * Each check goes to the `locations` live nodes that score highest for it
+ * (rendezvous hashing of the check's and the node's names): every node
+ * computes the same answer from the same heartbeats, without talking to
+ * the others, and a node that comes or goes moves only its own share.
+ * A node is live while its heartbeat is at most node_timeout old; this
+ * node always counts itself.  With SQLite (one node) nothing is asked:
+ * every check is this node's.
+ */
+#ifndef ASSIGN_H
+#define ASSIGN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+struct event_base;
+struct assign;
+
+/* The node's name: [daemon] node, else the host name (into buf). */
+const char	*assign_node_name(const struct config *, char *buf,
+		    size_t len);
+/* The highest-scoring `want` of the n node names for check (indexes in
+ * pick[], best first); returns how many were picked. */
+size_t		 assign_pick(const char *check, const char *const *nodes,
+		    size_t n, size_t want, size_t *pick);
+
+struct assign	*assign_start(struct event_base *, const struct config *);
+void		 assign_reload(struct assign *, const struct config *);
+int		 assign_config_unused(const struct assign *,
+		    const struct config *);
+/* For the scheduler: nonzero when this node probes the check. */
+int		 assign_runs(unsigned check_id, void *assign);
+void		 assign_stop(struct assign *);
+
+#endif
