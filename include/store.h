@@ -125,6 +125,13 @@ int	store_ticket_list(struct store *, int all, struct ticket **out,
 	    size_t *n);
 /* The id of the open (not resolved) ticket of a check, 0 when none. */
 long long	store_open_ticket_for(struct store *, const char *check);
+/*
+ * Every ticket opened in [start, end), newest first, each with its
+ * events (the status page's history, the support timings).  Free *out
+ * with ticket_list_free.
+ */
+int	store_tickets_between(struct store *, time_t start, time_t end,
+	    struct ticket **out, size_t *n);
 /* Tickets of check opened in [start, end); -1 when unknown. */
 long long	store_tickets_opened(struct store *, const char *check,
 		    time_t start, time_t end);

@@ -33,6 +33,9 @@ struct store_ops {
 	long long	 (*open_ticket_for)(struct store *, const char *);
 	long long	 (*tickets_opened)(struct store *, const char *,
 			    time_t, time_t);
+	/* Ids of tickets opened in [start, end), newest first. */
+	int		 (*ticket_ids)(struct store *, time_t, time_t,
+			    long long **, size_t *);
 	/* Arguments already checked by store.c. */
 	int		 (*ticket_action)(struct store *, enum store_action,
 			    long long, const char *, const char *, time_t,

@@ -67,6 +67,9 @@ void		 pg_err(char *err, size_t errlen, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
 
 /* store_pg_tickets.c */
+/* store_pg_range.c */
+int		 pg_ticket_ids(struct store *, time_t, time_t, long long **,
+		    size_t *);
 int		 pg_ticket_get(struct store *, long long, struct ticket *);
 int		 pg_ticket_list(struct store *, int, struct ticket **,
 		    size_t *);

@@ -46,6 +46,10 @@ void		 sq_col_copy(sqlite3_stmt *, int, char *, size_t);
 int		 sq_mail_walk(struct store *,
 		    int (*)(const struct mail_row *, void *), void *);
 
+/* store_sqlite_range.c */
+int		 sq_ticket_ids(struct store *, time_t, time_t, long long **,
+		    size_t *);
+
 /* store_sqlite_tickets.c */
 int		 sq_ticket_get(struct store *, long long, struct ticket *);
 int		 sq_ticket_list(struct store *, int, struct ticket **,

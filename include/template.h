@@ -34,6 +34,12 @@ enum tmpl_var {
 	TV_LINK,
 	TV_DETAIL,
 	TV_COUNT,
+	TV_TEXT,		/* a public update, quoted */
+	TV_BY,			/* who wrote it */
+	TV_AT,			/* when (the site's zone, named) */
+	TV_ACKED_BY,		/* who took the ticket; empty: nobody yet */
+	TV_ORGANIZATION,	/* [smtp] organization: signs client mails */
+	TV_CONTACT,		/* [smtp] contact */
 	TV_NVARS
 };
 

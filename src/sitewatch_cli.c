@@ -27,7 +27,7 @@ static const struct verb {
 	{ "status", cli_status, "status [--json]" },
 	{ "tickets", cli_tickets, "tickets [--open|--all] [--json]" },
 	{ "ticket", cli_ticket,
-	    "ticket show|ack|note|resolve ID [--by NAME] [--note TEXT] [--json]" },
+	    "ticket show|ack|note|update|resolve ID [--by NAME] [--note TEXT] [--json]" },
 	{ "graph", cli_graph,
 	    "graph CHECK [--period P|--start T --end T] [--metric M] "
 	    "[--format png|svg] -o FILE" },

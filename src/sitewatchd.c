@@ -34,6 +34,7 @@
 #include "incident.h"
 #include "log.h"
 #include "notify.h"
+#include "ticket_update.h"
 #include "registry.h"
 #include "rrd_store.h"
 #include "rrdcached_child.h"
@@ -89,8 +90,10 @@ load_config(const char *path, int with_templates)
 
 	errlist_init(&errs);
 	cfg = config_load(path, &errs);
-	if (cfg != NULL && with_templates)
+	if (cfg != NULL && with_templates) {
 		notify_check_templates(cfg, &errs);
+		ticket_update_check_templates(cfg, &errs);
+	}
 	for (i = 0; i < errs.n; i++)
 		log_error("%s", errs.lines[i]);
 	if (errs.n > 0 && cfg != NULL) {
@@ -520,8 +523,10 @@ check_only(const char *path)
 
 	errlist_init(&errs);
 	cfg = config_load(path, &errs);
-	if (cfg != NULL)
+	if (cfg != NULL) {
 		notify_check_templates(cfg, &errs);
+		ticket_update_check_templates(cfg, &errs);
+	}
 	if (cfg != NULL && errs.n == 0)
 		(void)fd_budget(cfg, fd_limit_hard(), &errs, 0);
 	for (i = 0; i < errs.n; i++)

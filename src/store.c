@@ -244,6 +244,39 @@ store_tickets_opened(struct store *s, const char *check, time_t start,
 }
 
 int
+store_tickets_between(struct store *s, time_t start, time_t end,
+    struct ticket **out, size_t *n)
+{
+	long long	*ids;
+	size_t		 nids, i;
+	int		 rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = s->ops->ticket_ids(s, start, end, &ids, &nids)) !=
+	    STORE_OK)
+		return rc;
+	/* A ticket at a time: the backends' one reader of a ticket. */
+	*out = xcalloc(nids + 1, sizeof **out);
+	for (i = 0; i < nids; i++) {
+		rc = s->ops->ticket_get(s, ids[i], &(*out)[*n]);
+		if (rc == STORE_NOTFOUND)
+			continue;	/* gone meanwhile (never, but) */
+		if (rc != STORE_OK)
+			break;
+		(*n)++;
+	}
+	free(ids);
+	if (rc != STORE_OK && rc != STORE_NOTFOUND) {
+		ticket_list_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return rc;
+	}
+	return STORE_OK;
+}
+
+int
 store_action_parse(const char *name)
 {
 	if (strcmp(name, "ack") == 0)

@@ -771,6 +771,7 @@ const struct store_ops store_pg_ops = {
 	.ticket_list = pg_ticket_list,
 	.open_ticket_for = pg_open_ticket_for,
 	.tickets_opened = pg_tickets_opened,
+	.ticket_ids = pg_ticket_ids,
 	.ticket_action = pg_ticket_action,
 	.ticket_max_id = pg_ticket_max_id,
 	.ticket_insert = pg_ticket_insert,

@@ -610,6 +610,7 @@ const struct store_ops store_sqlite_ops = {
 	.ticket_list = sq_ticket_list,
 	.open_ticket_for = sq_open_ticket_for,
 	.tickets_opened = sq_tickets_opened,
+	.ticket_ids = sq_ticket_ids,
 	.ticket_action = sq_ticket_action,
 	.ticket_max_id = sq_ticket_max_id,
 	.ticket_insert = sq_ticket_insert,

@@ -57,6 +57,12 @@ static const char *var_names[TV_NVARS] = {
 	[TV_LINK] = "link",
 	[TV_DETAIL] = "detail",
 	[TV_COUNT] = "count",
+	[TV_TEXT] = "text",
+	[TV_BY] = "by",
+	[TV_AT] = "at",
+	[TV_ACKED_BY] = "acked_by",
+	[TV_ORGANIZATION] = "organization",
+	[TV_CONTACT] = "contact",
 };
 
 static const char *section_names[] = {

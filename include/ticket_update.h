@@ -1,0 +1,48 @@
+/*
+ * ticket_update.h -- a public update on a ticket (`sitewatch ticket
+ * update`, POST /api/v1/tickets/ID/update): an event of kind "update" on
+ * its timeline and a mail to each client address of its site, in the
+ * site's language (templates/mail/<lang>/update.txt).
+ *
+ * Internal notes (kind "note") never go this way: only an update is
+ * shown to clients, on their status page and in their mail.
+ */
+#ifndef TICKET_UPDATE_H
+#define TICKET_UPDATE_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct config;
+struct errlist;
+struct store;
+
+/* The longest update text, in bytes (the store keeps notes as long). */
+#define TICKET_UPDATE_MAX	4096
+
+/*
+ * What posting an update needs of the config (templates, sender,
+ * signature, sites and which site each check belongs to), copied: a web
+ * worker may still run after a reload freed the config.
+ */
+struct update_conf;
+struct update_conf	*update_conf_new(const struct config *);
+void			 update_conf_free(struct update_conf *);
+
+/*
+ * Post one update: the event and its mails (one queue row a client
+ * address) in one transaction, so an update is never mailed without
+ * being on the timeline, nor mailed twice.  Returns a store.h code:
+ * STORE_NOTFOUND, STORE_INVALID (a bad name or text, err says),
+ * STORE_ERROR (the database, or a template that cannot be read).
+ * *nmails is the number of mails queued.
+ */
+int	ticket_update_post(struct store *, const struct update_conf *,
+	    long long id, const char *by, const char *text, time_t at,
+	    size_t *nmails, char *err, size_t errlen);
+
+/* Check update.txt of every language (sitewatchd -t); -1 on an error. */
+int	ticket_update_check_templates(const struct config *,
+	    struct errlist *);
+
+#endif

@@ -1,0 +1,154 @@
+/*
+ * web_render_history.c -- the help desk's part of a site's status page:
+ * the public updates staff wrote under an incident, and the incidents of
+ * the last RENDER_HISTORY_DAYS days with their start and duration.
+ *
+ * Only what clients may read: the service's public title, the cause in
+ * the page's words, times in the site's zone (named), and the text of
+ * each public update, escaped line by line (never markup).  Internal
+ * notes, staff names and raw messages never reach this file: the
+ * handler hands it updates only.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+#include "web_render.h"
+
+/* An ISO 8601 UTC time in the site's zone, or a dash. */
+static void
+site_time(struct buf *b, const struct render_site *s, const char *iso)
+{
+	time_t	when;
+	char	ts[96];
+
+	buf_addstr(b, "<time>");
+	if (iso != NULL && util_parse_time(iso, &when) == 0) {
+		tzinfo_format(s->tz, when, ts, sizeof ts);
+		html_escape(b, ts);
+	} else
+		buf_addstr(b, "-");
+	buf_addstr(b, "</time>");
+}
+
+/* Text as written: each line escaped, lines parted by <br>. */
+static void
+text_lines(struct buf *b, const char *text)
+{
+	const char	*p, *nl;
+	char		 line[1024];
+	size_t		 len;
+
+	for (p = text; *p != '\0'; p = *nl != '\0' ? nl + 1 : nl) {
+		nl = p + strcspn(p, "\n");
+		len = (size_t)(nl - p);
+		if (len > 0 && p[len - 1] == '\r')
+			len--;
+		if (p != text)
+			buf_addstr(b, "<br>");
+		/* A long line goes in pieces: escaping keeps it whole. */
+		while (len > 0) {
+			size_t n = len < sizeof line - 1 ? len :
+			    sizeof line - 1;
+
+			memcpy(line, p, n);
+			line[n] = '\0';
+			html_escape(b, line);
+			p += n;
+			len -= n;
+		}
+	}
+}
+
+void
+render_updates(struct buf *b, const struct render_site *s,
+    const struct render_ticket *t)
+{
+	size_t	i;
+
+	if (t->nupdates == 0)
+		return;
+	buf_addstr(b, "<ul class=\"updates\">\n");
+	/* Newest first, as the clients look for the latest word. */
+	for (i = t->nupdates; i > 0; i--) {
+		buf_addstr(b, "<li class=\"update\"><b>");
+		html_escape(b, render_word(s->words, SW_W_UPDATE));
+		buf_addstr(b, "</b> ");
+		site_time(b, s, t->updates[i - 1].at);
+		buf_addstr(b, "<p class=\"update-text\">");
+		text_lines(b, t->updates[i - 1].text != NULL ?
+		    t->updates[i - 1].text : "");
+		buf_addstr(b, "</p></li>\n");
+	}
+	buf_addstr(b, "</ul>\n");
+}
+
+void
+render_site_duration(struct buf *b, const struct status_words *w,
+    long long s)
+{
+	static const enum status_word unit[] = { SW_W_U_DAY, SW_W_U_HOUR,
+	    SW_W_U_MIN, SW_W_U_SEC };
+	long long	v[4];
+	int		i;
+
+	if (s < 0)
+		s = 0;
+	v[0] = s / 86400;
+	v[1] = s % 86400 / 3600;
+	v[2] = s % 3600 / 60;
+	v[3] = s % 60;
+	for (i = 0; i < 3 && v[i] == 0; i++)
+		;
+	buf_printf(b, "%lld ", v[i]);
+	html_escape(b, render_word(w, unit[i]));
+	if (i < 3 && v[i + 1] != 0) {
+		buf_printf(b, " %lld ", v[i + 1]);
+		html_escape(b, render_word(w, unit[i + 1]));
+	}
+}
+
+void
+render_history(struct buf *b, const struct render_site *s)
+{
+	const struct render_ticket	*t;
+	size_t				 i;
+
+	buf_addstr(b, "<h3>");
+	html_escape(b, render_word(s->words, SW_W_HISTORY));
+	buf_addstr(b, "</h3>\n<div class=\"history\" id=\"history\">\n");
+	for (i = 0; i < s->nhistory; i++) {
+		t = &s->history[i];
+		buf_printf(b, "<div class=\"past sev-%s\" data-ticket=\"%lld\">"
+		    "<p><b>", t->severity != NULL &&
+		    strcmp(t->severity, "warning") == 0 ? "warning" :
+		    "critical", t->id);
+		html_escape(b, t->check != NULL ? t->check : "");
+		buf_addstr(b, "</b>: ");
+		html_escape(b, render_word(s->words,
+		    render_cause_word(t->cause)));
+		buf_addstr(b, ".</p><p class=\"when\">");
+		html_escape(b, render_word(s->words, SW_W_STARTED));
+		buf_addstr(b, " ");
+		site_time(b, s, t->opened_at);
+		buf_addstr(b, " · ");
+		html_escape(b, render_word(s->words, SW_W_LASTED));
+		buf_addstr(b, " <span class=\"duration\">");
+		if (t->resolved_at == NULL)
+			html_escape(b, render_word(s->words, SW_W_ONGOING));
+		else
+			render_site_duration(b, s->words, t->downtime_s);
+		buf_addstr(b, "</span> · ");
+		html_escape(b, render_word(s->words, SW_W_REF));
+		buf_printf(b, " #%lld</p>\n", t->id);
+		render_updates(b, s, t);
+		buf_addstr(b, "</div>\n");
+	}
+	if (s->nhistory == 0) {
+		buf_addstr(b, "<p class=\"none\">");
+		html_escape(b, render_word(s->words, SW_W_NO_HISTORY));
+		buf_addstr(b, "</p>\n");
+	}
+	buf_addstr(b, "</div>\n");
+}
