@@ -188,6 +188,12 @@ void	render_updates(struct buf *, const struct render_site *,
 	    const struct render_ticket *);
 /* The site's incidents of the last RENDER_HISTORY_DAYS, newest first. */
 void	render_history(struct buf *, const struct render_site *);
+/*
+ * The dashboard's tickets nobody has taken yet, oldest first, each with
+ * how long it has waited.
+ */
+void	render_unacked(struct buf *, const struct render_ticket *, size_t,
+	    double now);
 /* "2 h 5 min" in the site's words: the two largest units. */
 void	render_site_duration(struct buf *, const struct status_words *,
 	    long long seconds);

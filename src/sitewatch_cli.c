@@ -32,7 +32,7 @@ static const struct verb {
 	    "graph CHECK [--period P|--start T --end T] [--metric M] "
 	    "[--format png|svg] -o FILE" },
 	{ "report", cli_report,
-	    "report [CHECK...] [--period P|--start T --end T] [--csv|--json]" },
+	    "report [CHECK...|--support] [--period P|--start T --end T] [--csv|--json]" },
 	{ "mail-test", cli_mail_test, "mail-test ADDRESS" },
 	{ "migrate", cli_migrate, "migrate --to URI [--force]" },
 	{ "nodes", cli_nodes, "nodes [--json]" },

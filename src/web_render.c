@@ -391,6 +391,8 @@ render_dashboard(struct buf *b, const struct render_dashboard *d)
 	    d->total, d->counts[SW_STATE_DOWN], d->counts[SW_STATE_DEGRADED],
 	    d->counts[SW_STATE_UP], d->counts[SW_STATE_UNKNOWN]);
 
+	if (d->tickets_err == NULL)
+		render_unacked(b, d->tickets, d->ntickets, d->now);
 	buf_addstr(b, "<section><h2>Open tickets</h2>\n");
 	if (d->tickets_err != NULL) {
 		buf_addstr(b, "<p class=\"note\">Tickets are not available: ");

@@ -3,6 +3,9 @@
  * the public updates staff wrote under an incident, and the incidents of
  * the last RENDER_HISTORY_DAYS days with their start and duration.
  *
+ * The staff dashboard's list of tickets nobody has taken yet lives here
+ * too: it is the same question, how long people have been waiting.
+ *
  * Only what clients may read: the service's public title, the cause in
  * the page's words, times in the site's zone (named), and the text of
  * each public update, escaped line by line (never markup).  Internal
@@ -10,11 +13,13 @@
  * handler hands it updates only.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "util.h"
 #include "web_render.h"
+#include "xmalloc.h"
 
 /* An ISO 8601 UTC time in the site's zone, or a dash. */
 static void
@@ -151,4 +156,62 @@ render_history(struct buf *b, const struct render_site *s)
 		buf_addstr(b, "</p>\n");
 	}
 	buf_addstr(b, "</div>\n");
+}
+
+/* Oldest first (ISO 8601 UTC times sort as text), then by number. */
+static int
+cmp_opened(const void *a, const void *b)
+{
+	const struct render_ticket *const	*x = a, *const *y = b;
+
+	int	c;
+
+	c = strcmp((*x)->opened_at != NULL ? (*x)->opened_at : "",
+	    (*y)->opened_at != NULL ? (*y)->opened_at : "");
+	if (c != 0)
+		return c;
+	return (*x)->id < (*y)->id ? -1 : (*x)->id > (*y)->id;
+}
+
+void
+render_unacked(struct buf *b, const struct render_ticket *t, size_t n,
+    double now)
+{
+	const struct render_ticket	**v;
+	time_t				  when;
+	size_t				  i, k = 0;
+
+	v = xcalloc(n + 1, sizeof *v);
+	for (i = 0; i < n; i++)
+		if (t[i].status != NULL && strcmp(t[i].status, "open") == 0)
+			v[k++] = &t[i];
+	qsort(v, k, sizeof *v, cmp_opened);
+	buf_printf(b, "<section class=\"unacked\" id=\"unacked\"><h2>"
+	    "Not acknowledged (%zu)</h2>\n", k);
+	if (k == 0)
+		buf_addstr(b, "<p class=\"none\">Every open ticket has been "
+		    "taken.</p>\n");
+	else
+		buf_addstr(b, "<ol class=\"unacked-list\">\n");
+	for (i = 0; i < k; i++) {
+		buf_printf(b, "<li class=\"sev-%s\" data-ticket=\"%lld\">"
+		    "#%lld <a href=\"/check/", v[i]->severity != NULL &&
+		    strcmp(v[i]->severity, "critical") == 0 ? "critical" :
+		    "warning", v[i]->id, v[i]->id);
+		html_urlencode(b, v[i]->check != NULL ? v[i]->check : "");
+		buf_addstr(b, "\">");
+		html_escape(b, v[i]->check != NULL ? v[i]->check : "");
+		buf_addstr(b, "</a> waiting for <span class=\"age\" "
+		    "data-since=\"");
+		html_escape(b, v[i]->opened_at != NULL ? v[i]->opened_at : "");
+		buf_addstr(b, "\">");
+		if (v[i]->opened_at != NULL &&
+		    util_parse_time(v[i]->opened_at, &when) == 0)
+			html_duration(b, now - (double)when);
+		buf_addstr(b, "</span></li>\n");
+	}
+	if (k > 0)
+		buf_addstr(b, "</ol>\n");
+	buf_addstr(b, "</section>\n");
+	free(v);
 }
