@@ -12,6 +12,11 @@
  * rendered message goes to the mailer thread, which writes it to SQLite
  * and sends it.  At shutdown the waiting groups are rendered at once, so
  * nothing held in memory is lost.
+ *
+ * A client's times are in the site's zone, named ([site] timezone, read
+ * from the small zoneinfo file when the mail is rendered), its link is
+ * the site's own /status/SITE, and the mail is signed with [smtp]
+ * organization and contact when they are set.
  */
 #include <sys/stat.h>
 
@@ -30,6 +35,7 @@
 #include "mime.h"
 #include "notify.h"
 #include "template.h"
+#include "tzinfo.h"
 #include "xmalloc.h"
 
 enum mail_kind { MK_DOWN, MK_DEGRADED, MK_UP, MK_REMINDER, MK_COUNT };
@@ -59,6 +65,8 @@ struct alert {
 	char		*site;
 	char		*url_staff;	/* password masked */
 	char		*url_client;	/* no credentials, query, fragment */
+	char		*site_id;	/* its /status/SITE; "" none */
+	char		*timezone;	/* the site's; NULL: UTC */
 	char		*message;
 	enum sw_state	 state;
 	enum sw_cause	 cause;
@@ -300,6 +308,10 @@ alert_new(const struct incident_event *ev, const struct check_conf *c)
 	    c->site->name != NULL ? c->site->name : "");
 	a->url_staff = url_clean(c != NULL ? c->url : NULL, 0);
 	a->url_client = url_clean(c != NULL ? c->url : NULL, 1);
+	a->site_id = xstrdup(c != NULL && c->site != NULL &&
+	    c->site->id != NULL ? c->site->id : "");
+	a->timezone = c != NULL && c->site != NULL &&
+	    c->site->timezone != NULL ? xstrdup(c->site->timezone) : NULL;
 	a->message = mime_clean(ev->message != NULL ? ev->message : "");
 	a->state = ev->state;
 	a->cause = ev->cause;
@@ -319,6 +331,8 @@ alert_free(struct alert *a)
 	free(a->site);
 	free(a->url_staff);
 	free(a->url_client);
+	free(a->site_id);
+	free(a->timezone);
 	free(a->message);
 	free(a);
 }
@@ -334,6 +348,8 @@ alert_dup(const struct alert *a)
 	b->site = xstrdup(a->site);
 	b->url_staff = xstrdup(a->url_staff);
 	b->url_client = xstrdup(a->url_client);
+	b->site_id = xstrdup(a->site_id);
+	b->timezone = a->timezone != NULL ? xstrdup(a->timezone) : NULL;
 	b->message = xstrdup(a->message);
 	return b;
 }
@@ -377,6 +393,21 @@ fmt_time(time_t t)
 	return xstrdup(buf);
 }
 
+/* t in the zone named zone ("2026-12-04 23:40 +03 (Europe/Istanbul)"). */
+static char *
+fmt_time_zone(time_t t, const char *zone)
+{
+	struct tzinfo	*tz;
+	char		 buf[96], why[128];
+
+	if (t <= 0)
+		return xstrdup("");
+	tz = zone != NULL ? tzinfo_load(zone, why, sizeof why) : NULL;
+	tzinfo_format(tz, t, buf, sizeof buf);
+	tzinfo_free(tz);
+	return xstrdup(buf);
+}
+
 /* The values of one alert for the given audience. */
 static void
 alert_item(const struct alert *a, const struct lang *l, int staff,
@@ -393,7 +424,8 @@ alert_item(const struct alert *a, const struct lang *l, int staff,
 		it->v[TV_CAUSE] = sw_cause_name(a->cause);
 		it->v[TV_CAUSE_TEXT] = words_cause(l->w, a->cause);
 	}
-	it->v[TV_SINCE] = pool_add(p, fmt_time(a->opened_at));
+	it->v[TV_SINCE] = pool_add(p, staff ? fmt_time(a->opened_at) :
+	    fmt_time_zone(a->opened_at, a->timezone));
 	if (a->resolved)
 		it->v[TV_DOWNTIME] = pool_add(p,
 		    words_duration(l->w, a->downtime_s));
@@ -403,6 +435,8 @@ alert_item(const struct alert *a, const struct lang *l, int staff,
 	}
 	if (staff)
 		xasprintf(&s, "%s/check/%s", public_url, a->check);
+	else if (*a->site_id != '\0')
+		xasprintf(&s, "%s/status/%s", public_url, a->site_id);
 	else
 		xasprintf(&s, "%s/status", public_url);
 	it->v[TV_LINK] = pool_add(p, s);
@@ -537,6 +571,10 @@ group_send(struct group *g)
 	    TV_CHECK));
 	d.top.v[TV_TICKET] = pool_add(&p, join_distinct(items, g->nalerts,
 	    TV_TICKET));
+	if (!staff) {
+		d.top.v[TV_ORGANIZATION] = cfg->smtp.organization;
+		d.top.v[TV_CONTACT] = cfg->smtp.contact;
+	}
 	xasprintf(&count, "%zu", g->nalerts);
 	d.top.v[TV_COUNT] = pool_add(&p, count);
 	for (i = 0; i < g->nalerts; i++)

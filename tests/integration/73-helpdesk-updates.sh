@@ -65,6 +65,20 @@ wait_until 20 '[ "$(count_to sahip@dukkan.example)" -ge 1 ] &&
     [ "$(count_to owner@shop.example)" -ge 1 ]' ||
     fail "the down mails did not come"
 
+# ---- the down mails fit any site and promise nothing nobody does yet
+J=$("$SW_PY" "$INSPECT" $(mails_to sahip@dukkan.example))
+assert_json "$J" '"Destek ekibimiz durumdan haberdar edildi." in j[0]["body"] and "Sipariş" not in j[0]["body"] and "çalışmaya başladı" not in j[0]["body"]' \
+    "Turkish down mail: alerted, no shop wording, no work promised"
+assert_json "$J" '"Başlangıç: " in j[0]["body"] and "+03 (Europe/Istanbul)" in j[0]["body"] and " UTC" not in j[0]["body"]' \
+    "Turkish down mail: the start in the site's zone, named"
+assert_json "$J" '"Acme Destek\r\n+90 212 555 0000" in j[0]["body"] and "http://status.example/status/dukkan" in j[0]["body"]' \
+    "Turkish down mail: signed, and the site's own page"
+J=$("$SW_PY" "$INSPECT" $(mails_to owner@shop.example))
+assert_json "$J" '"Our support team has been alerted." in j[0]["body"] and "place orders" not in j[0]["body"] and "already working" not in j[0]["body"]' \
+    "English down mail: alerted, no shop wording, no work promised"
+assert_json "$J" '"Acme Destek" in j[0]["body"] and "/status/shop" in j[0]["body"]' \
+    "English down mail: signed, and the site's own page"
+
 # ---- an update from the CLI, a note, and one through the API
 UPDATE_TR='Sunucu yeniden başlatılıyor.
 Yaklaşık 10 dakika sürecek; <b>teşekkürler</b>.'
