@@ -19,6 +19,8 @@ struct mime_msg {
 	const char	 *subject;
 	const char	 *body;		/* LF or CRLF line ends */
 	time_t		  date;
+	/* A subscriber's: the one-click unsubscribe URL (RFC 8058); NULL. */
+	const char	 *unsubscribe;
 };
 
 /*

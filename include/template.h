@@ -40,6 +40,7 @@ enum tmpl_var {
 	TV_ACKED_BY,		/* who took the ticket; empty: nobody yet */
 	TV_ORGANIZATION,	/* [smtp] organization: signs client mails */
 	TV_CONTACT,		/* [smtp] contact */
+	TV_UNSUBSCRIBE,		/* a subscriber's unsubscribe link */
 	TV_NVARS
 };
 

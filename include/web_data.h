@@ -63,6 +63,9 @@ struct update_conf;
 int	web_data_ticket_update(struct web_data *, const struct web_src *,
 	    const struct update_conf *uc, long long id, const char *by,
 	    const char *text, time_t at, char *err, size_t errlen);
+/* The worker's store handle, for the help desk's own questions. */
+struct store	*web_data_store(struct web_data *, const struct web_src *,
+		    char *err, size_t errlen);
 /* Tickets opened since then, newest first, with their events. */
 int	web_data_history(struct web_data *, const struct web_src *,
 	    time_t since, json_t **out, char *err, size_t errlen);

@@ -137,6 +137,10 @@ enum status_word {
 	SW_W_UPDATE, SW_W_HISTORY, SW_W_NO_HISTORY, SW_W_STARTED,
 	SW_W_LASTED, SW_W_ONGOING, SW_W_U_DAY, SW_W_U_HOUR, SW_W_U_MIN,
 	SW_W_U_SEC,
+	/* Subscribers: the form and the pages its links open. */
+	SW_W_SUB_LABEL, SW_W_SUB_BUTTON, SW_W_SUB_SENT, SW_W_SUB_DONE,
+	SW_W_SUB_GONE, SW_W_SUB_BAD, SW_W_SUB_WAIT, SW_W_SUB_UNKNOWN,
+	SW_W_SUB_BACK,
 	SW_W_COUNT
 };
 struct status_words {
@@ -186,6 +190,11 @@ void	render_status(struct buf *, const struct render_status *);
 /* A ticket's public updates (nothing when it has none). */
 void	render_updates(struct buf *, const struct render_site *,
 	    const struct render_ticket *);
+/* The subscribe form of a site's page (plain HTML: no script needed). */
+void	render_subscribe_form(struct buf *, const struct render_site *);
+/* A short page of the subscribe flow: one sentence, a link back. */
+void	render_subscribe_note(struct buf *, const struct status_words *,
+	    const char *site_name, const char *site_id, enum status_word);
 /* The site's incidents of the last RENDER_HISTORY_DAYS, newest first. */
 void	render_history(struct buf *, const struct render_site *);
 /*

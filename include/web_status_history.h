@@ -36,4 +36,20 @@ void	status_history_gather(const struct registry *, json_t *hist,
 	    struct status_history *);
 void	status_history_free(struct status_history *);
 
+struct web;
+struct evhttp_request;
+/* The status page's words of lang, else English's (web_status.c). */
+const struct status_words *web_status_words(struct web *, const char *lang);
+
+/*
+ * web_subscribe.c: POST /status/subscribe (form fields email, site),
+ * GET /status/confirm?token=T, GET or POST /status/unsubscribe?token=T.
+ */
+void	web_status_subscribe(struct web *, struct evhttp_request *,
+	    const char *rest);
+void	web_status_confirm(struct web *, struct evhttp_request *,
+	    const char *rest);
+void	web_status_unsubscribe(struct web *, struct evhttp_request *,
+	    const char *rest);
+
 #endif

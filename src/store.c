@@ -544,3 +544,47 @@ store_mail_list(struct store *s, const char *status, struct mail_row *out,
 	memset(out, 0, max * sizeof *out);
 	return s->ops->mail_list(s, status, out, max);
 }
+
+void
+subscriber_free(struct subscriber *s)
+{
+	if (s == NULL)
+		return;
+	free(s->site);
+	free(s->email);
+	free(s->token);
+	memset(s, 0, sizeof *s);
+}
+
+int
+store_sub_add(struct store *s, const char *site, const char *email,
+    const char *token, time_t now, time_t again)
+{
+	return s->ops->sub_add(s, site, email, token, now, again);
+}
+
+int
+store_sub_confirm(struct store *s, const char *token, time_t now,
+    struct subscriber *out)
+{
+	return s->ops->sub_confirm(s, token, now, out);
+}
+
+int
+store_sub_remove(struct store *s, const char *token, struct subscriber *out)
+{
+	return s->ops->sub_remove(s, token, out);
+}
+
+int
+store_sub_list(struct store *s, const char *site, struct subscriber **out,
+    size_t *n)
+{
+	return s->ops->sub_list(s, site, out, n);
+}
+
+long long
+store_sub_forget(struct store *s, time_t before)
+{
+	return s->ops->sub_forget(s, before);
+}

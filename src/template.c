@@ -63,6 +63,7 @@ static const char *var_names[TV_NVARS] = {
 	[TV_ACKED_BY] = "acked_by",
 	[TV_ORGANIZATION] = "organization",
 	[TV_CONTACT] = "contact",
+	[TV_UNSUBSCRIBE] = "unsubscribe",
 };
 
 static const char *section_names[] = {

@@ -19,9 +19,12 @@
  * replaced, since a client reads it as plain text.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/rand.h>
 
 #include "config.h"
 #include "mime.h"
@@ -213,10 +216,10 @@ check_args(const char *by, const char *text, char *err, size_t errlen)
 	return 0;
 }
 
-/* The template and words of lang, else English's; -1 with err set. */
+/* Template name.txt and the words of lang, else English's; -1, err set. */
 static int
-load_lang(const char *dir, const char *lang, struct tmpl **t,
-    struct words **w, char *err, size_t errlen)
+load_lang(const char *dir, const char *lang, const char *name,
+    struct tmpl **t, struct words **w, char *err, size_t errlen)
 {
 	struct errlist	 errs;
 	char		*path;
@@ -228,8 +231,8 @@ load_lang(const char *dir, const char *lang, struct tmpl **t,
 		if (i == 1 && strcmp(lang, "en") == 0)
 			break;
 		errlist_init(&errs);
-		xasprintf(&path, "%s/mail/%s/update.txt", dir,
-		    i == 0 ? lang : "en");
+		xasprintf(&path, "%s/mail/%s/%s.txt", dir,
+		    i == 0 ? lang : "en", name);
 		*t = tmpl_load(path, &errs);
 		free(path);
 		if (*t != NULL) {
@@ -270,8 +273,8 @@ status_link(const char *public_url, const char *id)
 static void
 render(const struct update_conf *uc, const struct update_site *site,
     const struct tmpl *tm, const struct words *w, const struct ticket *t,
-    const char *by, const char *text, time_t at, char **subject,
-    struct buf *body)
+    const char *by, const char *text, time_t at, const char *unsubscribe,
+    char **subject, struct buf *body)
 {
 	struct tmpl_data	 d;
 	struct tzinfo		*tz = NULL;
@@ -306,6 +309,7 @@ render(const struct update_conf *uc, const struct update_site *site,
 	d.top.v[TV_LINK] = link;
 	d.top.v[TV_ORGANIZATION] = uc->organization;
 	d.top.v[TV_CONTACT] = uc->contact;
+	d.top.v[TV_UNSUBSCRIBE] = unsubscribe;
 	d.top.v[TV_COUNT] = "1";
 	d.items = &d.top;
 	d.nitems = 1;
@@ -321,43 +325,92 @@ render(const struct update_conf *uc, const struct update_site *site,
 	free(sacked);
 }
 
-/* Queue the update's mail for each client address; -1 on a db error. */
+/* Queue one message to one address; -1 on a db error. */
 static int
-queue_mails(struct store *db, const struct update_conf *uc,
-    const struct update_site *site, const char *subject, const char *body,
+queue_one(struct store *db, const struct update_conf *uc, const char *to,
+    const char *subject, const char *body, const char *unsubscribe,
     time_t at, size_t *nmails)
 {
 	struct mime_msg	 m;
 	struct buf	 msg;
-	const char	*to[1];
+	const char	*tov[1];
 	char		*sender, *rcpt;
-	size_t		 i;
 	int		 rc = 0;
 
 	sender = mime_addr_spec(uc->from);
-	for (i = 0; rc == 0 && i < site->nemails; i++) {
-		rcpt = mime_addr_spec(site->emails[i]);
-		if (*rcpt != '\0') {
-			memset(&m, 0, sizeof m);
-			to[0] = site->emails[i];
-			m.from = uc->from;
-			m.to = to;
-			m.nto = 1;
-			m.subject = subject;
-			m.body = body;
-			m.date = at;
-			buf_init(&msg);
-			mime_build(&m, &msg);
-			if (store_mail_push(db, sender, rcpt, subject,
-			    msg.data, at) == -1)
-				rc = -1;
-			else
-				(*nmails)++;
-			buf_free(&msg);
-		}
-		free(rcpt);
+	rcpt = mime_addr_spec(to);
+	if (*rcpt != '\0') {
+		memset(&m, 0, sizeof m);
+		tov[0] = to;
+		m.from = uc->from;
+		m.to = tov;
+		m.nto = 1;
+		m.subject = subject;
+		m.body = body;
+		m.date = at;
+		m.unsubscribe = unsubscribe;
+		buf_init(&msg);
+		mime_build(&m, &msg);
+		if (store_mail_push(db, sender, rcpt, subject, msg.data, at) ==
+		    -1)
+			rc = -1;
+		else
+			(*nmails)++;
+		buf_free(&msg);
 	}
+	free(rcpt);
 	free(sender);
+	return rc;
+}
+
+/* A page of ours with a token: public_url/status/WHAT?token=TOKEN. */
+static char *
+token_link(const struct update_conf *uc, const char *what, const char *token)
+{
+	char	*s;
+
+	xasprintf(&s, "%s/status/%s?token=%s", uc->public_url, what, token);
+	return s;
+}
+
+/*
+ * The update's mail to each client address, then to each confirmed
+ * subscriber (with an unsubscribe link of its own); -1 on a db error.
+ */
+static int
+queue_mails(struct store *db, const struct update_conf *uc,
+    const struct update_site *site, const struct tmpl *tm,
+    const struct words *w, const struct ticket *t, const char *by,
+    const char *text, time_t at, size_t *nmails)
+{
+	struct subscriber	*subs = NULL;
+	struct buf		 body;
+	char			*subject, *unsub;
+	size_t			 i, nsubs = 0;
+	int			 rc = 0;
+
+	render(uc, site, tm, w, t, by, text, at, NULL, &subject, &body);
+	for (i = 0; rc == 0 && i < site->nemails; i++)
+		rc = queue_one(db, uc, site->emails[i], subject, body.data,
+		    NULL, at, nmails);
+	free(subject);
+	buf_free(&body);
+	if (rc == 0 && store_sub_list(db, site->id, &subs, &nsubs) !=
+	    STORE_OK)
+		rc = -1;
+	for (i = 0; rc == 0 && i < nsubs; i++) {
+		unsub = token_link(uc, "unsubscribe", subs[i].token);
+		render(uc, site, tm, w, t, by, text, at, unsub, &subject,
+		    &body);
+		rc = queue_one(db, uc, subs[i].email, subject, body.data,
+		    unsub, at, nmails);
+		free(subject);
+		buf_free(&body);
+		free(unsub);
+	}
+	for (i = 0; i < nsubs; i++)
+		subscriber_free(&subs[i]);
+	free(subs);
 	return rc;
 }
 
@@ -370,8 +423,6 @@ ticket_update_post(struct store *db, const struct update_conf *uc,
 	struct ticket			 t;
 	struct tmpl			*tm = NULL;
 	struct words			*w = NULL;
-	struct buf			 body;
-	char				*subject = NULL;
 	int				 rc;
 
 	*nmails = 0;
@@ -392,24 +443,15 @@ ticket_update_post(struct store *db, const struct update_conf *uc,
 		store_rollback(db);
 		return rc;
 	}
-	buf_init(&body);
 	site = ticket_site(uc, &t);
-	if (site != NULL && site->nemails > 0) {
-		if (load_lang(uc->templates_dir, site->lang, &tm, &w, err,
-		    errlen) == -1) {
-			rc = STORE_ERROR;
-			goto out;
-		}
-		render(uc, site, tm, w, &t, by, text, at, &subject, &body);
-	}
-	if (store_event_add(db, id, at, "update", by, text) == -1 ||
-	    (subject != NULL && queue_mails(db, uc, site, subject, body.data,
-	    at, nmails) == -1)) {
-		snprintf(err, errlen, "database: %s", store_errmsg(db));
+	if (site != NULL && load_lang(uc->templates_dir, site->lang,
+	    "update", &tm, &w, err, errlen) == -1) {
 		rc = STORE_ERROR;
 		goto out;
 	}
-	if (store_commit(db) == -1) {
+	if (store_event_add(db, id, at, "update", by, text) == -1 ||
+	    (site != NULL && queue_mails(db, uc, site, tm, w, &t, by, text,
+	    at, nmails) == -1) || store_commit(db) == -1) {
 		snprintf(err, errlen, "database: %s", store_errmsg(db));
 		rc = STORE_ERROR;
 		goto out;
@@ -423,8 +465,6 @@ out:
 	ticket_free(&t);
 	tmpl_free(tm);
 	words_free(w);
-	free(subject);
-	buf_free(&body);
 	return rc;
 }
 
@@ -454,6 +494,134 @@ ticket_update_check_templates(const struct config *cfg,
 		t = tmpl_load(path, errs);
 		tmpl_free(t);
 		free(path);
+		xasprintf(&path, "%s/mail/%s/subscribe.txt",
+		    cfg->templates_dir, lang);
+		t = tmpl_load(path, errs);
+		tmpl_free(t);
+		free(path);
 	}
 	return errs->n > before ? -1 : 0;
+}
+
+/* ---- subscribers ---------------------------------------------------- */
+
+int
+subscribe_email_ok(const char *s)
+{
+	const char	*at, *p, *dot;
+
+	if (s == NULL || strlen(s) < 3 || strlen(s) > 254)
+		return 0;
+	if ((at = strchr(s, '@')) == NULL || strchr(at + 1, '@') != NULL ||
+	    at == s || at - s > 64)
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
+		    strchr("\"(),:;<>[\\]", *p) != NULL)
+			return 0;
+	/* The domain: labels of letters, digits and '-', parted by dots. */
+	if ((dot = strrchr(at + 1, '.')) == NULL || dot == at + 1 ||
+	    dot[1] == '\0')
+		return 0;
+	for (p = at + 1; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
+			return 0;
+	if (strstr(at + 1, "..") != NULL || s[0] == '.' || at[-1] == '.')
+		return 0;
+	return 1;
+}
+
+static const struct update_site *
+site_by_id(const struct update_conf *uc, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < uc->nsites; i++)
+		if (strcmp(uc->sites[i].id, id) == 0)
+			return &uc->sites[i];
+	return NULL;
+}
+
+const char *
+update_site_name(const struct update_conf *uc, const char *id,
+    const char **lang)
+{
+	const struct update_site	*site;
+
+	if ((site = site_by_id(uc, id)) == NULL)
+		return NULL;
+	if (lang != NULL)
+		*lang = site->lang;
+	return site->name;
+}
+
+int
+subscribe_request(struct store *db, const struct update_conf *uc,
+    const char *site_id, const char *email, time_t now, char *err,
+    size_t errlen)
+{
+	const struct update_site	*site;
+	struct tmpl			*tm = NULL;
+	struct words			*w = NULL;
+	struct tmpl_data		 d;
+	struct buf			 body;
+	unsigned char			 rnd[24];
+	char				 token[sizeof rnd * 2 + 1], *link;
+	char				*subject = NULL, *name;
+	size_t				 i, n = 0;
+	int				 rc;
+
+	err[0] = '\0';
+	if ((site = site_by_id(uc, site_id)) == NULL) {
+		snprintf(err, errlen, "no such site");
+		return STORE_NOTFOUND;
+	}
+	if (!subscribe_email_ok(email)) {
+		snprintf(err, errlen, "not an e-mail address");
+		return STORE_INVALID;
+	}
+	if (RAND_bytes(rnd, sizeof rnd) != 1) {
+		snprintf(err, errlen, "no random bytes for a token");
+		return STORE_ERROR;
+	}
+	for (i = 0; i < sizeof rnd; i++)
+		snprintf(token + 2 * i, 3, "%02x", rnd[i]);
+	if (load_lang(uc->templates_dir, site->lang, "subscribe", &tm, &w,
+	    err, errlen) == -1)
+		return STORE_ERROR;
+	(void)store_sub_forget(db, now - SUBSCRIBE_FORGET_S);
+	rc = store_sub_add(db, site->id, email, token, now,
+	    now - SUBSCRIBE_AGAIN_S);
+	if (rc == STORE_OK) {
+		link = token_link(uc, "confirm", token);
+		name = mime_clean(site->name);
+		memset(&d, 0, sizeof d);
+		d.top.v[TV_SITE] = name;
+		d.top.v[TV_LINK] = link;
+		d.top.v[TV_ORGANIZATION] = uc->organization;
+		d.top.v[TV_CONTACT] = uc->contact;
+		d.items = &d.top;
+		d.nitems = 1;
+		buf_init(&body);
+		buf_addstr(&body, "");
+		tmpl_render(tm, &d, &subject, &body);
+		/*
+		 * The request stands without its mail if the queue
+		 * fails: asking again after SUBSCRIBE_AGAIN_S mails anew.
+		 */
+		if (queue_one(db, uc, email, subject, body.data, NULL, now,
+		    &n) == -1) {
+			snprintf(err, errlen, "database: %s",
+			    store_errmsg(db));
+			rc = STORE_ERROR;
+		}
+		free(subject);
+		buf_free(&body);
+		free(link);
+		free(name);
+	} else if (rc == STORE_ERROR)
+		snprintf(err, errlen, "database: %s", store_errmsg(db));
+	tmpl_free(tm);
+	words_free(w);
+	return rc;
 }

@@ -33,6 +33,7 @@
 #include "web_view.h"
 #include "web_beats.h"
 #include "web_listen.h"
+#include "web_status_history.h"
 #include "xmalloc.h"
 
 #define WEB_QUEUE_MAX		256	/* jobs waiting per worker */
@@ -53,6 +54,12 @@ static const struct web_route {
 } web_routes[] = {
 	{ "/", 0, 1, M_GET | M_HEAD, "GET, HEAD", web_page_dashboard },
 	{ "/status", 0, 1, M_GET | M_HEAD, "GET, HEAD", web_page_status },
+	/* Before /status/SITE: the subscribers' form and its links. */
+	{ "/status/subscribe", 0, 0, M_POST, "POST", web_status_subscribe },
+	{ "/status/confirm", 0, 0, M_GET | M_HEAD, "GET, HEAD",
+	    web_status_confirm },
+	{ "/status/unsubscribe", 0, 0, M_GET | M_HEAD | M_POST,
+	    "GET, HEAD, POST", web_status_unsubscribe },
 	{ "/status/", 1, 1, M_GET | M_HEAD, "GET, HEAD",
 	    web_page_status_site },
 	{ "/check/", 1, 0, M_GET | M_HEAD, "GET, HEAD", web_page_check },

@@ -209,6 +209,13 @@ web_data_ticket_action(struct web_data *wd, const struct web_src *src,
 	return web_data_rc(rc);
 }
 
+struct store *
+web_data_store(struct web_data *wd, const struct web_src *src, char *err,
+    size_t errlen)
+{
+	return web_data_tdb(wd, src, err, errlen);
+}
+
 int
 web_data_history(struct web_data *wd, const struct web_src *src,
     time_t since, json_t **out, char *err, size_t errlen)

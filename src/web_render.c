@@ -60,6 +60,15 @@ static const char *const status_keys[SW_W_COUNT] = {
 	[SW_W_U_HOUR] = "unit.hour",
 	[SW_W_U_MIN] = "unit.min",
 	[SW_W_U_SEC] = "unit.sec",
+	[SW_W_SUB_LABEL] = "subscribe.label",
+	[SW_W_SUB_BUTTON] = "subscribe.button",
+	[SW_W_SUB_SENT] = "subscribe.sent",
+	[SW_W_SUB_DONE] = "subscribe.done",
+	[SW_W_SUB_GONE] = "subscribe.gone",
+	[SW_W_SUB_BAD] = "subscribe.bad",
+	[SW_W_SUB_WAIT] = "subscribe.wait",
+	[SW_W_SUB_UNKNOWN] = "subscribe.unknown",
+	[SW_W_SUB_BACK] = "subscribe.back",
 };
 
 /* Where a word of the status page goes; NULL for an unknown key. */
@@ -669,6 +678,8 @@ render_site(struct buf *b, const struct render_site *s, double now, int one)
 	}
 	if (one && s->have_history)
 		render_history(b, s);
+	if (one)
+		render_subscribe_form(b, s);
 	if (one) {
 		tzinfo_format(s->tz, (time_t)now, ts, sizeof ts);
 		buf_addstr(b, "<p class=\"zone\" id=\"zone\">");

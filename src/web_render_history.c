@@ -215,3 +215,41 @@ render_unacked(struct buf *b, const struct render_ticket *t, size_t n,
 	buf_addstr(b, "</section>\n");
 	free(v);
 }
+
+void
+render_subscribe_form(struct buf *b, const struct render_site *s)
+{
+	buf_addstr(b, "<form class=\"subscribe\" id=\"subscribe\" "
+	    "method=\"post\" action=\"/status/subscribe\">"
+	    "<input type=\"hidden\" name=\"site\" value=\"");
+	html_escape(b, s->id);
+	buf_addstr(b, "\"><label for=\"sub-email\">");
+	html_escape(b, render_word(s->words, SW_W_SUB_LABEL));
+	buf_addstr(b, "</label> <input type=\"email\" id=\"sub-email\" "
+	    "name=\"email\" required maxlength=\"254\" "
+	    "autocomplete=\"email\"> <button type=\"submit\">");
+	html_escape(b, render_word(s->words, SW_W_SUB_BUTTON));
+	buf_addstr(b, "</button></form>\n");
+}
+
+void
+render_subscribe_note(struct buf *b, const struct status_words *w,
+    const char *site_name, const char *site_id, enum status_word k)
+{
+	buf_addstr(b, "<header class=\"top public\"><h1>");
+	html_escape(b, site_name != NULL ? site_name : "");
+	buf_addstr(b, "</h1><span class=\"sub\">");
+	html_escape(b, render_word(w, SW_W_TITLE));
+	buf_printf(b, "</span></header>\n<main>\n<p class=\"subscribe-note\" "
+	    "id=\"note\" data-word=\"%d\">", (int)k);
+	html_escape(b, render_word(w, k));
+	buf_addstr(b, "</p>\n");
+	if (site_id != NULL) {
+		buf_addstr(b, "<p><a href=\"/status/");
+		html_urlencode(b, site_id);
+		buf_addstr(b, "\">");
+		html_escape(b, render_word(w, SW_W_SUB_BACK));
+		buf_addstr(b, "</a></p>\n");
+	}
+	buf_addstr(b, "</main>\n");
+}

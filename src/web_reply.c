@@ -155,7 +155,7 @@ web_reply_headers(struct web *w, struct evhttp_request *req, int code,
 	evhttp_add_header(h, "Content-Security-Policy",
 	    "default-src 'none'; script-src 'self'; style-src 'self'; "
 	    "img-src 'self'; connect-src 'self'; base-uri 'none'; "
-	    "form-action 'none'; frame-ancestors 'none'");
+	    "form-action 'self'; frame-ancestors 'none'");
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(h, "X-Frame-Options", "DENY");
 	evhttp_add_header(h, "Referrer-Policy", "no-referrer");

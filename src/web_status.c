@@ -124,6 +124,12 @@ status_words(struct web_status *st, const char *lang)
 	return &st->langs[0].words;
 }
 
+const struct status_words *
+web_status_words(struct web *w, const char *lang)
+{
+	return status_words(w->status, lang != NULL ? lang : "en");
+}
+
 /* What the page shows of a check: its name, state and daily bars. */
 static void
 status_check(struct web *w, struct render_check *rc,
