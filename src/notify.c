@@ -17,6 +17,12 @@
  * from the small zoneinfo file when the mail is rendered), its link is
  * the site's own /status/SITE, and the mail is signed with [smtp]
  * organization and contact when they are set.
+ *
+ * A site's confirmed subscribers (subscribers.c keeps them, read off the
+ * loop) get the client wording of down, degraded and up alerts in groups
+ * of their own, each mail with its unsubscribe link and a
+ * List-Unsubscribe header; an address that is also a client address of
+ * the site gets the client's mail only.
  */
 #include <sys/stat.h>
 
@@ -34,6 +40,8 @@
 #include "mailer.h"
 #include "mime.h"
 #include "notify.h"
+#include "store.h"
+#include "subscribers.h"
 #include "template.h"
 #include "tzinfo.h"
 #include "xmalloc.h"
@@ -81,6 +89,7 @@ struct alert {
 struct group {
 	enum mail_kind	  kind;
 	char		 *rcpt;		/* NULL: the staff */
+	char		 *unsub;	/* a subscriber's link, or NULL */
 	char		 *lang;
 	struct alert	**alerts;
 	size_t		  nalerts;
@@ -103,6 +112,7 @@ struct notifier {
 	struct langs		 langs;
 	struct group		*groups;
 	struct mailer		*mailer;
+	struct subscribers	*subs;
 };
 
 static void	group_fire(evutil_socket_t, short, void *);
@@ -509,7 +519,7 @@ join_distinct(struct tmpl_item *items, size_t n, int var)
  */
 static void
 notify_queue(struct notifier *nt, const char **to, size_t nto,
-    const char *subject, const char *body)
+    const char *subject, const char *body, const char *unsub)
 {
 	const struct config	*cfg = nt->cfg;
 	struct mime_msg		 m;
@@ -524,6 +534,7 @@ notify_queue(struct notifier *nt, const char **to, size_t nto,
 	m.subject = subject;
 	m.body = body;
 	m.date = time(NULL);
+	m.unsubscribe = unsub;
 	buf_init(&msg);
 	mime_build(&m, &msg);
 	sender = mime_addr_spec(m.from);
@@ -574,6 +585,7 @@ group_send(struct group *g)
 	if (!staff) {
 		d.top.v[TV_ORGANIZATION] = cfg->smtp.organization;
 		d.top.v[TV_CONTACT] = cfg->smtp.contact;
+		d.top.v[TV_UNSUBSCRIBE] = g->unsub;
 	}
 	xasprintf(&count, "%zu", g->nalerts);
 	d.top.v[TV_COUNT] = pool_add(&p, count);
@@ -587,9 +599,9 @@ group_send(struct group *g)
 	one[0] = g->rcpt;
 	if (staff)
 		notify_queue(g->nt, (const char **)cfg->smtp.staff,
-		    cfg->smtp.nstaff, subject, body.data);
+		    cfg->smtp.nstaff, subject, body.data, NULL);
 	else
-		notify_queue(g->nt, one, 1, subject, body.data);
+		notify_queue(g->nt, one, 1, subject, body.data, g->unsub);
 	log_info("mail %s to %s: %zu check(s), \"%s\"", kind_names[g->kind],
 	    staff ? "staff" : g->rcpt, g->nalerts, subject);
 	buf_free(&body);
@@ -609,6 +621,7 @@ group_free(struct group *g)
 	if (g->timer != NULL)
 		event_free(g->timer);
 	free(g->rcpt);
+	free(g->unsub);
 	free(g->lang);
 	free(g);
 }
@@ -634,10 +647,13 @@ group_fire(evutil_socket_t fd, short what, void *arg)
 	group_flush(arg);
 }
 
-/* Add a to the waiting group of (kind, rcpt, lang), opening one if needed. */
+/*
+ * Add a to the waiting group of (kind, rcpt, lang), opening one if
+ * needed; unsub is a subscriber's unsubscribe link (NULL otherwise).
+ */
 static void
 group_add(struct notifier *nt, enum mail_kind kind, const char *rcpt,
-    const char *lang, struct alert *a)
+    const char *lang, const char *unsub, struct alert *a)
 {
 	struct group	*g;
 	struct timeval	 tv;
@@ -651,6 +667,7 @@ group_add(struct notifier *nt, enum mail_kind kind, const char *rcpt,
 		g = xcalloc(1, sizeof *g);
 		g->kind = kind;
 		g->rcpt = rcpt != NULL ? xstrdup(rcpt) : NULL;
+		g->unsub = unsub != NULL ? xstrdup(unsub) : NULL;
 		g->lang = xstrdup(lang);
 		g->nt = nt;
 		g->next = nt->groups;
@@ -701,6 +718,32 @@ cause_note(struct notifier *nt, long long ticket, int cause, int forget)
 	return old;
 }
 
+/* Group a for each confirmed subscriber of site not also its client. */
+static void
+notify_subscribers(struct notifier *nt, enum mail_kind kind,
+    const struct site_conf *site, const struct alert *a)
+{
+	const struct subscriber	*v;
+	char			*unsub;
+	size_t			 n, i, k;
+
+	n = subscribers_of(nt->subs, site->id, &v);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < site->nclient_emails; k++)
+			if (strcasecmp(site->client_emails[k], v[i].email) ==
+			    0)
+				break;
+		if (k < site->nclient_emails)
+			continue;
+		xasprintf(&unsub, "%s/status/unsubscribe?token=%s",
+		    nt->cfg->public_url != NULL ? nt->cfg->public_url : "",
+		    v[i].token);
+		group_add(nt, kind, v[i].email, site->language != NULL ?
+		    site->language : "en", unsub, alert_dup(a));
+		free(unsub);
+	}
+}
+
 /* --- the daemon-facing API ------------------------------------------- */
 
 struct notifier *
@@ -730,6 +773,7 @@ notify_open(const struct config *cfg, struct event_base *base)
 		free(nt);
 		return NULL;
 	}
+	nt->subs = subscribers_open(cfg, base);
 	return nt;
 }
 
@@ -785,10 +829,11 @@ notify_event(struct notifier *nt, const struct incident_event *ev)
 		for (i = 0; i < site->nclient_emails; i++)
 			group_add(nt, kind, site->client_emails[i],
 			    site->language != NULL ? site->language : "en",
-			    alert_dup(a));
+			    NULL, alert_dup(a));
+		notify_subscribers(nt, kind, site, a);
 	}
 	if (nt->cfg->smtp.nstaff > 0)
-		group_add(nt, kind, NULL, "en", a);
+		group_add(nt, kind, NULL, "en", NULL, a);
 	else
 		alert_free(a);
 }
@@ -803,7 +848,7 @@ notify_staff(struct notifier *nt, const char *subject, const char *text)
 	if (nt == NULL || nt->cfg->smtp.nstaff == 0)
 		return;
 	notify_queue(nt, (const char **)nt->cfg->smtp.staff,
-	    nt->cfg->smtp.nstaff, subject, text);
+	    nt->cfg->smtp.nstaff, subject, text, NULL);
 	log_info("mail to staff: \"%s\"", subject);
 }
 
@@ -829,6 +874,7 @@ notify_reload(struct notifier *nt, const struct config *cfg)
 	errlist_free(&errs);
 	nt->cfg = cfg;
 	mailer_reconfigure(nt->mailer, cfg);
+	subscribers_reload(nt->subs, cfg);
 }
 
 void
@@ -840,6 +886,7 @@ notify_close(struct notifier *nt)
 	while (nt->groups != NULL)
 		group_flush(nt->groups);
 	mailer_stop(nt->mailer);
+	subscribers_close(nt->subs);
 	langs_free(&nt->langs);
 	free(nt->causes);
 	free(nt);

@@ -6,7 +6,7 @@
 # is 429; the link confirms.  A public update on the site's ticket then
 # reaches the subscriber (with an unsubscribe link and a List-Unsubscribe
 # header), not the subscriber of another site; after the unsubscribe
-# link, nothing.  Hostile input: an address with a header in it is
+# link, nothing.  The down and up mails reach it too.  Hostile input: an address with a header in it is
 # refused and mails nothing; a flood from one client address gets 429;
 # a request left unconfirmed for 8 days is forgotten (its link fails).
 set -eu
@@ -33,8 +33,8 @@ add_site shop "Shop Ltd" en
 add_check shop shop-home "$NGINX_URL/ok" interval=1 timeout=1 retries=1 \
     recover=1
 add_site blog "Blog Ltd" tr
-add_check blog blog-home "$NGINX_URL/ok" interval=1 timeout=1 retries=1 \
-    recover=1
+add_check blog blog-home "$NGINX_URL/status/200" interval=1 timeout=1 \
+    retries=1 recover=1
 use_db
 start_daemon
 B=http://127.0.0.1:$SW_HTTP_PORT
@@ -101,15 +101,26 @@ assert_eq 200 "$CODE" "the other confirms too"
 get "$B/status/confirm?token=00ff"
 assert_eq 404 "$CODE" "an unknown token"
 
-# ---- an outage and a public update reach the subscriber, with a way out
+# ---- the outage, a public update and the recovery reach the subscriber
+sleep 6		# the daemon reads its subscribers every 5 s
 mv "$OK_FILE" "$SW_TMP/ok.txt.saved"
 wait_until 20 '"$SWC" -c "$SW_CONF" tickets --json | grep -q shop-home' ||
     fail "no ticket for shop-home"
+wait_until 20 '[ "$(count_to visitor@example.org)" -ge 2 ]' ||
+    fail "the subscriber got no down mail"
+F=$(mails_to visitor@example.org | tail -1)
+J=$("$SW_PY" "$INSPECT" "$F")
+assert_json "$J" 'j[0]["subject"].startswith("Your website Shop Ltd is not reachable") and "Our support team has been alerted." in j[0]["body"]' \
+    "the down mail in the client wording"
+assert_json "$J" '"/status/unsubscribe?token=" in j[0]["body"] and "List-Unsubscribe" in j[0]["header_names"]' \
+    "the down mail has a way out"
+assert_json "$J" '"Message:" not in j[0]["body"] and "/check/" not in j[0]["body"]' \
+    "no staff detail for a subscriber"
 ID=$("$SWC" -c "$SW_CONF" tickets --json | "$SW_PY" -c 'import json,sys; print([t["id"] for t in json.load(sys.stdin) if t["check"] == "shop-home"][0])')
 sw_run "$SWC" -c "$SW_CONF" ticket update "$ID" --by ops "We are on it."
 assert_eq 0 "$RUN_RC" "ticket update: $RUN_ERR"
 assert_contains "$RUN_OUT" "1 client mail(s) queued" "one mail: the subscriber"
-wait_until 20 '[ "$(count_to visitor@example.org)" -ge 2 ]' ||
+wait_until 20 '[ "$(count_to visitor@example.org)" -ge 3 ]' ||
     fail "the subscriber got no update"
 F=$(mails_to visitor@example.org | tail -1)
 J=$("$SW_PY" "$INSPECT" "$F")
@@ -117,17 +128,28 @@ assert_json "$J" '"> We are on it." in j[0]["body"] and "/status/unsubscribe?tok
     "the update, with an unsubscribe link"
 assert_json "$J" '"List-Unsubscribe" in j[0]["header_names"] and "List-Unsubscribe-Post" in j[0]["header_names"]' \
     "List-Unsubscribe headers"
+mv "$SW_TMP/ok.txt.saved" "$OK_FILE"
+wait_until 20 '[ "$(count_to visitor@example.org)" -ge 4 ]' ||
+    fail "the subscriber got no up mail"
+J=$("$SW_PY" "$INSPECT" "$(mails_to visitor@example.org | tail -1)")
+assert_json "$J" 'j[0]["subject"].startswith("Your website Shop Ltd is working again") and "/status/unsubscribe?token=" in j[0]["body"]' \
+    "the up mail, with a way out"
 sleep 1
-assert_eq 1 "$(count_to other@example.org)" "the blog's subscriber got no shop update"
+assert_eq 1 "$(count_to other@example.org)" "the blog's subscriber got nothing of the shop"
 
 # ---- unsubscribe: nothing more
 get "$(link_in "$F" unsubscribe)"
 assert_eq 200 "$CODE" "unsubscribe: $BODY"
 assert_contains "$BODY" "no more e-mails" "unsubscribed"
-sw_run "$SWC" -c "$SW_CONF" ticket update "$ID" --by ops "Still on it."
+sw_run "$SWC" -c "$SW_CONF" ticket update "$ID" --by ops "It was the disk."
 assert_contains "$RUN_OUT" "0 client mail(s) queued" "no subscriber left"
-sleep 4
-assert_eq 2 "$(count_to visitor@example.org)" "nothing after unsubscribing"
+sleep 6		# the daemon's copy of the subscribers is read again
+mv "$OK_FILE" "$SW_TMP/ok.txt.saved"
+wait_until 20 '[ "$(grep -c "mail down to staff" "$SW_LOG")" -ge 2 ]' ||
+    fail "no second outage"
+sleep 3
+assert_eq 4 "$(count_to visitor@example.org)" "nothing after unsubscribing"
+mv "$SW_TMP/ok.txt.saved" "$OK_FILE"
 
 # ---- an unconfirmed request is forgotten after 7 days
 post shop late@example.org
