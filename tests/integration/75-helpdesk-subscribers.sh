@@ -151,6 +151,30 @@ sleep 3
 assert_eq 4 "$(count_to visitor@example.org)" "nothing after unsubscribing"
 mv "$SW_TMP/ok.txt.saved" "$OK_FILE"
 
+# ---- the same as a visitor does it, in headless Chromium: fill the form,
+# then follow the link of the mail
+if command -v chromium >/dev/null 2>&1; then
+	printf '%s\n' chromium --headless --no-sandbox --disable-gpu \
+	    --disable-quic --no-first-run --disable-background-networking \
+	    --disable-component-update --disable-sync \
+	    "--user-data-dir=$SW_TMP/chr" > "$SW_TMP/chrome.args"
+	sw_run timeout 90 "$SW_PY" "$top_srcdir/tests/lib/cdp.py" \
+	    "$SW_TMP/chrome.args" open "$B/status/shop" \
+	    fill '#sub-email' browser@example.org click '#subscribe button' text
+	assert_eq 0 "$RUN_RC" "chromium fills the form: $RUN_ERR"
+	assert_contains "$RUN_OUT" "Please open the link" "the browser got the answer page"
+	wait_until 20 '[ "$(count_to browser@example.org)" -ge 1 ]' ||
+	    fail "no confirmation mail for the browser's address"
+	sw_run timeout 90 "$SW_PY" "$top_srcdir/tests/lib/cdp.py" \
+	    "$SW_TMP/chrome.args" open "$(link_in "$(mails_to browser@example.org)" confirm)" text
+	assert_eq 0 "$RUN_RC" "chromium follows the link: $RUN_ERR"
+	assert_contains "$RUN_OUT" "Confirmed" "confirmed in the browser"
+	assert_eq browser@example.org "$(q "SELECT email FROM subscribers WHERE email = 'browser@example.org' AND confirmed_at IS NOT NULL")" \
+	    "the browser's address is confirmed"
+else
+	echo "# chromium is not installed: the browser part is left out" >&2
+fi
+
 # ---- an unconfirmed request is forgotten after 7 days
 post shop late@example.org
 assert_eq 200 "$CODE" "late subscribes"
