@@ -84,10 +84,12 @@ acc_get(struct accs *a, int staff, const char *name)
 	return x;
 }
 
+/* Append s, doubling the room: a year of tickets is many samples. */
 static void
 acc_add(double **v, size_t *n, double s)
 {
-	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	if ((*n & (*n - 1)) == 0)	/* 0, 1, 2, 4, ...: full */
+		*v = xreallocarray(*v, *n == 0 ? 1 : *n * 2, sizeof **v);
 	(*v)[(*n)++] = s;
 }
 
