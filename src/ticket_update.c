@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/rand.h>
 
@@ -373,6 +374,18 @@ token_link(const struct update_conf *uc, const char *what, const char *token)
 	return s;
 }
 
+/* Whether email is one of the site's client addresses. */
+static int
+is_client(const struct update_site *site, const char *email)
+{
+	size_t	i;
+
+	for (i = 0; i < site->nemails; i++)
+		if (strcasecmp(site->emails[i], email) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * The update's mail to each client address, then to each confirmed
  * subscriber (with an unsubscribe link of its own); -1 on a db error.
@@ -399,6 +412,8 @@ queue_mails(struct store *db, const struct update_conf *uc,
 	    STORE_OK)
 		rc = -1;
 	for (i = 0; rc == 0 && i < nsubs; i++) {
+		if (is_client(site, subs[i].email))
+			continue;	/* it has the client's mail */
 		unsub = token_link(uc, "unsubscribe", subs[i].token);
 		render(uc, site, tm, w, t, by, text, at, unsub, &subject,
 		    &body);
