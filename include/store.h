@@ -327,6 +327,12 @@ int	store_sub_list(struct store *, const char *site,
 	    struct subscriber **out, size_t *n);
 /* Forget what was not confirmed by before; how many, -1 on error. */
 long long	store_sub_forget(struct store *, time_t before);
+/*
+ * Write a subscriber read from another store (sitewatch migrate), in the
+ * caller's transaction: 1 written, 0 there already (same site and
+ * address), -1 on error or when the backend cannot.
+ */
+int	store_sub_import(struct store *, const struct subscriber *);
 
 /* ---- the nodes (daemons) sharing the database ---- */
 

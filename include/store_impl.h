@@ -46,6 +46,9 @@ struct store_ops {
 	int		 (*sub_list)(struct store *, const char *,
 			    struct subscriber **, size_t *);
 	long long	 (*sub_forget)(struct store *, time_t);
+	/* A copy's target: 1 written, 0 there already; NULL: cannot. */
+	int		 (*sub_import)(struct store *,
+			    const struct subscriber *);
 	/* Arguments already checked by store.c. */
 	int		 (*ticket_action)(struct store *, enum store_action,
 			    long long, const char *, const char *, time_t,

@@ -77,6 +77,7 @@ int		 pg_sub_remove(struct store *, const char *,
 int		 pg_sub_list(struct store *, const char *,
 		    struct subscriber **, size_t *);
 long long	 pg_sub_forget(struct store *, time_t);
+int		 pg_sub_import(struct store *, const struct subscriber *);
 
 /* store_pg_range.c */
 int		 pg_ticket_ids(struct store *, time_t, time_t, long long **,

@@ -588,3 +588,11 @@ store_sub_forget(struct store *s, time_t before)
 {
 	return s->ops->sub_forget(s, before);
 }
+
+int
+store_sub_import(struct store *s, const struct subscriber *sub)
+{
+	if (s->ops->sub_import == NULL)
+		return -1;
+	return s->ops->sub_import(s, sub);
+}

@@ -786,6 +786,7 @@ const struct store_ops store_pg_ops = {
 	.sub_remove = pg_sub_remove,
 	.sub_list = pg_sub_list,
 	.sub_forget = pg_sub_forget,
+	.sub_import = pg_sub_import,
 	.ticket_action = pg_ticket_action,
 	.ticket_max_id = pg_ticket_max_id,
 	.ticket_insert = pg_ticket_insert,

@@ -164,3 +164,22 @@ pg_sub_forget(struct store *s, time_t before)
 	return pg_changed(s, "DELETE FROM subscribers WHERE confirmed_at"
 	    " IS NULL AND created_at < $1", &a);
 }
+
+int
+pg_sub_import(struct store *s, const struct subscriber *sub)
+{
+	struct pg_args	a;
+	long long	n;
+
+	pg_args_init(&a);
+	pg_text(&a, sub->site);
+	pg_text(&a, sub->email);
+	pg_text(&a, sub->token);
+	pg_int(&a, (long long)sub->created_at);
+	pg_time(&a, sub->confirmed_at);
+	if ((n = pg_changed(s, "INSERT INTO subscribers (site, email, token,"
+	    " created_at, confirmed_at) VALUES ($1, $2, $3, $4, $5)"
+	    " ON CONFLICT DO NOTHING", &a)) == -1)
+		return -1;
+	return n > 0;
+}
