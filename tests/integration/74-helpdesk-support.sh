@@ -48,6 +48,21 @@ assert_eq "data-ticket=\"$OLDEST\"" "$first" \
 printf '%s\n' "$U" | grep -Eq 'class="age" data-since="[0-9T:-]+Z">[0-9]+ s' ||
     fail "no age in: $U"
 
+# The page's script keeps the list current (headless Chromium runs it).
+if command -v chromium >/dev/null 2>&1; then
+	timeout 90 chromium --headless --no-sandbox --disable-gpu \
+	    --disable-quic --no-first-run --disable-background-networking \
+	    --disable-component-update --disable-sync \
+	    --user-data-dir="$SW_TMP/chr" --virtual-time-budget=8000 \
+	    --dump-dom "$B/" > "$SW_TMP/dash.html" 2>>"$SW_TMP/chromium.log" ||
+	    fail "chromium failed on /"
+	D=$(cat "$SW_TMP/dash.html")
+	assert_contains "$D" 'id="unacked" data-rendered="js"><h2>Not acknowledged (2)</h2>' \
+	    "the script rebuilt the unacknowledged list"
+	assert_contains "$D" "<li class=\"sev-critical\" data-ticket=\"$OLDEST\">#$OLDEST " \
+	    "the script's list starts with the oldest"
+fi
+
 # epoch FIELD JSON: an ISO time field of a ticket as epoch seconds.
 epoch() {
 	local iso
