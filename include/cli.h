@@ -40,6 +40,9 @@ int	cli_tickets(struct cli *, int argc, char **argv);
 int	cli_ticket(struct cli *, int argc, char **argv);
 int	cli_graph(struct cli *, int argc, char **argv);
 int	cli_report(struct cli *, int argc, char **argv);
+/* report --support: support timings of the tickets opened in the range. */
+int	cli_support(struct cli *, int json, int csv, time_t start,
+	    time_t end);
 int	cli_mail_test(struct cli *, int argc, char **argv);
 int	cli_notify_test(struct cli *, int argc, char **argv);
 int	cli_notify_queue(struct cli *, int argc, char **argv);

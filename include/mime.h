@@ -30,6 +30,8 @@ struct mime_msg {
 	/* With attachments the message is multipart/mixed, body first. */
 	const struct mime_attach *attach;
 	size_t		  nattach;
+	/* A subscriber's: the one-click unsubscribe URL (RFC 8058); NULL. */
+	const char	 *unsubscribe;
 };
 
 /*

@@ -125,6 +125,13 @@ int	store_ticket_list(struct store *, int all, struct ticket **out,
 	    size_t *n);
 /* The id of the open (not resolved) ticket of a check, 0 when none. */
 long long	store_open_ticket_for(struct store *, const char *check);
+/*
+ * Every ticket opened in [start, end), newest first, each with its
+ * events (the status page's history, the support timings).  Free *out
+ * with ticket_list_free.
+ */
+int	store_tickets_between(struct store *, time_t start, time_t end,
+	    struct ticket **out, size_t *n);
 /* Tickets of check opened in [start, end); -1 when unknown. */
 long long	store_tickets_opened(struct store *, const char *check,
 		    time_t start, time_t end);
@@ -326,6 +333,44 @@ int		store_hook_retry(struct store *, long long id, time_t now,
 long long	store_hook_count(struct store *, const char *status);
 size_t		store_hook_list(struct store *, const char *status,
 		    struct mail_row *out, size_t max);
+
+/* ---- who follows a site's incidents (its status page's form) ---- */
+
+struct subscriber {
+	char	*site;		/* the site's id (its /status/SITE) */
+	char	*email;
+	char	*token;		/* confirms and unsubscribes */
+	time_t	 created_at;
+	time_t	 confirmed_at;	/* 0: not yet */
+};
+void	subscriber_free(struct subscriber *);
+
+/*
+ * Ask to subscribe email to site's incidents with a new token: a new
+ * unconfirmed row, or a fresh token for one not confirmed yet.
+ * STORE_INVALID when the address is confirmed already (nothing to do),
+ * STORE_CONFLICT when it was asked for after `again` (too soon: the
+ * caller answers 429).
+ */
+int	store_sub_add(struct store *, const char *site, const char *email,
+	    const char *token, time_t now, time_t again);
+/* Confirm by token; *out (may be NULL) is the row.  STORE_NOTFOUND. */
+int	store_sub_confirm(struct store *, const char *token, time_t now,
+	    struct subscriber *out);
+/* Forget the row of token; *out (may be NULL) was it.  STORE_NOTFOUND. */
+int	store_sub_remove(struct store *, const char *token,
+	    struct subscriber *out);
+/* The confirmed subscribers of site; free each and *out. */
+int	store_sub_list(struct store *, const char *site,
+	    struct subscriber **out, size_t *n);
+/* Forget what was not confirmed by before; how many, -1 on error. */
+long long	store_sub_forget(struct store *, time_t before);
+/*
+ * Write a subscriber read from another store (sitewatch migrate), in the
+ * caller's transaction: 1 written, 0 there already (same site and
+ * address), -1 on error or when the backend cannot.
+ */
+int	store_sub_import(struct store *, const struct subscriber *);
 
 /* ---- the nodes (daemons) sharing the database ---- */
 

@@ -33,6 +33,22 @@ struct store_ops {
 	long long	 (*open_ticket_for)(struct store *, const char *);
 	long long	 (*tickets_opened)(struct store *, const char *,
 			    time_t, time_t);
+	/* Ids of tickets opened in [start, end), newest first. */
+	int		 (*ticket_ids)(struct store *, time_t, time_t,
+			    long long **, size_t *);
+	/* Subscribers (store.h says what each does). */
+	int		 (*sub_add)(struct store *, const char *,
+			    const char *, const char *, time_t, time_t);
+	int		 (*sub_confirm)(struct store *, const char *, time_t,
+			    struct subscriber *);
+	int		 (*sub_remove)(struct store *, const char *,
+			    struct subscriber *);
+	int		 (*sub_list)(struct store *, const char *,
+			    struct subscriber **, size_t *);
+	long long	 (*sub_forget)(struct store *, time_t);
+	/* A copy's target: 1 written, 0 there already; NULL: cannot. */
+	int		 (*sub_import)(struct store *,
+			    const struct subscriber *);
 	/* Arguments already checked by store.c. */
 	int		 (*ticket_action)(struct store *, enum store_action,
 			    long long, const char *, const char *, time_t,

@@ -67,6 +67,21 @@ void		 pg_err(char *err, size_t errlen, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
 
 /* store_pg_tickets.c */
+/* store_pg_subs.c */
+int		 pg_sub_add(struct store *, const char *, const char *,
+		    const char *, time_t, time_t);
+int		 pg_sub_confirm(struct store *, const char *, time_t,
+		    struct subscriber *);
+int		 pg_sub_remove(struct store *, const char *,
+		    struct subscriber *);
+int		 pg_sub_list(struct store *, const char *,
+		    struct subscriber **, size_t *);
+long long	 pg_sub_forget(struct store *, time_t);
+int		 pg_sub_import(struct store *, const struct subscriber *);
+
+/* store_pg_range.c */
+int		 pg_ticket_ids(struct store *, time_t, time_t, long long **,
+		    size_t *);
 int		 pg_ticket_get(struct store *, long long, struct ticket *);
 int		 pg_ticket_list(struct store *, int, struct ticket **,
 		    size_t *);

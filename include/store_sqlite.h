@@ -46,6 +46,21 @@ void		 sq_col_copy(sqlite3_stmt *, int, char *, size_t);
 int		 sq_mail_walk(struct store *,
 		    int (*)(const struct mail_row *, void *), void *);
 
+/* store_sqlite_range.c */
+int		 sq_ticket_ids(struct store *, time_t, time_t, long long **,
+		    size_t *);
+
+/* store_sqlite_subs.c */
+int		 sq_sub_add(struct store *, const char *, const char *,
+		    const char *, time_t, time_t);
+int		 sq_sub_confirm(struct store *, const char *, time_t,
+		    struct subscriber *);
+int		 sq_sub_remove(struct store *, const char *,
+		    struct subscriber *);
+int		 sq_sub_list(struct store *, const char *,
+		    struct subscriber **, size_t *);
+long long	 sq_sub_forget(struct store *, time_t);
+
 /* store_sqlite_tickets.c */
 int		 sq_ticket_get(struct store *, long long, struct ticket *);
 int		 sq_ticket_list(struct store *, int, struct ticket **,

@@ -43,6 +43,13 @@ enum tmpl_var {
 	TV_MEAN,
 	TV_P95,
 	TV_EVENT,	/* DOWN, DEGRADED, UP, REMINDER, TEST */
+	TV_TEXT,		/* a public update, quoted */
+	TV_BY,			/* who wrote it */
+	TV_AT,			/* when (the site's zone, named) */
+	TV_ACKED_BY,		/* who took the ticket; empty: nobody yet */
+	TV_ORGANIZATION,	/* [smtp] organization: signs client mails */
+	TV_CONTACT,		/* [smtp] contact */
+	TV_UNSUBSCRIBE,		/* a subscriber's unsubscribe link */
 	TV_NVARS
 };
 

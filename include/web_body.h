@@ -1,6 +1,6 @@
 /*
  * web_body.h -- the JSON body of a ticket action (POST
- * /api/v1/tickets/ID/{ack,note,resolve}), parsed and validated apart from
+ * /api/v1/tickets/ID/{ack,note,update,resolve}), parsed and validated apart from
  * evhttp so the fuzzer can reach exactly the code the API runs.
  */
 #ifndef WEB_BODY_H
@@ -13,7 +13,7 @@
 
 /*
  * Parse body (len bytes, not NUL-terminated) for action ("ack", "note",
- * "resolve").  Returns 0 and sets *by (non-empty) and *text (NULL when
+ * "update", "resolve": note and update need a text).  Returns 0 and sets *by (non-empty) and *text (NULL when
  * absent or empty) to new strings the caller frees; or returns the HTTP
  * status to answer (400, 413) with a message in msg.
  */

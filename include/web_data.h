@@ -51,7 +51,10 @@ struct web_data	*web_data_new(void);
 void		 web_data_free(struct web_data *);
 
 struct store;
-/* This thread's store connection (web_auth.c's accounts); NULL: err. */
+/*
+ * This thread's store connection, for questions of the modules' own
+ * (accounts, subscribers); NULL: err.
+ */
 struct store	*web_data_store(struct web_data *, const struct web_src *,
 		    char *err, size_t errlen);
 
@@ -60,6 +63,17 @@ int	web_data_tickets(struct web_data *, const struct web_src *, int all,
 	    json_t **out, char *err, size_t errlen);
 int	web_data_ticket(struct web_data *, const struct web_src *,
 	    long long id, json_t **out, char *err, size_t errlen);
+/*
+ * A public update (ticket_update.h): its event and its client mails;
+ * uc is the job's copy of what the mails need of the config.
+ */
+struct update_conf;
+int	web_data_ticket_update(struct web_data *, const struct web_src *,
+	    const struct update_conf *uc, long long id, const char *by,
+	    const char *text, time_t at, char *err, size_t errlen);
+/* Tickets opened since then, newest first, with their events. */
+int	web_data_history(struct web_data *, const struct web_src *,
+	    time_t since, json_t **out, char *err, size_t errlen);
 /*
  * Mails waiting in the outbox and mails given up on, then the same of
  * the notifications to channels (-1: unknown).

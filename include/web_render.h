@@ -78,6 +78,12 @@ struct render_check {
 	unsigned	 beat0;
 };
 
+/* A public update of a ticket, as its clients read it. */
+struct render_update {
+	const char	*at;		/* ISO 8601 UTC */
+	const char	*text;		/* as staff wrote it: escape it */
+};
+
 /* One open ticket. */
 struct render_ticket {
 	long long	 id;
@@ -89,6 +95,12 @@ struct render_ticket {
 	const char	*summary;
 	const char	*cause;
 	const char	*opened_at;	/* ISO 8601 UTC */
+	/* Public updates, oldest first (the status page only). */
+	const struct render_update *updates;
+	size_t		 nupdates;
+	/* Past incidents (the status page's history) only: */
+	const char	*resolved_at;	/* ISO 8601 UTC; NULL: still open */
+	long long	 downtime_s;	/* -1: not known */
 };
 
 /* The staff dashboard: checks in display order, sites grouped. */
@@ -126,6 +138,14 @@ enum status_word {
 	SW_W_C_CONTENT, SW_W_C_SLOW, SW_W_C_CERT, SW_W_C_OTHER,
 	SW_W_B_DEGRADED, SW_W_B_DOWN, SW_W_B_UNKNOWN,
 	SW_W_UPDATED,
+	/* The help desk: public updates and the incident history. */
+	SW_W_UPDATE, SW_W_HISTORY, SW_W_NO_HISTORY, SW_W_STARTED,
+	SW_W_LASTED, SW_W_ONGOING, SW_W_U_DAY, SW_W_U_HOUR, SW_W_U_MIN,
+	SW_W_U_SEC,
+	/* Subscribers: the form and the pages its links open. */
+	SW_W_SUB_LABEL, SW_W_SUB_BUTTON, SW_W_SUB_SENT, SW_W_SUB_DONE,
+	SW_W_SUB_GONE, SW_W_SUB_BAD, SW_W_SUB_WAIT, SW_W_SUB_UNKNOWN,
+	SW_W_SUB_BACK,
 	SW_W_COUNT
 };
 struct status_words {
@@ -150,7 +170,12 @@ struct render_site {
 	size_t				 nchecks;
 	const struct render_ticket	*tickets;	/* of this site */
 	size_t				 ntickets;
+	/* Its incidents of the last RENDER_HISTORY_DAYS, newest first. */
+	const struct render_ticket	*history;
+	size_t				 nhistory;
+	int				 have_history;	/* 0: not read */
 };
+#define RENDER_HISTORY_DAYS	14
 struct render_status {
 	const struct status_words	*words;		/* of the frame */
 	double				 now;
@@ -165,6 +190,31 @@ struct render_status {
  * the single site's page: its name, banner, services, bars, incidents.
  */
 void	render_status(struct buf *, const struct render_status *);
+/* ---- web_render_history.c: what staff told clients, and when ---- */
+
+/* A ticket's public updates (nothing when it has none). */
+void	render_updates(struct buf *, const struct render_site *,
+	    const struct render_ticket *);
+/* The subscribe form of a site's page (plain HTML: no script needed). */
+void	render_subscribe_form(struct buf *, const struct render_site *);
+/* A short page of the subscribe flow: one sentence, a link back. */
+void	render_subscribe_note(struct buf *, const struct status_words *,
+	    const char *site_name, const char *site_id, enum status_word);
+/* The site's incidents of the last RENDER_HISTORY_DAYS, newest first. */
+void	render_history(struct buf *, const struct render_site *);
+/*
+ * The dashboard's tickets nobody has taken yet, oldest first, each with
+ * how long it has waited.
+ */
+void	render_unacked(struct buf *, const struct render_ticket *, size_t,
+	    double now);
+/* "2 h 5 min" in the site's words: the two largest units. */
+void	render_site_duration(struct buf *, const struct status_words *,
+	    long long seconds);
+/* A word of the page (its key when missing), and a cause's word. */
+const char	*render_word(const struct status_words *, enum status_word);
+enum status_word render_cause_word(const char *cause);
+
 /* The overall state of checks: the worst, unknown only when none is bad. */
 enum sw_state	render_overall(const struct render_check *, size_t);
 

@@ -111,6 +111,11 @@ int			 web_check_stale(const struct web_check *,
 			    const struct check_conf *, time_t now);
 /* Order of badness for sorting: down, degraded, unknown, up. */
 int			 web_state_rank(enum sw_state);
+/*
+ * Tickets opened in the last RENDER_HISTORY_DAYS days (the status
+ * page's history), with their events; NULL when not read yet.
+ */
+json_t			*web_view_history(struct web_view *);
 /* Open tickets as last read; NULL with *err set when not known. */
 json_t			*web_view_tickets(struct web_view *,
 			    const char **err);

@@ -96,6 +96,46 @@ target_used(struct store *to)
 	return any;
 }
 
+/*
+ * The confirmed subscribers of every configured site (an unconfirmed
+ * request is asked again); -1 on failure.
+ */
+static int
+copy_subscribers(const struct config *cfg, struct store *from,
+    struct store *to, struct copy *c)
+{
+	struct subscriber	*v;
+	size_t			 i, k, n;
+	int			 rc = 0;
+
+	for (i = 0; rc == 0 && i < cfg->nsites; i++) {
+		store_set_quiet(from, 1);
+		if (store_sub_list(from, cfg->sites[i]->id, &v, &n) !=
+		    STORE_OK) {
+			/* A file of an older version has none (read-only). */
+			if (strstr(store_errmsg(from), "no such table") !=
+			    NULL)
+				return 0;
+			fprintf(stderr, "sitewatch: migrate: subscribers: "
+			    "%s\n", store_errmsg(from));
+			return -1;
+		}
+		store_set_quiet(from, 0);
+		for (k = 0; k < n; k++) {
+			if (rc == 0 && (rc = store_sub_import(to, &v[k])) ==
+			    1)
+				c->written++;
+			else if (rc == 0)
+				c->kept++;
+			if (rc == 1)
+				rc = 0;
+			subscriber_free(&v[k]);
+		}
+		free(v);
+	}
+	return rc;
+}
+
 /* Copy everything inside the target's transaction; -1 on failure. */
 static int
 migrate_copy(struct store *from, struct store *to, struct copy *c[3])
@@ -137,7 +177,7 @@ cli_migrate(struct cli *cli, int argc, char **argv)
 	};
 	struct config	*cfg;
 	struct store	*from = NULL, *to = NULL;
-	struct copy	 tickets, states, mails, *c[3];
+	struct copy	 tickets, states, mails, subs, *c[3];
 	struct stat	 sb;
 	const char	*uri = NULL;
 	char		*path, *shown, err[512];
@@ -204,9 +244,12 @@ cli_migrate(struct cli *cli, int argc, char **argv)
 	c[0] = &tickets;
 	c[1] = &states;
 	c[2] = &mails;
+	memset(&subs, 0, sizeof subs);
+	subs.to = to;
 	/* The accounts too: without them the pages there would be open. */
 	if (store_begin(to) == -1 || migrate_copy(from, to, c) == -1 ||
 	    store_users_copy(from, to, &uwritten, &ukept) == -1 ||
+	    copy_subscribers(cfg, from, to, &subs) == -1 ||
 	    store_commit(to) == -1) {
 		fprintf(stderr, "sitewatch: migrate: %s: %s; nothing copied\n",
 		    shown, store_errmsg(to));
@@ -215,9 +258,10 @@ cli_migrate(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	printf("copied to %s: %lld tickets (%lld there already), "
-	    "%lld check states, %lld mails (%lld there already)\n", shown,
+	    "%lld check states, %lld mails (%lld there already), "
+	    "%lld subscribers (%lld there already)\n", shown,
 	    tickets.written, tickets.kept, states.written, mails.written,
-	    mails.kept);
+	    mails.kept, subs.written, subs.kept);
 	printf("copied %lld staff accounts (%lld there already)\n",
 	    uwritten, ukept);
 	free(shown);

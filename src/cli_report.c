@@ -1,6 +1,7 @@
 /*
  * cli_report.c -- `sitewatch report [CHECK...] [--period P|--start T
- * --end T] [--csv|--json]`: SLA figures per check (report.c).
+ * --end T] [--csv|--json]`: SLA figures per check (report.c).  With
+ * --support, the support timings instead (cli_support.c).
  */
 #include <getopt.h>
 #include <math.h>
@@ -19,7 +20,9 @@
 #include "xmalloc.h"
 
 #define REPORT_USAGE	"usage: sitewatch report [CHECK...] " \
-	"[--period day|week|month|year | --start T --end T] [--csv|--json]\n"
+	"[--period day|week|month|year | --start T --end T] [--csv|--json]\n" \
+	"       sitewatch report --support [--period P | --start T --end T] " \
+	"[--csv|--json]\n"
 
 enum report_fmt { FMT_TEXT, FMT_CSV, FMT_JSON };
 
@@ -219,6 +222,7 @@ cli_report(struct cli *cli, int argc, char **argv)
 		CLI_RANGE_OPTIONS,
 		{ "csv", no_argument, NULL, 'C' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "support", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -228,7 +232,7 @@ cli_report(struct cli *cli, int argc, char **argv)
 	enum report_fmt		  fmt = FMT_TEXT;
 	time_t			  now = time(NULL), start, end;
 	size_t			  n;
-	int			  ch, rc;
+	int			  ch, rc, support = 0;
 
 	/* 0, not 1: glibc then forgets main's "+" and permutes again. */
 	optind = 0;
@@ -249,6 +253,9 @@ cli_report(struct cli *cli, int argc, char **argv)
 		case 'J':
 			fmt = FMT_JSON;
 			break;
+		case 'S':
+			support = 1;
+			break;
 		case 'h':
 			fputs(REPORT_USAGE, stdout);
 			return 0;
@@ -257,9 +264,21 @@ cli_report(struct cli *cli, int argc, char **argv)
 			return 3;
 		}
 	}
+	/* Support is judged over weeks, not over one day. */
+	if (support && period == NULL && sstart == NULL && send == NULL)
+		period = "month";
 	if (cli_range("report", &period, sstart, send, now, &start,
 	    &end) == -1)
 		return 3;
+	if (support) {
+		if (optind != argc) {
+			fprintf(stderr, "sitewatch: report --support takes no "
+			    "check names\n");
+			return 3;
+		}
+		return cli_support(cli, fmt == FMT_JSON, fmt == FMT_CSV, start,
+		    end);
+	}
 	if ((cfg = cli_config(cli)) == NULL)
 		return 3;
 	if ((checks = cli_report_checks(cfg, argc - optind, argv + optind,

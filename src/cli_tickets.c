@@ -5,10 +5,12 @@
  *   ticket show ID [--json]
  *   ticket ack ID --by NAME [--note TEXT] [--json]
  *   ticket note ID --by NAME TEXT [--json]
+ *   ticket update ID --by NAME TEXT [--json]
  *   ticket resolve ID --by NAME [--note TEXT] [--json]
  *
  * Everything goes through the store and ticket_json (the same functions
- * the web API calls); this file only parses arguments and prints.  It works while
+ * the web API calls); this file only parses arguments and prints.  A
+ * public update (ticket_update.c) also queues the clients' mails.  It works while
  * the daemon runs: the db is in WAL mode with a busy timeout, and the
  * daemon notices acks and hand resolves within seconds.
  *
@@ -32,6 +34,7 @@
 #include "log.h"
 #include "store.h"
 #include "ticket_json.h"
+#include "ticket_update.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -256,13 +259,15 @@ cli_ticket(struct cli *cli, int argc, char **argv)
 {
 	static const char	*usage = "ticket show ID [--json] | "
 	    "ticket ack|resolve ID --by NAME [--note TEXT] [--json] | "
-	    "ticket note ID --by NAME TEXT [--json]";
+	    "ticket note|update ID --by NAME TEXT [--json]";
 	struct store	*db = NULL;
 	struct topts		 o;
 	const char		*sub, *errstr, *done = NULL;
 	char			 err[512], *text = NULL;
 	struct ticket		 tk;
+	struct update_conf	*uc = NULL;
 	json_t			*t = NULL;
+	size_t			 nmails = 0;
 	long long		 id;
 	int			 absent, act, rc, nargs, exitcode = EXIT_USAGE;
 
@@ -280,10 +285,10 @@ cli_ticket(struct cli *cli, int argc, char **argv)
 		    argv[1], errstr);
 		return EXIT_USAGE;
 	}
-	if (strcmp(sub, "note") == 0) {
+	if (strcmp(sub, "note") == 0 || strcmp(sub, "update") == 0) {
 		if (nargs < 3 && o.note == NULL) {
-			fprintf(stderr, "sitewatch: ticket note: the note "
-			    "text is missing\n");
+			fprintf(stderr, "sitewatch: ticket %s: the %s "
+			    "text is missing\n", sub, sub);
 			return EXIT_USAGE;
 		}
 		text = nargs >= 3 ? join_words(nargs - 2, argv + 2) :
@@ -316,7 +321,13 @@ cli_ticket(struct cli *cli, int argc, char **argv)
 
 	err[0] = '\0';
 	rc = STORE_OK;
-	if ((act = store_action_parse(sub)) != -1) {
+	if (strcmp(sub, "update") == 0) {
+		/* The mail needs the sites: tickets_db loaded the config. */
+		uc = update_conf_new(cli_config(cli));
+		rc = ticket_update_post(db, uc, id, o.by, text, time(NULL),
+		    &nmails, err, sizeof err);
+		done = "updated";
+	} else if ((act = store_action_parse(sub)) != -1) {
 		rc = store_ticket_action(db, act, id, o.by, act == STORE_NOTE ?
 		    text : o.note, time(NULL), err, sizeof err);
 		done = act == STORE_ACK ? "acknowledged" : act == STORE_NOTE ?
@@ -347,12 +358,16 @@ cli_ticket(struct cli *cli, int argc, char **argv)
 	}
 	if (o.json)
 		print_json(t);
+	else if (uc != NULL)
+		printf("ticket %lld updated; %zu client mail(s) queued\n", id,
+		    nmails);
 	else if (done != NULL)
 		printf("ticket %lld %s\n", id, done);
 	else
 		print_ticket(t);
 	exitcode = 0;
 out:
+	update_conf_free(uc);
 	json_decref(t);
 	store_close(db);
 	free(text);

@@ -47,7 +47,12 @@
 
 #define MAILER_TIMEOUT_S	6	/* per SMTP step */
 #define MAILER_BATCH		16	/* messages per SMTP session */
-#define MAILER_IDLE_S		600	/* longest sleep, nothing due */
+/*
+ * Longest sleep with nothing due.  Other processes queue mail too (a
+ * public update posted from the CLI or the web API, another node), so
+ * the queue is looked at this often; a look is two indexed queries.
+ */
+#define MAILER_IDLE_S		3
 
 struct pending {
 	char		*sender;

@@ -367,6 +367,15 @@ mime_build(const struct mime_msg *m, struct buf *out)
 	buf_addstr(out, "\r\n");
 	mime_header_text(out, "Subject", m->subject);
 	mime_message_id(out, m->from, m->date);
+	if (m->unsubscribe != NULL) {
+		char	*u = mime_clean(m->unsubscribe);
+
+		/* A URL of ours, cleaned: it cannot start a header. */
+		buf_printf(out, "List-Unsubscribe: <%s>\r\n"
+		    "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
+		    u);
+		free(u);
+	}
 	if (m->nattach == 0) {
 		buf_addstr(out, "MIME-Version: 1.0\r\n"
 		    "Content-Type: text/plain; charset=UTF-8\r\n"

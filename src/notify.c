@@ -19,6 +19,17 @@
  * template (templates/notify/TYPE.txt) into the service's body
  * (hook_bodies) and handed to the notification sender (hooksend.c),
  * which keeps it in the same persistent queue as mail.
+ *
+ * A client's times are in the site's zone, named ([site] timezone, read
+ * from the small zoneinfo file when the mail is rendered), its link is
+ * the site's own /status/SITE, and the mail is signed with [smtp]
+ * organization and contact when they are set.
+ *
+ * A site's confirmed subscribers (subscribers.c keeps them, read off the
+ * loop) get the client wording of down, degraded and up alerts in groups
+ * of their own, each mail with its unsubscribe link and a
+ * List-Unsubscribe header; an address that is also a client address of
+ * the site gets the client's mail only.
  */
 #include <sys/stat.h>
 
@@ -37,7 +48,10 @@
 #include "mailer.h"
 #include "mime.h"
 #include "notify.h"
+#include "store.h"
+#include "subscribers.h"
 #include "template.h"
+#include "tzinfo.h"
 #include "xmalloc.h"
 
 enum mail_kind { MK_DOWN, MK_DEGRADED, MK_UP, MK_REMINDER, MK_COUNT };
@@ -65,9 +79,10 @@ struct langs {
 struct alert {
 	char		*check;
 	char		*site;
-	char		*site_id;	/* its /status/SITE */
 	char		*url_staff;	/* password masked */
 	char		*url_client;	/* no credentials, query, fragment */
+	char		*site_id;	/* its /status/SITE; "" none */
+	char		*timezone;	/* the site's; NULL: UTC */
 	char		*message;
 	enum sw_state	 state;
 	enum sw_cause	 cause;
@@ -83,6 +98,7 @@ struct group {
 	enum mail_kind	  kind;
 	char		 *channel;	/* a [notify NAME]; NULL: a mail */
 	char		 *rcpt;		/* NULL: the staff */
+	char		 *unsub;	/* a subscriber's link, or NULL */
 	char		 *lang;
 	struct alert	**alerts;
 	size_t		  nalerts;
@@ -105,6 +121,7 @@ struct notifier {
 	struct langs		 langs;
 	struct group		*groups;
 	struct mailer		*mailer;
+	struct subscribers	*subs;
 	/* Channels: templates by type (NULL: none needed), the sender. */
 	struct tmpl		*hook_t[NOTIFY_TYPE_COUNT];
 	struct hooksend		*hooks;
@@ -366,10 +383,12 @@ alert_new(const struct incident_event *ev, const struct check_conf *c)
 	a->check = mime_clean(ev->check != NULL ? ev->check : "?");
 	a->site = mime_clean(c != NULL && c->site != NULL &&
 	    c->site->name != NULL ? c->site->name : "");
-	a->site_id = xstrdup(c != NULL && c->site != NULL &&
-	    c->site->id != NULL ? c->site->id : "");
 	a->url_staff = url_clean(c != NULL ? c->url : NULL, 0);
 	a->url_client = url_clean(c != NULL ? c->url : NULL, 1);
+	a->site_id = xstrdup(c != NULL && c->site != NULL &&
+	    c->site->id != NULL ? c->site->id : "");
+	a->timezone = c != NULL && c->site != NULL &&
+	    c->site->timezone != NULL ? xstrdup(c->site->timezone) : NULL;
 	a->message = mime_clean(ev->message != NULL ? ev->message : "");
 	a->state = ev->state;
 	a->cause = ev->cause;
@@ -387,9 +406,10 @@ alert_free(struct alert *a)
 {
 	free(a->check);
 	free(a->site);
-	free(a->site_id);
 	free(a->url_staff);
 	free(a->url_client);
+	free(a->site_id);
+	free(a->timezone);
 	free(a->message);
 	free(a);
 }
@@ -403,9 +423,10 @@ alert_dup(const struct alert *a)
 	*b = *a;
 	b->check = xstrdup(a->check);
 	b->site = xstrdup(a->site);
-	b->site_id = xstrdup(a->site_id);
 	b->url_staff = xstrdup(a->url_staff);
 	b->url_client = xstrdup(a->url_client);
+	b->site_id = xstrdup(a->site_id);
+	b->timezone = a->timezone != NULL ? xstrdup(a->timezone) : NULL;
 	b->message = xstrdup(a->message);
 	return b;
 }
@@ -449,6 +470,21 @@ fmt_time(time_t t)
 	return xstrdup(buf);
 }
 
+/* t in the zone named zone ("2026-12-04 23:40 +03 (Europe/Istanbul)"). */
+static char *
+fmt_time_zone(time_t t, const char *zone)
+{
+	struct tzinfo	*tz;
+	char		 buf[96], why[128];
+
+	if (t <= 0)
+		return xstrdup("");
+	tz = zone != NULL ? tzinfo_load(zone, why, sizeof why) : NULL;
+	tzinfo_format(tz, t, buf, sizeof buf);
+	tzinfo_free(tz);
+	return xstrdup(buf);
+}
+
 /* The values of one alert for the given audience. */
 static void
 alert_item(const struct alert *a, const struct lang *l, int staff,
@@ -465,7 +501,8 @@ alert_item(const struct alert *a, const struct lang *l, int staff,
 		it->v[TV_CAUSE] = sw_cause_name(a->cause);
 		it->v[TV_CAUSE_TEXT] = words_cause(l->w, a->cause);
 	}
-	it->v[TV_SINCE] = pool_add(p, fmt_time(a->opened_at));
+	it->v[TV_SINCE] = pool_add(p, staff ? fmt_time(a->opened_at) :
+	    fmt_time_zone(a->opened_at, a->timezone));
 	if (a->resolved)
 		it->v[TV_DOWNTIME] = pool_add(p,
 		    words_duration(l->w, a->downtime_s));
@@ -475,10 +512,12 @@ alert_item(const struct alert *a, const struct lang *l, int staff,
 	}
 	if (staff)
 		xasprintf(&s, "%s/check/%s", public_url, a->check);
-	else
-		/* The client's own page: /status lists every site only
-		 * when status_index allows it. */
+	else if (*a->site_id != '\0')
 		xasprintf(&s, "%s/status/%s", public_url, a->site_id);
+	else
+		/* No site: /status, which lists every site only when
+		 * status_index allows it. */
+		xasprintf(&s, "%s/status", public_url);
 	it->v[TV_LINK] = pool_add(p, s);
 	if (staff) {
 		struct buf	b;
@@ -549,7 +588,7 @@ join_distinct(struct tmpl_item *items, size_t n, int var)
  */
 static void
 notify_queue(struct notifier *nt, const char **to, size_t nto,
-    const char *subject, const char *body)
+    const char *subject, const char *body, const char *unsub)
 {
 	const struct config	*cfg = nt->cfg;
 	struct mime_msg		 m;
@@ -564,6 +603,7 @@ notify_queue(struct notifier *nt, const char **to, size_t nto,
 	m.subject = subject;
 	m.body = body;
 	m.date = time(NULL);
+	m.unsubscribe = unsub;
 	buf_init(&msg);
 	mime_build(&m, &msg);
 	sender = mime_addr_spec(m.from);
@@ -703,6 +743,11 @@ group_send(struct group *g)
 	    TV_CHECK));
 	d.top.v[TV_TICKET] = pool_add(&p, join_distinct(items, g->nalerts,
 	    TV_TICKET));
+	if (!staff) {
+		d.top.v[TV_ORGANIZATION] = cfg->smtp.organization;
+		d.top.v[TV_CONTACT] = cfg->smtp.contact;
+		d.top.v[TV_UNSUBSCRIBE] = g->unsub;
+	}
 	xasprintf(&count, "%zu", g->nalerts);
 	d.top.v[TV_COUNT] = pool_add(&p, count);
 	for (i = 0; i < g->nalerts; i++)
@@ -715,9 +760,9 @@ group_send(struct group *g)
 	one[0] = g->rcpt;
 	if (staff)
 		notify_queue(g->nt, (const char **)cfg->smtp.staff,
-		    cfg->smtp.nstaff, subject, body.data);
+		    cfg->smtp.nstaff, subject, body.data, NULL);
 	else
-		notify_queue(g->nt, one, 1, subject, body.data);
+		notify_queue(g->nt, one, 1, subject, body.data, g->unsub);
 	log_info("mail %s to %s: %zu check(s), \"%s\"", kind_names[g->kind],
 	    staff ? "staff" : g->rcpt, g->nalerts, subject);
 	buf_free(&body);
@@ -738,6 +783,7 @@ group_free(struct group *g)
 		event_free(g->timer);
 	free(g->rcpt);
 	free(g->channel);
+	free(g->unsub);
 	free(g->lang);
 	free(g);
 }
@@ -774,11 +820,11 @@ same_channel(const char *a, const char *b)
 
 /*
  * Add a to the waiting group of (kind, channel, rcpt, lang), opening one
- * if needed.
+ * if needed; unsub is a subscriber's unsubscribe link (NULL otherwise).
  */
 static void
 group_add(struct notifier *nt, enum mail_kind kind, const char *channel,
-    const char *rcpt, const char *lang, struct alert *a)
+    const char *rcpt, const char *lang, const char *unsub, struct alert *a)
 {
 	struct group	*g;
 	struct timeval	 tv;
@@ -794,6 +840,7 @@ group_add(struct notifier *nt, enum mail_kind kind, const char *channel,
 		g->kind = kind;
 		g->channel = channel != NULL ? xstrdup(channel) : NULL;
 		g->rcpt = rcpt != NULL ? xstrdup(rcpt) : NULL;
+		g->unsub = unsub != NULL ? xstrdup(unsub) : NULL;
 		g->lang = xstrdup(lang);
 		g->nt = nt;
 		g->next = nt->groups;
@@ -869,6 +916,32 @@ channel_wants(const struct notify_conf *nc, enum mail_kind kind,
 	return 0;
 }
 
+/* Group a for each confirmed subscriber of site not also its client. */
+static void
+notify_subscribers(struct notifier *nt, enum mail_kind kind,
+    const struct site_conf *site, const struct alert *a)
+{
+	const struct subscriber	*v;
+	char			*unsub;
+	size_t			 n, i, k;
+
+	n = subscribers_of(nt->subs, site->id, &v);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < site->nclient_emails; k++)
+			if (strcasecmp(site->client_emails[k], v[i].email) ==
+			    0)
+				break;
+		if (k < site->nclient_emails)
+			continue;
+		xasprintf(&unsub, "%s/status/unsubscribe?token=%s",
+		    nt->cfg->public_url != NULL ? nt->cfg->public_url : "",
+		    v[i].token);
+		group_add(nt, kind, NULL, v[i].email, site->language != NULL ?
+		    site->language : "en", unsub, alert_dup(a));
+		free(unsub);
+	}
+}
+
 /* --- the daemon-facing API ------------------------------------------- */
 
 struct notifier *
@@ -912,6 +985,7 @@ notify_open(const struct config *cfg, struct event_base *base)
 		free(nt);
 		return NULL;
 	}
+	nt->subs = subscribers_open(cfg, base);
 	return nt;
 }
 
@@ -967,17 +1041,18 @@ notify_event(struct notifier *nt, const struct incident_event *ev)
 		for (i = 0; i < site->nclient_emails; i++)
 			group_add(nt, kind, NULL, site->client_emails[i],
 			    site->language != NULL ? site->language : "en",
-			    alert_dup(a));
+			    NULL, alert_dup(a));
+		notify_subscribers(nt, kind, site, a);
 	}
 	for (i = 0; i < nt->cfg->nnotifies; i++) {
 		const struct notify_conf *nc = nt->cfg->notifies[i];
 
 		if (channel_wants(nc, kind, site))
-			group_add(nt, kind, nc->name, NULL, "en",
+			group_add(nt, kind, nc->name, NULL, "en", NULL,
 			    alert_dup(a));
 	}
 	if (nt->cfg->smtp.nstaff > 0)
-		group_add(nt, kind, NULL, NULL, "en", a);
+		group_add(nt, kind, NULL, NULL, "en", NULL, a);
 	else
 		alert_free(a);
 }
@@ -992,7 +1067,7 @@ notify_staff(struct notifier *nt, const char *subject, const char *text)
 	if (nt == NULL || nt->cfg->smtp.nstaff == 0)
 		return;
 	notify_queue(nt, (const char **)nt->cfg->smtp.staff,
-	    nt->cfg->smtp.nstaff, subject, text);
+	    nt->cfg->smtp.nstaff, subject, text, NULL);
 	log_info("mail to staff: \"%s\"", subject);
 }
 
@@ -1036,6 +1111,7 @@ notify_reload(struct notifier *nt, const struct config *cfg)
 	else if (cfg->nnotifies > 0 && (nt->hooks = hooksend_start(cfg,
 	    nt->base, err, sizeof err)) == NULL)
 		log_error("notify queue: %s", err);
+	subscribers_reload(nt->subs, cfg);
 }
 
 void
@@ -1054,6 +1130,7 @@ notify_close(struct notifier *nt)
 		group_flush(nt->groups);
 	mailer_stop(nt->mailer);
 	hooksend_stop(nt->hooks);
+	subscribers_close(nt->subs);
 	langs_free(&nt->langs);
 	hook_tmpls_free(nt->hook_t);
 	free(nt->causes);

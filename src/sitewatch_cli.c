@@ -27,12 +27,12 @@ static const struct verb {
 	{ "status", cli_status, "status [--json]" },
 	{ "tickets", cli_tickets, "tickets [--open|--all] [--json]" },
 	{ "ticket", cli_ticket,
-	    "ticket show|ack|note|resolve ID [--by NAME] [--note TEXT] [--json]" },
+	    "ticket show|ack|note|update|resolve ID [--by NAME] [--note TEXT] [--json]" },
 	{ "graph", cli_graph,
 	    "graph CHECK [--period P|--start T --end T] [--metric M] "
 	    "[--format png|svg] -o FILE" },
 	{ "report", cli_report,
-	    "report [CHECK...] [--period P|--start T --end T] [--csv|--json]" },
+	    "report [CHECK...|--support] [--period P|--start T --end T] [--csv|--json]" },
 	{ "mail-test", cli_mail_test, "mail-test ADDRESS" },
 	{ "report-mail", cli_report_mail,
 	    "report-mail SITE [--period month|--start T --end T] "

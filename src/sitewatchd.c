@@ -34,6 +34,7 @@
 #include "incident.h"
 #include "log.h"
 #include "notify.h"
+#include "ticket_update.h"
 #include "registry.h"
 #include "report_mail.h"
 #include "report_monthly.h"
@@ -101,6 +102,7 @@ load_config(const char *path, int with_templates)
 		notify_check_templates(cfg, &errs);
 		report_mail_check_templates(cfg, &errs);
 		escalate_check_templates(cfg, &errs);
+		ticket_update_check_templates(cfg, &errs);
 	}
 	for (i = 0; i < errs.n; i++)
 		log_error("%s", errs.lines[i]);
@@ -550,6 +552,7 @@ check_only(const char *path)
 		notify_check_templates(cfg, &errs);
 		report_mail_check_templates(cfg, &errs);
 		escalate_check_templates(cfg, &errs);
+		ticket_update_check_templates(cfg, &errs);
 	}
 	if (cfg != NULL && errs.n == 0)
 		(void)fd_budget(cfg, fd_limit_hard(), &errs, 0);

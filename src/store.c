@@ -244,6 +244,39 @@ store_tickets_opened(struct store *s, const char *check, time_t start,
 }
 
 int
+store_tickets_between(struct store *s, time_t start, time_t end,
+    struct ticket **out, size_t *n)
+{
+	long long	*ids;
+	size_t		 nids, i;
+	int		 rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = s->ops->ticket_ids(s, start, end, &ids, &nids)) !=
+	    STORE_OK)
+		return rc;
+	/* A ticket at a time: the backends' one reader of a ticket. */
+	*out = xcalloc(nids + 1, sizeof **out);
+	for (i = 0; i < nids; i++) {
+		rc = s->ops->ticket_get(s, ids[i], &(*out)[*n]);
+		if (rc == STORE_NOTFOUND)
+			continue;	/* gone meanwhile (never, but) */
+		if (rc != STORE_OK)
+			break;
+		(*n)++;
+	}
+	free(ids);
+	if (rc != STORE_OK && rc != STORE_NOTFOUND) {
+		ticket_list_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return rc;
+	}
+	return STORE_OK;
+}
+
+int
 store_action_parse(const char *name)
 {
 	if (strcmp(name, "ack") == 0)
@@ -571,4 +604,56 @@ store_mail_list(struct store *s, const char *status, struct mail_row *out,
 {
 	memset(out, 0, max * sizeof *out);
 	return s->ops->mail_list(s, 0, status, out, max);
+}
+
+void
+subscriber_free(struct subscriber *s)
+{
+	if (s == NULL)
+		return;
+	free(s->site);
+	free(s->email);
+	free(s->token);
+	memset(s, 0, sizeof *s);
+}
+
+int
+store_sub_add(struct store *s, const char *site, const char *email,
+    const char *token, time_t now, time_t again)
+{
+	return s->ops->sub_add(s, site, email, token, now, again);
+}
+
+int
+store_sub_confirm(struct store *s, const char *token, time_t now,
+    struct subscriber *out)
+{
+	return s->ops->sub_confirm(s, token, now, out);
+}
+
+int
+store_sub_remove(struct store *s, const char *token, struct subscriber *out)
+{
+	return s->ops->sub_remove(s, token, out);
+}
+
+int
+store_sub_list(struct store *s, const char *site, struct subscriber **out,
+    size_t *n)
+{
+	return s->ops->sub_list(s, site, out, n);
+}
+
+long long
+store_sub_forget(struct store *s, time_t before)
+{
+	return s->ops->sub_forget(s, before);
+}
+
+int
+store_sub_import(struct store *s, const struct subscriber *sub)
+{
+	if (s->ops->sub_import == NULL)
+		return -1;
+	return s->ops->sub_import(s, sub);
 }

@@ -139,6 +139,15 @@ static const char *migrations[] = {
 	"  PRIMARY KEY (kind, key));",
 	/* 4 -> 5: notifications share the queue, marked with a channel. */
 	"ALTER TABLE outbox ADD COLUMN channel TEXT;",
+	/* 5 -> 6: who follows a site's incidents (store_pg_subs.c). */
+	"CREATE TABLE subscribers ("
+	"  id BIGSERIAL PRIMARY KEY,"
+	"  site TEXT NOT NULL,"
+	"  email TEXT NOT NULL,"
+	"  token TEXT NOT NULL UNIQUE,"
+	"  created_at BIGINT NOT NULL,"
+	"  confirmed_at BIGINT,"
+	"  UNIQUE (site, email));",
 };
 
 #define PG_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
@@ -805,6 +814,13 @@ const struct store_ops store_pg_ops = {
 	.ticket_list = pg_ticket_list,
 	.open_ticket_for = pg_open_ticket_for,
 	.tickets_opened = pg_tickets_opened,
+	.ticket_ids = pg_ticket_ids,
+	.sub_add = pg_sub_add,
+	.sub_confirm = pg_sub_confirm,
+	.sub_remove = pg_sub_remove,
+	.sub_list = pg_sub_list,
+	.sub_forget = pg_sub_forget,
+	.sub_import = pg_sub_import,
 	.ticket_action = pg_ticket_action,
 	.ticket_max_id = pg_ticket_max_id,
 	.ticket_insert = pg_ticket_insert,

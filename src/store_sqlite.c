@@ -123,6 +123,15 @@ static const char *migrations[] = {
 	"  PRIMARY KEY (kind, key));",
 	/* 6 -> 7: notifications share the queue, marked with a channel. */
 	"ALTER TABLE outbox ADD COLUMN channel TEXT;",
+	/* 7 -> 8: who follows a site's incidents (store_sqlite_subs.c). */
+	"CREATE TABLE IF NOT EXISTS subscribers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  site TEXT NOT NULL,"
+	"  email TEXT NOT NULL,"
+	"  token TEXT NOT NULL UNIQUE,"
+	"  created_at INTEGER NOT NULL,"
+	"  confirmed_at INTEGER,"
+	"  UNIQUE (site, email));",
 };
 
 #define SQ_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
@@ -641,6 +650,12 @@ const struct store_ops store_sqlite_ops = {
 	.ticket_list = sq_ticket_list,
 	.open_ticket_for = sq_open_ticket_for,
 	.tickets_opened = sq_tickets_opened,
+	.ticket_ids = sq_ticket_ids,
+	.sub_add = sq_sub_add,
+	.sub_confirm = sq_sub_confirm,
+	.sub_remove = sq_sub_remove,
+	.sub_list = sq_sub_list,
+	.sub_forget = sq_sub_forget,
 	.ticket_action = sq_ticket_action,
 	.ticket_max_id = sq_ticket_max_id,
 	.ticket_insert = sq_ticket_insert,

@@ -65,6 +65,13 @@ static const char *var_names[TV_NVARS] = {
 	[TV_MEAN] = "mean",
 	[TV_P95] = "p95",
 	[TV_EVENT] = "event",
+	[TV_TEXT] = "text",
+	[TV_BY] = "by",
+	[TV_AT] = "at",
+	[TV_ACKED_BY] = "acked_by",
+	[TV_ORGANIZATION] = "organization",
+	[TV_CONTACT] = "contact",
+	[TV_UNSUBSCRIBE] = "unsubscribe",
 };
 
 static const char *section_names[] = {

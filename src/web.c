@@ -34,6 +34,7 @@
 #include "web_beats.h"
 #include "web_listen.h"
 #include "web_auth.h"
+#include "web_status_history.h"
 #include "xmalloc.h"
 
 #define WEB_QUEUE_MAX		256	/* jobs waiting per worker */
@@ -60,6 +61,13 @@ static const struct web_route {
 	{ "/", 0, 1, PAGE, M_GET | M_HEAD, "GET, HEAD", web_page_dashboard },
 	{ "/status", 0, 1, OPEN, M_GET | M_HEAD, "GET, HEAD",
 	    web_page_status },
+	/* Before /status/SITE: the subscribers' form and its links. */
+	{ "/status/subscribe", 0, 0, OPEN, M_POST, "POST",
+	    web_status_subscribe },
+	{ "/status/confirm", 0, 0, OPEN, M_GET | M_HEAD, "GET, HEAD",
+	    web_status_confirm },
+	{ "/status/unsubscribe", 0, 0, OPEN, M_GET | M_HEAD | M_POST,
+	    "GET, HEAD, POST", web_status_unsubscribe },
 	{ "/status/", 1, 1, OPEN, M_GET | M_HEAD, "GET, HEAD",
 	    web_page_status_site },
 	{ "/check/", 1, 0, PAGE, M_GET | M_HEAD, "GET, HEAD",

@@ -22,6 +22,7 @@
 #include "config.h"
 #include "log.h"
 #include "status_json.h"
+#include "ticket_update.h"
 #include "web_data.h"
 #include "web_body.h"
 #include "web_int.h"
@@ -79,6 +80,7 @@ struct api_job {
 	int			 all;
 	long long		 id;
 	char			 action[16];	/* "" for reads */
+	struct update_conf	*uc;		/* "update": for its mails */
 	char			*by;
 	char			*text;
 	time_t			 at;
@@ -119,8 +121,14 @@ api_job_work(struct web_job *job)
 		j->rc = web_data_ticket(wd, &j->src, j->id, &j->out, j->err,
 		    sizeof j->err);
 	else {
-		j->rc = web_data_ticket_action(wd, &j->src, j->id, j->action,
-		    j->by, j->text, j->at, j->err, sizeof j->err);
+		if (j->uc != NULL)
+			j->rc = web_data_ticket_update(wd, &j->src, j->uc,
+			    j->id, j->by, j->text, j->at, j->err,
+			    sizeof j->err);
+		else
+			j->rc = web_data_ticket_action(wd, &j->src, j->id,
+			    j->action, j->by, j->text, j->at, j->err,
+			    sizeof j->err);
 		/* Answer with the ticket as it is now. */
 		if (j->rc == WEB_DATA_OK)
 			j->rc = web_data_ticket(wd, &j->src, j->id, &j->out,
@@ -148,6 +156,7 @@ api_job_done(struct web_job *job)
 		web_reply_error(j->w, j->req, api_code(j->rc), j->err);
 	json_decref(j->out);
 	web_src_free(&j->src);
+	update_conf_free(j->uc);
 	free(j->by);
 	free(j->text);
 	free(j);
@@ -161,6 +170,7 @@ api_job_push(struct web *w, struct api_job *j)
 		return;
 	web_reply_error(w, j->req, 503, "too busy, try again");
 	web_src_free(&j->src);
+	update_conf_free(j->uc);
 	free(j->by);
 	free(j->text);
 	free(j);
@@ -252,6 +262,8 @@ api_ticket_action(struct web *w, struct evhttp_request *req, long long id,
 	j->by = by;
 	j->text = text;
 	j->at = time(NULL);
+	if (strcmp(action, "update") == 0)
+		j->uc = update_conf_new(cfg);
 	api_job_push(w, j);
 }
 
@@ -288,9 +300,9 @@ web_api_ticket(struct web *w, struct evhttp_request *req, const char *rest)
 	}
 	action = p + 1;
 	if (strcmp(action, "ack") != 0 && strcmp(action, "note") != 0 &&
-	    strcmp(action, "resolve") != 0) {
+	    strcmp(action, "update") != 0 && strcmp(action, "resolve") != 0) {
 		web_reply_error(w, req, 404, "no such action (ack, note, "
-		    "resolve)");
+		    "update, resolve)");
 		return;
 	}
 	if (m != EVHTTP_REQ_POST) {

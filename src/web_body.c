@@ -66,8 +66,10 @@ web_body_parse(const char *action, const char *data, size_t len, char **by,
 		    "most %d bytes, \"text\" a string", WEB_BY_MAX);
 		goto out;
 	}
-	if (strcmp(action, "note") == 0 && (t == NULL || t[0] == '\0')) {
-		snprintf(msg, msglen, "a note needs \"text\"");
+	if ((strcmp(action, "note") == 0 || strcmp(action, "update") == 0) &&
+	    (t == NULL || t[0] == '\0')) {
+		snprintf(msg, msglen, "a%s needs \"text\"",
+		    strcmp(action, "note") == 0 ? " note" : "n update");
 		goto out;
 	}
 	*by = xstrdup(b);

@@ -22,6 +22,7 @@
 #include "rrd_store.h"
 #include "store.h"
 #include "ticket_json.h"
+#include "ticket_update.h"
 #include "uptime.h"
 
 struct web_data {
@@ -216,6 +217,44 @@ web_data_ticket_action(struct web_data *wd, const struct web_src *src,
 		snprintf(err, errlen, "%s", rc == STORE_NOTFOUND ?
 		    "no such ticket" : store_errmsg(tdb));
 	return web_data_rc(rc);
+}
+
+int
+web_data_history(struct web_data *wd, const struct web_src *src,
+    time_t since, json_t **out, char *err, size_t errlen)
+{
+	struct store	*tdb;
+	struct ticket	*v;
+	size_t		 n;
+	int		 rc;
+
+	*out = NULL;
+	if ((tdb = web_data_tdb(wd, src, err, errlen)) == NULL)
+		return WEB_DATA_ERROR;
+	/* The end is far enough: a clock set back must not hide one. */
+	if ((rc = store_tickets_between(tdb, since, since + 366 * 86400, &v,
+	    &n)) != STORE_OK)
+		snprintf(err, errlen, "%s", store_errmsg(tdb));
+	else {
+		*out = ticket_json_list(v, n);
+		ticket_list_free(v, n);
+	}
+	return web_data_rc(rc);
+}
+
+int
+web_data_ticket_update(struct web_data *wd, const struct web_src *src,
+    const struct update_conf *uc, long long id, const char *by,
+    const char *text, time_t at, char *err, size_t errlen)
+{
+	struct store	*tdb;
+	size_t		 nmails;
+
+	err[0] = '\0';
+	if ((tdb = web_data_tdb(wd, src, err, errlen)) == NULL)
+		return WEB_DATA_ERROR;
+	return web_data_rc(ticket_update_post(tdb, uc, id, by, text, at,
+	    &nmails, err, errlen));
 }
 
 /* A check that has not run yet has no file: say so, without its path. */

@@ -51,6 +51,25 @@ static const char *const status_keys[SW_W_COUNT] = {
 	[SW_W_B_DOWN] = "banner.down",
 	[SW_W_B_UNKNOWN] = "banner.unknown",
 	[SW_W_UPDATED] = "updated",
+	[SW_W_UPDATE] = "update",
+	[SW_W_HISTORY] = "history",
+	[SW_W_NO_HISTORY] = "no_history",
+	[SW_W_STARTED] = "started",
+	[SW_W_LASTED] = "lasted",
+	[SW_W_ONGOING] = "ongoing",
+	[SW_W_U_DAY] = "unit.day",
+	[SW_W_U_HOUR] = "unit.hour",
+	[SW_W_U_MIN] = "unit.min",
+	[SW_W_U_SEC] = "unit.sec",
+	[SW_W_SUB_LABEL] = "subscribe.label",
+	[SW_W_SUB_BUTTON] = "subscribe.button",
+	[SW_W_SUB_SENT] = "subscribe.sent",
+	[SW_W_SUB_DONE] = "subscribe.done",
+	[SW_W_SUB_GONE] = "subscribe.gone",
+	[SW_W_SUB_BAD] = "subscribe.bad",
+	[SW_W_SUB_WAIT] = "subscribe.wait",
+	[SW_W_SUB_UNKNOWN] = "subscribe.unknown",
+	[SW_W_SUB_BACK] = "subscribe.back",
 };
 
 /* Where a word of the status page goes; NULL for an unknown key. */
@@ -389,6 +408,8 @@ render_dashboard(struct buf *b, const struct render_dashboard *d)
 	    d->total, d->counts[SW_STATE_DOWN], d->counts[SW_STATE_DEGRADED],
 	    d->counts[SW_STATE_UP], d->counts[SW_STATE_UNKNOWN]);
 
+	if (d->tickets_err == NULL)
+		render_unacked(b, d->tickets, d->ntickets, d->now);
 	buf_addstr(b, "<section><h2>Open tickets</h2>\n");
 	if (d->tickets_err != NULL) {
 		buf_addstr(b, "<p class=\"note\">Tickets are not available: ");
@@ -621,7 +642,9 @@ render_incident(struct buf *b, const struct render_site *s,
 	    strcmp(t->status, "acknowledged") == 0 ? SW_W_ACKED : SW_W_OPEN));
 	buf_addstr(b, " ");
 	html_escape(b, word(s->words, SW_W_REF));
-	buf_printf(b, " #%lld</p></div>\n", t->id);
+	buf_printf(b, " #%lld</p>\n", t->id);
+	render_updates(b, s, t);
+	buf_addstr(b, "</div>\n");
 }
 
 /*
@@ -670,6 +693,10 @@ render_site(struct buf *b, const struct render_site *s, double now, int one)
 		html_escape(b, word(s->words, SW_W_NO_INCIDENTS));
 		buf_addstr(b, "</p>\n");
 	}
+	if (one && s->have_history)
+		render_history(b, s);
+	if (one)
+		render_subscribe_form(b, s);
 	if (one) {
 		tzinfo_format(s->tz, (time_t)now, ts, sizeof ts);
 		buf_addstr(b, "<p class=\"zone\" id=\"zone\">");
@@ -730,4 +757,17 @@ render_status(struct buf *b, const struct render_status *st)
 		render_site(b, &st->sites[i], st->now, 0);
 	render_sign(b, st);
 	buf_addstr(b, "</main>\n");
+}
+
+/* For the status page's history (web_render_history.c). */
+const char *
+render_word(const struct status_words *sw, enum status_word k)
+{
+	return word(sw, k);
+}
+
+enum status_word
+render_cause_word(const char *cause)
+{
+	return cause_word(cause);
 }

@@ -17,6 +17,7 @@
 #include "registry.h"
 #include "web_int.h"
 #include "web_render.h"
+#include "web_status_history.h"
 #include "web_view.h"
 #include "xmalloc.h"
 
@@ -123,6 +124,12 @@ status_words(struct web_status *st, const char *lang)
 	return &st->langs[0].words;
 }
 
+const struct status_words *
+web_status_words(struct web *w, const char *lang)
+{
+	return status_words(w->status, lang != NULL ? lang : "en");
+}
+
 /* What the page shows of a check: its name, state and daily bars. */
 static void
 status_check(struct web *w, struct render_check *rc,
@@ -160,6 +167,7 @@ status_ticket(const struct registry *reg, json_t *t, struct render_ticket *rt,
 	rt->status = json_string_value(json_object_get(t, "status"));
 	rt->cause = json_string_value(json_object_get(t, "cause"));
 	rt->opened_at = json_string_value(json_object_get(t, "opened_at"));
+	rt->downtime_s = -1;
 }
 
 /*
@@ -172,6 +180,7 @@ struct status_gather {
 	struct render_check	*checks;
 	struct render_ticket	*tickets, *bysite;
 	const struct site_conf	**tsite;
+	struct render_update	*updates;	/* the tickets' public ones */
 };
 
 static void
@@ -196,8 +205,18 @@ status_gather(struct web *w, const size_t *which, size_t n,
 	g->tickets = xcalloc(ntk + 1, sizeof *g->tickets);
 	g->bysite = xcalloc(ntk + 1, sizeof *g->bysite);
 	g->tsite = xcalloc(ntk + 1, sizeof *g->tsite);
+	nc = 0;
 	json_array_foreach(all, i, t)
+		nc += status_updates(t, NULL);
+	g->updates = xcalloc(nc + 1, sizeof *g->updates);
+	nc = 0;
+	json_array_foreach(all, i, t) {
 		status_ticket(w->reg, t, &g->tickets[i], &g->tsite[i]);
+		g->tickets[i].updates = g->updates + nc;
+		g->tickets[i].nupdates = status_updates(t, g->updates + nc);
+		nc += g->tickets[i].nupdates;
+	}
+	nc = 0;
 	/* Grouped by site: each site's checks and tickets are in a row. */
 	for (k = 0; k < n; k++) {
 		site = cfg->sites[which[k]];
@@ -230,6 +249,7 @@ status_gather_free(struct status_gather *g)
 	free(g->tickets);
 	free(g->bysite);
 	free(g->tsite);
+	free(g->updates);
 }
 
 void
@@ -278,6 +298,7 @@ web_page_status_site(struct web *w, struct evhttp_request *req,
 	const struct config	*cfg = w->cfg;
 	struct render_status	 rs;
 	struct status_gather	 g;
+	struct status_history	 h;
 	struct buf		 b, title;
 	char			*id;
 	size_t			 i;
@@ -296,6 +317,8 @@ web_page_status_site(struct web *w, struct evhttp_request *req,
 		return;
 	}
 	status_gather(w, &i, 1, &g);
+	status_history_gather(w->reg, web_view_history(w->view),
+	    cfg->sites[i], &g.sites[0], &h);
 	memset(&rs, 0, sizeof rs);
 	rs.words = g.sites[0].words;
 	rs.now = (double)time(NULL);
@@ -313,5 +336,6 @@ web_page_status_site(struct web *w, struct evhttp_request *req,
 	web_reply_page(w, req, cfg->sites[i]->language, title.data,
 	    "public", &b);
 	buf_free(&title);
+	status_history_free(&h);
 	status_gather_free(&g);
 }

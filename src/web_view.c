@@ -31,6 +31,7 @@
 #include "util.h"
 #include "web_data.h"
 #include "web_int.h"
+#include "web_render.h"
 #include "web_view.h"
 #include "xmalloc.h"
 
@@ -47,6 +48,7 @@ struct web_view {
 	size_t			 nby_id;
 
 	json_t			*tickets;	/* open; NULL: unknown */
+	json_t			*history;	/* the last 14 days' */
 	char			*tickets_err;	/* why it is NULL */
 	int			 db_busy;	/* refresh job queued */
 	long long		 mail_queued;	/* outbox rows; -1: unknown */
@@ -215,6 +217,12 @@ web_view_record(struct web_view *v, const struct check_conf *c,
 }
 
 json_t *
+web_view_history(struct web_view *v)
+{
+	return v->history;
+}
+
+json_t *
 web_view_tickets(struct web_view *v, const char **err)
 {
 	*err = v->tickets_err != NULL ? v->tickets_err : "not read yet";
@@ -249,6 +257,7 @@ struct view_db_job {
 	struct web_view		*v;
 	struct web_src		 src;
 	json_t			*tickets;
+	json_t			*history;
 	long long		 mail_queued;
 	long long		 mail_failed;
 	long long		 notify_queued;
@@ -265,6 +274,8 @@ view_db_work(struct web_job *job)
 
 	r->rc = web_data_tickets(web_queue_data(job), &r->src, 0,
 	    &r->tickets, r->err, sizeof r->err);
+	web_data_history(web_queue_data(job), &r->src, time(NULL) -
+	    RENDER_HISTORY_DAYS * 86400, &r->history, err, sizeof err);
 	web_data_mail_queue(web_queue_data(job), &r->src, &r->mail_queued,
 	    &r->mail_failed, &r->notify_queued, &r->notify_failed, err,
 	    sizeof err);
@@ -292,7 +303,14 @@ view_db_done(struct web_job *job)
 		r->tickets = NULL;
 	} else
 		v->tickets_err = xstrdup(r->err);
+	/* A history that could not be read keeps the last one read. */
+	if (r->history != NULL) {
+		json_decref(v->history);
+		v->history = r->history;
+		r->history = NULL;
+	}
 out:
+	json_decref(r->history);
 	json_decref(r->tickets);
 	web_src_free(&r->src);
 	free(r);
@@ -515,6 +533,7 @@ web_view_free(struct web_view *v)
 			view_check_free(v->by_id[i]);
 	free(v->by_id);
 	json_decref(v->tickets);
+	json_decref(v->history);
 	free(v->tickets_err);
 	free(v);
 }

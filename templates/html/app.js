@@ -313,6 +313,44 @@
 		document.getElementById("no-tickets").hidden = tickets.length !== 0;
 	}
 
+	/*
+	 * The tickets nobody has taken yet, oldest first, as the server
+	 * writes them (web_render_history.c): kept current with the rest.
+	 */
+	function renderUnacked(tickets) {
+		var sec = document.getElementById("unacked"), open, ol;
+		if (!sec) return;
+		open = tickets.filter(function (t) { return t.status === "open"; });
+		open.sort(function (a, b) {
+			if (a.opened_at !== b.opened_at)
+				return a.opened_at < b.opened_at ? -1 : 1;
+			return a.id - b.id;
+		});
+		sec.textContent = "";
+		sec.appendChild(el("h2", null, "Not acknowledged (" + open.length + ")"));
+		if (open.length === 0) {
+			sec.appendChild(el("p", "none", "Every open ticket has been taken."));
+		} else {
+			ol = el("ol", "unacked-list");
+			open.forEach(function (t) {
+				var li = el("li", "sev-" + (t.severity === "critical" ?
+				    "critical" : "warning"));
+				var a = el("a", null, t.check), sp;
+				li.setAttribute("data-ticket", String(t.id));
+				li.appendChild(document.createTextNode("#" + t.id + " "));
+				a.href = "/check/" + encodeURIComponent(t.check || "");
+				li.appendChild(a);
+				li.appendChild(document.createTextNode(" waiting for "));
+				sp = el("span", "age", age(t.opened_at));
+				sp.setAttribute("data-since", t.opened_at || "");
+				li.appendChild(sp);
+				ol.appendChild(li);
+			});
+			sec.appendChild(ol);
+		}
+		sec.setAttribute("data-rendered", "js");
+	}
+
 	function stamp(text, bad) {
 		var u = document.getElementById("updated");
 		if (!u) return;
@@ -337,7 +375,10 @@
 			stamp("updated " + new Date().toISOString().slice(0, 19)
 			    .replace("T", " ") + " UTC", false);
 			return getJSON("/api/v1/tickets?status=open");
-		}).then(renderTickets).catch(function (e) {
+		}).then(function (tickets) {
+			renderTickets(tickets);
+			renderUnacked(tickets);
+		}).catch(function (e) {
 			stamp("update failed (" + e.message + "), retrying", true);
 		}).then(function () {
 			setTimeout(poll, POLL_MS);
