@@ -340,6 +340,13 @@ report_mail_queue(const struct config *cfg, const struct site_conf *site,
 	 * check's empty one. */
 	memset(&d, 0, sizeof d);
 	d.top.v[TV_SITE] = site->name;
+	/* Signed as the client mails are ([smtp] organization, contact). */
+	if (cfg->smtp.organization != NULL)
+		d.top.v[TV_ORGANIZATION] = keep(&keep_s,
+		    mime_clean(cfg->smtp.organization));
+	if (cfg->smtp.contact != NULL)
+		d.top.v[TV_CONTACT] = keep(&keep_s,
+		    mime_clean(cfg->smtp.contact));
 	xasprintf(&s, "%s - %s", d1, d2);
 	d.top.v[TV_PERIOD] = keep(&keep_s, s);
 	for (i = 0; i < n; i++)

@@ -14,7 +14,8 @@ mail_asan
 INSPECT=$top_srcdir/tests/integration/mail_inspect.py
 start_smtp accept
 rrd_fixture_config smtp.host=127.0.0.1 "smtp.port=$SMTP_PORT" \
-    smtp.starttls=no daemon.public_url=https://status.example.com
+    smtp.starttls=no daemon.public_url=https://status.example.com \
+    "smtp.organization=Örnek Destek A.Ş." "smtp.contact=+90 212 555 01 01"
 # The fixture's site, made a Turkish client with two addresses.
 f=$SW_CHECKS_DIR/shop.conf
 sed -i -e 's/^language = .*/language = tr/' \
@@ -64,6 +65,8 @@ assert_contains "$B" "- $local_start +03 (Europe/Istanbul), 10 dk" \
 assert_contains "$B" "Ortalama açılış süresi: 86 ms" "mean (85.7 ms)"
 assert_contains "$B" "açılış süresi: ≤ 500 ms" "p95 as a bound"
 assert_contains "$B" "https://status.example.com/status/shop" "the site's own status page"
+assert_json "$J" '"Saygılarımızla,\r\nÖrnek Destek A.Ş.\r\n+90 212 555 01 01" in j[0]["body"]' \
+    "signed with [smtp] organization and contact"
 assert_json "$J" 'all(len(m["parts"]) == 1 and m["parts"][0]["filename"] == "shop-home.png"
     and m["parts"][0]["type"] == "image/png" and m["parts"][0]["png"]
     and m["parts"][0]["size"] > 2000 for m in j)' "a PNG of the check attached"
