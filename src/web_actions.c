@@ -1,5 +1,5 @@
 /*
- * web_actions.c -- POST /ticket/ID/{ack,note,resolve}: the staff's ticket
+ * web_actions.c -- POST /ticket/ID/{ack,note,update,resolve}: the staff's ticket
  * actions from the dashboard's and the check page's forms.
  *
  * The checks, in order: accounts exist (without them the pages have no
@@ -18,6 +18,7 @@
 #include <event2/http.h>
 
 #include "log.h"
+#include "ticket_update.h"
 #include "web_auth.h"
 #include "web_data.h"
 #include "web_int.h"
@@ -33,6 +34,7 @@ struct action_job {
 	char			 by[SW_NAME_MAX];
 	char			*text;
 	char			*back;
+	struct update_conf	*uc;		/* "update": for its mails */
 	int			 rc;
 	char			 err[256];
 };
@@ -42,8 +44,14 @@ action_job_work(struct web_job *job)
 {
 	struct action_job	*j = job->arg;
 
-	j->rc = web_data_ticket_action(web_queue_data(job), &j->src, j->id,
-	    j->action, j->by, j->text, time(NULL), j->err, sizeof j->err);
+	if (j->uc != NULL)
+		j->rc = web_data_ticket_update(web_queue_data(job), &j->src,
+		    j->uc, j->id, j->by, j->text, time(NULL), j->err,
+		    sizeof j->err);
+	else
+		j->rc = web_data_ticket_action(web_queue_data(job), &j->src,
+		    j->id, j->action, j->by, j->text, time(NULL), j->err,
+		    sizeof j->err);
 }
 
 static void
@@ -52,6 +60,7 @@ action_job_free(struct action_job *j)
 	web_src_free(&j->src);
 	free(j->text);
 	free(j->back);
+	update_conf_free(j->uc);
 	free(j);
 }
 
@@ -96,7 +105,7 @@ web_page_ticket_action(struct web *w, struct evhttp_request *req,
 		id = id * 10 + (*p - '0');
 	if (p == rest || rest[0] == '0' || *p != '/' ||
 	    (strcmp(p + 1, "ack") != 0 && strcmp(p + 1, "note") != 0 &&
-	    strcmp(p + 1, "resolve") != 0)) {
+	    strcmp(p + 1, "resolve") != 0 && strcmp(p + 1, "update") != 0)) {
 		web_reply_error(w, req, 404, "There is no such action.");
 		return;
 	}
@@ -133,7 +142,7 @@ web_page_ticket_action(struct web *w, struct evhttp_request *req,
 	j->text = web_form_get(body, len, "text");
 	/* An empty optional field is no text at all. */
 	if (j->text != NULL && j->text[0] == '\0' &&
-	    strcmp(j->action, "note") != 0) {
+	    strcmp(j->action, "resolve") == 0) {
 		free(j->text);
 		j->text = NULL;
 	}
@@ -142,6 +151,8 @@ web_page_ticket_action(struct web *w, struct evhttp_request *req,
 		free(j->back);
 		j->back = xstrdup("/");
 	}
+	if (strcmp(j->action, "update") == 0)
+		j->uc = update_conf_new(w->cfg);
 	web_src_init(&j->src, w->cfg, NULL);
 	if (web_queue_push(w->q_db, action_job_work, action_job_done,
 	    j) == -1) {

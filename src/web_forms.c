@@ -69,12 +69,17 @@ render_action(struct buf *b, long long id, const char *action,
 	buf_addstr(b, "<input type=\"hidden\" name=\"back\" value=\"");
 	html_escape(b, back);
 	buf_addstr(b, "\">");
+	/* A note and a public update need their text; resolve does not. */
 	if (text)
 		buf_printf(b, "<input name=\"text\" maxlength=\"4096\" "
 		    "placeholder=\"%s\" aria-label=\"%s\"%s>",
-		    strcmp(action, "note") == 0 ? "note" : "note (optional)",
-		    strcmp(action, "note") == 0 ? "Note" : "Resolution note",
-		    strcmp(action, "note") == 0 ? " required" : "");
+		    strcmp(action, "note") == 0 ? "note" :
+		    strcmp(action, "update") == 0 ? "public update (the client "
+		    "reads it)" : "note (optional)",
+		    strcmp(action, "note") == 0 ? "Note" :
+		    strcmp(action, "update") == 0 ? "Public update" :
+		    "Resolution note",
+		    strcmp(action, "resolve") != 0 ? " required" : "");
 	buf_printf(b, "<button type=\"submit\" name=\"do\" value=\"%s\">%s"
 	    "</button></form>", action, label);
 }
@@ -87,7 +92,9 @@ render_ticket_actions(struct buf *b, long long id, const char *status,
 	if (status != NULL && strcmp(status, "open") == 0)
 		render_action(b, id, "ack", "Acknowledge", 0, csrf, back);
 	render_action(b, id, "note", "Add note", 1, csrf, back);
-	if (status == NULL || strcmp(status, "resolved") != 0)
+	if (status == NULL || strcmp(status, "resolved") != 0) {
+		render_action(b, id, "update", "Post update", 1, csrf, back);
 		render_action(b, id, "resolve", "Resolve", 1, csrf, back);
+	}
 	buf_addstr(b, "</div>");
 }

@@ -253,10 +253,12 @@
 			i = el("input");
 			i.name = "text";
 			i.maxLength = 4096;
-			i.placeholder = action === "note" ? "note" : "note (optional)";
+			i.placeholder = action === "note" ? "note" :
+			    action === "update" ? "public update (the client reads it)" :
+			    "note (optional)";
 			i.setAttribute("aria-label", action === "note" ? "Note" :
-			    "Resolution note");
-			if (action === "note") i.required = true;
+			    action === "update" ? "Public update" : "Resolution note");
+			if (action !== "resolve") i.required = true;
 			f.appendChild(i);
 		}
 		b = el("button", null, label);
@@ -273,8 +275,10 @@
 		if (t.status === "open")
 			d.appendChild(actionForm(t, "ack", "Acknowledge", false, csrf));
 		d.appendChild(actionForm(t, "note", "Add note", true, csrf));
-		if (t.status !== "resolved")
+		if (t.status !== "resolved") {
+			d.appendChild(actionForm(t, "update", "Post update", true, csrf));
 			d.appendChild(actionForm(t, "resolve", "Resolve", true, csrf));
+		}
 		td.appendChild(d);
 		return td;
 	}

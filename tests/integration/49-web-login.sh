@@ -210,6 +210,20 @@ call POST "/ticket/$ID/ack" -b "$JAR" -d "csrf=$CSRF"
 assert_eq 409 "$CODE" "a second ack"
 call GET /check/shop-cart -b "$JAR"
 assert_contains "$BODY" 'checked &lt;script&gt;x&lt;/script&gt; &amp; the cache' "note escaped on the page"
+assert_contains "$BODY" "action=\"/ticket/$ID/update\"" "public update form on the check page"
+# A public update from the page: on the timeline as the session's, on
+# the site's status page (escaped), where the note is not.
+call POST "/ticket/$ID/update" -b "$JAR" -d "csrf=$CSRF" -d back=/check/shop-cart
+assert_eq 400 "$CODE" "an update needs its text"
+call POST "/ticket/$ID/update" -b "$JAR" -d "csrf=$CSRF" -d back=/check/shop-cart \
+    --data-urlencode 'text=The host is moving <b>the shop</b>; about 20 minutes.'
+assert_eq 303 "$CODE" "public update through the form: $BODY"
+show "$ID"
+assert_json "$TICKET" 'any(e["kind"] == "update" and e["by"] == "alice" and e["text"].startswith("The host is moving") for e in j["events"])' \
+    "ticket show sees the update"
+call GET /status/shop
+assert_contains "$BODY" 'The host is moving &lt;b&gt;the shop&lt;/b&gt;; about 20 minutes.' "the update on the status page, escaped"
+assert_not_contains "$BODY" 'the cache' "the internal note is not"
 call POST "/ticket/$ID2/resolve" -b "$JAR" -d "csrf=$CSRF" -d 'text=fixed+by+hand'
 assert_eq 303 "$CODE" "resolve through the form"
 show "$ID2"
