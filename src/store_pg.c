@@ -774,6 +774,7 @@ const struct store_ops store_pg_ops = {
 	.ticket_action = pg_ticket_action,
 	.ticket_max_id = pg_ticket_max_id,
 	.ticket_insert = pg_ticket_insert,
+	.ticket_open = pg_ticket_open,
 	.ticket_escalate = pg_ticket_escalate,
 	.ticket_auto_resolve = pg_ticket_auto_resolve,
 	.ticket_reminded = pg_ticket_reminded,

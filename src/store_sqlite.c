@@ -613,6 +613,7 @@ const struct store_ops store_sqlite_ops = {
 	.ticket_action = sq_ticket_action,
 	.ticket_max_id = sq_ticket_max_id,
 	.ticket_insert = sq_ticket_insert,
+	.ticket_open = sq_ticket_open,
 	.ticket_escalate = sq_ticket_escalate,
 	.ticket_auto_resolve = sq_ticket_auto_resolve,
 	.ticket_reminded = sq_ticket_reminded,
