@@ -29,6 +29,7 @@ enum wop_kind {
 	W_EVENT,	/* timeline event only */
 	W_SYNC,		/* read back ticket statuses for the loop */
 	W_BEAT,		/* this node's heartbeat: s1 name, n checks */
+	W_NOTIFIED,	/* the ticket's OPENED mails are queued */
 };
 
 /* One ticket the loop asked about, and what the db said. */
@@ -78,6 +79,7 @@ struct wop {
 	time_t			 at;
 	long long		 n;		/* downtime, flag, due */
 	char			*s1, *s2, *s3, *s4, *s5;
+	const char		*node;		/* W_INSERT: the engine's */
 	struct store_check_state	 cs;
 	struct sync_item	*items;
 	size_t			 nitems;

@@ -160,6 +160,7 @@ struct store_new_ticket {
 	time_t		 opened_at;
 	time_t		 first_failure_at;
 	int		 flapping;
+	const char	*node;		/* the node opening it (ticket_open) */
 };
 
 /* The largest ticket id (0 when empty, -1 on error). */
@@ -176,6 +177,11 @@ struct ticket_brief;
  */
 int	store_ticket_open(struct store *, const struct store_new_ticket *,
 	    struct ticket_brief *out);
+/*
+ * A ticket the daemon opened is marked not told until its OPENED mails
+ * are in the queue; then this marks it told.
+ */
+int	store_ticket_notified(struct store *, long long id);
 /*
  * The daemon's updates: 1 when the row changed (and its event was
  * added), 0 when it did not, -1 on error.  Of several nodes doing the
@@ -207,6 +213,8 @@ struct ticket_brief {
 	char		severity[16];
 	time_t		opened_at;
 	time_t		last_reminder_at;
+	char		opened_by[SW_NAME_MAX];	/* "": not known */
+	int		notified;	/* its OPENED mails were queued */
 };
 /* Every open ticket; *out is allocated (free it). */
 int	store_open_tickets(struct store *, struct ticket_brief **out,

@@ -43,6 +43,7 @@ struct store_ops {
 	int		 (*ticket_open)(struct store *,
 			    const struct store_new_ticket *,
 			    struct ticket_brief *);
+	int		 (*ticket_notified)(struct store *, long long);
 	int		 (*ticket_escalate)(struct store *, long long,
 			    const char *, const char *, time_t);
 	int		 (*ticket_auto_resolve)(struct store *, long long,

@@ -91,6 +91,8 @@ struct incidents {
 	struct chk		*dirty;		/* list through dnext */
 	time_t			 refreshed;	/* last chk_flush_dirty */
 	int			 closing;	/* answers push nothing */
+	int			 stopped;	/* the writer is gone */
+	char			 node[256];	/* this node's name */
 
 	struct store	*db;		/* the writer's, once started */
 	struct iwriter		*writer;	/* incident_writer.c */
@@ -154,6 +156,8 @@ severity_name(enum incident_severity s)
 }
 
 static void	remind(struct incidents *, time_t);
+static void	emit(struct incidents *, enum incident_kind,
+		    const struct chk *, const struct wop *);
 
 static char *
 dup_or_null(const char *s)
@@ -238,6 +242,35 @@ chk_save(struct incidents *in, const struct chk *k)
 	iwriter_push(in->writer, chk_state_wop(k));
 }
 
+/*
+ * A ticket this node opened before a crash and whose OPENED mails never
+ * reached the queue: tell now (from the ticket as written), once.
+ */
+static void
+tell_again(struct incidents *in, struct chk *k, long long id)
+{
+	struct ticket	 t;
+	struct wop	*w;
+	int		 cause;
+
+	if (store_ticket_get(in->db, id, &t) != STORE_OK)
+		return;
+	w = wop_new(W_INSERT, id, t.opened_at);
+	w->ev.severity = t.severity != NULL && strcmp(t.severity,
+	    "critical") == 0 ? SEVERITY_CRITICAL : SEVERITY_WARNING;
+	w->ev.state = w->ev.severity == SEVERITY_CRITICAL ? SW_STATE_DOWN :
+	    SW_STATE_DEGRADED;
+	cause = t.cause != NULL ? sw_cause_parse(t.cause) : -1;
+	w->ev.cause = cause >= 0 ? (enum sw_cause)cause : SW_CAUSE_UNKNOWN;
+	w->ev.message = xstrdup(t.summary != NULL ? t.summary : "");
+	w->ev.opened_at = t.opened_at;
+	log_info("check %s: ticket %lld was opened here before a crash, "
+	    "its mails not queued: sending them now", k->name, id);
+	emit(in, INCIDENT_OPENED, k, w);
+	wop_free(w);
+	ticket_free(&t);
+}
+
 /* Restore one persisted check (startup). */
 static int
 load_state(const struct store_check_state *cs, void *arg)
@@ -296,6 +329,8 @@ incidents_load(struct incidents *in)
 		k->fsm.open = 1;
 		k->fsm.severity = strcmp(t[i].severity, "critical") == 0 ?
 		    SEVERITY_CRITICAL : SEVERITY_WARNING;
+		if (!t[i].notified && strcmp(t[i].opened_by, in->node) == 0)
+			tell_again(in, k, t[i].id);
 	}
 	free(t);
 	log_info("tickets: %zu open", n);
@@ -347,6 +382,7 @@ ticket_open(struct incidents *in, const struct check_conf *c, struct chk *k,
 	k->pend = tslot_new();
 	w = ticket_wop(W_INSERT, k, at);
 	wop_want(w, k, o->severity, 0, o->suppress_mail);
+	w->node = in->node;
 	w->s1 = xstrdup(k->name);
 	w->s2 = dup_or_null(c->site != NULL ? c->site->name : NULL);
 	w->s3 = xstrdup(severity_name(o->severity));
@@ -700,7 +736,6 @@ static void
 beat(struct incidents *in, time_t now)
 {
 	struct wop	*w;
-	char		 host[256];
 	long		 every;
 
 	every = in->cfg->node_timeout / 3;
@@ -709,13 +744,8 @@ beat(struct incidents *in, time_t now)
 	if (in->beat_at != 0 && now - in->beat_at < every)
 		return;
 	in->beat_at = now;
-	if (in->cfg->node == NULL) {
-		if (gethostname(host, sizeof host) == -1)
-			snprintf(host, sizeof host, "localhost");
-		host[sizeof host - 1] = '\0';
-	}
 	w = wop_new(W_BEAT, (long long)in->started_at, now);
-	w->s1 = xstrdup(in->cfg->node != NULL ? in->cfg->node : host);
+	w->s1 = xstrdup(in->node);
 	w->n = (long long)in->cfg->nchecks;
 	iwriter_push(in->writer, w);
 }
@@ -795,6 +825,12 @@ incidents_open(const struct config *cfg, struct registry *reg,
 
 	in = xcalloc(1, sizeof *in);
 	in->cfg = cfg;
+	/* Its name in the cluster: [daemon] node, else the host's. */
+	if (cfg->node != NULL)
+		snprintf(in->node, sizeof in->node, "%s", cfg->node);
+	else if (gethostname(in->node, sizeof in->node) == -1)
+		snprintf(in->node, sizeof in->node, "localhost");
+	in->node[sizeof in->node - 1] = '\0';
 	in->reg = reg;
 	in->base = base;
 	in->cb = cb;
@@ -847,18 +883,46 @@ incidents_reload(struct incidents *in, const struct config *cfg)
 }
 
 void
+incidents_told(struct incidents *in, long long ticket)
+{
+	if (in == NULL || ticket <= 0)
+		return;
+	if (in->stopped) {
+		/* Stopping: the loop waits on nothing any more. */
+		if (store_ticket_notified(in->db, ticket) == -1)
+			log_warn("ticket db: ticket %lld not marked told: %s",
+			    ticket, store_errmsg(in->db));
+		return;
+	}
+	if (in->writer != NULL)
+		iwriter_push(in->writer, wop_new(W_NOTIFIED, ticket,
+		    time(NULL)));
+}
+
+void
+incidents_stop(struct incidents *in)
+{
+	if (in == NULL || in->stopped)
+		return;
+	if (in->writer != NULL) {
+		chk_flush_dirty(in);
+		in->closing = 1;
+		iwriter_close(in->writer);
+		in->writer = NULL;
+		event_free(in->ev_tick);
+		in->ev_tick = NULL;
+	}
+	in->stopped = 1;
+}
+
+void
 incidents_close(struct incidents *in)
 {
 	size_t		 i;
 
 	if (in == NULL)
 		return;
-	if (in->writer != NULL) {
-		chk_flush_dirty(in);
-		in->closing = 1;
-		iwriter_close(in->writer);
-		event_free(in->ev_tick);
-	}
+	incidents_stop(in);
 	for (i = 0; i < in->nchk; i++) {
 		if (in->chk[i] != NULL) {
 			free(in->chk[i]->message);

@@ -157,6 +157,7 @@ wop_run(struct store *db, struct wop *w)
 		nt.opened_at = w->at;
 		nt.first_failure_at = (time_t)w->n;
 		nt.flapping = 0;
+		nt.node = w->node;
 		/* Again after a rollback: the slot says the last run. */
 		w->slot->id = 0;
 		w->slot->created = 0;
@@ -181,6 +182,8 @@ wop_run(struct store *db, struct wop *w)
 	case W_EVENT:
 		rc = store_event_add(db, id, w->at, w->s1, NULL, w->s2);
 		break;
+	case W_NOTIFIED:
+		return store_ticket_notified(db, id);
 	case W_BEAT:
 		return store_node_beat(db, w->s1, (time_t)w->id, w->at,
 		    (int)w->n);

@@ -415,7 +415,7 @@ pg_ticket_flapping(struct store *s, long long id, int on, const char *text,
 }
 
 #define BRIEF_COLS "id, check_name, status, opened_at, last_reminder_at, " \
-	"severity"
+	"severity, opened_by, notified"
 
 /* Row i of BRIEF_COLS into b. */
 static void
@@ -428,6 +428,18 @@ pg_brief_row(PGresult *r, int i, struct ticket_brief *b)
 	b->opened_at = (time_t)pg_col_ll(r, i, 3);
 	b->last_reminder_at = (time_t)pg_col_ll(r, i, 4);
 	pg_col_copy(r, i, 5, b->severity, sizeof b->severity);
+	pg_col_copy(r, i, 6, b->opened_by, sizeof b->opened_by);
+	b->notified = pg_col_ll(r, i, 7) != 0;
+}
+
+int
+pg_ticket_notified(struct store *s, long long id)
+{
+	struct pg_args	a;
+
+	pg_args_init(&a);
+	pg_int(&a, id);
+	return pg_do(s, "UPDATE tickets SET notified = 1 WHERE id = $1", &a);
 }
 
 int
@@ -494,10 +506,12 @@ pg_ticket_open(struct store *s, const struct store_new_ticket *nt,
 		pg_time(&a, nt->opened_at);
 		pg_time(&a, nt->first_failure_at);
 		pg_int(&a, nt->flapping != 0);
+		pg_text(&a, nt->node);
 		if ((r = pg_run(s, "INSERT INTO tickets (check_name, site,"
 		    " severity, status, cause, summary, opened_at,"
-		    " first_failure_at, flapping) VALUES ($1, $2, $3, 'open',"
-		    " $4, $5, $6, $7, $8) ON CONFLICT (check_name)"
+		    " first_failure_at, flapping, opened_by, notified) VALUES"
+		    " ($1, $2, $3, 'open', $4, $5, $6, $7, $8, $9, 0)"
+		    " ON CONFLICT (check_name)"
 		    " WHERE status <> 'resolved' DO NOTHING RETURNING id", &a))
 		    == NULL)
 			return -1;
@@ -513,6 +527,8 @@ pg_ticket_open(struct store *s, const struct store_new_ticket *nt,
 			snprintf(out->severity, sizeof out->severity, "%s",
 			    nt->severity);
 			out->opened_at = nt->opened_at;
+			snprintf(out->opened_by, sizeof out->opened_by, "%s",
+			    nt->node != NULL ? nt->node : "");
 			if (pg_event_add(s, out->id, nt->opened_at, "opened",
 			    NULL, nt->summary) == -1)
 				return -1;

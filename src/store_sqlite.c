@@ -109,6 +109,12 @@ static const char *migrations[] = {
 	"  started_at INTEGER,"
 	"  last_seen INTEGER NOT NULL,"
 	"  checks INTEGER NOT NULL DEFAULT 0);",
+	/*
+	 * 4 -> 5: which node opened a ticket, and whether its OPENED mails
+	 * reached the queue (a node restarted after a crash tells again).
+	 */
+	"ALTER TABLE tickets ADD COLUMN opened_by TEXT;"
+	"ALTER TABLE tickets ADD COLUMN notified INTEGER NOT NULL DEFAULT 1;",
 };
 
 #define SQ_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
@@ -614,6 +620,7 @@ const struct store_ops store_sqlite_ops = {
 	.ticket_max_id = sq_ticket_max_id,
 	.ticket_insert = sq_ticket_insert,
 	.ticket_open = sq_ticket_open,
+	.ticket_notified = sq_ticket_notified,
 	.ticket_escalate = sq_ticket_escalate,
 	.ticket_auto_resolve = sq_ticket_auto_resolve,
 	.ticket_reminded = sq_ticket_reminded,

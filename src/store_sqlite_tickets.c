@@ -23,6 +23,9 @@
 
 static void	sq_brief_row(sqlite3_stmt *, struct ticket_brief *);
 
+#define SQ_BRIEF_COLS "id, check_name, status, opened_at, " \
+	"last_reminder_at, severity, opened_by, notified"
+
 #define TICKET_COLS "id, check_name, site, severity, status, cause, " \
 	"summary, opened_at, acknowledged_by, acknowledged_at, resolved_at, " \
 	"downtime_s, first_failure_at, last_reminder_at, flapping"
@@ -347,8 +350,7 @@ sq_ticket_open(struct store *s, const struct store_new_ticket *nt,
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	st = sq_prepare(s, "SELECT id, check_name, status, opened_at,"
-	    " last_reminder_at, severity FROM tickets"
+	st = sq_prepare(s, "SELECT " SQ_BRIEF_COLS " FROM tickets"
 	    " WHERE check_name = ? AND status <> 'resolved'");
 	if (st == NULL)
 		return -1;
@@ -360,7 +362,8 @@ sq_ticket_open(struct store *s, const struct store_new_ticket *nt,
 		return rc == STORE_OK ? 0 : -1;
 	st = sq_prepare(s, "INSERT INTO tickets (check_name, site,"
 	    " severity, status, cause, summary, opened_at, first_failure_at,"
-	    " flapping) VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?)");
+	    " flapping, opened_by, notified)"
+	    " VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, 0)");
 	if (st == NULL)
 		return -1;
 	sq_bind_text(st, 1, nt->check);
@@ -371,9 +374,12 @@ sq_ticket_open(struct store *s, const struct store_new_ticket *nt,
 	sq_bind_time(st, 6, nt->opened_at);
 	sq_bind_time(st, 7, nt->first_failure_at);
 	sqlite3_bind_int(st, 8, nt->flapping != 0);
+	sq_bind_text(st, 9, nt->node);
 	if (sq_done(s, st) == -1)
 		return -1;
 	memset(out, 0, sizeof *out);
+	snprintf(out->opened_by, sizeof out->opened_by, "%s",
+	    nt->node != NULL ? nt->node : "");
 	out->id = sqlite3_last_insert_rowid(SQ(s));
 	snprintf(out->check, sizeof out->check, "%s", nt->check);
 	snprintf(out->status, sizeof out->status, "open");
@@ -473,7 +479,7 @@ sq_ticket_flapping(struct store *s, long long id, int on,
 	    "flapping-stopped", text);
 }
 
-/* One row (id, check_name, status, opened_at, last_reminder_at, sev). */
+/* One row of SQ_BRIEF_COLS. */
 static void
 sq_brief_row(sqlite3_stmt *st, struct ticket_brief *b)
 {
@@ -484,6 +490,20 @@ sq_brief_row(sqlite3_stmt *st, struct ticket_brief *b)
 	b->opened_at = (time_t)sqlite3_column_int64(st, 3);
 	b->last_reminder_at = (time_t)sqlite3_column_int64(st, 4);
 	sq_col_copy(st, 5, b->severity, sizeof b->severity);
+	sq_col_copy(st, 6, b->opened_by, sizeof b->opened_by);
+	b->notified = sqlite3_column_int(st, 7) != 0;
+}
+
+int
+sq_ticket_notified(struct store *s, long long id)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = sq_prepare(s, "UPDATE tickets SET notified = 1"
+	    " WHERE id = ?")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return sq_done(s, st);
 }
 
 int
@@ -496,10 +516,8 @@ sq_open_tickets(struct store *s, struct ticket_brief **out,
 
 	*out = NULL;
 	*n = 0;
-	st = sq_prepare(s, "SELECT id, check_name, status, opened_at,"
-	    " last_reminder_at, severity FROM tickets"
-	    " WHERE status <> 'resolved'"
-	    " ORDER BY id");
+	st = sq_prepare(s, "SELECT " SQ_BRIEF_COLS " FROM tickets"
+	    " WHERE status <> 'resolved' ORDER BY id");
 	if (st == NULL)
 		return STORE_ERROR;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -520,8 +538,8 @@ sq_ticket_brief(struct store *s, long long id,
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	st = sq_prepare(s, "SELECT id, check_name, status, opened_at,"
-	    " last_reminder_at, severity FROM tickets WHERE id = ?");
+	st = sq_prepare(s, "SELECT " SQ_BRIEF_COLS " FROM tickets"
+	    " WHERE id = ?");
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, id);

@@ -616,6 +616,7 @@ open_one(struct store *db, const char *check, const char *sev, time_t at,
 	nt.summary = "down";
 	nt.opened_at = at;
 	nt.first_failure_at = at - 10;
+	nt.node = "alpha";
 	if (store_begin(db) == -1)
 		return -1;
 	rc = store_ticket_open(db, &nt, b);
@@ -653,6 +654,15 @@ test_open_or_follow(void **state)
 	assert_string_equal(c.severity, "warning");
 	assert_int_equal(c.opened_at, 1000);
 	assert_int_equal(store_tickets_opened(fx->db, "shop", 0, 2000), 1);
+	/* Not told until its mails are queued; a copied ticket is. */
+	assert_string_equal(c.opened_by, "alpha");
+	assert_int_equal(c.notified, 0);
+	assert_int_equal(TX(fx->db, store_ticket_notified(fx->db, 5)), 0);
+	assert_int_equal(store_ticket_brief(fx->db, 5, &c), STORE_OK);
+	assert_int_equal(c.notified, 1);
+	assert_int_equal(store_ticket_brief(fx->db, 4, &c), STORE_OK);
+	assert_int_equal(c.notified, 1);
+	assert_string_equal(c.opened_by, "");
 	/* Escalated once; the second does nothing. */
 	assert_int_equal(TX(fx->db, store_ticket_escalate(fx->db, 5, "http",
 	    "worse", 1010)), 1);
