@@ -151,7 +151,7 @@ int	store_ticket_action(struct store *, enum store_action, long long id,
 /* ---- the daemon's ticket writes (its writer thread only) ---- */
 
 struct store_new_ticket {
-	long long	 id;		/* pre-assigned by the daemon */
+	long long	 id;		/* store_ticket_insert only */
 	const char	*check;
 	const char	*site;		/* may be NULL */
 	const char	*severity;	/* "critical" | "warning" */
