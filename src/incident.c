@@ -582,10 +582,9 @@ remind(struct incidents *in, time_t now)
 {
 	struct chk	*k;
 	time_t		 base;
+	struct wop	*w;
 	size_t		 i;
 	int		 every;
-
-	struct wop	*w;
 
 	for (i = 0; i < in->nchk; i++) {
 		if ((k = in->chk[i]) == NULL || k->st.ticket == 0 ||
