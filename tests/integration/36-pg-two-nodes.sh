@@ -7,6 +7,8 @@
 #                                 `tickets --json` on either node); one
 #                                 DOWN mail per recipient (staff, client);
 #                                 one node opened it, the other follows
+#   unacknowledged, every 3 s  -> each reminder once: one node moves the
+#                                 ticket's reminder time and mails
 #   ack on beta's CLI          -> alpha's /api/v1/tickets says so, and
 #                                 alpha's engine notices within a tick
 #   /ok back                   -> resolved once, one UP mail per recipient
@@ -31,7 +33,7 @@ start_smtp accept
 write_mail_config "$SMTP_PORT" 2 daemon.node=alpha daemon.node_timeout=3
 add_site shop "Shop Ltd" en "owner@shop.example"
 add_check shop home "$NGINX_URL/ok" interval=1 timeout=1 retries=2 \
-    recover=2 renotify=0
+    recover=2 renotify=3s
 for i in 1 2 3 4 5; do
 	add_check shop "b$i" "$NGINX_URL/keyword?$i" interval=1 timeout=1 \
 	    retries=2 recover=2 renotify=0
@@ -149,7 +151,22 @@ FOLLOWER=$(grep -l "ticket $HOME_ID is open already" "$SW_LOG" "$BETA_LOG" |
     wc -l)
 assert_eq "1 1" "$OPENER $FOLLOWER" "one node opened, the other follows"
 
-# ---- staff on beta, seen on alpha
+# ---- reminders: both nodes find one due, one sends it
+reminded() {
+	q "SELECT count(*) FROM ticket_events
+	    WHERE ticket_id = $HOME_ID AND kind = 'reminded'"
+}
+reminder_mails() {
+	local f n=0
+	for f in $(smtp_messages); do
+		grep -q "^Subject: REMINDER: home" "$f" && n=$((n + 1))
+	done
+	echo "$n"
+}
+wait_until 10 '[ "$(reminded)" -ge 2 ]' || fail "no reminders for home"
+wait_until 10 '[ "$(reminder_mails)" -ge "$(reminded)" ]' ||
+    fail "reminded $(reminded) times, $(reminder_mails) mails"
+
 sw_run "$SWC" -c "$CONF2" ticket ack "$HOME_ID" --by ayse --note "on it"
 assert_eq 0 "$RUN_RC" "ack on beta: $RUN_ERR"
 TA=$(date +%s%N)
@@ -161,6 +178,18 @@ wait_until 5 'http_req GET "http://127.0.0.1:$SW_HTTP_PORT/api/v1/tickets" &&
 wait_until 7 'grep -q "ticket $HOME_ID acknowledged" "$SW_LOG"' ||
     fail "alpha's engine did not notice the ack within a tick"
 TB=$(date +%s%N)
+# Acknowledged: no more reminders.  Each was mailed once, 3 s apart.
+sleep 2
+NREM=$(reminded)
+within 5 '[ "$(reminder_mails)" -ge "$NREM" ]' || true
+assert_eq "$NREM" "$(reminder_mails)" "one mail per reminder"
+sleep 4
+assert_eq "$NREM" "$(reminded)" "no reminder after the ack"
+assert_ge "$(q "SELECT coalesce(min(b.at - a.at), 3) FROM ticket_events a
+    JOIN ticket_events b ON b.ticket_id = a.ticket_id AND b.id > a.id
+    WHERE a.ticket_id = $HOME_ID AND a.kind = 'reminded'
+    AND b.kind = 'reminded'")" 3 "reminders renotify apart"
+sw_log "$NREM reminder(s) before the ack"
 sw_log "ack on beta noticed by alpha's engine after $(( (TB - TA) / 1000000 )) ms"
 
 # ---- recovery: resolved once, one UP mail each
