@@ -67,8 +67,9 @@ void			 incidents_poke(struct incidents *);
  */
 void			 incidents_told(struct incidents *, long long ticket);
 /*
- * Finish pending ticket writes; incidents_told still works (it writes
- * at once), the rest is over.  incidents_close does it if not done.
+ * Finish pending ticket writes; incidents_told still works (written at
+ * incidents_close), the rest is over.  incidents_close does it if not
+ * done.
  */
 void			 incidents_stop(struct incidents *);
 /* Finish pending ticket writes, then free. */

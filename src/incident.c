@@ -93,6 +93,8 @@ struct incidents {
 	int			 closing;	/* answers push nothing */
 	int			 stopped;	/* the writer is gone */
 	char			 node[256];	/* this node's name */
+	long long		*told;		/* told after the stop */
+	size_t			 ntold;
 
 	struct store	*db;		/* the writer's, once started */
 	struct iwriter		*writer;	/* incident_writer.c */
@@ -715,8 +717,12 @@ answered(struct wop *w, void *arg)
 		emit(in, INCIDENT_RESOLVED, k, w);
 		break;
 	case W_REMINDED:
-		if (w->rc != 1)
+		if (w->rc != 1) {
+			log_debug("check %s: reminder for ticket %lld sent "
+			    "by another node (or resolved)", k->name,
+			    wop_ticket(w));
 			break;
+		}
 		log_info("check %s: reminder for ticket %lld", k->name,
 		    wop_ticket(w));
 		emit(in, INCIDENT_REMINDER, k, w);
@@ -887,10 +893,13 @@ incidents_told(struct incidents *in, long long ticket)
 	if (in == NULL || ticket <= 0)
 		return;
 	if (in->stopped) {
-		/* Stopping: the loop waits on nothing any more. */
-		if (store_ticket_notified(in->db, ticket) == -1)
-			log_warn("ticket db: ticket %lld not marked told: %s",
-			    ticket, store_errmsg(in->db));
+		/*
+		 * Stopping: the notifier sends its last groups; written by
+		 * incidents_close, so that those go to the queue together.
+		 */
+		in->told = xreallocarray(in->told, in->ntold + 1,
+		    sizeof *in->told);
+		in->told[in->ntold++] = ticket;
 		return;
 	}
 	if (in->writer != NULL)
@@ -922,6 +931,11 @@ incidents_close(struct incidents *in)
 	if (in == NULL)
 		return;
 	incidents_stop(in);
+	for (i = 0; i < in->ntold; i++)
+		if (store_ticket_notified(in->db, in->told[i]) == -1)
+			log_warn("ticket db: ticket %lld not marked told: %s",
+			    in->told[i], store_errmsg(in->db));
+	free(in->told);
 	for (i = 0; i < in->nchk; i++) {
 		if (in->chk[i] != NULL) {
 			free(in->chk[i]->message);
