@@ -55,6 +55,11 @@ void		 mailer_submit(struct mailer *, const char *sender,
 		    const char *message);
 void		 mailer_reconfigure(struct mailer *, const struct config *);
 /*
+ * The stop is coming: mails submitted from now on are only written to
+ * the outbox (sent on the next start), as mailer_stop does.
+ */
+void		 mailer_stopping(struct mailer *);
+/*
  * Stop after the current session: submitted mails are written to the
  * outbox first, so they go out on the next start.
  */

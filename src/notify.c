@@ -866,7 +866,12 @@ notify_close(struct notifier *nt)
 {
 	if (nt == NULL)
 		return;
-	/* What waits for its group window is sent to the queue now. */
+	/*
+	 * What waits for its group window is sent to the queue now, all of
+	 * it stored for the next start: none half sent while the rest waits
+	 * for its turn.
+	 */
+	mailer_stopping(nt->mailer);
 	while (nt->groups != NULL)
 		group_flush(nt->groups);
 	mailer_stop(nt->mailer);
