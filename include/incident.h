@@ -61,6 +61,17 @@ const struct check_status *incidents_status(const struct incidents *,
 			    unsigned id);
 /* Read staff changes to open tickets back soon (one went through the API). */
 void			 incidents_poke(struct incidents *);
+/*
+ * The OPENED mails of ticket are all in the mail queue: a restart need
+ * not send them again (notify_on_told).
+ */
+void			 incidents_told(struct incidents *, long long ticket);
+/*
+ * Finish pending ticket writes; incidents_told still works (written at
+ * incidents_close), the rest is over.  incidents_close does it if not
+ * done.
+ */
+void			 incidents_stop(struct incidents *);
 /* Finish pending ticket writes, then free. */
 void			 incidents_close(struct incidents *);
 

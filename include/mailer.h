@@ -57,6 +57,11 @@ void		 mailer_reconfigure(struct mailer *, const struct config *);
 /* Look at the queue now: another writer (a job, the CLI) added mail. */
 void		 mailer_poke(struct mailer *);
 /*
+ * The stop is coming: mails submitted from now on are only written to
+ * the outbox (sent on the next start), as mailer_stop does.
+ */
+void		 mailer_stopping(struct mailer *);
+/*
  * Stop after the current session: submitted mails are written to the
  * outbox first, so they go out on the next start.
  */

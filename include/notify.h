@@ -20,6 +20,13 @@ void		 notify_event(struct notifier *, const struct incident_event *);
 void		 notify_staff(struct notifier *, const char *subject,
 		    const char *text);
 void		 notify_reload(struct notifier *, const struct config *);
+/*
+ * fn(ticket, arg) once the OPENED mails of that ticket were all handed
+ * to the mail queue (or none was due): it is told, a restart need not
+ * tell again.  fn NULL: no more calls.
+ */
+void		 notify_on_told(struct notifier *,
+		    void (*fn)(long long, void *), void *arg);
 /* Stop the mailer after its current message; the queue stays on disk. */
 void		 notify_close(struct notifier *);
 /* Mail was queued by another writer: send it now, not at the next wake. */

@@ -158,7 +158,7 @@ int	store_ticket_action(struct store *, enum store_action, long long id,
 /* ---- the daemon's ticket writes (its writer thread only) ---- */
 
 struct store_new_ticket {
-	long long	 id;		/* pre-assigned by the daemon */
+	long long	 id;		/* store_ticket_insert only */
 	const char	*check;
 	const char	*site;		/* may be NULL */
 	const char	*severity;	/* "critical" | "warning" */
@@ -167,20 +167,45 @@ struct store_new_ticket {
 	time_t		 opened_at;
 	time_t		 first_failure_at;
 	int		 flapping;
+	const char	*node;		/* the node opening it (ticket_open) */
 };
 
 /* The largest ticket id (0 when empty, -1 on error). */
 long long	store_ticket_max_id(struct store *);
-/* Insert the ticket and its "opened" event. */
+/* Insert the ticket, id given, and its "opened" event (copies, tests). */
 int	store_ticket_insert(struct store *, const struct store_new_ticket *);
-/* Warning -> critical (unless resolved meanwhile), with an event. */
+struct ticket_brief;
+/*
+ * The daemon's open: insert a ticket for nt->check (nt->id ignored: the
+ * database numbers it) with its "opened" event, unless the check has an
+ * open ticket already -- another node opened it first.  Either way *out
+ * is the check's open ticket.  1 created, 0 found open, -1 on error.
+ * Several nodes may call it at once: one creates, the others find.
+ */
+int	store_ticket_open(struct store *, const struct store_new_ticket *,
+	    struct ticket_brief *out);
+/*
+ * A ticket the daemon opened is marked not told until its OPENED mails
+ * are in the queue; then this marks it told.
+ */
+int	store_ticket_notified(struct store *, long long id);
+/*
+ * The daemon's updates: 1 when the row changed (and its event was
+ * added), 0 when it did not, -1 on error.  Of several nodes doing the
+ * same, one changes the row: that one tells the people.
+ */
+/* Warning -> critical (unless resolved or critical already). */
 int	store_ticket_escalate(struct store *, long long id, const char *cause,
 	    const char *text, time_t at);
-/* Resolved by the daemon after recovery (no-op if resolved by hand). */
+/* Resolved by the daemon after recovery (no-op if resolved already). */
 int	store_ticket_auto_resolve(struct store *, long long id,
 	    long long downtime_s, const char *text, time_t at);
-/* Record that a reminder went out. */
-int	store_ticket_reminded(struct store *, long long id, time_t at);
+/*
+ * A reminder goes out at `at`: only when the ticket is not resolved and
+ * its last reminder (or its opening) is at or before due.
+ */
+int	store_ticket_reminded(struct store *, long long id, time_t at,
+	    time_t due);
 int	store_ticket_flapping(struct store *, long long id, int on,
 	    const char *text, time_t at);
 /* Append one event; by may be NULL (the daemon itself). */
@@ -195,6 +220,8 @@ struct ticket_brief {
 	char		severity[16];
 	time_t		opened_at;
 	time_t		last_reminder_at;
+	char		opened_by[SW_NAME_MAX];	/* "": not known */
+	int		notified;	/* its OPENED mails were queued */
 };
 /* Every open ticket; *out is allocated (free it). */
 int	store_open_tickets(struct store *, struct ticket_brief **out,

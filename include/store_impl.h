@@ -56,11 +56,16 @@ struct store_ops {
 	long long	 (*ticket_max_id)(struct store *);
 	int		 (*ticket_insert)(struct store *,
 			    const struct store_new_ticket *);
+	int		 (*ticket_open)(struct store *,
+			    const struct store_new_ticket *,
+			    struct ticket_brief *);
+	int		 (*ticket_notified)(struct store *, long long);
 	int		 (*ticket_escalate)(struct store *, long long,
 			    const char *, const char *, time_t);
 	int		 (*ticket_auto_resolve)(struct store *, long long,
 			    long long, const char *, time_t);
-	int		 (*ticket_reminded)(struct store *, long long, time_t);
+	int		 (*ticket_reminded)(struct store *, long long, time_t,
+			    time_t);
 	int		 (*ticket_flapping)(struct store *, long long, int,
 			    const char *, time_t);
 	int		 (*event_add)(struct store *, long long, time_t,

@@ -78,7 +78,11 @@ int		 sq_ticket_escalate(struct store *, long long, const char *,
 		    const char *, time_t);
 int		 sq_ticket_auto_resolve(struct store *, long long, long long,
 		    const char *, time_t);
-int		 sq_ticket_reminded(struct store *, long long, time_t);
+int		 sq_ticket_reminded(struct store *, long long, time_t,
+		    time_t);
+int		 sq_ticket_notified(struct store *, long long);
+int		 sq_ticket_open(struct store *,
+		    const struct store_new_ticket *, struct ticket_brief *);
 int		 sq_ticket_flapping(struct store *, long long, int,
 		    const char *, time_t);
 int		 sq_event_add(struct store *, long long, time_t, const char *,

@@ -14,9 +14,20 @@
  * The db work goes to the ticket writer (incident_writer.c: FIFO
  * batches on the "ticket-db" bio queue, one transaction each, kept and
  * retried while the db is locked or the disk full) as small ops.
- * Because only the daemon creates tickets, it hands out ticket ids
- * itself (MAX(id) + 1 at start): an OPENED event carries its ticket
- * number at once, before the row is written.
+ *
+ * Several nodes may share one database (PostgreSQL) and watch the same
+ * checks, so each decides the same outage: whoever tells the people
+ * must be the one whose write took effect.  The FSM decides here, at
+ * once; the mail waits for the write.  An open is an insert that the
+ * database numbers -- or that finds the ticket another node opened, and
+ * this node then follows -- and OPENED goes to the notifier only when
+ * this node's insert created the row; RESOLVED, ESCALATED and REMINDER
+ * only when this node's update changed it (store.h).  The writer hands
+ * each such result back on the loop once committed (an answer), never
+ * making the loop wait.  Until the insert's answer the ticket is
+ * "pending" (chk.pend): ops queued meanwhile for it name its slot, and
+ * the writer reads the id there.  A database away for a while delays
+ * the decisions' mails until the writes are done, written once.
  *
  * Staff act on tickets from other processes (CLI, web API) straight in
  * the db.  A periodic sync op reads back the status of the tickets the
@@ -63,6 +74,7 @@ struct chk {
 	time_t			 opened_at;
 	time_t			 last_reminder_at;
 	int			 renotify;	/* seconds, from the config */
+	struct tslot		*pend;		/* ticket being opened */
 	/* Changed since its last save; saved by chk_flush_dirty. */
 	int			 dirty;
 	struct chk		*dnext;
@@ -78,7 +90,11 @@ struct incidents {
 	size_t			 nchk;
 	struct chk		*dirty;		/* list through dnext */
 	time_t			 refreshed;	/* last chk_flush_dirty */
-	long long		 next_id;
+	int			 closing;	/* answers push nothing */
+	int			 stopped;	/* the writer is gone */
+	char			 node[256];	/* this node's name */
+	long long		*told;		/* told after the stop */
+	size_t			 ntold;
 
 	struct store	*db;		/* the writer's, once started */
 	struct iwriter		*writer;	/* incident_writer.c */
@@ -142,11 +158,48 @@ severity_name(enum incident_severity s)
 }
 
 static void	remind(struct incidents *, time_t);
+static void	emit(struct incidents *, enum incident_kind,
+		    const struct chk *, const struct wop *);
 
 static char *
 dup_or_null(const char *s)
 {
 	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* A ticket is open, or being opened. */
+static int
+has_ticket(const struct chk *k)
+{
+	return k->st.ticket != 0 || k->pend != NULL;
+}
+
+/* A new op about k's ticket: by id, or by the slot of its insert. */
+static struct wop *
+ticket_wop(enum wop_kind kind, const struct chk *k, time_t at)
+{
+	struct wop	*w;
+
+	w = wop_new(kind, k->st.ticket, at);
+	if (k->pend != NULL)
+		w->slot = tslot_ref(k->pend);
+	w->check = k->id;
+	return w;
+}
+
+/* Ask for the op's result, keeping what its event will say. */
+static void
+wop_want(struct wop *w, const struct chk *k, enum incident_severity sev,
+    long long downtime, int suppress)
+{
+	w->answer = 1;
+	w->ev.severity = sev;
+	w->ev.state = k->st.state;
+	w->ev.cause = k->st.cause;
+	w->ev.message = xstrdup(k->message);
+	w->ev.opened_at = k->opened_at;
+	w->ev.downtime_s = downtime;
+	w->ev.suppress_mail = suppress;
 }
 
 /* ---- state persistence ---- */
@@ -189,6 +242,35 @@ static void
 chk_save(struct incidents *in, const struct chk *k)
 {
 	iwriter_push(in->writer, chk_state_wop(k));
+}
+
+/*
+ * A ticket this node opened before a crash and whose OPENED mails never
+ * reached the queue: tell now (from the ticket as written), once.
+ */
+static void
+tell_again(struct incidents *in, struct chk *k, long long id)
+{
+	struct ticket	 t;
+	struct wop	*w;
+	int		 cause;
+
+	if (store_ticket_get(in->db, id, &t) != STORE_OK)
+		return;
+	w = wop_new(W_INSERT, id, t.opened_at);
+	w->ev.severity = t.severity != NULL && strcmp(t.severity,
+	    "critical") == 0 ? SEVERITY_CRITICAL : SEVERITY_WARNING;
+	w->ev.state = w->ev.severity == SEVERITY_CRITICAL ? SW_STATE_DOWN :
+	    SW_STATE_DEGRADED;
+	cause = t.cause != NULL ? sw_cause_parse(t.cause) : -1;
+	w->ev.cause = cause >= 0 ? (enum sw_cause)cause : SW_CAUSE_UNKNOWN;
+	w->ev.message = xstrdup(t.summary != NULL ? t.summary : "");
+	w->ev.opened_at = t.opened_at;
+	log_info("check %s: ticket %lld was opened here before a crash, "
+	    "its mails not queued: sending them now", k->name, id);
+	emit(in, INCIDENT_OPENED, k, w);
+	wop_free(w);
+	ticket_free(&t);
 }
 
 /* Restore one persisted check (startup). */
@@ -249,21 +331,23 @@ incidents_load(struct incidents *in)
 		k->fsm.open = 1;
 		k->fsm.severity = strcmp(t[i].severity, "critical") == 0 ?
 		    SEVERITY_CRITICAL : SEVERITY_WARNING;
+		if (!t[i].notified && strcmp(t[i].opened_by, in->node) == 0)
+			tell_again(in, k, t[i].id);
 	}
 	free(t);
-	if ((in->next_id = store_ticket_max_id(in->db)) < 0)
-		return -1;
-	in->next_id++;
-	log_info("tickets: %zu open, next ticket id %lld", n, in->next_id);
+	log_info("tickets: %zu open", n);
 	return 0;
 }
 
 /* ---- events ---- */
 
-/* Pass one event up to the notifier. */
+/*
+ * Pass one event up to the notifier: what was decided (kept in the
+ * answered op w), about the ticket its write took effect on.
+ */
 static void
 emit(struct incidents *in, enum incident_kind kind, const struct chk *k,
-    time_t at, long long downtime, int suppress)
+    const struct wop *w)
 {
 	struct incident_event	ev;
 
@@ -271,17 +355,17 @@ emit(struct incidents *in, enum incident_kind kind, const struct chk *k,
 		return;
 	memset(&ev, 0, sizeof ev);
 	ev.kind = kind;
-	ev.ticket_id = k->st.ticket;
+	ev.ticket_id = wop_ticket(w);
 	ev.check = k->name;
 	ev.conf = registry_conf(in->reg, k->id);
-	ev.severity = k->fsm.severity;
-	ev.state = k->st.state;
-	ev.cause = k->st.cause;
-	ev.message = k->message;
-	ev.opened_at = k->opened_at;
-	ev.at = at;
-	ev.downtime_s = downtime;
-	ev.suppress_mail = suppress;
+	ev.severity = w->ev.severity;
+	ev.state = w->ev.state;
+	ev.cause = w->ev.cause;
+	ev.message = w->ev.message;
+	ev.opened_at = w->ev.opened_at;
+	ev.at = w->at;
+	ev.downtime_s = w->ev.downtime_s;
+	ev.suppress_mail = w->ev.suppress_mail;
 	in->cb(&ev, in->cb_arg);
 }
 
@@ -292,11 +376,15 @@ ticket_open(struct incidents *in, const struct check_conf *c, struct chk *k,
 {
 	struct wop	*w;
 
-	k->st.ticket = in->next_id++;
+	k->st.ticket = 0;
 	k->acked = 0;
 	k->opened_at = at;
 	k->last_reminder_at = 0;
-	w = wop_new(W_INSERT, k->st.ticket, at);
+	tslot_unref(k->pend);
+	k->pend = tslot_new();
+	w = ticket_wop(W_INSERT, k, at);
+	wop_want(w, k, o->severity, 0, o->suppress_mail);
+	w->node = in->node;
 	w->s1 = xstrdup(k->name);
 	w->s2 = dup_or_null(c->site != NULL ? c->site->name : NULL);
 	w->s3 = xstrdup(severity_name(o->severity));
@@ -307,13 +395,13 @@ ticket_open(struct incidents *in, const struct check_conf *c, struct chk *k,
 	    at);
 	iwriter_push(in->writer, w);
 	if (k->fsm.flapping) {
-		w = wop_new(W_FLAP, k->st.ticket, at);
+		w = ticket_wop(W_FLAP, k, at);
+		w->if_created = 1;
 		w->n = 1;
 		xasprintf(&w->s1, "opened while flapping (%.0f%% state "
 		    "changes)", o->flap_pct);
 		iwriter_push(in->writer, w);
 	}
-	emit(in, INCIDENT_OPENED, k, at, 0, o->suppress_mail);
 }
 
 /* Apply what the FSM decided about k's ticket. */
@@ -322,22 +410,19 @@ apply(struct incidents *in, const struct check_conf *c, struct chk *k,
     struct chk *parent, const struct fsm_output *o, time_t at)
 {
 	struct wop	*w;
-	long long	 id;
 
 	if (o->actions & FSM_OPEN)
 		ticket_open(in, c, k, o, at);
-	if ((o->actions & FSM_ESCALATE) && k->st.ticket != 0) {
-		w = wop_new(W_ESCALATE, k->st.ticket, at);
+	if ((o->actions & FSM_ESCALATE) && has_ticket(k)) {
+		w = ticket_wop(W_ESCALATE, k, at);
+		wop_want(w, k, SEVERITY_CRITICAL, 0, o->suppress_mail);
 		w->s1 = xstrdup(sw_cause_name(k->st.cause));
 		xasprintf(&w->s2, "escalated to critical: %s", k->message);
 		iwriter_push(in->writer, w);
-		log_info("check %s: ticket %lld escalated to critical",
-		    k->name, k->st.ticket);
-		emit(in, INCIDENT_ESCALATED, k, at, 0, o->suppress_mail);
 	}
 	if ((o->actions & (FSM_FLAP_START | FSM_FLAP_STOP)) &&
-	    k->st.ticket != 0 && !(o->actions & FSM_OPEN)) {
-		w = wop_new(W_FLAP, k->st.ticket, at);
+	    has_ticket(k) && !(o->actions & FSM_OPEN)) {
+		w = ticket_wop(W_FLAP, k, at);
 		w->n = (o->actions & FSM_FLAP_START) != 0;
 		xasprintf(&w->s1, "%s flapping (%.0f%% state changes in the "
 		    "last %d results)", w->n ? "started" : "stopped",
@@ -349,23 +434,24 @@ apply(struct incidents *in, const struct check_conf *c, struct chk *k,
 		    (o->actions & FSM_FLAP_START) ? "started" : "stopped",
 		    o->flap_pct);
 	if ((o->actions & FSM_DEPENDENT) && parent != NULL &&
-	    parent->st.ticket != 0) {
-		w = wop_new(W_EVENT, parent->st.ticket, at);
+	    has_ticket(parent)) {
+		w = ticket_wop(W_EVENT, parent, at);
 		w->s1 = xstrdup("dependent-failure");
 		xasprintf(&w->s2, "dependent check %s is %s: %s", k->name,
 		    sw_state_name(k->st.state), k->message);
 		iwriter_push(in->writer, w);
 	}
-	if ((o->actions & FSM_RESOLVE) && k->st.ticket != 0) {
-		id = k->st.ticket;
-		w = wop_new(W_RESOLVE, id, at);
+	if ((o->actions & FSM_RESOLVE) && has_ticket(k)) {
+		w = ticket_wop(W_RESOLVE, k, at);
+		wop_want(w, k, k->fsm.severity, o->downtime_s,
+		    o->suppress_mail);
 		w->n = o->downtime_s;
 		xasprintf(&w->s1, "recovered after %lld s of downtime",
 		    o->downtime_s);
 		iwriter_push(in->writer, w);
-		emit(in, INCIDENT_RESOLVED, k, at, o->downtime_s,
-		    o->suppress_mail);
 		k->st.ticket = 0;
+		tslot_unref(k->pend);
+		k->pend = NULL;
 		k->acked = 0;
 	}
 }
@@ -415,7 +501,7 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 	    (parent = chk_find(in, registry_find(in->reg, c->depends))) !=
 	    NULL) {
 		fi.parent_down = fsm_failing(&parent->fsm);
-		fi.parent_ticket = parent->st.ticket != 0;
+		fi.parent_ticket = has_ticket(parent);
 	}
 	fsm_step(&p, &k->fsm, &fi, &o);
 	tid = k->st.ticket;
@@ -427,7 +513,7 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 		log_info("check %s: %s -> %s (%s)%s%s, ticket %lld", k->name,
 		    sw_state_name(old), sw_state_name(k->st.state),
 		    sw_cause_name(k->st.cause),
-		    (o.actions & FSM_OPEN) ? ", opened" :
+		    (o.actions & FSM_OPEN) ? ", opening" :
 		    (o.actions & FSM_RESOLVE) ? ", resolved" : "",
 		    (o.actions & FSM_HELD) ? (fi.maint ? ", held: maintenance"
 		    : ", held: depends") : "",
@@ -498,6 +584,7 @@ remind(struct incidents *in, time_t now)
 {
 	struct chk	*k;
 	time_t		 base;
+	struct wop	*w;
 	size_t		 i;
 	int		 every;
 
@@ -511,11 +598,14 @@ remind(struct incidents *in, time_t now)
 		if (now - base < every)
 			continue;
 		k->last_reminder_at = now;
-		iwriter_push(in->writer, wop_new(W_REMINDED, k->st.ticket, now));
-		log_info("check %s: reminder for ticket %lld", k->name,
-		    k->st.ticket);
-		/* Staff only; still due while flapping. */
-		emit(in, INCIDENT_REMINDER, k, now, 0, 0);
+		/*
+		 * Sent by whichever node moves the reminder time (store.h);
+		 * staff only, still due while flapping.
+		 */
+		w = ticket_wop(W_REMINDED, k, now);
+		wop_want(w, k, k->fsm.severity, 0, 0);
+		w->n = (long long)(now - every);
+		iwriter_push(in->writer, w);
 	}
 }
 
@@ -537,9 +627,11 @@ synced_apply(struct wop *w, void *arg)
 		/* Resolved and maybe reopened meanwhile: stale. */
 		if (k == NULL || k->st.ticket != it->id || !it->found)
 			continue;
+		if (it->last_reminder_at > k->last_reminder_at)
+			k->last_reminder_at = it->last_reminder_at;
 		if (strcmp(it->status, "resolved") == 0) {
 			log_info("check %s: ticket %lld resolved by "
-			    "staff", k->name, k->st.ticket);
+			    "staff or another node", k->name, k->st.ticket);
 			k->st.ticket = 0;
 			k->acked = 0;
 			fsm_ticket_gone(&k->fsm);
@@ -556,6 +648,91 @@ synced_apply(struct wop *w, void *arg)
 }
 
 /*
+ * The answer to this node's open: follow the ticket the database holds
+ * (ours or another node's), and tell the people only if ours made it.
+ */
+static void
+opened(struct incidents *in, struct chk *k, struct wop *w)
+{
+	long long	id = w->slot->id;
+
+	if (k->pend == w->slot) {
+		tslot_unref(k->pend);
+		k->pend = NULL;
+		if (id == 0) {
+			log_warn("check %s: its ticket could not be written",
+			    k->name);
+			fsm_ticket_gone(&k->fsm);
+		} else {
+			k->st.ticket = id;
+			k->acked = strcmp(w->tb.status, "acknowledged") == 0;
+			k->opened_at = w->tb.opened_at;
+			k->last_reminder_at = w->tb.last_reminder_at;
+			k->fsm.severity = strcmp(w->tb.severity, "critical")
+			    == 0 ? SEVERITY_CRITICAL : SEVERITY_WARNING;
+		}
+		if (!in->closing)
+			chk_save(in, k);
+	}
+	if (id == 0)
+		return;
+	if (w->rc == 1) {
+		log_info("check %s: ticket %lld opened", k->name, id);
+		emit(in, INCIDENT_OPENED, k, w);
+	} else
+		log_info("check %s: ticket %lld is open already (another "
+		    "node's): following it", k->name, id);
+}
+
+/* The writer answered (on the loop): a sync, or one of our writes. */
+static void
+answered(struct wop *w, void *arg)
+{
+	struct incidents	*in = arg;
+	struct chk		*k;
+
+	if (w->kind == W_SYNC) {
+		synced_apply(w, arg);
+		return;
+	}
+	if ((k = chk_find(in, w->check)) == NULL)
+		return;
+	switch (w->kind) {
+	case W_INSERT:
+		opened(in, k, w);
+		break;
+	case W_ESCALATE:
+		if (w->rc != 1)
+			break;
+		log_info("check %s: ticket %lld escalated to critical",
+		    k->name, wop_ticket(w));
+		emit(in, INCIDENT_ESCALATED, k, w);
+		break;
+	case W_RESOLVE:
+		if (w->rc != 1) {
+			log_info("check %s: ticket %lld was resolved "
+			    "already", k->name, wop_ticket(w));
+			break;
+		}
+		emit(in, INCIDENT_RESOLVED, k, w);
+		break;
+	case W_REMINDED:
+		if (w->rc != 1) {
+			log_debug("check %s: reminder for ticket %lld sent "
+			    "by another node (or resolved)", k->name,
+			    wop_ticket(w));
+			break;
+		}
+		log_info("check %s: reminder for ticket %lld", k->name,
+		    wop_ticket(w));
+		emit(in, INCIDENT_REMINDER, k, w);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
  * This node's heartbeat, three times per node_timeout (through the
  * writer, so a database away delays it like any write): `sitewatch
  * nodes` on any node tells the live daemons from the gone ones.
@@ -564,7 +741,6 @@ static void
 beat(struct incidents *in, time_t now)
 {
 	struct wop	*w;
-	char		 host[256];
 	long		 every;
 
 	every = in->cfg->node_timeout / 3;
@@ -573,13 +749,8 @@ beat(struct incidents *in, time_t now)
 	if (in->beat_at != 0 && now - in->beat_at < every)
 		return;
 	in->beat_at = now;
-	if (in->cfg->node == NULL) {
-		if (gethostname(host, sizeof host) == -1)
-			snprintf(host, sizeof host, "localhost");
-		host[sizeof host - 1] = '\0';
-	}
 	w = wop_new(W_BEAT, (long long)in->started_at, now);
-	w->s1 = xstrdup(in->cfg->node != NULL ? in->cfg->node : host);
+	w->s1 = xstrdup(in->node);
 	w->n = (long long)in->cfg->nchecks;
 	iwriter_push(in->writer, w);
 }
@@ -659,6 +830,12 @@ incidents_open(const struct config *cfg, struct registry *reg,
 
 	in = xcalloc(1, sizeof *in);
 	in->cfg = cfg;
+	/* Its name in the cluster: [daemon] node, else the host's. */
+	if (cfg->node != NULL)
+		snprintf(in->node, sizeof in->node, "%s", cfg->node);
+	else if (gethostname(in->node, sizeof in->node) == -1)
+		snprintf(in->node, sizeof in->node, "localhost");
+	in->node[sizeof in->node - 1] = '\0';
 	in->reg = reg;
 	in->base = base;
 	in->cb = cb;
@@ -680,7 +857,7 @@ incidents_open(const struct config *cfg, struct registry *reg,
 	in->refreshed = time(NULL);
 	/* Failures are reported by the writer, once, not per statement. */
 	store_set_quiet(in->db, 1);
-	in->writer = iwriter_new(base, in->db, synced_apply, in);
+	in->writer = iwriter_new(base, in->db, answered, in);
 	in->ev_tick = event_new(base, -1, EV_PERSIST, on_tick, in);
 	tick_arm(in, cfg);
 	in->started_at = time(NULL);
@@ -711,20 +888,59 @@ incidents_reload(struct incidents *in, const struct config *cfg)
 }
 
 void
+incidents_told(struct incidents *in, long long ticket)
+{
+	if (in == NULL || ticket <= 0)
+		return;
+	if (in->stopped) {
+		/*
+		 * Stopping: the notifier sends its last groups; written by
+		 * incidents_close, so that those go to the queue together.
+		 */
+		in->told = xreallocarray(in->told, in->ntold + 1,
+		    sizeof *in->told);
+		in->told[in->ntold++] = ticket;
+		return;
+	}
+	if (in->writer != NULL)
+		iwriter_push(in->writer, wop_new(W_NOTIFIED, ticket,
+		    time(NULL)));
+}
+
+void
+incidents_stop(struct incidents *in)
+{
+	if (in == NULL || in->stopped)
+		return;
+	if (in->writer != NULL) {
+		chk_flush_dirty(in);
+		in->closing = 1;
+		iwriter_close(in->writer);
+		in->writer = NULL;
+		event_free(in->ev_tick);
+		in->ev_tick = NULL;
+	}
+	in->stopped = 1;
+}
+
+void
 incidents_close(struct incidents *in)
 {
 	size_t		 i;
 
 	if (in == NULL)
 		return;
-	if (in->writer != NULL) {
-		chk_flush_dirty(in);
-		iwriter_close(in->writer);
-		event_free(in->ev_tick);
-	}
+	incidents_stop(in);
+	for (i = 0; i < in->ntold; i++)
+		if (store_ticket_notified(in->db, in->told[i]) == -1)
+			log_warn("ticket db: ticket %lld not marked told: %s",
+			    in->told[i], store_errmsg(in->db));
+	free(in->told);
 	for (i = 0; i < in->nchk; i++) {
-		if (in->chk[i] != NULL)
+		if (in->chk[i] != NULL) {
 			free(in->chk[i]->message);
+			tslot_unref(in->chk[i]->pend);
+		}
 		free(in->chk[i]);
 	}
 	free(in->chk);

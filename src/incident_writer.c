@@ -12,8 +12,12 @@
  * goes in front of what was queued since and is tried again a second
  * later (state saves are shed past WRITER_MAX_PENDING).  Ops run in the
  * order queued, so a ticket's insert always precedes its escalation,
- * reminders and resolution.  A W_SYNC op's answer goes back to the
- * engine on the loop, through the synced callback.
+ * reminders and resolution; ops queued before the insert's id is known
+ * read it from the insert's struct tslot.  A W_SYNC op's answer, and the
+ * result of each op the engine marked `answer` (did this node's write
+ * open, resolve, escalate, remind?), go back to the engine on the loop
+ * through the synced callback, after the batch is committed: a result
+ * rolled back with its batch is never acted upon.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,9 +56,41 @@ struct wbatch {
 static void	writer_kick(struct iwriter *);
 static void	writer_done(void *, int);
 
+struct tslot *
+tslot_new(void)
+{
+	struct tslot	*t;
+
+	t = xcalloc(1, sizeof *t);
+	t->refs = 1;
+	return t;
+}
+
+struct tslot *
+tslot_ref(struct tslot *t)
+{
+	t->refs++;
+	return t;
+}
+
+void
+tslot_unref(struct tslot *t)
+{
+	if (t != NULL && --t->refs == 0)
+		free(t);
+}
+
+long long
+wop_ticket(const struct wop *w)
+{
+	return w->slot != NULL ? w->slot->id : w->id;
+}
+
 void
 wop_free(struct wop *w)
 {
+	tslot_unref(w->slot);
+	free(w->ev.message);
 	free(w->s1);
 	free(w->s2);
 	free(w->s3);
@@ -96,14 +132,23 @@ wop_run(struct store *db, struct wop *w)
 {
 	struct store_new_ticket		 nt;
 	struct ticket_brief		 b;
+	long long			 id = wop_ticket(w);
 	size_t				 i;
+	int				 rc;
 
+	w->rc = 0;
+	/*
+	 * The ticket being opened was not written (its insert failed for
+	 * good), or another node's was found: nothing of ours to add.
+	 */
+	if (w->kind != W_INSERT && w->slot != NULL && (w->slot->id == 0 ||
+	    (w->if_created && !w->slot->created)))
+		return 0;
 	switch (w->kind) {
 	case W_STATE:
 		return store_check_state_save(db, &w->cs);
 	case W_INSERT:
 		memset(&nt, 0, sizeof nt);
-		nt.id = w->id;
 		nt.check = w->s1;
 		nt.site = w->s2;
 		nt.severity = w->s3;
@@ -112,19 +157,33 @@ wop_run(struct store *db, struct wop *w)
 		nt.opened_at = w->at;
 		nt.first_failure_at = (time_t)w->n;
 		nt.flapping = 0;
-		return store_ticket_insert(db, &nt);
+		nt.node = w->node;
+		/* Again after a rollback: the slot says the last run. */
+		w->slot->id = 0;
+		w->slot->created = 0;
+		if ((rc = store_ticket_open(db, &nt, &w->tb)) == -1)
+			return -1;
+		w->rc = rc;
+		w->slot->id = w->tb.id;
+		w->slot->created = rc == 1;
+		return 0;
 	case W_ESCALATE:
-		return store_ticket_escalate(db, w->id, w->s1, w->s2, w->at);
+		rc = store_ticket_escalate(db, id, w->s1, w->s2, w->at);
+		break;
 	case W_RESOLVE:
-		return store_ticket_auto_resolve(db, w->id, w->n, w->s1, w->at);
+		rc = store_ticket_auto_resolve(db, id, w->n, w->s1, w->at);
+		break;
 	case W_REMINDED:
-		return store_ticket_reminded(db, w->id, w->at);
+		rc = store_ticket_reminded(db, id, w->at, (time_t)w->n);
+		break;
 	case W_FLAP:
-		return store_ticket_flapping(db, w->id, (int)w->n, w->s1,
-		    w->at);
+		rc = store_ticket_flapping(db, id, (int)w->n, w->s1, w->at);
+		break;
 	case W_EVENT:
-		return store_event_add(db, w->id, w->at, w->s1, NULL,
-		    w->s2);
+		rc = store_event_add(db, id, w->at, w->s1, NULL, w->s2);
+		break;
+	case W_NOTIFIED:
+		return store_ticket_notified(db, id);
 	case W_BEAT:
 		return store_node_beat(db, w->s1, (time_t)w->id, w->at,
 		    (int)w->n);
@@ -133,12 +192,19 @@ wop_run(struct store *db, struct wop *w)
 			if (store_ticket_brief(db, w->items[i].id, &b) ==
 			    STORE_OK) {
 				w->items[i].found = 1;
+				w->items[i].last_reminder_at =
+				    b.last_reminder_at;
 				snprintf(w->items[i].status,
 				    sizeof w->items[i].status, "%s", b.status);
 			}
 		}
 		return 0;
+	default:
+		return 0;
 	}
+	if (rc == -1)
+		return -1;
+	w->rc = rc;
 	return 0;
 }
 
@@ -188,7 +254,7 @@ writer_batch(struct iwriter *wr, struct wop *batch, int last_try,
 	for (w = batch; w != NULL; w = w->next) {
 		if (wop_run(wr->db, w) == -1)
 			log_warn("ticket db: write of ticket %lld lost: %s",
-			    w->id, store_errmsg(wr->db));
+			    wop_ticket(w), store_errmsg(wr->db));
 	}
 	return 0;
 }
@@ -306,7 +372,12 @@ writer_done(void *arg, int cancelled)
 	wr->failing = 0;
 	for (w = b->ops; w != NULL; w = next) {
 		next = w->next;
-		if (w->kind == W_SYNC && !wr->closing)
+		/*
+		 * A sync is for a loop that goes on; results are wanted
+		 * at the stop too, but not those of a batch lost.
+		 */
+		if ((w->kind == W_SYNC && !wr->closing) ||
+		    (w->answer && b->rc == 0))
 			wr->synced(w, wr->arg);
 		wop_free(w);
 	}

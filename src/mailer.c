@@ -531,8 +531,8 @@ mailer_round_done(void *arg, int cancelled)
 	(void)cancelled;		/* the mailer queue is drained */
 	ml->busy = 0;
 	if (ml->stopping) {
-		/* The last round stores what came meanwhile. */
-		if (!r->last)
+		/* A last round stores what came meanwhile. */
+		if (!r->last || ml->head != NULL)
 			mailer_kick(ml);
 	} else if (ml->head != NULL || ml->next_conf != NULL ||
 	    r->delay == 0 || ml->poked)
@@ -619,6 +619,13 @@ mailer_poke(struct mailer *ml)
 		ml->poked = 1;
 	else
 		mailer_kick(ml);
+}
+
+void
+mailer_stopping(struct mailer *ml)
+{
+	if (ml != NULL)
+		ml->stopping = 1;
 }
 
 void

@@ -92,6 +92,7 @@ struct alert {
 	long long	 downtime_s;
 	int		 resolved;
 	int		 cause_known;	/* 0: recovery, cause unknown */
+	int		 opened;	/* of an OPENED event */
 };
 
 struct group {
@@ -113,9 +114,19 @@ struct ticket_cause {
 	enum sw_cause	cause;
 };
 
+/* An opened ticket whose mails wait in groups: how many groups. */
+struct ticket_wait {
+	long long	ticket;
+	int		groups;
+};
+
 struct notifier {
 	struct ticket_cause	*causes;
 	size_t			 ncauses;
+	struct ticket_wait	*waits;
+	size_t			 nwaits;
+	void			(*told)(long long, void *);
+	void			*told_arg;
 	const struct config	*cfg;
 	struct event_base	*base;
 	struct langs		 langs;
@@ -706,6 +717,37 @@ group_send_channel(struct group *g)
 	pool_free(&p);
 }
 
+/*
+ * One more group with ticket's OPENED alert went to the queue (or, with
+ * add, n more wait).  At zero the ticket is told (notify_on_told).
+ */
+static void
+told_count(struct notifier *nt, long long ticket, int add)
+{
+	size_t	i;
+
+	for (i = 0; i < nt->nwaits; i++)
+		if (nt->waits[i].ticket == ticket)
+			break;
+	if (i == nt->nwaits) {
+		if (add <= 0) {
+			if (nt->told != NULL)
+				nt->told(ticket, nt->told_arg);
+			return;
+		}
+		nt->waits = xreallocarray(nt->waits, nt->nwaits + 1,
+		    sizeof *nt->waits);
+		nt->waits[nt->nwaits].ticket = ticket;
+		nt->waits[nt->nwaits++].groups = 0;
+	}
+	nt->waits[i].groups += add != 0 ? add : -1;
+	if (nt->waits[i].groups > 0)
+		return;
+	nt->waits[i] = nt->waits[--nt->nwaits];
+	if (nt->told != NULL)
+		nt->told(ticket, nt->told_arg);
+}
+
 /* Render a group's mail and hand it to the mailer, one row a recipient. */
 static void
 group_send(struct group *g)
@@ -765,6 +807,9 @@ group_send(struct group *g)
 		notify_queue(g->nt, one, 1, subject, body.data, g->unsub);
 	log_info("mail %s to %s: %zu check(s), \"%s\"", kind_names[g->kind],
 	    staff ? "staff" : g->rcpt, g->nalerts, subject);
+	for (i = 0; i < g->nalerts; i++)
+		if (g->alerts[i]->opened)
+			told_count(g->nt, g->alerts[i]->ticket, 0);
 	buf_free(&body);
 	free(subject);
 	free(items);
@@ -997,10 +1042,15 @@ notify_event(struct notifier *nt, const struct incident_event *ev)
 	enum mail_kind		 kind;
 	struct alert		*a;
 	size_t			 i;
-	int			 known;
+	int			 known, ngroups;
 
 	if (nt == NULL)
 		return;
+	if (ev->kind == INCIDENT_OPENED && (ev->suppress_mail ||
+	    ((ev->conf == NULL || ev->conf->site == NULL ||
+	    ev->conf->site->nclient_emails == 0) &&
+	    nt->cfg->smtp.nstaff == 0)))
+		told_count(nt, ev->ticket_id, -1);	/* nothing to send */
 	/* Causes are remembered even for mails that are not sent. */
 	known = -1;
 	if (ev->kind == INCIDENT_RESOLVED)
@@ -1030,6 +1080,15 @@ notify_event(struct notifier *nt, const struct incident_event *ev)
 	c = ev->conf;
 	site = c != NULL ? c->site : NULL;
 	a = alert_new(ev, c);
+	a->opened = ev->kind == INCIDENT_OPENED;
+	if (a->opened) {
+		/* Counted before any group is sent (group_add may send). */
+		ngroups = nt->cfg->smtp.nstaff > 0;
+		if (site != NULL)
+			ngroups += (int)site->nclient_emails;
+		if (ngroups > 0)
+			told_count(nt, ev->ticket_id, ngroups);
+	}
 	if (kind == MK_UP) {
 		/* After a restart we may not know: then we do not say. */
 		if (known >= 0)
@@ -1121,11 +1180,25 @@ notify_poke_mail(struct notifier *nt)
 }
 
 void
+notify_on_told(struct notifier *nt, void (*fn)(long long, void *), void *arg)
+{
+	if (nt == NULL)
+		return;
+	nt->told = fn;
+	nt->told_arg = arg;
+}
+
+void
 notify_close(struct notifier *nt)
 {
 	if (nt == NULL)
 		return;
-	/* What waits for its group window is sent to the queue now. */
+	/*
+	 * What waits for its group window is sent to the queue now, all of
+	 * it stored for the next start: none half sent while the rest waits
+	 * for its turn.
+	 */
+	mailer_stopping(nt->mailer);
 	while (nt->groups != NULL)
 		group_flush(nt->groups);
 	mailer_stop(nt->mailer);
@@ -1134,5 +1207,6 @@ notify_close(struct notifier *nt)
 	langs_free(&nt->langs);
 	hook_tmpls_free(nt->hook_t);
 	free(nt->causes);
+	free(nt->waits);
 	free(nt);
 }

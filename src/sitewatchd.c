@@ -462,6 +462,15 @@ on_reports_queued(void *arg)
 	notify_poke_mail(d->notifier);
 }
 
+/* A ticket's OPENED mails are all in the queue: mark it told. */
+static void
+on_told(long long ticket, void *arg)
+{
+	struct daemon	*d = arg;
+
+	incidents_told(d->incidents, ticket);
+}
+
 /* Free the retired configs that no probe points into any more. */
 static void
 gc_configs(evutil_socket_t fd, short what, void *arg)
@@ -605,6 +614,7 @@ daemon_wire(struct daemon *d)
 	d->reg = registry_new();
 	registry_bind(d->reg, d->cfg);
 	d->notifier = notify_open(d->cfg, d->base);
+	notify_on_told(d->notifier, on_told, d);
 	d->incidents = incidents_open(d->cfg, d->reg, d->base, on_incident, d);
 	d->rrd = rrd_store_open_loop(d->cfg, d->base);
 	if (d->notifier == NULL || d->incidents == NULL || d->rrd == NULL)
@@ -649,7 +659,8 @@ daemon_unwire(struct daemon *d)
 	web_stop(d->web);
 	d->web = NULL;
 	scheduler_free(d->sched);
-	incidents_close(d->incidents);
+	/* Its last answers may be OPENED mails: the notifier sends them. */
+	incidents_stop(d->incidents);
 	rrd_store_close(d->rrd);
 	/* After the recorder's last batch went to it. */
 	rrdcached_child_stop(d->rrdcached);
@@ -657,6 +668,7 @@ daemon_unwire(struct daemon *d)
 	escalate_stop(d->escalate);
 	assign_stop(d->assign);
 	notify_close(d->notifier);
+	incidents_close(d->incidents);
 	evcurl_free(d->curl);
 	event_free(d->ev_hup);
 	event_free(d->ev_term);

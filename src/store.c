@@ -348,9 +348,22 @@ store_ticket_auto_resolve(struct store *s, long long id,
 }
 
 int
-store_ticket_reminded(struct store *s, long long id, time_t at)
+store_ticket_open(struct store *s, const struct store_new_ticket *nt,
+    struct ticket_brief *out)
 {
-	return s->ops->ticket_reminded(s, id, at);
+	return s->ops->ticket_open(s, nt, out);
+}
+
+int
+store_ticket_notified(struct store *s, long long id)
+{
+	return s->ops->ticket_notified(s, id);
+}
+
+int
+store_ticket_reminded(struct store *s, long long id, time_t at, time_t due)
+{
+	return s->ops->ticket_reminded(s, id, at, due);
 }
 
 int

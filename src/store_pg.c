@@ -148,6 +148,12 @@ static const char *migrations[] = {
 	"  created_at BIGINT NOT NULL,"
 	"  confirmed_at BIGINT,"
 	"  UNIQUE (site, email));",
+	/*
+	 * 6 -> 7: which node opened a ticket, and whether its OPENED mails
+	 * reached the queue (a node restarted after a crash tells again).
+	 */
+	"ALTER TABLE tickets ADD COLUMN opened_by TEXT,"
+	"  ADD COLUMN notified INTEGER NOT NULL DEFAULT 1;",
 };
 
 #define PG_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
@@ -824,6 +830,8 @@ const struct store_ops store_pg_ops = {
 	.ticket_action = pg_ticket_action,
 	.ticket_max_id = pg_ticket_max_id,
 	.ticket_insert = pg_ticket_insert,
+	.ticket_open = pg_ticket_open,
+	.ticket_notified = pg_ticket_notified,
 	.ticket_escalate = pg_ticket_escalate,
 	.ticket_auto_resolve = pg_ticket_auto_resolve,
 	.ticket_reminded = pg_ticket_reminded,

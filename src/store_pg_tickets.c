@@ -8,9 +8,16 @@
  * of two staff acking at once on two nodes one wins and the other is
  * told it is already acknowledged.  The daemon's own updates say "AND
  * status <> 'resolved'" and add their event only when a row changed, as
- * in SQLite.  The daemon still pre-assigns ticket ids (the incident
- * engine decides in memory); an insert moves the id sequence past them,
- * so ids the database assigns never collide with the daemon's.
+ * in SQLite, and say whether they did: of two nodes resolving the same
+ * ticket, the one whose update changed the row sends the mail.
+ *
+ * Several nodes may decide to open a ticket for the same check at the
+ * same moment.  The partial unique index tickets_one_open (one row per
+ * check not resolved) makes that a constraint: the daemon's open is an
+ * INSERT ... ON CONFLICT DO NOTHING RETURNING id, numbered by the
+ * sequence; the node whose insert returns nothing reads the open ticket
+ * instead and adopts it.  An insert that meets another node's insert not
+ * yet committed waits for it, so the read after it sees its row.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -327,8 +334,9 @@ pg_ticket_insert(struct store *s, const struct store_new_ticket *nt)
 
 /*
  * Run a daemon's UPDATE of ticket id, then add its event.  With
- * if_changed, no row changed means the ticket was resolved by hand
- * meanwhile: staff's record stands and no event is added.
+ * if_changed, no row changed means the ticket was resolved by hand (or
+ * by another node) meanwhile: that record stands and no event is added.
+ * 1 when a row changed, 0 when none did, -1 on error.
  */
 static int
 pg_update_event(struct store *s, const char *sql, struct pg_args *a,
@@ -341,7 +349,9 @@ pg_update_event(struct store *s, const char *sql, struct pg_args *a,
 		return -1;
 	if (if_changed && n == 0)
 		return 0;
-	return pg_event_add(s, id, at, kind, NULL, text);
+	if (pg_event_add(s, id, at, kind, NULL, text) == -1)
+		return -1;
+	return n > 0;
 }
 
 int
@@ -355,7 +365,8 @@ pg_ticket_escalate(struct store *s, long long id, const char *cause,
 	pg_int(&a, id);
 	return pg_update_event(s, "UPDATE tickets SET severity = 'critical',"
 	    " cause = coalesce($1, cause)"
-	    " WHERE id = $2 AND status <> 'resolved'", &a, 1, id, at,
+	    " WHERE id = $2 AND status <> 'resolved'"
+	    " AND severity <> 'critical'", &a, 1, id, at,
 	    "escalated", text);
 }
 
@@ -375,16 +386,18 @@ pg_ticket_auto_resolve(struct store *s, long long id, long long downtime_s,
 }
 
 int
-pg_ticket_reminded(struct store *s, long long id, time_t at)
+pg_ticket_reminded(struct store *s, long long id, time_t at, time_t due)
 {
 	struct pg_args	a;
 
 	pg_args_init(&a);
 	pg_time(&a, at);
 	pg_int(&a, id);
+	pg_int(&a, (long long)due);
 	return pg_update_event(s, "UPDATE tickets SET last_reminder_at = $1"
-	    " WHERE id = $2", &a, 0, id, at, "reminded",
-	    "reminder sent to staff");
+	    " WHERE id = $2 AND status <> 'resolved'"
+	    " AND coalesce(last_reminder_at, opened_at, 0) <= $3", &a, 1, id,
+	    at, "reminded", "reminder sent to staff");
 }
 
 int
@@ -402,7 +415,7 @@ pg_ticket_flapping(struct store *s, long long id, int on, const char *text,
 }
 
 #define BRIEF_COLS "id, check_name, status, opened_at, last_reminder_at, " \
-	"severity"
+	"severity, opened_by, notified"
 
 /* Row i of BRIEF_COLS into b. */
 static void
@@ -415,6 +428,18 @@ pg_brief_row(PGresult *r, int i, struct ticket_brief *b)
 	b->opened_at = (time_t)pg_col_ll(r, i, 3);
 	b->last_reminder_at = (time_t)pg_col_ll(r, i, 4);
 	pg_col_copy(r, i, 5, b->severity, sizeof b->severity);
+	pg_col_copy(r, i, 6, b->opened_by, sizeof b->opened_by);
+	b->notified = pg_col_ll(r, i, 7) != 0;
+}
+
+int
+pg_ticket_notified(struct store *s, long long id)
+{
+	struct pg_args	a;
+
+	pg_args_init(&a);
+	pg_int(&a, id);
+	return pg_do(s, "UPDATE tickets SET notified = 1 WHERE id = $1", &a);
 }
 
 int
@@ -455,6 +480,75 @@ pg_ticket_brief(struct store *s, long long id, struct ticket_brief *out)
 	}
 	PQclear(r);
 	return rc;
+}
+
+/*
+ * The daemon's open (see DESIGN): insert, or find the check's open
+ * ticket.  The found one may be resolved between the two statements;
+ * then the insert is tried again (a few times: each round needs another
+ * node to open and resolve a ticket of this check meanwhile).
+ */
+int
+pg_ticket_open(struct store *s, const struct store_new_ticket *nt,
+    struct ticket_brief *out)
+{
+	struct pg_args	 a;
+	PGresult	*r;
+	int		 round, rows;
+
+	for (round = 0; round < 3; round++) {
+		pg_args_init(&a);
+		pg_text(&a, nt->check);
+		pg_text(&a, nt->site);
+		pg_text(&a, nt->severity);
+		pg_text(&a, nt->cause);
+		pg_text(&a, nt->summary);
+		pg_time(&a, nt->opened_at);
+		pg_time(&a, nt->first_failure_at);
+		pg_int(&a, nt->flapping != 0);
+		pg_text(&a, nt->node);
+		if ((r = pg_run(s, "INSERT INTO tickets (check_name, site,"
+		    " severity, status, cause, summary, opened_at,"
+		    " first_failure_at, flapping, opened_by, notified) VALUES"
+		    " ($1, $2, $3, 'open', $4, $5, $6, $7, $8, $9, 0)"
+		    " ON CONFLICT (check_name)"
+		    " WHERE status <> 'resolved' DO NOTHING RETURNING id", &a))
+		    == NULL)
+			return -1;
+		if ((rows = PQntuples(r)) == 1) {
+			memset(out, 0, sizeof *out);
+			out->id = pg_col_ll(r, 0, 0);
+		}
+		PQclear(r);
+		if (rows == 1) {
+			snprintf(out->check, sizeof out->check, "%s",
+			    nt->check);
+			snprintf(out->status, sizeof out->status, "open");
+			snprintf(out->severity, sizeof out->severity, "%s",
+			    nt->severity);
+			out->opened_at = nt->opened_at;
+			snprintf(out->opened_by, sizeof out->opened_by, "%s",
+			    nt->node != NULL ? nt->node : "");
+			if (pg_event_add(s, out->id, nt->opened_at, "opened",
+			    NULL, nt->summary) == -1)
+				return -1;
+			return 1;
+		}
+		pg_args_init(&a);
+		pg_text(&a, nt->check);
+		if ((r = pg_run(s, "SELECT " BRIEF_COLS " FROM tickets"
+		    " WHERE check_name = $1 AND status <> 'resolved'", &a)) ==
+		    NULL)
+			return -1;
+		if ((rows = PQntuples(r)) == 1)
+			pg_brief_row(r, 0, out);
+		PQclear(r);
+		if (rows == 1)
+			return 0;
+	}
+	snprintf(PG(s)->err, sizeof PG(s)->err, "ticket of %s: the open "
+	    "ticket changed three times while opening", nt->check);
+	return -1;
 }
 
 /* A ticket copied from another store, id and timeline kept (store.h). */

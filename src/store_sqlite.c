@@ -132,6 +132,12 @@ static const char *migrations[] = {
 	"  created_at INTEGER NOT NULL,"
 	"  confirmed_at INTEGER,"
 	"  UNIQUE (site, email));",
+	/*
+	 * 8 -> 9: which node opened a ticket, and whether its OPENED mails
+	 * reached the queue (a node restarted after a crash tells again).
+	 */
+	"ALTER TABLE tickets ADD COLUMN opened_by TEXT;"
+	"ALTER TABLE tickets ADD COLUMN notified INTEGER NOT NULL DEFAULT 1;",
 };
 
 #define SQ_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
@@ -659,6 +665,8 @@ const struct store_ops store_sqlite_ops = {
 	.ticket_action = sq_ticket_action,
 	.ticket_max_id = sq_ticket_max_id,
 	.ticket_insert = sq_ticket_insert,
+	.ticket_open = sq_ticket_open,
+	.ticket_notified = sq_ticket_notified,
 	.ticket_escalate = sq_ticket_escalate,
 	.ticket_auto_resolve = sq_ticket_auto_resolve,
 	.ticket_reminded = sq_ticket_reminded,

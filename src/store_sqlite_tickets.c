@@ -2,13 +2,15 @@
  * store_sqlite_tickets.c -- tickets and their timelines in SQLite.
  *
  * DESIGN
- * The daemon pre-assigns ticket ids (it decides in memory and writes
- * later, from its writer thread), so inserts carry their id.  Staff
+ * The daemon opens a ticket from its writer thread, inside the batch's
+ * BEGIN IMMEDIATE transaction: the check's open ticket is looked for and
+ * a new one inserted only when there is none, numbered by SQLite (the
+ * same shape as PostgreSQL's insert-or-find, store_pg_tickets.c).  Staff
  * actions run as BEGIN IMMEDIATE transactions that read the status and
  * change it in one step, so two people acking at once cannot both win.
  * The daemon's own updates say "AND status <> 'resolved'" and add their
- * event only when a row changed: a ticket resolved by hand meanwhile
- * keeps staff's record.
+ * event only when a row changed (and say so: 1): a ticket resolved by
+ * hand meanwhile keeps staff's record.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,11 @@
 
 #include "store_sqlite.h"
 #include "xmalloc.h"
+
+static void	sq_brief_row(sqlite3_stmt *, struct ticket_brief *);
+
+#define SQ_BRIEF_COLS "id, check_name, status, opened_at, " \
+	"last_reminder_at, severity, opened_by, notified"
 
 #define TICKET_COLS "id, check_name, site, severity, status, cause, " \
 	"summary, opened_at, acknowledged_by, acknowledged_at, resolved_at, " \
@@ -332,19 +339,78 @@ sq_ticket_insert(struct store *s, const struct store_new_ticket *nt)
 }
 
 /*
+ * The daemon's open (store.h): the check's open ticket if it has one,
+ * else a new one.  The writer's transaction holds SQLite's write lock
+ * from the look to the insert.
+ */
+int
+sq_ticket_open(struct store *s, const struct store_new_ticket *nt,
+    struct ticket_brief *out)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = sq_prepare(s, "SELECT " SQ_BRIEF_COLS " FROM tickets"
+	    " WHERE check_name = ? AND status <> 'resolved'");
+	if (st == NULL)
+		return -1;
+	sq_bind_text(st, 1, nt->check);
+	if ((rc = sq_one(s, st)) == STORE_OK)
+		sq_brief_row(st, out);
+	sqlite3_finalize(st);
+	if (rc != STORE_NOTFOUND)
+		return rc == STORE_OK ? 0 : -1;
+	st = sq_prepare(s, "INSERT INTO tickets (check_name, site,"
+	    " severity, status, cause, summary, opened_at, first_failure_at,"
+	    " flapping, opened_by, notified)"
+	    " VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, 0)");
+	if (st == NULL)
+		return -1;
+	sq_bind_text(st, 1, nt->check);
+	sq_bind_text(st, 2, nt->site);
+	sq_bind_text(st, 3, nt->severity);
+	sq_bind_text(st, 4, nt->cause);
+	sq_bind_text(st, 5, nt->summary);
+	sq_bind_time(st, 6, nt->opened_at);
+	sq_bind_time(st, 7, nt->first_failure_at);
+	sqlite3_bind_int(st, 8, nt->flapping != 0);
+	sq_bind_text(st, 9, nt->node);
+	if (sq_done(s, st) == -1)
+		return -1;
+	memset(out, 0, sizeof *out);
+	snprintf(out->opened_by, sizeof out->opened_by, "%s",
+	    nt->node != NULL ? nt->node : "");
+	out->id = sqlite3_last_insert_rowid(SQ(s));
+	snprintf(out->check, sizeof out->check, "%s", nt->check);
+	snprintf(out->status, sizeof out->status, "open");
+	snprintf(out->severity, sizeof out->severity, "%s", nt->severity);
+	out->opened_at = nt->opened_at;
+	if (sq_event_add(s, out->id, nt->opened_at, "opened", NULL,
+	    nt->summary) == -1)
+		return -1;
+	return 1;
+}
+
+/*
  * Run a daemon's UPDATE of ticket id, then add its event.  With
- * if_changed, no row changed means the ticket was resolved by hand
- * meanwhile: staff's record stands and no event is added.
+ * if_changed, no row changed means the ticket was resolved by hand (or
+ * by another node) meanwhile: that record stands and no event is added.
+ * 1 when a row changed, 0 when none did, -1 on error.
  */
 static int
 sq_update_event(struct store *s, sqlite3_stmt *st, int if_changed,
     long long id, time_t at, const char *kind, const char *text)
 {
+	int	changed;
+
 	if (sq_done(s, st) == -1)
 		return -1;
-	if (if_changed && sqlite3_changes(SQ(s)) == 0)
+	changed = sqlite3_changes(SQ(s)) > 0;
+	if (if_changed && !changed)
 		return 0;
-	return sq_event_add(s, id, at, kind, NULL, text);
+	if (sq_event_add(s, id, at, kind, NULL, text) == -1)
+		return -1;
+	return changed;
 }
 
 int
@@ -355,7 +421,8 @@ sq_ticket_escalate(struct store *s, long long id, const char *cause,
 
 	st = sq_prepare(s, "UPDATE tickets SET severity = 'critical',"
 	    " cause = coalesce(?, cause)"
-	    " WHERE id = ? AND status <> 'resolved'");
+	    " WHERE id = ? AND status <> 'resolved'"
+	    " AND severity <> 'critical'");
 	if (st == NULL)
 		return -1;
 	sq_bind_text(st, 1, cause);
@@ -381,17 +448,19 @@ sq_ticket_auto_resolve(struct store *s, long long id,
 }
 
 int
-sq_ticket_reminded(struct store *s, long long id, time_t at)
+sq_ticket_reminded(struct store *s, long long id, time_t at, time_t due)
 {
 	sqlite3_stmt	*st;
 
 	st = sq_prepare(s, "UPDATE tickets SET last_reminder_at = ?"
-	    " WHERE id = ?");
+	    " WHERE id = ? AND status <> 'resolved'"
+	    " AND coalesce(last_reminder_at, opened_at, 0) <= ?");
 	if (st == NULL)
 		return -1;
 	sq_bind_time(st, 1, at);
 	sqlite3_bind_int64(st, 2, id);
-	return sq_update_event(s, st, 0, id, at, "reminded",
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)due);
+	return sq_update_event(s, st, 1, id, at, "reminded",
 	    "reminder sent to staff");
 }
 
@@ -410,7 +479,7 @@ sq_ticket_flapping(struct store *s, long long id, int on,
 	    "flapping-stopped", text);
 }
 
-/* One row (id, check_name, status, opened_at, last_reminder_at, sev). */
+/* One row of SQ_BRIEF_COLS. */
 static void
 sq_brief_row(sqlite3_stmt *st, struct ticket_brief *b)
 {
@@ -421,6 +490,20 @@ sq_brief_row(sqlite3_stmt *st, struct ticket_brief *b)
 	b->opened_at = (time_t)sqlite3_column_int64(st, 3);
 	b->last_reminder_at = (time_t)sqlite3_column_int64(st, 4);
 	sq_col_copy(st, 5, b->severity, sizeof b->severity);
+	sq_col_copy(st, 6, b->opened_by, sizeof b->opened_by);
+	b->notified = sqlite3_column_int(st, 7) != 0;
+}
+
+int
+sq_ticket_notified(struct store *s, long long id)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = sq_prepare(s, "UPDATE tickets SET notified = 1"
+	    " WHERE id = ?")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return sq_done(s, st);
 }
 
 int
@@ -433,10 +516,8 @@ sq_open_tickets(struct store *s, struct ticket_brief **out,
 
 	*out = NULL;
 	*n = 0;
-	st = sq_prepare(s, "SELECT id, check_name, status, opened_at,"
-	    " last_reminder_at, severity FROM tickets"
-	    " WHERE status <> 'resolved'"
-	    " ORDER BY id");
+	st = sq_prepare(s, "SELECT " SQ_BRIEF_COLS " FROM tickets"
+	    " WHERE status <> 'resolved' ORDER BY id");
 	if (st == NULL)
 		return STORE_ERROR;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -457,8 +538,8 @@ sq_ticket_brief(struct store *s, long long id,
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	st = sq_prepare(s, "SELECT id, check_name, status, opened_at,"
-	    " last_reminder_at, severity FROM tickets WHERE id = ?");
+	st = sq_prepare(s, "SELECT " SQ_BRIEF_COLS " FROM tickets"
+	    " WHERE id = ?");
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, id);

@@ -48,7 +48,7 @@ t_lock=$(date +%s)
 # The incident opens under the lock.
 h0=$(nginx_hits /ok)
 _sw_stop_pid "$HOSTILE_PID" 5
-wait_until 5 'grep -q "check flip: .*opened" "$SW_LOG"' ||
+wait_until 5 'grep -q "check flip: .*opening" "$SW_LOG"' ||
     fail "the incident did not open"
 assert_eq 0 "$(tickets)" "no ticket visible while the db is locked"
 wait "$LOCK_PID" || fail "the locking transaction failed: $(cat "$SW_TMP/lock.out")"

@@ -343,7 +343,7 @@ test_timeline_and_actions(void **state)
 	assert_int_equal(act(fx->db, STORE_NOTE, 7, "ayse", "host restarted",
 	    1200, err, sizeof err), STORE_OK);
 	assert_int_equal(store_begin(fx->db), 0);
-	assert_int_equal(store_ticket_reminded(fx->db, 7, 1250), 0);
+	assert_int_equal(store_ticket_reminded(fx->db, 7, 1250, 1250), 1);
 	assert_int_equal(store_commit(fx->db), 0);
 	assert_int_equal(act(fx->db, STORE_RESOLVE, 7, "ayse", NULL, 1300,
 	    err, sizeof err), STORE_OK);
@@ -601,6 +601,98 @@ test_briefs(void **state)
 	    STORE_NOTFOUND);
 }
 
+/* Open the daemon's way: a ticket of the check's, made or found. */
+static int
+open_one(struct store *db, const char *check, const char *sev, time_t at,
+    struct ticket_brief *b)
+{
+	struct store_new_ticket	nt;
+	int			rc;
+
+	memset(&nt, 0, sizeof nt);
+	nt.check = check;
+	nt.severity = sev;
+	nt.cause = "http";
+	nt.summary = "down";
+	nt.opened_at = at;
+	nt.first_failure_at = at - 10;
+	nt.node = "alpha";
+	if (store_begin(db) == -1)
+		return -1;
+	rc = store_ticket_open(db, &nt, b);
+	if (rc == -1)
+		store_rollback(db);
+	else if (store_commit(db) == -1)
+		return -1;
+	return rc;
+}
+
+/* One write in its own transaction (the writer's batch of one). */
+#define TX(db, call)	(store_begin(db) == 0 ? ((rc = (call)), \
+	store_commit(db), rc) : -1)
+
+/*
+ * What several nodes rely on: the open that finds another's ticket, and
+ * updates that say whether they changed anything (one node sends).
+ */
+static void
+test_open_or_follow(void **state)
+{
+	struct fx		*fx = *state;
+	struct ticket_brief	 b, c;
+	char			 err[256];
+	int			 rc;
+
+	assert_int_equal(insert(fx->db, 4, "blog", 900), 0);
+	assert_int_equal(open_one(fx->db, "shop", "warning", 1000, &b), 1);
+	assert_int_equal(b.id, 5);
+	assert_string_equal(b.status, "open");
+	assert_int_equal(b.opened_at, 1000);
+	/* A second node deciding the same: it finds ticket 5. */
+	assert_int_equal(open_one(fx->db, "shop", "critical", 1002, &c), 0);
+	assert_int_equal(c.id, 5);
+	assert_string_equal(c.severity, "warning");
+	assert_int_equal(c.opened_at, 1000);
+	assert_int_equal(store_tickets_opened(fx->db, "shop", 0, 2000), 1);
+	/* Not told until its mails are queued; a copied ticket is. */
+	assert_string_equal(c.opened_by, "alpha");
+	assert_int_equal(c.notified, 0);
+	assert_int_equal(TX(fx->db, store_ticket_notified(fx->db, 5)), 0);
+	assert_int_equal(store_ticket_brief(fx->db, 5, &c), STORE_OK);
+	assert_int_equal(c.notified, 1);
+	assert_int_equal(store_ticket_brief(fx->db, 4, &c), STORE_OK);
+	assert_int_equal(c.notified, 1);
+	assert_string_equal(c.opened_by, "");
+	/* Escalated once; the second does nothing. */
+	assert_int_equal(TX(fx->db, store_ticket_escalate(fx->db, 5, "http",
+	    "worse", 1010)), 1);
+	assert_int_equal(TX(fx->db, store_ticket_escalate(fx->db, 5, "http",
+	    "worse", 1011)), 0);
+	/* A reminder due since 1030 moves once, not again at once. */
+	assert_int_equal(TX(fx->db, store_ticket_reminded(fx->db, 5, 1060,
+	    1030)), 1);
+	assert_int_equal(TX(fx->db, store_ticket_reminded(fx->db, 5, 1061,
+	    1031)), 0);
+	assert_int_equal(store_ticket_brief(fx->db, 5, &c), STORE_OK);
+	assert_int_equal(c.last_reminder_at, 1060);
+	/* Staff ack: the follower sees it as it finds the ticket. */
+	assert_int_equal(act(fx->db, STORE_ACK, 5, "ayse", NULL, 1070, err,
+	    sizeof err), STORE_OK);
+	assert_int_equal(open_one(fx->db, "shop", "critical", 1071, &c), 0);
+	assert_string_equal(c.status, "acknowledged");
+	/* Resolved by one node; the other's resolve changes nothing. */
+	assert_int_equal(TX(fx->db, store_ticket_auto_resolve(fx->db, 5, 80,
+	    "recovered", 1080)), 1);
+	assert_int_equal(TX(fx->db, store_ticket_auto_resolve(fx->db, 5, 81,
+	    "recovered", 1081)), 0);
+	assert_int_equal(TX(fx->db, store_ticket_reminded(fx->db, 5, 2000,
+	    1900)), 0);
+	/* The next outage is a new ticket. */
+	assert_int_equal(open_one(fx->db, "shop", "critical", 1100, &c), 1);
+	assert_true(c.id > 5);
+	assert_int_equal(store_open_ticket_for(fx->db, "shop"), c.id);
+}
+
 /* Check that masking uri gives want, and that no secret is left. */
 static void
 masked(const char *uri, const char *want)
@@ -678,6 +770,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_concurrent_write,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_briefs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_or_follow, setup,
+		    teardown),
 		cmocka_unit_test(test_uri_masked),
 	};
 
