@@ -30,6 +30,13 @@ struct config	*cli_config(struct cli *);
  * before now or before --end); *period becomes "day" when none is
  * given.  0, or -1 after printing "sitewatch: VERB: ..." to stderr.
  */
+struct mail_row;
+/*
+ * The newest rows of the queue, as JSON or a table: mail (to, subject)
+ * or, with channels, notifications (channel, event).
+ */
+void		 cli_queue_print(const struct mail_row *, size_t n, int json,
+		    int channels);
 int		 cli_range(const char *verb, const char **period,
 		    const char *sstart, const char *send, time_t now,
 		    time_t *start, time_t *end);

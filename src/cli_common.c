@@ -4,9 +4,12 @@
 #include <stdio.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "cli.h"
 #include "config.h"
 #include "report.h"
+#include "store.h"
 #include "util.h"
 
 struct config *
@@ -62,4 +65,44 @@ cli_range(const char *verb, const char **period, const char *sstart,
 		return -1;
 	}
 	return 0;
+}
+
+void
+cli_queue_print(const struct mail_row *rows, size_t n, int json, int channels)
+{
+	const char	*who_key = channels ? "channel" : "to";
+	const char	*what_key = channels ? "event" : "subject";
+	json_t		*arr;
+	char		 t1[32], t2[32];
+	size_t		 i;
+
+	if (json) {
+		arr = json_array();
+		for (i = 0; i < n; i++)
+			json_array_append_new(arr, json_pack("{s:I, s:s, s:s, "
+			    "s:s, s:i, s:s, s:s, s:s}",
+			    "id", (json_int_t)rows[i].id,
+			    who_key, channels ? rows[i].channel : rows[i].rcpt,
+			    what_key, rows[i].subject,
+			    "status", rows[i].status,
+			    "attempts", rows[i].attempts,
+			    "created_at", util_iso8601(rows[i].created_at, t1,
+			    sizeof t1),
+			    "next_attempt_at", util_iso8601(
+			    rows[i].next_attempt_at, t2, sizeof t2),
+			    "last_error", rows[i].last_error));
+		json_dumpf(arr, stdout, JSON_INDENT(2));
+		printf("\n");
+		json_decref(arr);
+		return;
+	}
+	printf("%-6s %-7s %-3s %-20s %-*s %s\n", "ID", "STATUS", "TRY",
+	    "CREATED", channels ? 20 : 28, channels ? "CHANNEL" : "TO",
+	    channels ? "EVENT / LAST ANSWER" : "SUBJECT / LAST ANSWER");
+	for (i = 0; i < n; i++)
+		printf("%-6lld %-7s %-3d %-20s %-*s %s\n    %s\n", rows[i].id,
+		    rows[i].status, rows[i].attempts,
+		    util_iso8601(rows[i].created_at, t1, sizeof t1),
+		    channels ? 20 : 28, channels ? rows[i].channel :
+		    rows[i].rcpt, rows[i].subject, rows[i].last_error);
 }

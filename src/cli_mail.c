@@ -17,7 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <jansson.h>
 
 #include "cli.h"
 #include "config.h"
@@ -35,41 +34,10 @@ static int
 mail_queue(struct store *ob, int json)
 {
 	struct mail_row		 rows[QUEUE_ROWS];
-	json_t			*arr, *o;
-	char			 t1[32], t2[32];
 	size_t			 n, i;
 
 	n = store_mail_list(ob, NULL, rows, QUEUE_ROWS);
-	if (json) {
-		arr = json_array();
-		for (i = 0; i < n; i++) {
-			o = json_pack("{s:I, s:s, s:s, s:s, s:i, s:s, s:s,"
-			    " s:s}",
-			    "id", (json_int_t)rows[i].id,
-			    "to", rows[i].rcpt,
-			    "subject", rows[i].subject,
-			    "status", rows[i].status,
-			    "attempts", rows[i].attempts,
-			    "created_at", util_iso8601(rows[i].created_at, t1,
-			    sizeof t1),
-			    "next_attempt_at", util_iso8601(
-			    rows[i].next_attempt_at, t2, sizeof t2),
-			    "last_error", rows[i].last_error);
-			json_array_append_new(arr, o);
-		}
-		json_dumpf(arr, stdout, JSON_INDENT(2));
-		printf("\n");
-		json_decref(arr);
-	} else {
-		printf("%-6s %-7s %-3s %-20s %-28s %s\n", "ID", "STATUS",
-		    "TRY", "CREATED", "TO", "SUBJECT / LAST ANSWER");
-		for (i = 0; i < n; i++)
-			printf("%-6lld %-7s %-3d %-20s %-28s %s\n    %s\n",
-			    rows[i].id, rows[i].status, rows[i].attempts,
-			    util_iso8601(rows[i].created_at, t1, sizeof t1),
-			    rows[i].rcpt, rows[i].subject,
-			    rows[i].last_error);
-	}
+	cli_queue_print(rows, n, json, 0);
 	for (i = 0; i < n; i++)
 		mail_row_free(&rows[i]);
 	return 0;
