@@ -43,6 +43,7 @@ struct incident_event {
 	time_t			 at;		/* when this event happened */
 	long long		 downtime_s;	/* for RESOLVED */
 	int			 suppress_mail;	/* maintenance, depends, flap */
+	const char		*locations;	/* k of n: that saw it; NULL */
 };
 
 typedef void (*incident_event_cb)(const struct incident_event *,

@@ -30,6 +30,7 @@ enum wop_kind {
 	W_SYNC,		/* read back ticket statuses for the loop */
 	W_BEAT,		/* this node's heartbeat: s1 name, n checks */
 	W_NOTIFIED,	/* the ticket's OPENED mails are queued */
+	W_VOTE,		/* a location's verdict; open/resolve on the count */
 };
 
 /* One ticket the loop asked about, and what the db said. */
@@ -67,6 +68,7 @@ struct wev {
 	time_t			opened_at;
 	long long		downtime_s;
 	int			suppress_mail;
+	char			*locations;	/* k of n: that saw it */
 };
 
 /* One job for the writer thread; strings are owned. */
@@ -78,7 +80,7 @@ struct wop {
 	int			 if_created;	/* skip unless slot created */
 	time_t			 at;
 	long long		 n;		/* downtime, flag, due */
-	char			*s1, *s2, *s3, *s4, *s5;
+	char			*s1, *s2, *s3, *s4, *s5, *s6;
 	const char		*node;		/* W_INSERT: the engine's */
 	struct store_check_state	 cs;
 	struct sync_item	*items;
@@ -89,6 +91,12 @@ struct wop {
 	struct wev		 ev;
 	int			 rc;		/* the store's 1 / 0 */
 	struct ticket_brief	 tb;		/* W_INSERT: the open one */
+	/* W_VOTE: s1..s5 as W_INSERT, then the vote. */
+	char			*loc;		/* this node's location */
+	const char		*vote;		/* confirm_vote_name() */
+	int			 confirm;
+	time_t			 fresh_after;	/* live nodes beat after */
+	int			 vact;		/* enum confirm_action done */
 };
 
 struct wop	*wop_new(enum wop_kind, long long id, time_t at);

@@ -414,6 +414,46 @@ int	store_node_beat(struct store *, const char *name, time_t started_at,
 /* Every node that ever beat, by name; free *out. */
 int	store_nodes(struct store *, struct store_node **out, size_t *n);
 
+/* ---- each location's verdict on a check (PostgreSQL only) ---- */
+
+/*
+ * One location's verdict: "up", "down", "degraded" or "unknown" (the
+ * checker could not tell: not a vote).  Written when it changes.
+ */
+struct store_vote {
+	const char	*check;
+	const char	*location;
+	const char	*node;
+	const char	*state;
+	const char	*error;		/* may be NULL */
+	time_t		 since;
+	time_t		 fresh_after;	/* count nodes seen after this */
+};
+/*
+ * Record v (an upsert) and count the locations that see v->check
+ * failing (down or degraded) from a node whose heartbeat is later than
+ * v->fresh_after; their names, sorted and joined by ", ", go to failing.
+ * Holds a per-check lock to the end of the transaction, so that two
+ * nodes voting at once count each other.  The count, or -1 (an error,
+ * or a store without locations: SQLite).
+ */
+int	store_location_vote(struct store *, const struct store_vote *v,
+	    char *failing, size_t len);
+/* The locations that saw ticket id's failure, as store_location_vote
+ * joined them. */
+int	store_ticket_set_locations(struct store *, long long id,
+	    const char *locations);
+
+struct store_location {
+	char		check[SW_NAME_MAX];
+	char		location[SW_NAME_MAX];
+	char		state[16];
+};
+/* Every location's verdict, by check then location; free *out.  A store
+ * without locations (SQLite) gives none. */
+int	store_locations(struct store *, struct store_location **out,
+	    size_t *n);
+
 /* ---- copying one store into another (sitewatch migrate) ---- */
 
 /*

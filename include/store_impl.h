@@ -108,6 +108,12 @@ struct store_ops {
 
 	int		 (*node_beat)(struct store *, const char *, time_t,
 			    time_t, int);
+	int		 (*location_vote)(struct store *,
+			    const struct store_vote *, char *, size_t);
+	int		 (*ticket_set_locations)(struct store *, long long,
+			    const char *);
+	int		 (*locations)(struct store *,
+			    struct store_location **, size_t *);
 	int		 (*nodes)(struct store *, struct store_node **,
 			    size_t *);
 	int		 (*claim_once)(struct store *, const char *,

@@ -101,6 +101,12 @@ int		 pg_ticket_auto_resolve(struct store *, long long, long long,
 int		 pg_ticket_reminded(struct store *, long long, time_t,
 		    time_t);
 int		 pg_ticket_notified(struct store *, long long);
+int		 pg_location_vote(struct store *, const struct store_vote *,
+		    char *, size_t);
+int		 pg_ticket_set_locations(struct store *, long long,
+		    const char *);
+int		 pg_locations(struct store *, struct store_location **,
+		    size_t *);
 int		 pg_ticket_open(struct store *,
 		    const struct store_new_ticket *, struct ticket_brief *);
 int		 pg_ticket_flapping(struct store *, long long, int,

@@ -43,6 +43,7 @@
 
 #include <event2/event.h>
 
+#include "confirm.h"
 #include "config.h"
 #include "incident.h"
 #include "incident_fsm.h"
@@ -75,6 +76,7 @@ struct chk {
 	time_t			 last_reminder_at;
 	int			 renotify;	/* seconds, from the config */
 	struct tslot		*pend;		/* ticket being opened */
+	enum confirm_vote	 vote;		/* k of n: last written */
 	/* Changed since its last save; saved by chk_flush_dirty. */
 	int			 dirty;
 	struct chk		*dnext;
@@ -93,6 +95,8 @@ struct incidents {
 	int			 closing;	/* answers push nothing */
 	int			 stopped;	/* the writer is gone */
 	char			 node[256];	/* this node's name */
+	char			 location[256];	/* where it probes from */
+	int			 pg;		/* shared db: k of n works */
 	long long		*told;		/* told after the stop */
 	size_t			 ntold;
 
@@ -366,6 +370,7 @@ emit(struct incidents *in, enum incident_kind kind, const struct chk *k,
 	ev.at = w->at;
 	ev.downtime_s = w->ev.downtime_s;
 	ev.suppress_mail = w->ev.suppress_mail;
+	ev.locations = w->ev.locations;
 	in->cb(&ev, in->cb_arg);
 }
 
@@ -456,6 +461,93 @@ apply(struct incidents *in, const struct check_conf *c, struct chk *k,
 	}
 }
 
+/*
+ * k of n (confirm.h): with a shared database and confirm above 1, this
+ * node's machine decides its location's verdict only; the ticket opens
+ * and resolves on the count of the locations' verdicts (W_VOTE).  With
+ * confirm 1, or SQLite, the machine opens and resolves as it always did.
+ */
+static int
+confirming(const struct incidents *in, const struct check_conf *c)
+{
+	return in->pg && c != NULL && c->confirm > 1;
+}
+
+/* Write this location's new verdict on k; the writer counts. */
+static void
+vote_push(struct incidents *in, const struct check_conf *c, struct chk *k,
+    enum confirm_vote v, const struct fsm_output *o, time_t at)
+{
+	struct wop	*w;
+
+	k->vote = v;
+	w = wop_new(W_VOTE, 0, at);
+	w->check = k->id;
+	wop_want(w, k, k->fsm.severity, 0, o->suppress_mail);
+	w->node = in->node;
+	w->loc = xstrdup(in->location);
+	w->vote = confirm_vote_name(v);
+	w->confirm = c->confirm;
+	w->fresh_after = time(NULL) - in->cfg->node_timeout;
+	w->s1 = xstrdup(k->name);
+	w->s2 = dup_or_null(c->site != NULL ? c->site->name : NULL);
+	w->s3 = xstrdup(severity_name(k->fsm.severity));
+	w->s4 = xstrdup(sw_cause_name(k->st.cause));
+	xasprintf(&w->s5, "%s is %s: %s", k->name, sw_state_name(k->st.state),
+	    k->message);
+	w->n = (long long)(k->fsm.first_failure_at != 0 ?
+	    k->fsm.first_failure_at : at);
+	log_info("check %s: location %s says %s", k->name, in->location,
+	    w->vote);
+	iwriter_push(in->writer, w);
+}
+
+/*
+ * The answer to a vote (on the loop): follow the check's ticket as the
+ * count left it, and tell the people when this node's write opened or
+ * resolved it.
+ */
+static void
+voted(struct incidents *in, struct chk *k, struct wop *w)
+{
+	switch (w->vact) {
+	case CONFIRM_OPEN:
+		k->st.ticket = w->id;
+		k->acked = strcmp(w->tb.status, "acknowledged") == 0;
+		k->opened_at = w->tb.opened_at;
+		k->last_reminder_at = w->tb.last_reminder_at;
+		w->ev.opened_at = w->tb.opened_at;
+		if (w->rc == 1) {
+			log_info("check %s: ticket %lld opened (failing at "
+			    "%s)", k->name, w->id, w->ev.locations);
+			emit(in, INCIDENT_OPENED, k, w);
+		} else
+			log_info("check %s: ticket %lld is open already "
+			    "(another node's): following it", k->name, w->id);
+		break;
+	case CONFIRM_RESOLVE:
+		if (w->rc == 1) {
+			log_info("check %s: ticket %lld resolved (fewer than "
+			    "%d locations failing)", k->name, w->id,
+			    w->confirm);
+			emit(in, INCIDENT_RESOLVED, k, w);
+		}
+		k->st.ticket = 0;
+		k->acked = 0;
+		break;
+	default:
+		if (w->id != k->st.ticket) {
+			k->st.ticket = w->id;
+			k->acked = strcmp(w->tb.status, "acknowledged") == 0;
+			k->opened_at = w->tb.opened_at;
+			k->last_reminder_at = w->tb.last_reminder_at;
+		}
+		break;
+	}
+	if (!in->closing)
+		chk_save(in, k);
+}
+
 void
 incidents_feed(struct incidents *in, const struct check_conf *c,
     const struct result *r)
@@ -465,9 +557,10 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 	struct fsm_output	 o;
 	struct chk		*k, *parent = NULL;
 	enum sw_state		 old;
+	enum confirm_vote	 v;
 	time_t			 at = (time_t)r->at;
 	long long		 tid;
-	int			 first;
+	int			 first, voting;
 
 	/*
 	 * A run cut short by our own stop measured nothing: it is recorded
@@ -504,10 +597,18 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 		fi.parent_ticket = has_ticket(parent);
 	}
 	fsm_step(&p, &k->fsm, &fi, &o);
+	if ((voting = confirming(in, c)))
+		o.actions &= ~(unsigned)(FSM_OPEN | FSM_RESOLVE);
 	tid = k->st.ticket;
 	apply(in, c, k, parent, &o, at);
 	if (k->st.ticket != 0)
 		tid = k->st.ticket;
+	v = confirm_verdict(r->state, k->fsm.open,
+	    k->fsm.severity == SEVERITY_CRITICAL);
+	if (voting && v != k->vote)
+		vote_push(in, c, k, v, &o, at);
+	else
+		voting = 0;
 
 	if (old != k->st.state || o.actions & (FSM_OPEN | FSM_RESOLVE))
 		log_info("check %s: %s -> %s (%s)%s%s, ticket %lld", k->name,
@@ -537,7 +638,7 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 	 * ticket opens or resolves; its state, since and ticket are never
 	 * lost, they are saved when they change.
 	 */
-	if (old != k->st.state || o.actions != 0 || first) {
+	if (old != k->st.state || o.actions != 0 || first || voting) {
 		chk_save(in, k);
 		if (k->dirty)
 			k->dirty = 2;	/* saved: skip it in the list */
@@ -634,7 +735,16 @@ synced_apply(struct wop *w, void *arg)
 			    "staff or another node", k->name, k->st.ticket);
 			k->st.ticket = 0;
 			k->acked = 0;
-			fsm_ticket_gone(&k->fsm);
+			/*
+			 * k of n: the machine holds this location's verdict,
+			 * not the ticket; the verdict is written again at the
+			 * next result, so that a check still failing at enough
+			 * locations opens a new ticket.
+			 */
+			if (confirming(in, registry_conf(in->reg, k->id)))
+				k->vote = VOTE_NONE;
+			else
+				fsm_ticket_gone(&k->fsm);
 			chk_save(in, k);
 		} else if (strcmp(it->status, "acknowledged") == 0 &&
 		    !k->acked) {
@@ -700,6 +810,9 @@ answered(struct wop *w, void *arg)
 	switch (w->kind) {
 	case W_INSERT:
 		opened(in, k, w);
+		break;
+	case W_VOTE:
+		voted(in, k, w);
 		break;
 	case W_ESCALATE:
 		if (w->rc != 1)
@@ -836,11 +949,15 @@ incidents_open(const struct config *cfg, struct registry *reg,
 	else if (gethostname(in->node, sizeof in->node) == -1)
 		snprintf(in->node, sizeof in->node, "localhost");
 	in->node[sizeof in->node - 1] = '\0';
+	snprintf(in->location, sizeof in->location, "%s",
+	    cfg->location != NULL && cfg->location[0] != '\0' ?
+	    cfg->location : in->node);
 	in->reg = reg;
 	in->base = base;
 	in->cb = cb;
 	in->cb_arg = arg;
 	where = store_where(cfg->database, cfg->state_dir);
+	in->pg = store_is_uri(where);
 	in->db = store_open(where, 0, err, sizeof err);
 	free(where);
 	if (in->db == NULL) {

@@ -26,6 +26,7 @@
 #include <event2/event.h>
 
 #include "bio.h"
+#include "confirm.h"
 #include "incident_int.h"
 #include "log.h"
 #include "store.h"
@@ -91,11 +92,14 @@ wop_free(struct wop *w)
 {
 	tslot_unref(w->slot);
 	free(w->ev.message);
+	free(w->ev.locations);
+	free(w->loc);
 	free(w->s1);
 	free(w->s2);
 	free(w->s3);
 	free(w->s4);
 	free(w->s5);
+	free(w->s6);
 	free(w->items);
 	free(w);
 }
@@ -124,6 +128,82 @@ void
 iwriter_push(struct iwriter *wr, struct wop *w)
 {
 	iwriter_push_chain(wr, w, w);
+}
+
+/*
+ * A location's verdict (k of n, confirm.h): record it, count the live
+ * locations that see the check failing and open or resolve the check's
+ * ticket when the count crosses `confirm`.  Whoever's write changes the
+ * ticket tells the people (rc 1), as for W_INSERT and W_RESOLVE.  Run
+ * again from the start after a rollback, so it sets every answer.
+ */
+static int
+vote_run(struct store *db, struct wop *w)
+{
+	struct store_vote	 v;
+	struct store_new_ticket	 nt;
+	char			 failing[512];
+	long long		 open_id, downtime;
+	int			 n, rc;
+
+	memset(&v, 0, sizeof v);
+	v.check = w->s1;
+	v.location = w->loc;
+	v.node = w->node;
+	v.state = w->vote;
+	v.error = w->ev.message;
+	v.since = w->at;
+	v.fresh_after = w->fresh_after;
+	w->rc = 0;
+	w->id = 0;
+	w->vact = CONFIRM_KEEP;
+	memset(&w->tb, 0, sizeof w->tb);
+	if ((n = store_location_vote(db, &v, failing, sizeof failing)) == -1)
+		return -1;
+	open_id = store_open_ticket_for(db, w->s1);
+	w->vact = confirm_decide(n, w->confirm, open_id > 0);
+	switch (w->vact) {
+	case CONFIRM_OPEN:
+		memset(&nt, 0, sizeof nt);
+		nt.check = w->s1;
+		nt.site = w->s2;
+		nt.severity = w->s3;
+		nt.cause = w->s4;
+		nt.summary = w->s5;
+		nt.opened_at = w->at;
+		nt.first_failure_at = (time_t)w->n;
+		nt.node = w->node;
+		if ((rc = store_ticket_open(db, &nt, &w->tb)) == -1)
+			return -1;
+		w->rc = rc;
+		w->id = w->tb.id;
+		if (rc == 1 && store_ticket_set_locations(db, w->id,
+		    failing) == -1)
+			return -1;
+		free(w->ev.locations);
+		w->ev.locations = xstrdup(failing);
+		return 0;
+	case CONFIRM_RESOLVE:
+		if (store_ticket_brief(db, open_id, &w->tb) != STORE_OK)
+			return -1;
+		downtime = (long long)(w->at - w->tb.opened_at);
+		w->ev.downtime_s = downtime > 0 ? downtime : 0;
+		w->ev.opened_at = w->tb.opened_at;
+		w->id = open_id;
+		free(w->s6);
+		xasprintf(&w->s6, "recovered: fewer than %d locations see "
+		    "it failing", w->confirm);
+		if ((rc = store_ticket_auto_resolve(db, open_id,
+		    w->ev.downtime_s, w->s6, w->at)) == -1)
+			return -1;
+		w->rc = rc;
+		return 0;
+	default:
+		if (open_id > 0 && store_ticket_brief(db, open_id, &w->tb) ==
+		    STORE_OK)
+			w->id = open_id;
+		return 0;
+	}
 }
 
 /* Run one op on the writer's connection (inside its transaction). */
@@ -184,6 +264,8 @@ wop_run(struct store *db, struct wop *w)
 		break;
 	case W_NOTIFIED:
 		return store_ticket_notified(db, id);
+	case W_VOTE:
+		return vote_run(db, w);
 	case W_BEAT:
 		return store_node_beat(db, w->s1, (time_t)w->id, w->at,
 		    (int)w->n);

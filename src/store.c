@@ -579,6 +579,36 @@ store_nodes(struct store *s, struct store_node **out, size_t *n)
 }
 
 int
+store_location_vote(struct store *s, const struct store_vote *v,
+    char *failing, size_t len)
+{
+	if (len > 0)
+		failing[0] = '\0';
+	if (s->ops->location_vote == NULL)
+		return -1;
+	return s->ops->location_vote(s, v, failing, len);
+}
+
+int
+store_ticket_set_locations(struct store *s, long long id,
+    const char *locations)
+{
+	if (s->ops->ticket_set_locations == NULL)
+		return -1;
+	return s->ops->ticket_set_locations(s, id, locations);
+}
+
+int
+store_locations(struct store *s, struct store_location **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (s->ops->locations == NULL)
+		return STORE_OK;
+	return s->ops->locations(s, out, n);
+}
+
+int
 store_mail_walk(struct store *s, int (*fn)(const struct mail_row *, void *),
     void *arg)
 {

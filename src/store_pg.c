@@ -154,6 +154,20 @@ static const char *migrations[] = {
 	 */
 	"ALTER TABLE tickets ADD COLUMN opened_by TEXT,"
 	"  ADD COLUMN notified INTEGER NOT NULL DEFAULT 1;",
+	/*
+	 * 7 -> 8: each location's verdict on a check, written when it
+	 * changes (k of n confirmation), and the locations a ticket names.
+	 */
+	"CREATE TABLE location_state ("
+	"  check_name TEXT NOT NULL,"
+	"  location TEXT NOT NULL,"
+	"  node TEXT NOT NULL,"
+	"  state TEXT NOT NULL"
+	"    CHECK (state IN ('up','down','degraded','unknown')),"
+	"  since BIGINT NOT NULL,"
+	"  error TEXT,"
+	"  PRIMARY KEY (check_name, location));"
+	"ALTER TABLE tickets ADD COLUMN locations TEXT;",
 };
 
 #define PG_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
@@ -855,6 +869,9 @@ const struct store_ops store_pg_ops = {
 	.import_done = pg_import_done,
 	.node_beat = pg_node_beat,
 	.claim_once = pg_claim_once,
+	.location_vote = pg_location_vote,
+	.ticket_set_locations = pg_ticket_set_locations,
+	.locations = pg_locations,
 	.nodes = pg_nodes,
 	.user_add = pg_user_add,
 	.user_del = pg_user_del,
