@@ -108,6 +108,7 @@ struct ticket {
 	time_t			 first_failure_at;
 	time_t			 last_reminder_at;
 	int			 flapping;
+	char			*locations;	/* k of n: "a, b"; NULL */
 	struct ticket_event	*events;	/* oldest first */
 	size_t			 nevents;
 };

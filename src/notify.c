@@ -93,6 +93,7 @@ struct alert {
 	int		 resolved;
 	int		 cause_known;	/* 0: recovery, cause unknown */
 	int		 opened;	/* of an OPENED event */
+	char		*locations;	/* k of n: that saw it; NULL */
 };
 
 struct group {
@@ -409,12 +410,15 @@ alert_new(const struct incident_event *ev, const struct check_conf *c)
 	a->downtime_s = ev->downtime_s;
 	a->resolved = ev->kind == INCIDENT_RESOLVED;
 	a->cause_known = 1;
+	a->locations = ev->locations != NULL && ev->locations[0] != '\0' ?
+	    mime_clean(ev->locations) : NULL;
 	return a;
 }
 
 static void
 alert_free(struct alert *a)
 {
+	free(a->locations);
 	free(a->check);
 	free(a->site);
 	free(a->url_staff);
@@ -439,6 +443,7 @@ alert_dup(const struct alert *a)
 	b->site_id = xstrdup(a->site_id);
 	b->timezone = a->timezone != NULL ? xstrdup(a->timezone) : NULL;
 	b->message = xstrdup(a->message);
+	b->locations = a->locations != NULL ? xstrdup(a->locations) : NULL;
 	return b;
 }
 
@@ -547,6 +552,9 @@ alert_item(const struct alert *a, const struct lang *l, int staff,
 			    sw_state_name(a->state), sw_cause_name(a->cause));
 		if (*a->message != '\0')
 			buf_printf(&b, "  Message: %s\n", a->message);
+		/* k of n: staff only, the clients need not know where from. */
+		if (a->locations != NULL)
+			buf_printf(&b, "  Failing at: %s\n", a->locations);
 		buf_printf(&b, "  Opened:  %s\n", it->v[TV_SINCE]);
 		buf_printf(&b, "  Event:   %s\n", at);
 		if (a->resolved)

@@ -195,6 +195,7 @@ ticket_free(struct ticket *t)
 		free(t->events[i].text);
 	}
 	free(t->events);
+	free(t->locations);
 	free(t->check);
 	free(t->site);
 	free(t->severity);

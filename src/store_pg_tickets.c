@@ -30,7 +30,7 @@
 
 #define TICKET_COLS "id, check_name, site, severity, status, cause, " \
 	"summary, opened_at, acknowledged_by, acknowledged_at, resolved_at, " \
-	"downtime_s, first_failure_at, last_reminder_at, flapping"
+	"downtime_s, first_failure_at, last_reminder_at, flapping, locations"
 
 /* Fill the timeline of t (its id set). */
 static int
@@ -80,6 +80,7 @@ pg_ticket_row(struct store *s, PGresult *r, int i, struct ticket *t)
 	t->first_failure_at = (time_t)pg_col_ll(r, i, 12);
 	t->last_reminder_at = (time_t)pg_col_ll(r, i, 13);
 	t->flapping = (int)pg_col_ll(r, i, 14);
+	t->locations = pg_col_dup(r, i, 15);
 	return pg_events(s, t);
 }
 

@@ -47,6 +47,26 @@ tj_text(const char *s)
 	return j != NULL ? j : json_null();
 }
 
+/* "a, b" as ["a", "b"]. */
+static json_t *
+tj_list(const char *s)
+{
+	json_t		*arr = json_array();
+	const char	*p = s, *e;
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == ',')
+			p++;
+		for (e = p; *e != '\0' && *e != ','; e++)
+			;
+		if (e > p)
+			json_array_append_new(arr, json_stringn(p,
+			    (size_t)(e - p)));
+		p = e;
+	}
+	return arr;
+}
+
 json_t *
 ticket_json(const struct ticket *t)
 {
@@ -79,6 +99,9 @@ ticket_json(const struct ticket *t)
 		json_array_append_new(arr, ev);
 	}
 	json_object_set_new(o, "events", arr);
+	/* k of n (PostgreSQL): the locations that saw the failure. */
+	if (t->locations != NULL)
+		json_object_set_new(o, "locations", tj_list(t->locations));
 	return o;
 }
 
