@@ -144,6 +144,25 @@ cli_status_json(const struct status_row *r)
 	return status_json(&sv);
 }
 
+/*
+ * k of n (PostgreSQL): what each location says of check, as
+ * {LOCATION: state}, from the verdicts the nodes wrote (locs is sorted
+ * by check).
+ */
+static json_t *
+cli_status_locations(const char *check, const struct store_location *locs,
+    size_t n)
+{
+	json_t	*o = json_object();
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(locs[i].check, check) == 0)
+			json_object_set_new(o, locs[i].location,
+			    json_string(locs[i].state));
+	return o;
+}
+
 static const char *
 cli_status_pct(double v, char *buf, size_t len)
 {
@@ -189,10 +208,13 @@ cli_status(struct cli *cli, int argc, char **argv)
 	struct config		*cfg;
 	struct store	*db;
 	struct status_row	 row;
-	json_t			*arr = NULL;
+	struct store_location	*locs = NULL;
+	size_t			 nlocs = 0;
+	json_t			*arr = NULL, *o;
+	char			*where;
 	time_t			 now = time(NULL);
 	size_t			 i;
-	int			 ch, json = 0, running;
+	int			 ch, json = 0, running, pg;
 
 	while ((ch = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -214,6 +236,12 @@ cli_status(struct cli *cli, int argc, char **argv)
 	if ((cfg = cli_config(cli)) == NULL)
 		return 3;
 	db = cli_status_db(cfg);
+	where = store_where(cfg->database, cfg->state_dir);
+	pg = store_is_uri(where);
+	free(where);
+	if (json && pg && db != NULL && store_locations(db, &locs, &nlocs) !=
+	    STORE_OK)
+		nlocs = 0;
 	running = cli_status_daemon_running(cfg);
 	if (!running && !json)
 		printf("sitewatchd is not running: states are as last "
@@ -227,9 +255,14 @@ cli_status(struct cli *cli, int argc, char **argv)
 	for (i = 0; i < cfg->nchecks; i++) {
 		cli_status_collect(cfg, db, &row, cfg->checks[i], now,
 		    running);
-		if (json)
-			json_array_append_new(arr, cli_status_json(&row));
-		else
+		if (json) {
+			o = cli_status_json(&row);
+			if (pg)
+				json_object_set_new(o, "locations",
+				    cli_status_locations(cfg->checks[i]->name,
+				    locs, nlocs));
+			json_array_append_new(arr, o);
+		} else
 			cli_status_text(&row);
 	}
 	if (json) {
@@ -238,6 +271,7 @@ cli_status(struct cli *cli, int argc, char **argv)
 		putchar('\n');
 		json_decref(arr);
 	}
+	free(locs);
 	if (db != NULL)
 		store_close(db);
 	return 0;
