@@ -9,7 +9,7 @@
 #   deny b and c    -> exactly one ticket, naming b and c; one DOWN mail
 #                      per recipient, the staff's naming both locations,
 #                      the client's naming none
-#   allow all       -> the ticket is resolved
+#   allow all       -> the ticket is resolved, one UP mail per recipient
 set -eu
 . "$top_srcdir/tests/lib/common.sh"
 mail_asan
@@ -145,6 +145,10 @@ wait_until 15 '[ "$(tickets_of status)" = resolved ]' ||
 wait_until 10 '[ "$(verdicts)" = "a=up b=up c=up" ]' ||
     fail "every location up again: $(verdicts)"
 assert_eq 1 "$(tickets_of id | wc -l)" "still one ticket"
+wait_until 15 '[ "$(mails up | wc -l)" -ge 2 ]' || fail "no UP mails: $(mails up)"
+sleep 2
+assert_eq "ops@example.com|-
+owner@shop.example|-" "$(mails up | LC_ALL=C sort)" "one UP mail per recipient"
 
 for p in $PIDS; do
 	_sw_stop_pid "$p" 12
