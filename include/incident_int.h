@@ -96,6 +96,7 @@ struct wop {
 	const char		*vote;		/* confirm_vote_name() */
 	int			 confirm;
 	time_t			 fresh_after;	/* live nodes beat after */
+	time_t			 since;		/* the verdict's; at: now */
 	int			 vact;		/* enum confirm_action done */
 };
 

@@ -77,6 +77,8 @@ struct chk {
 	int			 renotify;	/* seconds, from the config */
 	struct tslot		*pend;		/* ticket being opened */
 	enum confirm_vote	 vote;		/* k of n: last written */
+	time_t			 vote_since;	/* when it became that */
+	int			 vote_busy;	/* votes not answered yet */
 	/* Changed since its last save; saved by chk_flush_dirty. */
 	int			 dirty;
 	struct chk		*dnext;
@@ -473,17 +475,26 @@ confirming(const struct incidents *in, const struct check_conf *c)
 	return in->pg && c != NULL && c->confirm > 1;
 }
 
-/* Write this location's new verdict on k; the writer counts. */
+/*
+ * Write this location's verdict v on k (new, or again to count anew);
+ * the writer counts.
+ */
 static void
 vote_push(struct incidents *in, const struct check_conf *c, struct chk *k,
-    enum confirm_vote v, const struct fsm_output *o, time_t at)
+    enum confirm_vote v, int suppress, time_t at)
 {
 	struct wop	*w;
 
-	k->vote = v;
+	if (v != k->vote) {
+		log_info("check %s: location %s says %s", k->name,
+		    in->location, confirm_vote_name(v));
+		k->vote = v;
+		k->vote_since = at;
+	}
 	w = wop_new(W_VOTE, 0, at);
+	w->since = k->vote_since;
 	w->check = k->id;
-	wop_want(w, k, k->fsm.severity, 0, o->suppress_mail);
+	wop_want(w, k, k->fsm.severity, 0, suppress);
 	w->node = in->node;
 	w->loc = xstrdup(in->location);
 	w->vote = confirm_vote_name(v);
@@ -497,9 +508,35 @@ vote_push(struct incidents *in, const struct check_conf *c, struct chk *k,
 	    k->message);
 	w->n = (long long)(k->fsm.first_failure_at != 0 ?
 	    k->fsm.first_failure_at : at);
-	log_info("check %s: location %s says %s", k->name, in->location,
-	    w->vote);
+	k->vote_busy++;
 	iwriter_push(in->writer, w);
+}
+
+/*
+ * Every tick, count again the checks this location sees failing or
+ * whose ticket it follows: a location whose node stopped beating stops
+ * counting without anyone's verdict changing, and the count must notice
+ * (open when the rest still reach confirm, resolve when they do not).
+ * Not while a vote is unanswered (the database away): one at a time.
+ */
+static void
+votes_again(struct incidents *in, time_t now)
+{
+	const struct check_conf	*c;
+	struct chk		*k;
+	size_t			 i;
+
+	for (i = 0; i < in->nchk; i++) {
+		if ((k = in->chk[i]) == NULL || k->vote == VOTE_NONE ||
+		    k->vote_busy > 0)
+			continue;
+		if (k->vote != VOTE_DOWN && k->vote != VOTE_DEGRADED &&
+		    k->st.ticket == 0)
+			continue;
+		c = registry_conf(in->reg, k->id);
+		if (confirming(in, c))
+			vote_push(in, c, k, k->vote, k->fsm.flapping, now);
+	}
 }
 
 /*
@@ -510,6 +547,8 @@ vote_push(struct incidents *in, const struct check_conf *c, struct chk *k,
 static void
 voted(struct incidents *in, struct chk *k, struct wop *w)
 {
+	if (k->vote_busy > 0)
+		k->vote_busy--;
 	switch (w->vact) {
 	case CONFIRM_OPEN:
 		k->st.ticket = w->id;
@@ -606,7 +645,7 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 	v = confirm_verdict(r->state, k->fsm.open,
 	    k->fsm.severity == SEVERITY_CRITICAL);
 	if (voting && v != k->vote)
-		vote_push(in, c, k, v, &o, at);
+		vote_push(in, c, k, v, o.suppress_mail, at);
 	else
 		voting = 0;
 
@@ -880,6 +919,8 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	beat(in, time(NULL));
+	if (in->pg)
+		votes_again(in, time(NULL));
 	if (time(NULL) - in->refreshed >= CHK_REFRESH_S)
 		chk_flush_dirty(in);
 	if (in->sync_busy)

@@ -152,7 +152,7 @@ vote_run(struct store *db, struct wop *w)
 	v.node = w->node;
 	v.state = w->vote;
 	v.error = w->ev.message;
-	v.since = w->at;
+	v.since = w->since;
 	v.fresh_after = w->fresh_after;
 	w->rc = 0;
 	w->id = 0;
