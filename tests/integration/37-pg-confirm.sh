@@ -10,6 +10,8 @@
 #                      per recipient, the staff's naming both locations,
 #                      the client's naming none
 #   allow all       -> the ticket is resolved, one UP mail per recipient
+#   deny b and c, c's node killed
+#                   -> a new ticket, resolved once c's heartbeat is stale
 set -eu
 . "$top_srcdir/tests/lib/common.sh"
 mail_asan
@@ -76,7 +78,8 @@ wait_until 20 '[ "$(q "SELECT count(*) FROM nodes")" = 3 ]' ||
 # verdicts: "a=up b=down c=up" from status --json (the CLI of a).
 verdicts() {
 	sw_run "$SWC" -c "$SW_CONF" status --json
-	[ "$RUN_RC" -eq 0 ] || fail "status --json: $RUN_ERR"
+	[ "$RUN_RC" -eq 0 ] ||
+	    { echo "status --json failed: $RUN_ERR"; return 1; }
 	"$SW_PY" -c 'import json, sys
 c = [c for c in json.loads(sys.argv[1]) if c["name"] == "guarded"][0]
 print(" ".join("%s=%s" % kv for kv in sorted(c["locations"].items())))' \
@@ -85,7 +88,9 @@ print(" ".join("%s=%s" % kv for kv in sorted(c["locations"].items())))' \
 # tickets_of KEY: the guarded check's tickets (all of them), KEY of each.
 tickets_of() {
 	sw_run "$SWC" -c "$SW_CONF" tickets --all --json
-	[ "$RUN_RC" -eq 0 ] || fail "tickets --json: $RUN_ERR"
+	# In $(...) fail ends the subshell only: say it in the answer.
+	[ "$RUN_RC" -eq 0 ] ||
+	    { echo "tickets --json failed: $RUN_ERR"; return 1; }
 	"$SW_PY" -c 'import json, sys
 for t in json.loads(sys.argv[1]):
     if t["check"] == "guarded":
@@ -149,6 +154,20 @@ wait_until 15 '[ "$(mails up | wc -l)" -ge 2 ]' || fail "no UP mails: $(mails up
 sleep 2
 assert_eq "ops@example.com|-
 owner@shop.example|-" "$(mails up | LC_ALL=C sort)" "one UP mail per recipient"
+
+# ---- a location that stops counts no more: b and c fail again, c's
+# node is killed: b alone is fewer than two, the new ticket resolves
+guard 127.0.0.3 127.0.0.4
+wait_until 15 '[ "$(tickets_of status | grep -vc resolved)" = 1 ]' ||
+    fail "no second ticket: $(verdicts)"
+C_PID=${PIDS##* }
+kill -KILL "$C_PID"
+wait "$C_PID" 2>/dev/null || true
+_sw_untrack "$C_PID"
+PIDS=${PIDS% *}
+wait_until 15 '[ "$(tickets_of status | grep -vc resolved)" = 0 ]' ||
+    fail "the ticket stays open with c gone: $(tickets_of status)"
+assert_eq 2 "$(tickets_of id | wc -l)" "two tickets in all"
 
 for p in $PIDS; do
 	_sw_stop_pid "$p" 12
