@@ -144,22 +144,37 @@ cli_status_json(const struct status_row *r)
 	return status_json(&sv);
 }
 
+static int
+cli_status_loc_cmp(const void *a, const void *b)
+{
+	const struct store_location *x = a, *y = b;
+
+	return strcmp(x->check, y->check);
+}
+
 /*
  * k of n (PostgreSQL): what each location says of check, as
- * {LOCATION: state}, from the verdicts the nodes wrote (locs is sorted
- * by check).
+ * {LOCATION: state}, from the verdicts the nodes wrote.  locs is sorted
+ * by check with strcmp (cli_status_loc_cmp): the first of check's rows
+ * is found by halving, so 100,000 checks do not each read every row.
  */
 static json_t *
 cli_status_locations(const char *check, const struct store_location *locs,
     size_t n)
 {
 	json_t	*o = json_object();
-	size_t	 i;
+	size_t	 lo = 0, hi = n, mid;
 
-	for (i = 0; i < n; i++)
-		if (strcmp(locs[i].check, check) == 0)
-			json_object_set_new(o, locs[i].location,
-			    json_string(locs[i].state));
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(locs[mid].check, check) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && strcmp(locs[lo].check, check) == 0; lo++)
+		json_object_set_new(o, locs[lo].location,
+		    json_string(locs[lo].state));
 	return o;
 }
 
@@ -242,6 +257,9 @@ cli_status(struct cli *cli, int argc, char **argv)
 	if (json && pg && db != NULL && store_locations(db, &locs, &nlocs) !=
 	    STORE_OK)
 		nlocs = 0;
+	/* The database's collation need not order names as strcmp does. */
+	if (nlocs > 1)
+		qsort(locs, nlocs, sizeof *locs, cli_status_loc_cmp);
 	running = cli_status_daemon_running(cfg);
 	if (!running && !json)
 		printf("sitewatchd is not running: states are as last "

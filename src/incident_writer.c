@@ -131,6 +131,24 @@ iwriter_push(struct iwriter *wr, struct wop *w)
 }
 
 /*
+ * The ticket an op opens (W_INSERT, or a W_VOTE that crossed confirm):
+ * check, site, severity, cause and summary ride in s1..s5.
+ */
+static void
+wop_new_ticket(const struct wop *w, struct store_new_ticket *nt)
+{
+	memset(nt, 0, sizeof *nt);
+	nt->check = w->s1;
+	nt->site = w->s2;
+	nt->severity = w->s3;
+	nt->cause = w->s4;
+	nt->summary = w->s5;
+	nt->opened_at = w->at;
+	nt->first_failure_at = (time_t)w->n;
+	nt->node = w->node;
+}
+
+/*
  * A location's verdict (k of n, confirm.h): record it, count the live
  * locations that see the check failing and open or resolve the check's
  * ticket when the count crosses `confirm`.  Whoever's write changes the
@@ -164,15 +182,7 @@ vote_run(struct store *db, struct wop *w)
 	w->vact = confirm_decide(n, w->confirm, open_id > 0);
 	switch (w->vact) {
 	case CONFIRM_OPEN:
-		memset(&nt, 0, sizeof nt);
-		nt.check = w->s1;
-		nt.site = w->s2;
-		nt.severity = w->s3;
-		nt.cause = w->s4;
-		nt.summary = w->s5;
-		nt.opened_at = w->at;
-		nt.first_failure_at = (time_t)w->n;
-		nt.node = w->node;
+		wop_new_ticket(w, &nt);
 		if ((rc = store_ticket_open(db, &nt, &w->tb)) == -1)
 			return -1;
 		w->rc = rc;
@@ -228,16 +238,7 @@ wop_run(struct store *db, struct wop *w)
 	case W_STATE:
 		return store_check_state_save(db, &w->cs);
 	case W_INSERT:
-		memset(&nt, 0, sizeof nt);
-		nt.check = w->s1;
-		nt.site = w->s2;
-		nt.severity = w->s3;
-		nt.cause = w->s4;
-		nt.summary = w->s5;
-		nt.opened_at = w->at;
-		nt.first_failure_at = (time_t)w->n;
-		nt.flapping = 0;
-		nt.node = w->node;
+		wop_new_ticket(w, &nt);
 		/* Again after a rollback: the slot says the last run. */
 		w->slot->id = 0;
 		w->slot->created = 0;
