@@ -16,13 +16,17 @@ free_port() {
 s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-track_pid() { BENCH_PIDS="$BENCH_PIDS $1"; }
+# track_pid PID [SIGNAL]: stop PID at exit, with SIGNAL (default TERM).
+# Processes are stopped newest first: a daemon before the servers it
+# writes to.
+track_pid() { BENCH_PIDS="$1${2:+:$2} $BENCH_PIDS"; }
 
-# Stop one process we started: TERM, up to $2 s (default 5), then KILL.
+# Stop one process we started: SIGNAL $3 (default TERM), up to $2 s
+# (default 5), then KILL.
 stop_pid() {
-	local pid=$1 wait=${2:-5} i=0
+	local pid=$1 wait=${2:-5} sig=${3:-TERM} i=0
 	kill -0 "$pid" 2>/dev/null || return 0
-	kill -TERM "$pid" 2>/dev/null || true
+	kill -"$sig" "$pid" 2>/dev/null || true
 	while kill -0 "$pid" 2>/dev/null && [ $i -lt $((wait * 10)) ]; do
 		sleep 0.1; i=$((i + 1))
 	done
@@ -31,11 +35,26 @@ stop_pid() {
 		kill -KILL "$pid" 2>/dev/null || true
 	fi
 	wait "$pid" 2>/dev/null || true
+	untrack_pid "$pid"
+}
+
+# Forget PID (stopped): a later cleanup must not signal a reused PID.
+untrack_pid() {
+	local p out=
+	for p in $BENCH_PIDS; do
+		[ "${p%%:*}" = "$1" ] || out="$out $p"
+	done
+	BENCH_PIDS=$out
 }
 
 bench_cleanup() {
 	local p
-	for p in $BENCH_PIDS; do stop_pid "$p" 3; done
+	for p in $BENCH_PIDS; do
+		case $p in
+		*:*) stop_pid "${p%%:*}" 10 "${p#*:}" ;;
+		*) stop_pid "$p" 3 ;;
+		esac
+	done
 	BENCH_PIDS=
 }
 
@@ -108,7 +127,8 @@ make_certs() {
 
 # nginx tuned as a load target.  Sets NGX_HTTP (plain, no log),
 # NGX_HTTP_LOG (plain, access log "$msec $arg_c" for counting what
-# sitewatchd really sent), NGX_HTTPS (full handshake every time: no
+# sitewatchd really sent; NGX_LOG_VARS, e.g. '$remote_addr', adds
+# fields after those two), NGX_HTTPS (full handshake every time: no
 # session cache, no tickets; logged the same way), NGX_PID, NGX_LOG.
 start_nginx() {
 	local d=$1 certs=$2 workers=${3:-1}
@@ -131,7 +151,7 @@ http {
 	uwsgi_temp_path $d/tmp/uwsgi;
 	scgi_temp_path $d/tmp/scgi;
 	default_type text/plain;
-	log_format bench '\$msec \$arg_c';
+	log_format bench '\$msec \$arg_c${NGX_LOG_VARS:+ $NGX_LOG_VARS}';
 	server {
 		listen 127.0.0.1:$NGX_HTTP backlog=4096;
 		location / { return 200 "hello sitewatch\n"; }
@@ -235,4 +255,91 @@ prom_value() {
 		if (lab != "" && index($1, lab) == 0) next
 		print $NF; exit
 	}'
+}
+
+# CPU µs of PID plus its children: the live ones, and those it has
+# reaped (cutime + cstime).  For PostgreSQL, whose backends come and go:
+# the postmaster's figure grows by a backend's CPU when it reaps it.
+cpu_tree_us() {
+	local stat c sum
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+	stat=${stat##*) }
+	set -- "$1" $stat
+	sum=$(( (${13} + ${14} + ${15} + ${16}) * 1000000 / CLK_TCK ))
+	for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+		sum=$(( sum + $(cpu_us "$c") ))
+	done
+	echo "$sum"
+}
+
+# PostgreSQL 15 in DIR on a free loopback port, for a cluster of
+# sitewatchd nodes.  It refuses to run as root: then it runs as
+# $BENCH_PG_USER (default sitewatch-test, the integration tests' user;
+# created as a system user when absent), and DIR's parents must be
+# reachable.  Durability off (fsync, synchronous_commit): a benchmark
+# cluster need not survive a power cut, and the disk is not measured.
+# Sets PG_PORT, PG_PID, PG_DIR and PG_BASE (postgresql://…:PORT, no
+# database: append /NAME); pg_createdb NAME makes a database.  Tracked:
+# stopped with SIGINT (its fast stop) at exit.
+BENCH_PG_BIN=${BENCH_PG_BIN:-/usr/lib/postgresql/15/bin}
+BENCH_PG_USER=${BENCH_PG_USER:-sitewatch-test}
+start_postgres() {
+	local dir=$1 pw=bench-$$
+	local -a as=()
+	[ -x "$BENCH_PG_BIN/postgres" ] ||
+	    { say "PostgreSQL 15 is not installed ($BENCH_PG_BIN)"; return 1; }
+	PG_DIR=$dir
+	PG_PORT=$(free_port)
+	mkdir -p "$dir"
+	if [ "$(id -u)" -eq 0 ]; then
+		getent passwd "$BENCH_PG_USER" >/dev/null ||
+		    useradd --system --no-create-home --home-dir /nonexistent \
+		    --shell /usr/sbin/nologin "$BENCH_PG_USER" ||
+		    { say "cannot create the user $BENCH_PG_USER"; return 1; }
+		chown "$BENCH_PG_USER:" "$dir"
+		as=(setpriv --reuid="$BENCH_PG_USER" --regid="$BENCH_PG_USER"
+		    --init-groups --)
+	fi
+	echo "$pw" >"$dir/pwfile"
+	chmod 0644 "$dir/pwfile"
+	"${as[@]}" "$BENCH_PG_BIN/initdb" -D "$dir/data" -U sitewatch \
+	    --pwfile="$dir/pwfile" --auth-local=trust \
+	    --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 --no-sync \
+	    >"$dir/initdb.log" 2>&1 ||
+	    { say "initdb failed: $(tail -3 "$dir/initdb.log")"; return 1; }
+	rm -f "$dir/pwfile"
+	"${as[@]}" "$BENCH_PG_BIN/postgres" -D "$dir/data" -k "$dir" \
+	    -p "$PG_PORT" -c listen_addresses=127.0.0.1 -c fsync=off \
+	    -c synchronous_commit=off -c full_page_writes=off \
+	    -c max_connections=200 \
+	    </dev/null >"$dir/postgres.log" 2>&1 &
+	PG_PID=$!
+	track_pid "$PG_PID" INT
+	wait_for 30 "pg_isready -q -h '$dir' -p $PG_PORT || ! kill -0 $PG_PID 2>/dev/null" &&
+	    kill -0 "$PG_PID" 2>/dev/null ||
+	    { say "postgres did not start: $(tail -3 "$dir/postgres.log")"; return 1; }
+	PG_BASE="postgresql://sitewatch:$pw@127.0.0.1:$PG_PORT"
+}
+pg_createdb() {
+	psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$PG_DIR" -p "$PG_PORT" \
+	    -U sitewatch -d postgres -c "CREATE DATABASE $1" >/dev/null
+}
+
+# rrdcached on 127.0.0.1:free port, as a cluster's nodes share it: files
+# under DIR/files (-B -b, -R for its rrd/ folder), written every 5-6 min
+# (-w 300 -z 60, as rrdc_start in run.sh).  Sets RRDC_PORT, RRDC_PID,
+# RRDC_BASE.
+start_rrdcached_tcp() {
+	local dir=$1
+	RRDC_BASE=$dir/files
+	mkdir -p "$RRDC_BASE"
+	RRDC_PORT=$(free_port)
+	rrdcached -g -B -b "$RRDC_BASE" -R -l "127.0.0.1:$RRDC_PORT" \
+	    -p "$dir/rrdcached.pid" -w 300 -z 60 -f 600 -t 4 \
+	    </dev/null >"$dir/rrdcached.log" 2>&1 &
+	RRDC_PID=$!
+	track_pid "$RRDC_PID"
+	wait_for 10 "(exec 3<>/dev/tcp/127.0.0.1/$RRDC_PORT) 2>/dev/null || ! kill -0 $RRDC_PID 2>/dev/null" &&
+	    kill -0 "$RRDC_PID" 2>/dev/null ||
+	    { say "rrdcached did not start: $(cat "$dir/rrdcached.log")"; return 1; }
 }

@@ -60,7 +60,10 @@ extern const int	 rrd_bucket_ms[RRD_NBUCKETS];
 #define RRD_XFF		"0.99"
 #define RRD_XFF_VAL	0.99
 
-/* state_dir/rrd/<check>.rrd, allocated. */
+/*
+ * state_dir/rrd/<check>.rrd, allocated; in a cluster this location's
+ * file, <check>~<location>.rrd (rrd_source.h).
+ */
 char	*rrd_store_path(const struct config *, const char *check);
 /*
  * The values one result stores, in rrd_ds order (NaN = UNKNOWN); the
@@ -80,8 +83,9 @@ int	 rrd_store_create(const char *path, int interval, time_t last_up,
  */
 void	 rrd_store_flush_file(const struct config *, const char *path);
 /*
- * Write v into p as snprintf "%.3f" would (NaN: "U"), faster; returns
- * the length.  p has room for RRD_VALUE_MAX bytes.
+ * Write v into p as snprintf "%.3f" would (NaN: "U"), faster, without
+ * the fraction's trailing zeros ("1", "0.5", "12.345"); returns the
+ * length.  p has room for RRD_VALUE_MAX bytes.
  */
 #define RRD_VALUE_MAX	32
 size_t	 rrd_store_format_value(char *p, double v);

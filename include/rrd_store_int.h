@@ -39,7 +39,8 @@ struct rrd_job {
 /* What the writer knows of one check's file. */
 struct rrd_file_state {
 	char			*name;
-	char			*path;
+	char			*file;		/* <check>[~<location>].rrd */
+	char			*path;		/* dir/file */
 	unsigned long		 step;		/* 0 = not read yet */
 	time_t			 last_t;
 	double			 last_at;	/* exact time of last_t's */
@@ -58,6 +59,8 @@ struct rrd_batch_conf {
 	size_t		 nrra;
 	time_t		 now;
 	char		*cdir;		/* dir, escaped */
+	char		*location;	/* a cluster's files: NULL = one node */
+	int		 remote;	/* files behind rrdcached (rrd_source.h) */
 };
 
 struct rrd_store {
@@ -80,9 +83,11 @@ struct rrd_store {
 	/* Settings, guarded by mtx; the writer copies them per batch. */
 	char			*rrd_dir;
 	char			*rrdcached;
+	char			*location;	/* NULL: <check>.rrd */
+	int			 remote;
 	struct rrd_rra		 rra[RRD_RRA_MAX];
 	size_t			 nrra;
-	unsigned		 generation;	/* rrd_dir moved */
+	unsigned		 generation;	/* rrd_dir or location moved */
 
 	struct rrd_store_stats	 stats;
 
@@ -101,13 +106,14 @@ void			 rrd_files_free(struct rrd_files *);
 /* Forget every file (rrd_dir moved). */
 void			 rrd_files_clear(struct rrd_files *);
 /*
- * The state of check id's file in dir, made on first sight; name is the
- * check's (a slot found under another name is taken over, unless that
- * name is in the same batch: two names under one id is fatal).
+ * The state of check id's file in the batch's folder, made on first
+ * sight; name is the check's (a slot found under another name is taken
+ * over, unless that name is in the same batch: two names under one id is
+ * fatal).
  */
-struct rrd_file_state	*rrd_files_get(struct rrd_files *, const char *dir,
-			    unsigned id, const char *name,
-			    unsigned long batchno);
+struct rrd_file_state	*rrd_files_get(struct rrd_files *,
+			    const struct rrd_batch_conf *, unsigned id,
+			    const char *name, unsigned long batchno);
 /*
  * Make sure s->path exists with the step of interval (creating, moving
  * aside and re-creating it as needed); 0, or -1 (logged).
@@ -117,6 +123,12 @@ int			 rrd_files_ensure(const struct rrd_batch_conf *,
 			    time_t first_t, int recheck);
 /* Create dir and its parents; 0 or -1 with errno. */
 int			 rrd_files_mkdirs(const char *dir);
+
+/* rrd_store_create through rrdcached's CREATE when daemon is set. */
+int			 rrd_store_create_at(const char *daemon,
+			    const char *path, int interval, time_t last_up,
+			    const struct rrd_rra *, size_t n, char *err,
+			    size_t errlen);
 
 /* rrd_write.c: the writer's thread. */
 struct rrd_wctx		*rrd_wctx_new(void);

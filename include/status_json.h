@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "check_status.h"
+#include "locations.h"
 #include "sitewatch.h"
 
 struct status_view {
@@ -24,6 +25,9 @@ struct status_view {
 	double				 up24, up30;	/* NAN: not available */
 	double				 down24, down30; /* seconds; NAN */
 	int				 stale;	/* status_stale() */
+	/* k of n (PostgreSQL): every location's verdict; NULL: SQLite. */
+	const struct locations		*locs;
+	int				 confirm;	/* the check's */
 };
 
 /* The dump flags both sides use, so they print numbers alike. */
@@ -32,7 +36,9 @@ struct status_view {
 /*
  * {name, site, url, state, cause, since, last_total_ms, uptime_24h,
  * uptime_30d, ticket, message, http_status, last_at, stale,
- * downtime_24h_s, downtime_30d_s}, keys in that order.
+ * downtime_24h_s, downtime_30d_s}, keys in that order; with locs also
+ * locations ({LOCATION: state}) and partial_outage (locations_partial():
+ * "down from 1 of 3 locations", or null).
  */
 json_t	*status_json(const struct status_view *);
 

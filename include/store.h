@@ -449,9 +449,11 @@ struct store_location {
 	char		check[SW_NAME_MAX];
 	char		location[SW_NAME_MAX];
 	char		state[16];
+	time_t		last_seen;	/* its node's heartbeat; 0: none */
 };
-/* Every location's verdict, by check then location; free *out.  A store
- * without locations (SQLite) gives none. */
+/* Every location's verdict, by check then location, with the heartbeat
+ * of the node that wrote it (locations.h says which count); free *out.
+ * A store without locations (SQLite) gives none. */
 int	store_locations(struct store *, struct store_location **out,
 	    size_t *n);
 

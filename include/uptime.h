@@ -53,11 +53,32 @@ typedef int (*uptime_maint_fn)(const struct check_conf *, time_t);
 int	uptime_file_split(const char *path, const struct check_conf *c,
 	    uptime_maint_fn maint, time_t start, time_t len, int nb,
 	    time_t now, struct uptime *out, char *err, size_t errlen);
+struct rrd_sources;
+/*
+ * The same over every file of a check (rrd_source.h): in a cluster each
+ * location's, a step counting as down when at least the check's
+ * `confirm` locations were down in it (uptime_kofn_down); one file is
+ * read exactly as uptime_file_split reads it.
+ */
+int	uptime_sources_split(const struct rrd_sources *,
+	    const struct check_conf *c, uptime_maint_fn maint, time_t start,
+	    time_t len, int nb, time_t now, struct uptime *out, char *err,
+	    size_t errlen);
+/*
+ * The down share of one step from n locations' `up` (NaN: unknown):
+ * the k-th largest down share (1 - up) of the known ones; 0 when fewer
+ * than k are known, NaN when none is.  The one rule of k of n.
+ */
+#define UPTIME_MAX_LOC	32	/* locations read per check */
+double	uptime_kofn_down(const double *up, size_t n, int k);
 /* One period [start, end). */
 int	uptime_file(const char *path, const struct check_conf *c,
 	    uptime_maint_fn maint, time_t start, time_t end, time_t now,
 	    struct uptime *out, char *err, size_t errlen);
-/* The check's own file (rrdcached flushed first), maint_active. */
+/*
+ * The check's files (rrdcached flushed first), maint_active: on one node
+ * its one file, in a cluster every location's (k of n).
+ */
 int	uptime_check(const struct config *, const struct check_conf *c,
 	    time_t start, time_t end, time_t now, struct uptime *out,
 	    char *err, size_t errlen);

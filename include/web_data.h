@@ -36,6 +36,8 @@ struct web_src {
 	char			*state_dir;
 	char			*db_where;	/* store_where(): never shown */
 	char			*rrdcached;	/* NULL: direct */
+	/* Which RRD files are the check's (rrd_source.h). */
+	char			*database, *node, *location;
 	struct config		 cfg;
 	struct site_conf	 site;
 	struct check_conf	 check;
@@ -81,6 +83,14 @@ int	web_data_history(struct web_data *, const struct web_src *,
 int	web_data_mail_queue(struct web_data *, const struct web_src *,
 	    long long *queued, long long *failed, long long *nqueued,
 	    long long *nfailed, char *err, size_t errlen);
+/*
+ * k of n: every location's verdict, sorted (locations_sort()); free *out.
+ * WEB_DATA_UNAVAILABLE on a store without locations (SQLite).
+ */
+struct store_location;
+int	web_data_locations(struct web_data *, const struct web_src *,
+	    struct store_location **out, size_t *n, char *err,
+	    size_t errlen);
 /* action: "ack", "note" or "resolve"; text may be NULL (not for note). */
 int	web_data_ticket_action(struct web_data *, const struct web_src *,
 	    long long id, const char *action, const char *by,

@@ -44,15 +44,17 @@ const char	*html_uptime_class(double pct);
 #define RENDER_DAYS	90	/* days on the public status bar */
 
 /*
- * One result of the dashboard's heartbeat bar: 8 bytes, since every
- * check keeps RENDER_BEATS of them (web_beats.c).
+ * One recent result: the dashboard's heartbeat bar and the check page's
+ * table.  8 bytes, since every check keeps RENDER_BEATS of them
+ * (web_beats.c).
  */
 #define RENDER_BEATS	50
 struct render_beat {
 	uint32_t	at;		/* epoch seconds (to 2106) */
 	uint16_t	total_ms;	/* saturates at 65535 */
-	uint8_t		state;		/* enum sw_state */
-	uint8_t		cause;		/* enum sw_cause */
+	uint16_t	state:2;	/* enum sw_state */
+	uint16_t	cause:4;	/* enum sw_cause */
+	uint16_t	http:10;	/* HTTP status, 0..999; 0: none */
 };
 
 /* One check as a page shows it. */
@@ -72,6 +74,8 @@ struct render_check {
 	int		 stale;		/* no result for two intervals */
 	int		 cert_days;	/* TLS certificate, -1: none */
 	double		 last_at;	/* the last result, 0: none */
+	/* k of n: "down from 1 of 3 locations" (no incident), or "". */
+	char		 partial[48];
 	/* The heartbeat ring: nbeats results, the oldest at beat0. */
 	const struct render_beat *beats;
 	unsigned	 nbeats;
@@ -221,6 +225,8 @@ enum sw_state	render_overall(const struct render_check *, size_t);
 /* Pieces the check page (web_pages.c) shares with the dashboard. */
 void	render_nav(struct buf *, const char *title, double now);
 void	render_uptime(struct buf *, double pct);
+/* The partial-outage badge (render_check's partial); nothing for "". */
+void	render_partial(struct buf *, const char *partial);
 /* An <img> of a check's graph; cls "spark" asks for the bare curve. */
 void	render_graph_img(struct buf *, const char *name, const char *period,
 	    const char *metric, int width, int height, const char *cls);

@@ -23,22 +23,7 @@ struct check_conf;
 struct result;
 struct web;
 
-#define WEB_RING	20	/* recent results kept per check */
 #define WEB_DAYS	90	/* days on the public status bar */
-
-/*
- * One of the recent results, 12 bytes.  An up result's words follow from
- * its status and time, so only the others keep their message, in a
- * side array made at a check's first result that is not up: 100,000
- * healthy checks then cost no allocation per result and 240 bytes each.
- */
-struct web_sample {
-	uint32_t	 at;		/* epoch seconds */
-	float		 total_ms;
-	short		 http_status;	/* 0..999 */
-	unsigned char	 state;		/* enum sw_state */
-	unsigned char	 cause;		/* enum sw_cause */
-};
 
 /*
  * What the pages show of a check's last result beyond its status (state,
@@ -67,21 +52,20 @@ struct web_check {
 	const struct check_status *st;
 	int			have;
 	struct web_last		*last;
-	/* Grows to WEB_RING: at an hour's interval it fills in a day. */
-	struct web_sample	*ring;		/* newest at head - 1 */
-	char			**ring_msg;	/* [WEB_RING] or NULL; see above */
-	unsigned		head;
-	unsigned		nring;
-	unsigned		capring;
 
 	/* Filled by the refresh jobs; NAN = not available. */
 	double			up24;
 	double			up30;
 	double			down24;		/* seconds */
 	double			down30;
-	/* float: a percentage needs no more, and it is 90 per check. */
+	/*
+	 * The daily bars, read with web_view_daily().  float: a percentage
+	 * needs no more.  Kept only when some day was not 100 %: a healthy
+	 * check (most of 100,000) keeps just the first day with data.
+	 */
 	float			*daily;		/* WEB_DAYS, oldest first */
-	int			have_daily;
+	unsigned char		daily_from;	/* daily NULL: unknown before */
+	unsigned char		have_daily;
 };
 
 struct web_view;
@@ -95,6 +79,15 @@ void			 web_view_reload(struct web_view *,
 /* Remember one result (its details, the recent results). */
 void			 web_view_record(struct web_view *,
 			    const struct check_conf *, const struct result *);
+/*
+ * k of n: every location's verdict as last read (WEB_REFRESH_S), with
+ * liveness judged as of that read; 1, or 0 on a store without
+ * locations (SQLite).
+ * Valid until the next refresh: use it at once, on the loop.
+ */
+struct locations;
+int			 web_view_locations(struct web_view *,
+			    struct locations *);
 /* Refresh tickets now (a ticket changed through the API). */
 void			 web_view_poke(struct web_view *);
 
@@ -109,6 +102,12 @@ enum sw_state		 web_check_state(const struct web_check *);
  */
 int			 web_check_stale(const struct web_check *,
 			    const struct check_conf *, time_t now);
+/*
+ * The daily bars of a check (WEB_DAYS, oldest first, NAN: no data), in
+ * buf when not kept whole; NULL when not read yet.
+ */
+const float		*web_view_daily(const struct web_check *,
+			    float buf[WEB_DAYS]);
 /* Order of badness for sorting: down, degraded, unknown, up. */
 int			 web_state_rank(enum sw_state);
 /*

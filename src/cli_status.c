@@ -22,6 +22,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "locations.h"
 #include "log.h"
 #include "report.h"
 #include "status_json.h"
@@ -115,7 +116,7 @@ cli_status_collect(const struct config *cfg, struct store *db,
 }
 
 static json_t *
-cli_status_json(const struct status_row *r)
+cli_status_json(const struct status_row *r, const struct locations *locs)
 {
 	struct status_view	sv;
 	struct check_status	st;
@@ -141,41 +142,9 @@ cli_status_json(const struct status_row *r)
 	sv.down24 = r->down24;
 	sv.down30 = r->down30;
 	sv.stale = r->stale;
+	sv.locs = locs;
+	sv.confirm = r->c->confirm;
 	return status_json(&sv);
-}
-
-static int
-cli_status_loc_cmp(const void *a, const void *b)
-{
-	const struct store_location *x = a, *y = b;
-
-	return strcmp(x->check, y->check);
-}
-
-/*
- * k of n (PostgreSQL): what each location says of check, as
- * {LOCATION: state}, from the verdicts the nodes wrote.  locs is sorted
- * by check with strcmp (cli_status_loc_cmp): the first of check's rows
- * is found by halving, so 100,000 checks do not each read every row.
- */
-static json_t *
-cli_status_locations(const char *check, const struct store_location *locs,
-    size_t n)
-{
-	json_t	*o = json_object();
-	size_t	 lo = 0, hi = n, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (strcmp(locs[mid].check, check) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < n && strcmp(locs[lo].check, check) == 0; lo++)
-		json_object_set_new(o, locs[lo].location,
-		    json_string(locs[lo].state));
-	return o;
 }
 
 static const char *
@@ -223,8 +192,8 @@ cli_status(struct cli *cli, int argc, char **argv)
 	struct config		*cfg;
 	struct store	*db;
 	struct status_row	 row;
-	struct store_location	*locs = NULL;
-	size_t			 nlocs = 0;
+	struct store_location	*rows = NULL;
+	struct locations	 locs;
 	json_t			*arr = NULL, *o;
 	char			*where;
 	time_t			 now = time(NULL);
@@ -254,12 +223,13 @@ cli_status(struct cli *cli, int argc, char **argv)
 	where = store_where(cfg->database, cfg->state_dir);
 	pg = store_is_uri(where);
 	free(where);
-	if (json && pg && db != NULL && store_locations(db, &locs, &nlocs) !=
+	memset(&locs, 0, sizeof locs);
+	if (json && pg && db != NULL && store_locations(db, &rows, &locs.n) !=
 	    STORE_OK)
-		nlocs = 0;
-	/* The database's collation need not order names as strcmp does. */
-	if (nlocs > 1)
-		qsort(locs, nlocs, sizeof *locs, cli_status_loc_cmp);
+		locs.n = 0;
+	locations_sort(rows, locs.n);
+	locs.v = rows;
+	locs.fresh_after = now - cfg->node_timeout;
 	running = cli_status_daemon_running(cfg);
 	if (!running && !json)
 		printf("sitewatchd is not running: states are as last "
@@ -274,11 +244,7 @@ cli_status(struct cli *cli, int argc, char **argv)
 		cli_status_collect(cfg, db, &row, cfg->checks[i], now,
 		    running);
 		if (json) {
-			o = cli_status_json(&row);
-			if (pg)
-				json_object_set_new(o, "locations",
-				    cli_status_locations(cfg->checks[i]->name,
-				    locs, nlocs));
+			o = cli_status_json(&row, pg ? &locs : NULL);
 			json_array_append_new(arr, o);
 		} else
 			cli_status_text(&row);
@@ -289,7 +255,7 @@ cli_status(struct cli *cli, int argc, char **argv)
 		putchar('\n');
 		json_decref(arr);
 	}
-	free(locs);
+	free(rows);
 	if (db != NULL)
 		store_close(db);
 	return 0;

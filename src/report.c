@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "report.h"
+#include "rrd_source.h"
 #include "rrd_store.h"
 #include "store.h"
 #include "uptime.h"
@@ -107,8 +108,9 @@ report_file_first(const char *rrd_path)
 	return first;
 }
 
-int
-report_check_file(const char *rrd_path, const char *db_path,
+/* The row of c over the files ss (every location's in a cluster). */
+static int
+report_check_sources(const struct rrd_sources *ss, const char *db_path,
     const struct check_conf *c, report_maint_fn maint, time_t start,
     time_t end, time_t now, struct report_row *out, char *err, size_t errlen)
 {
@@ -119,8 +121,12 @@ report_check_file(const char *rrd_path, const char *db_path,
 	out->start = start;
 	out->end = end;
 	out->uptime_pct = out->mean_ms = out->p95_ms = NAN;
-	if (uptime_file(rrd_path, c, maint, start, end, now, &u, err,
-	    errlen) == -1)
+	if (end <= start) {
+		snprintf(err, errlen, "the period ends before it starts");
+		return -1;
+	}
+	if (uptime_sources_split(ss, c, maint, start, end - start, 1, now, &u,
+	    err, errlen) == -1)
 		return -1;
 	out->up_s = u.up_s;
 	out->downtime_s = u.down_s;
@@ -141,20 +147,37 @@ report_check_file(const char *rrd_path, const char *db_path,
 }
 
 int
+report_check_file(const char *rrd_path, const char *db_path,
+    const struct check_conf *c, report_maint_fn maint, time_t start,
+    time_t end, time_t now, struct report_row *out, char *err, size_t errlen)
+{
+	struct rrd_sources	ss;
+	int			rc;
+
+	rrd_sources_one(&ss, rrd_path);
+	rc = report_check_sources(&ss, db_path, c, maint, start, end, now,
+	    out, err, errlen);
+	rrd_sources_free(&ss);
+	return rc;
+}
+
+int
 report_check(const struct config *cfg, const struct check_conf *c,
     time_t start, time_t end, struct report_row *out, char *err,
     size_t errlen)
 {
-	char	*path, *db;
-	int	 rc;
+	struct rrd_sources	 ss;
+	char			*db;
+	int			 rc;
 
-	path = rrd_store_path(cfg, c->name);
+	if (rrd_sources_find(cfg, c->name, &ss, err, errlen) == -1)
+		return -1;
 	db = store_where(cfg->database, cfg->state_dir);
-	rrd_store_flush_file(cfg, path);
-	rc = report_check_file(path, db, c, maint_active, start, end,
+	rrd_sources_flush(cfg, &ss);
+	rc = report_check_sources(&ss, db, c, maint_active, start, end,
 	    time(NULL), out, err, errlen);
 	free(db);
-	free(path);
+	rrd_sources_free(&ss);
 	return rc;
 }
 

@@ -25,6 +25,7 @@
 #include "config.h"
 #include "log.h"
 #include "registry.h"
+#include "rrd_source.h"
 #include "rrd_store.h"
 #include "rrd_store_int.h"
 #include "rrdcached_child.h"
@@ -108,6 +109,7 @@ static void
 rrd_files_drop(struct rrd_file_state *s)
 {
 	free(s->name);
+	free(s->file);
 	free(s->path);
 	free(s);
 }
@@ -140,8 +142,8 @@ rrd_files_free(struct rrd_files *ft)
  * takes the slot over (its file state is read again).
  */
 struct rrd_file_state *
-rrd_files_get(struct rrd_files *ft, const char *dir, unsigned id,
-    const char *name, unsigned long batchno)
+rrd_files_get(struct rrd_files *ft, const struct rrd_batch_conf *bc,
+    unsigned id, const char *name, unsigned long batchno)
 {
 	struct rrd_file_state	*s;
 
@@ -158,7 +160,13 @@ rrd_files_get(struct rrd_files *ft, const char *dir, unsigned id,
 	}
 	s = ft->states[id] = xcalloc(1, sizeof *s);
 	s->name = xstrdup(name);
-	xasprintf(&s->path, "%s/%s.rrd", dir, name);
+	/* A location's own file in a cluster (rrd_source.h). */
+	if (bc->location != NULL)
+		xasprintf(&s->file, "%s%c%s.rrd", name, RRD_LOC_SEP,
+		    bc->location);
+	else
+		xasprintf(&s->file, "%s.rrd", name);
+	xasprintf(&s->path, "%s/%s", bc->dir, s->file);
 	return s;
 }
 
@@ -187,10 +195,12 @@ rrd_files_make(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
 {
 	char	err[512];
 
-	(void)rrd_files_mkdirs(bc->dir);
+	if (!bc->remote)
+		(void)rrd_files_mkdirs(bc->dir);
 	rrd_files_forget(bc, s->path, 0);
-	if (rrd_store_create(s->path, interval, first_t - interval, bc->rra,
-	    bc->nrra, err, sizeof err) == -1) {
+	if (rrd_store_create_at(bc->remote ? bc->rrdcached : NULL, s->path,
+	    interval, first_t - interval, bc->rra, bc->nrra, err,
+	    sizeof err) == -1) {
 		if (!s->failing)
 			log_error("rrd: cannot create %s: %s", s->path, err);
 		s->failing = 1;
@@ -228,6 +238,57 @@ rrd_files_move_aside(const struct rrd_batch_conf *bc,
 }
 
 /*
+ * rrd_files_ensure for a file behind a shared rrdcached: INFO tells its
+ * step and last update, no answer (no such file) makes us CREATE it.
+ * It cannot be renamed there: a file of another step is logged once and
+ * written as it is (rrdcached has no command to move it aside).
+ */
+static int
+rrd_files_ensure_remote(const struct rrd_batch_conf *bc,
+    struct rrd_file_state *s, int interval, time_t first_t, int recheck)
+{
+	rrd_info_t	*info = NULL, *i;
+	unsigned long	 step = 0;
+	time_t		 last = 0;
+	int		 up;
+
+	if (!recheck && !s->failing && s->step != 0)
+		return 0;
+	pthread_mutex_lock(&rrd_store_rrdc_lock);
+	rrd_clear_error();
+	if ((up = rrdc_connect(bc->rrdcached) == 0))
+		info = rrdc_info(s->path);
+	for (i = info; i != NULL; i = i->next) {
+		if (strcmp(i->key, "step") == 0)
+			step = i->value.u_cnt;
+		else if (strcmp(i->key, "last_update") == 0)
+			last = (time_t)i->value.u_cnt;
+	}
+	if (info != NULL)
+		rrd_info_free(info);
+	rrd_clear_error();
+	pthread_mutex_unlock(&rrd_store_rrdc_lock);
+	if (!up) {
+		if (!s->failing)
+			log_error("rrd: %s: rrdcached %s cannot be reached",
+			    s->path, bc->rrdcached);
+		s->failing = 1;
+		return -1;
+	}
+	if (step == 0)
+		return rrd_files_make(bc, s, interval, first_t);
+	if (step != (unsigned long)interval)
+		log_error("rrd: %s has a step of %lu s, the check's interval "
+		    "is %d s: rrdcached cannot move it aside, so it is kept",
+		    s->path, step, interval);
+	s->checked = bc->now;
+	s->step = (unsigned long)interval;
+	s->last_t = last;
+	s->last_at = 0;
+	return 0;
+}
+
+/*
  * Make sure s->path exists with the step of interval.  Returns 0 when it
  * can be updated, -1 when not (logged).  A file we know and that worked
  * is not looked at again (no stat per write): when it vanished or broke
@@ -245,6 +306,9 @@ rrd_files_ensure(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
 	unsigned long	 step = 0;
 	time_t		 last = 0;
 
+	if (bc->remote)
+		return rrd_files_ensure_remote(bc, s, interval, first_t,
+		    recheck);
 	if (!recheck && !s->failing && s->step == (unsigned long)interval &&
 	    (bc->rrdcached == NULL || (bc->now >= s->checked &&
 	    bc->now - s->checked < RRD_RECHECK_S)))

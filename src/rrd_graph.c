@@ -27,6 +27,7 @@
 #include "config.h"
 #include "uptime.h"
 #include "rrd_graph.h"
+#include "rrd_source.h"
 #include "rrd_store.h"
 #include "xmalloc.h"
 
@@ -124,12 +125,12 @@ rrd_graph_metric_name(enum graph_metric m)
 
 /* Nonzero when the file holds a MIN and a MAX archive (for the band). */
 static int
-rrd_graph_has_minmax(const char *path)
+rrd_graph_has_minmax(const struct rrd_sources *ss, const char *path)
 {
 	rrd_info_t	*info, *i;
 	int		 min = 0, max = 0;
 
-	if ((info = rrd_info_r(path)) == NULL) {
+	if ((info = rrd_source_info(ss, path)) == NULL) {
 		rrd_clear_error();
 		return 0;
 	}
@@ -146,8 +147,10 @@ rrd_graph_has_minmax(const char *path)
 	return min && max;
 }
 
-int
-rrd_graph_legend_text(const char *path, const struct check_conf *c,
+/* rrd_graph_legend_text over every file of the check (k of n). */
+static int
+rrd_graph_legend_sources(const struct rrd_sources *ss,
+    const struct check_conf *c,
     int (*maint)(const struct check_conf *, time_t), time_t start,
     time_t end, time_t now, char *line, size_t len)
 {
@@ -155,8 +158,8 @@ rrd_graph_legend_text(const char *path, const struct check_conf *c,
 	char		err[256], p95[32];
 	size_t		n;
 
-	if (uptime_file(path, c, maint, start, end, now, &u, err,
-	    sizeof err) == -1)
+	if (end <= start || uptime_sources_split(ss, c, maint, start,
+	    end - start, 1, now, &u, err, sizeof err) == -1)
 		return -1;
 	if (isnan(u.uptime_pct))
 		snprintf(line, len, "uptime -");
@@ -171,18 +174,33 @@ rrd_graph_legend_text(const char *path, const struct check_conf *c,
 	return 0;
 }
 
+int
+rrd_graph_legend_text(const char *path, const struct check_conf *c,
+    int (*maint)(const struct check_conf *, time_t), time_t start,
+    time_t end, time_t now, char *line, size_t len)
+{
+	struct rrd_sources	ss;
+	int			rc;
+
+	rrd_sources_one(&ss, path);
+	rc = rrd_graph_legend_sources(&ss, c, maint, start, end, now, line,
+	    len);
+	rrd_sources_free(&ss);
+	return rc;
+}
+
 /*
  * The legend line: our own figures for the period (uptime.c, as every
  * view), as COMMENT text -- never rrdtool's GPRINT over its own
  * consolidation, which disagreed with everything else.
  */
 static void
-rrd_graph_legend(struct rrd_argv *a, const char *path,
+rrd_graph_legend(struct rrd_argv *a, const struct rrd_sources *ss,
     const struct graph_req *g)
 {
 	char	line[256], *esc;
 
-	if (rrd_graph_legend_text(path, g->check, maint_active, g->start,
+	if (rrd_graph_legend_sources(ss, g->check, maint_active, g->start,
 	    g->end, time(NULL), line, sizeof line) == -1)
 		return;
 	esc = rrd_graph_esc(line);
@@ -242,20 +260,64 @@ rrd_graph_time_defs(struct rrd_argv *a, const char *p, int stacked,
 	rrd_argv_add(a, "LINE1:total#000000:total\\l");
 }
 
-int
-rrd_graph_render_file(const char *path, const struct graph_req *g,
-    struct buf *out, char *err, size_t errlen)
+/*
+ * Several locations' files: one line per location, its name in the
+ * legend -- response time (time, phases) or the share of good checks
+ * (availability).  The legend's figures below are the k of n ones.
+ */
+static void
+rrd_graph_locations(struct rrd_argv *a, const struct rrd_sources *ss,
+    enum graph_metric m)
+{
+	static const char *const color[] = { "4e79a7", "f28e2b", "e15759",
+	    "76b7b2", "59a14f", "edc948", "b07aa1", "ff9da7" };
+	char	*p, *name;
+	size_t	 i;
+
+	if (m == GRAPH_AVAILABILITY) {
+		rrd_argv_add(a, "--upper-limit=100");
+		rrd_argv_add(a, "--rigid");
+		rrd_argv_add(a, "--vertical-label=%% good checks");
+	} else
+		rrd_argv_add(a, "--vertical-label=ms");
+	for (i = 0; i < ss->n; i++) {
+		p = rrd_graph_esc(ss->v[i].path);
+		name = rrd_graph_esc(ss->v[i].location != NULL ?
+		    ss->v[i].location : "(before the cluster)");
+		if (m == GRAPH_AVAILABILITY) {
+			rrd_argv_add(a, "DEF:up%zu=%s:up:AVERAGE", i, p);
+			rrd_argv_add(a, "CDEF:l%zu=up%zu,100,*", i, i);
+		} else
+			rrd_argv_add(a, "DEF:l%zu=%s:total_ms:AVERAGE", i, p);
+		rrd_argv_add(a, "LINE1:l%zu#%s:%s%s", i,
+		    color[i % (sizeof color / sizeof color[0])], name,
+		    i + 1 == ss->n ? "\\l" : "");
+		free(name);
+		free(p);
+	}
+}
+
+/* The graph of g over the files ss (one, or every location's). */
+static int
+rrd_graph_render_sources(const struct rrd_sources *ss,
+    const struct graph_req *g, struct buf *out, char *err, size_t errlen)
 {
 	struct rrd_argv	 a = { NULL, 0, 0 };
 	rrd_info_t	*info, *i;
 	char		*p, *site, title[512], *e1;
+	const char	*path;
 	int		 rc = -1, found = 0;
 
 	if (g->end <= g->start) {
 		snprintf(err, errlen, "the period ends before it starts");
 		return -1;
 	}
-	if (access(path, R_OK) == -1) {
+	if (ss->n == 0) {
+		snprintf(err, errlen, "%s: no data yet", g->check->name);
+		return -1;
+	}
+	path = ss->v[0].path;
+	if (ss->daemon == NULL && access(path, R_OK) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
@@ -277,6 +339,9 @@ rrd_graph_render_file(const char *path, const struct graph_req *g,
 	}
 	rrd_argv_add(&a, "graph");
 	rrd_argv_add(&a, "-");
+	/* Files behind a shared rrdcached: librrd fetches through it. */
+	if (ss->daemon != NULL)
+		rrd_argv_add(&a, "--daemon=%s", ss->daemon);
 	rrd_argv_add(&a, "--imgformat=%s", g->format == GRAPH_SVG ?
 	    "SVG" : "PNG");
 	rrd_argv_add(&a, "--start=%lld", (long long)g->start);
@@ -289,7 +354,9 @@ rrd_graph_render_file(const char *path, const struct graph_req *g,
 	rrd_argv_add(&a, "--disable-rrdtool-tag");
 	rrd_argv_add(&a, "--title=%s", title);
 	rrd_argv_add(&a, "--lower-limit=0");
-	switch (g->metric) {
+	if (ss->n > 1)
+		rrd_graph_locations(&a, ss, g->metric);
+	else switch (g->metric) {
 	case GRAPH_AVAILABILITY:
 		rrd_argv_add(&a, "--upper-limit=100");
 		rrd_argv_add(&a, "--rigid");
@@ -307,14 +374,19 @@ rrd_graph_render_file(const char *path, const struct graph_req *g,
 	case GRAPH_PHASES:
 		rrd_argv_add(&a, "--vertical-label=ms");
 		rrd_graph_time_defs(&a, p, g->metric == GRAPH_TIME,
-		    g->metric == GRAPH_TIME && rrd_graph_has_minmax(path));
+		    g->metric == GRAPH_TIME && rrd_graph_has_minmax(ss, path));
 		break;
 	}
-	rrd_graph_legend(&a, path, g);
+	rrd_graph_legend(&a, ss, g);
 
 	pthread_mutex_lock(&rrd_graph_lock);
 	rrd_clear_error();
+	/* --daemon uses librrd's one rrdcached connection. */
+	if (ss->daemon != NULL)
+		rrd_source_lock();
 	info = rrd_graph_v((int)a.n, a.v);
+	if (ss->daemon != NULL)
+		rrd_source_unlock();
 	if (info == NULL) {
 		e1 = rrd_get_error();
 		snprintf(err, errlen, "rrdgraph: %s",
@@ -346,16 +418,30 @@ rrd_graph_render_file(const char *path, const struct graph_req *g,
 }
 
 int
+rrd_graph_render_file(const char *path, const struct graph_req *g,
+    struct buf *out, char *err, size_t errlen)
+{
+	struct rrd_sources	ss;
+	int			rc;
+
+	rrd_sources_one(&ss, path);
+	rc = rrd_graph_render_sources(&ss, g, out, err, errlen);
+	rrd_sources_free(&ss);
+	return rc;
+}
+
+int
 rrd_graph_render(const struct config *cfg, const struct graph_req *g,
     struct buf *out, char *err, size_t errlen)
 {
-	char	*path;
-	int	 rc;
+	struct rrd_sources	ss;
+	int			rc;
 
-	path = rrd_store_path(cfg, g->check->name);
-	rrd_store_flush_file(cfg, path);
-	rc = rrd_graph_render_file(path, g, out, err, errlen);
-	free(path);
+	if (rrd_sources_find(cfg, g->check->name, &ss, err, errlen) == -1)
+		return -1;
+	rrd_sources_flush(cfg, &ss);
+	rc = rrd_graph_render_sources(&ss, g, out, err, errlen);
+	rrd_sources_free(&ss);
 	return rc;
 }
 

@@ -13,12 +13,17 @@
 #include <string.h>
 #include <time.h>
 
+#include <pthread.h>
+
 #include <rrd.h>
+#include <rrd_client.h>
 
 #include "config.h"
 #include "log.h"
 #include "result.h"
+#include "rrd_source.h"
 #include "rrd_store.h"
+#include "rrd_store_int.h"
 #include "xmalloc.h"
 
 const char *const rrd_ds_names[RRD_DS_COUNT] = {
@@ -33,12 +38,20 @@ static const struct rrd_rra rrd_default_rra[] = {
 	{ 86400, 5 * 365 * 86400 },
 };
 
+/* In a cluster: this location's file (rrd_source.h). */
 char *
 rrd_store_path(const struct config *cfg, const char *check)
 {
-	char	*p;
+	char	*p, *dir, *loc;
 
-	xasprintf(&p, "%s/rrd/%s.rrd", cfg->state_dir, check);
+	dir = rrd_source_dir(cfg);
+	loc = rrd_source_location(cfg);
+	if (loc != NULL)
+		xasprintf(&p, "%s/%s%c%s.rrd", dir, check, RRD_LOC_SEP, loc);
+	else
+		xasprintf(&p, "%s/%s.rrd", dir, check);
+	free(loc);
+	free(dir);
 	return p;
 }
 
@@ -74,6 +87,15 @@ rrd_store_values(const struct result *r, double v[RRD_DS_COUNT])
 int
 rrd_store_create(const char *path, int interval, time_t last_up,
     const struct rrd_rra *rra, size_t n, char *err, size_t errlen)
+{
+	return rrd_store_create_at(NULL, path, interval, last_up, rra, n, err,
+	    errlen);
+}
+
+int
+rrd_store_create_at(const char *daemon, const char *path, int interval,
+    time_t last_up, const struct rrd_rra *rra, size_t n, char *err,
+    size_t errlen)
 {
 	const char	*argv[RRD_DS_COUNT + 3 * RRD_RRA_MAX + 4];
 	char		*owned[RRD_DS_COUNT + 3 * RRD_RRA_MAX + 4];
@@ -118,9 +140,19 @@ rrd_store_create(const char *path, int interval, time_t last_up,
 		}
 	}
 	rrd_clear_error();
-	rc = rrd_create_r2(path, step, last_up, 1, NULL, NULL, (int)argc,
-	    argv);
-	if (rc != 0)
+	if (daemon != NULL) {
+		/* rrdcached's CREATE: the file is on its machine. */
+		pthread_mutex_lock(&rrd_store_rrdc_lock);
+		rc = rrdc_connect(daemon);
+		if (rc == 0)
+			rc = rrdc_create_r2(path, step, last_up, 1, NULL, NULL,
+			    (int)argc, argv);
+		if (rc != 0)
+			snprintf(err, errlen, "%s", *rrd_get_error() != '\0' ?
+			    rrd_get_error() : "rrdcached refused CREATE");
+		pthread_mutex_unlock(&rrd_store_rrdc_lock);
+	} else if ((rc = rrd_create_r2(path, step, last_up, 1, NULL, NULL,
+	    (int)argc, argv)) != 0)
 		snprintf(err, errlen, "%s", rrd_get_error());
 	/*
 	 * librrd makes the file 0644 whatever the umask: state files are not
@@ -150,6 +182,26 @@ rrd_store_digits(char *p, long long q)
 	return n;
 }
 
+/*
+ * Drop the fraction's trailing zeros, and its point when nothing is left
+ * of it: the same number to librrd, and rrdcached holds every value as
+ * the text it was sent until it writes the file (minutes): "1" and "0"
+ * instead of "1.000" and "0.000" make the line of 13 values about half
+ * as long, and rrdcached's memory shrinks with it.
+ */
+static size_t
+rrd_store_trim(char *p, size_t n)
+{
+	if (memchr(p, '.', n) == NULL)
+		return n;
+	while (n > 0 && p[n - 1] == '0')
+		n--;
+	if (n > 0 && p[n - 1] == '.')
+		n--;
+	p[n] = '\0';
+	return n;
+}
+
 /* No %.3f per value: see inside. */
 size_t
 rrd_store_format_value(char *p, double v)
@@ -172,7 +224,8 @@ rrd_store_format_value(char *p, double v)
 	 */
 	m = fabs(v) * 1000;
 	if (!(m < 1e12) || fabs(m - (double)(r = llround(m))) >= 1e-3)
-		return (size_t)snprintf(p, RRD_VALUE_MAX, "%.3f", v);
+		return rrd_store_trim(p,
+		    (size_t)snprintf(p, RRD_VALUE_MAX, "%.3f", v));
 	if (signbit(v))
 		p[n++] = '-';
 	f = (int)(r % 1000);
@@ -181,6 +234,5 @@ rrd_store_format_value(char *p, double v)
 	p[n++] = (char)('0' + f / 100);
 	p[n++] = (char)('0' + f / 10 % 10);
 	p[n++] = (char)('0' + f % 10);
-	p[n] = '\0';
-	return n;
+	return rrd_store_trim(p, n);
 }

@@ -31,9 +31,12 @@
  *    errors stay per file.  Up to RRD_BATCH_CMDS commands an exchange.
  *    A daemon that refuses BATCH gets librrd's rrdc_update per file.
  * Creating, renaming aside and re-creating files is done by the writer
- * too (rrd_files.c), off
- * the loop (rrdcached cannot create files for us in a way that keeps our
- * layout, so rrd_create_r2 runs here in both modes).
+ * too (rrd_files.c), off the loop, with rrd_create_r2 -- except in a
+ * cluster with a shared rrdcached over TCP (rrd_source.h): its files are
+ * on its machine, named rrd/<check>~<location>.rrd relative to its base
+ * folder, so they are created with its CREATE command (our layout, the
+ * same arguments) and read with INFO; nothing is renamed there, and
+ * while it is away nothing can be written (counted as errors).
  *
  * Per check the writer remembers the file's step and last update time:
  *  - a result in the same second as the last one is skipped (librrd
@@ -75,6 +78,7 @@
 #include "config.h"
 #include "log.h"
 #include "result.h"
+#include "rrd_source.h"
 #include "rrd_store.h"
 #include "rrd_store_int.h"
 #include "rrd_store_test.h"
@@ -105,13 +109,20 @@ rrd_store_set_hiwater(struct rrd_store *rs, size_t max)
 static void
 rrd_store_apply(struct rrd_store *rs, const struct config *cfg)
 {
-	char	*dir;
+	char	*dir, *loc;
 
-	xasprintf(&dir, "%s/rrd", cfg->state_dir);
-	if (rs->rrd_dir == NULL || strcmp(rs->rrd_dir, dir) != 0)
+	/* In a cluster, this location's own file of each check. */
+	dir = rrd_source_dir(cfg);
+	loc = rrd_source_location(cfg);
+	if (rs->rrd_dir == NULL || strcmp(rs->rrd_dir, dir) != 0 ||
+	    (rs->location == NULL) != (loc == NULL) || (loc != NULL &&
+	    strcmp(rs->location, loc) != 0))
 		rs->generation++;
 	free(rs->rrd_dir);
 	rs->rrd_dir = dir;
+	free(rs->location);
+	rs->location = loc;
+	rs->remote = rrd_source_remote(cfg);
 	free(rs->rrdcached);
 	rs->rrdcached = cfg->rrdcached != NULL && *cfg->rrdcached != '\0' ?
 	    xstrdup(cfg->rrdcached) : NULL;
@@ -191,7 +202,8 @@ rrd_store_open_loop(const struct config *cfg, struct event_base *base)
 	rs->files = rrd_files_new();
 	rrd_store_set_hiwater(rs, RRD_QUEUE_MAX_DEFAULT);
 	rrd_store_apply(rs, cfg);
-	if (rrd_files_mkdirs(rs->rrd_dir) == -1) {
+	/* Remote files: rrdcached's CREATE makes its folders. */
+	if (!rs->remote && rrd_files_mkdirs(rs->rrd_dir) == -1) {
 		log_error("rrd: cannot create %s: %s", rs->rrd_dir,
 		    strerror(errno));
 		rrd_store_close(rs);
@@ -201,7 +213,9 @@ rrd_store_open_loop(const struct config *cfg, struct event_base *base)
 	rs->writer = bio_new(base, "rrd-writer", 2);
 	if (base != NULL)
 		rs->ev_batch = evtimer_new(base, rrd_store_on_timer, rs);
-	log_info("rrd: recording in %s%s%s", rs->rrd_dir,
+	log_info("rrd: recording in %s%s%s%s%s", rs->rrd_dir,
+	    rs->location != NULL ? " as location " : "",
+	    rs->location != NULL ? rs->location : "",
 	    rs->rrdcached != NULL ? " through rrdcached " : "",
 	    rs->rrdcached != NULL ? rs->rrdcached : "");
 	return rs;
@@ -275,7 +289,7 @@ rrd_store_reload(struct rrd_store *rs, const struct config *cfg)
 	pthread_mutex_lock(&rs->mtx);
 	rrd_store_apply(rs, cfg);
 	pthread_mutex_unlock(&rs->mtx);
-	if (rrd_files_mkdirs(rs->rrd_dir) == -1)
+	if (!rs->remote && rrd_files_mkdirs(rs->rrd_dir) == -1)
 		log_error("rrd: cannot create %s: %s", rs->rrd_dir,
 		    strerror(errno));
 }
@@ -342,6 +356,7 @@ rrd_store_close(struct rrd_store *rs)
 	rrd_files_free(rs->files);
 	free(rs->ring);
 	free(rs->rrd_dir);
+	free(rs->location);
 	free(rs->rrdcached);
 	pthread_mutex_destroy(&rs->mtx);
 	free(rs);

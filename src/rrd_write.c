@@ -150,12 +150,20 @@ rrd_store_prepare(struct rrd_wctx *w, struct rrd_file_state *s,
 	p->rc = p->nv > 0 ? 1 : 0;
 }
 
-/* Write p with librrd itself. */
+/*
+ * Write p with librrd itself; not a shared rrdcached's file, which is on
+ * its machine (the results are lost, counted as errors).
+ */
 static void
 rrd_store_write_direct(struct rrd_wctx *w, struct rrd_pending *p)
 {
-	const char	**argv = rrd_pending_argv(w, p);
+	const char	**argv;
 
+	if (w->bc.remote) {
+		rrd_pending_done(p, -1, "rrdcached cannot be reached");
+		return;
+	}
+	argv = rrd_pending_argv(w, p);
 	rrd_clear_error();
 	if (rrd_update_r(p->s->path, NULL, (int)p->nv, argv) == 0)
 		rrd_pending_done(p, 0, NULL);
@@ -203,9 +211,10 @@ rrd_store_write_rrdc(struct rrd_store *rs, struct rrd_wctx *w,
 	if (rrdc_connect(w->bc.rrdcached) != 0) {
 		pthread_mutex_unlock(&rrd_store_rrdc_lock);
 		if (!rs->rrdc_failing)
-			log_error("rrd: cannot reach rrdcached %s (%s): "
-			    "writing files directly until it is back",
-			    w->bc.rrdcached, rrd_get_error());
+			log_error("rrd: cannot reach rrdcached %s (%s): %s",
+			    w->bc.rrdcached, rrd_get_error(), w->bc.remote ?
+			    "its files cannot be written meanwhile" :
+			    "writing files directly until it is back");
 		rs->rrdc_failing = 1;
 		rrd_store_write_direct(w, p);
 		return;
@@ -298,13 +307,12 @@ rrd_store_batch_add(struct rrd_wctx *w, size_t pi, size_t *ncmd)
 
 	v = w->vals.data + p->voff;
 	end = v + p->vlen;
-	head = strlen(w->bc.cdir) + strlen(p->s->name) + 16;
+	head = strlen(w->bc.cdir) + strlen(p->s->file) + 16;
 	while (v < end) {
 		buf_addstr(&w->out, "UPDATE ");
 		buf_addstr(&w->out, w->bc.cdir);
 		buf_add(&w->out, "/", 1);
-		buf_addstr(&w->out, p->s->name);
-		buf_add(&w->out, ".rrd", 4);
+		buf_addstr(&w->out, p->s->file);
 		for (len = head; v < end; v += n + 1) {
 			n = strlen(v);
 			if (len > head && len + n + 1 > RRD_LINE_MAX)
@@ -378,9 +386,10 @@ rrd_store_write_cached(struct rrd_store *rs, struct rrd_wctx *w)
 		 * down.
 		 */
 		if (!rs->rrdc_failing)
-			log_error("rrd: cannot reach rrdcached %s (%s): "
-			    "writing files directly until it is back",
-			    w->bc.rrdcached, err);
+			log_error("rrd: cannot reach rrdcached %s (%s): %s",
+			    w->bc.rrdcached, err, w->bc.remote ?
+			    "its files cannot be written meanwhile" :
+			    "writing files directly until it is back");
 		rs->rrdc_failing = 1;
 		for (j = i; j < w->npend; j++)
 			if (w->pend[j].rc == 1)
@@ -462,7 +471,7 @@ rrd_store_group(struct rrd_store *rs, struct rrd_wctx *w, size_t n)
 	rs->batchno++;
 	w->nfiles = 0;
 	for (i = 0; i < n; i++) {
-		s = rrd_files_get(rs->files, w->bc.dir, w->batch[i].id,
+		s = rrd_files_get(rs->files, &w->bc, w->batch[i].id,
 		    w->batch[i].name, rs->batchno);
 		w->next[i] = SIZE_MAX;
 		if (s->mark != rs->batchno) {
@@ -555,6 +564,8 @@ rrd_store_batch_conf(struct rrd_store *rs, struct rrd_batch_conf *bc)
 	memcpy(bc->rra, rs->rra, sizeof bc->rra);
 	bc->now = time(NULL);
 	bc->cdir = NULL;
+	bc->location = rs->location != NULL ? xstrdup(rs->location) : NULL;
+	bc->remote = rs->remote;
 	if (bc->rrdcached == NULL)
 		return;
 	local = strncmp(bc->rrdcached, "unix:", 5) == 0 ||
@@ -606,6 +617,7 @@ rrd_store_writer(void *arg)
 	free(w->bc.dir);
 	free(w->bc.rrdcached);
 	free(w->bc.cdir);
+	free(w->bc.location);
 }
 
 const struct rrd_store_stats *

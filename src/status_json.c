@@ -24,6 +24,20 @@ status_time(double t)
 	    json_null();
 }
 
+/* k of n: what each location says, and a partial outage in words. */
+static void
+status_locations(json_t *o, const struct status_view *s)
+{
+	struct locations_count	k;
+	char			partial[64];
+
+	json_object_set_new(o, "locations", locations_json(s->locs, s->name));
+	locations_count(s->locs, s->name, &k);
+	json_object_set_new(o, "partial_outage", locations_partial(&k,
+	    s->confirm, partial, sizeof partial) ? json_string(partial) :
+	    json_null());
+}
+
 json_t *
 status_json(const struct status_view *s)
 {
@@ -59,6 +73,8 @@ status_json(const struct status_view *s)
 	/* The seconds behind uptime_24h/30d, as `report` gives them. */
 	json_object_set_new(o, "downtime_24h_s", status_number(s->down24));
 	json_object_set_new(o, "downtime_30d_s", status_number(s->down30));
+	if (s->locs != NULL)
+		status_locations(o, s);
 	return o;
 }
 

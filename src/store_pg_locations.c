@@ -90,9 +90,11 @@ pg_locations(struct store *s, struct store_location **out, size_t *n)
 	PGresult	*r;
 	int		 i, rows;
 
-	if ((r = pg_run(s, "SELECT check_name, location, state"
-	    " FROM location_state ORDER BY check_name, location", NULL)) ==
-	    NULL)
+	/* A node that never beat (or was removed) has no heartbeat: 0. */
+	if ((r = pg_run(s, "SELECT l.check_name, l.location, l.state,"
+	    " COALESCE(n.last_seen, 0) FROM location_state l"
+	    " LEFT JOIN nodes n ON n.name = l.node"
+	    " ORDER BY l.check_name, l.location", NULL)) == NULL)
 		return STORE_ERROR;
 	rows = PQntuples(r);
 	*out = xcalloc((size_t)rows + 1, sizeof **out);
@@ -101,6 +103,7 @@ pg_locations(struct store *s, struct store_location **out, size_t *n)
 		pg_col_copy(r, i, 1, (*out)[i].location,
 		    sizeof (*out)[i].location);
 		pg_col_copy(r, i, 2, (*out)[i].state, sizeof (*out)[i].state);
+		(*out)[i].last_seen = (time_t)pg_col_ll(r, i, 3);
 	}
 	*n = (size_t)rows;
 	PQclear(r);

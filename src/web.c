@@ -239,6 +239,7 @@ web_reload(struct web *w, const struct config *cfg)
 		    "next restart (still on %s)", cfg->listen, w->listen);
 	w->cfg = cfg;
 	web_view_reload(w->view, cfg);
+	web_beats_reload(w->beats, w->reg);
 	/* A site may speak a new language. */
 	web_status_free(w->status);
 	w->status = web_status_new(cfg);

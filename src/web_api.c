@@ -20,6 +20,7 @@
 #include <event2/http.h>
 
 #include "config.h"
+#include "locations.h"
 #include "log.h"
 #include "status_json.h"
 #include "ticket_update.h"
@@ -31,9 +32,13 @@
 #include "xmalloc.h"
 
 
-/* A configured check as the CLI and the API show it. */
+/*
+ * A configured check as the CLI and the API show it; locs: each
+ * location's verdict (NULL: SQLite, none).
+ */
 static json_t *
-api_check_json(struct web *w, const struct check_conf *c)
+api_check_json(struct web *w, const struct check_conf *c,
+    const struct locations *locs)
 {
 	struct web_check	*wc = web_view_check(w->view, c);
 	struct status_view	 sv;
@@ -49,6 +54,8 @@ api_check_json(struct web *w, const struct check_conf *c)
 	sv.down24 = wc->down24;
 	sv.down30 = wc->down30;
 	sv.stale = web_check_stale(wc, c, time(NULL));
+	sv.locs = locs;
+	sv.confirm = c->confirm;
 	o = status_json(&sv);
 	/* The web's own addition: the dashboard shows it. */
 	json_object_set_new(o, "cert_days_left", wc->have &&
@@ -61,13 +68,17 @@ void
 web_api_checks(struct web *w, struct evhttp_request *req, const char *rest)
 {
 	const struct config	*cfg = w->cfg;
+	struct locations	 locs;
 	json_t			*a;
 	size_t			 i;
+	int			 pg;
 
 	(void)rest;
+	pg = web_view_locations(w->view, &locs);
 	a = json_array();
 	for (i = 0; i < cfg->nchecks; i++)
-		json_array_append_new(a, api_check_json(w, cfg->checks[i]));
+		json_array_append_new(a, api_check_json(w, cfg->checks[i],
+		    pg ? &locs : NULL));
 	web_reply_json(w, req, 200, a);
 }
 

@@ -12,6 +12,7 @@
 #include <rrd.h>
 
 #include "config.h"
+#include "locations.h"
 #include "log.h"
 #include "sitewatch.h"
 #include "web_data.h"
@@ -19,6 +20,7 @@
 
 #include "report.h"
 #include "rrd_graph.h"
+#include "rrd_source.h"
 #include "rrd_store.h"
 #include "store.h"
 #include "ticket_json.h"
@@ -42,6 +44,13 @@ web_src_init(struct web_src *src, const struct config *cfg,
 	    NULL;
 	src->cfg.state_dir = src->state_dir;
 	src->cfg.rrdcached = src->rrdcached;
+	src->cfg.rrdcached_own = cfg->rrdcached_own;
+	src->database = cfg->database != NULL ? xstrdup(cfg->database) : NULL;
+	src->node = cfg->node != NULL ? xstrdup(cfg->node) : NULL;
+	src->location = cfg->location != NULL ? xstrdup(cfg->location) : NULL;
+	src->cfg.database = src->database;
+	src->cfg.node = src->node;
+	src->cfg.location = src->location;
 	/* Plain values: which spans the files keep (report_retention_covers). */
 	memcpy(src->cfg.rrd_rra, cfg->rrd_rra, sizeof src->cfg.rrd_rra);
 	src->cfg.nrrd_rra = cfg->nrrd_rra;
@@ -52,6 +61,7 @@ web_src_init(struct web_src *src, const struct config *cfg,
 	src->check.id = c->id;
 	src->check.interval = c->interval;
 	src->check.timeout = c->timeout;
+	src->check.confirm = c->confirm;
 	if (c->site != NULL) {
 		src->site.name = xstrdup(c->site->name);
 		src->site.language = xstrdup(c->site->language);
@@ -72,6 +82,9 @@ web_src_free(struct web_src *src)
 	free(src->state_dir);
 	free(src->db_where);
 	free(src->rrdcached);
+	free(src->database);
+	free(src->node);
+	free(src->location);
 	free(src->check.name);
 	free(src->check.maintenance);
 	free(src->site.name);
@@ -177,6 +190,28 @@ web_data_mail_queue(struct web_data *wd, const struct web_src *src,
 }
 
 int
+web_data_locations(struct web_data *wd, const struct web_src *src,
+    struct store_location **out, size_t *n, char *err, size_t errlen)
+{
+	struct store	*tdb;
+	int		 rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!store_is_uri(src->db_where))
+		return WEB_DATA_UNAVAILABLE;
+	if ((tdb = web_data_tdb(wd, src, err, errlen)) == NULL)
+		return WEB_DATA_ERROR;
+	if ((rc = store_locations(tdb, out, n)) != STORE_OK) {
+		snprintf(err, errlen, "%s", store_errmsg(tdb));
+		return web_data_rc(rc);
+	}
+	/* Sorted here, off the loop: the pages look rows up by halving. */
+	locations_sort(*out, *n);
+	return WEB_DATA_OK;
+}
+
+int
 web_data_ticket(struct web_data *wd, const struct web_src *src,
     long long id, json_t **out, char *err, size_t errlen)
 {
@@ -257,16 +292,45 @@ web_data_ticket_update(struct web_data *wd, const struct web_src *src,
 	    &nmails, err, errlen));
 }
 
+/*
+ * The files of check (every location's in a cluster: rrd_source.h),
+ * flushed; on failure an empty set.  *first: the one file the views
+ * that draw one line show -- this node's location's when it has one (the
+ * node whose page it is), else the first (allocated; NULL: none).
+ */
+static void
+web_data_sources(const struct web_src *src, const char *check,
+    struct rrd_sources *ss, char **first)
+{
+	char	 err[256], *own;
+	size_t	 i, pick = 0;
+
+	if (rrd_sources_find(&src->cfg, check, ss, err, sizeof err) == -1)
+		memset(ss, 0, sizeof *ss);
+	rrd_sources_flush(&src->cfg, ss);
+	if (first == NULL)
+		return;
+	if ((own = rrd_source_location(&src->cfg)) != NULL) {
+		for (i = 0; i < ss->n; i++)
+			if (ss->v[i].location != NULL &&
+			    strcmp(ss->v[i].location, own) == 0)
+				pick = i;
+		free(own);
+	}
+	*first = ss->n > 0 ? xstrdup(ss->v[pick].path) : NULL;
+}
+
 /* A check that has not run yet has no file: say so, without its path. */
 static int
 web_data_no_file(const struct web_src *src, char *err, size_t errlen)
 {
-	char	*path;
-	int	 missing;
+	struct rrd_sources	ss;
+	int			missing;
 
-	xasprintf(&path, "%s/rrd/%s.rrd", src->state_dir, src->check.name);
-	missing = access(path, R_OK) == -1;
-	free(path);
+	web_data_sources(src, src->check.name, &ss, NULL);
+	missing = ss.n == 0 || (ss.daemon == NULL &&
+	    access(ss.v[0].path, R_OK) == -1);
+	rrd_sources_free(&ss);
 	if (missing)
 		snprintf(err, errlen, "no data yet");
 	return missing;
@@ -324,14 +388,18 @@ web_data_uptime(const struct web_src *src, const char *check, time_t start,
 	return WEB_DATA_OK;
 }
 
-/* One CF's rows of path over [*start, *end] at about step seconds. */
+/*
+ * One CF's rows of path (one of ss, through its rrdcached when the files
+ * are behind one) over [*start, *end] at about step seconds.
+ */
 static int
-series_fetch(const char *path, const char *cf, time_t *start, time_t *end,
-    unsigned long *step, unsigned long *nds, char ***names,
-    rrd_value_t **data, char *err, size_t errlen)
+series_fetch(const struct rrd_sources *ss, const char *path, const char *cf,
+    time_t *start, time_t *end, unsigned long *step, unsigned long *nds,
+    char ***names, rrd_value_t **data, char *err, size_t errlen)
 {
 	rrd_clear_error();
-	if (rrd_fetch_r(path, cf, start, end, step, nds, names, data) != 0) {
+	if (rrd_source_fetch(ss, path, cf, start, end, step, nds, names,
+	    data) != 0) {
 		snprintf(err, errlen, "%s", rrd_get_error());
 		rrd_clear_error();
 		return -1;
@@ -445,6 +513,7 @@ web_data_series(const struct web_src *src, time_t now, time_t span,
 	static const char *const phase[] = { "dns_ms", "connect_ms",
 	    "tls_ms", "ttfb_ms" };
 	struct uptime	 u;
+	struct rrd_sources ss;
 	char		*path, **names = NULL, **mnames = NULL, **xnames = NULL;
 	rrd_value_t	*data = NULL, *mdata = NULL, *xdata = NULL, v;
 	time_t		 fs, fe, ms, me, xs, xe, t, shown = 0;
@@ -457,31 +526,38 @@ web_data_series(const struct web_src *src, time_t now, time_t span,
 	*out = NULL;
 	if (!src->has_check)
 		return WEB_DATA_INVALID;
-	xasprintf(&path, "%s/rrd/%s.rrd", src->state_dir, src->check.name);
-	rrd_store_flush_file(&src->cfg, path);
+	/*
+	 * The rows are one location's file, this node's when it has one
+	 * (several: the chart is one location's; the figures below are
+	 * every location's, k of n), read through the shared rrdcached
+	 * when the files are behind one.
+	 */
+	web_data_sources(src, src->check.name, &ss, &path);
 	rows = json_array();
 	fs = now - span;
 	fe = now;
 	step = (unsigned long)(span / (maxpts > 0 ? maxpts : 600));
-	if (access(path, F_OK) == -1) {
+	if (path == NULL || (ss.daemon == NULL &&
+	    access(path, F_OK) == -1)) {
 		/* Not written yet: an empty series, not an error. */
 		step = (unsigned long)src->check.interval;
 		goto done;
 	}
-	if (series_fetch(path, "AVERAGE", &fs, &fe, &step, &nds, &names,
+	if (series_fetch(&ss, path, "AVERAGE", &fs, &fe, &step, &nds, &names,
 	    &data, err, errlen) == -1) {
 		json_decref(rows);
 		free(path);
+		rrd_sources_free(&ss);
 		return WEB_DATA_ERROR;
 	}
 	/* MIN and MAX live at the coarser steps only; a miss is no band. */
 	ms = xs = now - span;
 	me = xe = now;
 	mstep = xstep = step;
-	if (series_fetch(path, "MIN", &ms, &me, &mstep, &mnds, &mnames,
+	if (series_fetch(&ss, path, "MIN", &ms, &me, &mstep, &mnds, &mnames,
 	    &mdata, err, errlen) == -1)
 		mnds = 0;
-	if (series_fetch(path, "MAX", &xs, &xe, &xstep, &xnds, &xnames,
+	if (series_fetch(&ss, path, "MAX", &xs, &xe, &xstep, &xnds, &xnames,
 	    &xdata, err, errlen) == -1)
 		xnds = 0;
 	for (p = 0; p < 4; p++)
@@ -538,8 +614,9 @@ web_data_series(const struct web_src *src, time_t now, time_t span,
 	rrd_freemem(mdata);
 	rrd_freemem(xdata);
 done:
-	rc = uptime_file(path, &src->check, maint_active, now - span, now, now,
-	    &u, err, errlen);
+	rc = uptime_sources_split(&ss, &src->check, maint_active, now - span,
+	    span, 1, now, &u, err, errlen);
+	rrd_sources_free(&ss);
 	free(path);
 	cols = json_pack("[ssssssssss]", "time", "dns_ms", "connect_ms",
 	    "tls_ms", "ttfb_ms", "transfer_ms", "total_ms", "total_min_ms",
@@ -563,6 +640,7 @@ web_data_daily(const struct web_src *src, const char *check, time_t now,
     int ndays, double *pct)
 {
 	struct uptime	*u;
+	struct rrd_sources ss;
 	char		*path, err[256];
 	double		 v[LAST_N];
 	time_t		 today, last;
@@ -572,21 +650,21 @@ web_data_daily(const struct web_src *src, const char *check, time_t now,
 		pct[d] = NAN;
 	if (ndays <= 0)
 		return WEB_DATA_OK;
-	xasprintf(&path, "%s/rrd/%s.rrd", src->state_dir, check);
-	rrd_store_flush_file(&src->cfg, path);
+	web_data_sources(src, check, &ss, &path);
 	today = now - now % 86400;
 	u = xreallocarray(NULL, (size_t)ndays, sizeof *u);
-	rc = uptime_file_split(path, &src->check, maint_active,
+	rc = uptime_sources_split(&ss, &src->check, maint_active,
 	    today - (time_t)(ndays - 1) * 86400, 86400, ndays, now, u, err,
 	    sizeof err);
 	for (d = 0; rc == 0 && d < ndays; d++)
 		pct[d] = u[d].uptime_pct;
 	/* Today's first result may not be in a whole step yet: then the
 	 * bar is that result, never "no data". */
-	if (rc == 0 && isnan(pct[ndays - 1]) &&
-	    last_result(path, &last, v) == 0 && last >= today &&
-	    isfinite(v[LAST_UP]))
+	if (rc == 0 && isnan(pct[ndays - 1]) && path != NULL &&
+	    ss.daemon == NULL && last_result(path, &last, v) == 0 &&
+	    last >= today && isfinite(v[LAST_UP]))
 		pct[ndays - 1] = 100 * v[LAST_UP];
+	rrd_sources_free(&ss);
 	free(u);
 	free(path);
 	return rc == 0 ? WEB_DATA_OK : WEB_DATA_ERROR;
@@ -603,7 +681,9 @@ web_data_spark(const struct web_src *src, const char *period,
     const char *metric, int width, int height, unsigned char **png,
     size_t *len, char *err, size_t errlen)
 {
-	char		*argv[16], *path = NULL, *esc = NULL, *e, *opt;
+	char		*argv[17], *path = NULL, *esc = NULL, *e, *opt;
+	char		*daemon = NULL;
+	struct rrd_sources ss;
 	rrd_info_t	*info, *i;
 	time_t		 start, end = time(NULL);
 	struct buf	 b;
@@ -618,8 +698,15 @@ web_data_spark(const struct web_src *src, const char *period,
 	}
 	if (web_data_no_file(src, err, errlen))
 		return WEB_DATA_NOTFOUND;
-	xasprintf(&path, "%s/rrd/%s.rrd", src->state_dir, src->check.name);
-	rrd_store_flush_file(&src->cfg, path);
+	/* One location's file, this node's if any: a sparkline is one line. */
+	web_data_sources(src, src->check.name, &ss, &path);
+	daemon = ss.daemon != NULL ? xstrdup(ss.daemon) : NULL;
+	rrd_sources_free(&ss);
+	if (path == NULL) {
+		free(daemon);
+		snprintf(err, errlen, "no data yet");
+		return WEB_DATA_NOTFOUND;
+	}
 	buf_init(&b);
 	for (e = path; *e != '\0'; e++) {	/* ':' separates DEF fields */
 		if (*e == ':' || *e == '\\')
@@ -630,6 +717,8 @@ web_data_spark(const struct web_src *src, const char *period,
 	argv[argc++] = xstrdup("graph");
 	argv[argc++] = xstrdup("-");
 	argv[argc++] = xstrdup("--imgformat=PNG");
+	if (daemon != NULL)
+		xasprintf(&argv[argc++], "--daemon=%s", daemon);
 	xasprintf(&argv[argc++], "--start=%lld", (long long)start);
 	xasprintf(&argv[argc++], "--end=%lld", (long long)end);
 	xasprintf(&argv[argc++], "--width=%d", width);
@@ -660,7 +749,12 @@ web_data_spark(const struct web_src *src, const char *period,
 	argv[argc++] = xstrdup("AREA:down#e15759aa");
 
 	rrd_clear_error();
-	if ((info = rrd_graph_v(argc, argv)) == NULL) {
+	if (daemon != NULL)
+		rrd_source_lock();
+	info = rrd_graph_v(argc, argv);
+	if (daemon != NULL)
+		rrd_source_unlock();
+	if (info == NULL) {
 		snprintf(err, errlen, "rrdgraph: %s", rrd_get_error());
 		goto out;
 	}
@@ -682,5 +776,6 @@ out:
 	free(opt);
 	free(esc);
 	free(path);
+	free(daemon);
 	return rc;
 }

@@ -14,6 +14,7 @@
 #include <event2/http.h>
 
 #include "config.h"
+#include "locations.h"
 #include "log.h"
 #include "registry.h"
 #include "web_data.h"
@@ -27,6 +28,7 @@
 #include "xmalloc.h"
 
 #define WEB_CHECK_TICKETS	10	/* tickets on a check's page */
+#define PAGE_RECENT		20	/* results in a check's table */
 #define WEB_DASH_ROWS		200	/* checks on a dashboard page */
 
 /* ---- dashboard ---- */
@@ -167,11 +169,16 @@ page_rows_listed(struct web *w, const struct page_filter *f, size_t *n)
 	return rows;
 }
 
-/* A check's record as plain data for the renderers. */
+/*
+ * A check's record as plain data for the renderers; locs: each
+ * location's verdict (NULL: SQLite, none).
+ */
 static void
 page_check_data(struct render_check *rc, const struct check_conf *c,
-    const struct web_check *wc)
+    const struct web_check *wc, const struct locations *locs)
 {
+	struct locations_count	k;
+
 	memset(rc, 0, sizeof *rc);
 	rc->name = c->name;
 	rc->site = c->site != NULL ? c->site->name : NULL;
@@ -187,9 +194,13 @@ page_check_data(struct render_check *rc, const struct check_conf *c,
 	rc->up24 = wc->up24;
 	rc->up30 = wc->up30;
 	rc->ticket = wc->st->ticket;
-	rc->daily = wc->have_daily ? wc->daily : NULL;
 	rc->stale = web_check_stale(wc, c, time(NULL));
 	rc->last_at = wc->have ? (double)wc->st->last_at : 0;
+	if (locs != NULL) {
+		locations_count(locs, c->name, &k);
+		locations_partial(&k, c->confirm, rc->partial,
+		    sizeof rc->partial);
+	}
 }
 
 /* An open ticket of the view as plain data. */
@@ -254,9 +265,11 @@ web_page_dashboard(struct web *w, struct evhttp_request *req,
 	struct page_filter	 f;
 	const struct web_session *s;
 	struct buf		 b, qs;
+	struct locations	 locs;
 	json_t			*all, *t;
 	const char		*err;
 	size_t			 i, n;
+	int			 pg;
 
 	(void)rest;
 	memset(&d, 0, sizeof d);
@@ -284,8 +297,10 @@ web_page_dashboard(struct web *w, struct evhttp_request *req,
 		    cfg->checks[i]))]++;
 	d.total = cfg->nchecks;
 	checks = xcalloc(n + 1, sizeof *checks);
+	pg = web_view_locations(w->view, &locs);
 	for (i = 0; i < n; i++) {
-		page_check_data(&checks[i], shown[i].c, shown[i].wc);
+		page_check_data(&checks[i], shown[i].c, shown[i].wc,
+		    pg ? &locs : NULL);
 		web_beats_fill(w->beats, shown[i].c, &checks[i]);
 	}
 	all = web_view_tickets(w->view, &err);
@@ -319,6 +334,27 @@ web_page_dashboard(struct web *w, struct evhttp_request *req,
 }
 
 /* ---- one check ---- */
+
+/* k of n: what each location says of check, "a up · b down". */
+static void
+page_check_locations(struct buf *b, const struct locations *locs,
+    const char *check)
+{
+	size_t	i, first, n;
+
+	n = locations_find(locs, check, &first);
+	buf_addstr(b, "<dt>Locations</dt><dd id=\"locations\">");
+	for (i = first; i < first + n; i++) {
+		if (i > first)
+			buf_addstr(b, " · ");
+		html_escape(b, locs->v[i].location);
+		buf_addstr(b, " ");
+		html_escape(b, locations_state(locs, &locs->v[i]));
+	}
+	if (n == 0)
+		buf_addstr(b, "none yet");
+	buf_addstr(b, "</dd>");
+}
 
 struct page_check_job {
 	struct web		*w;
@@ -399,8 +435,8 @@ page_check_done(struct web_job *job)
 	struct web		*w = j->w;
 	const struct check_conf	*c;
 	struct web_check	*wc;
-	struct web_sample	*s;
-	unsigned		 slot;
+	const struct render_beat *s;
+	const char		*msg;
 	struct buf		 b;
 	const char		*periods[] = { "day", "week", "month",
 				    "year" };
@@ -409,6 +445,10 @@ page_check_done(struct web_job *job)
 	enum sw_state		 st;
 	const struct web_session *sess;
 	struct buf		 back;
+	struct locations	 locs;
+	struct locations_count	 k;
+	char			 partial[48];
+	int			 pg;
 
 	if (job->cancelled) {
 		web_reply_error(w, j->req, 503, "The server is stopping.");
@@ -433,6 +473,12 @@ page_check_done(struct web_job *job)
 	html_escape(&b, c->name);
 	buf_printf(&b, " <span class=\"badge %s\">%s</span>",
 	    html_state_class(st), sw_state_name(st));
+	pg = web_view_locations(w->view, &locs);
+	if (pg) {
+		locations_count(&locs, c->name, &k);
+		locations_partial(&k, c->confirm, partial, sizeof partial);
+		render_partial(&b, partial);
+	}
 	if (web_check_stale(wc, c, time(NULL))) {
 		buf_addstr(&b, " <span class=\"badge stale\">stale</span>"
 		    "</h2>\n<p class=\"stale\">No result since ");
@@ -448,6 +494,8 @@ page_check_done(struct web_job *job)
 	buf_printf(&b, "</dd><dt>Every</dt><dd>%d s, timeout %d s, slow "
 	    "%d ms, down %d ms</dd>", c->interval, c->timeout, c->slow_ms,
 	    c->down_ms);
+	if (pg)
+		page_check_locations(&b, &locs, c->name);
 	if (wc->have) {
 		buf_addstr(&b, "<dt>Cause</dt><dd id=\"cause\">");
 		html_escape(&b, sw_cause_name(wc->st->cause));
@@ -519,21 +567,21 @@ page_check_done(struct web_job *job)
 	    "id=\"results\" class=\"results\"><thead><tr><th>Time</th>"
 	    "<th>State</th><th>Cause</th><th>HTTP</th><th>Total</th>"
 	    "<th>Message</th></tr></thead><tbody>\n");
-	for (i = 0; i < wc->nring; i++) {
-		slot = (wc->head + WEB_RING - 1 - i) % WEB_RING;
-		s = &wc->ring[slot];
+	for (i = 0; i < PAGE_RECENT &&
+	    (s = web_beats_recent(w->beats, c, (unsigned)i, &msg)) != NULL;
+	    i++) {
 		buf_printf(&b, "<tr class=\"%s\"><td>",
 		    html_state_class(s->state));
 		html_time(&b, s->at);
 		buf_printf(&b, "</td><td>%s</td><td>%s</td><td>%d</td>"
-		    "<td>%.0f ms</td><td class=\"msg\">",
+		    "<td>%u ms</td><td class=\"msg\">",
 		    sw_state_name(s->state), sw_cause_name(s->cause),
-		    (int)s->http_status, (double)s->total_ms);
-		/* An up result's message is its status and time (web_view.h). */
-		if (wc->ring_msg != NULL && wc->ring_msg[slot] != NULL)
-			html_escape(&b, wc->ring_msg[slot]);
+		    (int)s->http, (unsigned)s->total_ms);
+		/* An up result's message is its status (web_beats.h). */
+		if (msg != NULL)
+			html_escape(&b, msg);
 		else
-			buf_printf(&b, "HTTP %d", (int)s->http_status);
+			buf_printf(&b, "HTTP %d", (int)s->http);
 		buf_addstr(&b, "</td></tr>\n");
 	}
 	buf_addstr(&b, "</tbody></table></section>\n");

@@ -305,6 +305,16 @@ render_beats(struct buf *b, const struct render_check *c)
 	    n[SW_STATE_DEGRADED], n[SW_STATE_DOWN], n[SW_STATE_UNKNOWN]);
 }
 
+void
+render_partial(struct buf *b, const char *partial)
+{
+	if (partial == NULL || *partial == '\0')
+		return;
+	buf_addstr(b, " <span class=\"badge partial\">");
+	html_escape(b, partial);
+	buf_addstr(b, "</span>");
+}
+
 /* One row of the checks table. */
 static void
 render_check_row(struct buf *b, const struct render_check *c, double now)
@@ -331,6 +341,7 @@ render_check_row(struct buf *b, const struct render_check *c, double now)
 			buf_addstr(b, ")</span>");
 		}
 	}
+	render_partial(b, c->partial);
 	if (c->have && c->state != SW_STATE_UP) {
 		buf_addstr(b, " <span class=\"msg\">");
 		html_printf(b, "%s: %s", sw_cause_name(c->cause),

@@ -133,7 +133,7 @@ web_status_words(struct web *w, const char *lang)
 /* What the page shows of a check: its name, state and daily bars. */
 static void
 status_check(struct web *w, struct render_check *rc,
-    const struct check_conf *c)
+    const struct check_conf *c, float days[WEB_DAYS])
 {
 	struct web_check	*wc = web_view_check(w->view, c);
 
@@ -141,7 +141,7 @@ status_check(struct web *w, struct render_check *rc,
 	rc->name = c->name;
 	rc->title = c->title;
 	rc->state = web_check_state(wc);
-	rc->daily = wc->have_daily ? wc->daily : NULL;
+	rc->daily = web_view_daily(wc, days);
 	/* A state that may no longer hold is not shown as current. */
 	if ((rc->stale = web_check_stale(wc, c, time(NULL))))
 		rc->state = SW_STATE_UNKNOWN;
@@ -181,6 +181,7 @@ struct status_gather {
 	struct render_ticket	*tickets, *bysite;
 	const struct site_conf	**tsite;
 	struct render_update	*updates;	/* the tickets' public ones */
+	float			(*days)[WEB_DAYS];	/* each check's bars */
 };
 
 static void
@@ -202,6 +203,7 @@ status_gather(struct web *w, const size_t *which, size_t n,
 				maxc++;
 	g->sites = xcalloc(n + 1, sizeof *g->sites);
 	g->checks = xcalloc(maxc + 1, sizeof *g->checks);
+	g->days = xcalloc(maxc + 1, sizeof *g->days);
 	g->tickets = xcalloc(ntk + 1, sizeof *g->tickets);
 	g->bysite = xcalloc(ntk + 1, sizeof *g->bysite);
 	g->tsite = xcalloc(ntk + 1, sizeof *g->tsite);
@@ -230,8 +232,8 @@ status_gather(struct web *w, const size_t *which, size_t n,
 		rs->checks = g->checks + nc;
 		for (j = 0; j < cfg->nchecks; j++)
 			if (cfg->checks[j]->site == site)
-				status_check(w, &g->checks[nc++],
-				    cfg->checks[j]);
+				status_check(w, &g->checks[nc],
+				    cfg->checks[j], g->days[nc]), nc++;
 		rs->nchecks = (size_t)(g->checks + nc - rs->checks);
 		rs->tickets = g->bysite + nt;
 		for (j = 0; j < ntk; j++)
@@ -246,6 +248,7 @@ status_gather_free(struct status_gather *g)
 {
 	free(g->sites);
 	free(g->checks);
+	free(g->days);
 	free(g->tickets);
 	free(g->bysite);
 	free(g->tsite);

@@ -6,8 +6,8 @@
  *
  * DESIGN
  * The pages are served on the loop from this memory.  A timer starts the
- * refresh jobs every WEB_REFRESH_S on the web's worker threads: tickets
- * and the mail queue each time; uptime figures a batch of checks at a
+ * refresh jobs every WEB_REFRESH_S on the web's worker threads: tickets,
+ * the mail queue and (PostgreSQL) each location's verdict each time; uptime figures a batch of checks at a
  * time, so a tick costs the same whatever the number of checks.  A job
  * works on its own copies (web_src) and its done function swaps the
  * answers in on the loop; a job already running is never doubled.
@@ -24,10 +24,13 @@
 
 #include "config.h"
 #include "incident.h"
+#include "locations.h"
 #include "log.h"
 #include "registry.h"
 #include "result.h"
+#include "rrd_source.h"
 #include "status_json.h"
+#include "store.h"
 #include "util.h"
 #include "web_data.h"
 #include "web_int.h"
@@ -55,6 +58,10 @@ struct web_view {
 	long long		 mail_failed;
 	long long		 notify_queued;	/* the same, channels' */
 	long long		 notify_failed;
+	/* k of n: every location's verdict (sorted); none on SQLite. */
+	struct store_location	*locs;
+	size_t			 nlocs;
+	time_t			 locs_at;	/* when they were read */
 	int			 stats_busy;
 	uint64_t		 stats_due_ms;	/* next uptime refresh */
 	uint64_t		 daily_due_ms;
@@ -120,13 +127,6 @@ web_view_check(struct web_view *v, const struct check_conf *c)
 static void
 view_check_free(struct web_check *wc)
 {
-	unsigned	i;
-
-	if (wc->ring_msg != NULL)
-		for (i = 0; i < WEB_RING; i++)
-			free(wc->ring_msg[i]);
-	free(wc->ring_msg);
-	free(wc->ring);
 	free(wc->last);
 	free(wc->daily);
 	free(wc);
@@ -163,44 +163,6 @@ view_last_set(struct web_last *l, const struct result *r)
 	l->bytes = r->bytes;
 }
 
-/* Put r at the head of the ring of recent results. */
-static void
-view_ring_add(struct web_check *wc, const struct result *r)
-{
-	struct web_sample	*s;
-	unsigned		 cap;
-
-	/* Until it is full, head == nring: the ring is filled in order. */
-	if (wc->nring == wc->capring && wc->capring < WEB_RING) {
-		cap = wc->capring == 0 ? 2 : wc->capring * 2;
-		if (cap > WEB_RING)
-			cap = WEB_RING;
-		wc->ring = xreallocarray(wc->ring, cap, sizeof *wc->ring);
-		memset(wc->ring + wc->capring, 0,
-		    (cap - wc->capring) * sizeof *wc->ring);
-		wc->capring = cap;
-	}
-	s = &wc->ring[wc->head];
-	s->at = r->at > 0 && r->at < UINT32_MAX ? (uint32_t)r->at : 0;
-	s->state = (unsigned char)r->state;
-	s->cause = (unsigned char)r->cause;
-	s->http_status = (short)(r->http_status >= 0 && r->http_status <= 999 ?
-	    r->http_status : 0);
-	s->total_ms = (float)r->total_ms;
-	if (wc->ring_msg != NULL) {
-		free(wc->ring_msg[wc->head]);
-		wc->ring_msg[wc->head] = NULL;
-	}
-	if (r->state != SW_STATE_UP) {
-		if (wc->ring_msg == NULL)
-			wc->ring_msg = xcalloc(WEB_RING, sizeof *wc->ring_msg);
-		wc->ring_msg[wc->head] = xstrdup(r->message);
-	}
-	wc->head = (wc->head + 1) % WEB_RING;
-	if (wc->nring < WEB_RING)
-		wc->nring++;
-}
-
 void
 web_view_record(struct web_view *v, const struct check_conf *c,
     const struct result *r)
@@ -213,7 +175,6 @@ web_view_record(struct web_view *v, const struct check_conf *c,
 	if (wc->last == NULL)
 		wc->last = xcalloc(1, sizeof *wc->last);
 	view_last_set(wc->last, r);
-	view_ring_add(wc, r);
 }
 
 json_t *
@@ -243,6 +204,24 @@ web_view_notify(struct web_view *v, long long *queued, long long *failed)
 	*failed = v->notify_failed;
 }
 
+int
+web_view_locations(struct web_view *v, struct locations *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!store_is_uri(v->w->cfg->database))
+		return 0;
+	out->v = v->locs;
+	out->n = v->nlocs;
+	/*
+	 * Judged as of the read, not now: the heartbeats in the copy are as
+	 * old as it is (up to WEB_REFRESH_S), and a node_timeout shorter
+	 * than that would make every node look gone.  A node that stops is
+	 * seen gone one refresh later.
+	 */
+	out->fresh_after = v->locs_at - v->w->cfg->node_timeout;
+	return 1;
+}
+
 void
 web_view_poke(struct web_view *v)
 {
@@ -262,6 +241,10 @@ struct view_db_job {
 	long long		 mail_failed;
 	long long		 notify_queued;
 	long long		 notify_failed;
+	struct store_location	*locs;
+	size_t			 nlocs;
+	time_t			 locs_at;
+	int			 locs_rc;
 	int			 rc;
 	char			 err[256];
 };
@@ -279,6 +262,9 @@ view_db_work(struct web_job *job)
 	web_data_mail_queue(web_queue_data(job), &r->src, &r->mail_queued,
 	    &r->mail_failed, &r->notify_queued, &r->notify_failed, err,
 	    sizeof err);
+	r->locs_at = time(NULL);
+	r->locs_rc = web_data_locations(web_queue_data(job), &r->src,
+	    &r->locs, &r->nlocs, err, sizeof err);
 }
 
 static void
@@ -303,6 +289,14 @@ view_db_done(struct web_job *job)
 		r->tickets = NULL;
 	} else
 		v->tickets_err = xstrdup(r->err);
+	/* Verdicts that could not be read keep the last ones read. */
+	if (r->locs_rc != WEB_DATA_ERROR) {
+		free(v->locs);
+		v->locs = r->locs;
+		v->nlocs = r->nlocs;
+		v->locs_at = r->locs_at;
+		r->locs = NULL;
+	}
 	/* A history that could not be read keeps the last one read. */
 	if (r->history != NULL) {
 		json_decref(v->history);
@@ -310,6 +304,7 @@ view_db_done(struct web_job *job)
 		r->history = NULL;
 	}
 out:
+	free(r->locs);
 	json_decref(r->history);
 	json_decref(r->tickets);
 	web_src_free(&r->src);
@@ -383,13 +378,54 @@ view_stats_free(struct view_stats_job *r)
 	free(r);
 }
 
+/*
+ * Keep a check's daily bars: whole when some known day was below 100 %,
+ * else only where the known days start (unknown days after a known one
+ * need the whole array too).
+ */
+static void
+view_daily_set(struct web_check *wc, const double *days)
+{
+	size_t	from, d;
+
+	for (from = 0; from < WEB_DAYS && !isfinite(days[from]); from++)
+		;
+	for (d = from; d < WEB_DAYS && days[d] == 100.0; d++)
+		;
+	if (d == WEB_DAYS) {
+		free(wc->daily);
+		wc->daily = NULL;
+		wc->daily_from = (unsigned char)from;
+	} else {
+		if (wc->daily == NULL)
+			wc->daily = xcalloc(WEB_DAYS, sizeof *wc->daily);
+		for (d = 0; d < WEB_DAYS; d++)
+			wc->daily[d] = (float)days[d];
+	}
+	wc->have_daily = 1;
+}
+
+const float *
+web_view_daily(const struct web_check *wc, float buf[WEB_DAYS])
+{
+	size_t	d;
+
+	if (wc == NULL || !wc->have_daily)
+		return NULL;
+	if (wc->daily != NULL)
+		return wc->daily;
+	for (d = 0; d < WEB_DAYS; d++)
+		buf[d] = d < wc->daily_from ? NAN : 100.0f;
+	return buf;
+}
+
 static void
 view_stats_done(struct web_job *job)
 {
 	struct view_stats_job	*r = job->arg;
 	struct web_check	*wc;
 	const struct check_conf	*c;
-	size_t			 i, d;
+	size_t			 i;
 
 	if (job->cancelled)
 		goto out;
@@ -404,14 +440,8 @@ view_stats_done(struct web_job *job)
 		wc->up30 = r->up30[i];
 		wc->down24 = r->down24[i];
 		wc->down30 = r->down30[i];
-		if (r->daily) {
-			if (wc->daily == NULL)
-				wc->daily = xcalloc(WEB_DAYS,
-				    sizeof *wc->daily);
-			for (d = 0; d < WEB_DAYS; d++)
-				wc->daily[d] = (float)r->days[i * WEB_DAYS + d];
-			wc->have_daily = 1;
-		}
+		if (r->daily)
+			view_daily_set(wc, &r->days[i * WEB_DAYS]);
 	}
 out:
 	view_stats_free(r);
@@ -422,12 +452,16 @@ out:
  * bounds.  Figures of 24 hours and 30 days barely move in ten minutes,
  * and each check costs a few RRD reads, so 2,000 checks take 17 a tick
  * rather than 64 (a few ms of CPU a second saved for every second).
+ * Files behind a shared rrdcached cost far more -- every row crosses the
+ * network as text, one fetch at a time -- so there one check a tick.
  */
 static size_t
-view_stats_batch(size_t nchecks)
+view_stats_batch(const struct config *cfg, size_t nchecks)
 {
 	size_t	n;
 
+	if (rrd_source_remote(cfg))
+		return 1;
 	n = (nchecks * WEB_REFRESH_S + WEB_STATS_ROUND_S - 1) /
 	    WEB_STATS_ROUND_S;
 	if (n < WEB_STATS_BATCH_MIN)
@@ -458,8 +492,8 @@ view_stats_start(struct web_view *v, uint64_t now)
 	sr = xcalloc(1, sizeof *sr);
 	sr->v = v;
 	sr->n = cfg->nchecks - v->stats_next;
-	if (sr->n > view_stats_batch(cfg->nchecks))
-		sr->n = view_stats_batch(cfg->nchecks);
+	if (sr->n > view_stats_batch(cfg, cfg->nchecks))
+		sr->n = view_stats_batch(cfg, cfg->nchecks);
 	sr->now = time(NULL);
 	sr->daily = v->stats_daily;
 	sr->srcs = xcalloc(sr->n + 1, sizeof *sr->srcs);
@@ -535,5 +569,6 @@ web_view_free(struct web_view *v)
 	json_decref(v->tickets);
 	json_decref(v->history);
 	free(v->tickets_err);
+	free(v->locs);
 	free(v);
 }

@@ -80,6 +80,11 @@
 			tr.appendChild(td);
 			td = el("td");
 			td.appendChild(el("span", "badge st-" + c.state, c.state));
+			/* k of n: failing from fewer locations than confirm. */
+			if (c.partial_outage) {
+				td.appendChild(document.createTextNode(" "));
+				td.appendChild(el("span", "badge partial", c.partial_outage));
+			}
 			if (c.state !== "up" && c.cause) {
 				td.appendChild(document.createTextNode(" "));
 				td.appendChild(el("span", "msg", c.cause + ": " + (c.message || "")));

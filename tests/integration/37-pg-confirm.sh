@@ -5,13 +5,22 @@
 # (locations = 0) and two must see it failing (confirm = 2).  nginx
 # denies the sources named in a file it includes:
 #
-#   deny b          -> status shows b down, a and c up; no ticket
+#   deny b          -> status and a's /api/v1/checks show b down, a and
+#                      c up; a's dashboard and check page say "down from
+#                      1 of 3 locations"; no ticket
 #   deny b and c    -> exactly one ticket, naming b and c; one DOWN mail
 #                      per recipient, the staff's naming both locations,
 #                      the client's naming none
-#   allow all       -> the ticket is resolved, one UP mail per recipient
+#   allow all       -> the ticket is resolved, one UP mail per recipient;
+#                      the dashboard's marker is gone
 #   deny b and c, c's node killed
 #                   -> a new ticket, resolved once c's heartbeat is stale
+#   c's node back   -> c's verdict counts again: one new ticket
+# The three share one rrdcached over TCP (as a cluster's nodes do): each
+# location records rrd/guarded~LOCATION.rrd under its base folder; b's
+# file says down while b is denied, a's up; `graph --metric time` draws
+# one line per location; `report` counts the time b alone was denied as
+# up (one location is fewer than confirm = 2), b and c's as down.
 set -eu
 . "$top_srcdir/tests/lib/common.sh"
 mail_asan
@@ -49,8 +58,10 @@ wait_until 10 '[ "$(code_from 127.0.0.3)" = 200 ]' ||
     fail "nginx does not serve /guarded: $(code_from 127.0.0.3)"
 
 start_smtp accept
+start_rrdcached_tcp
+RC_ADDR=127.0.0.1:$RRDCACHED_PORT
 write_mail_config "$SMTP_PORT" 2 daemon.node=a daemon.location=a \
-    daemon.source=127.0.0.2 daemon.node_timeout=3
+    daemon.source=127.0.0.2 daemon.node_timeout=3 "daemon.rrdcached=$RC_ADDR"
 add_site shop "Shop Ltd" en "owner@shop.example"
 add_check shop guarded "$NGINX_URL/guarded" interval=1 timeout=1 \
     retries=2 recover=2 renotify=0 locations=0 confirm=2
@@ -97,6 +108,22 @@ for t in json.loads(sys.argv[1]):
         v = t.get(sys.argv[2])
         print(",".join(v) if isinstance(v, list) else v)' "$RUN_OUT" "$1"
 }
+# The web of a (no accounts: its reads are open).
+WEB=http://127.0.0.1:$SW_HTTP_PORT
+# web_json 'python expression over c': wait until a's /api/v1/checks
+# says it of the guarded check (c); 1 on timeout, WAIT_BODY the answer.
+web_json() {
+	wait_json 10 "$WEB/api/v1/checks" \
+	    "[c for c in j if c['name'] == 'guarded'][0:1] and
+	    (lambda c: $1)([c for c in j if c['name'] == 'guarded'][0])"
+}
+# dash_row: the guarded check's row of a's dashboard (one line).
+dash_row() {
+	local page
+	page=$(http_get "$WEB/") || return 1
+	printf '%s\n' "$page" | grep -F 'data-check="guarded"' || true
+}
+
 # mails KIND: "RCPT|failing-at-line" per DOWN/UP mail (KIND down or up).
 mails() {
 	local files
@@ -124,23 +151,46 @@ guard 127.0.0.3
 wait_until 10 '[ "$(code_from 127.0.0.3)" = 403 ]' || fail "nginx: deny b"
 wait_until 15 '[ "$(verdicts)" = "a=up b=down c=up" ]' ||
     fail "b's verdict: $(verdicts)"
+B_FROM=$(date +%s)	# b has been down for its retries already
 sleep 3
 assert_eq "" "$(tickets_of id)" "one location of two: no ticket"
 assert_eq "a=up b=down c=up" "$(verdicts)" "b alone says down"
+# The web (a's copy, read every 5 s) says so too: still up, no ticket.
+web_json 'c["locations"] == {"a": "up", "b": "down", "c": "up"}' ||
+    fail "a's API: b's verdict: $WAIT_BODY"
+assert_json "$WAIT_BODY" '[(c["state"], c["ticket"], c["partial_outage"])
+    for c in j if c["name"] == "guarded"] ==
+    [("up", None, "down from 1 of 3 locations")]' "a's API: partial outage"
+ROW=$(dash_row) || fail "a's dashboard: no answer"
+assert_contains "$ROW" '<span class="badge st-up">up</span>' \
+    "a's dashboard: guarded is up"
+assert_contains "$ROW" \
+    '<span class="badge partial">down from 1 of 3 locations</span>' \
+    "a's dashboard: the partial outage on guarded's row"
+PAGE=$(http_get "$WEB/check/guarded") || fail "no check page"
+assert_contains "$PAGE" "down from 1 of 3 locations" "check page: marker"
+assert_contains "$PAGE" "a up · b down · c up" "check page: locations"
+# A second short of now: the next step may hold c's first failure.
+B_TO=$(($(date +%s) - 1))
 
 # ---- two locations failing: one ticket naming both, one mail each
 guard 127.0.0.3 127.0.0.4
 wait_until 10 '[ "$(code_from 127.0.0.4)" = 403 ]' || fail "nginx: deny c"
 wait_until 15 '[ -n "$(tickets_of id)" ]' || fail "no ticket: $(verdicts)"
+BC_FROM=$(date +%s)
 wait_until 15 '[ "$(mails down | wc -l)" -ge 2 ]' ||
     fail "no DOWN mails: $(mails down)"
 sleep 3
 assert_eq 1 "$(tickets_of id | wc -l)" "exactly one ticket"
 assert_eq "b,c" "$(tickets_of locations)" "the ticket names b and c"
 assert_eq "a=up b=down c=down" "$(verdicts)" "b and c say down"
+web_json 'c["locations"] == {"a": "up", "b": "down", "c": "down"} and
+    c["partial_outage"] is None' ||
+    fail "a's API: an incident is no partial outage: $WAIT_BODY"
 assert_eq "ops@example.com|b, c
 owner@shop.example|-" "$(mails down | LC_ALL=C sort)" \
     "one DOWN mail per recipient, the staff's naming b and c"
+BC_TO=$(date +%s)
 
 # ---- allowed again: resolved
 guard
@@ -154,6 +204,56 @@ wait_until 15 '[ "$(mails up | wc -l)" -ge 2 ]' || fail "no UP mails: $(mails up
 sleep 2
 assert_eq "ops@example.com|-
 owner@shop.example|-" "$(mails up | LC_ALL=C sort)" "one UP mail per recipient"
+web_json 'c["locations"] == {"a": "up", "b": "up", "c": "up"} and
+    c["partial_outage"] is None' ||
+    fail "a's API: every location up again: $WAIT_BODY"
+ROW=$(dash_row) || fail "a's dashboard: no answer"
+assert_contains "$ROW" 'data-check="guarded"' "a's dashboard: guarded's row"
+assert_not_contains "$ROW" "badge partial" "a's dashboard: the marker is gone"
+
+# ---- the records: one file per location on the shared rrdcached
+for l in a b c; do
+	[ -s "$RRDCACHED_BASE/rrd/guarded~$l.rrd" ] ||
+	    fail "no rrd/guarded~$l.rrd under rrdcached's base: $(ls -R "$RRDCACHED_BASE")"
+done
+[ -z "$(ls "$SW_STATE_DIR/rrd" "$SW_TMP/var-b/rrd" 2>/dev/null | grep guarded)" ] ||
+    fail "a node wrote guarded's file locally"
+# ups LOC FROM TO: the known `up` values of LOC's steps inside (FROM, TO),
+# read through rrdcached (FETCH flushes the file first).
+ups() {
+	rrdtool fetch --daemon "$RC_ADDR" "rrd/guarded~$1.rrd" AVERAGE -r 1 \
+	    -s "$2" -e "$3" | awk -F'[: ]+' -v lo="$2" -v hi="$3" \
+	    '/^[0-9]+:/ && $1 > lo + 1 && $1 < hi && $2 !~ /nan/ { printf "%g\n", $2 }' |
+	    sort -u | tr '\n' ' '
+}
+assert_eq "0 " "$(ups b "$B_FROM" "$B_TO")" "b's file: down while b was denied"
+assert_eq "1 " "$(ups a "$B_FROM" "$B_TO")" "a's file: up meanwhile"
+assert_eq "1 " "$(ups c "$B_FROM" "$B_TO")" "c's file: up meanwhile"
+assert_eq "0 " "$(ups c "$BC_FROM" "$BC_TO")" "c's file: down with b"
+
+# a's check chart reads its own location's rows through rrdcached.
+wait_json 10 "$WEB/api/v1/checks/guarded/series?period=hour" \
+    'len([r for r in j["rows"] if r[6] is not None]) >= 5' ||
+    fail "a's chart has no rows from the shared rrdcached: $WAIT_BODY"
+
+# One line per location in the response-time graph, each named.
+sw_run "$SWC" -c "$SW_CONF" graph guarded --metric time --start "$B_FROM" \
+    --end "$BC_TO" --legend -o "$SW_TMP/guarded.png"
+assert_eq 0 "$RUN_RC" "graph ($RUN_ERR)"
+[ "$(head -c 4 "$SW_TMP/guarded.png" | od -An -c | tr -d ' ')" = '211PNG' ] ||
+    fail "graph is not a PNG"
+assert_eq "a b c" "$(echo "$RUN_OUT" | grep -xE '[abc]' | tr '\n' ' ' | sed 's/ $//')" \
+    "the legend names the three locations: $RUN_OUT"
+
+# report: b alone is one location of confirm = 2 (up); b and c are down.
+sw_run "$SWC" -c "$SW_CONF" report guarded --start "$B_FROM" --end "$B_TO" --json
+assert_eq 0 "$RUN_RC" "report of b's window ($RUN_ERR)"
+assert_json "$RUN_OUT" 'j[0]["uptime_pct"] == 100 and j[0]["downtime_s"] == 0' \
+    "b alone down: 100 % up"
+sw_run "$SWC" -c "$SW_CONF" report guarded --start "$BC_FROM" --end "$BC_TO" --json
+assert_eq 0 "$RUN_RC" "report of b and c's window ($RUN_ERR)"
+assert_json "$RUN_OUT" 'j[0]["downtime_s"] >= 2 and j[0]["uptime_pct"] < 50' \
+    "b and c down: counted as down"
 
 # ---- a location that stops counts no more: b and c fail again, c's
 # node is killed: b alone is fewer than two, the new ticket resolves
@@ -168,6 +268,16 @@ PIDS=${PIDS% *}
 wait_until 15 '[ "$(tickets_of status | grep -vc resolved)" = 0 ]' ||
     fail "the ticket stays open with c gone: $(tickets_of status)"
 assert_eq 2 "$(tickets_of id | wc -l)" "two tickets in all"
+
+# ---- c's node comes back: it probes again, its verdict counts again,
+# and b and c confirm a new outage: one ticket, not one per node
+node_conf c 127.0.0.4
+wait_until 20 '[ "$(verdicts)" = "a=up b=down c=down" ]' ||
+    fail "c's verdict after its return: $(verdicts)"
+wait_until 15 '[ "$(tickets_of status | grep -vc resolved)" = 1 ]' ||
+    fail "no ticket once c is back: $(tickets_of status), $(verdicts)"
+sleep 2
+assert_eq 3 "$(tickets_of id | wc -l)" "three tickets in all, one open"
 
 for p in $PIDS; do
 	_sw_stop_pid "$p" 12

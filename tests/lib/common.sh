@@ -702,6 +702,29 @@ start_rrdcached() {
 	sw_log "rrdcached on $RRDCACHED_SOCK"
 }
 
+# start_rrdcached_tcp: a shared rrdcached as a cluster's nodes use it,
+# on 127.0.0.1:$RRDCACHED_PORT (a free port), its files under
+# $RRDCACHED_BASE (-B -b, -R for its rrd/ folder); -w 1 as above.
+start_rrdcached_tcp() {
+	local base=$SW_TMP/rrdcached-tcp pid
+	command -v rrdcached >/dev/null 2>&1 ||
+	    skip "rrdcached is not installed"
+	RRDCACHED_BASE=$base/files
+	mkdir -p "$RRDCACHED_BASE"
+	RRDCACHED_PORT=$(free_port) || fail "no free port"
+	rrdcached -g -B -b "$RRDCACHED_BASE" -R -F -w 1 -f 10 \
+	    -p "$base/pid" -o "$base/rrdcached.log" \
+	    -l "127.0.0.1:$RRDCACHED_PORT" </dev/null >"$base/stderr" 2>&1 &
+	pid=$!
+	_sw_track "$pid" rrdcached
+	# Ignored on purpose: the test below says which way it ended.
+	wait_until 10 "port_open $RRDCACHED_PORT || ! _sw_alive $pid" || true
+	port_open "$RRDCACHED_PORT" && _sw_alive "$pid" ||
+	    fail "rrdcached did not start: $(cat "$base/stderr")"
+	RRDCACHED_PID=$pid
+	sw_log "rrdcached on 127.0.0.1:$RRDCACHED_PORT"
+}
+
 # rrdcached_stat KEY: one counter of rrdcached's STATS answer
 # (UpdatesReceived, DataSetsWritten, ...).
 rrdcached_stat() {

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -266,6 +267,38 @@ test_dashboard_stale(void **state)
 	buf_free(&b);
 }
 
+/* k of n: a partial outage marks the row, escaped; "" marks nothing. */
+static void
+test_dashboard_partial(void **state)
+{
+	struct render_dashboard	d;
+	struct render_check	c;
+	struct buf		b;
+
+	(void)state;
+	memset(&c, 0, sizeof c);
+	c.name = "web";
+	c.state = SW_STATE_UP;
+	c.have = 1;
+	c.up24 = c.up30 = NAN;
+	snprintf(c.partial, sizeof c.partial, "down from 1 of 3 <locations>");
+	memset(&d, 0, sizeof d);
+	d.checks = &c;
+	d.nchecks = 1;
+	buf_init(&b);
+	render_dashboard(&b, &d);
+	/* Next to the state, which stays up: no incident. */
+	assert_non_null(strstr(b.data, "<span class=\"badge st-up\">up</span>"
+	    " <span class=\"badge partial\">down from 1 of 3 "
+	    "&lt;locations&gt;</span>"));
+	buf_free(&b);
+	c.partial[0] = '\0';
+	buf_init(&b);
+	render_dashboard(&b, &d);
+	assert_null(strstr(b.data, "partial"));
+	buf_free(&b);
+}
+
 /*
  * Render a status page with one down check of a site in lang: the index
  * (one = 0) or the site's own page in zone tz (NULL: UTC).
@@ -458,11 +491,11 @@ test_dashboard_beats(void **state)
 	memset(ring, 0, sizeof ring);
 	/* Three results; the ring's end wraps: oldest at 49. */
 	ring[49] = (struct render_beat){ 1800000000, 12, SW_STATE_UP,
-	    SW_CAUSE_OK };
+	    SW_CAUSE_OK, 200 };
 	ring[0] = (struct render_beat){ 1800000060, 65535, SW_STATE_DOWN,
-	    SW_CAUSE_TIMEOUT };
+	    SW_CAUSE_TIMEOUT, 0 };
 	ring[1] = (struct render_beat){ 1800000120, 3, SW_STATE_DEGRADED,
-	    SW_CAUSE_SLOW };
+	    SW_CAUSE_SLOW, 200 };
 	memset(&c, 0, sizeof c);
 	c.name = "shop";
 	c.state = SW_STATE_DEGRADED;
@@ -568,6 +601,7 @@ main(void)
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_dashboard_escapes),
 		cmocka_unit_test(test_dashboard_stale),
+		cmocka_unit_test(test_dashboard_partial),
 		cmocka_unit_test(test_dashboard_beats),
 		cmocka_unit_test(test_beats_ring),
 		cmocka_unit_test(test_status_words),

@@ -1,0 +1,416 @@
+/*
+ * rrd_source.c -- a check's RRD files: their names, finding every
+ * location's file, and reading one locally or through rrdcached.
+ *
+ * How a reader learns the locations: from the files themselves -- a
+ * listing of the folder when the files are local, rrdcached's LIST when
+ * they are behind a shared rrdcached.  Not from the `nodes` table: a node
+ * gone or renamed keeps its location's history on disk, and the figures
+ * of a past period must not change because a node left since; nor from
+ * location_state, which only holds the locations that voted.  A file is
+ * what was recorded, so the file list is the truth for every period.
+ */
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rrd.h>
+#include <rrd_client.h>
+
+#include "assign.h"
+#include "config.h"
+#include "rrd_cached.h"
+#include "rrd_source.h"
+#include "rrd_store.h"
+#include "xmalloc.h"
+
+/* rrd_files.c owns librrd's one rrdcached connection's lock. */
+extern pthread_mutex_t	rrd_store_rrdc_lock;
+
+int
+rrd_source_cluster(const struct config *cfg)
+{
+	return cfg != NULL && cfg->database != NULL &&
+	    cfg->database[0] != '\0';
+}
+
+/* A unix socket (or the daemon's own child) means local files. */
+static int
+rrd_source_tcp(const char *addr)
+{
+	return addr != NULL && addr[0] != '\0' && addr[0] != '/' &&
+	    strncmp(addr, "unix:", 5) != 0;
+}
+
+int
+rrd_source_remote(const struct config *cfg)
+{
+	return rrd_source_cluster(cfg) && !cfg->rrdcached_own &&
+	    rrd_source_tcp(cfg->rrdcached);
+}
+
+char *
+rrd_source_location(const struct config *cfg)
+{
+	char	 node[256], *s, *p;
+
+	if (!rrd_source_cluster(cfg))
+		return NULL;
+	if (cfg->location != NULL && cfg->location[0] != '\0')
+		s = xstrdup(cfg->location);
+	else
+		s = xstrdup(assign_node_name(cfg, node, sizeof node));
+	/* A file name and an rrdcached argument: no '/', ' ' or ':'. */
+	for (p = s; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-' &&
+		    *p != '_')
+			*p = '_';
+	return s;
+}
+
+char *
+rrd_source_dir(const struct config *cfg)
+{
+	char	*d;
+
+	if (rrd_source_remote(cfg))
+		return xstrdup("rrd");
+	xasprintf(&d, "%s/rrd", cfg->state_dir);
+	return d;
+}
+
+/* Add dir/file with its location (NULL: the plain file). */
+static void
+rrd_sources_add(struct rrd_sources *ss, const char *dir, const char *file,
+    const char *loc, size_t loclen)
+{
+	struct rrd_source	*s;
+
+	ss->v = xreallocarray(ss->v, ss->n + 1, sizeof *ss->v);
+	s = &ss->v[ss->n++];
+	s->location = loc != NULL ? xstrndup(loc, loclen) : NULL;
+	xasprintf(&s->path, "%s/%s", dir, file);
+}
+
+/*
+ * A cluster's folder holds a file per check and location: scanning it for
+ * every read would cost all the files per check, a round of the web's
+ * uptime figures the square of the checks.  So the listing is kept,
+ * sorted, and a check's files are found in it by halving.  It is read
+ * again when older than RRD_LIST_TTL seconds, or when a check has no file
+ * in a listing older than RRD_LIST_MISS_TTL (a new check or a new
+ * location shows within seconds, and a folder of checks not yet run is
+ * not read again for each of them).
+ */
+#define RRD_LIST_TTL		30
+#define RRD_LIST_MISS_TTL	5
+
+struct rrd_listing {
+	char	*where;		/* the folder, or rrdcached's address */
+	time_t	 at;
+	char	**names;	/* file names, sorted by strcmp */
+	size_t	 n, cap;
+};
+
+static pthread_mutex_t		rrd_listing_mtx = PTHREAD_MUTEX_INITIALIZER;
+static struct rrd_listing	rrd_listing;
+
+static void
+rrd_listing_clear(struct rrd_listing *l)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->names[i]);
+	l->n = 0;
+}
+
+static void
+rrd_listing_add(struct rrd_listing *l, const char *name)
+{
+	size_t	len = strlen(name);
+
+	/* Only what can be a check's file: "*.rrd". */
+	if (len < 5 || strcmp(name + len - 4, ".rrd") != 0)
+		return;
+	if (l->n == l->cap) {
+		l->cap = l->cap == 0 ? 1024 : l->cap * 2;
+		l->names = xreallocarray(l->names, l->cap, sizeof *l->names);
+	}
+	l->names[l->n++] = xstrdup(name);
+}
+
+static int
+rrd_listing_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The local folder's files. */
+static void
+rrd_listing_scan(struct rrd_listing *l, const char *dir)
+{
+	DIR		*d;
+	struct dirent	*e;
+
+	if ((d = opendir(dir)) == NULL)
+		return;		/* nothing recorded yet */
+	while ((e = readdir(d)) != NULL)
+		rrd_listing_add(l, e->d_name);
+	closedir(d);
+}
+
+/* rrdcached's LIST of its rrd/ folder. */
+static int
+rrd_listing_fetch(struct rrd_listing *l, const char *addr, char *err,
+    size_t errlen)
+{
+	struct rrd_bclient	 c = { -1, 0, "", 0 };
+	char			 line[1024], *e, *base;
+	long			 n, i;
+	int			 rc = -1;
+
+	if (rrd_bclient_connect(&c, addr, err, errlen) == -1)
+		return -1;
+	if (rrd_bclient_send(&c, "LIST /rrd\n", 10) == -1 ||
+	    rrd_bclient_line(&c, line, sizeof line) == -1) {
+		snprintf(err, errlen, "rrdcached %s: LIST: no answer", addr);
+		goto out;
+	}
+	n = strtol(line, &e, 10);
+	if (e == line || n < 0) {
+		/* Nothing written to the cluster yet: no folder, no files. */
+		if (strstr(line, "No such file") != NULL) {
+			rc = 0;
+			goto out;
+		}
+		snprintf(err, errlen, "rrdcached %s: LIST: %.200s", addr, line);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (rrd_bclient_line(&c, line, sizeof line) == -1) {
+			snprintf(err, errlen, "rrdcached %s: LIST cut short",
+			    addr);
+			goto out;
+		}
+		base = strrchr(line, '/');
+		rrd_listing_add(l, base != NULL ? base + 1 : line);
+	}
+	rc = 0;
+out:
+	rrd_bclient_close(&c);
+	return rc;
+}
+
+/* Read the listing of where again (addr set: through rrdcached). */
+static int
+rrd_listing_load(struct rrd_listing *l, const char *where, const char *addr,
+    time_t now, char *err, size_t errlen)
+{
+	rrd_listing_clear(l);
+	free(l->where);
+	l->where = NULL;
+	if (addr != NULL) {
+		if (rrd_listing_fetch(l, addr, err, errlen) == -1) {
+			rrd_listing_clear(l);
+			return -1;
+		}
+	} else
+		rrd_listing_scan(l, where);
+	if (l->n > 1)
+		qsort(l->names, l->n, sizeof *l->names, rrd_listing_cmp);
+	l->where = xstrdup(where);
+	l->at = now;
+	return 0;
+}
+
+/* The first name not below key. */
+static size_t
+rrd_listing_lower(const struct rrd_listing *l, const char *key)
+{
+	size_t	lo = 0, hi = l->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(l->names[mid], key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Add check's files in l: "<check>.rrd" and every "<check>~<loc>.rrd".
+ * Check names have no '~' (SPEC: [A-Za-z0-9._-]), so that prefix is the
+ * check's alone.  Returns how many.
+ */
+static size_t
+rrd_listing_find(const struct rrd_listing *l, struct rrd_sources *ss,
+    const char *dir, const char *check)
+{
+	char	*key;
+	size_t	 i, cl = strlen(check), fl, n0 = ss->n;
+
+	xasprintf(&key, "%s.rrd", check);
+	i = rrd_listing_lower(l, key);
+	if (i < l->n && strcmp(l->names[i], key) == 0)
+		rrd_sources_add(ss, dir, key, NULL, 0);
+	free(key);
+	xasprintf(&key, "%s%c", check, RRD_LOC_SEP);
+	for (i = rrd_listing_lower(l, key); i < l->n &&
+	    strncmp(l->names[i], key, cl + 1) == 0; i++) {
+		fl = strlen(l->names[i]);
+		if (fl > cl + 5)
+			rrd_sources_add(ss, dir, l->names[i],
+			    l->names[i] + cl + 1, fl - cl - 5);
+	}
+	free(key);
+	return ss->n - n0;
+}
+
+/* A cluster's files of check, from the kept listing of dir or addr. */
+static int
+rrd_sources_listed(struct rrd_sources *ss, const char *dir, const char *addr,
+    const char *check, char *err, size_t errlen)
+{
+	struct rrd_listing	*l = &rrd_listing;
+	const char		*where = addr != NULL ? addr : dir;
+	time_t			 now = time(NULL);
+	int			 rc = 0;
+
+	pthread_mutex_lock(&rrd_listing_mtx);
+	if (l->where == NULL || strcmp(l->where, where) != 0 ||
+	    now - l->at >= RRD_LIST_TTL || now < l->at)
+		rc = rrd_listing_load(l, where, addr, now, err, errlen);
+	if (rc == 0 && rrd_listing_find(l, ss, dir, check) == 0 &&
+	    now - l->at >= RRD_LIST_MISS_TTL &&
+	    (rc = rrd_listing_load(l, where, addr, now, err, errlen)) == 0)
+		rrd_listing_find(l, ss, dir, check);
+	pthread_mutex_unlock(&rrd_listing_mtx);
+	return rc;
+}
+
+/* The plain file first, then by location. */
+static int
+rrd_sources_cmp(const void *a, const void *b)
+{
+	const struct rrd_source	*x = a, *y = b;
+
+	if (x->location == NULL || y->location == NULL)
+		return (x->location != NULL) - (y->location != NULL);
+	return strcmp(x->location, y->location);
+}
+
+int
+rrd_sources_find(const struct config *cfg, const char *check,
+    struct rrd_sources *ss, char *err, size_t errlen)
+{
+	char	*dir, *file;
+
+	memset(ss, 0, sizeof *ss);
+	dir = rrd_source_dir(cfg);
+	if (!rrd_source_cluster(cfg)) {
+		/* One node: the one file, there or not (as ever). */
+		xasprintf(&file, "%s.rrd", check);
+		rrd_sources_add(ss, dir, file, NULL, 0);
+		free(file);
+	} else {
+		if (rrd_source_remote(cfg))
+			ss->daemon = xstrdup(cfg->rrdcached);
+		if (rrd_sources_listed(ss, dir, ss->daemon, check, err,
+		    errlen) == -1) {
+			free(dir);
+			rrd_sources_free(ss);
+			return -1;
+		}
+	}
+	free(dir);
+	if (ss->n > 1)
+		qsort(ss->v, ss->n, sizeof *ss->v, rrd_sources_cmp);
+	return 0;
+}
+
+void
+rrd_sources_one(struct rrd_sources *ss, const char *path)
+{
+	memset(ss, 0, sizeof *ss);
+	ss->v = xcalloc(1, sizeof *ss->v);
+	ss->v[0].path = xstrdup(path);
+	ss->n = 1;
+}
+
+void
+rrd_sources_free(struct rrd_sources *ss)
+{
+	size_t	i;
+
+	for (i = 0; i < ss->n; i++) {
+		free(ss->v[i].location);
+		free(ss->v[i].path);
+	}
+	free(ss->v);
+	free(ss->daemon);
+	memset(ss, 0, sizeof *ss);
+}
+
+void
+rrd_sources_flush(const struct config *cfg, const struct rrd_sources *ss)
+{
+	size_t	i;
+
+	for (i = 0; i < ss->n; i++)
+		rrd_store_flush_file(cfg, ss->v[i].path);
+}
+
+void
+rrd_source_lock(void)
+{
+	pthread_mutex_lock(&rrd_store_rrdc_lock);
+}
+
+void
+rrd_source_unlock(void)
+{
+	pthread_mutex_unlock(&rrd_store_rrdc_lock);
+}
+
+int
+rrd_source_fetch(const struct rrd_sources *ss, const char *path,
+    const char *cf, time_t *start, time_t *end, unsigned long *step,
+    unsigned long *nds, char ***names, rrd_value_t **data)
+{
+	int	rc;
+
+	if (ss->daemon == NULL)
+		return rrd_fetch_r(path, cf, start, end, step, nds, names,
+		    data);
+	rrd_source_lock();
+	rc = rrdc_connect(ss->daemon);
+	if (rc == 0)
+		rc = rrdc_fetch(path, cf, start, end, step, nds, names, data);
+	rrd_source_unlock();
+	return rc;
+}
+
+rrd_info_t *
+rrd_source_info(const struct rrd_sources *ss, const char *path)
+{
+	rrd_info_t	*info = NULL;
+
+	if (ss->daemon == NULL)
+		return rrd_info_r(path);
+	rrd_source_lock();
+	if (rrdc_connect(ss->daemon) == 0)
+		info = rrdc_info(path);
+	rrd_source_unlock();
+	return info;
+}
