@@ -34,6 +34,14 @@ int		 assign_config_unused(const struct assign *,
 		    const struct config *);
 /* For the scheduler: nonzero when this node probes the check. */
 int		 assign_runs(unsigned check_id, void *assign);
+/*
+ * Nonzero when this node is the check's first pick (its lead): the one
+ * node that reads the check's uptime figures for the cluster.  Before
+ * the first answer, and with one node, every check is this node's.
+ */
+int		 assign_leads(unsigned check_id, void *assign);
+/* Live nodes as last counted, this one included (1 before any answer). */
+size_t		 assign_live(const void *assign);
 void		 assign_stop(struct assign *);
 
 #endif

@@ -457,6 +457,30 @@ struct store_location {
 int	store_locations(struct store *, struct store_location **out,
 	    size_t *n);
 
+/*
+ * A check's uptime figures as its lead node read them from the RRD files
+ * (web_view.c), shared so that the other nodes of a cluster need not read
+ * every location's file again: NAN where there is no figure.
+ */
+struct store_figures {
+	char		 check[SW_NAME_MAX];
+	double		 up24, down24;		/* %, seconds */
+	double		 up30, down30;
+	char		*days;		/* "%.6g" a day, oldest first, spaces
+					 * between; NULL: not read */
+	time_t		 at;		/* when they were read */
+	long long	 seq;		/* order of writing (store_figures_since) */
+};
+/* Upsert n rows (PostgreSQL); STORE_INVALID on a store that does not
+ * share figures (SQLite: one node reads its own). */
+int	store_figures_put(struct store *, const struct store_figures *,
+	    size_t n);
+/* The rows written after seq `after`, in the order written (so the last
+ * one's seq is the next `after`); free with store_figures_free(). */
+int	store_figures_since(struct store *, long long after,
+	    struct store_figures **out, size_t *n);
+void	store_figures_free(struct store_figures *, size_t n);
+
 /* ---- copying one store into another (sitewatch migrate) ---- */
 
 /*

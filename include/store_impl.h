@@ -116,6 +116,10 @@ struct store_ops {
 			    struct store_location **, size_t *);
 	int		 (*nodes)(struct store *, struct store_node **,
 			    size_t *);
+	int		 (*figures_put)(struct store *,
+			    const struct store_figures *, size_t);
+	int		 (*figures_since)(struct store *, long long,
+			    struct store_figures **, size_t *);
 	int		 (*claim_once)(struct store *, const char *,
 			    const char *, time_t);
 

@@ -67,6 +67,12 @@ void		 pg_err(char *err, size_t errlen, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
 
 /* store_pg_tickets.c */
+/* store_pg_figures.c */
+int		 pg_figures_put(struct store *, const struct store_figures *,
+		    size_t);
+int		 pg_figures_since(struct store *, long long,
+		    struct store_figures **, size_t *);
+
 /* store_pg_subs.c */
 int		 pg_sub_add(struct store *, const char *, const char *,
 		    const char *, time_t, time_t);

@@ -34,6 +34,12 @@ void		 web_reload(struct web *, const struct config *);
 /* Remember one result for the pages (its details, recent results). */
 void		 web_record(struct web *, const struct check_conf *,
 		    const struct result *);
+/*
+ * Several nodes (assign.h): the uptime figures of a check are read by
+ * its lead node only, and the others take them from the database.
+ */
+struct assign;
+void		 web_set_assign(struct web *, struct assign *);
 /* Stop listening, finish the worker threads, free everything. */
 void		 web_stop(struct web *);
 

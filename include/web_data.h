@@ -88,6 +88,16 @@ int	web_data_mail_queue(struct web_data *, const struct web_src *,
  * WEB_DATA_UNAVAILABLE on a store without locations (SQLite).
  */
 struct store_location;
+/*
+ * A cluster's shared uptime figures (store_figures_put/_since): write the
+ * n in put, then read those written after seq `after` into *got (free
+ * with store_figures_free()).  WEB_DATA_UNAVAILABLE on SQLite.
+ */
+struct store_figures;
+int	web_data_figures(struct web_data *, const struct web_src *,
+	    const struct store_figures *put, size_t nput, long long after,
+	    struct store_figures **got, size_t *ngot, char *err,
+	    size_t errlen);
 int	web_data_locations(struct web_data *, const struct web_src *,
 	    struct store_location **out, size_t *n, char *err,
 	    size_t errlen);

@@ -76,6 +76,7 @@ struct web {
 	struct scheduler	*sched;
 	const struct registry	*reg;		/* checks by name and id */
 	struct incidents	*incidents;	/* check_status, by id */
+	struct assign		*assign;	/* several nodes, else NULL */
 	struct evhttp		*http;
 	struct web_listen	*wl;		/* web_listen.c: caps, idle time */
 	char			*listen;	/* as bound at start */

@@ -66,6 +66,10 @@ struct web_check {
 	float			*daily;		/* WEB_DAYS, oldest first */
 	unsigned char		daily_from;	/* daily NULL: unknown before */
 	unsigned char		have_daily;
+	/* The uptime job's bookkeeping (web_view.c, "uptime figures"). */
+	unsigned char		stats_flags;
+	unsigned short		daily_day;	/* day (UTC) of the bars */
+	uint32_t		stats_at;	/* read at (mono s); 0: never */
 };
 
 struct web_view;

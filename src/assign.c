@@ -155,9 +155,10 @@ assign_work(void *arg)
 
 		got = assign_pick(c->name, names, nlive,
 		    (size_t)(c->locations > 0 ? c->locations : 0), pick);
+		/* 2: this node is the check's first pick, its lead. */
 		for (k = 0; k < got; k++)
 			if (strcmp(names[pick[k]], me) == 0) {
-				j->mine[c->id] = 1;
+				j->mine[c->id] = k == 0 ? 2 : 1;
 				j->count++;
 			}
 	}
@@ -266,6 +267,24 @@ assign_runs(unsigned id, void *arg)
 	if (as == NULL || as->mine == NULL)
 		return 1;
 	return id < as->nmine && as->mine[id];
+}
+
+int
+assign_leads(unsigned id, void *arg)
+{
+	const struct assign	*as = arg;
+
+	if (as == NULL || as->mine == NULL)
+		return 1;
+	return id < as->nmine && as->mine[id] == 2;
+}
+
+size_t
+assign_live(const void *arg)
+{
+	const struct assign	*as = arg;
+
+	return as == NULL || as->nlive == 0 ? 1 : as->nlive;
 }
 
 void

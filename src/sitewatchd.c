@@ -644,6 +644,7 @@ daemon_wire(struct daemon *d)
 	if (d->cfg->database != NULL && store_is_uri(d->cfg->database)) {
 		d->assign = assign_start(d->base, d->cfg);
 		scheduler_set_owner(d->sched, assign_runs, d->assign);
+		web_set_assign(d->web, d->assign);
 	}
 
 	d->ev_gc = event_new(d->base, -1, EV_PERSIST, gc_configs, d);

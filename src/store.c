@@ -610,6 +610,35 @@ store_locations(struct store *s, struct store_location **out, size_t *n)
 }
 
 int
+store_figures_put(struct store *s, const struct store_figures *v, size_t n)
+{
+	if (s->ops->figures_put == NULL)
+		return STORE_INVALID;
+	return s->ops->figures_put(s, v, n);
+}
+
+int
+store_figures_since(struct store *s, long long after,
+    struct store_figures **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (s->ops->figures_since == NULL)
+		return STORE_INVALID;
+	return s->ops->figures_since(s, after, out, n);
+}
+
+void
+store_figures_free(struct store_figures *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; v != NULL && i < n; i++)
+		free(v[i].days);
+	free(v);
+}
+
+int
 store_mail_walk(struct store *s, int (*fn)(const struct mail_row *, void *),
     void *arg)
 {

@@ -168,6 +168,22 @@ static const char *migrations[] = {
 	"  error TEXT,"
 	"  PRIMARY KEY (check_name, location));"
 	"ALTER TABLE tickets ADD COLUMN locations TEXT;",
+	/*
+	 * 8 -> 9: each check's uptime figures as its lead node read them,
+	 * numbered in the order written so that a node reads only what
+	 * changed since its last look.
+	 */
+	"CREATE SEQUENCE check_figures_seq;"
+	"CREATE TABLE check_figures ("
+	"  check_name TEXT PRIMARY KEY,"
+	"  up24 DOUBLE PRECISION NOT NULL,"
+	"  down24 DOUBLE PRECISION NOT NULL,"
+	"  up30 DOUBLE PRECISION NOT NULL,"
+	"  down30 DOUBLE PRECISION NOT NULL,"
+	"  days TEXT,"
+	"  at BIGINT NOT NULL,"
+	"  seq BIGINT NOT NULL);"
+	"CREATE INDEX check_figures_by_seq ON check_figures (seq);",
 };
 
 #define PG_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
@@ -872,6 +888,8 @@ const struct store_ops store_pg_ops = {
 	.location_vote = pg_location_vote,
 	.ticket_set_locations = pg_ticket_set_locations,
 	.locations = pg_locations,
+	.figures_put = pg_figures_put,
+	.figures_since = pg_figures_since,
 	.nodes = pg_nodes,
 	.user_add = pg_user_add,
 	.user_del = pg_user_del,

@@ -256,6 +256,13 @@ web_record(struct web *w, const struct check_conf *c,
 }
 
 void
+web_set_assign(struct web *w, struct assign *as)
+{
+	if (w != NULL)
+		w->assign = as;
+}
+
+void
 web_stop(struct web *w)
 {
 	if (w == NULL)

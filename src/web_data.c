@@ -212,6 +212,28 @@ web_data_locations(struct web_data *wd, const struct web_src *src,
 }
 
 int
+web_data_figures(struct web_data *wd, const struct web_src *src,
+    const struct store_figures *put, size_t nput, long long after,
+    struct store_figures **got, size_t *ngot, char *err, size_t errlen)
+{
+	struct store	*tdb;
+	int		 rc;
+
+	*got = NULL;
+	*ngot = 0;
+	if (!store_is_uri(src->db_where))
+		return WEB_DATA_UNAVAILABLE;
+	if ((tdb = web_data_tdb(wd, src, err, errlen)) == NULL)
+		return WEB_DATA_ERROR;
+	if ((rc = store_figures_put(tdb, put, nput)) != STORE_OK ||
+	    (rc = store_figures_since(tdb, after, got, ngot)) != STORE_OK) {
+		snprintf(err, errlen, "%s", store_errmsg(tdb));
+		return web_data_rc(rc);
+	}
+	return WEB_DATA_OK;
+}
+
+int
 web_data_ticket(struct web_data *wd, const struct web_src *src,
     long long id, json_t **out, char *err, size_t errlen)
 {

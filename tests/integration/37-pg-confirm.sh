@@ -146,6 +146,29 @@ PY
 wait_until 15 '[ "$(verdicts)" = "a=up b=up c=up" ]' ||
     fail "every location says up: $(verdicts)"
 
+# ---- uptime figures: one node (the check's lead) reads the files and
+# writes the figures to the database; the others show what it wrote.
+# up24 NODE: uptime_24h of guarded in NODE's /api/v1/checks.
+up24() {
+	local port
+	port=$(sed -n 's/^listen = 127.0.0.1://p' "$SW_TMP/$1.conf" 2>/dev/null)
+	[ "$1" = a ] && port=$SW_HTTP_PORT
+	http_get "http://127.0.0.1:$port/api/v1/checks" | "$SW_PY" -c '
+import json, sys
+v = [c["uptime_24h"] for c in json.load(sys.stdin) if c["name"] == "guarded"][0]
+print("-" if v is None else "%g" % v)'
+}
+wait_until 70 '[ "$(up24 a) $(up24 b) $(up24 c)" = "100 100 100" ]' ||
+    fail "every node shows 100 % for 24 h: $(up24 a) $(up24 b) $(up24 c)"
+assert_eq 1 "$(q "SELECT count(*) FROM check_figures WHERE check_name = 'guarded' AND up24 = 100")" \
+    "the figures are in the database"
+# A row as if the lead had read 42.5 %: the two other nodes take it, the
+# lead keeps what it read itself.
+q "UPDATE check_figures SET up24 = 42.5, seq = nextval('check_figures_seq')
+    WHERE check_name = 'guarded'" >/dev/null
+wait_until 15 '[ "$( (up24 a; up24 b; up24 c) | sort | tr "\n" " ")" = "100 42.5 42.5 " ]' ||
+    fail "two nodes show the database's figure, the lead its own: $(up24 a) $(up24 b) $(up24 c)"
+
 # ---- one location failing: its verdict shows, no ticket
 guard 127.0.0.3
 wait_until 10 '[ "$(code_from 127.0.0.3)" = 403 ]' || fail "nginx: deny b"
