@@ -49,6 +49,13 @@ struct rrd_sources {
 	struct rrd_source	*v;
 	size_t			 n;
 	char			*daemon;	/* set: read through it */
+	/*
+	 * Set: the one data source the reader needs (e.g. "up" for the
+	 * uptime figures).  Through rrdcached only that column is asked for
+	 * -- a row of every column costs it 20 times the text; local reads
+	 * get every column as ever.  Not owned.
+	 */
+	const char		*ds;
 };
 
 /*

@@ -15,6 +15,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -383,6 +384,139 @@ rrd_source_unlock(void)
 	pthread_mutex_unlock(&rrd_store_rrdc_lock);
 }
 
+/*
+ * FETCH of one data source, on a connection of our own: librrd's
+ * rrdc_fetch asks for every column.  One connection for the process,
+ * kept, behind its own lock (the web's uptime job is its one user in the
+ * daemon).
+ */
+static pthread_mutex_t		rrd_fetch_mtx = PTHREAD_MUTEX_INITIALIZER;
+static struct rrd_bclient	rrd_fetch_conn = { .fd = -1 };
+static char			*rrd_fetch_addr;
+
+/* "Key: value" of a FETCH answer's head; NULL when line is not key's. */
+static const char *
+rrd_fetch_head(const char *line, const char *key)
+{
+	size_t	n = strlen(key);
+
+	if (strncmp(line, key, n) != 0 || line[n] != ':')
+		return NULL;
+	return line + n + 1 + (line[n + 1] == ' ');
+}
+
+/* Send the FETCH and read its answer; -1 with librrd's error set. */
+static int
+rrd_fetch_ask(struct rrd_bclient *c, const char *cmd, time_t *start,
+    time_t *end, unsigned long *step, unsigned long *nds, char ***names,
+    rrd_value_t **data)
+{
+	char		 line[4096], *e;
+	const char	*v;
+	long		 nlines, i;
+	unsigned long	 nrows = 0, k, row;
+	time_t		 t;
+
+	if (rrd_bclient_send(c, cmd, strlen(cmd)) == -1 ||
+	    rrd_bclient_line(c, line, sizeof line) == -1) {
+		rrd_set_error("rrdcached: FETCH: no answer");
+		return -1;
+	}
+	if ((nlines = strtol(line, &e, 10)) < 0 || e == line) {
+		rrd_set_error("rrdcached: %s", line);
+		return nlines < 0 ? -2 : -1;	/* -2: an answer, not a break */
+	}
+	*nds = 0;
+	for (i = 0; i < nlines; i++) {
+		if (rrd_bclient_line(c, line, sizeof line) == -1) {
+			rrd_set_error("rrdcached: FETCH cut short");
+			return -1;
+		}
+		if ((v = rrd_fetch_head(line, "Start")) != NULL)
+			*start = (time_t)strtoll(v, NULL, 10);
+		else if ((v = rrd_fetch_head(line, "End")) != NULL)
+			*end = (time_t)strtoll(v, NULL, 10);
+		else if ((v = rrd_fetch_head(line, "Step")) != NULL)
+			*step = strtoul(v, NULL, 10);
+		else if ((v = rrd_fetch_head(line, "DSName")) != NULL &&
+		    *nds == 0) {
+			/* The one column asked for. */
+			*nds = 1;
+			*names = xcalloc(1, sizeof **names);
+			(*names)[0] = xstrdup(v);
+			if (*step == 0 || *end < *start) {
+				rrd_set_error("rrdcached: FETCH: bad head");
+				return -2;
+			}
+			nrows = (unsigned long)(*end - *start) / *step;
+			*data = xreallocarray(NULL, nrows > 0 ? nrows : 1,
+			    sizeof **data);
+			for (k = 0; k < nrows; k++)
+				(*data)[k] = NAN;
+		} else if (*nds == 1 && (t = (time_t)strtoll(line, &e, 10)) >
+		    *start && *e == ':') {
+			/* The row ending at t. */
+			row = (unsigned long)(t - *start) / *step - 1;
+			if (row < nrows)
+				(*data)[row] = strtod(e + 1, NULL);
+		}
+	}
+	if (*nds != 1) {
+		rrd_set_error("rrdcached: FETCH: no data source in the answer");
+		return -2;
+	}
+	return 0;
+}
+
+static int
+rrd_source_fetch_ds(const char *addr, const char *path, const char *cf,
+    const char *ds, time_t *start, time_t *end, unsigned long *step,
+    unsigned long *nds, char ***names, rrd_value_t **data)
+{
+	struct rrd_bclient	*c = &rrd_fetch_conn;
+	char			*cmd, err[256];
+	time_t			 s0 = *start, e0 = *end;
+	int			 rc = -1, tries;
+
+	*nds = 0;
+	*names = NULL;
+	*data = NULL;
+	xasprintf(&cmd, "FETCH %s %s %lld %lld %s\n", path, cf,
+	    (long long)*start, (long long)*end, ds);
+	pthread_mutex_lock(&rrd_fetch_mtx);
+	if (rrd_fetch_addr != NULL && strcmp(rrd_fetch_addr, addr) != 0)
+		rrd_bclient_close(c);
+	/* A kept connection may have been dropped: once more on a new one. */
+	for (tries = 0; tries < 2 && rc == -1; tries++) {
+		if (c->fd == -1) {
+			if (rrd_bclient_connect(c, addr, err, sizeof err) ==
+			    -1) {
+				rrd_set_error("%s", err);
+				break;
+			}
+			free(rrd_fetch_addr);
+			rrd_fetch_addr = xstrdup(addr);
+		}
+		*start = s0;
+		*end = e0;
+		*step = 0;
+		rc = rrd_fetch_ask(c, cmd, start, end, step, nds, names, data);
+		if (rc != 0) {
+			rrd_bclient_close(c);	/* out of step with it */
+			if (*names != NULL)
+				free((*names)[0]);
+			free(*names);
+			free(*data);
+			*nds = 0;
+			*names = NULL;
+			*data = NULL;
+		}
+	}
+	pthread_mutex_unlock(&rrd_fetch_mtx);
+	free(cmd);
+	return rc == 0 ? 0 : -1;
+}
+
 int
 rrd_source_fetch(const struct rrd_sources *ss, const char *path,
     const char *cf, time_t *start, time_t *end, unsigned long *step,
@@ -393,6 +527,9 @@ rrd_source_fetch(const struct rrd_sources *ss, const char *path,
 	if (ss->daemon == NULL)
 		return rrd_fetch_r(path, cf, start, end, step, nds, names,
 		    data);
+	if (ss->ds != NULL)
+		return rrd_source_fetch_ds(ss->daemon, path, cf, ss->ds,
+		    start, end, step, nds, names, data);
 	rrd_source_lock();
 	rc = rrdc_connect(ss->daemon);
 	if (rc == 0)

@@ -402,11 +402,24 @@ int
 web_data_uptime(const struct web_src *src, const char *check, time_t start,
     time_t end, double *pct, double *down_s)
 {
+	struct rrd_sources	 ss;
+	struct uptime		 u;
+	char			 err[256];
+	int			 rc;
+
 	*pct = *down_s = NAN;
 	if (!src->has_check || strcmp(src->check.name, check) != 0)
 		return WEB_DATA_INVALID;
-	*pct = report_uptime(&src->cfg, &src->check, end,
-	    (long)(end - start), down_s);
+	/* report_uptime()'s reading, with the availability column only. */
+	web_data_sources(src, check, &ss, NULL);
+	ss.ds = "up";
+	rc = uptime_sources_split(&ss, &src->check, maint_active, start,
+	    end - start, 1, end, &u, err, sizeof err);
+	rrd_sources_free(&ss);
+	if (rc == -1)
+		return WEB_DATA_ERROR;
+	*pct = u.uptime_pct;
+	*down_s = u.down_s;
 	return WEB_DATA_OK;
 }
 
@@ -673,6 +686,7 @@ web_data_daily(const struct web_src *src, const char *check, time_t now,
 	if (ndays <= 0)
 		return WEB_DATA_OK;
 	web_data_sources(src, check, &ss, &path);
+	ss.ds = "up";		/* the bars are availability only */
 	today = now - now % 86400;
 	u = xreallocarray(NULL, (size_t)ndays, sizeof *u);
 	rc = uptime_sources_split(&ss, &src->check, maint_active,
