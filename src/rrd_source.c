@@ -113,12 +113,26 @@ rrd_sources_add(struct rrd_sources *ss, const char *dir, const char *file,
  */
 #define RRD_LIST_TTL		30
 #define RRD_LIST_MISS_TTL	5
+/*
+ * Through rrdcached a listing costs far more: its LIST stats every file
+ * and builds the answer by appending line after line (quadratic in the
+ * files: about a second of its CPU at 90,000), so it is read again only
+ * every RRD_LIST_REMOTE_TTL, and a check missing from it is looked for
+ * file by file: its plain file and one per location the listing shows
+ * (LAST, a header read each).  Locations appear as the nodes of a cluster
+ * start: the listing is read again after 5 s, then after twice as long
+ * each time it shows the same locations, up to RRD_LIST_REMOTE_TTL.
+ */
+#define RRD_LIST_REMOTE_TTL	600
 
 struct rrd_listing {
 	char	*where;		/* the folder, or rrdcached's address */
 	time_t	 at;
 	char	**names;	/* file names, sorted by strcmp */
 	size_t	 n, cap;
+	char	**locs;		/* the locations the names show */
+	size_t	 nlocs;
+	int	 ttl;		/* through rrdcached: read again after */
 };
 
 static pthread_mutex_t		rrd_listing_mtx = PTHREAD_MUTEX_INITIALIZER;
@@ -132,6 +146,29 @@ rrd_listing_clear(struct rrd_listing *l)
 	for (i = 0; i < l->n; i++)
 		free(l->names[i]);
 	l->n = 0;
+	for (i = 0; i < l->nlocs; i++)
+		free(l->locs[i]);
+	free(l->locs);
+	l->locs = NULL;
+	l->nlocs = 0;
+}
+
+/* Note the location of a "<check>~<location>.rrd" name, once. */
+static void
+rrd_listing_loc(struct rrd_listing *l, const char *name)
+{
+	const char	*t = strchr(name, RRD_LOC_SEP);
+	size_t		 len, i;
+
+	if (t == NULL || (len = strlen(t + 1)) <= 4)
+		return;
+	len -= 4;			/* ".rrd" */
+	for (i = 0; i < l->nlocs; i++)
+		if (strlen(l->locs[i]) == len &&
+		    strncmp(l->locs[i], t + 1, len) == 0)
+			return;
+	l->locs = xreallocarray(l->locs, l->nlocs + 1, sizeof *l->locs);
+	l->locs[l->nlocs++] = xstrndup(t + 1, len);
 }
 
 static void
@@ -147,6 +184,7 @@ rrd_listing_add(struct rrd_listing *l, const char *name)
 		l->names = xreallocarray(l->names, l->cap, sizeof *l->names);
 	}
 	l->names[l->n++] = xstrdup(name);
+	rrd_listing_loc(l, name);
 }
 
 static int
@@ -211,23 +249,62 @@ out:
 	return rc;
 }
 
+static int
+rrd_listing_loc_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The locations of l, sorted and joined (to compare two listings). */
+static char *
+rrd_listing_locs(struct rrd_listing *l)
+{
+	size_t	i, len = 1;
+	char	*s;
+
+	if (l->nlocs > 1)
+		qsort(l->locs, l->nlocs, sizeof *l->locs, rrd_listing_loc_cmp);
+	for (i = 0; i < l->nlocs; i++)
+		len += strlen(l->locs[i]) + 1;
+	s = xcalloc(1, len);
+	for (i = 0; i < l->nlocs; i++) {
+		strcat(s, l->locs[i]);
+		strcat(s, " ");
+	}
+	return s;
+}
+
 /* Read the listing of where again (addr set: through rrdcached). */
 static int
 rrd_listing_load(struct rrd_listing *l, const char *where, const char *addr,
     time_t now, char *err, size_t errlen)
 {
+	char	*before, *after;
+	int	 same;
+
+	before = rrd_listing_locs(l);
+	same = l->where != NULL && strcmp(l->where, where) == 0;
 	rrd_listing_clear(l);
 	free(l->where);
 	l->where = NULL;
 	if (addr != NULL) {
 		if (rrd_listing_fetch(l, addr, err, errlen) == -1) {
 			rrd_listing_clear(l);
+			free(before);
 			return -1;
 		}
 	} else
 		rrd_listing_scan(l, where);
 	if (l->n > 1)
 		qsort(l->names, l->n, sizeof *l->names, rrd_listing_cmp);
+	after = rrd_listing_locs(l);
+	if (same && l->nlocs > 0 && strcmp(before, after) == 0)
+		l->ttl = l->ttl * 2 < RRD_LIST_REMOTE_TTL ? l->ttl * 2 :
+		    RRD_LIST_REMOTE_TTL;
+	else
+		l->ttl = RRD_LIST_MISS_TTL;
+	free(before);
+	free(after);
 	l->where = xstrdup(where);
 	l->at = now;
 	return 0;
@@ -278,6 +355,32 @@ rrd_listing_find(const struct rrd_listing *l, struct rrd_sources *ss,
 	return ss->n - n0;
 }
 
+static int	rrd_source_exists(const char *addr, const char *path);
+
+/* check's files behind rrdcached, asked for one by one (see above). */
+static void
+rrd_listing_probe(const struct rrd_listing *l, struct rrd_sources *ss,
+    const char *dir, const char *addr, const char *check)
+{
+	char	*file, *path;
+	size_t	 i;
+
+	for (i = 0; i <= l->nlocs; i++) {
+		if (i == l->nlocs)
+			xasprintf(&file, "%s.rrd", check);
+		else
+			xasprintf(&file, "%s%c%s.rrd", check, RRD_LOC_SEP,
+			    l->locs[i]);
+		xasprintf(&path, "%s/%s", dir, file);
+		if (rrd_source_exists(addr, path) == 1)
+			rrd_sources_add(ss, dir, file,
+			    i < l->nlocs ? l->locs[i] : NULL,
+			    i < l->nlocs ? strlen(l->locs[i]) : 0);
+		free(path);
+		free(file);
+	}
+}
+
 /* A cluster's files of check, from the kept listing of dir or addr. */
 static int
 rrd_sources_listed(struct rrd_sources *ss, const char *dir, const char *addr,
@@ -290,12 +393,17 @@ rrd_sources_listed(struct rrd_sources *ss, const char *dir, const char *addr,
 
 	pthread_mutex_lock(&rrd_listing_mtx);
 	if (l->where == NULL || strcmp(l->where, where) != 0 ||
-	    now - l->at >= RRD_LIST_TTL || now < l->at)
+	    now - l->at >= (addr != NULL ? l->ttl : RRD_LIST_TTL) ||
+	    now < l->at)
 		rc = rrd_listing_load(l, where, addr, now, err, errlen);
-	if (rc == 0 && rrd_listing_find(l, ss, dir, check) == 0 &&
-	    now - l->at >= RRD_LIST_MISS_TTL &&
-	    (rc = rrd_listing_load(l, where, addr, now, err, errlen)) == 0)
-		rrd_listing_find(l, ss, dir, check);
+	if (rc == 0 && rrd_listing_find(l, ss, dir, check) == 0) {
+		if (addr != NULL)
+			rrd_listing_probe(l, ss, dir, addr, check);
+		else if (now - l->at >= RRD_LIST_MISS_TTL &&
+		    (rc = rrd_listing_load(l, where, addr, now, err,
+		    errlen)) == 0)
+			rrd_listing_find(l, ss, dir, check);
+	}
 	pthread_mutex_unlock(&rrd_listing_mtx);
 	return rc;
 }
@@ -515,6 +623,38 @@ rrd_source_fetch_ds(const char *addr, const char *path, const char *cf,
 	pthread_mutex_unlock(&rrd_fetch_mtx);
 	free(cmd);
 	return rc == 0 ? 0 : -1;
+}
+
+/* 1 when rrdcached knows path (LAST answers), 0 when not, -1: no answer. */
+static int
+rrd_source_exists(const char *addr, const char *path)
+{
+	struct rrd_bclient	*c = &rrd_fetch_conn;
+	char			*cmd, line[1024], err[256];
+	int			 rc = -1, tries;
+
+	xasprintf(&cmd, "LAST %s\n", path);
+	pthread_mutex_lock(&rrd_fetch_mtx);
+	if (rrd_fetch_addr != NULL && strcmp(rrd_fetch_addr, addr) != 0)
+		rrd_bclient_close(c);
+	for (tries = 0; tries < 2 && rc == -1; tries++) {
+		if (c->fd == -1) {
+			if (rrd_bclient_connect(c, addr, err, sizeof err) ==
+			    -1)
+				break;
+			free(rrd_fetch_addr);
+			rrd_fetch_addr = xstrdup(addr);
+		}
+		if (rrd_bclient_send(c, cmd, strlen(cmd)) == -1 ||
+		    rrd_bclient_line(c, line, sizeof line) == -1) {
+			rrd_bclient_close(c);
+			continue;
+		}
+		rc = line[0] == '-' ? 0 : 1;
+	}
+	pthread_mutex_unlock(&rrd_fetch_mtx);
+	free(cmd);
+	return rc;
 }
 
 int

@@ -364,7 +364,7 @@ view_db_done(struct web_job *job)
 	if (r->fig_rc == WEB_DATA_OK)
 		view_figures_take(v, r->got, r->ngot);
 	else if (r->fig_rc == WEB_DATA_ERROR && r->nput > 0) {
-		/* Not written: again with the next job (the newer first). */
+		/* Not written: again with the next job, before the newer. */
 		view_figures_requeue(v, r->put, r->nput);
 		r->put = NULL;
 		r->nput = 0;
@@ -699,7 +699,7 @@ out:
  * of every check in WEB_STATS_REMOTE_S, each node its share: a file costs
  * the same to read whether one node or three share the checks.
  */
-#define WEB_STATS_REMOTE_S	3600
+#define WEB_STATS_REMOTE_S	(3 * 3600)
 
 static size_t
 view_stats_batch(const struct web_view *v, const struct config *cfg,
