@@ -40,6 +40,13 @@ int		 assign_runs(unsigned check_id, void *assign);
  * the first answer, and with one node, every check is this node's.
  */
 int		 assign_leads(unsigned check_id, void *assign);
+/*
+ * The locations of every node that ever beat (this one's first), as the
+ * last look read them: a copy (free each and the array), NULL with *n 0
+ * before the first look or in a process without assign_start (the CLI).
+ * Any thread.
+ */
+char		**assign_locations(size_t *n);
 /* Live nodes as last counted, this one included (1 before any answer). */
 size_t		 assign_live(const void *assign);
 void		 assign_stop(struct assign *);

@@ -404,14 +404,15 @@ int	store_sub_import(struct store *, const struct subscriber *);
 
 struct store_node {
 	char		name[SW_NAME_MAX];
+	char		location[SW_NAME_MAX];	/* "": not said */
 	time_t		started_at;
 	time_t		last_seen;
 	int		checks;		/* checks it runs */
 };
 
 /* A daemon's heartbeat: it runs, since started_at, with checks checks. */
-int	store_node_beat(struct store *, const char *name, time_t started_at,
-	    time_t now, int checks);
+int	store_node_beat(struct store *, const char *name,
+	    const char *location, time_t started_at, time_t now, int checks);
 /* Every node that ever beat, by name; free *out. */
 int	store_nodes(struct store *, struct store_node **out, size_t *n);
 

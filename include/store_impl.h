@@ -106,7 +106,8 @@ struct store_ops {
 	size_t		 (*mail_list)(struct store *, int q, const char *,
 			    struct mail_row *, size_t);
 
-	int		 (*node_beat)(struct store *, const char *, time_t,
+	int		 (*node_beat)(struct store *, const char *,
+			    const char *, time_t,
 			    time_t, int);
 	int		 (*location_vote)(struct store *,
 			    const struct store_vote *, char *, size_t);

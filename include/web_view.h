@@ -51,6 +51,8 @@ struct web_check {
 	 * last are there (a result was seen). */
 	const struct check_status *st;
 	int			have;
+	uint32_t		stats_at;	/* uptime read at (mono s); 0:
+						 * never (web_view.c) */
 	struct web_last		*last;
 
 	/* Filled by the refresh jobs; NAN = not available. */
@@ -69,7 +71,6 @@ struct web_check {
 	/* The uptime job's bookkeeping (web_view.c, "uptime figures"). */
 	unsigned char		stats_flags;
 	unsigned short		daily_day;	/* day (UTC) of the bars */
-	uint32_t		stats_at;	/* read at (mono s); 0: never */
 };
 
 struct web_view;

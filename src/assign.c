@@ -8,6 +8,7 @@
  * probes everything it is configured for: at start it may double a few
  * runs, never leave a check unprobed.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,59 @@ struct assign_job {
 };
 
 /* FNV-1a over the check's name, a zero byte and the node's name. */
+/*
+ * The locations of every node that ever beat, as the last look read
+ * them: readers of the RRD files (rrd_source.c, any thread) look for
+ * each check's file of each, instead of listing every file.
+ */
+static pthread_mutex_t	assign_locs_mtx = PTHREAD_MUTEX_INITIALIZER;
+static char		**assign_locs;
+static size_t		 assign_nlocs;
+
+static void
+assign_locs_set(const struct config *cfg, const struct store_node *nodes,
+    size_t n, const char *me)
+{
+	char	**v;
+	size_t	 i, j, m = 0;
+
+	v = xcalloc(n + 1, sizeof *v);
+	v[m++] = xstrdup(cfg->location != NULL && cfg->location[0] != '\0' ?
+	    cfg->location : me);
+	for (i = 0; i < n; i++) {
+		if (nodes[i].location[0] == '\0')
+			continue;
+		for (j = 0; j < m && strcmp(v[j], nodes[i].location) != 0; j++)
+			;
+		if (j == m)
+			v[m++] = xstrdup(nodes[i].location);
+	}
+	pthread_mutex_lock(&assign_locs_mtx);
+	for (i = 0; i < assign_nlocs; i++)
+		free(assign_locs[i]);
+	free(assign_locs);
+	assign_locs = v;
+	assign_nlocs = m;
+	pthread_mutex_unlock(&assign_locs_mtx);
+}
+
+char **
+assign_locations(size_t *n)
+{
+	char	**v = NULL;
+	size_t	 i;
+
+	pthread_mutex_lock(&assign_locs_mtx);
+	*n = assign_nlocs;
+	if (assign_nlocs > 0) {
+		v = xcalloc(assign_nlocs, sizeof *v);
+		for (i = 0; i < assign_nlocs; i++)
+			v[i] = xstrdup(assign_locs[i]);
+	}
+	pthread_mutex_unlock(&assign_locs_mtx);
+	return v;
+}
+
 static uint64_t
 score(const char *check, const char *node)
 {
@@ -134,6 +188,7 @@ assign_work(void *arg)
 	}
 	store_close(st);
 	assign_node_name(cfg, me, sizeof me);
+	assign_locs_set(cfg, nodes, n, me);
 	names = xcalloc(n + 1, sizeof *names);
 	for (i = 0; i < n; i++) {
 		if (strcmp(nodes[i].name, me) == 0)

@@ -903,6 +903,7 @@ beat(struct incidents *in, time_t now)
 	in->beat_at = now;
 	w = wop_new(W_BEAT, (long long)in->started_at, now);
 	w->s1 = xstrdup(in->node);
+	w->loc = xstrdup(in->location);
 	w->n = (long long)in->cfg->nchecks;
 	iwriter_push(in->writer, w);
 }

@@ -268,8 +268,8 @@ wop_run(struct store *db, struct wop *w)
 	case W_VOTE:
 		return vote_run(db, w);
 	case W_BEAT:
-		return store_node_beat(db, w->s1, (time_t)w->id, w->at,
-		    (int)w->n);
+		return store_node_beat(db, w->s1, w->loc, (time_t)w->id,
+		    w->at, (int)w->n);
 	case W_SYNC:
 		for (i = 0; i < w->nitems; i++) {
 			if (store_ticket_brief(db, w->items[i].id, &b) ==

@@ -357,25 +357,27 @@ rrd_listing_find(const struct rrd_listing *l, struct rrd_sources *ss,
 
 static int	rrd_source_exists(const char *addr, const char *path);
 
-/* check's files behind rrdcached, asked for one by one (see above). */
+/*
+ * check's files behind rrdcached, asked for one by one: its plain file
+ * and its file of each of the n locations.
+ */
 static void
-rrd_listing_probe(const struct rrd_listing *l, struct rrd_sources *ss,
-    const char *dir, const char *addr, const char *check)
+rrd_sources_probe(struct rrd_sources *ss, const char *dir, const char *addr,
+    const char *check, const char *const *locs, size_t n)
 {
 	char	*file, *path;
 	size_t	 i;
 
-	for (i = 0; i <= l->nlocs; i++) {
-		if (i == l->nlocs)
+	for (i = 0; i <= n; i++) {
+		if (i == n)
 			xasprintf(&file, "%s.rrd", check);
 		else
 			xasprintf(&file, "%s%c%s.rrd", check, RRD_LOC_SEP,
-			    l->locs[i]);
+			    locs[i]);
 		xasprintf(&path, "%s/%s", dir, file);
 		if (rrd_source_exists(addr, path) == 1)
-			rrd_sources_add(ss, dir, file,
-			    i < l->nlocs ? l->locs[i] : NULL,
-			    i < l->nlocs ? strlen(l->locs[i]) : 0);
+			rrd_sources_add(ss, dir, file, i < n ? locs[i] : NULL,
+			    i < n ? strlen(locs[i]) : 0);
 		free(path);
 		free(file);
 	}
@@ -389,8 +391,19 @@ rrd_sources_listed(struct rrd_sources *ss, const char *dir, const char *addr,
 	struct rrd_listing	*l = &rrd_listing;
 	const char		*where = addr != NULL ? addr : dir;
 	time_t			 now = time(NULL);
+	char			**locs;
+	size_t			 nlocs, i;
 	int			 rc = 0;
 
+	/* The daemon of a cluster knows the locations: no listing at all. */
+	if (addr != NULL && (locs = assign_locations(&nlocs)) != NULL) {
+		rrd_sources_probe(ss, dir, addr, check,
+		    (const char *const *)locs, nlocs);
+		for (i = 0; i < nlocs; i++)
+			free(locs[i]);
+		free(locs);
+		return 0;
+	}
 	pthread_mutex_lock(&rrd_listing_mtx);
 	if (l->where == NULL || strcmp(l->where, where) != 0 ||
 	    now - l->at >= (addr != NULL ? l->ttl : RRD_LIST_TTL) ||
@@ -398,7 +411,8 @@ rrd_sources_listed(struct rrd_sources *ss, const char *dir, const char *addr,
 		rc = rrd_listing_load(l, where, addr, now, err, errlen);
 	if (rc == 0 && rrd_listing_find(l, ss, dir, check) == 0) {
 		if (addr != NULL)
-			rrd_listing_probe(l, ss, dir, addr, check);
+			rrd_sources_probe(ss, dir, addr, check,
+			    (const char *const *)l->locs, l->nlocs);
 		else if (now - l->at >= RRD_LIST_MISS_TTL &&
 		    (rc = rrd_listing_load(l, where, addr, now, err,
 		    errlen)) == 0)

@@ -565,10 +565,10 @@ store_claim_once(struct store *s, const char *kind, const char *key,
 }
 
 int
-store_node_beat(struct store *s, const char *name, time_t started_at,
-    time_t now, int checks)
+store_node_beat(struct store *s, const char *name, const char *location,
+    time_t started_at, time_t now, int checks)
 {
-	return s->ops->node_beat(s, name, started_at, now, checks);
+	return s->ops->node_beat(s, name, location, started_at, now, checks);
 }
 
 int

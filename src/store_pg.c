@@ -171,8 +171,10 @@ static const char *migrations[] = {
 	/*
 	 * 8 -> 9: each check's uptime figures as its lead node read them,
 	 * numbered in the order written so that a node reads only what
-	 * changed since its last look.
+	 * changed since its last look; each node's location, so that a
+	 * reader knows whose RRD files to look for without listing them.
 	 */
+	"ALTER TABLE nodes ADD COLUMN location TEXT;"
 	"CREATE SEQUENCE check_figures_seq;"
 	"CREATE TABLE check_figures ("
 	"  check_name TEXT PRIMARY KEY,"
@@ -777,8 +779,8 @@ pg_check_state_save(struct store *s, const struct store_check_state *cs)
 /* ---- nodes ---- */
 
 static int
-pg_node_beat(struct store *s, const char *name, time_t started_at,
-    time_t now, int checks)
+pg_node_beat(struct store *s, const char *name, const char *location,
+    time_t started_at, time_t now, int checks)
 {
 	struct pg_args	a;
 
@@ -787,10 +789,13 @@ pg_node_beat(struct store *s, const char *name, time_t started_at,
 	pg_time(&a, started_at);
 	pg_int(&a, (long long)now);
 	pg_int(&a, checks);
+	pg_text(&a, location);
 	return pg_do(s, "INSERT INTO nodes (name, started_at, last_seen,"
-	    " checks) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE"
+	    " checks, location) VALUES ($1, $2, $3, $4, $5)"
+	    " ON CONFLICT (name) DO UPDATE"
 	    " SET started_at = excluded.started_at,"
-	    " last_seen = excluded.last_seen, checks = excluded.checks", &a);
+	    " last_seen = excluded.last_seen, checks = excluded.checks,"
+	    " location = excluded.location", &a);
 }
 
 static int
@@ -819,8 +824,8 @@ pg_nodes(struct store *s, struct store_node **out, size_t *n)
 	PGresult	*r;
 	int		 i, rows;
 
-	if ((r = pg_run(s, "SELECT name, started_at, last_seen, checks"
-	    " FROM nodes ORDER BY name", NULL)) == NULL)
+	if ((r = pg_run(s, "SELECT name, started_at, last_seen, checks,"
+	    " location FROM nodes ORDER BY name", NULL)) == NULL)
 		return STORE_ERROR;
 	rows = PQntuples(r);
 	if (rows > 0)
@@ -830,6 +835,8 @@ pg_nodes(struct store *s, struct store_node **out, size_t *n)
 		(*out)[i].started_at = (time_t)pg_col_ll(r, i, 1);
 		(*out)[i].last_seen = (time_t)pg_col_ll(r, i, 2);
 		(*out)[i].checks = (int)pg_col_ll(r, i, 3);
+		pg_col_copy(r, i, 4, (*out)[i].location,
+		    sizeof (*out)[i].location);
 		(*n)++;
 	}
 	PQclear(r);

@@ -577,11 +577,12 @@ sq_check_state_save(struct store *s,
 /* ---- nodes ---- */
 
 static int
-sq_node_beat(struct store *s, const char *name, time_t started_at,
-    time_t now, int checks)
+sq_node_beat(struct store *s, const char *name, const char *location,
+    time_t started_at, time_t now, int checks)
 {
 	sqlite3_stmt	*st;
 
+	(void)location;		/* one node: its files are its own */
 	if ((st = sq_prepare(s, "INSERT INTO nodes (name, started_at,"
 	    " last_seen, checks) VALUES (?, ?, ?, ?) ON CONFLICT(name) DO"
 	    " UPDATE SET started_at = excluded.started_at,"
