@@ -4,11 +4,15 @@
  *
  * How a reader learns the locations: from the files themselves -- a
  * listing of the folder when the files are local, rrdcached's LIST when
- * they are behind a shared rrdcached.  Not from the `nodes` table: a node
- * gone or renamed keeps its location's history on disk, and the figures
- * of a past period must not change because a node left since; nor from
- * location_state, which only holds the locations that voted.  A file is
- * what was recorded, so the file list is the truth for every period.
+ * they are behind a shared rrdcached -- not from location_state, which
+ * only holds the locations that voted.  A file is what was recorded, so
+ * the file list is the truth for every period.  One exception, for cost:
+ * rrdcached's LIST of 90,000 files takes it seconds of CPU, so a
+ * cluster's daemon asks for each check's file of every location any node
+ * ever beat from (the `nodes` rows, which stay when a node goes:
+ * assign_locations()), one LAST each.  A location whose node row an
+ * operator deleted is then no longer read by the daemons (the CLI, which
+ * lists, still reads it).
  */
 #include <sys/types.h>
 
