@@ -15,6 +15,8 @@ make -j2 check || status=$?
 if [ "$status" -ne 0 ]; then
 	for f in $(grep -l '^:test-result: FAIL' $(find tests -name '*.trs') 2>/dev/null); do
 		echo "==== ${f%.trs}.log"
+		# The reason first: the tail is often the servers' logs.
+		grep -m 5 -E '^(FAIL|SKIP): ' "${f%.trs}.log" || true
 		tail -n 60 "${f%.trs}.log"
 	done
 fi

@@ -34,9 +34,10 @@ done
 # crash_round SIGNAL_CHILD_TOO SECONDS: run, SIGKILL, check the rows.
 crash_round() {
 	local both=$1 secs=$2 t0 tk cpid i n f h s short= handled=0 slack=2
-	# Both killed: rrdcached's journal line for the last BATCH may not
-	# have reached the kernel either.
-	[ "$both" = 0 ] || slack=3
+	# Both killed: rrdcached's journal lines for the last BATCHes may
+	# not have reached the kernel either (it writes the journal through
+	# a stdio buffer); a loaded CI run lost 4 s of one check there once.
+	[ "$both" = 0 ] || slack=5
 	t0=$(date +%s)
 	start_daemon -v
 	wait_until 10 '[ -S "$SOCK" ] && [ -n "$(child_pid)" ] &&
