@@ -240,27 +240,7 @@ log_window() {
 # gives quantiles since the start only, warm-up included, which no window
 # can be cut out of: they are shown per node, for context.
 pair_jitter() {
-	awk -v a="$1" -v b="$2" -v iv="$IV" '
-	$2 !~ /^c[0-9]+$/ { next }
-	{ t = $1 * 1000 }
-	t >= a && t < b { k = $2 " " $3; n[k]++; ts[k, n[k]] = t }
-	END {
-		for (c in n) {
-			if (n[c] < 2) continue
-			t0 = ts[c, 1]; best = 0
-			for (i = 1; i <= n[c]; i++) {
-				ph = ts[c, i] - (i - 1) * iv * 1000 - t0
-				if (i == 1 || ph < best) best = ph
-			}
-			for (i = 1; i <= n[c]; i++)
-				printf "%.3f\n", ts[c, i] - (i - 1) * iv * 1000 - t0 - best
-		}
-	}' "$NGX_LOG" | sort -n | awk '{ d[NR] = $1 }
-	END {
-		if (NR == 0) { print "- - -"; exit }
-		i99 = int(NR * 0.99) + 1; if (i99 > NR) i99 = NR
-		printf "%.1f %.1f %.1f\n", d[int(NR * 0.5) + 1], d[i99], d[NR]
-	}'
+	log_jitter "$NGX_LOG" "$1" "$2" "$IV" by-source
 }
 
 # run_nodes RUN LOCATIONS NAME:SOURCE...: a fresh database and rrdcached,

@@ -192,11 +192,16 @@ log_count() {
 # how much later than its earliest-phase arrival (arrival - k * interval)
 # each arrival came.  Prints "p50 p99 max" in ms.  An outside view of
 # scheduling lateness (it includes connect time, ~0.1 ms here).
+#   log_jitter LOG FROM TO INTERVAL [by-source]
+# by-source: each check at each source address (the log's third field)
+# is its own series, and only checks named c<digits> count (cluster.sh).
 log_jitter() {
-	awk -v a="$2" -v b="$3" -v iv="$4" '
+	awk -v a="$2" -v b="$3" -v iv="$4" -v bysrc="${5:-}" '
 	{ t = $1 * 1000 }
+	bysrc != "" && $2 !~ /^c[0-9]+$/ { next }
 	t >= a && t < b && $2 != "" && $2 != "-" {
-		n[$2]++; ts[$2, n[$2]] = t
+		k = bysrc != "" ? $2 " " $3 : $2
+		n[k]++; ts[k, n[k]] = t
 	}
 	END {
 		for (c in n) {

@@ -594,13 +594,36 @@ rrd_fetch_ask(struct rrd_bclient *c, const char *cmd, time_t *start,
 	return 0;
 }
 
+/*
+ * The kept connection, to addr and connected (rrd_fetch_mtx held); NULL
+ * with librrd's error set.
+ */
+static struct rrd_bclient *
+rrd_kept_conn(const char *addr)
+{
+	struct rrd_bclient	*c = &rrd_fetch_conn;
+	char			 err[256];
+
+	if (rrd_fetch_addr != NULL && strcmp(rrd_fetch_addr, addr) != 0)
+		rrd_bclient_close(c);
+	if (c->fd == -1) {
+		if (rrd_bclient_connect(c, addr, err, sizeof err) == -1) {
+			rrd_set_error("%s", err);
+			return NULL;
+		}
+		free(rrd_fetch_addr);
+		rrd_fetch_addr = xstrdup(addr);
+	}
+	return c;
+}
+
 static int
 rrd_source_fetch_ds(const char *addr, const char *path, const char *cf,
     const char *ds, time_t *start, time_t *end, unsigned long *step,
     unsigned long *nds, char ***names, rrd_value_t **data)
 {
-	struct rrd_bclient	*c = &rrd_fetch_conn;
-	char			*cmd, err[256];
+	struct rrd_bclient	*c;
+	char			*cmd;
 	time_t			 s0 = *start, e0 = *end;
 	int			 rc = -1, tries;
 
@@ -610,19 +633,10 @@ rrd_source_fetch_ds(const char *addr, const char *path, const char *cf,
 	xasprintf(&cmd, "FETCH %s %s %lld %lld %s\n", path, cf,
 	    (long long)*start, (long long)*end, ds);
 	pthread_mutex_lock(&rrd_fetch_mtx);
-	if (rrd_fetch_addr != NULL && strcmp(rrd_fetch_addr, addr) != 0)
-		rrd_bclient_close(c);
 	/* A kept connection may have been dropped: once more on a new one. */
 	for (tries = 0; tries < 2 && rc == -1; tries++) {
-		if (c->fd == -1) {
-			if (rrd_bclient_connect(c, addr, err, sizeof err) ==
-			    -1) {
-				rrd_set_error("%s", err);
-				break;
-			}
-			free(rrd_fetch_addr);
-			rrd_fetch_addr = xstrdup(addr);
-		}
+		if ((c = rrd_kept_conn(addr)) == NULL)
+			break;
 		*start = s0;
 		*end = e0;
 		*step = 0;
@@ -647,22 +661,15 @@ rrd_source_fetch_ds(const char *addr, const char *path, const char *cf,
 static int
 rrd_source_exists(const char *addr, const char *path)
 {
-	struct rrd_bclient	*c = &rrd_fetch_conn;
-	char			*cmd, line[1024], err[256];
+	struct rrd_bclient	*c;
+	char			*cmd, line[1024];
 	int			 rc = -1, tries;
 
 	xasprintf(&cmd, "LAST %s\n", path);
 	pthread_mutex_lock(&rrd_fetch_mtx);
-	if (rrd_fetch_addr != NULL && strcmp(rrd_fetch_addr, addr) != 0)
-		rrd_bclient_close(c);
 	for (tries = 0; tries < 2 && rc == -1; tries++) {
-		if (c->fd == -1) {
-			if (rrd_bclient_connect(c, addr, err, sizeof err) ==
-			    -1)
-				break;
-			free(rrd_fetch_addr);
-			rrd_fetch_addr = xstrdup(addr);
-		}
+		if ((c = rrd_kept_conn(addr)) == NULL)
+			break;
 		if (rrd_bclient_send(c, cmd, strlen(cmd)) == -1 ||
 		    rrd_bclient_line(c, line, sizeof line) == -1) {
 			rrd_bclient_close(c);

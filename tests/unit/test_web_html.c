@@ -231,6 +231,20 @@ test_dashboard_escapes(void **state)
 	buf_free(&b);
 }
 
+/* A dashboard of one check "web", up, with a result. */
+static void
+dash_one(struct render_dashboard *d, struct render_check *c)
+{
+	memset(c, 0, sizeof *c);
+	c->name = "web";
+	c->state = SW_STATE_UP;
+	c->have = 1;
+	c->up24 = c->up30 = NAN;
+	memset(d, 0, sizeof *d);
+	d->checks = c;
+	d->nchecks = 1;
+}
+
 /* A stale check: never a plain current state; says since when. */
 static void
 test_dashboard_stale(void **state)
@@ -240,18 +254,11 @@ test_dashboard_stale(void **state)
 	struct buf		b;
 
 	(void)state;
-	memset(&c, 0, sizeof c);
-	c.name = "web";
-	c.state = SW_STATE_UP;
-	c.have = 1;
+	dash_one(&d, &c);
 	c.since = 1000;
-	c.up24 = c.up30 = NAN;
 	c.stale = 1;
 	c.last_at = 1000;
-	memset(&d, 0, sizeof d);
 	d.now = 1000 + 2 * 3600;
-	d.checks = &c;
-	d.nchecks = 1;
 	buf_init(&b);
 	render_dashboard(&b, &d);
 	assert_non_null(strstr(b.data, "<span class=\"badge stale\">stale"));
@@ -276,15 +283,8 @@ test_dashboard_partial(void **state)
 	struct buf		b;
 
 	(void)state;
-	memset(&c, 0, sizeof c);
-	c.name = "web";
-	c.state = SW_STATE_UP;
-	c.have = 1;
-	c.up24 = c.up30 = NAN;
+	dash_one(&d, &c);
 	snprintf(c.partial, sizeof c.partial, "down from 1 of 3 <locations>");
-	memset(&d, 0, sizeof d);
-	d.checks = &c;
-	d.nchecks = 1;
 	buf_init(&b);
 	render_dashboard(&b, &d);
 	/* Next to the state, which stays up: no incident. */
