@@ -27,6 +27,14 @@ struct event_base;
 struct rrd_store	*rrd_store_open_loop(const struct config *,
 			    struct event_base *);
 /* Queue one result (called on the loop; returns at once). */
+/*
+ * Queued updates name their check by the registry's name, which lives as
+ * long as the daemon; without a registry (tests), by the check's own,
+ * which must then outlive the store's last write.
+ */
+struct registry;
+void			 rrd_store_set_registry(struct rrd_store *,
+			    const struct registry *);
 void			 rrd_store_record(struct rrd_store *,
 			    const struct check_conf *, const struct result *);
 void			 rrd_store_reload(struct rrd_store *,
@@ -69,6 +77,14 @@ char	*rrd_store_path(const struct config *, const char *check);
  * The values one result stores, in rrd_ds order (NaN = UNKNOWN); the
  * rule for failed checks is written next to the function.
  */
+/* A result as the file records it; the le_* follow from total and up. */
+struct rrd_sample {
+	int	known;		/* state not unknown: else every value U */
+	int	up;
+	double	total_ms, dns_ms, connect_ms, tls_ms, ttfb_ms;
+};
+void	 rrd_store_sample(const struct result *, struct rrd_sample *);
+void	 rrd_sample_values(const struct rrd_sample *, double v[RRD_DS_COUNT]);
 void	 rrd_store_values(const struct result *, double v[RRD_DS_COUNT]);
 /*
  * Create path with the SPEC layout for a check of the given interval and

@@ -26,21 +26,26 @@ struct rrd_wctx;
 /* rrdc_* shares one connection per process: serialize every use. */
 extern pthread_mutex_t	rrd_store_rrdc_lock;
 
-/* One queued update: a copy, so the result may be gone when we write. */
+/*
+ * One queued update: what the file's values are made of (rrd_sample), so
+ * the result may be gone when we write.  80 bytes: while 100,000 new
+ * files are created the queue holds tens of thousands of these.
+ */
 struct rrd_job {
-	unsigned	id;		/* the check's registry id */
-	char		name[SW_NAME_MAX];
-	int		interval;
-	time_t		t;
-	double		at;		/* exact result time */
-	double		v[RRD_DS_COUNT];
+	unsigned		 id;		/* the check's registry id */
+	int			 interval;
+	const char		*name;		/* the registry's, or the
+						   check's (see rs->reg) */
+	time_t			 t;
+	double			 at;		/* exact result time */
+	struct rrd_sample	 sample;
 };
 
 /* What the writer knows of one check's file. */
 struct rrd_file_state {
-	char			*name;
-	char			*file;		/* <check>[~<location>].rrd */
-	char			*path;		/* dir/file */
+	char			*name;		/* allocated: file and path too */
+	const char		*file;		/* <check>[~<location>].rrd */
+	const char		*path;		/* dir/file */
 	unsigned long		 step;		/* 0 = not read yet */
 	time_t			 last_t;
 	double			 last_at;	/* exact time of last_t's */
@@ -77,6 +82,7 @@ struct rrd_store {
 
 	/* Ring of pending updates, guarded by mtx. */
 	struct rrd_job		*ring;
+	const struct registry	*reg;		/* names; NULL: the check's */
 	size_t			 cap, head, count, max, hiwater;
 	int			 overflowing;
 

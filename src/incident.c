@@ -93,6 +93,10 @@ struct incidents {
 	struct chk		**chk;		/* [registry id], NULL: none */
 	size_t			 nchk;
 	struct chk		*dirty;		/* list through dnext */
+	size_t			 ndirty;
+	struct chk		*flushing;	/* the list being written out */
+	size_t			 flush_batch;	/* of it, per tick */
+	long long		 tick_ms;
 	time_t			 refreshed;	/* last chk_flush_dirty */
 	int			 closing;	/* answers push nothing */
 	int			 stopped;	/* the writer is gone */
@@ -109,6 +113,8 @@ struct incidents {
 	time_t			 started_at;	/* for the heartbeat */
 	time_t			 beat_at;	/* the last one queued */
 };
+
+static char	chk_no_message[1];
 
 static struct chk *
 chk_find(const struct incidents *in, unsigned id)
@@ -129,8 +135,7 @@ chk_get(struct incidents *in, unsigned id)
 	k->name = registry_name(in->reg, id);
 	k->id = id;
 	fsm_init(&k->fsm);
-	k->message = xstrdup("");
-	k->message_cap = 1;
+	k->message = chk_no_message;
 	k->st.message = k->message;
 	k->st.state = SW_STATE_UNKNOWN;
 	k->st.cause = SW_CAUSE_UNKNOWN;
@@ -141,14 +146,19 @@ chk_get(struct incidents *in, unsigned id)
 /*
  * Keep a check's last message at its own size (most are a few words, the
  * bound is SW_MESSAGE_MAX), reusing the buffer while the new one fits.
+ * No message (most up results) is a shared "", owned by nobody
+ * (message_cap 0).
  */
 static void
 chk_set_message(struct chk *k, const char *msg)
 {
 	size_t	len = strnlen(msg, SW_MESSAGE_MAX - 1);
 
+	if (len == 0 && k->message_cap == 0)
+		return;
 	if (len + 1 > k->message_cap) {
-		free(k->message);
+		if (k->message_cap > 0)
+			free(k->message);
 		k->message_cap = len + 1;
 		k->message = xmalloc(k->message_cap);
 	}
@@ -685,21 +695,50 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 		k->dirty = 1;
 		k->dnext = in->dirty;
 		in->dirty = k;
+		in->ndirty++;
 	} else
 		k->dirty = 1;
 }
 
-/* Save every check whose counters moved since its last save. */
+/*
+ * Save a tick's share of the list being written out, or (all, at
+ * shutdown) all of it and of the dirty list.  A refresh of 100,000 checks
+ * at once would hold 100,000 ops (most of a kilobyte each) until the
+ * writer commits them, 87 MB: it is spread over the ticks instead, so
+ * that about a tenth of CHK_REFRESH_S is left to spare, and the ops out
+ * at any time are a tick's worth.  A check that changes again while it
+ * waits in either list is saved once, with what it is then.
+ */
 static void
-chk_flush_dirty(struct incidents *in)
+chk_flush_dirty(struct incidents *in, int all)
 {
-	in->refreshed = time(NULL);
-	struct chk	*k, *next;
+	struct chk	*k;
 	struct wop	*first = NULL, *last = NULL, *w;
+	size_t		 n = 0, ticks;
 
+	if (all && in->flushing != NULL) {
+		/* The rest of this round first, then what is dirty since. */
+		for (k = in->flushing; k->dnext != NULL; k = k->dnext)
+			;
+		k->dnext = in->dirty;
+		in->dirty = NULL;
+		in->ndirty = 0;
+	}
+	if (in->flushing == NULL && (all ||
+	    time(NULL) - in->refreshed >= CHK_REFRESH_S)) {
+		in->refreshed = time(NULL);
+		in->flushing = in->dirty;
+		ticks = (size_t)(CHK_REFRESH_S * 900LL /
+		    (in->tick_ms > 0 ? in->tick_ms : 1000));
+		in->flush_batch = in->ndirty / (ticks > 0 ? ticks : 1) + 1;
+		if (in->flush_batch < 1000)
+			in->flush_batch = 1000;
+		in->dirty = NULL;
+		in->ndirty = 0;
+	}
 	/* One hand-over (one lock, one wake-up) for the whole tick. */
-	for (k = in->dirty; k != NULL; k = next) {
-		next = k->dnext;
+	while ((k = in->flushing) != NULL && (all || n < in->flush_batch)) {
+		in->flushing = k->dnext;
 		if (k->dirty == 1) {
 			w = chk_state_wop(k);
 			if (last != NULL)
@@ -707,11 +746,11 @@ chk_flush_dirty(struct incidents *in)
 			else
 				first = w;
 			last = w;
+			n++;
 		}
 		k->dirty = 0;
 		k->dnext = NULL;
 	}
-	in->dirty = NULL;
 	if (first != NULL)
 		iwriter_push_chain(in->writer, first, last);
 }
@@ -922,8 +961,7 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 	beat(in, time(NULL));
 	if (in->pg)
 		votes_again(in, time(NULL));
-	if (time(NULL) - in->refreshed >= CHK_REFRESH_S)
-		chk_flush_dirty(in);
+	chk_flush_dirty(in, 0);
 	if (in->sync_busy)
 		return;
 	w = wop_new(W_SYNC, 0, time(NULL));
@@ -971,6 +1009,7 @@ tick_arm(struct incidents *in, const struct config *cfg)
 		ms = cfg->node_timeout * 1000LL / 3;
 	if (ms < 1000)
 		ms = 1000;
+	in->tick_ms = ms;
 	tv.tv_sec = ms / 1000;
 	tv.tv_usec = (ms % 1000) * 1000;
 	event_add(in->ev_tick, &tv);
@@ -1072,7 +1111,7 @@ incidents_stop(struct incidents *in)
 	if (in == NULL || in->stopped)
 		return;
 	if (in->writer != NULL) {
-		chk_flush_dirty(in);
+		chk_flush_dirty(in, 1);
 		in->closing = 1;
 		iwriter_close(in->writer);
 		in->writer = NULL;
@@ -1097,7 +1136,8 @@ incidents_close(struct incidents *in)
 	free(in->told);
 	for (i = 0; i < in->nchk; i++) {
 		if (in->chk[i] != NULL) {
-			free(in->chk[i]->message);
+			if (in->chk[i]->message_cap > 0)
+				free(in->chk[i]->message);
 			tslot_unref(in->chk[i]->pend);
 		}
 		free(in->chk[i]);

@@ -66,22 +66,43 @@ rrd_store_path(const struct config *cfg, const char *check)
 void
 rrd_store_values(const struct result *r, double v[RRD_DS_COUNT])
 {
+	struct rrd_sample	s;
+
+	rrd_store_sample(r, &s);
+	rrd_sample_values(&s, v);
+}
+
+void
+rrd_store_sample(const struct result *r, struct rrd_sample *s)
+{
+	s->known = r->state != SW_STATE_UNKNOWN;
+	s->up = r->up;
+	s->total_ms = r->total_ms;
+	s->dns_ms = r->dns_ms;
+	s->connect_ms = r->connect_ms;
+	s->tls_ms = r->tls_ms;
+	s->ttfb_ms = r->ttfb_ms;
+}
+
+void
+rrd_sample_values(const struct rrd_sample *s, double v[RRD_DS_COUNT])
+{
 	int	i;
 
-	if (r->state == SW_STATE_UNKNOWN) {
+	if (!s->known) {
 		for (i = 0; i < RRD_DS_COUNT; i++)
 			v[i] = NAN;
 		return;
 	}
-	v[RRD_DS_UP] = r->up ? 1 : 0;
-	v[RRD_DS_TOTAL] = r->total_ms;
-	v[RRD_DS_DNS] = r->dns_ms;
-	v[RRD_DS_CONNECT] = r->connect_ms;
-	v[RRD_DS_TLS] = r->tls_ms;
-	v[RRD_DS_TTFB] = r->ttfb_ms;
+	v[RRD_DS_UP] = s->up ? 1 : 0;
+	v[RRD_DS_TOTAL] = s->total_ms;
+	v[RRD_DS_DNS] = s->dns_ms;
+	v[RRD_DS_CONNECT] = s->connect_ms;
+	v[RRD_DS_TLS] = s->tls_ms;
+	v[RRD_DS_TTFB] = s->ttfb_ms;
 	for (i = 0; i < RRD_NBUCKETS; i++)
-		v[RRD_DS_LE_100 + i] = r->up &&
-		    r->total_ms <= rrd_bucket_ms[i] ? 1 : 0;
+		v[RRD_DS_LE_100 + i] = s->up &&
+		    s->total_ms <= rrd_bucket_ms[i] ? 1 : 0;
 }
 
 int

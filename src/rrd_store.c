@@ -77,6 +77,7 @@
 #include "bio.h"
 #include "config.h"
 #include "log.h"
+#include "registry.h"
 #include "result.h"
 #include "rrd_source.h"
 #include "rrd_store.h"
@@ -264,11 +265,11 @@ rrd_store_record(struct rrd_store *rs, const struct check_conf *c,
 	}
 	j = &rs->ring[(rs->head + rs->count) % rs->cap];
 	j->id = c->id;
-	snprintf(j->name, sizeof j->name, "%s", c->name);
+	j->name = rs->reg != NULL ? registry_name(rs->reg, c->id) : c->name;
 	j->interval = c->interval;
 	j->t = (time_t)floor(r->at);
 	j->at = r->at;
-	rrd_store_values(r, j->v);
+	rrd_store_sample(r, &j->sample);
 	n = ++rs->count;
 	rs->stats.queued++;
 	pthread_mutex_unlock(&rs->mtx);
@@ -279,6 +280,12 @@ rrd_store_record(struct rrd_store *rs, const struct check_conf *c,
 	 */
 	if (!rs->busy && (!rs->armed || n >= rs->hiwater))
 		rrd_store_kick(rs, 0);
+}
+
+void
+rrd_store_set_registry(struct rrd_store *rs, const struct registry *reg)
+{
+	rs->reg = reg;
 }
 
 void

@@ -25,6 +25,7 @@
 
 /* rrdcached BATCH: commands and bytes per exchange; one line's length. */
 #define RRD_BATCH_CMDS		2000
+#define RRD_WRITER_BATCH_MAX	4096	/* updates taken at once */
 #define RRD_BATCH_BYTES		(512 * 1024)
 #define RRD_LINE_MAX		3500
 
@@ -100,6 +101,7 @@ rrd_store_prepare(struct rrd_wctx *w, struct rrd_file_state *s,
 	struct rrd_pending	*p;
 	char			 line[RRD_DS_COUNT *
 				     (RRD_VALUE_MAX + 1) + 32];
+	double			 v[RRD_DS_COUNT];
 	size_t			 i, len;
 	int			 d, interval = jobs[n - 1].interval;
 
@@ -137,9 +139,10 @@ rrd_store_prepare(struct rrd_wctx *w, struct rrd_file_state *s,
 		/* Times before 1970 cannot be recorded by librrd anyway. */
 		len = rrd_store_digits(line, jobs[i].t > 0 ?
 		    (long long)jobs[i].t : 0);
+		rrd_sample_values(&jobs[i].sample, v);
 		for (d = 0; d < RRD_DS_COUNT; d++) {
 			line[len++] = ':';
-			len += rrd_store_format_value(line + len, jobs[i].v[d]);
+			len += rrd_store_format_value(line + len, v[d]);
 		}
 		buf_add(&w->vals, line, len + 1);
 		p->nv++;
@@ -576,7 +579,7 @@ rrd_store_batch_conf(struct rrd_store *rs, struct rrd_batch_conf *bc)
 	free(real);
 }
 
-/* On the writer's thread: take the whole ring, write it file by file. */
+/* On the writer's thread: take the ring's oldest, write them file by file. */
 void
 rrd_store_writer(void *arg)
 {
@@ -585,7 +588,14 @@ rrd_store_writer(void *arg)
 	size_t			 n, i;
 
 	pthread_mutex_lock(&rs->mtx);
-	n = rs->count;
+	/*
+	 * A bounded bite: while 100,000 new files are created the queue can
+	 * hold tens of thousands of updates, and taking them all at once
+	 * would copy them twice more (batch, sorted).  The rest is the next
+	 * batch, handed over at once (rrd_store_written).
+	 */
+	n = rs->count < RRD_WRITER_BATCH_MAX ? rs->count :
+	    RRD_WRITER_BATCH_MAX;
 	if (n > w->bcap) {
 		w->bcap = n;
 		w->batch = xreallocarray(w->batch, n, sizeof *w->batch);
@@ -596,8 +606,8 @@ rrd_store_writer(void *arg)
 		w->batch[i] = rs->ring[(rs->head + i) % rs->cap];
 	if (n > 0)
 		rs->head = (rs->head + n) % rs->cap;
-	rs->count = 0;
-	if (rs->overflowing) {
+	rs->count -= n;
+	if (rs->overflowing && rs->count == 0) {
 		log_info("rrd: write queue caught up (%llu updates dropped so "
 		    "far)", rs->stats.dropped);
 		rs->overflowing = 0;

@@ -617,6 +617,7 @@ daemon_wire(struct daemon *d)
 	notify_on_told(d->notifier, on_told, d);
 	d->incidents = incidents_open(d->cfg, d->reg, d->base, on_incident, d);
 	d->rrd = rrd_store_open_loop(d->cfg, d->base);
+	rrd_store_set_registry(d->rrd, d->reg);
 	if (d->notifier == NULL || d->incidents == NULL || d->rrd == NULL)
 		fatal("cannot open the state in %s", d->cfg->state_dir);
 	d->sched = scheduler_new(d->base, d->curl, d->cfg, on_result, d);
