@@ -101,6 +101,31 @@ cross_checks(struct loader *ld, struct check_conf *c,
 }
 
 /* After the main file: defaults, derived values, and [defaults] itself. */
+/*
+ * templates_dir left out, or SPEC's own "templates", is a folder beside
+ * the config: a config written by hand for an installed sitewatch has
+ * none there.  When that folder is missing, the installed templates are
+ * used, and the log says so.  Any other path is kept as written (a
+ * missing one is then reported where it is read).
+ */
+static void
+templates_fallback(struct config *cfg)
+{
+	const char	*installed = PKGDATADIR "/templates";
+	size_t		 n = strlen(cfg->dir);
+
+	if (cfg->templates_dir == NULL ||
+	    strncmp(cfg->templates_dir, cfg->dir, n) != 0 ||
+	    strcmp(cfg->templates_dir + n, "/templates") != 0 ||
+	    access(cfg->templates_dir, F_OK) == 0 || errno != ENOENT ||
+	    access(installed, F_OK) == -1)
+		return;
+	log_info("templates_dir %s does not exist: using the installed "
+	    "templates in %s", cfg->templates_dir, installed);
+	free(cfg->templates_dir);
+	cfg->templates_dir = xstrdup(installed);
+}
+
 static void
 finish_main(struct loader *ld)
 {
@@ -132,6 +157,7 @@ finish_main(struct loader *ld)
 		free(cfg->rrdcached);
 		cfg->rrdcached = NULL;
 	}
+	templates_fallback(cfg);
 	if (cfg->source != NULL && inet_pton(AF_INET, cfg->source, a6) != 1 &&
 	    inet_pton(AF_INET6, cfg->source, a6) != 1) {
 		ks = &ld->main_src[conf_key_index(conf_key_find(

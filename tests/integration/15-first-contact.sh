@@ -11,6 +11,10 @@
 #   - the installed daemon runs that config, probes nginx, answers on its
 #     port, and the installed `sitewatch status`, typed in a folder that
 #     holds another sitewatch.conf, sees the check up;
+#   - a config written by hand in a folder of its own, without
+#     templates_dir or with SPEC's `templates_dir = templates`, passes
+#     the installed `sitewatchd -t`: the installed templates are used,
+#     and it says so; a templates_dir that names a missing folder fails;
 #   - a second `make install` keeps the admin's edited sitewatch.conf;
 #   - the man pages pass `mandoc -T lint`, the unit `systemd-analyze verify`.
 set -eu
@@ -67,6 +71,33 @@ done
 # -t with nothing else: the default -c is the installed config.
 sw_run "$P/sbin/sitewatchd" -t
 assert_eq 0 "$RUN_RC" "installed sitewatchd -t: exit status ($RUN_ERR)"
+
+# A config written by hand, elsewhere, as SPEC shows it.
+HAND=$SW_TMP/hand
+mkdir -p "$HAND/checks.d"
+for tpl in "" "templates_dir = templates" "templates_dir = nowhere"; do
+	cat > "$HAND/sitewatch.conf" <<EOT
+[daemon]
+state_dir = var
+checks_dir = checks.d
+$tpl
+listen = 127.0.0.1:$(free_port)
+
+[smtp]
+from = Monitor <monitor@example.com>
+EOT
+	sw_run "$P/sbin/sitewatchd" -t -c "$HAND/sitewatch.conf"
+	if [ "$tpl" = "templates_dir = nowhere" ]; then
+		assert_eq 1 "$RUN_RC" "hand-written config, $tpl: -t fails"
+		assert_contains "$RUN_ERR" "$HAND/nowhere/mail" \
+		    "hand-written config, $tpl: the error names the folder"
+		continue
+	fi
+	assert_eq 0 "$RUN_RC" "hand-written config, '$tpl': -t ($RUN_ERR)"
+	assert_contains "$RUN_ERR" \
+	    "using the installed templates in $P/share/sitewatch/templates" \
+	    "hand-written config, '$tpl': -t says which templates"
+done
 
 # What an admin does: another port, one site of their own.
 start_nginx
