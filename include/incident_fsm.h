@@ -49,17 +49,17 @@ struct fsm_params {
 
 /* Everything the machine remembers about one check (persisted as is). */
 struct fsm_state {
+	uint64_t		history;	/* states, 2 bits, newest low */
+	time_t			first_failure_at; /* of this incident */
+	time_t			recovery_at;	/* first up of the ok streak */
 	enum sw_state		last;		/* last measured state */
 	int			fail_streak;	/* counted failures in a row */
 	int			down_streak;	/* consecutive down results */
 	int			ok_streak;	/* consecutive up results */
 	int			streak_down;	/* a down was in fail_streak */
-	time_t			first_failure_at; /* of this incident */
-	time_t			recovery_at;	/* first up of the ok streak */
 	int			open;		/* a ticket is open */
 	enum incident_severity	severity;	/* of the open ticket */
 	int			flapping;
-	uint64_t		history;	/* states, 2 bits, newest low */
 	int			nhistory;	/* results in history */
 	int			dep_noted;	/* noted on parent's ticket */
 };

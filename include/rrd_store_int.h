@@ -43,9 +43,8 @@ struct rrd_job {
 
 /* What the writer knows of one check's file. */
 struct rrd_file_state {
-	char			*name;		/* allocated: file and path too */
-	const char		*file;		/* <check>[~<location>].rrd */
-	const char		*path;		/* dir/file */
+	char			*name;		/* then its file's name,
+						   rrd_file_name() */
 	unsigned long		 step;		/* 0 = not read yet */
 	time_t			 last_t;
 	double			 last_at;	/* exact time of last_t's */
@@ -117,6 +116,11 @@ void			 rrd_files_clear(struct rrd_files *);
  * over, unless that name is in the same batch: two names under one id is
  * fatal).
  */
+/* <check>[~<location>].rrd; and dir/that, into buf. */
+const char		*rrd_file_name(const struct rrd_file_state *);
+void			 rrd_file_path(const struct rrd_batch_conf *,
+			    const struct rrd_file_state *, char *buf,
+			    size_t len);
 struct rrd_file_state	*rrd_files_get(struct rrd_files *,
 			    const struct rrd_batch_conf *, unsigned id,
 			    const char *name, unsigned long batchno);

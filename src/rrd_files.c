@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,7 +109,7 @@ rrd_files_new(void)
 static void
 rrd_files_drop(struct rrd_file_state *s)
 {
-	free(s->name);		/* file and path are in its block */
+	free(s->name);		/* the file's name is in its block */
 	free(s);
 }
 
@@ -144,7 +145,7 @@ rrd_files_get(struct rrd_files *ft, const struct rrd_batch_conf *bc,
     unsigned id, const char *name, unsigned long batchno)
 {
 	struct rrd_file_state	*s;
-	size_t			 nlen, dlen, llen, len;
+	size_t			 nlen, llen, len;
 
 	ft->states = registry_slots(ft->states, &ft->nstates, id,
 	    sizeof *ft->states);
@@ -159,24 +160,34 @@ rrd_files_get(struct rrd_files *ft, const struct rrd_batch_conf *bc,
 	}
 	s = ft->states[id] = xcalloc(1, sizeof *s);
 	/*
-	 * "name\0dir/file\0" in one block: three strings of each of
-	 * 100,000 checks would be three allocations each.  A location's own
-	 * file in a cluster (rrd_source.h) is <check>~<location>.rrd.
+	 * "name\0file\0" in one block, and the path made when it is needed
+	 * (rrd_file_path): 100,000 checks would otherwise hold three
+	 * strings each.  A location's own file in a cluster (rrd_source.h)
+	 * is <check>~<location>.rrd.
 	 */
 	nlen = strlen(name);
-	dlen = strlen(bc->dir);
 	llen = bc->location != NULL ? strlen(bc->location) + 1 : 0;
-	len = nlen + 1 + dlen + 1 + nlen + llen + sizeof ".rrd";
+	len = nlen + 1 + nlen + llen + sizeof ".rrd";
 	s->name = xmalloc(len);
 	if (bc->location != NULL)
-		snprintf(s->name, len, "%s%c%s/%s%c%s.rrd", name, '\0',
-		    bc->dir, name, RRD_LOC_SEP, bc->location);
+		snprintf(s->name, len, "%s%c%s%c%s.rrd", name, '\0', name,
+		    RRD_LOC_SEP, bc->location);
 	else
-		snprintf(s->name, len, "%s%c%s/%s.rrd", name, '\0', bc->dir,
-		    name);
-	s->path = s->name + nlen + 1;
-	s->file = s->path + dlen + 1;
+		snprintf(s->name, len, "%s%c%s.rrd", name, '\0', name);
 	return s;
+}
+
+const char *
+rrd_file_name(const struct rrd_file_state *s)
+{
+	return s->name + strlen(s->name) + 1;
+}
+
+void
+rrd_file_path(const struct rrd_batch_conf *bc, const struct rrd_file_state *s,
+    char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", bc->dir, rrd_file_name(s));
 }
 
 /* Tell rrdcached to drop what it keeps of path (before re-creating it). */
@@ -197,26 +208,28 @@ rrd_files_forget(const struct rrd_batch_conf *bc, const char *path,
 	pthread_mutex_unlock(&rrd_store_rrdc_lock);
 }
 
-/* Create s->path for interval; 0 or -1 (logged once per episode). */
+/* Create the file for interval; 0 or -1 (logged once per episode). */
 static int
 rrd_files_make(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
     int interval, time_t first_t)
 {
 	char	err[512];
+	char		 path[PATH_MAX];
 
+	rrd_file_path(bc, s, path, sizeof path);
 	if (!bc->remote)
 		(void)rrd_files_mkdirs(bc->dir);
-	rrd_files_forget(bc, s->path, 0);
-	if (rrd_store_create_at(bc->remote ? bc->rrdcached : NULL, s->path,
+	rrd_files_forget(bc, path, 0);
+	if (rrd_store_create_at(bc->remote ? bc->rrdcached : NULL, path,
 	    interval, first_t - interval, bc->rra, bc->nrra, err,
 	    sizeof err) == -1) {
 		if (!s->failing)
-			log_error("rrd: cannot create %s: %s", s->path, err);
+			log_error("rrd: cannot create %s: %s", path, err);
 		s->failing = 1;
 		s->step = 0;
 		return -1;
 	}
-	log_debug("rrd: created %s (step %d s)", s->path, interval);
+	log_debug("rrd: created %s (step %d s)", path, interval);
 	s->checked = bc->now;
 	s->step = (unsigned long)interval;
 	s->last_t = first_t - interval;
@@ -230,15 +243,17 @@ rrd_files_move_aside(const struct rrd_batch_conf *bc,
     struct rrd_file_state *s, const char *suffix, int corrupt)
 {
 	char	*to;
+	char		 path[PATH_MAX];
 
-	rrd_files_forget(bc, s->path, !corrupt);
-	xasprintf(&to, "%s%s", s->path, suffix);
-	if (rename(s->path, to) == -1)
-		log_error("rrd: cannot rename %s to %s: %s", s->path, to,
+	rrd_file_path(bc, s, path, sizeof path);
+	rrd_files_forget(bc, path, !corrupt);
+	xasprintf(&to, "%s%s", path, suffix);
+	if (rename(path, to) == -1)
+		log_error("rrd: cannot rename %s to %s: %s", path, to,
 		    strerror(errno));
 	else if (corrupt)
 		log_error("rrd: %s is not a readable RRD file: moved to %s, "
-		    "starting a new one", s->path, to);
+		    "starting a new one", path, to);
 	else
 		log_info("rrd: %s: interval changed from %lu s: old history "
 		    "kept in %s, starting a new file", s->name, s->step, to);
@@ -260,13 +275,15 @@ rrd_files_ensure_remote(const struct rrd_batch_conf *bc,
 	unsigned long	 step = 0;
 	time_t		 last = 0;
 	int		 up;
+	char		 path[PATH_MAX];
 
+	rrd_file_path(bc, s, path, sizeof path);
 	if (!recheck && !s->failing && s->step != 0)
 		return 0;
 	pthread_mutex_lock(&rrd_store_rrdc_lock);
 	rrd_clear_error();
 	if ((up = rrdc_connect(bc->rrdcached) == 0))
-		info = rrdc_info(s->path);
+		info = rrdc_info(path);
 	for (i = info; i != NULL; i = i->next) {
 		if (strcmp(i->key, "step") == 0)
 			step = i->value.u_cnt;
@@ -280,7 +297,7 @@ rrd_files_ensure_remote(const struct rrd_batch_conf *bc,
 	if (!up) {
 		if (!s->failing)
 			log_error("rrd: %s: rrdcached %s cannot be reached",
-			    s->path, bc->rrdcached);
+			    path, bc->rrdcached);
 		s->failing = 1;
 		return -1;
 	}
@@ -289,7 +306,7 @@ rrd_files_ensure_remote(const struct rrd_batch_conf *bc,
 	if (step != (unsigned long)interval)
 		log_error("rrd: %s has a step of %lu s, the check's interval "
 		    "is %d s: rrdcached cannot move it aside, so it is kept",
-		    s->path, step, interval);
+		    path, step, interval);
 	s->checked = bc->now;
 	s->step = (unsigned long)interval;
 	s->last_t = last;
@@ -298,7 +315,7 @@ rrd_files_ensure_remote(const struct rrd_batch_conf *bc,
 }
 
 /*
- * Make sure s->path exists with the step of interval.  Returns 0 when it
+ * Make sure s's file exists with the step of interval.  Returns 0 when it
  * can be updated, -1 when not (logged).  A file we know and that worked
  * is not looked at again (no stat per write): when it vanished or broke
  * the update fails and the writer calls us again with recheck set.  With
@@ -314,7 +331,9 @@ rrd_files_ensure(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
 	char		 suffix[64];
 	unsigned long	 step = 0;
 	time_t		 last = 0;
+	char		 path[PATH_MAX];
 
+	rrd_file_path(bc, s, path, sizeof path);
 	if (bc->remote)
 		return rrd_files_ensure_remote(bc, s, interval, first_t,
 		    recheck);
@@ -322,17 +341,17 @@ rrd_files_ensure(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
 	    (bc->rrdcached == NULL || (bc->now >= s->checked &&
 	    bc->now - s->checked < RRD_RECHECK_S)))
 		return 0;
-	if (stat(s->path, &st) == -1) {
+	if (stat(path, &st) == -1) {
 		if (errno != ENOENT) {
 			if (!s->failing)
-				log_error("rrd: %s: %s", s->path,
+				log_error("rrd: %s: %s", path,
 				    strerror(errno));
 			s->failing = 1;
 			return -1;
 		}
 		if (s->step != 0)
 			log_warn("rrd: %s vanished: creating it again",
-			    s->path);
+			    path);
 		return rrd_files_make(bc, s, interval, first_t);
 	}
 	s->checked = bc->now;
@@ -342,9 +361,9 @@ rrd_files_ensure(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
 	if (s->step == 0) {
 		/* First sight of an existing file: read its step and end. */
 		if (bc->rrdcached != NULL)
-			rrd_files_forget(bc, s->path, 1);
+			rrd_files_forget(bc, path, 1);
 		rrd_clear_error();
-		if ((info = rrd_info_r(s->path)) != NULL) {
+		if ((info = rrd_info_r(path)) != NULL) {
 			for (i = info; i != NULL; i = i->next) {
 				if (strcmp(i->key, "step") == 0)
 					step = i->value.u_cnt;
@@ -354,10 +373,10 @@ rrd_files_ensure(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
 			rrd_info_free(info);
 		}
 		rrd_clear_error();
-		if (step == 0 && access(s->path, R_OK) == -1) {
+		if (step == 0 && access(path, R_OK) == -1) {
 			/* Unreadable is not corrupt: leave it be. */
 			if (!s->failing)
-				log_error("rrd: %s: %s", s->path,
+				log_error("rrd: %s: %s", path,
 				    strerror(errno));
 			s->failing = 1;
 			return -1;

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,6 +154,16 @@ rrd_store_prepare(struct rrd_wctx *w, struct rrd_file_state *s,
 	p->rc = p->nv > 0 ? 1 : 0;
 }
 
+/* A file's path for a log line, in the writer thread's own buffer. */
+static const char *
+rrd_log_path(struct rrd_wctx *w, const struct rrd_file_state *s)
+{
+	static __thread char	path[PATH_MAX];
+
+	rrd_file_path(&w->bc, s, path, sizeof path);
+	return path;
+}
+
 /*
  * Write p with librrd itself; not a shared rrdcached's file, which is on
  * its machine (the results are lost, counted as errors).
@@ -161,14 +172,16 @@ static void
 rrd_store_write_direct(struct rrd_wctx *w, struct rrd_pending *p)
 {
 	const char	**argv;
+	char		  path[PATH_MAX];
 
 	if (w->bc.remote) {
 		rrd_pending_done(p, -1, "rrdcached cannot be reached");
 		return;
 	}
 	argv = rrd_pending_argv(w, p);
+	rrd_file_path(&w->bc, p->s, path, sizeof path);
 	rrd_clear_error();
-	if (rrd_update_r(p->s->path, NULL, (int)p->nv, argv) == 0)
+	if (rrd_update_r(path, NULL, (int)p->nv, argv) == 0)
 		rrd_pending_done(p, 0, NULL);
 	else
 		rrd_pending_done(p, -1, rrd_get_error());
@@ -207,6 +220,7 @@ rrd_store_write_rrdc(struct rrd_store *rs, struct rrd_wctx *w,
     struct rrd_pending *p)
 {
 	const char	**argv = rrd_pending_argv(w, p);
+	char		  path[PATH_MAX];
 	int		  rc;
 
 	pthread_mutex_lock(&rrd_store_rrdc_lock);
@@ -225,7 +239,8 @@ rrd_store_write_rrdc(struct rrd_store *rs, struct rrd_wctx *w,
 	if (rs->rrdc_failing)
 		log_info("rrd: rrdcached %s is back", w->bc.rrdcached);
 	rs->rrdc_failing = 0;
-	rc = rrd_store_rrdc_update(p->s->path, p->nv, argv);
+	rrd_file_path(&w->bc, p->s, path, sizeof path);
+	rc = rrd_store_rrdc_update(path, p->nv, argv);
 	rrd_pending_done(p, rc, rrd_get_error());
 	rrd_clear_error();
 	pthread_mutex_unlock(&rrd_store_rrdc_lock);
@@ -310,12 +325,12 @@ rrd_store_batch_add(struct rrd_wctx *w, size_t pi, size_t *ncmd)
 
 	v = w->vals.data + p->voff;
 	end = v + p->vlen;
-	head = strlen(w->bc.cdir) + strlen(p->s->file) + 16;
+	head = strlen(w->bc.cdir) + strlen(rrd_file_name(p->s)) + 16;
 	while (v < end) {
 		buf_addstr(&w->out, "UPDATE ");
 		buf_addstr(&w->out, w->bc.cdir);
 		buf_add(&w->out, "/", 1);
-		buf_addstr(&w->out, p->s->file);
+		buf_addstr(&w->out, rrd_file_name(p->s));
 		for (len = head; v < end; v += n + 1) {
 			n = strlen(v);
 			if (len > head && len + n + 1 > RRD_LINE_MAX)
@@ -442,15 +457,15 @@ rrd_store_write_all(struct rrd_store *rs, struct rrd_wctx *w)
 			if (!p->s->failing)
 				log_error("rrd: cannot update %s: %s (more "
 				    "failures of this file are not logged "
-				    "until it works again)", p->s->path,
-				    p->err);
+				    "until it works again)",
+				    rrd_log_path(w, p->s), p->err);
 			p->s->failing = 1;
 			p->s->step = 0;
 			w->st.errors++;
 		} else {
 			if (p->nv > 0 && p->s->failing) {
 				log_info("rrd: %s: updates work again",
-				    p->s->path);
+				    rrd_log_path(w, p->s));
 				p->s->failing = 0;
 			}
 			w->st.written += p->nv;

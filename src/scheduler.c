@@ -61,10 +61,8 @@
 
 struct sched_check {
 	struct scheduler	*sched;
-	char			*name;
 	const struct check_conf	*conf;		/* in the current config */
 	uint64_t		 due;		/* planned start, mono ms */
-	unsigned		 id;		/* its registry id */
 	struct sched_check	*hnext;		/* orphans list */
 
 	/* The run in flight, if any. */
@@ -72,15 +70,16 @@ struct sched_check {
 	const struct check_conf	*run_conf;
 	const struct config	*run_cfg;
 	uint64_t		 run_planned;
-	int			 running;
-	int			 queued;
-	int			 removed;	/* dropped by reload */
 	/*
 	 * Start minus planned start of the run in flight.  No copy of the
 	 * last result here: the web keeps one, and 424 bytes times 100,000
-	 * checks is real memory.
+	 * checks is real memory.  Nor of the name: conf has it.
 	 */
 	double			 lateness_ms;
+	unsigned		 id;		/* its registry id */
+	unsigned char		 running;
+	unsigned char		 queued;
+	unsigned char		 removed;	/* dropped by reload */
 };
 
 struct canary {
@@ -304,7 +303,6 @@ queue_forget(struct scheduler *s, struct sched_check *c)
 static void
 check_free(struct sched_check *c)
 {
-	free(c->name);
 	free(c);
 }
 
@@ -415,7 +413,7 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 		if (c->running || c->queued) {
 			s->skipped++;
 			log_debug("%s: still running at its next turn, "
-			    "turn skipped", c->name);
+			    "turn skipped", c->conf->name);
 		} else if (s->runs != NULL && !s->runs(c->id, s->runs_arg)) {
 			/* Another node's turn; the phase stays, so taking
 			 * the check over starts on time. */
@@ -453,7 +451,6 @@ check_new(struct scheduler *s, const struct check_conf *conf)
 
 	c = xcalloc(1, sizeof *c);
 	c->sched = s;
-	c->name = xstrdup(conf->name);
 	c->id = conf->id;
 	c->conf = conf;
 	return c;
