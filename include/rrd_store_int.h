@@ -110,22 +110,22 @@ struct rrd_files	*rrd_files_new(void);
 void			 rrd_files_free(struct rrd_files *);
 /* Forget every file (rrd_dir moved). */
 void			 rrd_files_clear(struct rrd_files *);
+/* <check>[~<location>].rrd; and dir/that, into buf. */
+const char		*rrd_file_name(const struct rrd_file_state *);
+void			 rrd_file_path(const struct rrd_batch_conf *,
+			    const struct rrd_file_state *, char *buf,
+			    size_t len);
 /*
  * The state of check id's file in the batch's folder, made on first
  * sight; name is the check's (a slot found under another name is taken
  * over, unless that name is in the same batch: two names under one id is
  * fatal).
  */
-/* <check>[~<location>].rrd; and dir/that, into buf. */
-const char		*rrd_file_name(const struct rrd_file_state *);
-void			 rrd_file_path(const struct rrd_batch_conf *,
-			    const struct rrd_file_state *, char *buf,
-			    size_t len);
 struct rrd_file_state	*rrd_files_get(struct rrd_files *,
 			    const struct rrd_batch_conf *, unsigned id,
 			    const char *name, unsigned long batchno);
 /*
- * Make sure s->path exists with the step of interval (creating, moving
+ * Make sure s's file exists with the step of interval (creating, moving
  * aside and re-creating it as needed); 0, or -1 (logged).
  */
 int			 rrd_files_ensure(const struct rrd_batch_conf *,

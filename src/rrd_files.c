@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <pthread.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,8 +213,7 @@ static int
 rrd_files_make(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
     int interval, time_t first_t)
 {
-	char	err[512];
-	char		 path[PATH_MAX];
+	char	err[512], path[PATH_MAX];
 
 	rrd_file_path(bc, s, path, sizeof path);
 	if (!bc->remote)
@@ -242,8 +241,7 @@ static void
 rrd_files_move_aside(const struct rrd_batch_conf *bc,
     struct rrd_file_state *s, const char *suffix, int corrupt)
 {
-	char	*to;
-	char		 path[PATH_MAX];
+	char	*to, path[PATH_MAX];
 
 	rrd_file_path(bc, s, path, sizeof path);
 	rrd_files_forget(bc, path, !corrupt);
@@ -277,9 +275,9 @@ rrd_files_ensure_remote(const struct rrd_batch_conf *bc,
 	int		 up;
 	char		 path[PATH_MAX];
 
-	rrd_file_path(bc, s, path, sizeof path);
 	if (!recheck && !s->failing && s->step != 0)
 		return 0;
+	rrd_file_path(bc, s, path, sizeof path);
 	pthread_mutex_lock(&rrd_store_rrdc_lock);
 	rrd_clear_error();
 	if ((up = rrdc_connect(bc->rrdcached) == 0))
@@ -333,7 +331,6 @@ rrd_files_ensure(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
 	time_t		 last = 0;
 	char		 path[PATH_MAX];
 
-	rrd_file_path(bc, s, path, sizeof path);
 	if (bc->remote)
 		return rrd_files_ensure_remote(bc, s, interval, first_t,
 		    recheck);
@@ -341,6 +338,7 @@ rrd_files_ensure(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
 	    (bc->rrdcached == NULL || (bc->now >= s->checked &&
 	    bc->now - s->checked < RRD_RECHECK_S)))
 		return 0;
+	rrd_file_path(bc, s, path, sizeof path);
 	if (stat(path, &st) == -1) {
 		if (errno != ENOENT) {
 			if (!s->failing)
