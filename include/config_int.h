@@ -42,12 +42,25 @@ struct keysrc {
 #define KS_FILE(ld, ks)	((ks)->line != 0 ? \
 	    (const char *)(ld)->names[(ks)->file] : (const char *)NULL)
 
+/*
+ * A key a [check] section set itself.  A check keeps only these while the
+ * rest of the config loads: most set one to three of the 43 keys, and a
+ * full keysrc row each (344 bytes) was a third of the peak memory of a
+ * 100,000-check start.
+ */
+struct keysrc_set {
+	unsigned short	 key;		/* index in conf_keys */
+	struct keysrc	 ks;
+};
+
 /* A [check NAME] while loading. */
 struct check_state {
 	struct check_conf	*c;
-	struct keysrc		*src;	/* conf_nkeys entries */
-	size_t			 order;	/* load order */
+	struct keysrc_set	*set;	/* nset keys the section set */
+	unsigned		 nset;
 	int			 dropped; /* duplicate name: not kept */
+	size_t			 order;	/* load order */
+	struct keysrc		 dep_src; /* where depends came from */
 	struct check_state	*dep;	/* resolved depends */
 };
 
@@ -67,6 +80,8 @@ struct loader {
 	struct keysrc		 *defs_src;
 	struct check_state	**cs;
 	size_t			  ncs;
+	struct keysrc		 *check_src;	/* the open [check]'s row */
+	struct check_state	 *open_check;
 	struct notify_state	**ns;
 	size_t			  nns;
 	char			**names;	/* for keysrc */
@@ -99,6 +114,9 @@ int	maint_parse(const char *, struct maint_window *, char *, size_t);
 FILE	*conf_open(struct loader *, const char *path, const char *shown);
 void	 conf_read_file(struct loader *, FILE *, const char *file,
 	    int is_main);
+
+/* config_read.c: keep the keys the open [check] set; clear its row. */
+void	 conf_close_check(struct loader *);
 
 /* config.c: table defaults for every key of sec that src leaves unset. */
 void	 conf_apply_defaults(struct loader *, enum conf_section, void *base,

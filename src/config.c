@@ -322,8 +322,7 @@ depends_cycle(struct loader *ld, struct check_state *st)
 		if (p == st)
 			break;
 	}
-	ks = &st->src[conf_key_index(conf_key_find(CONF_SEC_CHECK,
-	    "depends"))];
+	ks = &st->dep_src;
 	errlist_add(ld->errs, KS_FILE(ld, ks), ks->line, "depends: cycle %s",
 	    b.data);
 	buf_free(&b);
@@ -336,7 +335,8 @@ finish_checks(struct loader *ld)
 	struct check_state	**sorted, *st, *t;
 	const struct conf_key	 *k;
 	const struct keysrc	 *ks;
-	size_t			  i, j, n = ld->ncs, dep_i;
+	struct keysrc		 *src;
+	size_t			  i, j, n = ld->ncs, dep_i, url_i;
 	char			  b[SHOW_BUF];
 
 	if (n == 0)
@@ -357,31 +357,39 @@ finish_checks(struct loader *ld)
 	}
 
 	dep_i = conf_key_index(conf_key_find(CONF_SEC_CHECK, "depends"));
+	url_i = conf_key_index(conf_key_find(CONF_SEC_CHECK, "url"));
+	src = ld->check_src;	/* one check's full row at a time */
 	for (i = 0; i < n; i++) {
 		st = ld->cs[i];
 		if (st->dropped)
 			continue;
+		memset(src, 0, conf_nkeys * sizeof *src);
+		for (j = 0; j < st->nset; j++)
+			src[st->set[j].key] = st->set[j].ks;
 		for (j = 0; j < conf_nkeys; j++) {
 			k = &conf_keys[j];
-			if (k->section != CONF_SEC_CHECK || st->src[j].line)
+			if (k->section != CONF_SEC_CHECK || src[j].line)
 				continue;
 			conf_value_copy(k, &ld->defs, st->c);
-			st->src[j] = ld->defs_src[j];
-			st->src[j].own = 0;
+			src[j] = ld->defs_src[j];
+			src[j].own = 0;
 		}
-		if (st->c->url == NULL &&
-		    !st->src[conf_key_index(conf_key_find(CONF_SEC_CHECK,
-		    "url"))].bad)
+		if (st->c->url == NULL && !src[url_i].bad)
 			errlist_add(ld->errs, st->c->file, st->c->line,
 			    "check \"%s\" has no url", st->c->name);
-		cross_checks(ld, st->c, st->src, 1);
+		cross_checks(ld, st->c, src, 1);
+		st->dep_src = src[dep_i];
+		free(st->set);
+		st->set = NULL;
+		st->nset = 0;
 	}
+	memset(src, 0, conf_nkeys * sizeof *src);
 
 	for (i = 0; i < n; i++) {
 		st = ld->cs[i];
 		if (st->dropped || st->c->depends == NULL)
 			continue;
-		ks = &st->src[dep_i];
+		ks = &st->dep_src;
 		if (strcmp(st->c->depends, st->c->name) == 0) {
 			errlist_add(ld->errs, KS_FILE(ld, ks), ks->line,
 			    "depends: check \"%s\" cannot depend on itself",
@@ -408,7 +416,7 @@ finish_checks(struct loader *ld)
 			check_free(st->c);
 		else
 			ld->cfg->checks[ld->cfg->nchecks++] = st->c;
-		free(st->src);
+		free(st->set);
 		free(st);
 	}
 	free(ld->cs);
@@ -617,7 +625,7 @@ loader_free(struct loader *ld)
 			conf_value_free(&conf_keys[i], &ld->defs);
 	for (i = 0; i < ld->ncs; i++) {
 		check_free(ld->cs[i]->c);
-		free(ld->cs[i]->src);
+		free(ld->cs[i]->set);
 		free(ld->cs[i]);
 	}
 	free(ld->cs);
@@ -630,6 +638,7 @@ loader_free(struct loader *ld)
 	conf_free_list(ld->names, ld->nnames);
 	free(ld->main_src);
 	free(ld->defs_src);
+	free(ld->check_src);
 	free(ld->show_dir);
 }
 
@@ -670,6 +679,7 @@ config_load(const char *path, struct errlist *errs)
 	free(dir);
 	ld.main_src = xcalloc(conf_nkeys, sizeof *ld.main_src);
 	ld.defs_src = xcalloc(conf_nkeys, sizeof *ld.defs_src);
+	ld.check_src = xcalloc(conf_nkeys, sizeof *ld.check_src);
 
 	conf_read_file(&ld, f, path, 1);
 	fclose(f);

@@ -72,6 +72,28 @@ loader_name(struct loader *ld, const char *name)
 	return ld->names[ld->nnames++] = xstrdup(name);
 }
 
+void
+conf_close_check(struct loader *ld)
+{
+	struct check_state	*st = ld->open_check;
+	size_t			 i, n;
+
+	if (st == NULL)
+		return;
+	ld->open_check = NULL;
+	for (i = 0, n = 0; i < conf_nkeys; i++)
+		n += ld->check_src[i].line != 0;
+	if (n > 0)
+		st->set = xreallocarray(NULL, n, sizeof *st->set);
+	for (i = 0; i < conf_nkeys; i++) {
+		if (ld->check_src[i].line == 0)
+			continue;
+		st->set[st->nset].key = (unsigned short)i;
+		st->set[st->nset++].ks = ld->check_src[i];
+	}
+	memset(ld->check_src, 0, conf_nkeys * sizeof *ld->check_src);
+}
+
 /* Start a [section] read by the line reader. */
 static void
 section_begin(struct file_ctx *fc, char *s)
@@ -86,6 +108,7 @@ section_begin(struct file_ctx *fc, char *s)
 	free(fc->secname);
 	fc->secname = NULL;
 	fc->sec = SEC_IGNORE;
+	conf_close_check(ld);
 	fc->check = NULL;
 	fc->notify = NULL;
 	if ((close = strchr(s, ']')) == NULL) {
@@ -180,8 +203,8 @@ section_begin(struct file_ctx *fc, char *s)
 		c->site = fc->site;
 		st = xcalloc(1, sizeof *st);
 		st->c = c;
-		st->src = xcalloc(conf_nkeys, sizeof *st->src);
 		st->order = ld->ncs;
+		ld->open_check = st;
 		ld->cs = xappendarray(ld->cs, ld->ncs, sizeof *ld->cs);
 		ld->cs[ld->ncs++] = st;
 		fc->check = st;
@@ -245,7 +268,7 @@ conf_handler(void *user, const char *section, const char *name,
 	default:
 		cs = CONF_SEC_CHECK;
 		base = fc->check->c;
-		src = fc->check->src;
+		src = ld->check_src;
 		break;
 	}
 	if ((k = conf_key_find(cs, name)) == NULL) {
@@ -405,6 +428,7 @@ conf_read_file(struct loader *ld, FILE *f, const char *file, int is_main)
 	rc = ini_parse_stream(conf_reader, &fc, conf_handler, &fc);
 	if (rc == -2)
 		fatal("inih: out of memory");
+	conf_close_check(ld);
 	if (!is_main) {
 		conf_apply_defaults(ld, CONF_SEC_SITE, fc.site, fc.site_src);
 		/* No name: the file's name without .conf stands in. */
