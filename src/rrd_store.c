@@ -239,19 +239,25 @@ rrd_store_record(struct rrd_store *rs, const struct check_conf *c,
 		return;
 	pthread_mutex_lock(&rs->mtx);
 	if (rs->count == rs->cap && rs->cap < rs->max) {
-		/* Grow the ring, unrolling it so head is at 0 again. */
-		struct rrd_job	*nr;
-
-		newcap = rs->cap == 0 ? 64 : rs->cap * 2;
+		/*
+		 * Grow the ring in place where the allocator can (a large
+		 * realloc usually extends its mapping: no second copy of a
+		 * backlog of tens of thousands), by half, then move the
+		 * wrapped part [0, head) after the old end.
+		 */
+		newcap = rs->cap == 0 ? 64 : rs->cap + rs->cap / 2;
 		if (newcap > rs->max)
 			newcap = rs->max;
-		nr = xreallocarray(NULL, newcap, sizeof *nr);
-		for (i = 0; i < rs->count; i++)
-			nr[i] = rs->ring[(rs->head + i) % rs->cap];
-		free(rs->ring);
-		rs->ring = nr;
+		rs->ring = xreallocarray(rs->ring, newcap, sizeof *rs->ring);
+		n = newcap - rs->cap;
+		if (rs->head > 0) {
+			i = rs->head < n ? rs->head : n;
+			memcpy(rs->ring + rs->cap, rs->ring,
+			    i * sizeof *rs->ring);
+			memmove(rs->ring, rs->ring + i,
+			    (rs->head - i) * sizeof *rs->ring);
+		}
 		rs->cap = newcap;
-		rs->head = 0;
 	}
 	if (rs->count == rs->cap) {
 		/* Full: drop the oldest rather than block the loop. */

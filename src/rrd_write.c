@@ -27,6 +27,7 @@
 /* rrdcached BATCH: commands and bytes per exchange; one line's length. */
 #define RRD_BATCH_CMDS		2000
 #define RRD_WRITER_BATCH_MAX	4096	/* updates taken at once */
+#define RRD_RING_KEEP		8192	/* a drained ring larger is freed */
 #define RRD_BATCH_BYTES		(512 * 1024)
 #define RRD_LINE_MAX		3500
 
@@ -622,6 +623,12 @@ rrd_store_writer(void *arg)
 	if (n > 0)
 		rs->head = (rs->head + n) % rs->cap;
 	rs->count -= n;
+	if (rs->count == 0 && rs->cap > RRD_RING_KEEP) {
+		/* A start's backlog (files being created) is over. */
+		free(rs->ring);
+		rs->ring = NULL;
+		rs->cap = rs->head = 0;
+	}
 	if (rs->overflowing && rs->count == 0) {
 		log_info("rrd: write queue caught up (%llu updates dropped so "
 		    "far)", rs->stats.dropped);

@@ -9,12 +9,17 @@
  * crash.  So with `rrdcached` empty the daemon runs Debian's rrdcached:
  *
  *   rrdcached -g -l unix:STATE/rrdcached.sock -p STATE/rrdcached.pid
- *             -j STATE/rrd-journal -B -b STATE/rrd -F -w 300 -z 60 -f 3600
+ *             -j STATE/rrd-journal -B -b STATE/rrd -F -w W -z W/2 -f 3600
  *
- *  - -w 300 -z 60: a file is written every 5-6 minutes, several values
- *    per write at any interval of a minute or less; readers (web, CLI,
- *    reports) flush the file they read first (rrd_store_flush_file), so
- *    nobody sees the delay.  -f 3600: values of checks gone quiet.
+ *  - -w W -z W/2: a file is written every W to 1.5 W seconds, several
+ *    values per write; readers (web, CLI, reports) flush the file they
+ *    read first (rrd_store_flush_file), so nobody sees the delay.  W is
+ *    300 s unless the checks send more than CHILD_VALUE_BUDGET values per
+ *    300 s: rrdcached keeps every value until its file is written (~60
+ *    bytes each, on top of ~430 bytes a file), so at 100,000 checks of a
+ *    minute W shrinks to 60 s (one value a write, 20 MB less held) and
+ *    at a few thousand checks it stays at 300.  -f 3600: values of
+ *    checks gone quiet.
  *  - -j: every update is in the journal before it is acknowledged, so a
  *    SIGKILL of both processes loses nothing (the next start replays
  *    it); -F: a clean stop writes everything, leaving the files whole
@@ -66,6 +71,9 @@
 #define CHILD_STALE_WAIT_MS	10000
 #define CHILD_BACKOFF_MAX_S	60
 #define CHILD_STABLE_S		60	/* up this long: backoff back to 1 */
+#define CHILD_WRITE_MAX_S	300	/* -w: longest wait before a write */
+#define CHILD_WRITE_MIN_S	60
+#define CHILD_VALUE_BUDGET	100000	/* values held, about 6 MB */
 
 struct rrdcached_child {
 	struct event_base	*base;
@@ -73,6 +81,7 @@ struct rrdcached_child {
 	char			*state_dir;
 	char			*sock, *pidfile, *logfile, *journal, *rrddir;
 	char			*argv[24];
+	char			 wait_s[16], delay_s[16];	/* -w, -z */
 	pid_t			 pid;		/* 0: not running */
 	time_t			 started;
 	time_t			 next_try;
@@ -326,6 +335,28 @@ child_free(struct rrdcached_child *ch)
 	free(ch);
 }
 
+/*
+ * rrdcached's -w: as long as CHILD_WRITE_MAX_S while the values that
+ * arrive in that time fit CHILD_VALUE_BUDGET, shorter (not below
+ * CHILD_WRITE_MIN_S) when they would not.  Fixed at start: a reload
+ * that adds many checks keeps the window it started with.
+ */
+static int
+child_write_wait(const struct config *cfg)
+{
+	double	per_s = 0;
+	size_t	i;
+	int	w;
+
+	for (i = 0; i < cfg->nchecks; i++)
+		if (cfg->checks[i]->interval > 0)
+			per_s += 1.0 / cfg->checks[i]->interval;
+	if (per_s * CHILD_WRITE_MAX_S <= CHILD_VALUE_BUDGET)
+		return CHILD_WRITE_MAX_S;
+	w = (int)(CHILD_VALUE_BUDGET / per_s);
+	return w < CHILD_WRITE_MIN_S ? CHILD_WRITE_MIN_S : w;
+}
+
 struct rrdcached_child *
 rrdcached_child_start(const struct config *cfg, struct event_base *base)
 {
@@ -335,6 +366,7 @@ rrdcached_child_start(const struct config *cfg, struct event_base *base)
 	char			*rrddir, *real;
 	long			 ms;
 	size_t			 n = 0;
+	int			 w;
 
 	if (cfg == NULL || !cfg->rrdcached_own)
 		return NULL;
@@ -370,10 +402,13 @@ rrdcached_child_start(const struct config *cfg, struct event_base *base)
 	ch->argv[n++] = "-b";
 	ch->argv[n++] = ch->rrddir;
 	ch->argv[n++] = "-F";
+	w = child_write_wait(cfg);
+	snprintf(ch->wait_s, sizeof ch->wait_s, "%d", w);
+	snprintf(ch->delay_s, sizeof ch->delay_s, "%d", w / 2);
 	ch->argv[n++] = "-w";
-	ch->argv[n++] = "300";
+	ch->argv[n++] = ch->wait_s;
 	ch->argv[n++] = "-z";
-	ch->argv[n++] = "60";
+	ch->argv[n++] = ch->delay_s;
 	ch->argv[n++] = "-f";
 	ch->argv[n++] = "3600";
 	ch->argv[n] = NULL;

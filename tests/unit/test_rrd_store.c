@@ -351,6 +351,39 @@ test_overflow_and_close(void **state)
 	assert_info(f->rf.path, "last_update", last);
 }
 
+/*
+ * A full ring that has wrapped (the oldest dropped moved its head) grows
+ * in place: every update still comes out once, in order.
+ */
+static void
+test_grow_wrapped(void **state)
+{
+	struct fixture		*f = *state;
+	struct rrd_store	*rs;
+	struct rrd_store_stats	 st;
+	int			 i;
+
+	assert_non_null(rs = rrd_store_open(&f->rf.cfg));
+	rrd_store_set_queue_max(rs, 10);
+	rrd_store_hold(rs, 1);
+	for (i = 0; i < 18; i++)	/* 0..7 dropped: head at 8 of 10 */
+		record(rs, f, f->t0 + i * 60, SW_STATE_UP, 100 + i);
+	rrd_store_set_queue_max(rs, 100);
+	for (; i < 30; i++)		/* grows 10 -> 15 -> 22, wrapped */
+		record(rs, f, f->t0 + i * 60, SW_STATE_UP, 100 + i);
+	rrd_store_get_stats(rs, &st);
+	assert_int_equal(st.dropped, 8);
+	rrd_store_close(rs);
+	for (i = 0; i < 30; i++) {
+		if (i < 8)
+			assert_true(isnan(fetch_at(f->rf.path, "total_ms",
+			    f->t0 + i * 60)));
+		else
+			assert_true(fetch_at(f->rf.path, "total_ms",
+			    f->t0 + i * 60) == 100 + i);
+	}
+}
+
 /* Count lines of file that contain needle. */
 static int
 count_lines(const char *file, const char *needle)
@@ -500,6 +533,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_deleted_and_corrupt, setup,
 		    rrd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_overflow_and_close, setup,
+		    rrd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_grow_wrapped, setup,
 		    rrd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_write_errors, setup,
 		    rrd_fixture_teardown),
