@@ -64,10 +64,10 @@ struct check_conf {
 	char			 *name;
 	unsigned		  id;		/* the registry's (registry.h);
 						   set by registry_bind() */
+	int			  line;		/* of file, below */
 	const struct site_conf	 *site;
 	char			 *file;		/* where it was defined (shared:
 						   the config's files[]) */
-	int			  line;
 	char			 *url;
 	char			 *title;	/* public name, NULL = name */
 	int			  interval;	/* seconds */

@@ -15,11 +15,12 @@
  *    values per write; readers (web, CLI, reports) flush the file they
  *    read first (rrd_store_flush_file), so nobody sees the delay.  W is
  *    300 s unless the checks send more than CHILD_VALUE_BUDGET values per
- *    300 s: rrdcached keeps every value until its file is written (~60
- *    bytes each, on top of ~430 bytes a file), so at 100,000 checks of a
- *    minute W shrinks to 60 s (one value a write, 20 MB less held) and
- *    at a few thousand checks it stays at 300.  -f 3600: values of
- *    checks gone quiet.
+ *    300 s: rrdcached keeps every value until its file is written (~100
+ *    bytes each with its array, on top of ~250 bytes a file), so at
+ *    100,000 checks of a minute W shrinks to 30 s (one value a write,
+ *    under one held a file on average: ~25 MB less than -w 300) and at a
+ *    few thousand checks it stays at 300.  -f 3600: values of checks
+ *    gone quiet.
  *  - -j: every update is in the journal before it is acknowledged, so a
  *    SIGKILL of both processes loses nothing (the next start replays
  *    it); -F: a clean stop writes everything, leaving the files whole
@@ -72,8 +73,8 @@
 #define CHILD_BACKOFF_MAX_S	60
 #define CHILD_STABLE_S		60	/* up this long: backoff back to 1 */
 #define CHILD_WRITE_MAX_S	300	/* -w: longest wait before a write */
-#define CHILD_WRITE_MIN_S	60
-#define CHILD_VALUE_BUDGET	100000	/* values held, about 6 MB */
+#define CHILD_WRITE_MIN_S	30
+#define CHILD_VALUE_BUDGET	50000	/* values held, about 5 MB */
 
 struct rrdcached_child {
 	struct event_base	*base;
@@ -262,8 +263,9 @@ spawn(struct rrdcached_child *ch)
 	}
 	ch->pid = pid;
 	ch->started = time(NULL);
-	log_info("rrd: rrdcached started, pid %ld, on %s", (long)pid,
-	    ch->sock);
+	log_info("rrd: rrdcached started, pid %ld, on %s, writing each "
+	    "file every %s-%d s", (long)pid, ch->sock, ch->wait_s,
+	    atoi(ch->wait_s) + atoi(ch->delay_s));
 	return 0;
 }
 
