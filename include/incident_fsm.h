@@ -47,21 +47,27 @@ struct fsm_params {
 	double	flap_low;	/* percent; 0 = FSM_FLAP_LOW */
 };
 
-/* Everything the machine remembers about one check (persisted as is). */
+/*
+ * Everything the machine remembers about one check (persisted field by
+ * field).  One per check: the flags are bytes, so 100,000 checks keep
+ * 48 bytes each, not 64.
+ */
 struct fsm_state {
 	uint64_t		history;	/* states, 2 bits, newest low */
 	time_t			first_failure_at; /* of this incident */
 	time_t			recovery_at;	/* first up of the ok streak */
-	enum sw_state		last;		/* last measured state */
 	int			fail_streak;	/* counted failures in a row */
 	int			down_streak;	/* consecutive down results */
 	int			ok_streak;	/* consecutive up results */
-	int			streak_down;	/* a down was in fail_streak */
-	int			open;		/* a ticket is open */
-	enum incident_severity	severity;	/* of the open ticket */
-	int			flapping;
 	int			nhistory;	/* results in history */
-	int			dep_noted;	/* noted on parent's ticket */
+	unsigned char		last;		/* enum sw_state: last
+						   measured state */
+	unsigned char		severity;	/* enum incident_severity:
+						   of the open ticket */
+	unsigned char		streak_down;	/* a down was in fail_streak */
+	unsigned char		open;		/* a ticket is open */
+	unsigned char		flapping;
+	unsigned char		dep_noted;	/* noted on parent's ticket */
 };
 
 struct fsm_input {
