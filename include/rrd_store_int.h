@@ -43,16 +43,19 @@ struct rrd_job {
 
 /* What the writer knows of one check's file. */
 struct rrd_file_state {
-	char			*name;		/* then its file's name,
-						   rrd_file_name() */
 	unsigned long		 step;		/* 0 = not read yet */
 	time_t			 last_t;
 	double			 last_at;	/* exact time of last_t's */
 	time_t			 checked;	/* last stat() */
-	int			 failing;	/* error logged */
-	int			 same_sec_logged;
 	unsigned long		 mark;		/* batch seen in */
 	size_t			 jfirst, jlast;	/* its jobs */
+	unsigned char		 failing;	/* error logged */
+	unsigned char		 same_sec_logged;
+	/*
+	 * The check's name, then its file's name (rrd_file_name), in the
+	 * same block: one allocation per check, 80 bytes for most.
+	 */
+	char			 name[];
 };
 
 /* Settings the writer uses for one batch. */

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,7 +110,6 @@ rrd_files_new(void)
 static void
 rrd_files_drop(struct rrd_file_state *s)
 {
-	free(s->name);		/* the file's name is in its block */
 	free(s);
 }
 
@@ -158,17 +158,17 @@ rrd_files_get(struct rrd_files *ft, const struct rrd_batch_conf *bc,
 			    name, id);
 		rrd_files_drop(s);
 	}
-	s = ft->states[id] = xcalloc(1, sizeof *s);
 	/*
-	 * "name\0file\0" in one block, and the path made when it is needed
-	 * (rrd_file_path): 100,000 checks would otherwise hold three
+	 * "name\0file\0" after the state, and the path made when it is
+	 * needed (rrd_file_path): 100,000 checks would otherwise hold three
 	 * strings each.  A location's own file in a cluster (rrd_source.h)
 	 * is <check>~<location>.rrd.
 	 */
 	nlen = strlen(name);
 	llen = bc->location != NULL ? strlen(bc->location) + 1 : 0;
 	len = nlen + 1 + nlen + llen + sizeof ".rrd";
-	s->name = xmalloc(len);
+	s = ft->states[id] = xcalloc(1, offsetof(struct rrd_file_state,
+	    name) + len);
 	if (bc->location != NULL)
 		snprintf(s->name, len, "%s%c%s%c%s.rrd", name, '\0', name,
 		    RRD_LOC_SEP, bc->location);
