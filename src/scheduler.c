@@ -59,23 +59,28 @@
 #define LATENESS_BUCKETS	10001	/* 1 ms buckets up to 10 s */
 #define SPREAD_RATE		100	/* first runs a second, at most, while spread */
 
+/* One run in flight. */
+struct sched_run {
+	struct probe		*probe;
+	const struct check_conf	*conf;		/* as it started */
+	const struct config	*cfg;
+	double			 lateness_ms;	/* start minus planned start */
+};
+
 struct sched_check {
 	struct scheduler	*sched;
 	const struct check_conf	*conf;		/* in the current config */
 	uint64_t		 due;		/* planned start, mono ms */
 	struct sched_check	*hnext;		/* orphans list */
 
-	/* The run in flight, if any. */
-	struct probe		*probe;
-	const struct check_conf	*run_conf;
-	const struct config	*run_cfg;
-	uint64_t		 run_planned;
 	/*
-	 * Start minus planned start of the run in flight.  No copy of the
-	 * last result here: the web keeps one, and 424 bytes times 100,000
+	 * The run in flight, if any: its own record, since at most
+	 * max_parallel of 100,000 checks run at once.  No copy of the last
+	 * result here: the web keeps one, and 424 bytes times 100,000
 	 * checks is real memory.  Nor of the name: conf has it.
 	 */
-	double			 lateness_ms;
+	struct sched_run	*run;
+	uint64_t		 run_planned;	/* of the next run */
 	unsigned		 id;		/* its registry id */
 	unsigned char		 running;
 	unsigned char		 queued;
@@ -338,18 +343,17 @@ on_probe_done(const struct result *r, void *arg)
 	struct sched_check	*c = arg;
 	struct scheduler	*s;
 	struct result		 copy;
-	const struct check_conf	*conf = c->run_conf;
+	const struct check_conf	*conf = c->run->conf;
 
 	s = c->sched;
+	copy = *r;
+	copy.lateness_ms = c->run->lateness_ms;
 	c->running = 0;
-	c->probe = NULL;
-	c->run_conf = NULL;
-	c->run_cfg = NULL;
+	free(c->run);
+	c->run = NULL;
 	s->in_flight--;
 	s->finished++;
 
-	copy = *r;
-	copy.lateness_ms = c->lateness_ms;
 	if (r->local != LOCAL_NONE)
 		checker_health_local(s->health, r->local, r->message,
 		    util_mono_ms());
@@ -377,16 +381,21 @@ on_probe_done(const struct result *r, void *arg)
 static void
 sched_start(struct scheduler *s, struct sched_check *c)
 {
-	uint64_t	now = util_mono_ms();
+	uint64_t		 now = util_mono_ms();
+	struct sched_run	*run;
+	struct probe		*p;
 
 	c->running = 1;
-	c->run_conf = c->conf;
-	c->run_cfg = s->cfg;
-	c->lateness_ms = (double)(now - c->run_planned);
-	record_lateness(s, c->lateness_ms);
+	c->run = run = xcalloc(1, sizeof *run);
+	run->conf = c->conf;
+	run->cfg = s->cfg;
+	run->lateness_ms = (double)(now - c->run_planned);
+	record_lateness(s, run->lateness_ms);
 	s->in_flight++;
 	s->started++;
-	c->probe = probe_start(s->curl, c->conf, on_probe_done, c);
+	/* A probe that cannot start has finished (and freed run) already. */
+	if ((p = probe_start(s->curl, c->conf, on_probe_done, c)) != NULL)
+		run->probe = p;
 }
 
 /* Plan the next turn one interval after the last planned one. */
@@ -680,11 +689,11 @@ scheduler_config_unused(struct scheduler *s, const struct config *cfg)
 	if (s->cfg == cfg)
 		return 0;
 	for (i = 0; i < s->nby_id; i++)
-		if ((c = s->by_id[i]) != NULL && c->running &&
-		    c->run_cfg == cfg)
+		if ((c = s->by_id[i]) != NULL && c->run != NULL &&
+		    c->run->cfg == cfg)
 			return 0;
 	for (c = s->orphans; c != NULL; c = c->hnext)
-		if (c->run_cfg == cfg)
+		if (c->run != NULL && c->run->cfg == cfg)
 			return 0;
 	return 1;
 }
@@ -705,13 +714,13 @@ scheduler_stop(struct scheduler *s)
 		;
 	/* Cancelling calls on_probe_done, which may free orphans. */
 	for (i = 0; i < s->nby_id; i++)
-		if ((c = s->by_id[i]) != NULL && c->running &&
-		    c->probe != NULL)
-			probe_cancel(c->probe, "shutting down");
+		if ((c = s->by_id[i]) != NULL && c->run != NULL &&
+		    c->run->probe != NULL)
+			probe_cancel(c->run->probe, "shutting down");
 	for (c = s->orphans; c != NULL; c = next) {
 		next = c->hnext;
-		if (c->running && c->probe != NULL)
-			probe_cancel(c->probe, "shutting down");
+		if (c->run != NULL && c->run->probe != NULL)
+			probe_cancel(c->run->probe, "shutting down");
 		else
 			orphan_free(s, c);
 	}
