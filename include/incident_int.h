@@ -121,6 +121,11 @@ void		 iwriter_push(struct iwriter *, struct wop *);
 void		 iwriter_push_chain(struct iwriter *, struct wop *first,
 		    struct wop *last);
 /* Write what is queued (each batch a last try), then free. */
+/*
+ * On the loop: wait until what is queued is committed, or has failed and
+ * waits for its retry (then it stays queued).  For the stop.
+ */
+void		 iwriter_wait(struct iwriter *);
 void		 iwriter_close(struct iwriter *);
 
 #endif

@@ -62,6 +62,7 @@
  * are written this often (incidents_feed says why not per result).
  */
 #define CHK_REFRESH_S	CHECK_STATUS_SAVE_S
+#define CHK_STOP_CHUNK	2000	/* state saves made at once at the stop */
 
 /*
  * One check as the incident engine knows it: every check has one, so
@@ -772,6 +773,16 @@ chk_flush_dirty(struct incidents *in, int all)
 		}
 		k->dirty = 0;
 		k->dnext = NULL;
+		/*
+		 * At the stop every check may be due: a chunk at a time,
+		 * each written before the next is made, or 100,000 ops
+		 * (~700 bytes each) would be the daemon's peak memory.
+		 */
+		if (all && first != NULL && n % CHK_STOP_CHUNK == 0) {
+			iwriter_push_chain(in->writer, first, last);
+			iwriter_wait(in->writer);
+			first = last = NULL;
+		}
 	}
 	if (first != NULL)
 		iwriter_push_chain(in->writer, first, last);

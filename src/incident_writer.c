@@ -130,6 +130,15 @@ iwriter_push(struct iwriter *wr, struct wop *w)
 	iwriter_push_chain(wr, w, w);
 }
 
+void
+iwriter_wait(struct iwriter *wr)
+{
+	if (wr == NULL || wr->bio == NULL)
+		return;
+	writer_kick(wr);
+	bio_drain(wr->bio);
+}
+
 /*
  * The ticket an op opens (W_INSERT, or a W_VOTE that crossed confirm):
  * check, site, severity, cause and summary ride in s1..s5.
