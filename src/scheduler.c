@@ -61,6 +61,8 @@
 
 /* One run in flight. */
 struct sched_run {
+	struct scheduler	*sched;
+	struct sched_check	*check;
 	struct probe		*probe;
 	const struct check_conf	*conf;		/* as it started */
 	const struct config	*cfg;
@@ -68,7 +70,6 @@ struct sched_run {
 };
 
 struct sched_check {
-	struct scheduler	*sched;
 	const struct check_conf	*conf;		/* in the current config */
 	uint64_t		 due;		/* planned start, mono ms */
 	struct sched_check	*hnext;		/* orphans list */
@@ -340,16 +341,16 @@ record_lateness(struct scheduler *s, double ms)
 static void
 on_probe_done(const struct result *r, void *arg)
 {
-	struct sched_check	*c = arg;
-	struct scheduler	*s;
+	struct sched_run	*run = arg;
+	struct sched_check	*c = run->check;
+	struct scheduler	*s = run->sched;
 	struct result		 copy;
-	const struct check_conf	*conf = c->run->conf;
+	const struct check_conf	*conf = run->conf;
 
-	s = c->sched;
 	copy = *r;
-	copy.lateness_ms = c->run->lateness_ms;
+	copy.lateness_ms = run->lateness_ms;
 	c->running = 0;
-	free(c->run);
+	free(run);
 	c->run = NULL;
 	s->in_flight--;
 	s->finished++;
@@ -387,6 +388,8 @@ sched_start(struct scheduler *s, struct sched_check *c)
 
 	c->running = 1;
 	c->run = run = xcalloc(1, sizeof *run);
+	run->sched = s;
+	run->check = c;
 	run->conf = c->conf;
 	run->cfg = s->cfg;
 	run->lateness_ms = (double)(now - c->run_planned);
@@ -394,7 +397,7 @@ sched_start(struct scheduler *s, struct sched_check *c)
 	s->in_flight++;
 	s->started++;
 	/* A probe that cannot start has finished (and freed run) already. */
-	if ((p = probe_start(s->curl, c->conf, on_probe_done, c)) != NULL)
+	if ((p = probe_start(s->curl, c->conf, on_probe_done, run)) != NULL)
 		run->probe = p;
 }
 
@@ -454,12 +457,11 @@ sched_arm(struct scheduler *s)
 }
 
 static struct sched_check *
-check_new(struct scheduler *s, const struct check_conf *conf)
+check_new(const struct check_conf *conf)
 {
 	struct sched_check	*c;
 
 	c = xcalloc(1, sizeof *c);
-	c->sched = s;
 	c->id = conf->id;
 	c->conf = conf;
 	return c;
@@ -652,7 +654,7 @@ scheduler_reload(struct scheduler *s, const struct config *cfg)
 			c->conf = conf;
 			continue;
 		}
-		c = check_new(s, conf);
+		c = check_new(conf);
 		table_insert(s, c);
 		fresh[nfresh++] = c;
 	}
