@@ -17,17 +17,18 @@
  */
 #define CHECK_STATUS_SAVE_S	300
 
+/* One per check in the daemon: 48 bytes, the small fields last. */
 struct check_status {
-	int		 seen;		/* a result came since the start */
-	enum sw_state	 state;
-	enum sw_cause	 cause;
 	const char	*message;	/* never NULL */
 	time_t		 since;		/* 0: not known */
 	time_t		 last_at;	/* 0: no result ever */
 	double		 last_total_ms;
-	long		 http_status;	/* of the last result: 0 none came,
-					   -1 not known */
 	long long	 ticket;	/* the open one, 0: none */
+	int		 http_status;	/* of the last result: 0 none came,
+					   -1 not known */
+	unsigned char	 seen;		/* a result came since the start */
+	unsigned char	 state;		/* enum sw_state */
+	unsigned char	 cause;		/* enum sw_cause */
 };
 
 #endif

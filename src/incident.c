@@ -69,7 +69,7 @@
  * its fields are ordered to leave no holes (216 bytes).
  */
 /*
- * One per check, so packed: 100,000 checks keep 192 bytes each (the
+ * One per check, so packed: 100,000 checks keep 160 bytes each (the
  * allocator's class), not 224.
  */
 struct chk {
@@ -88,14 +88,16 @@ struct chk {
 	/* Changed since its last save; saved by chk_flush_dirty. */
 	struct chk		*dnext;
 	unsigned		 id;
-	unsigned		 message_cap;	/* 0: the shared "" */
 	int			 renotify;	/* seconds, from the config */
-	int			 vote_busy;	/* votes not answered yet */
+	unsigned short		 message_cap;	/* 0: the shared "" */
+	unsigned short		 vote_busy;	/* votes not answered yet */
 	unsigned char		 vote;		/* enum confirm_vote: k of n,
 						   last written */
 	unsigned char		 acked;
 	unsigned char		 dirty;		/* on a list; 2: saved since */
 };
+
+_Static_assert(sizeof(struct chk) <= 160, "a check's record fits 160 bytes");
 
 struct incidents {
 	const struct config	*cfg;

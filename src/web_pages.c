@@ -541,7 +541,7 @@ page_check_done(struct web_job *job)
 		buf_printf(&b, "</dd><dt>Timings</dt><dd>dns %.1f ms · "
 		    "connect %.1f ms · tls %.1f ms · ttfb %.1f ms · total "
 		    "%.1f ms"
-		    "</dd><dt>HTTP</dt><dd>%ld, %lld bytes</dd>",
+		    "</dd><dt>HTTP</dt><dd>%d, %lld bytes</dd>",
 		    wc->last->dns_ms, wc->last->connect_ms, wc->last->tls_ms,
 		    wc->last->ttfb_ms, wc->st->last_total_ms,
 		    wc->st->http_status, wc->last->bytes);
