@@ -1,6 +1,6 @@
 /*
  * rrd_store_int.h -- what the recorder's three files share: the loop
- * side (rrd_store.c: ring, batch policy, drop-and-count), the file
+ * side (rrd_store.c: queue, batch policy, drop-and-count), the file
  * table (rrd_files.c: per-check file state, create, forget) and the
  * writer (rrd_write.c: grouping, direct or rrdcached writes).  Only
  * these files include it.
@@ -39,6 +39,13 @@ struct rrd_job {
 	time_t			 t;
 	double			 at;		/* exact result time */
 	struct rrd_sample	 sample;
+};
+
+/* A block of the pending updates. */
+#define RRD_QBLOCK	1024
+struct rrd_qblock {
+	struct rrd_qblock	*next;
+	struct rrd_job		 job[RRD_QBLOCK];
 };
 
 /* What the writer knows of one check's file. */
@@ -82,10 +89,17 @@ struct rrd_store {
 	int			 hold;		/* tests: wait */
 	int			 syncing;	/* in rrd_store_sync */
 
-	/* Ring of pending updates, guarded by mtx. */
-	struct rrd_job		*ring;
+	/*
+	 * Pending updates, oldest first, guarded by mtx: a list of blocks,
+	 * so a backlog (100,000 files being created) grows without a copy
+	 * and gives its memory back as it is written.
+	 */
+	struct rrd_qblock	*qfirst, *qlast;
+	size_t			 qhead;		/* first job in qfirst */
+	size_t			 qtail;		/* next free slot in qlast */
+	struct rrd_qblock	*qspare;	/* an emptied block, kept */
 	const struct registry	*reg;		/* names; NULL: the check's */
-	size_t			 cap, head, count, max, hiwater;
+	size_t			 count, max, hiwater;
 	int			 overflowing;
 
 	/* Settings, guarded by mtx; the writer copies them per batch. */
@@ -146,7 +160,13 @@ int			 rrd_store_create_at(const char *daemon,
 /* rrd_write.c: the writer's thread. */
 struct rrd_wctx		*rrd_wctx_new(void);
 void			 rrd_wctx_free(struct rrd_wctx *);
-/* The bio job: take the whole ring, write it file by file. */
+/*
+ * With mtx held: move the n oldest pending updates (n <= count) to out,
+ * or drop them when out is NULL.
+ */
+void	rrd_queue_take(struct rrd_store *, struct rrd_job *out, size_t n);
+
+/* The bio job: take the queue's oldest, write them file by file. */
 void			 rrd_store_writer(void *);
 /* The counts of the last batch (read in the done callback). */
 const struct rrd_store_stats *rrd_wctx_stats(const struct rrd_wctx *);

@@ -2,19 +2,19 @@
  * rrd_store.c -- the recorder: every result into state_dir/rrd/<check>.rrd.
  *
  * DESIGN
- * The loop only copies a result's numbers into a bounded ring (one short
- * mutex hold); it never touches a file.  When the ring is full the
+ * The loop only copies a result's numbers into a bounded queue (one short
+ * mutex hold); it never touches a file.  When the queue is full the
  * OLDEST update is dropped (with one warning per episode), because
  * blocking the loop would delay every probe.
  *
  * The writer is the "rrd-writer" bio queue (bio.c); the batch policy
  * runs where results arrive (the loop): at most one batch is out, and
- * one is handed over -- the writer then takes the whole ring -- after a
+ * one is handed over -- the writer then takes the queue's oldest -- after a
  * quiet spell at once, otherwise when RRD_BATCH_WAIT_MS has passed since
- * the last one (a loop timer), when the ring reaches a high-water mark,
+ * the last one (a loop timer), when the queue reaches a high-water mark,
  * or at once for rrd_store_sync and rrd_store_close.  So at 1,000
  * results a second the writer gets a few batches a second, and data
- * lands within about half a second.  This file is that loop side (ring,
+ * lands within about half a second.  This file is that loop side (queue,
  * batch policy, drop-and-count); the per-check file table (rrd_files.c),
  * the writer's thread (rrd_write.c), the layout (rrd_layout.c) and the
  * rrdcached BATCH client (rrd_cached.c) are files of their own.
@@ -132,7 +132,7 @@ rrd_store_apply(struct rrd_store *rs, const struct config *cfg)
 }
 
 /*
- * The batch policy, on the owner's thread: hand the ring to the writer
+ * The batch policy, on the owner's thread: hand the queue to the writer
  * when no batch is out and one is due -- the first update after a quiet
  * spell at once, later ones when RRD_BATCH_WAIT_MS has passed since the
  * last batch, at the high-water mark, or at once for sync and close.
@@ -228,48 +228,82 @@ rrd_store_open(const struct config *cfg)
 	return rrd_store_open_loop(cfg, NULL);
 }
 
+/* With mtx held: a new slot at the end of the pending updates. */
+static struct rrd_job *
+rrd_queue_slot(struct rrd_store *rs)
+{
+	struct rrd_qblock	*b;
+
+	if (rs->qlast == NULL || rs->qtail == RRD_QBLOCK) {
+		if ((b = rs->qspare) != NULL)
+			rs->qspare = NULL;
+		else
+			b = xmalloc(sizeof *b);
+		b->next = NULL;
+		if (rs->qlast != NULL)
+			rs->qlast->next = b;
+		else {
+			rs->qfirst = b;
+			rs->qhead = 0;
+		}
+		rs->qlast = b;
+		rs->qtail = 0;
+	}
+	return &rs->qlast->job[rs->qtail++];
+}
+
+void
+rrd_queue_take(struct rrd_store *rs, struct rrd_job *out, size_t n)
+{
+	struct rrd_qblock	*b;
+	size_t			 end, k;
+
+	while (n > 0 && (b = rs->qfirst) != NULL) {
+		end = b == rs->qlast ? rs->qtail : RRD_QBLOCK;
+		k = end - rs->qhead < n ? end - rs->qhead : n;
+		if (out != NULL) {
+			memcpy(out, &b->job[rs->qhead], k * sizeof *out);
+			out += k;
+		}
+		rs->qhead += k;
+		rs->count -= k;
+		n -= k;
+		if (rs->qhead < end)
+			break;
+		if (b == rs->qlast) {
+			/* All taken: the block starts over. */
+			rs->qhead = rs->qtail = 0;
+			break;
+		}
+		rs->qfirst = b->next;
+		rs->qhead = 0;
+		if (rs->qspare == NULL)
+			rs->qspare = b;
+		else
+			free(b);
+	}
+}
+
 void
 rrd_store_record(struct rrd_store *rs, const struct check_conf *c,
     const struct result *r)
 {
 	struct rrd_job	*j;
-	size_t		 newcap, i, n;
+	size_t		 n;
 
 	if (rs == NULL)
 		return;
 	pthread_mutex_lock(&rs->mtx);
-	if (rs->count == rs->cap && rs->cap < rs->max) {
-		/*
-		 * Grow the ring in place where the allocator can (a large
-		 * realloc usually extends its mapping: no second copy of a
-		 * backlog of tens of thousands), by half, then move the
-		 * wrapped part [0, head) after the old end.
-		 */
-		newcap = rs->cap == 0 ? 64 : rs->cap + rs->cap / 2;
-		if (newcap > rs->max)
-			newcap = rs->max;
-		rs->ring = xreallocarray(rs->ring, newcap, sizeof *rs->ring);
-		n = newcap - rs->cap;
-		if (rs->head > 0) {
-			i = rs->head < n ? rs->head : n;
-			memcpy(rs->ring + rs->cap, rs->ring,
-			    i * sizeof *rs->ring);
-			memmove(rs->ring, rs->ring + i,
-			    (rs->head - i) * sizeof *rs->ring);
-		}
-		rs->cap = newcap;
-	}
-	if (rs->count == rs->cap) {
+	while (rs->count >= rs->max) {
 		/* Full: drop the oldest rather than block the loop. */
 		if (!rs->overflowing)
 			log_warn("rrd: write queue full (%zu updates): "
-			    "dropping the oldest", rs->cap);
+			    "dropping the oldest", rs->max);
 		rs->overflowing = 1;
-		rs->head = (rs->head + 1) % rs->cap;
-		rs->count--;
+		rrd_queue_take(rs, NULL, 1);
 		rs->stats.dropped++;
 	}
-	j = &rs->ring[(rs->head + rs->count) % rs->cap];
+	j = rrd_queue_slot(rs);
 	j->id = c->id;
 	j->name = rs->reg != NULL ? registry_name(rs->reg, c->id) : c->name;
 	j->interval = c->interval;
@@ -346,6 +380,8 @@ rrd_store_get_stats(struct rrd_store *rs, struct rrd_store_stats *st)
 void
 rrd_store_close(struct rrd_store *rs)
 {
+	struct rrd_qblock	*b;
+
 	if (rs == NULL)
 		return;
 	if (rs->writer != NULL) {
@@ -367,7 +403,11 @@ rrd_store_close(struct rrd_store *rs)
 		pthread_mutex_unlock(&rrd_store_rrdc_lock);
 	}
 	rrd_files_free(rs->files);
-	free(rs->ring);
+	while ((b = rs->qfirst) != NULL) {
+		rs->qfirst = b->next;
+		free(b);
+	}
+	free(rs->qspare);
 	free(rs->rrd_dir);
 	free(rs->location);
 	free(rs->rrdcached);

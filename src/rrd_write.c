@@ -1,5 +1,5 @@
 /*
- * rrd_write.c -- the recorder's writer thread: take the ring, group it
+ * rrd_write.c -- the recorder's writer thread: take the queue, group it
  * by check, and write each file's values in one go, directly with librrd
  * or through rrdcached (BATCH on our own connection, rrdc_update when
  * BATCH is refused, direct writes while rrdcached is down).  The rules
@@ -27,7 +27,6 @@
 /* rrdcached BATCH: commands and bytes per exchange; one line's length. */
 #define RRD_BATCH_CMDS		2000
 #define RRD_WRITER_BATCH_MAX	4096	/* updates taken at once */
-#define RRD_RING_KEEP		8192	/* a drained ring larger is freed */
 #define RRD_BATCH_BYTES		(512 * 1024)
 #define RRD_LINE_MAX		3500
 
@@ -595,13 +594,13 @@ rrd_store_batch_conf(struct rrd_store *rs, struct rrd_batch_conf *bc)
 	free(real);
 }
 
-/* On the writer's thread: take the ring's oldest, write them file by file. */
+/* On the writer's thread: take the queue's oldest, write them file by file. */
 void
 rrd_store_writer(void *arg)
 {
 	struct rrd_store	*rs = arg;
 	struct rrd_wctx		*w = rs->w;
-	size_t			 n, i;
+	size_t			 n;
 
 	pthread_mutex_lock(&rs->mtx);
 	/*
@@ -618,17 +617,7 @@ rrd_store_writer(void *arg)
 		w->sorted = xreallocarray(w->sorted, n, sizeof *w->sorted);
 		w->next = xreallocarray(w->next, n, sizeof *w->next);
 	}
-	for (i = 0; i < n; i++)
-		w->batch[i] = rs->ring[(rs->head + i) % rs->cap];
-	if (n > 0)
-		rs->head = (rs->head + n) % rs->cap;
-	rs->count -= n;
-	if (rs->count == 0 && rs->cap > RRD_RING_KEEP) {
-		/* A start's backlog (files being created) is over. */
-		free(rs->ring);
-		rs->ring = NULL;
-		rs->cap = rs->head = 0;
-	}
+	rrd_queue_take(rs, w->batch, n);
 	if (rs->overflowing && rs->count == 0) {
 		log_info("rrd: write queue caught up (%llu updates dropped so "
 		    "far)", rs->stats.dropped);

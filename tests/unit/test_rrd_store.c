@@ -352,11 +352,12 @@ test_overflow_and_close(void **state)
 }
 
 /*
- * A full ring that has wrapped (the oldest dropped moved its head) grows
- * in place: every update still comes out once, in order.
+ * The pending updates span several blocks (RRD_QBLOCK), the oldest
+ * dropped mid-block while full, then room is made: every kept update
+ * comes out once, in order, across the block boundaries.
  */
 static void
-test_grow_wrapped(void **state)
+test_queue_blocks(void **state)
 {
 	struct fixture		*f = *state;
 	struct rrd_store	*rs;
@@ -364,23 +365,24 @@ test_grow_wrapped(void **state)
 	int			 i;
 
 	assert_non_null(rs = rrd_store_open(&f->rf.cfg));
-	rrd_store_set_queue_max(rs, 10);
+	rrd_store_set_queue_max(rs, 1200);
 	rrd_store_hold(rs, 1);
-	for (i = 0; i < 18; i++)	/* 0..7 dropped: head at 8 of 10 */
+	for (i = 0; i < 2100; i++)	/* 0..899 dropped */
 		record(rs, f, f->t0 + i * 60, SW_STATE_UP, 100 + i);
-	rrd_store_set_queue_max(rs, 100);
-	for (; i < 30; i++)		/* grows 10 -> 15 -> 22, wrapped */
+	rrd_store_set_queue_max(rs, 3000);
+	for (; i < 2200; i++)
 		record(rs, f, f->t0 + i * 60, SW_STATE_UP, 100 + i);
 	rrd_store_get_stats(rs, &st);
-	assert_int_equal(st.dropped, 8);
+	assert_int_equal(st.dropped, 900);
 	rrd_store_close(rs);
-	for (i = 0; i < 30; i++) {
-		if (i < 8)
+	for (i = 890; i < 2200; i++) {
+		if (i < 900)
 			assert_true(isnan(fetch_at(f->rf.path, "total_ms",
 			    f->t0 + i * 60)));
-		else
-			assert_true(fetch_at(f->rf.path, "total_ms",
-			    f->t0 + i * 60) == 100 + i);
+		else if (fetch_at(f->rf.path, "total_ms", f->t0 + i * 60) !=
+		    100 + i)
+			fail_msg("update %d: %g", i, fetch_at(f->rf.path,
+			    "total_ms", f->t0 + i * 60));
 	}
 }
 
@@ -534,7 +536,7 @@ main(void)
 		    rrd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_overflow_and_close, setup,
 		    rrd_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_grow_wrapped, setup,
+		cmocka_unit_test_setup_teardown(test_queue_blocks, setup,
 		    rrd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_write_errors, setup,
 		    rrd_fixture_teardown),
