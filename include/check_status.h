@@ -6,6 +6,7 @@
 #ifndef CHECK_STATUS_H
 #define CHECK_STATUS_H
 
+#include <stddef.h>
 #include <time.h>
 
 #include "sitewatch.h"
@@ -17,9 +18,15 @@
  */
 #define CHECK_STATUS_SAVE_S	300
 
-/* One per check in the daemon: 48 bytes, the small fields last. */
+/*
+ * One per check in the daemon: 48 bytes, the small fields last.  Most
+ * results are up with the words result_classify() gives every such one
+ * ("HTTP 200 OK in 1.8 ms"): those are not kept but made again from
+ * http_status and last_total_ms (message NULL), which saves 100,000
+ * checks a copy each.  Read it with check_status_message().
+ */
 struct check_status {
-	const char	*message;	/* never NULL */
+	const char	*message;	/* NULL: the plain up message */
 	time_t		 since;		/* 0: not known */
 	time_t		 last_at;	/* 0: no result ever */
 	double		 last_total_ms;
@@ -30,5 +37,12 @@ struct check_status {
 	unsigned char	 state;		/* enum sw_state */
 	unsigned char	 cause;		/* enum sw_cause */
 };
+
+/* Room for any plain up message (result.c). */
+#define CHECK_STATUS_UP_MAX	96
+
+/* st's message: its own, or the plain up one made in buf (result.c). */
+const char	*check_status_message(const struct check_status *st,
+		    char *buf, size_t len);
 
 #endif

@@ -77,6 +77,14 @@ struct result {
 void	result_classify(const struct check_conf *, const struct probe_raw *,
 	    struct result *r);
 
+/*
+ * The message result_classify() gives an up result of HTTP status
+ * http_status in ms when the server's reason phrase is HTTP's own (or
+ * none): "HTTP 200 OK in 1.8 ms".  Written into buf, which it returns.
+ */
+const char *result_up_message(char *buf, size_t len, long http_status,
+	    double ms);
+
 /* An "unknown" result: the checker could not measure (reason in why). */
 void	result_unknown(struct result *r, const char *name, const char *why);
 /*

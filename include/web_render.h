@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "check_status.h"
 #include "sitewatch.h"
 #include "tzinfo.h"
 #include "util.h"
@@ -76,6 +77,7 @@ struct render_check {
 	double		 last_at;	/* the last result, 0: none */
 	/* k of n: "down from 1 of 3 locations" (no incident), or "". */
 	char		 partial[48];
+	char		 up_message[CHECK_STATUS_UP_MAX];	/* message's room */
 	/* The heartbeat ring: nbeats results, the oldest at beat0. */
 	const struct render_beat *beats;
 	unsigned	 nbeats;

@@ -77,8 +77,8 @@ struct chk {
 	struct fsm_state	 fsm;
 	/*
 	 * What everyone shows (the `status` verb reads it from the db).
-	 * st.message is the check's own buffer of message_cap bytes, or
-	 * the shared "" when message_cap is 0.
+	 * st.message is the check's own buffer of message_cap bytes, the
+	 * shared "", or NULL for the plain up message (message_cap 0).
 	 */
 	struct check_status	 st;
 	time_t			 opened_at;
@@ -170,17 +170,30 @@ chk_free_message(struct chk *k)
 /*
  * Keep a check's last message at its own size (most are a few words, the
  * bound is SW_MESSAGE_MAX), reusing the buffer while the new one fits.
- * No message (most up results) is a shared "", owned by nobody
- * (message_cap 0).
+ * The plain up message of most results is not kept (NULL), an empty one
+ * is a shared "": neither owned (message_cap 0).  Set st's state, cause,
+ * status and time first: the plain message is judged from them.
  */
 static void
 chk_set_message(struct chk *k, const char *msg)
 {
-	size_t	 len = strnlen(msg, SW_MESSAGE_MAX - 1);
+	char	 up[CHECK_STATUS_UP_MAX];
+	size_t	 len;
 	char	*m;
 
-	if (len == 0 && k->message_cap == 0)
+	/* The plain up message is made again when read (check_status.h). */
+	if (k->st.state == SW_STATE_UP && k->st.cause == SW_CAUSE_OK &&
+	    strcmp(msg, result_up_message(up, sizeof up, k->st.http_status,
+	    k->st.last_total_ms)) == 0) {
+		chk_free_message(k);
+		k->st.message = NULL;
 		return;
+	}
+	len = strnlen(msg, SW_MESSAGE_MAX - 1);
+	if (len == 0 && k->message_cap == 0) {
+		k->st.message = chk_no_message;
+		return;
+	}
 	if (len + 1 > k->message_cap) {
 		chk_free_message(k);
 		k->message_cap = (unsigned)len + 1;
@@ -190,6 +203,18 @@ chk_set_message(struct chk *k, const char *msg)
 	memcpy(m, msg, len);
 	m[len] = '\0';
 	k->st.message = m;
+}
+
+/*
+ * k's message, for a use that copies it at once: the plain up message is
+ * made in one buffer (the loop's thread only).
+ */
+static const char *
+chk_message(const struct chk *k)
+{
+	static char	up[CHECK_STATUS_UP_MAX];
+
+	return check_status_message(&k->st, up, sizeof up);
 }
 
 static const char *
@@ -237,7 +262,7 @@ wop_want(struct wop *w, const struct chk *k, enum incident_severity sev,
 	w->ev.severity = sev;
 	w->ev.state = k->st.state;
 	w->ev.cause = k->st.cause;
-	w->ev.message = xstrdup(k->st.message);
+	w->ev.message = xstrdup(chk_message(k));
 	w->ev.opened_at = k->opened_at;
 	w->ev.downtime_s = downtime;
 	w->ev.suppress_mail = suppress;
@@ -257,7 +282,7 @@ chk_state_wop(const struct chk *k)
 	snprintf(cs->name, sizeof cs->name, "%s", k->name);
 	cs->state = k->st.state;
 	cs->cause = k->st.cause;
-	snprintf(cs->message, sizeof cs->message, "%s", k->st.message);
+	snprintf(cs->message, sizeof cs->message, "%s", chk_message(k));
 	cs->since = k->st.since;
 	cs->last_at = k->st.last_at;
 	cs->last_total_ms = k->st.last_total_ms;
@@ -324,11 +349,11 @@ load_state(const struct store_check_state *cs, void *arg)
 	k = chk_get(in, registry_intern(in->reg, cs->name));
 	k->st.state = cs->state;
 	k->st.cause = cs->cause;
-	chk_set_message(k, cs->message);
 	k->st.since = cs->since;
 	k->st.last_at = cs->last_at;
 	k->st.last_total_ms = cs->last_total_ms;
 	k->st.http_status = cs->http_status;
+	chk_set_message(k, cs->message);
 	k->fsm.last = cs->fsm_last;
 	k->fsm.fail_streak = cs->fail_streak;
 	k->fsm.down_streak = cs->down_streak;
@@ -432,7 +457,7 @@ ticket_open(struct incidents *in, const struct check_conf *c, struct chk *k,
 	w->s3 = xstrdup(severity_name(o->severity));
 	w->s4 = xstrdup(sw_cause_name(k->st.cause));
 	xasprintf(&w->s5, "%s is %s: %s", k->name, sw_state_name(k->st.state),
-	    k->st.message);
+	    chk_message(k));
 	w->n = (long long)(o->first_failure_at != 0 ? o->first_failure_at :
 	    at);
 	iwriter_push(in->writer, w);
@@ -459,7 +484,7 @@ apply(struct incidents *in, const struct check_conf *c, struct chk *k,
 		w = ticket_wop(W_ESCALATE, k, at);
 		wop_want(w, k, SEVERITY_CRITICAL, 0, o->suppress_mail);
 		w->s1 = xstrdup(sw_cause_name(k->st.cause));
-		xasprintf(&w->s2, "escalated to critical: %s", k->st.message);
+		xasprintf(&w->s2, "escalated to critical: %s", chk_message(k));
 		iwriter_push(in->writer, w);
 	}
 	if ((o->actions & (FSM_FLAP_START | FSM_FLAP_STOP)) &&
@@ -480,7 +505,7 @@ apply(struct incidents *in, const struct check_conf *c, struct chk *k,
 		w = ticket_wop(W_EVENT, parent, at);
 		w->s1 = xstrdup("dependent-failure");
 		xasprintf(&w->s2, "dependent check %s is %s: %s", k->name,
-		    sw_state_name(k->st.state), k->st.message);
+		    sw_state_name(k->st.state), chk_message(k));
 		iwriter_push(in->writer, w);
 	}
 	if ((o->actions & FSM_RESOLVE) && has_ticket(k)) {
@@ -540,7 +565,7 @@ vote_push(struct incidents *in, const struct check_conf *c, struct chk *k,
 	w->s3 = xstrdup(severity_name(k->fsm.severity));
 	w->s4 = xstrdup(sw_cause_name(k->st.cause));
 	xasprintf(&w->s5, "%s is %s: %s", k->name, sw_state_name(k->st.state),
-	    k->st.message);
+	    chk_message(k));
 	w->n = (long long)(k->fsm.first_failure_at != 0 ?
 	    k->fsm.first_failure_at : at);
 	k->vote_busy++;
@@ -652,10 +677,10 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 		k->st.since = at;
 	k->st.state = r->state;
 	k->st.cause = r->cause;
-	chk_set_message(k, r->message);
 	k->st.last_at = at;
 	k->st.last_total_ms = r->total_ms;
 	k->st.http_status = r->http_status;
+	chk_set_message(k, r->message);
 
 	memset(&p, 0, sizeof p);
 	p.retries = c->retries;

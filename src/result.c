@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check_status.h"
 #include "checker_health.h"
 #include "config.h"
 #include "log.h"
@@ -67,25 +68,26 @@ result_status_ok(const struct check_conf *c, long status)
 
 /* "HTTP 503 Service Unavailable", the reason phrase escaped. */
 static void
-result_status_text(const struct probe_raw *raw, char *buf, size_t len)
+result_status_text(long http_status, const char *raw_reason, char *buf,
+    size_t len)
 {
 	char	reason[160];	/* escaped, bounded */
 	size_t	i;
 
-	log_escape(reason, sizeof reason, raw->reason);
+	log_escape(reason, sizeof reason, raw_reason);
 	if (reason[0] == '\0') {
 		for (i = 0; i < sizeof result_reasons /
 		    sizeof result_reasons[0]; i++)
-			if (result_reasons[i].code == raw->http_status) {
+			if (result_reasons[i].code == http_status) {
 				snprintf(reason, sizeof reason, "%s",
 				    result_reasons[i].text);
 				break;
 			}
 	}
 	if (reason[0] == '\0')
-		snprintf(buf, len, "HTTP %ld", raw->http_status);
+		snprintf(buf, len, "HTTP %ld", http_status);
 	else
-		snprintf(buf, len, "HTTP %ld %s", raw->http_status, reason);
+		snprintf(buf, len, "HTTP %ld %s", http_status, reason);
 }
 
 #define DAY_SECS	86400LL
@@ -215,6 +217,25 @@ result_transport(const struct check_conf *c, const struct probe_raw *raw,
 	return -1;
 }
 
+const char *
+result_up_message(char *buf, size_t len, long http_status, double ms)
+{
+	char	status[192];
+
+	result_status_text(http_status, "", status, sizeof status);
+	snprintf(buf, len, "%s in %.*f ms", status, MS_PREC(ms), ms);
+	return buf;
+}
+
+const char *
+check_status_message(const struct check_status *st, char *buf, size_t len)
+{
+	if (st->message != NULL)
+		return st->message;
+	return result_up_message(buf, len, st->http_status,
+	    st->last_total_ms);
+}
+
 /* Judge raw against the check's thresholds and fill r (not name, at). */
 void
 result_classify(const struct check_conf *c, const struct probe_raw *raw,
@@ -236,7 +257,8 @@ result_classify(const struct check_conf *c, const struct probe_raw *raw,
 
 	if (result_transport(c, raw, r) != 0)
 		return;
-	result_status_text(raw, status, sizeof status);
+	result_status_text(raw->http_status, raw->reason, status,
+	    sizeof status);
 	if (!result_status_ok(c, raw->http_status)) {
 		result_set(r, SW_STATE_DOWN, SW_CAUSE_HTTP, "%s", status);
 		return;

@@ -43,6 +43,7 @@ status_json(const struct status_view *s)
 {
 	const struct check_status	*st = s->st;
 	json_t				*o;
+	char				 up[CHECK_STATUS_UP_MAX];
 	int				 known = st->seen;
 
 	o = json_object();
@@ -63,8 +64,9 @@ status_json(const struct status_view *s)
 	json_object_set_new(o, "ticket", st->ticket > 0 ?
 	    json_integer(st->ticket) : json_null());
 	/* Beyond the SPEC's list: what the dashboard shows besides. */
-	json_object_set_new(o, "message", known && st->message != NULL ?
-	    json_string(st->message) : json_null());
+	json_object_set_new(o, "message", known ?
+	    json_string(check_status_message(st, up, sizeof up)) :
+	    json_null());
 	json_object_set_new(o, "http_status", known && st->http_status >= 0 ?
 	    json_integer(st->http_status) : json_null());
 	json_object_set_new(o, "last_at", known ?

@@ -211,7 +211,8 @@ page_check_data(struct render_check *rc, const struct check_conf *c,
 	rc->have = wc->have;
 	if (wc->have) {
 		rc->cause = wc->st->cause;
-		rc->message = wc->st->message;
+		rc->message = check_status_message(wc->st, rc->up_message,
+		    sizeof rc->up_message);
 		rc->since = (double)wc->st->since;
 		rc->total_ms = wc->st->last_total_ms;
 	}
@@ -481,6 +482,7 @@ page_check_done(struct web_job *job)
 	struct locations	 locs;
 	struct locations_count	 k;
 	char			 partial[48];
+	char			 up[CHECK_STATUS_UP_MAX];
 	int			 pg;
 
 	if (job->cancelled) {
@@ -533,7 +535,7 @@ page_check_done(struct web_job *job)
 		buf_addstr(&b, "<dt>Cause</dt><dd id=\"cause\">");
 		html_escape(&b, sw_cause_name(wc->st->cause));
 		buf_addstr(&b, "</dd><dt>Message</dt><dd id=\"message\">");
-		html_escape(&b, wc->st->message);
+		html_escape(&b, check_status_message(wc->st, up, sizeof up));
 		buf_addstr(&b, "</dd><dt>Since</dt><dd>");
 		html_time(&b, (double)wc->st->since);
 		buf_addstr(&b, "</dd><dt>Last run</dt><dd>");

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "check_status.h"
 #include "config.h"
 #include "result.h"
 
@@ -546,6 +547,56 @@ test_long_text_bounded(void **state)
 	assert_true(strncmp(r.message, "HTTP 500 yyy", 12) == 0);
 }
 
+/*
+ * The plain up message is what classify writes for an up result with the
+ * standard reason phrase (or none), at each precision; a server's own
+ * phrase differs, so the incident engine keeps that one as a copy.
+ */
+static void
+test_up_message_made_again(void **state)
+{
+	static const double	ms[] = { 0.04, 1.8, 9.94, 9.96, 12.5, 123,
+				    65432.1 };
+	static const long	codes[] = { 200, 204, 301, 299 };
+	struct check_conf	c;
+	struct probe_raw	raw;
+	struct result		r;
+	struct check_status	st;
+	char			up[CHECK_STATUS_UP_MAX];
+	size_t			i, j;
+
+	(void)state;
+	conf_init(&c);
+	c.slow_ms = c.down_ms = 0;
+	for (i = 0; i < sizeof codes / sizeof codes[0]; i++)
+		for (j = 0; j < sizeof ms / sizeof ms[0]; j++) {
+			raw_init(&raw);
+			raw.reason[0] = '\0';
+			raw.http_status = codes[i];
+			raw.total_ms = ms[j];
+			classify(&c, &raw, &r);
+			assert_int_equal(r.state, SW_STATE_UP);
+			assert_string_equal(r.message, result_up_message(up,
+			    sizeof up, codes[i], ms[j]));
+		}
+	raw_init(&raw);
+	raw.total_ms = 1.8;
+	classify(&c, &raw, &r);
+	assert_string_equal(r.message, "HTTP 200 OK in 1.8 ms");
+	memset(&st, 0, sizeof st);
+	st.http_status = 200;
+	st.last_total_ms = 1.8;
+	assert_string_equal(check_status_message(&st, up, sizeof up),
+	    "HTTP 200 OK in 1.8 ms");
+	st.message = "kept";
+	assert_string_equal(check_status_message(&st, up, sizeof up), "kept");
+	snprintf(raw.reason, sizeof raw.reason, "Fine");
+	classify(&c, &raw, &r);
+	assert_string_equal(r.message, "HTTP 200 Fine in 1.8 ms");
+	assert_string_not_equal(r.message, result_up_message(up, sizeof up,
+	    200, 1.8));
+}
+
 int
 main(void)
 {
@@ -564,6 +615,7 @@ main(void)
 		cmocka_unit_test(test_severity_order),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_long_text_bounded),
+		cmocka_unit_test(test_up_message_made_again),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
