@@ -47,12 +47,8 @@ struct web_last {
  * result, and the name is sized to fit.  Read-only outside web_view.c.
  */
 struct web_check {
-	/* Set by web_view_check(): the status, and whether both it and
-	 * last are there (a result was seen). */
+	/* Set by web_view_check(): the status (see web_check_have()). */
 	const struct check_status *st;
-	int			have;
-	uint32_t		stats_at;	/* uptime read at (mono s); 0:
-						 * never (web_view.c) */
 	struct web_last		*last;
 
 	/* Filled by the refresh jobs; NAN = not available. */
@@ -66,12 +62,23 @@ struct web_check {
 	 * check (most of 100,000) keeps just the first day with data.
 	 */
 	float			*daily;		/* WEB_DAYS, oldest first */
-	unsigned char		daily_from;	/* daily NULL: unknown before */
-	unsigned char		have_daily;
 	/* The uptime job's bookkeeping (web_view.c, "uptime figures"). */
-	unsigned char		stats_flags;
+	uint32_t		stats_at;	/* uptime read at (mono s); 0:
+						 * never (web_view.c) */
 	unsigned short		daily_day;	/* day (UTC) of the bars */
+	unsigned char		daily_from;	/* daily NULL: unknown before */
+	unsigned char		stats_flags;
 };
+
+/* 100,000 checks: 64 bytes each, the allocator's class. */
+_Static_assert(sizeof(struct web_check) <= 64, "a web record is 64 bytes");
+
+/* Both the status and the last result are there: a result was seen. */
+static inline int
+web_check_have(const struct web_check *wc)
+{
+	return wc->st->seen && wc->last != NULL;
+}
 
 struct web_view;
 

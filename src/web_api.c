@@ -58,7 +58,7 @@ api_check_json(struct web *w, const struct check_conf *c,
 	sv.confirm = c->confirm;
 	o = status_json(&sv);
 	/* The web's own addition: the dashboard shows it. */
-	json_object_set_new(o, "cert_days_left", wc->have &&
+	json_object_set_new(o, "cert_days_left", web_check_have(wc) &&
 	    wc->last->cert_days_left >= 0 ?
 	    json_integer(wc->last->cert_days_left) : json_null());
 	return o;

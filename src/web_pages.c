@@ -208,20 +208,20 @@ page_check_data(struct render_check *rc, const struct check_conf *c,
 	rc->name = c->name;
 	rc->site = c->site != NULL ? c->site->name : NULL;
 	rc->state = web_check_state(wc);
-	rc->have = wc->have;
-	if (wc->have) {
+	rc->have = web_check_have(wc);
+	if (web_check_have(wc)) {
 		rc->cause = wc->st->cause;
 		rc->message = check_status_message(wc->st, rc->up_message,
 		    sizeof rc->up_message);
 		rc->since = (double)wc->st->since;
 		rc->total_ms = wc->st->last_total_ms;
 	}
-	rc->cert_days = wc->have ? wc->last->cert_days_left : -1;
+	rc->cert_days = web_check_have(wc) ? wc->last->cert_days_left : -1;
 	rc->up24 = wc->up24;
 	rc->up30 = wc->up30;
 	rc->ticket = wc->st->ticket;
 	rc->stale = web_check_stale(wc, c, time(NULL));
-	rc->last_at = wc->have ? (double)wc->st->last_at : 0;
+	rc->last_at = web_check_have(wc) ? (double)wc->st->last_at : 0;
 	if (locs != NULL) {
 		locations_count(locs, c->name, &k);
 		locations_partial(&k, c->confirm, rc->partial,
@@ -531,7 +531,7 @@ page_check_done(struct web_job *job)
 	    c->down_ms);
 	if (pg)
 		page_check_locations(&b, &locs, c->name);
-	if (wc->have) {
+	if (web_check_have(wc)) {
 		buf_addstr(&b, "<dt>Cause</dt><dd id=\"cause\">");
 		html_escape(&b, sw_cause_name(wc->st->cause));
 		buf_addstr(&b, "</dd><dt>Message</dt><dd id=\"message\">");

@@ -99,15 +99,16 @@ web_state_rank(enum sw_state st)
 enum sw_state
 web_check_state(const struct web_check *wc)
 {
-	return wc != NULL && wc->have ? wc->st->state : SW_STATE_UNKNOWN;
+	return wc != NULL && web_check_have(wc) ? wc->st->state :
+	    SW_STATE_UNKNOWN;
 }
 
 int
 web_check_stale(const struct web_check *wc, const struct check_conf *c,
     time_t now)
 {
-	return wc != NULL && wc->have && status_stale(wc->st, c->interval,
-	    now, 1, 0);
+	return wc != NULL && web_check_have(wc) && status_stale(wc->st,
+	    c->interval, now, 1, 0);
 }
 
 /* Before a check's first result, and for checks the engine never saw. */
@@ -130,7 +131,6 @@ web_view_check(struct web_view *v, const struct check_conf *c)
 	}
 	if ((wc->st = incidents_status(v->w->incidents, c->id)) == NULL)
 		wc->st = &view_unknown;
-	wc->have = wc->st->seen && wc->last != NULL;
 	return wc;
 }
 
@@ -433,6 +433,7 @@ view_db_start(struct web_view *v, uint64_t now)
  */
 #define STATS_DIRTY	0x01		/* a failure since the last read */
 #define STATS_BUSY	0x02		/* queued in a job */
+#define STATS_HAVE_DAILY 0x04		/* the daily bars were read */
 #define WEB_DIRTY_S	10
 
 static uint32_t
@@ -562,7 +563,7 @@ view_daily_set(struct web_check *wc, const double *days, unsigned short day)
 		for (d = 0; d < WEB_DAYS; d++)
 			wc->daily[d] = (float)days[d];
 	}
-	wc->have_daily = 1;
+	wc->stats_flags |= STATS_HAVE_DAILY;
 	wc->daily_day = day;
 }
 
@@ -571,7 +572,7 @@ web_view_daily(const struct web_check *wc, float buf[WEB_DAYS])
 {
 	size_t	d;
 
-	if (wc == NULL || !wc->have_daily)
+	if (wc == NULL || !(wc->stats_flags & STATS_HAVE_DAILY))
 		return NULL;
 	if (wc->daily != NULL)
 		return wc->daily;
