@@ -10,7 +10,6 @@
 
 #include <pthread.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <time.h>
 
 #include "config.h"
@@ -49,20 +48,20 @@ struct rrd_qblock {
 	struct rrd_job		 job[RRD_QBLOCK];
 };
 
-/*
- * What the writer knows of one check's file, with the check's name after
- * it: one allocation per check, 48 bytes for most (hence the narrow
- * fields; the file's name is made from the name when needed).
- */
+/* What the writer knows of one check's file. */
 struct rrd_file_state {
-	double			 last_at;	/* exact time of last_t's */
+	unsigned long		 step;		/* 0 = not read yet */
 	time_t			 last_t;
-	uint32_t		 step;		/* seconds; 0 = not read yet */
-	uint32_t		 checked;	/* last stat(), epoch seconds */
-	uint32_t		 mark;		/* batch seen in */
-	uint32_t		 jfirst, jlast;	/* its jobs in that batch */
+	double			 last_at;	/* exact time of last_t's */
+	time_t			 checked;	/* last stat() */
+	unsigned long		 mark;		/* batch seen in */
+	size_t			 jfirst, jlast;	/* its jobs */
 	unsigned char		 failing;	/* error logged */
 	unsigned char		 same_sec_logged;
+	/*
+	 * The check's name, then its file's name (rrd_file_name), in the
+	 * same block: one allocation per check, 80 bytes for most.
+	 */
 	char			 name[];
 };
 
@@ -117,7 +116,7 @@ struct rrd_store {
 	/* Writer-only. */
 	struct rrd_wctx		*w;
 	struct rrd_files	*files;		/* per-check file state */
-	uint32_t		 batchno;	/* wraps: compared for equality */
+	unsigned long		 batchno;
 	unsigned		 writer_generation;
 	int			 rrdc_failing;
 	struct rrd_bclient	 bcl;
@@ -129,9 +128,7 @@ void			 rrd_files_free(struct rrd_files *);
 /* Forget every file (rrd_dir moved). */
 void			 rrd_files_clear(struct rrd_files *);
 /* <check>[~<location>].rrd; and dir/that, into buf. */
-const char		*rrd_file_name(const struct rrd_batch_conf *,
-			    const struct rrd_file_state *, char *buf,
-			    size_t len);
+const char		*rrd_file_name(const struct rrd_file_state *);
 void			 rrd_file_path(const struct rrd_batch_conf *,
 			    const struct rrd_file_state *, char *buf,
 			    size_t len);
@@ -143,7 +140,7 @@ void			 rrd_file_path(const struct rrd_batch_conf *,
  */
 struct rrd_file_state	*rrd_files_get(struct rrd_files *,
 			    const struct rrd_batch_conf *, unsigned id,
-			    const char *name, uint32_t batchno);
+			    const char *name, unsigned long batchno);
 /*
  * Make sure s's file exists with the step of interval (creating, moving
  * aside and re-creating it as needed); 0, or -1 (logged).
