@@ -175,7 +175,9 @@ wait_until 10 '[ "$(code_from 127.0.0.3)" = 403 ]' || fail "nginx: deny b"
 wait_until 15 '[ "$(verdicts)" = "a=up b=down c=up" ]' ||
     fail "b's verdict: $(verdicts)"
 B_FROM=$(date +%s)	# b has been down for its retries already
-sleep 3
+# Long enough that (B_FROM + 1, B_TO) holds whole steps however fast the
+# checks below answer: with 3 s it could hold none (B_TO = B_FROM + 2).
+sleep 5
 assert_eq "" "$(tickets_of id)" "one location of two: no ticket"
 assert_eq "a=up b=down c=up" "$(verdicts)" "b alone says down"
 # The web (a's copy, read every 5 s) says so too: still up, no ticket.
