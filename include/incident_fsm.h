@@ -49,17 +49,20 @@ struct fsm_params {
 
 /*
  * Everything the machine remembers about one check (persisted field by
- * field).  One per check: the flags are bytes, so 100,000 checks keep
- * 48 bytes each, not 64.
+ * field).  One per check, so small (32 bytes): flags are bytes, times
+ * unsigned epoch seconds, and the streaks stop counting at
+ * FSM_STREAK_MAX (retries and recover are at most 1,000, so no decision
+ * changes).
  */
+#define FSM_STREAK_MAX		UINT16_MAX
 struct fsm_state {
 	uint64_t		history;	/* states, 2 bits, newest low */
-	time_t			first_failure_at; /* of this incident */
-	time_t			recovery_at;	/* first up of the ok streak */
-	int			fail_streak;	/* counted failures in a row */
-	int			down_streak;	/* consecutive down results */
-	int			ok_streak;	/* consecutive up results */
-	int			nhistory;	/* results in history */
+	uint32_t		first_failure_at; /* of this incident */
+	uint32_t		recovery_at;	/* first up of the ok streak */
+	uint16_t		fail_streak;	/* counted failures in a row */
+	uint16_t		down_streak;	/* consecutive down results */
+	uint16_t		ok_streak;	/* consecutive up results */
+	unsigned char		nhistory;	/* results in history */
 	unsigned char		last;		/* enum sw_state: last
 						   measured state */
 	unsigned char		severity;	/* enum incident_severity:
@@ -98,6 +101,12 @@ struct fsm_output {
 };
 
 void	fsm_init(struct fsm_state *);
+/* A saved streak as the state keeps it (stopped at FSM_STREAK_MAX). */
+static inline uint16_t
+fsm_streak(long long n)
+{
+	return n <= 0 ? 0 : n >= FSM_STREAK_MAX ? FSM_STREAK_MAX : (uint16_t)n;
+}
 void	fsm_step(const struct fsm_params *, struct fsm_state *,
 	    const struct fsm_input *, struct fsm_output *);
 /*

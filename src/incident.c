@@ -65,12 +65,10 @@
 #define CHK_STOP_CHUNK	2000	/* state saves made at once at the stop */
 
 /*
- * One check as the incident engine knows it: every check has one, so
- * its fields are ordered to leave no holes (216 bytes).
- */
-/*
- * One per check, so packed: 100,000 checks keep 160 bytes each (the
- * allocator's class), not 224.
+ * One check as the incident engine knows it: every check has one, so it
+ * is packed into the allocator's 128-byte class (100,000 checks: 12.8 MB).
+ * Times are unsigned epoch seconds; how often to remind is read from the
+ * check's config (registry_conf), not kept here.
  */
 struct chk {
 	const char		*name;		/* the registry's */
@@ -81,14 +79,13 @@ struct chk {
 	 * shared "", or NULL for the plain up message (message_cap 0).
 	 */
 	struct check_status	 st;
-	time_t			 opened_at;
-	time_t			 last_reminder_at;
 	struct tslot		*pend;		/* ticket being opened */
-	time_t			 vote_since;	/* when it became that */
 	/* Changed since its last save; saved by chk_flush_dirty. */
 	struct chk		*dnext;
+	uint32_t		 opened_at;
+	uint32_t		 last_reminder_at;
+	uint32_t		 vote_since;	/* when it became that */
 	unsigned		 id;
-	int			 renotify;	/* seconds, from the config */
 	unsigned short		 message_cap;	/* 0: the shared "" */
 	unsigned short		 vote_busy;	/* votes not answered yet */
 	unsigned char		 vote;		/* enum confirm_vote: k of n,
@@ -97,7 +94,7 @@ struct chk {
 	unsigned char		 dirty;		/* on a list; 2: saved since */
 };
 
-_Static_assert(sizeof(struct chk) <= 160, "a check's record fits 160 bytes");
+_Static_assert(sizeof(struct chk) <= 128, "a check's record fits 128 bytes");
 
 struct incidents {
 	const struct config	*cfg;
@@ -355,16 +352,17 @@ load_state(const struct store_check_state *cs, void *arg)
 	k->st.http_status = cs->http_status;
 	chk_set_message(k, cs->message);
 	k->fsm.last = cs->fsm_last;
-	k->fsm.fail_streak = cs->fail_streak;
-	k->fsm.down_streak = cs->down_streak;
-	k->fsm.ok_streak = cs->ok_streak;
+	k->fsm.fail_streak = fsm_streak(cs->fail_streak);
+	k->fsm.down_streak = fsm_streak(cs->down_streak);
+	k->fsm.ok_streak = fsm_streak(cs->ok_streak);
 	k->fsm.streak_down = cs->streak_down;
 	k->fsm.first_failure_at = cs->first_failure_at;
 	k->fsm.recovery_at = cs->recovery_at;
 	k->fsm.severity = cs->severity ? SEVERITY_CRITICAL : SEVERITY_WARNING;
 	k->fsm.flapping = cs->flapping;
 	k->fsm.history = (uint64_t)cs->history;
-	k->fsm.nhistory = cs->nhistory;
+	k->fsm.nhistory = cs->nhistory < 0 ? 0 :
+	    cs->nhistory > FSM_FLAP_WINDOW ? FSM_FLAP_WINDOW : cs->nhistory;
 	k->fsm.dep_noted = cs->dep_noted;
 	/* Whether a ticket is open is the tickets table's word (below). */
 	k->fsm.open = 0;
@@ -669,7 +667,6 @@ incidents_feed(struct incidents *in, const struct check_conf *c,
 	if (r->aborted)
 		return;
 	k = chk_get(in, c->id);
-	k->renotify = c->renotify;
 	k->st.seen = 1;
 	old = k->st.state;
 	first = k->st.since == 0;	/* never saved: a change too */
@@ -821,6 +818,7 @@ chk_flush_dirty(struct incidents *in, int all)
 static void
 remind(struct incidents *in, time_t now)
 {
+	const struct check_conf	*c;
 	struct chk	*k;
 	time_t		 base;
 	struct wop	*w;
@@ -829,9 +827,12 @@ remind(struct incidents *in, time_t now)
 
 	for (i = 0; i < in->nchk; i++) {
 		if ((k = in->chk[i]) == NULL || k->st.ticket == 0 ||
-		    k->acked || k->renotify <= 0)
+		    k->acked)
 			continue;
-		every = k->renotify;
+		/* A check gone from the config keeps its ticket, unreminded. */
+		c = registry_conf(in->reg, k->id);
+		if (c == NULL || (every = c->renotify) <= 0)
+			continue;
 		base = k->last_reminder_at != 0 ? k->last_reminder_at :
 		    k->opened_at;
 		if (now - base < every)
@@ -1126,21 +1127,12 @@ incidents_open(const struct config *cfg, struct registry *reg,
 void
 incidents_reload(struct incidents *in, const struct config *cfg)
 {
-	struct chk	*k;
-	size_t		 i;
-
 	in->cfg = cfg;
 	/*
-	 * Reminders follow the new renotify at once, not at the next result;
-	 * a check that left the config keeps its ticket (staff close it) but
-	 * sends no more reminders.
+	 * Reminders follow the new renotify at once (remind reads it from
+	 * the config); a check that left the config keeps its ticket (staff
+	 * close it) but sends no more reminders.
 	 */
-	for (i = 0; i < in->nchk; i++)
-		if ((k = in->chk[i]) != NULL)
-			k->renotify = 0;
-	for (i = 0; i < cfg->nchecks; i++)
-		if ((k = chk_find(in, cfg->checks[i]->id)) != NULL)
-			k->renotify = cfg->checks[i]->renotify;
 	if (in->ev_tick != NULL)
 		tick_arm(in, cfg);
 }

@@ -96,7 +96,9 @@ fsm_fail(const struct fsm_params *p, struct fsm_state *st,
 
 	st->ok_streak = 0;
 	st->recovery_at = 0;
-	st->down_streak = in->state == SW_STATE_DOWN ? st->down_streak + 1 : 0;
+	st->down_streak = in->state != SW_STATE_DOWN ? 0 :
+	    st->down_streak < FSM_STREAK_MAX ? st->down_streak + 1 :
+	    FSM_STREAK_MAX;
 
 	if (st->open) {
 		if (st->severity == SEVERITY_WARNING &&
@@ -126,8 +128,9 @@ fsm_fail(const struct fsm_params *p, struct fsm_state *st,
 
 	/* After a hand resolve the streak goes on but the incident is new. */
 	if (st->fail_streak == 0 || st->first_failure_at == 0)
-		st->first_failure_at = in->at;
-	st->fail_streak++;
+		st->first_failure_at = (uint32_t)in->at;
+	if (st->fail_streak < FSM_STREAK_MAX)
+		st->fail_streak++;
 	if (in->state == SW_STATE_DOWN)
 		st->streak_down = 1;
 	if (st->fail_streak >= retries) {
@@ -151,8 +154,9 @@ fsm_good(const struct fsm_params *p, struct fsm_state *st,
 	st->streak_down = 0;
 	st->dep_noted = 0;
 	if (st->ok_streak == 0)
-		st->recovery_at = in->at;
-	st->ok_streak++;
+		st->recovery_at = (uint32_t)in->at;
+	if (st->ok_streak < FSM_STREAK_MAX)
+		st->ok_streak++;
 	if (!st->open) {
 		st->first_failure_at = 0;
 		return;
@@ -160,8 +164,8 @@ fsm_good(const struct fsm_params *p, struct fsm_state *st,
 	/* A flapping check keeps its ticket until it settles. */
 	if (st->ok_streak >= recover && !st->flapping) {
 		out->actions |= FSM_RESOLVE;
-		out->downtime_s = (long long)(st->recovery_at -
-		    st->first_failure_at);
+		out->downtime_s = (long long)st->recovery_at -
+		    (long long)st->first_failure_at;
 		if (out->downtime_s < 0 || st->first_failure_at == 0)
 			out->downtime_s = 0;
 		out->first_failure_at = st->first_failure_at;

@@ -353,6 +353,44 @@ test_failing(void **state)
 	assert_true(fsm_failing(&st));	/* down in maintenance still counts */
 }
 
+/*
+ * The streaks stop at FSM_STREAK_MAX instead of wrapping: a check up for
+ * 70,000 results, then down for 70,000, still opens, escalates nothing
+ * twice, and resolves with the whole downtime (times past 2038 too).
+ */
+static void
+test_long_streaks(void **state)
+{
+	struct fsm_params	prm = { 2, 2, 0, 0 };
+	struct fsm_state	st;
+	struct fsm_output	out;
+	time_t			t = 4102444800LL;	/* 2100-01-01 */
+	long			i;
+	int			opened = 0;
+
+	(void)state;
+	fsm_init(&st);
+	for (i = 0; i < 70000; i++)
+		feed(&prm, &st, 'U', t++, &out);
+	assert_int_equal(st.ok_streak, FSM_STREAK_MAX);
+	assert_int_equal(st.recovery_at, (uint32_t)(t - 70000));
+	for (i = 0; i < 70000; i++) {
+		feed(&prm, &st, 'D', t++, &out);
+		opened += (out.actions & FSM_OPEN) != 0;
+		assert_false(out.actions & FSM_RESOLVE);
+	}
+	assert_int_equal(opened, 1);
+	assert_int_equal(st.down_streak, FSM_STREAK_MAX);
+	assert_true(st.open);
+	feed(&prm, &st, 'U', t++, &out);
+	feed(&prm, &st, 'U', t++, &out);
+	assert_true(out.actions & FSM_RESOLVE);
+	assert_int_equal(out.downtime_s, 70000);
+	assert_int_equal(fsm_streak(-3), 0);
+	assert_int_equal(fsm_streak(70000), FSM_STREAK_MAX);
+	assert_int_equal(fsm_streak(12), 12);
+}
+
 int
 main(void)
 {
@@ -363,6 +401,7 @@ main(void)
 		cmocka_unit_test(test_suppress),
 		cmocka_unit_test(test_flap_percent),
 		cmocka_unit_test(test_failing),
+		cmocka_unit_test(test_long_streaks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
