@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "config.h"
@@ -48,20 +49,20 @@ struct rrd_qblock {
 	struct rrd_job		 job[RRD_QBLOCK];
 };
 
-/* What the writer knows of one check's file. */
+/*
+ * What the writer knows of one check's file, with the check's name after
+ * it: one allocation per check, 48 bytes for most (hence the narrow
+ * fields; the file's name is made from the name when needed).
+ */
 struct rrd_file_state {
-	unsigned long		 step;		/* 0 = not read yet */
-	time_t			 last_t;
 	double			 last_at;	/* exact time of last_t's */
-	time_t			 checked;	/* last stat() */
-	unsigned long		 mark;		/* batch seen in */
-	size_t			 jfirst, jlast;	/* its jobs */
+	time_t			 last_t;
+	uint32_t		 step;		/* seconds; 0 = not read yet */
+	uint32_t		 checked;	/* last stat(), epoch seconds */
+	uint32_t		 mark;		/* batch seen in */
+	uint32_t		 jfirst, jlast;	/* its jobs in that batch */
 	unsigned char		 failing;	/* error logged */
 	unsigned char		 same_sec_logged;
-	/*
-	 * The check's name, then its file's name (rrd_file_name), in the
-	 * same block: one allocation per check, 80 bytes for most.
-	 */
 	char			 name[];
 };
 
@@ -116,7 +117,7 @@ struct rrd_store {
 	/* Writer-only. */
 	struct rrd_wctx		*w;
 	struct rrd_files	*files;		/* per-check file state */
-	unsigned long		 batchno;
+	uint32_t		 batchno;	/* wraps: compared for equality */
 	unsigned		 writer_generation;
 	int			 rrdc_failing;
 	struct rrd_bclient	 bcl;
@@ -128,7 +129,9 @@ void			 rrd_files_free(struct rrd_files *);
 /* Forget every file (rrd_dir moved). */
 void			 rrd_files_clear(struct rrd_files *);
 /* <check>[~<location>].rrd; and dir/that, into buf. */
-const char		*rrd_file_name(const struct rrd_file_state *);
+const char		*rrd_file_name(const struct rrd_batch_conf *,
+			    const struct rrd_file_state *, char *buf,
+			    size_t len);
 void			 rrd_file_path(const struct rrd_batch_conf *,
 			    const struct rrd_file_state *, char *buf,
 			    size_t len);
@@ -140,7 +143,7 @@ void			 rrd_file_path(const struct rrd_batch_conf *,
  */
 struct rrd_file_state	*rrd_files_get(struct rrd_files *,
 			    const struct rrd_batch_conf *, unsigned id,
-			    const char *name, unsigned long batchno);
+			    const char *name, uint32_t batchno);
 /*
  * Make sure s's file exists with the step of interval (creating, moving
  * aside and re-creating it as needed); 0, or -1 (logged).

@@ -38,6 +38,10 @@
 
 pthread_mutex_t	rrd_store_rrdc_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* 100,000 checks: a state and a name of up to 9 bytes in 48 bytes. */
+_Static_assert(offsetof(struct rrd_file_state, name) <= 39,
+    "a file state's fields fit 39 bytes");
+
 /* The table: a slot per check, at its registry id (registry.h). */
 struct rrd_files {
 	struct rrd_file_state	**states;
@@ -142,10 +146,10 @@ rrd_files_free(struct rrd_files *ft)
  */
 struct rrd_file_state *
 rrd_files_get(struct rrd_files *ft, const struct rrd_batch_conf *bc,
-    unsigned id, const char *name, unsigned long batchno)
+    unsigned id, const char *name, uint32_t batchno)
 {
 	struct rrd_file_state	*s;
-	size_t			 nlen, llen, len;
+	size_t			 len;
 
 	ft->states = registry_slots(ft->states, &ft->nstates, id,
 	    sizeof *ft->states);
@@ -159,35 +163,40 @@ rrd_files_get(struct rrd_files *ft, const struct rrd_batch_conf *bc,
 		rrd_files_drop(s);
 	}
 	/*
-	 * "name\0file\0" after the state, and the path made when it is
-	 * needed (rrd_file_path): 100,000 checks would otherwise hold three
-	 * strings each.  A location's own file in a cluster (rrd_source.h)
-	 * is <check>~<location>.rrd.
+	 * The name after the state; the file's name and path are made when
+	 * they are needed (rrd_file_name): 100,000 checks would otherwise
+	 * hold three strings each.
 	 */
-	nlen = strlen(name);
-	llen = bc->location != NULL ? strlen(bc->location) + 1 : 0;
-	len = nlen + 1 + nlen + llen + sizeof ".rrd";
+	(void)bc;
+	len = strlen(name) + 1;
 	s = ft->states[id] = xcalloc(1, offsetof(struct rrd_file_state,
 	    name) + len);
-	if (bc->location != NULL)
-		snprintf(s->name, len, "%s%c%s%c%s.rrd", name, '\0', name,
-		    RRD_LOC_SEP, bc->location);
-	else
-		snprintf(s->name, len, "%s%c%s.rrd", name, '\0', name);
+	memcpy(s->name, name, len);
 	return s;
 }
 
+/* A location's own file in a cluster (rrd_source.h): <check>~<location>. */
 const char *
-rrd_file_name(const struct rrd_file_state *s)
+rrd_file_name(const struct rrd_batch_conf *bc, const struct rrd_file_state *s,
+    char *buf, size_t len)
 {
-	return s->name + strlen(s->name) + 1;
+	if (bc->location != NULL)
+		snprintf(buf, len, "%s%c%s.rrd", s->name, RRD_LOC_SEP,
+		    bc->location);
+	else
+		snprintf(buf, len, "%s.rrd", s->name);
+	return buf;
 }
 
 void
 rrd_file_path(const struct rrd_batch_conf *bc, const struct rrd_file_state *s,
     char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/%s", bc->dir, rrd_file_name(s));
+	if (bc->location != NULL)
+		snprintf(buf, len, "%s/%s%c%s.rrd", bc->dir, s->name,
+		    RRD_LOC_SEP, bc->location);
+	else
+		snprintf(buf, len, "%s/%s.rrd", bc->dir, s->name);
 }
 
 /* Tell rrdcached to drop what it keeps of path (before re-creating it). */
@@ -254,7 +263,8 @@ rrd_files_move_aside(const struct rrd_batch_conf *bc,
 		    "starting a new one", path, to);
 	else
 		log_info("rrd: %s: interval changed from %lu s: old history "
-		    "kept in %s, starting a new file", s->name, s->step, to);
+		    "kept in %s, starting a new file", s->name,
+		    (unsigned long)s->step, to);
 	free(to);
 	s->step = 0;
 }
@@ -390,7 +400,8 @@ rrd_files_ensure(const struct rrd_batch_conf *bc, struct rrd_file_state *s,
 		s->last_at = 0;
 	}
 	if (s->step != (unsigned long)interval) {
-		snprintf(suffix, sizeof suffix, ".step%lu.%lld", s->step,
+		snprintf(suffix, sizeof suffix, ".step%lu.%lld",
+		    (unsigned long)s->step,
 		    (long long)time(NULL));
 		rrd_files_move_aside(bc, s, suffix, 0);
 		return rrd_files_make(bc, s, interval, first_t);

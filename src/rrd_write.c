@@ -321,16 +321,18 @@ rrd_store_batch_add(struct rrd_wctx *w, size_t pi, size_t *ncmd)
 {
 	struct rrd_pending	*p = &w->pend[pi];
 	const char		*v, *end;
+	char			 file[PATH_MAX];
 	size_t			 head, len, n;
 
 	v = w->vals.data + p->voff;
 	end = v + p->vlen;
-	head = strlen(w->bc.cdir) + strlen(rrd_file_name(p->s)) + 16;
+	rrd_file_name(&w->bc, p->s, file, sizeof file);
+	head = strlen(w->bc.cdir) + strlen(file) + 16;
 	while (v < end) {
 		buf_addstr(&w->out, "UPDATE ");
 		buf_addstr(&w->out, w->bc.cdir);
 		buf_add(&w->out, "/", 1);
-		buf_addstr(&w->out, rrd_file_name(p->s));
+		buf_addstr(&w->out, file);
 		for (len = head; v < end; v += n + 1) {
 			n = strlen(v);
 			if (len > head && len + n + 1 > RRD_LINE_MAX)
