@@ -136,13 +136,11 @@ void			 rrd_file_path(const struct rrd_batch_conf *,
 			    const struct rrd_file_state *, char *buf,
 			    size_t len);
 /*
- * The state of check id's file in the batch's folder, made on first
- * sight; name is the check's (a slot found under another name is taken
+ * The state of check id's file, made on first sight; name is the check's (a slot found under another name is taken
  * over, unless that name is in the same batch: two names under one id is
  * fatal).
  */
-struct rrd_file_state	*rrd_files_get(struct rrd_files *,
-			    const struct rrd_batch_conf *, unsigned id,
+struct rrd_file_state	*rrd_files_get(struct rrd_files *, unsigned id,
 			    const char *name, uint32_t batchno);
 /*
  * Make sure s's file exists with the step of interval (creating, moving

@@ -145,8 +145,8 @@ rrd_files_free(struct rrd_files *ft)
  * takes the slot over (its file state is read again).
  */
 struct rrd_file_state *
-rrd_files_get(struct rrd_files *ft, const struct rrd_batch_conf *bc,
-    unsigned id, const char *name, uint32_t batchno)
+rrd_files_get(struct rrd_files *ft, unsigned id, const char *name,
+    uint32_t batchno)
 {
 	struct rrd_file_state	*s;
 	size_t			 len;
@@ -167,7 +167,6 @@ rrd_files_get(struct rrd_files *ft, const struct rrd_batch_conf *bc,
 	 * they are needed (rrd_file_name): 100,000 checks would otherwise
 	 * hold three strings each.
 	 */
-	(void)bc;
 	len = strlen(name) + 1;
 	s = ft->states[id] = xcalloc(1, offsetof(struct rrd_file_state,
 	    name) + len);

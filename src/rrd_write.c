@@ -491,7 +491,7 @@ rrd_store_group(struct rrd_store *rs, struct rrd_wctx *w, size_t n)
 	rs->batchno++;
 	w->nfiles = 0;
 	for (i = 0; i < n; i++) {
-		s = rrd_files_get(rs->files, &w->bc, w->batch[i].id,
+		s = rrd_files_get(rs->files, w->batch[i].id,
 		    w->batch[i].name, rs->batchno);
 		w->next[i] = SIZE_MAX;
 		if (s->mark != rs->batchno) {

@@ -82,7 +82,8 @@ struct rrdcached_child {
 	char			*state_dir;
 	char			*sock, *pidfile, *logfile, *journal, *rrddir;
 	char			*argv[24];
-	char			 wait_s[16], delay_s[16];	/* -w, -z */
+	int			 wait, delay;			/* -w, -z */
+	char			 wait_s[16], delay_s[16];	/* as argv */
 	pid_t			 pid;		/* 0: not running */
 	time_t			 started;
 	time_t			 next_try;
@@ -264,8 +265,8 @@ spawn(struct rrdcached_child *ch)
 	ch->pid = pid;
 	ch->started = time(NULL);
 	log_info("rrd: rrdcached started, pid %ld, on %s, writing each "
-	    "file every %s-%d s", (long)pid, ch->sock, ch->wait_s,
-	    atoi(ch->wait_s) + atoi(ch->delay_s));
+	    "file every %d-%d s", (long)pid, ch->sock, ch->wait,
+	    ch->wait + ch->delay);
 	return 0;
 }
 
@@ -405,8 +406,10 @@ rrdcached_child_start(const struct config *cfg, struct event_base *base)
 	ch->argv[n++] = ch->rrddir;
 	ch->argv[n++] = "-F";
 	w = child_write_wait(cfg);
-	snprintf(ch->wait_s, sizeof ch->wait_s, "%d", w);
-	snprintf(ch->delay_s, sizeof ch->delay_s, "%d", w / 2);
+	ch->wait = w;
+	ch->delay = w / 2;
+	snprintf(ch->wait_s, sizeof ch->wait_s, "%d", ch->wait);
+	snprintf(ch->delay_s, sizeof ch->delay_s, "%d", ch->delay);
 	ch->argv[n++] = "-w";
 	ch->argv[n++] = ch->wait_s;
 	ch->argv[n++] = "-z";

@@ -80,10 +80,9 @@ struct sched_check {
 	 * result here: the web keeps one, and 424 bytes times 100,000
 	 * checks is real memory.  Nor of the name: conf has it.
 	 */
-	struct sched_run	*run;
+	struct sched_run	*run;		/* NULL: not running */
 	uint64_t		 run_planned;	/* of the next run */
 	unsigned		 id;		/* its registry id */
-	unsigned char		 running;
 	unsigned char		 queued;
 	unsigned char		 removed;	/* dropped by reload */
 };
@@ -349,7 +348,6 @@ on_probe_done(const struct result *r, void *arg)
 
 	copy = *r;
 	copy.lateness_ms = run->lateness_ms;
-	c->running = 0;
 	free(run);
 	c->run = NULL;
 	s->in_flight--;
@@ -386,7 +384,6 @@ sched_start(struct scheduler *s, struct sched_check *c)
 	struct sched_run	*run;
 	struct probe		*p;
 
-	c->running = 1;
 	c->run = run = xcalloc(1, sizeof *run);
 	run->sched = s;
 	run->check = c;
@@ -422,7 +419,7 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 
 	while (s->nheap > 0 && s->heap[0].due <= now) {
 		c = heap_pop(s);
-		if (c->running || c->queued) {
+		if (c->run != NULL || c->queued) {
 			s->skipped++;
 			log_debug("%s: still running at its next turn, "
 			    "turn skipped", c->conf->name);
@@ -665,7 +662,7 @@ scheduler_reload(struct scheduler *s, const struct config *cfg)
 		table_remove(s, c);
 		if (c->queued)
 			queue_forget(s, c);
-		if (c->running) {
+		if (c->run != NULL) {
 			/* on_probe_done frees it */
 			c->hnext = s->orphans;
 			s->orphans = c;
