@@ -76,6 +76,8 @@ int	 rrd_source_fetch(const struct rrd_sources *, const char *path,
 	    unsigned long *nds, char ***names, rrd_value_t **data);
 /* rrd_info_r likewise; NULL with librrd's error set. */
 rrd_info_t *rrd_source_info(const struct rrd_sources *, const char *path);
+rrd_info_t *rrd_source_info_now(const struct rrd_sources *,
+    const char *path);
 /*
  * librrd keeps one rrdcached connection per process (rrdc_*): hold this
  * around any other use of it, e.g. rrd_graph_v with --daemon.

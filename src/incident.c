@@ -1210,5 +1210,7 @@ void
 incidents_poke(struct incidents *in)
 {
 	if (in != NULL && in->ev_tick != NULL)
-		event_active(in->ev_tick, EV_TIMEOUT, 1);
+		/* Not EV_TIMEOUT, which would push the next regular tick a
+		 * period further at each poke. */
+		event_active(in->ev_tick, 0, 1);
 }

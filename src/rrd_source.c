@@ -716,3 +716,19 @@ rrd_source_info(const struct rrd_sources *ss, const char *path)
 	rrd_source_unlock();
 	return info;
 }
+
+/* The same, after rrdcached has written what it holds of the file: its
+ * last update is then the newest result, not the last write-out. */
+rrd_info_t *
+rrd_source_info_now(const struct rrd_sources *ss, const char *path)
+{
+	rrd_info_t	*info = NULL;
+
+	if (ss->daemon == NULL)
+		return rrd_info_r(path);
+	rrd_source_lock();
+	if (rrdc_connect(ss->daemon) == 0 && rrdc_flush(path) == 0)
+		info = rrdc_info(path);
+	rrd_source_unlock();
+	return info;
+}

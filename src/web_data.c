@@ -482,48 +482,58 @@ enum { LAST_DNS, LAST_CONNECT, LAST_TLS, LAST_TTFB, LAST_TOTAL, LAST_UP,
     LAST_N };
 
 static int
-last_result(const char *path, time_t *at, double v[LAST_N])
+last_result(const struct rrd_sources *ss, const char *path, time_t *at,
+    double v[LAST_N])
 {
 	static const char *const name[LAST_N] = { "dns_ms", "connect_ms",
 	    "tls_ms", "ttfb_ms", "total_ms", "up" };
-	char		**names = NULL, **vals = NULL, *end;
-	unsigned long	 nds = 0, i;
-	int		 k;
+	rrd_info_t	*info, *i;
+	char		 key[64], *end;
+	int		 k, have = 0;
 
 	for (k = 0; k < LAST_N; k++)
 		v[k] = NAN;
+	/* Through rrdcached when the files are behind one: it may hold the
+	 * newest results still. */
 	rrd_clear_error();
-	if (rrd_lastupdate_r(path, at, &nds, &names, &vals) != 0) {
+	if ((info = rrd_source_info_now(ss, path)) == NULL) {
 		rrd_clear_error();
 		return -1;
 	}
-	for (i = 0; i < nds; i++) {
-		for (k = 0; k < LAST_N; k++)
-			if (strcmp(names[i], name[k]) == 0) {
-				v[k] = strtod(vals[i], &end);
-				if (end == vals[i] || *end != '\0')
-					v[k] = NAN;	/* "U" */
-			}
-		rrd_freemem(names[i]);
-		rrd_freemem(vals[i]);
+	for (i = info; i != NULL; i = i->next) {
+		if (strcmp(i->key, "last_update") == 0 &&
+		    i->type == RD_I_CNT) {
+			*at = (time_t)i->value.u_cnt;
+			have = 1;
+			continue;
+		}
+		if (i->type != RD_I_STR)
+			continue;
+		for (k = 0; k < LAST_N; k++) {
+			snprintf(key, sizeof key, "ds[%s].last_ds", name[k]);
+			if (strcmp(i->key, key) != 0)
+				continue;
+			v[k] = strtod(i->value.u_str, &end);
+			if (end == i->value.u_str || *end != '\0')
+				v[k] = NAN;	/* "U" */
+		}
 	}
-	rrd_freemem(names);
-	rrd_freemem(vals);
-	return 0;
+	rrd_info_free(info);
+	return have ? 0 : -1;
 }
 
 /* The newest result as the series' last row (no band) when it is after
  * the rows read. */
 static void
-series_last_row(const char *path, time_t after, time_t since,
-    json_t *rows)
+series_last_row(const struct rrd_sources *ss, const char *path,
+    time_t after, time_t since, json_t *rows)
 {
 	double		 v[LAST_N], sum = 0;
 	time_t		 last;
 	json_t		*row;
 	int		 k;
 
-	if (last_result(path, &last, v) == -1 || last <= after ||
+	if (last_result(ss, path, &last, v) == -1 || last <= after ||
 	    last <= since || !isfinite(v[LAST_UP]))
 		return;
 	row = json_array();
@@ -641,7 +651,7 @@ web_data_series(const struct web_src *src, time_t now, time_t span,
 		json_array_append_new(row, series_num(v * 100));
 		json_array_append_new(rows, row);
 	}
-	series_last_row(path, shown, now - span, rows);
+	series_last_row(&ss, path, shown, now - span, rows);
 	series_names_free(names, nds);
 	series_names_free(mnames, mnds);
 	series_names_free(xnames, xnds);
@@ -697,7 +707,7 @@ web_data_daily(const struct web_src *src, const char *check, time_t now,
 	/* Today's first result may not be in a whole step yet: then the
 	 * bar is that result, never "no data". */
 	if (rc == 0 && isnan(pct[ndays - 1]) && path != NULL &&
-	    ss.daemon == NULL && last_result(path, &last, v) == 0 &&
+	    last_result(&ss, path, &last, v) == 0 &&
 	    last >= today && isfinite(v[LAST_UP]))
 		pct[ndays - 1] = 100 * v[LAST_UP];
 	rrd_sources_free(&ss);

@@ -238,7 +238,7 @@ web_view_locations(struct web_view *v, struct locations *out)
 void
 web_view_poke(struct web_view *v)
 {
-	event_active(v->ev_refresh, EV_TIMEOUT, 1);
+	event_active(v->ev_refresh, 0, 1);	/* not EV_TIMEOUT: see below */
 	/* The check's open ticket is the engine's: it reads it back too. */
 	incidents_poke(v->w->incidents);
 }
@@ -842,7 +842,10 @@ web_view_new(struct web *w)
 	event_add(v->ev_refresh, &every);
 	/* The first figures a few seconds in, once checks have run. */
 	v->stats_due_ms = v->stats_first_ms = util_mono_ms() + 4000;
-	event_active(v->ev_refresh, EV_TIMEOUT, 1);	/* first one now */
+	/* The first one now.  Not as EV_TIMEOUT: libevent would then count
+	 * the next period from the tick due in WEB_REFRESH_S, skipping it,
+	 * and the first figures would wait 10 s instead of 5. */
+	event_active(v->ev_refresh, 0, 1);
 	return v;
 }
 
