@@ -65,6 +65,15 @@ int	uptime_sources_split(const struct rrd_sources *,
 	    time_t len, int nb, time_t now, struct uptime *out, char *err,
 	    size_t errlen);
 /*
+ * The same for any periods, overlapping or not: out[b].start and
+ * out[b].end are given, the rest is filled.  The files are read once for
+ * all of them, and each period's figures are exactly those of a read of
+ * that period alone (rows are clipped to each period).
+ */
+int	uptime_sources_periods(const struct rrd_sources *,
+	    const struct check_conf *c, uptime_maint_fn maint,
+	    struct uptime *out, int nb, time_t now, char *err, size_t errlen);
+/*
  * The down share of one step from n locations' `up` (NaN: unknown):
  * the k-th largest down share (1 - up) of the known ones; 0 when fewer
  * than k are known, NaN when none is.  The one rule of k of n.

@@ -120,12 +120,6 @@ int	web_data_spark(const struct web_src *, const char *period,
 	    const char *metric, int width, int height, unsigned char **png,
 	    size_t *len, char *err, size_t errlen);
 /*
- * Uptime in percent over [start, end), NAN when nothing is known, and
- * its down seconds (NAN when not read).
- */
-int	web_data_uptime(const struct web_src *, const char *check,
-	    time_t start, time_t end, double *pct, double *down_s);
-/*
  * A check's series over the last span seconds, at most about maxpts rows,
  * as JSON: {"check", "start", "end", "step", "columns", "rows",
  * "uptime_pct", "mean_ms"}.  Each row is [time, dns, connect, tls, ttfb,
@@ -137,8 +131,12 @@ int	web_data_uptime(const struct web_src *, const char *check,
  */
 int	web_data_series(const struct web_src *, time_t now, time_t span,
 	    int maxpts, json_t **out, char *err, size_t errlen);
-/* Uptime in percent of each of the last ndays UTC days, oldest first. */
-int	web_data_daily(const struct web_src *, const char *check,
-	    time_t now, int ndays, double *pct);
+/*
+ * Uptime in percent (NAN when nothing is known) and down seconds of the
+ * last 24 hours (index 0) and 30 days (1), and the uptime of each of the
+ * last ndays UTC days, oldest first: one read of the check's files.
+ */
+int	web_data_read_figures(const struct web_src *, time_t now, int ndays,
+	    double pct[2], double down_s[2], double *days);
 
 #endif

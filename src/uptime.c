@@ -489,29 +489,63 @@ uptime_set_archives(struct rrd_sources *live, struct uptime_rra *a,
 	return n;
 }
 
+/* Everything but the period's bounds to zero, the figures unknown. */
+static void
+uptime_clear(struct uptime *u)
+{
+	time_t	start = u->start, end = u->end;
+
+	memset(u, 0, sizeof *u);
+	u->start = start;
+	u->end = end;
+	u->uptime_pct = u->mean_ms = u->p95_ms = NAN;
+}
+
 int
 uptime_sources_split(const struct rrd_sources *ss,
     const struct check_conf *c, uptime_maint_fn maint, time_t start,
     time_t len, int nb, time_t now, struct uptime *out, char *err,
     size_t errlen)
 {
-	struct uptime_rra	 a[UPTIME_MAX_RRA];
-	struct uptime_plan	 plan[UPTIME_MAX_RRA];
-	struct rrd_sources	 live;
-	time_t			 end, cursor, lo, hi;
-	int			 n, np = 0, k, b, rc = 0;
+	int			 b;
 
 	for (b = 0; b < nb; b++) {
-		memset(&out[b], 0, sizeof out[b]);
 		out[b].start = start + (time_t)b * len;
 		out[b].end = out[b].start + len;
-		out[b].uptime_pct = out[b].mean_ms = out[b].p95_ms = NAN;
 	}
 	if (nb <= 0 || len <= 0) {
+		for (b = 0; b < nb; b++)
+			uptime_clear(&out[b]);
 		snprintf(err, errlen, "the period ends before it starts");
 		return -1;
 	}
-	end = start + (time_t)nb * len;
+	return uptime_sources_periods(ss, c, maint, out, nb, now, err, errlen);
+}
+
+int
+uptime_sources_periods(const struct rrd_sources *ss,
+    const struct check_conf *c, uptime_maint_fn maint, struct uptime *out,
+    int nb, time_t now, char *err, size_t errlen)
+{
+	struct uptime_rra	 a[UPTIME_MAX_RRA];
+	struct uptime_plan	 plan[UPTIME_MAX_RRA];
+	struct rrd_sources	 live;
+	time_t			 start, end, cursor, lo, hi;
+	int			 n, np = 0, k, b, rc = 0;
+
+	if (nb <= 0) {
+		snprintf(err, errlen, "no period");
+		return -1;
+	}
+	start = out[0].start;
+	end = out[0].end;
+	for (b = 0; b < nb; b++) {
+		if (out[b].start < start)
+			start = out[b].start;
+		if (out[b].end > end)
+			end = out[b].end;
+		uptime_clear(&out[b]);
+	}
 	/* A shallow copy: the files that are there (the strings shared). */
 	live = *ss;
 	live.v = xreallocarray(NULL, ss->n > 0 ? ss->n : 1, sizeof *live.v);

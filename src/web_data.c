@@ -398,31 +398,6 @@ web_data_graph(const struct web_src *src, const char *check,
 	return WEB_DATA_OK;
 }
 
-int
-web_data_uptime(const struct web_src *src, const char *check, time_t start,
-    time_t end, double *pct, double *down_s)
-{
-	struct rrd_sources	 ss;
-	struct uptime		 u;
-	char			 err[256];
-	int			 rc;
-
-	*pct = *down_s = NAN;
-	if (!src->has_check || strcmp(src->check.name, check) != 0)
-		return WEB_DATA_INVALID;
-	/* report_uptime()'s reading, with the availability column only. */
-	web_data_sources(src, check, &ss, NULL);
-	ss.ds = "up";
-	rc = uptime_sources_split(&ss, &src->check, maint_active, start,
-	    end - start, 1, end, &u, err, sizeof err);
-	rrd_sources_free(&ss);
-	if (rc == -1)
-		return WEB_DATA_ERROR;
-	*pct = u.uptime_pct;
-	*down_s = u.down_s;
-	return WEB_DATA_OK;
-}
-
 /*
  * One CF's rows of path (one of ss, through its rrdcached when the files
  * are behind one) over [*start, *end] at about step seconds.
@@ -676,13 +651,17 @@ done:
 }
 
 /*
- * Daily uptime: the same computation as every other figure, split at UTC
- * midnights (uptime_file_split).  Today counts from its first result,
- * read from the one-step rows, so a day with data never reads "no data".
+ * A check's figures for the dashboard and status pages: uptime and down
+ * seconds of the last 24 hours and 30 days, and of each of the last
+ * ndays UTC days (the bars), from one read of its files
+ * (uptime_sources_periods: each figure is what a read of its period
+ * alone gives, as in every other view).  Today counts from its first
+ * result, read from the file's last update when no whole step of it is
+ * written yet, so a day with data never reads "no data".
  */
 int
-web_data_daily(const struct web_src *src, const char *check, time_t now,
-    int ndays, double *pct)
+web_data_read_figures(const struct web_src *src, time_t now, int ndays,
+    double pct[2], double down_s[2], double *days)
 {
 	struct uptime	*u;
 	struct rrd_sources ss;
@@ -691,25 +670,36 @@ web_data_daily(const struct web_src *src, const char *check, time_t now,
 	time_t		 today, last;
 	int		 d, rc;
 
+	pct[0] = pct[1] = down_s[0] = down_s[1] = NAN;
 	for (d = 0; d < ndays; d++)
-		pct[d] = NAN;
-	if (ndays <= 0)
-		return WEB_DATA_OK;
-	web_data_sources(src, check, &ss, &path);
-	ss.ds = "up";		/* the bars are availability only */
+		days[d] = NAN;
+	if (!src->has_check || ndays < 0)
+		return WEB_DATA_INVALID;
+	web_data_sources(src, src->check.name, &ss, &path);
+	ss.ds = "up";		/* availability only */
 	today = now - now % 86400;
-	u = xreallocarray(NULL, (size_t)ndays, sizeof *u);
-	rc = uptime_sources_split(&ss, &src->check, maint_active,
-	    today - (time_t)(ndays - 1) * 86400, 86400, ndays, now, u, err,
-	    sizeof err);
-	for (d = 0; rc == 0 && d < ndays; d++)
-		pct[d] = u[d].uptime_pct;
-	/* Today's first result may not be in a whole step yet: then the
-	 * bar is that result, never "no data". */
-	if (rc == 0 && isnan(pct[ndays - 1]) && path != NULL &&
-	    last_result(&ss, path, &last, v) == 0 &&
-	    last >= today && isfinite(v[LAST_UP]))
-		pct[ndays - 1] = 100 * v[LAST_UP];
+	u = xcalloc((size_t)ndays + 2, sizeof *u);
+	u[0].start = now - 86400;
+	u[1].start = now - 30 * 86400;
+	u[0].end = u[1].end = now;
+	for (d = 0; d < ndays; d++) {
+		u[2 + d].start = today - (time_t)(ndays - 1 - d) * 86400;
+		u[2 + d].end = u[2 + d].start + 86400;
+	}
+	rc = uptime_sources_periods(&ss, &src->check, maint_active, u,
+	    ndays + 2, now, err, sizeof err);
+	if (rc == 0) {
+		for (d = 0; d < 2; d++) {
+			pct[d] = u[d].uptime_pct;
+			down_s[d] = u[d].down_s;
+		}
+		for (d = 0; d < ndays; d++)
+			days[d] = u[2 + d].uptime_pct;
+		if (ndays > 0 && isnan(days[ndays - 1]) && path != NULL &&
+		    last_result(&ss, path, &last, v) == 0 && last >= today &&
+		    isfinite(v[LAST_UP]))
+			days[ndays - 1] = 100 * v[LAST_UP];
+	}
 	rrd_sources_free(&ss);
 	free(u);
 	free(path);

@@ -7,8 +7,10 @@
  * DESIGN
  * The pages are served on the loop from this memory.  A timer starts the
  * refresh jobs every WEB_REFRESH_S on the web's worker threads: tickets,
- * the mail queue and (PostgreSQL) each location's verdict each time; uptime figures a batch of checks at a
- * time, so a tick costs the same whatever the number of checks.  A job
+ * the mail queue and (PostgreSQL) each location's verdict each time;
+ * uptime figures a batch of checks at a time (one read of a check's
+ * files for all its figures), so a tick costs the same whatever the
+ * number of checks.  A job
  * works on its own copies (web_src) and its done function swaps the
  * answers in on the loop; a job already running is never doubled.
  * The records sit at their check's registry id (registry.h), made on
@@ -510,16 +512,17 @@ view_stats_work(struct web_job *job)
 {
 	struct view_stats_job	*r = job->arg;
 	struct web_src		*src;
+	double			 pct[2], down[2];
 	size_t			 i;
 
 	for (i = 0; i < r->n; i++) {
 		src = &r->srcs[i];
-		web_data_uptime(src, src->check.name, r->now - 86400, r->now,
-		    &r->up24[i], &r->down24[i]);
-		web_data_uptime(src, src->check.name, r->now - 30 * 86400,
-		    r->now, &r->up30[i], &r->down30[i]);
-		web_data_daily(src, src->check.name, r->now, WEB_DAYS,
+		web_data_read_figures(src, r->now, WEB_DAYS, pct, down,
 		    &r->days[i * WEB_DAYS]);
+		r->up24[i] = pct[0];
+		r->up30[i] = pct[1];
+		r->down24[i] = down[0];
+		r->down30[i] = down[1];
 	}
 }
 

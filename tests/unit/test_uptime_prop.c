@@ -10,7 +10,10 @@
  *    history itself says (for the part older than the one-step archive:
  *    the documented rule of a consolidated row, docs/rrd.md),
  *  - the report's figures, the legend text of the graphs and the status
- *    object of the CLI and the API (status_json) say the same.
+ *    object of the CLI and the API (status_json) say the same,
+ *  - periods read all at once (uptime_sources_periods, the web's one
+ *    read of 24 h, 30 days and the daily bars) give exactly what each
+ *    read alone gives.
  * The newcomer of issue 19 (up, 195 s down, up) is the first history.
  */
 #include <stdarg.h>
@@ -30,6 +33,7 @@
 #include "config.h"
 #include "report.h"
 #include "rrd_graph.h"
+#include "rrd_source.h"
 #include "rrd_store.h"
 #include "status_json.h"
 #include "uptime.h"
@@ -358,6 +362,50 @@ check_views(const char *path, const struct check_conf *c, struct hist *h,
 	json_decref(o);
 }
 
+/* Periods read together against each read alone: every field. */
+static void
+check_together(const char *path, const struct check_conf *c, time_t now,
+    const time_t *from, const time_t *to, int n, int hist)
+{
+	struct uptime		 all[64], one;
+	struct rrd_sources	 ss;
+	char			 err[256], what[64];
+	int			 b, rc;
+
+	assert_true(n <= 64);
+	for (b = 0; b < n; b++) {
+		all[b].start = from[b];
+		all[b].end = to[b];
+	}
+	rrd_sources_one(&ss, path);
+	rc = uptime_sources_periods(&ss, c, maint_test, all, n, now, err,
+	    sizeof err);
+	rrd_sources_free(&ss);
+	if (rc != 0)
+		fail_msg("periods: %s", err);
+	for (b = 0; b < n; b++) {
+		if (uptime_file(path, c, maint_test, from[b], to[b], now, &one,
+		    err, sizeof err) != 0)
+			fail_msg("uptime: %s", err);
+		snprintf(what, sizeof what, "period %d of %d", b, n);
+		assert_int_equal(all[b].start, from[b]);
+		assert_int_equal(all[b].end, to[b]);
+		assert_close(all[b].up_s, one.up_s, what, hist);
+		assert_close(all[b].down_s, one.down_s, what, hist);
+		assert_close(all[b].maint_s, one.maint_s, what, hist);
+		assert_close(all[b].unknown_s, one.unknown_s, what, hist);
+		assert_int_equal(all[b].transitions, one.transitions);
+		assert_int_equal(all[b].resolution, one.resolution);
+		if (!(isnan(all[b].uptime_pct) && isnan(one.uptime_pct)))
+			assert_close(all[b].uptime_pct, one.uptime_pct, what,
+			    hist);
+		if (!(isnan(all[b].mean_ms) && isnan(one.mean_ms)))
+			assert_close(all[b].mean_ms, one.mean_ms, what, hist);
+		if (!(isnan(all[b].p95_ms) && isnan(one.p95_ms)))
+			assert_true(all[b].p95_ms == one.p95_ms);
+	}
+}
+
 static void
 test_histories(void **state)
 {
@@ -366,8 +414,8 @@ test_histories(void **state)
 	struct hist		 h;
 	char			 dir[64], *path, err[256];
 	static const int	 steps[] = { 1, 5, 10, 60 };
-	time_t			 day;
-	int			 i, k;
+	time_t			 day, from[64], to[64];
+	int			 i, k, np;
 
 	(void)state;
 	snprintf(dir, sizeof dir, "/tmp/sw-upprop.XXXXXX");
@@ -401,13 +449,35 @@ test_histories(void **state)
 		check_views(path, &c, &h, h.now - 7 * day, h.now, i, &whole);
 		check_views(path, &c, &h, h.now - 30 * day, h.now, i, &whole);
 		/* Random sub-periods, on step edges. */
+		np = 0;
 		for (k = 0; k < 4; k++) {
 			time_t a = h.t0 + (time_t)rnd((unsigned)h.n) * h.step;
 			time_t b = a + (time_t)(1 + rnd((unsigned)h.n)) *
 			    h.step;
 
 			check_views(path, &c, &h, a, b, i, NULL);
+			from[np] = a;
+			to[np++] = b;
 		}
+		/* The web's read: the last 24 h and 30 days, and 30 days
+		 * split at UTC midnights, with the sub-periods above, at
+		 * once; and a split of the history into short periods on
+		 * no particular edge. */
+		from[np] = h.now - 86400;
+		to[np++] = h.now;
+		from[np] = h.now - 30 * 86400;
+		to[np++] = h.now;
+		for (k = 0; k < 30; k++) {
+			from[np] = h.now - h.now % 86400 - (29 - k) * 86400;
+			to[np] = from[np] + 86400;
+			np++;
+		}
+		for (k = 0; k < 20; k++) {
+			from[np] = h.t0 + (time_t)k * (h.now - h.t0) / 20 - 7;
+			to[np] = from[np] + (h.now - h.t0) / 20 + 3;
+			np++;
+		}
+		check_together(path, &c, h.now, from, to, np, i);
 	}
 	unlink(path);
 	rmdir(dir);
