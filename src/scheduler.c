@@ -66,7 +66,7 @@
 #define CANARY_TIMEOUT_S	5
 #define LATENESS_BUCKETS	10001	/* 1 ms buckets up to 10 s */
 #define SPREAD_RATE		100	/* first runs a second, at most, while spread */
-#define SCHED_EARLY_MS		4	/* checks due this soon start with the due one */
+#define SCHED_EARLY_MS		4	/* due this soon: starts now too */
 
 /* One run in flight. */
 struct sched_run {

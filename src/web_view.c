@@ -10,9 +10,9 @@
  * the mail queue and (PostgreSQL) each location's verdict each time;
  * uptime figures a batch of checks at a time (one read of a check's
  * files for all its figures), so a tick costs the same whatever the
- * number of checks.  A job
- * works on its own copies (web_src) and its done function swaps the
- * answers in on the loop; a job already running is never doubled.
+ * number of checks.  A job works on its own copies (web_src) and its
+ * done function swaps the answers in on the loop; a job already running
+ * is never doubled.
  * The records sit at their check's registry id (registry.h), made on
  * first use; web_view_reload(), which the daemon's SIGHUP reaches via
  * web_reload(), frees those of checks that left the config.
