@@ -703,18 +703,26 @@ rrd_source_fetch(const struct rrd_sources *ss, const char *path,
 	return rc;
 }
 
-rrd_info_t *
-rrd_source_info(const struct rrd_sources *ss, const char *path)
+/* INFO of path, after rrdcached has written what it holds of it when
+ * flush is set. */
+static rrd_info_t *
+rrd_source_info_at(const struct rrd_sources *ss, const char *path, int flush)
 {
 	rrd_info_t	*info = NULL;
 
 	if (ss->daemon == NULL)
 		return rrd_info_r(path);
 	rrd_source_lock();
-	if (rrdc_connect(ss->daemon) == 0)
+	if (rrdc_connect(ss->daemon) == 0 && (!flush || rrdc_flush(path) == 0))
 		info = rrdc_info(path);
 	rrd_source_unlock();
 	return info;
+}
+
+rrd_info_t *
+rrd_source_info(const struct rrd_sources *ss, const char *path)
+{
+	return rrd_source_info_at(ss, path, 0);
 }
 
 /* The same, after rrdcached has written what it holds of the file: its
@@ -722,13 +730,5 @@ rrd_source_info(const struct rrd_sources *ss, const char *path)
 rrd_info_t *
 rrd_source_info_now(const struct rrd_sources *ss, const char *path)
 {
-	rrd_info_t	*info = NULL;
-
-	if (ss->daemon == NULL)
-		return rrd_info_r(path);
-	rrd_source_lock();
-	if (rrdc_connect(ss->daemon) == 0 && rrdc_flush(path) == 0)
-		info = rrdc_info(path);
-	rrd_source_unlock();
-	return info;
+	return rrd_source_info_at(ss, path, 1);
 }
